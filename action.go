@@ -1,0 +1,42 @@
+package tikcraft
+
+import "fmt"
+
+// ActionKind says which sink an action is for.
+type ActionKind string
+
+const (
+	// KindCommand is a Minecraft or server-plugin command sent over RCON,
+	// without its "/" or "!" prefix.
+	KindCommand ActionKind = "command"
+	// KindAlert is an on-screen alert (">>Title|Subtitle|Seconds").
+	KindAlert ActionKind = "alert"
+)
+
+// Action is one unit of delivery: a single command or alert, already expanded
+// and sanitized. The engine emits actions in order; the queue delivers them to
+// the sink in that same order.
+type Action struct {
+	Kind    ActionKind
+	Command string // KindCommand: the command text, no prefix
+	Alert   Alert  // KindAlert
+	Trigger string // the actions-file rule that produced it
+	User    string // the {user} it was expanded for, for logs
+	Source  string // what caused it, e.g. "gift Rose x5 (msg 7301)"
+}
+
+// Alert is an on-screen notification.
+type Alert struct {
+	Title    string
+	Subtitle string
+	Seconds  int
+}
+
+func (a Action) String() string {
+	switch a.Kind {
+	case KindAlert:
+		return fmt.Sprintf(">>%s|%s|%d", a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds)
+	default:
+		return a.Command
+	}
+}
