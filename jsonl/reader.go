@@ -1,0 +1,120 @@
+package jsonl
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// MaxLineBytes bounds one line; longer lines are reported and skipped so a
+// corrupt file cannot exhaust memory.
+const MaxLineBytes = 1 << 20
+
+// LineError is a problem with one line. The reader skips the line and goes on.
+type LineError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string {
+	return fmt.Sprintf("%s:%d: %v; line skipped", e.File, e.Line, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// Reader reads events line by line.
+type Reader struct {
+	name string
+	r    *bufio.Reader
+	line int
+}
+
+// NewReader reads events from r; name is used in error messages.
+func NewReader(r io.Reader, name string) *Reader {
+	return &Reader{name: name, r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// Line is the number of the line last read.
+func (r *Reader) Line() int { return r.line }
+
+// Next returns the next event. Blank lines are skipped. A bad line gives a
+// *LineError and the next call continues after it; io.EOF ends the stream;
+// any other error is from the underlying reader.
+func (r *Reader) Next() (tikcraft.Event, error) {
+	for {
+		line, err := r.readLine()
+		if err != nil {
+			return nil, err
+		}
+		line = bytes.TrimSpace(line)
+		if r.line == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		if len(line) == 0 {
+			continue
+		}
+		ev, err := Unmarshal(line)
+		if err != nil {
+			return nil, &LineError{File: r.name, Line: r.line, Err: err}
+		}
+		return ev, nil
+	}
+}
+
+// readLine returns one line without its newline, or a *LineError for a line
+// over MaxLineBytes (after skipping the rest of it).
+func (r *Reader) readLine() ([]byte, error) {
+	var buf []byte
+	tooLong := false
+	for {
+		chunk, err := r.r.ReadSlice('\n')
+		if len(buf)+len(chunk) > MaxLineBytes {
+			tooLong = true
+			buf = buf[:0]
+		} else if !tooLong {
+			buf = append(buf, chunk...)
+		}
+		switch {
+		case err == nil:
+			r.line++
+			if tooLong {
+				return nil, &LineError{File: r.name, Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
+			}
+			return buf, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			if len(buf) == 0 && !tooLong {
+				return nil, io.EOF
+			}
+			r.line++
+			if tooLong {
+				return nil, &LineError{File: r.name, Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
+			}
+			return buf, nil
+		default:
+			return nil, fmt.Errorf("reading %s: %w", r.name, err)
+		}
+	}
+}
+
+// Writer writes events, one per line.
+type Writer struct{ w io.Writer }
+
+// NewWriter writes events to w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Write encodes ev as one line.
+func (w *Writer) Write(ev tikcraft.Event) error {
+	b, err := Marshal(ev)
+	if err != nil {
+		return err
+	}
+	_, err = w.w.Write(append(b, '\n'))
+	return err
+}
