@@ -1,0 +1,514 @@
+// Package config loads tikcraft.yaml. Every key is optional; Load fills in
+// defaults, resolves paths relative to the file, applies environment
+// overrides and reports problems with file:line:col.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Environment variables that override the file.
+const (
+	EnvRCONPassword = "TIKCRAFT_RCON_PASSWORD"
+	EnvSignAPIKey   = "TIKCRAFT_SIGN_API_KEY"
+)
+
+// Defaults.
+const (
+	DefaultRCONAddress   = "127.0.0.1:25575"
+	DefaultActions       = "actions.mca"
+	DefaultStreakTimeout = 10 * time.Second
+	DefaultMaxRepeat     = 1000
+	DefaultRetryOffline  = 30 * time.Second
+	DefaultLogRetention  = 30 * 24 * time.Hour
+	DefaultSignServer    = "https://api.eulerstream.com"
+	DefaultDataDirName   = "tikcraft-data"
+	// DefaultCommandsPerSecond keeps a burst of big gifts from flooding the
+	// server tick while never delaying a lone command (the limiter has a burst).
+	DefaultCommandsPerSecond = 20
+)
+
+// Gift modes.
+const (
+	ModeFinal = "final"
+	ModeLive  = "live"
+)
+
+// Config is the whole configuration. Zero values mean "not set" until
+// Load applies the defaults.
+type Config struct {
+	Actions      string   `yaml:"actions"`
+	DataDir      string   `yaml:"data_dir"`
+	LogRetention Duration `yaml:"log_retention"`
+	RCON         RCON     `yaml:"rcon"`
+	Gifts        Gifts    `yaml:"gifts"`
+	Follows      Follows  `yaml:"follows"`
+	Likes        Likes    `yaml:"likes"`
+	TikTok       TikTok   `yaml:"tiktok"`
+
+	// Files lists the files the configuration was read from, in order.
+	Files []string `yaml:"-"`
+	// RCONConfigured reports whether some file set rcon.address or
+	// rcon.password: the demo uses a dry-run sink unless it is true.
+	RCONConfigured bool `yaml:"-"`
+}
+
+// RCON is how to reach Minecraft.
+type RCON struct {
+	Address              string   `yaml:"address"`
+	Password             Secret   `yaml:"password"`
+	MaxCommandsPerSecond *float64 `yaml:"max_commands_per_second"`
+	Timeout              Duration `yaml:"timeout"`
+}
+
+// Gifts tunes streak handling.
+type Gifts struct {
+	Mode          string   `yaml:"mode"`
+	StreakTimeout Duration `yaml:"streak_timeout"`
+	MaxRepeat     int      `yaml:"max_repeat"`
+}
+
+// Follows tunes follow handling.
+type Follows struct {
+	OncePerUser *bool `yaml:"once_per_user"`
+}
+
+// Likes holds the like rules.
+type Likes struct {
+	Triggers []LikeTrigger `yaml:"triggers"`
+}
+
+// LikeTrigger fires Function once for every Every likes of the session.
+// The fields are those of Tiktok2Mc's like_triggers.
+type LikeTrigger struct {
+	ID       string `yaml:"id"`
+	Every    int64  `yaml:"every"`
+	Function string `yaml:"function"`
+	Payload  string `yaml:"payload"` // stands in for {user}; empty: the liker who crossed the threshold
+	Enable   *bool  `yaml:"enable"`  // default true
+}
+
+// Enabled reports whether the rule is on (the default).
+func (l LikeTrigger) Enabled() bool { return l.Enable == nil || *l.Enable }
+
+// TikTok is the live source.
+type TikTok struct {
+	User         string   `yaml:"user"`
+	SignServer   string   `yaml:"sign_server"`
+	RetryOffline Duration `yaml:"retry_offline"`
+	// WebBase replaces https://www.tiktok.com and webcast.tiktok.com; only
+	// the simulator and tests need it.
+	WebBase string `yaml:"web_base"`
+	// SignAPIKey comes only from TIKCRAFT_SIGN_API_KEY.
+	SignAPIKey Secret `yaml:"-"`
+}
+
+// OncePerUserEnabled reports follows.once_per_user (default true).
+func (f Follows) OncePerUserEnabled() bool { return f.OncePerUser == nil || *f.OncePerUser }
+
+// Diagnostic is a problem found in a config file.
+type Diagnostic struct {
+	File     string
+	Line     int
+	Col      int
+	Severity string // "error" or "warning"
+	Message  string
+}
+
+func (d Diagnostic) String() string {
+	if d.Line == 0 {
+		return fmt.Sprintf("%s: %s: %s", d.File, d.Severity, d.Message)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s", d.File, d.Line, d.Col, d.Severity, d.Message)
+}
+
+// Error carries the diagnostics of a configuration that cannot be used.
+type Error struct{ Diagnostics []Diagnostic }
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	for i, d := range e.Diagnostics {
+		if d.Severity != "error" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(d.String())
+		_ = i
+	}
+	return b.String()
+}
+
+// Layer is one YAML document to apply, with the name used in messages.
+type Layer struct {
+	Name string
+	Data []byte
+	// Dir resolves relative paths found in this layer; "" keeps them as they are.
+	Dir string
+}
+
+// File reads a layer from disk.
+func File(path string) (Layer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return Layer{}, fmt.Errorf("config file %s does not exist: create it (see docs/CONFIG.md) or leave out -c to use the defaults", path)
+		}
+		return Layer{}, fmt.Errorf("reading config file: %w", err)
+	}
+	return Layer{Name: path, Data: b, Dir: filepath.Dir(path)}, nil
+}
+
+// Load applies the layers in order (later ones override the keys they set),
+// then the environment, then defaults, and validates the result. It returns
+// the config with all diagnostics (warnings included); err is an *Error when
+// any diagnostic is an error.
+func Load(layers ...Layer) (*Config, []Diagnostic, error) {
+	c := &Config{}
+	var diags []Diagnostic
+	for _, l := range layers {
+		d := c.apply(l)
+		diags = append(diags, d...)
+	}
+	c.applyEnv()
+	diags = append(diags, c.applyDefaults()...)
+	for _, d := range diags {
+		if d.Severity == "error" {
+			return c, diags, &Error{Diagnostics: diags}
+		}
+	}
+	return c, diags, nil
+}
+
+func (c *Config) apply(l Layer) []Diagnostic {
+	c.Files = append(c.Files, l.Name)
+	data := bytes.TrimPrefix(l.Data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	var layer Config
+	// Decode into a fresh struct first so we know which keys this layer set.
+	if err := yaml.UnmarshalWithOptions(data, &layer, yaml.DisallowUnknownField()); err != nil {
+		return []Diagnostic{decodeError(l.Name, data, err)}
+	}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return []Diagnostic{decodeError(l.Name, data, err)}
+	}
+	pos := func(path string) (int, int) { return position(file, path) }
+	var diags []Diagnostic
+	errAt := func(path, format string, args ...any) {
+		line, col := pos(path)
+		diags = append(diags, Diagnostic{File: l.Name, Line: line, Col: col, Severity: "error", Message: fmt.Sprintf(format, args...)})
+	}
+	warnAt := func(path, format string, args ...any) {
+		line, col := pos(path)
+		diags = append(diags, Diagnostic{File: l.Name, Line: line, Col: col, Severity: "warning", Message: fmt.Sprintf(format, args...)})
+	}
+
+	// Environment references: ${NAME}.
+	for _, f := range []struct {
+		path string
+		s    *string
+	}{
+		{"$.actions", &layer.Actions}, {"$.data_dir", &layer.DataDir},
+		{"$.rcon.address", &layer.RCON.Address}, {"$.rcon.password", (*string)(&layer.RCON.Password)},
+		{"$.tiktok.user", &layer.TikTok.User}, {"$.tiktok.sign_server", &layer.TikTok.SignServer},
+		{"$.tiktok.web_base", &layer.TikTok.WebBase},
+	} {
+		v, missing := expandEnv(*f.s)
+		if missing != "" {
+			errAt(f.path, "%s refers to environment variable %s, which is not set", strings.TrimPrefix(f.path, "$."), missing)
+		}
+		*f.s = v
+	}
+
+	// Validate what this layer set, where its position is known.
+	if m := layer.Gifts.Mode; m != "" && m != ModeFinal && m != ModeLive {
+		errAt("$.gifts.mode", "gifts.mode must be %q or %q, not %q", ModeFinal, ModeLive, m)
+	}
+	if layer.Gifts.MaxRepeat < 0 {
+		errAt("$.gifts.max_repeat", "gifts.max_repeat must be at least 1")
+	}
+	for name, d := range map[string]Duration{"$.gifts.streak_timeout": layer.Gifts.StreakTimeout, "$.tiktok.retry_offline": layer.TikTok.RetryOffline, "$.rcon.timeout": layer.RCON.Timeout, "$.log_retention": layer.LogRetention} {
+		if d < 0 {
+			errAt(name, "%s must not be negative", strings.TrimPrefix(name, "$."))
+		}
+	}
+	if r := layer.RCON.MaxCommandsPerSecond; r != nil && *r < 0 {
+		errAt("$.rcon.max_commands_per_second", "rcon.max_commands_per_second must be 0 (no limit) or more")
+	}
+	if a := layer.RCON.Address; a != "" && !strings.Contains(a, ":") {
+		errAt("$.rcon.address", "rcon.address %q needs a port, e.g. %q (Minecraft's rcon.port, 25575 by default)", a, a+":25575")
+	}
+	if string(layer.RCON.Password) == "ABC1234" || (hasPath(file, "$.rcon.password") && layer.RCON.Password == "") {
+		warnAt("$.rcon.password", "the RCON password is empty or a well-known default: anyone who can reach the port can run commands; set a long random rcon.password in server.properties and here (or in %s)", EnvRCONPassword)
+	}
+	seen := map[string]int{}
+	for i, t := range layer.Likes.Triggers {
+		p := fmt.Sprintf("$.likes.triggers[%d]", i)
+		if t.Every <= 0 {
+			errAt(p, "likes.triggers[%d]: every must be a positive number of likes", i)
+		}
+		if t.Function == "" {
+			errAt(p, "likes.triggers[%d]: function (the trigger to run from the actions file) is missing", i)
+		} else if !validTrigger(t.Function) {
+			errAt(p+".function", "likes.triggers[%d]: function %q may only contain letters, digits and _", i, t.Function)
+		}
+		if t.ID == "" {
+			layer.Likes.Triggers[i].ID = fmt.Sprintf("likes_%d", i+1)
+		}
+		if j, dup := seen[layer.Likes.Triggers[i].ID]; dup {
+			errAt(p, "likes.triggers[%d]: id %q is already used by likes.triggers[%d]", i, layer.Likes.Triggers[i].ID, j)
+		}
+		seen[layer.Likes.Triggers[i].ID] = i
+	}
+
+	// Resolve paths against the file that named them.
+	if l.Dir != "" {
+		for _, p := range []*string{&layer.Actions, &layer.DataDir} {
+			if *p != "" && !filepath.IsAbs(*p) {
+				*p = filepath.Join(l.Dir, *p)
+			}
+		}
+	}
+
+	// Merge: keys this layer set win.
+	if hasPath(file, "$.rcon.address") || hasPath(file, "$.rcon.password") {
+		c.RCONConfigured = true
+	}
+	mergeString(&c.Actions, layer.Actions)
+	mergeString(&c.DataDir, layer.DataDir)
+	merge(&c.LogRetention, layer.LogRetention)
+	mergeString(&c.RCON.Address, layer.RCON.Address)
+	if hasPath(file, "$.rcon.password") {
+		c.RCON.Password = layer.RCON.Password
+	}
+	if layer.RCON.MaxCommandsPerSecond != nil {
+		c.RCON.MaxCommandsPerSecond = layer.RCON.MaxCommandsPerSecond
+	}
+	merge(&c.RCON.Timeout, layer.RCON.Timeout)
+	mergeString(&c.Gifts.Mode, layer.Gifts.Mode)
+	merge(&c.Gifts.StreakTimeout, layer.Gifts.StreakTimeout)
+	merge(&c.Gifts.MaxRepeat, layer.Gifts.MaxRepeat)
+	if layer.Follows.OncePerUser != nil {
+		c.Follows.OncePerUser = layer.Follows.OncePerUser
+	}
+	if hasPath(file, "$.likes.triggers") {
+		c.Likes.Triggers = layer.Likes.Triggers
+	}
+	mergeString(&c.TikTok.User, layer.TikTok.User)
+	mergeString(&c.TikTok.SignServer, layer.TikTok.SignServer)
+	merge(&c.TikTok.RetryOffline, layer.TikTok.RetryOffline)
+	mergeString(&c.TikTok.WebBase, layer.TikTok.WebBase)
+	return diags
+}
+
+func mergeString(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func merge[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
+}
+
+func (c *Config) applyEnv() {
+	// An empty variable counts as unset, so `TIKCRAFT_RCON_PASSWORD= tikcraft`
+	// cannot silently blank a password from the file.
+	if v := os.Getenv(EnvRCONPassword); v != "" {
+		c.RCON.Password = Secret(v)
+		c.RCONConfigured = true
+	}
+	if v := os.Getenv(EnvSignAPIKey); v != "" {
+		c.TikTok.SignAPIKey = Secret(v)
+	}
+}
+
+func (c *Config) applyDefaults() []Diagnostic {
+	dir := ""
+	if n := len(c.Files); n > 0 && c.Files[n-1] != "" {
+		dir = filepath.Dir(c.Files[n-1])
+	}
+	if c.Actions == "" {
+		c.Actions = DefaultActions
+		if dir != "" {
+			c.Actions = filepath.Join(dir, DefaultActions)
+		}
+	}
+	if c.DataDir == "" {
+		c.DataDir = filepath.Join(dir, DefaultDataDirName)
+	}
+	if c.LogRetention == 0 {
+		c.LogRetention = Duration(DefaultLogRetention)
+	}
+	if c.RCON.Address == "" {
+		c.RCON.Address = DefaultRCONAddress
+	}
+	if c.RCON.MaxCommandsPerSecond == nil {
+		r := float64(DefaultCommandsPerSecond)
+		c.RCON.MaxCommandsPerSecond = &r
+	}
+	if c.RCON.Timeout == 0 {
+		c.RCON.Timeout = Duration(10 * time.Second)
+	}
+	if c.Gifts.Mode == "" {
+		c.Gifts.Mode = ModeFinal
+	}
+	if c.Gifts.StreakTimeout == 0 {
+		c.Gifts.StreakTimeout = Duration(DefaultStreakTimeout)
+	}
+	if c.Gifts.MaxRepeat == 0 {
+		c.Gifts.MaxRepeat = DefaultMaxRepeat
+	}
+	if c.TikTok.SignServer == "" {
+		c.TikTok.SignServer = DefaultSignServer
+	}
+	if c.TikTok.RetryOffline == 0 {
+		c.TikTok.RetryOffline = Duration(DefaultRetryOffline)
+	}
+	return nil
+}
+
+// LikeFunctions lists the triggers that like rules run (they are never
+// picked by $random).
+func (c *Config) LikeFunctions() []string {
+	var out []string
+	for _, t := range c.Likes.Triggers {
+		out = append(out, t.Function)
+	}
+	return out
+}
+
+// LogValue keeps secrets out of structured logs.
+func (c *Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("actions", c.Actions),
+		slog.String("rcon", c.RCON.Address),
+		slog.String("gifts.mode", c.Gifts.Mode),
+		slog.String("tiktok.user", c.TikTok.User),
+	)
+}
+
+var triggerRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+func validTrigger(s string) bool { return triggerRE.MatchString(s) }
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces ${NAME} with the environment variable NAME. A bare $ is
+// left alone, so passwords containing $ need no escaping.
+func expandEnv(s string) (out, missing string) {
+	out = envRef.ReplaceAllStringFunc(s, func(m string) string {
+		name := m[2 : len(m)-1]
+		v, ok := os.LookupEnv(name)
+		if !ok && missing == "" {
+			missing = name
+		}
+		return v
+	})
+	return out, missing
+}
+
+func hasPath(f *ast.File, path string) bool {
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return false
+	}
+	n, err := p.FilterFile(f)
+	return err == nil && n != nil
+}
+
+func position(f *ast.File, path string) (int, int) {
+	for path != "" {
+		if p, err := yaml.PathString(path); err == nil {
+			if n, err := p.FilterFile(f); err == nil && n != nil {
+				if t := n.GetToken(); t != nil && t.Position != nil {
+					return t.Position.Line, t.Position.Column
+				}
+			}
+		}
+		// Fall back to the parent key.
+		i := strings.LastIndexAny(path, ".[")
+		if i <= 1 {
+			break
+		}
+		path = path[:i]
+	}
+	return 1, 1
+}
+
+// decodeError turns a YAML error into a diagnostic with a position and
+// words a streamer can act on.
+func decodeError(file string, src []byte, err error) Diagnostic {
+	d := Diagnostic{File: file, Line: 1, Col: 1, Severity: "error", Message: err.Error()}
+	var pe *positionedError
+	if errors.As(err, &pe) {
+		d.Line, d.Col, d.Message = pe.line, pe.col, pe.msg
+		return d
+	}
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		if t := ye.GetToken(); t != nil && t.Position != nil {
+			d.Line, d.Col = t.Position.Line, t.Position.Column
+		}
+		d.Message = ye.GetMessage()
+		var ue *yaml.UnknownFieldError
+		var te *yaml.TypeError
+		switch {
+		case errors.As(err, &ue):
+			d.Message = strings.Replace(d.Message, "unknown field", "unknown key", 1) + " (see docs/CONFIG.md for the keys)"
+		case errors.As(err, &te):
+			d.Message = fmt.Sprintf("wrong type for %s: want %s", keyAt(src, d.Line), friendly(te.DstType.String()))
+		}
+	}
+	return d
+}
+
+// keyAt names the YAML key on a line, for messages.
+func keyAt(src []byte, line int) string {
+	lines := bytes.Split(src, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return "this value"
+	}
+	l := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(lines[line-1])), "-"))
+	if i := strings.Index(l, ":"); i > 0 {
+		return strings.TrimSpace(strings.TrimLeft(l[:i], "{ "))
+	}
+	return "this value"
+}
+
+func friendly(t string) string {
+	switch {
+	case strings.Contains(t, "int"):
+		return "a whole number"
+	case strings.Contains(t, "float"):
+		return "a number"
+	case strings.Contains(t, "bool"):
+		return "true or false"
+	case strings.Contains(t, "string"), strings.Contains(t, "Secret"):
+		return "text"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.Contains(t, "config."):
+		return "a mapping of keys"
+	}
+	return t
+}
