@@ -19,3 +19,5 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.61.1 // indirect
 )
+
+tool google.golang.org/protobuf/cmd/protoc-gen-go
