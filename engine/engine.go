@@ -1,0 +1,210 @@
+// Package engine turns events into actions: it tracks gift streaks so that
+// exactly one rule firing happens per gift sent, drops duplicate messages,
+// counts likes against like rules, deduplicates follows and matches triggers.
+//
+// The engine is synchronous and deterministic: the caller passes the current
+// time with every call (wall clock live, the events' own time in replay), so
+// a replay gives the same actions at any speed. It is not safe for concurrent
+// use; the pipeline owns it from one goroutine.
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// Rules is the actions file as the engine sees it.
+type Rules interface {
+	// MatchGift returns the trigger for a gift (by name first, then by id),
+	// or "" when no rule matches.
+	MatchGift(name string, id int64) string
+	// Has reports whether a trigger exists (follow, share, a like function...).
+	Has(trigger string) bool
+	// Fire expands one firing of trigger into the actions it causes.
+	Fire(trigger string, v Vars) []tikcraft.Action
+}
+
+// Vars are the values a firing can use in placeholders. The actions layer
+// sanitizes them; the engine passes them raw.
+type Vars struct {
+	User     string // {user}
+	Nickname string // {nickname}
+	Gift     string // {gift}
+	Count    int64  // {count}: gifts or likes in this batch
+}
+
+// Gift modes.
+const (
+	ModeFinal = "final" // one batch per streak, with the final count
+	ModeLive  = "live"  // a batch per update, with the delta since the last one
+)
+
+// LikeRule fires Function once for every Every likes of the session.
+type LikeRule struct {
+	ID       string
+	Every    int64
+	Function string
+	Payload  string // stands in for {user}; "" uses the liker who crossed the threshold
+}
+
+// Config tunes the engine. Zero values take the documented defaults.
+type Config struct {
+	Mode              string
+	StreakTimeout     time.Duration
+	MaxRepeat         int64
+	FollowOncePerUser bool
+	Likes             []LikeRule
+	// MaxStreaks bounds streak bookkeeping; beyond it the oldest streaks
+	// are flushed early. Default 100000.
+	MaxStreaks int
+	// SeenIDs is how many recent message ids are remembered to drop
+	// duplicates. Default 65536.
+	SeenIDs int
+}
+
+// Engine is the event → action stage.
+type Engine struct {
+	cfg   Config
+	rules Rules
+	log   *slog.Logger
+
+	seen    *idSet
+	streaks map[streakKey]*streak
+	likes   likeCounter
+	follows map[string]struct{}
+	warned  map[string]bool // "logged once" reasons
+
+	nextScan time.Time // Handle scans streaks for timeouts at most this often
+}
+
+// maybeTick runs Tick at most every tenth of streak_timeout of event time, so
+// that handling an event stays O(1) with many streaks open.
+func (e *Engine) maybeTick(now time.Time) []tikcraft.Action {
+	if now.Before(e.nextScan) {
+		return nil
+	}
+	e.nextScan = now.Add(e.cfg.StreakTimeout / 10)
+	return e.Tick(now)
+}
+
+// New returns an engine. log may be nil.
+func New(cfg Config, rules Rules, log *slog.Logger) *Engine {
+	if cfg.Mode == "" {
+		cfg.Mode = ModeFinal
+	}
+	if cfg.StreakTimeout <= 0 {
+		cfg.StreakTimeout = 10 * time.Second
+	}
+	if cfg.MaxRepeat <= 0 {
+		cfg.MaxRepeat = 1000
+	}
+	if cfg.MaxStreaks <= 0 {
+		cfg.MaxStreaks = 100000
+	}
+	if cfg.SeenIDs <= 0 {
+		cfg.SeenIDs = 1 << 16
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{cfg: cfg, rules: rules, log: log, seen: newIDSet(cfg.SeenIDs), warned: map[string]bool{}}
+	e.resetSession()
+	return e
+}
+
+func (e *Engine) resetSession() {
+	e.streaks = map[streakKey]*streak{}
+	e.likes = likeCounter{fired: make([]int64, len(e.cfg.Likes))}
+	e.follows = map[string]struct{}{}
+}
+
+// Handle processes one event and returns the actions it causes, in order.
+// It never panics: a failure is logged with the event and yields no actions,
+// so one bad event never stops the others.
+func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action) {
+	if ev == nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Error("an event could not be processed; skipping it and carrying on",
+				"event", describe(ev), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			out = nil
+		}
+	}()
+	if id := ev.EventMeta().MsgID; id != "" && !e.seen.add(string(ev.Type())+":"+id) {
+		e.log.Debug("duplicate message dropped", "event", describe(ev))
+		return nil
+	}
+	out = e.maybeTick(now)
+	switch ev := ev.(type) {
+	case *tikcraft.GiftEvent:
+		out = append(out, e.gift(ev, now)...)
+	case *tikcraft.LikeEvent:
+		out = append(out, e.like(ev)...)
+	case *tikcraft.FollowEvent:
+		if e.cfg.FollowOncePerUser {
+			k := ev.User.Key()
+			if k == "" {
+				k = "name:" + ev.User.Name()
+			}
+			if _, dup := e.follows[k]; dup {
+				e.log.Info("follow ignored: this viewer already followed this session (follows.once_per_user)", "user", ev.User.Name())
+				return out
+			}
+			e.follows[k] = struct{}{}
+		}
+		out = append(out, e.fire("follow", &ev.User, "", 1, "follow")...)
+	case *tikcraft.ShareEvent:
+		out = append(out, e.fire("share", &ev.User, "", 1, "share")...)
+	case *tikcraft.JoinEvent:
+		out = append(out, e.fire("join", &ev.User, "", 1, "join")...)
+	case *tikcraft.SubscribeEvent:
+		out = append(out, e.fire("subscribe", &ev.User, "", 1, "subscribe")...)
+	case *tikcraft.StreamEndEvent:
+		out = append(out, e.Flush()...)
+		e.resetSession()
+	}
+	return out
+}
+
+// fire runs trigger n times (one firing per gift, follow, like threshold...).
+func (e *Engine) fire(trigger string, u *tikcraft.User, gift string, n int64, source string) []tikcraft.Action {
+	if n <= 0 || trigger == "" || !e.rules.Has(trigger) {
+		return nil
+	}
+	v := Vars{User: u.Name(), Nickname: u.DisplayName(), Gift: gift, Count: n}
+	var out []tikcraft.Action
+	for range n {
+		for _, a := range e.rules.Fire(trigger, v) {
+			a.Source = source
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// warnOnce logs an absurd input once per reason, so a flood of bad messages
+// cannot flood the log.
+func (e *Engine) warnOnce(reason string, args ...any) {
+	if e.warned[reason] {
+		return
+	}
+	e.warned[reason] = true
+	e.log.Warn(reason, args...)
+}
+
+func describe(ev tikcraft.Event) string {
+	m := ev.EventMeta()
+	switch ev := ev.(type) {
+	case *tikcraft.GiftEvent:
+		return fmt.Sprintf("gift %q (id %d) x%d end=%t from %q msg=%q group=%q", ev.Gift.Name, ev.Gift.ID, ev.RepeatCount, ev.RepeatEnd, ev.User.Name(), m.MsgID, ev.GroupID)
+	case *tikcraft.LikeEvent:
+		return fmt.Sprintf("like x%d total=%d from %q msg=%q", ev.Count, ev.Total, ev.User.Name(), m.MsgID)
+	}
+	return fmt.Sprintf("%s msg=%q", ev.Type(), m.MsgID)
+}
