@@ -17,3 +17,8 @@ type Sink interface {
 
 // ErrPermanent marks delivery failures that retrying will not fix.
 var ErrPermanent = errors.New("permanent failure")
+
+// ErrRejected marks an action that can never be delivered as it is (for
+// example a command longer than Minecraft accepts). The worker logs it as
+// failed and moves on to the next action instead of retrying forever.
+var ErrRejected = errors.New("action rejected")

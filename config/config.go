@@ -63,6 +63,8 @@ type Config struct {
 	// RCONConfigured reports whether some file set rcon.address or
 	// rcon.password: the demo uses a dry-run sink unless it is true.
 	RCONConfigured bool `yaml:"-"`
+	// ActionsConfigured reports whether some file set actions.
+	ActionsConfigured bool `yaml:"-"`
 }
 
 // RCON is how to reach Minecraft.
@@ -98,6 +100,10 @@ type LikeTrigger struct {
 	Function string `yaml:"function"`
 	Payload  string `yaml:"payload"` // stands in for {user}; empty: the liker who crossed the threshold
 	Enable   *bool  `yaml:"enable"`  // default true
+
+	// Where the rule was written, for messages about it.
+	File      string `yaml:"-"`
+	Line, Col int    `yaml:"-"`
 }
 
 // Enabled reports whether the rule is on (the default).
@@ -268,6 +274,8 @@ func (c *Config) apply(l Layer) []Diagnostic {
 		} else if !validTrigger(t.Function) {
 			errAt(p+".function", "likes.triggers[%d]: function %q may only contain letters, digits and _", i, t.Function)
 		}
+		layer.Likes.Triggers[i].File = l.Name
+		layer.Likes.Triggers[i].Line, layer.Likes.Triggers[i].Col = pos(p)
 		if t.ID == "" {
 			layer.Likes.Triggers[i].ID = fmt.Sprintf("likes_%d", i+1)
 		}
@@ -289,6 +297,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	// Merge: keys this layer set win.
 	if hasPath(file, "$.rcon.address") || hasPath(file, "$.rcon.password") {
 		c.RCONConfigured = true
+	}
+	if hasPath(file, "$.actions") {
+		c.ActionsConfigured = true
 	}
 	mergeString(&c.Actions, layer.Actions)
 	mergeString(&c.DataDir, layer.DataDir)

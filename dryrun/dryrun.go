@@ -1,0 +1,54 @@
+// Package dryrun is the sink used when no Minecraft server is configured:
+// it prints each action it would send, one per line, with its trigger and
+// user, and records them.
+package dryrun
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// Sink prints actions to W.
+type Sink struct {
+	mu  sync.Mutex
+	w   io.Writer
+	log []tikcraft.Action
+}
+
+// New prints to w.
+func New(w io.Writer) *Sink { return &Sink{w: w} }
+
+// Deliver prints a and always succeeds.
+func (s *Sink) Deliver(_ context.Context, a tikcraft.Action) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, a)
+	var line string
+	switch a.Kind {
+	case tikcraft.KindAlert:
+		line = fmt.Sprintf("alert   %s | %s (%ds)", a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds)
+	default:
+		line = "command /" + a.Command
+	}
+	// %q-style quoting of viewer-controlled values keeps one action on one
+	// line whatever they contain.
+	_, err := fmt.Fprintf(s.w, "[dry-run] %-60s  trigger=%s user=%s\n", oneLine(line), strconv.Quote(a.Trigger), strconv.Quote(a.User))
+	return err
+}
+
+// Actions returns what was delivered so far.
+func (s *Sink) Actions() []tikcraft.Action {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]tikcraft.Action(nil), s.log...)
+}
+
+func oneLine(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}

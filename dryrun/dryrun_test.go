@@ -1,0 +1,27 @@
+package dryrun
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+func TestOneLinePerActionWhateverTheContent(t *testing.T) {
+	var b bytes.Buffer
+	s := New(&b)
+	s.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindCommand, Command: "give anna diamond", Trigger: "rose", User: "anna"})
+	s.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: "evil\nforged line", Subtitle: "x", Seconds: 3}, Trigger: "rose", User: "a\nb"})
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %q", b.String())
+	}
+	if !strings.Contains(lines[0], "/give anna diamond") || !strings.Contains(lines[0], `trigger="rose"`) || !strings.Contains(lines[0], `user="anna"`) {
+		t.Errorf("line 1: %s", lines[0])
+	}
+	if len(s.Actions()) != 2 {
+		t.Error("actions not recorded")
+	}
+}

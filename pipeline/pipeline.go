@@ -1,0 +1,201 @@
+// Package pipeline runs the whole flow: source → events → engine → queue →
+// delivery worker → sink. The receiving side never waits for Minecraft:
+// events go through a buffer to the engine, the engine only pushes to the
+// queue, and a separate worker delivers.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/source"
+)
+
+// Recorder is the event log: told about every event and delivery.
+type Recorder interface {
+	deliver.Recorder
+	LogEvent(ctx context.Context, ev tikcraft.Event)
+}
+
+// Options assemble a pipeline.
+type Options struct {
+	Engine *engine.Engine
+	Queue  queue.Queue
+	Sink   tikcraft.Sink
+	Log    *slog.Logger
+	// Recorder, if set, gets every event and delivery outcome.
+	Recorder Recorder
+	// EventClock makes the engine's clock the events' own time field
+	// (replay), so results never depend on the replay speed. Otherwise the
+	// wall clock is used and streak timeouts are checked every TickEvery.
+	EventClock bool
+	TickEvery  time.Duration
+	// Finish makes Run return once the source has ended and every action
+	// was delivered (replay, drain). Otherwise Run returns when ctx ends.
+	Finish bool
+	// Retry is passed to the worker: see deliver.Worker.
+	Retry time.Duration
+	// StatsEvery logs the queue depth and the oldest pending action's age
+	// while actions are waiting. Default 10s.
+	StatsEvery time.Duration
+	// OnEvent, if set, sees every event before the engine (the console).
+	OnEvent func(tikcraft.Event)
+}
+
+// Result summarises a run.
+type Result struct {
+	Events    int64
+	Actions   int64
+	Delivered int64
+	Rejected  int64
+}
+
+// Run runs src through the pipeline.
+func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.TickEvery <= 0 {
+		o.TickEvery = 500 * time.Millisecond
+	}
+	if o.StatsEvery <= 0 {
+		o.StatsEvery = 10 * time.Second
+	}
+	var res Result
+	events := make(chan tikcraft.Event, 4096)
+	srcErr := make(chan error, 1)
+	sctx, scancel := context.WithCancel(ctx)
+	defer scancel()
+	go func() {
+		defer close(events)
+		srcErr <- src.Run(sctx, func(ev tikcraft.Event) {
+			select {
+			case events <- ev:
+			case <-sctx.Done():
+			}
+		})
+	}()
+
+	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry}
+	finish := make(chan struct{})
+	var wst deliver.Stats
+	var werr error
+	wdone := make(chan struct{})
+	var finishCh <-chan struct{}
+	if o.Finish {
+		finishCh = finish
+	}
+	// The worker stops on its own context so that the engine can keep
+	// pushing until the source has ended.
+	wctx, wcancel := context.WithCancel(ctx)
+	defer wcancel()
+	go func() {
+		defer close(wdone)
+		wst, werr = worker.Run(wctx, finishCh)
+	}()
+
+	var pushErr error
+	push := func(acts []tikcraft.Action) {
+		if len(acts) == 0 || pushErr != nil {
+			return
+		}
+		res.Actions += int64(len(acts))
+		if err := o.Queue.Push(context.WithoutCancel(ctx), acts...); err != nil {
+			pushErr = fmt.Errorf("queueing %d actions: %w", len(acts), err)
+			log.Error("could not queue actions", "error", pushErr)
+		}
+	}
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		reportStats(wctx, o.Queue, o.StatsEvery, log)
+	}()
+
+	var tick <-chan time.Time
+	if !o.EventClock {
+		t := time.NewTicker(o.TickEvery)
+		defer t.Stop()
+		tick = t.C
+	}
+	var clock time.Time // event clock: never goes backwards
+loop:
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				break loop
+			}
+			res.Events++
+			if o.OnEvent != nil {
+				o.OnEvent(ev)
+			}
+			if o.Recorder != nil {
+				o.Recorder.LogEvent(ctx, ev)
+			}
+			now := time.Now()
+			if o.EventClock {
+				if t := ev.EventMeta().Time; t.After(clock) {
+					clock = t
+				}
+				now = clock
+			}
+			push(o.Engine.Handle(ev, now))
+		case <-tick:
+			push(o.Engine.Tick(time.Now()))
+		case <-wdone:
+			// The worker gave up for good: stop receiving.
+			scancel()
+			for range events { // let the source finish
+			}
+			break loop
+		}
+	}
+	// The source ended (or ctx did): settle open streaks so no paid gift is
+	// left behind. On shutdown they land in the queue for the next start
+	// when the queue is durable.
+	push(o.Engine.Flush())
+	err := <-srcErr
+	if err != nil && errors.Is(err, sctx.Err()) {
+		err = nil
+	}
+	if err != nil {
+		err = fmt.Errorf("event source: %w", err)
+	}
+	close(finish)
+	if !o.Finish {
+		wcancel()
+	}
+	<-wdone
+	wcancel()
+	wg.Wait()
+	res.Delivered, res.Rejected = wst.Delivered, wst.Rejected
+	return res, errors.Join(err, pushErr, werr)
+}
+
+func reportStats(ctx context.Context, q queue.Queue, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, oldest, err := q.Stats(ctx)
+			if err != nil || n == 0 {
+				continue
+			}
+			log.Warn("actions are waiting for Minecraft", "pending", n, "oldest_waiting", time.Since(oldest).Round(time.Second).String())
+		}
+	}
+}

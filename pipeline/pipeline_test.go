@@ -1,0 +1,130 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/source"
+)
+
+type oneRule struct{}
+
+func (oneRule) MatchGift(name string, id int64) string { return "gift" }
+func (oneRule) Has(string) bool                       { return true }
+func (oneRule) Fire(t string, v engine.Vars) []tikcraft.Action {
+	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: t + " " + v.User, Trigger: t, User: v.User}}
+}
+
+// flakySink fails the first n deliveries with a transient error.
+type flakySink struct {
+	mu    sync.Mutex
+	fails int
+	got   []string
+	err   error
+}
+
+func (s *flakySink) Deliver(_ context.Context, a tikcraft.Action) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	if s.fails > 0 {
+		s.fails--
+		return errors.New("connection refused")
+	}
+	s.got = append(s.got, a.Command)
+	return nil
+}
+
+func TestReplayFinishesAfterEveryDelivery(t *testing.T) {
+	var steps []source.Step
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 50 {
+		steps = append(steps, source.Step{Event: &tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: fmt.Sprint(i), Time: t0.Add(time.Duration(i) * time.Second)}, User: tikcraft.User{UniqueID: fmt.Sprint("u", i)}, Gift: tikcraft.Gift{Name: "Lion"}}})
+	}
+	// An open streak at the end of the file is flushed, not lost.
+	steps = append(steps, source.Step{Event: &tikcraft.GiftEvent{User: tikcraft.User{UniqueID: "last"}, Gift: tikcraft.Gift{Name: "Rose", Combo: true}, RepeatCount: 3}})
+	sink := &flakySink{}
+	res, err := Run(context.Background(), source.Steps(steps, source.Max), Options{
+		Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Events != 51 || res.Actions != 53 || res.Delivered != 53 || len(sink.got) != 53 {
+		t.Fatalf("result %+v, sink got %d", res, len(sink.got))
+	}
+	for i := range 50 {
+		if sink.got[i] != fmt.Sprint("gift u", i) {
+			t.Fatalf("out of order at %d: %s", i, sink.got[i])
+		}
+	}
+}
+
+func TestPermanentFailureEndsReplayWithError(t *testing.T) {
+	sink := &flakySink{err: fmt.Errorf("wrong password: %w", tikcraft.ErrPermanent)}
+	steps := []source.Step{{Event: &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}}}
+	_, err := Run(context.Background(), source.Steps(steps, source.Max), Options{
+		Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
+	})
+	if !errors.Is(err, tikcraft.ErrPermanent) {
+		t.Fatalf("want the permanent error, got %v", err)
+	}
+}
+
+type rejectSink struct{ flakySink }
+
+func (s *rejectSink) Deliver(ctx context.Context, a tikcraft.Action) error {
+	if a.User == "bad" {
+		return fmt.Errorf("too long: %w", tikcraft.ErrRejected)
+	}
+	return s.flakySink.Deliver(ctx, a)
+}
+
+func TestRejectedActionIsSkipped(t *testing.T) {
+	sink := &rejectSink{}
+	var steps []source.Step
+	for _, u := range []string{"a", "bad", "c"} {
+		steps = append(steps, source.Step{Event: &tikcraft.ShareEvent{User: tikcraft.User{UniqueID: u}}})
+	}
+	res, err := Run(context.Background(), source.Steps(steps, source.Max), Options{
+		Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
+	})
+	if err != nil || res.Rejected != 1 || fmt.Sprint(sink.got) != "[share a share c]" {
+		t.Fatalf("res %+v err %v got %v", res, err, sink.got)
+	}
+}
+
+func TestLiveModeStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sink := &flakySink{}
+	delivered := make(chan struct{})
+	src := sourceFunc(func(ctx context.Context, emit func(tikcraft.Event)) error {
+		emit(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}})
+		close(delivered)
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	done := make(chan error)
+	go func() {
+		_, err := Run(ctx, src, Options{Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink})
+		done <- err
+	}()
+	<-delivered
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("cancel is a clean stop, got %v", err)
+	}
+}
+
+type sourceFunc func(ctx context.Context, emit func(tikcraft.Event)) error
+
+func (f sourceFunc) Run(ctx context.Context, emit func(tikcraft.Event)) error { return f(ctx, emit) }

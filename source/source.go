@@ -1,0 +1,168 @@
+// Package source provides event sources other than the live TikTok
+// connection: a replay of a JSONL event file and the built-in demo traffic.
+// Every source emits events in order through a callback and returns when it
+// is done (nil) or when its context is cancelled.
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/jsonl"
+)
+
+// Source produces events.
+type Source interface {
+	Run(ctx context.Context, emit func(tikcraft.Event)) error
+}
+
+// Speed is a replay speed factor; Max (0) replays without waiting.
+type Speed float64
+
+// Max replays as fast as possible.
+const Max Speed = 0
+
+// ParseSpeed reads "max", "realtime" or a factor such as "2" or "0.5".
+func ParseSpeed(s string) (Speed, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "max", "":
+		return Max, nil
+	case "realtime":
+		return 1, nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "x"), 64)
+	if err != nil || f <= 0 {
+		return 0, fmt.Errorf("--speed %q: use max, realtime or a positive factor such as 2 or 0.5", s)
+	}
+	return Speed(f), nil
+}
+
+// pacer sleeps between events according to their timestamps.
+type pacer struct {
+	speed Speed
+	last  time.Time
+}
+
+func (p *pacer) wait(ctx context.Context, t time.Time) error {
+	if p.speed == Max || t.IsZero() {
+		return ctx.Err()
+	}
+	var d time.Duration
+	if !p.last.IsZero() && t.After(p.last) {
+		d = time.Duration(float64(t.Sub(p.last)) / float64(p.speed))
+	}
+	if p.last.IsZero() || t.After(p.last) {
+		p.last = t
+	}
+	return sleep(ctx, d)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// File replays a JSONL event file. Bad lines are logged with their line
+// number and skipped; the rest of the file still runs.
+type File struct {
+	Path  string
+	Speed Speed
+	Log   *slog.Logger
+	// Skipped counts bad lines after Run.
+	Skipped int
+}
+
+// Run reads the file and emits its events.
+func (f *File) Run(ctx context.Context, emit func(tikcraft.Event)) error {
+	log := f.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	r, err := os.Open(f.Path)
+	if err != nil {
+		return fmt.Errorf("opening event file: %w", err)
+	}
+	defer r.Close()
+	return f.read(ctx, r, emit, log)
+}
+
+func (f *File) read(ctx context.Context, r io.Reader, emit func(tikcraft.Event), log *slog.Logger) error {
+	jr := jsonl.NewReader(r, f.Path)
+	p := pacer{speed: f.Speed}
+	for {
+		ev, err := jr.Next()
+		var le *jsonl.LineError
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.As(err, &le):
+			f.Skipped++
+			log.Warn("skipping a bad line of the event file", "where", fmt.Sprintf("%s:%d", le.File, le.Line), "error", le.Err.Error())
+			continue
+		case err != nil:
+			return err
+		}
+		if err := p.wait(ctx, ev.EventMeta().Time); err != nil {
+			return err
+		}
+		emit(ev)
+	}
+}
+
+// Step is one scripted event and the pause before it.
+type Step struct {
+	Delay time.Duration
+	Event tikcraft.Event
+}
+
+// Script emits scripted steps, waiting Delay/Speed before each (Speed
+// Max: no waiting). Rounds are produced by Round until it returns nil or,
+// with Rounds > 0, for that many rounds.
+type Script struct {
+	Round  func(n int) []Step
+	Rounds int
+	Speed  Speed
+}
+
+// Steps plays a fixed list of steps once.
+func Steps(steps []Step, speed Speed) *Script {
+	return &Script{Round: func(int) []Step { return steps }, Rounds: 1, Speed: speed}
+}
+
+// Run emits the steps.
+func (s *Script) Run(ctx context.Context, emit func(tikcraft.Event)) error {
+	for n := 0; s.Rounds <= 0 || n < s.Rounds; n++ {
+		steps := s.Round(n)
+		if steps == nil {
+			return nil
+		}
+		for _, st := range steps {
+			if s.Speed != Max {
+				if err := sleep(ctx, time.Duration(float64(st.Delay)/float64(s.Speed))); err != nil {
+					return err
+				}
+			} else if err := ctx.Err(); err != nil {
+				return err
+			}
+			emit(st.Event)
+		}
+	}
+	return nil
+}
