@@ -17,7 +17,7 @@ import (
 type oneRule struct{}
 
 func (oneRule) MatchGift(name string, id int64) string { return "gift" }
-func (oneRule) Has(string) bool                       { return true }
+func (oneRule) Has(string) bool                        { return true }
 func (oneRule) Fire(t string, v engine.Vars) []tikcraft.Action {
 	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: t + " " + v.User, Trigger: t, User: v.User}}
 }
