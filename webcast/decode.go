@@ -113,7 +113,7 @@ type MessageError struct {
 }
 
 func (e *MessageError) Error() string {
-	return fmt.Sprintf("skipped unreadable TikTok message #%d (%s, id %d): %v", e.Index, e.Method, e.MsgID, e.Err)
+	return fmt.Sprintf("skipped unreadable TikTok message #%d (%q, id %d): %v", e.Index, e.Method, e.MsgID, e.Err)
 }
 
 func (e *MessageError) Unwrap() error { return e.Err }
@@ -215,10 +215,14 @@ func readPushFrame(b []byte, lim Limits) (Frame, error) {
 	}
 	if isGzip(&pf) {
 		p, err := gunzip(f.Payload, lim.MaxBytes)
-		if err != nil {
-			return f, fmt.Errorf("TikTok frame (%s) payload: %w", f.PayloadType, err)
+		switch {
+		case err == nil:
+			f.Payload, f.Compressed = p, true
+		case f.PayloadType == PayloadMsg:
+			return f, fmt.Errorf("TikTok message frame: %w", err)
 		}
-		f.Payload, f.Compressed = p, true
+		// Other frame types carry nothing we act on; a bad payload there
+		// is not worth an error on the streamer's screen.
 	}
 	return f, nil
 }
@@ -229,7 +233,7 @@ func readPushFrame(b []byte, lim Limits) (Frame, error) {
 func isGzip(pf *pb.WebcastPushFrame) bool {
 	for _, h := range pf.GetHeaders() {
 		if h.GetKey() == "compress_type" && strings.EqualFold(h.GetValue(), "gzip") {
-			return true
+			return len(pf.GetPayload()) > 0
 		}
 	}
 	p := pf.GetPayload()

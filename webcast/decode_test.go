@@ -313,6 +313,12 @@ func TestNonMsgFrames(t *testing.T) {
 				t.Errorf("resp = %+v", f)
 			}
 		}},
+		{"server heartbeat with a broken gzip payload", marshal(t, &pb.WebcastPushFrame{PayloadType: PayloadHeartbeat,
+			Headers: []*pb.PushHeader{{Key: "compress_type", Value: "gzip"}}, Payload: []byte("raw")}), func(t *testing.T, f Frame) {
+			if f.Compressed || string(f.Payload) != "raw" {
+				t.Errorf("frame = %+v, want the raw payload", f)
+			}
+		}},
 		{"empty frame", nil, func(t *testing.T, f Frame) {
 			if f.PayloadType != "" {
 				t.Errorf("frame = %+v", f)
