@@ -54,10 +54,11 @@ const (
 	// maxTrackedMethods bounds the per-method stats: method names come from
 	// the server, and a flood of made-up names must not grow memory.
 	maxTrackedMethods = 256
-	// OtherMethods is the Stats key under which methods beyond the tracked
-	// number are counted.
-	OtherMethods = "(other)"
 )
+
+// OtherMethods is the Stats key that counts the methods seen after 256
+// distinct ones were already counted.
+const OtherMethods = "(other)"
 
 // ErrTooLarge marks input refused because it exceeds a Limits value.
 var ErrTooLarge = errors.New("too large")
