@@ -1,0 +1,323 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/jsonl"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+// The event log is written in batches: one transaction per batch costs
+// about as much as one per row, and a burst of 10,000 gifts a second must
+// not wait for the disk. A crash loses at most the last flushDelay of log
+// rows; the queue itself is never buffered.
+const (
+	flushDelay  = 20 * time.Millisecond
+	batchSize   = 1024
+	maxBuffered = 64 * 1024 // beyond this the log falls behind and rows are dropped, never the stream
+	maxErrorLen = 500       // bytes of a delivery error kept
+	pruneBatch  = 5000      // rows deleted per transaction, so Push never waits long behind Prune
+)
+
+type eventRow struct {
+	logged, at int64 // at == 0: the event had no time
+	typ        string
+	msgID      string
+	user       bool // the event has a user
+	userKey    string
+	userName   string
+	gift       bool
+	giftKey    string
+	giftID     int64
+	giftName   string
+	diamonds   int64
+	combo      bool
+	repeatEnd  bool
+	groupID    string
+	count      int64
+	hasCount   bool
+	raw        []byte
+}
+
+type deliveryRow struct {
+	at, latency int64
+	actionID    int64
+	errText     string // "" when delivered
+	ok          bool
+	command     string
+	trigger     string
+}
+
+// LogEvent records an event for the report. It never blocks on the disk:
+// rows are buffered and written every few milliseconds.
+func (s *Store) LogEvent(_ context.Context, ev tikcraft.Event) {
+	if ev == nil || s.closed() {
+		return
+	}
+	m := ev.EventMeta()
+	row := eventRow{logged: s.now().UnixNano(), typ: string(ev.Type()), msgID: m.MsgID}
+	if !m.Time.IsZero() {
+		row.at = m.Time.UnixNano()
+	}
+	setUser := func(u *tikcraft.User) {
+		row.user, row.userKey, row.userName = true, userKey(u), u.Name()
+	}
+	switch e := ev.(type) {
+	case *tikcraft.GiftEvent:
+		setUser(&e.User)
+		row.gift = true
+		row.giftKey, row.giftID, row.giftName = giftKey(e.Gift), e.Gift.ID, e.Gift.Name
+		row.diamonds, row.combo, row.repeatEnd, row.groupID = e.Gift.Diamonds, e.Gift.Combo, e.RepeatEnd, e.GroupID
+		row.count, row.hasCount = e.Count(), true
+	case *tikcraft.LikeEvent:
+		setUser(&e.User)
+		row.count, row.hasCount = e.Count, true
+	case *tikcraft.FollowEvent:
+		setUser(&e.User)
+	case *tikcraft.ShareEvent:
+		setUser(&e.User)
+	case *tikcraft.JoinEvent:
+		setUser(&e.User)
+	case *tikcraft.SubscribeEvent:
+		setUser(&e.User)
+	case *tikcraft.ChatEvent:
+		setUser(&e.User)
+	}
+	if raw, err := jsonl.Marshal(ev); err == nil {
+		row.raw = raw
+	}
+	s.logMu.Lock()
+	if s.buffered() >= maxBuffered {
+		s.dropped++
+		s.logMu.Unlock()
+		return
+	}
+	s.events = append(s.events, row)
+	s.signal()
+	s.logMu.Unlock()
+}
+
+// LogDelivery records the outcome of one delivery attempt: err == nil
+// means executed. Like LogEvent it is buffered.
+func (s *Store) LogDelivery(_ context.Context, item queue.Item, err error, latency time.Duration) {
+	if s.closed() {
+		return
+	}
+	row := deliveryRow{
+		at:       s.now().UnixNano(),
+		latency:  int64(latency),
+		actionID: item.ID,
+		ok:       err == nil,
+		command:  item.Action.String(),
+		trigger:  item.Action.Trigger,
+	}
+	if err != nil {
+		row.errText = clipBytes(err.Error(), maxErrorLen)
+		if row.errText == "" {
+			row.errText = "failed"
+		}
+	}
+	s.logMu.Lock()
+	if s.buffered() >= maxBuffered {
+		s.dropped++
+		s.logMu.Unlock()
+		return
+	}
+	s.delivs = append(s.delivs, row)
+	s.signal()
+	s.logMu.Unlock()
+}
+
+// buffered and signal are called with logMu held.
+func (s *Store) buffered() int { return len(s.events) + len(s.delivs) }
+
+func (s *Store) signal() {
+	switch n := s.buffered(); {
+	case n == 1:
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	case n >= batchSize:
+		select {
+		case s.full <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// flusher writes the log buffer flushDelay after its first row arrived, or
+// as soon as a batch is full, and once more on Close.
+func (s *Store) flusher() {
+	defer close(s.flushDone)
+	t := time.NewTimer(flushDelay)
+	t.Stop()
+	for {
+		select {
+		case <-s.kick:
+		case <-s.full:
+		case <-s.stop:
+			s.flushLog(context.Background())
+			return
+		}
+		t.Reset(flushDelay)
+		select {
+		case <-t.C:
+		case <-s.full:
+			t.Stop()
+		case <-s.stop:
+			t.Stop()
+		}
+		s.flushLog(context.Background())
+	}
+}
+
+// flushLog writes the buffered log rows in one transaction. Failures are
+// logged, not returned: the event log must never stop the stream.
+func (s *Store) flushLog(ctx context.Context) {
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	s.logMu.Lock()
+	evs, dels, dropped := s.events, s.delivs, s.dropped
+	s.events, s.delivs, s.dropped = nil, nil, 0
+	// A kick or full signal left over for rows taken here would only cause
+	// an empty flush; drain them.
+	select {
+	case <-s.full:
+	default:
+	}
+	s.logMu.Unlock()
+	if dropped > 0 {
+		s.log.Warn("the event log fell behind and skipped some rows; the action queue is not affected", "skipped", dropped)
+	}
+	if len(evs) == 0 && len(dels) == 0 {
+		return
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if len(evs) > 0 {
+			st := tx.StmtContext(ctx, s.insEvent)
+			for i := range evs {
+				if _, err := st.ExecContext(ctx, evs[i].args()...); err != nil {
+					return err
+				}
+			}
+		}
+		if len(dels) > 0 {
+			st := tx.StmtContext(ctx, s.insDeliv)
+			for i := range dels {
+				if _, err := st.ExecContext(ctx, dels[i].args()...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error("could not write the event log; the report will miss these rows", "events", len(evs), "deliveries", len(dels), "error", s.fail("writing the event log", err))
+	}
+}
+
+func (r *eventRow) args() []any {
+	a := []any{r.logged, nil, r.typ, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil}
+	if r.at != 0 {
+		a[1] = r.at
+	}
+	if r.msgID != "" {
+		a[3] = r.msgID
+	}
+	if r.user {
+		a[4], a[5] = r.userKey, r.userName
+	}
+	if r.gift {
+		a[6], a[7], a[8], a[9] = r.giftKey, r.giftID, r.giftName, r.diamonds
+		a[10], a[11], a[12] = r.combo, r.repeatEnd, r.groupID
+	}
+	if r.hasCount {
+		a[13] = r.count
+	}
+	if r.raw != nil {
+		a[14] = string(r.raw)
+	}
+	return a
+}
+
+func (r *deliveryRow) args() []any {
+	var errText any
+	if !r.ok {
+		errText = r.errText
+	}
+	return []any{r.at, r.actionID, r.ok, errText, r.latency, r.command, r.trigger}
+}
+
+// Prune deletes event and delivery log rows, and delivered actions, older
+// than before. Pending actions are never deleted, however old.
+func (s *Store) Prune(ctx context.Context, before time.Time) error {
+	if s.closed() {
+		return fmt.Errorf("cannot remove old log entries: %w", ErrClosed)
+	}
+	s.flushLog(ctx) // buffered rows may be old enough too
+	cut := before.UnixNano()
+	var total int64
+	for _, q := range []string{
+		`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE logged_ns < ? LIMIT ?)`,
+		`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE at_ns < ? LIMIT ?)`,
+		`DELETE FROM actions WHERE id IN (SELECT id FROM actions
+			WHERE delivered_ns IS NOT NULL AND delivered_ns < ? LIMIT ?)`,
+	} {
+		for {
+			res, err := s.w.ExecContext(ctx, q, cut, pruneBatch)
+			if err != nil {
+				return s.fail("cannot remove old log entries", err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return s.fail("cannot remove old log entries", err)
+			}
+			total += n
+			if n < pruneBatch {
+				break
+			}
+		}
+	}
+	if total > 0 {
+		// Give the freed pages back to the disk.
+		if _, err := s.w.ExecContext(ctx, "PRAGMA incremental_vacuum"); err != nil {
+			return s.fail("cannot shrink the database after removing old log entries", err)
+		}
+		s.log.Info("removed old log entries", "rows", total, "before", before.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// userKey mirrors the engine's streak key: the same viewer is the same
+// key whatever name they show.
+func userKey(u *tikcraft.User) string {
+	if k := u.Key(); k != "" {
+		return k
+	}
+	return "name:" + u.Name()
+}
+
+// giftKey mirrors the engine's: the gift id, else its name.
+func giftKey(g tikcraft.Gift) string {
+	if g.ID != 0 {
+		return strconv.FormatInt(g.ID, 10)
+	}
+	return "name:" + g.Name
+}
+
+// clipBytes cuts s to at most n bytes without splitting a character.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

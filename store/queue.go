@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+// refillSize is how many pending items Next reads at once, so that a
+// backlog is drained with one query per batch rather than per item.
+const refillSize = 256
+
+// Push appends actions in order, in one transaction: when it returns nil
+// they are on disk and survive the process being killed.
+func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
+	if len(actions) == 0 {
+		return nil
+	}
+	if s.closed() {
+		return fmt.Errorf("cannot queue %d actions: %w", len(actions), ErrClosed)
+	}
+	now := s.now().UnixNano()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		st := tx.StmtContext(ctx, s.insAction)
+		for _, a := range actions {
+			if _, err := st.ExecContext(ctx, now, string(a.Kind), a.Command,
+				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return s.fail(fmt.Sprintf("cannot queue %d actions", len(actions)), err)
+	}
+	s.wakeMu.Lock()
+	close(s.wake)
+	s.wake = make(chan struct{})
+	s.wakeMu.Unlock()
+	return nil
+}
+
+// Next returns the oldest action not yet acknowledged, waiting for one
+// until ctx is done. Calling it again without Ack returns the same item.
+func (s *Store) Next(ctx context.Context) (queue.Item, error) {
+	for {
+		// Take the wake channel before looking, so that a Push committing
+		// after the look still wakes us.
+		s.wakeMu.Lock()
+		wake := s.wake
+		s.wakeMu.Unlock()
+
+		s.qmu.Lock()
+		if len(s.head) == 0 {
+			if err := s.refill(ctx); err != nil {
+				s.qmu.Unlock()
+				return queue.Item{}, err
+			}
+		}
+		if len(s.head) > 0 {
+			it := s.head[0]
+			s.qmu.Unlock()
+			return it, nil
+		}
+		s.qmu.Unlock()
+
+		if s.onWait != nil {
+			s.onWait()
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return queue.Item{}, ctx.Err()
+		case <-s.stop:
+			return queue.Item{}, ErrClosed
+		}
+	}
+}
+
+// refill reads the oldest pending items into s.head. Callers hold qmu.
+func (s *Store) refill(ctx context.Context) error {
+	if s.closed() {
+		return ErrClosed
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
+		alert_seconds, trigger_name, user_name, source
+		FROM actions WHERE delivered_ns IS NULL ORDER BY id LIMIT ?`, refillSize)
+	if err != nil {
+		return s.fail("cannot read the action queue", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it queue.Item
+		var enq int64
+		var kind string
+		a := &it.Action
+		if err := rows.Scan(&it.ID, &enq, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
+			&a.Alert.Seconds, &a.Trigger, &a.User, &a.Source); err != nil {
+			s.head = s.head[:0]
+			return s.fail("cannot read the action queue", err)
+		}
+		a.Kind = tikcraft.ActionKind(kind)
+		it.Enqueued = time.Unix(0, enq)
+		s.head = append(s.head, it)
+	}
+	if err := rows.Err(); err != nil {
+		s.head = s.head[:0]
+		return s.fail("cannot read the action queue", err)
+	}
+	return nil
+}
+
+// Ack marks the item delivered; it will never be returned again, even
+// after a restart. Acknowledging an item twice is harmless.
+func (s *Store) Ack(ctx context.Context, id int64) error {
+	if s.closed() {
+		return fmt.Errorf("cannot mark action %d as delivered: %w", id, ErrClosed)
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	res, err := s.ackAction.ExecContext(ctx, s.now().UnixNano(), id)
+	if err != nil {
+		return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		var delivered sql.NullInt64
+		err := s.w.QueryRowContext(ctx, "SELECT delivered_ns FROM actions WHERE id = ?", id).Scan(&delivered)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
+		case err != nil:
+			return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+		}
+	}
+	for i, it := range s.head {
+		if it.ID != id {
+			continue
+		}
+		if i == 0 { // the usual case: no copying
+			s.head[0] = queue.Item{}
+			s.head = s.head[1:]
+		} else {
+			s.head = append(s.head[:i], s.head[i+1:]...)
+		}
+		break
+	}
+	return nil
+}
+
+// Stats reports the number of pending actions and when the oldest was
+// pushed (zero time when none is pending).
+func (s *Store) Stats(ctx context.Context) (int, time.Time, error) {
+	if s.closed() {
+		return 0, time.Time{}, fmt.Errorf("cannot read the action queue: %w", ErrClosed)
+	}
+	n, oldest, err := pending(ctx, s.r)
+	if err != nil {
+		return 0, time.Time{}, s.fail("cannot read the action queue", err)
+	}
+	return n, oldest, nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func pending(ctx context.Context, q querier) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT count(*),
+		(SELECT enqueued_ns FROM actions WHERE delivered_ns IS NULL ORDER BY id LIMIT 1)
+		FROM actions WHERE delivered_ns IS NULL`).Scan(&n, &oldest)
+	if err != nil || !oldest.Valid {
+		return n, time.Time{}, err
+	}
+	return n, time.Unix(0, oldest.Int64), nil
+}

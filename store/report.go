@@ -1,0 +1,413 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// Report summarises the event and delivery logs since a point in time,
+// for `tikcraft report`.
+type Report struct {
+	Since time.Time // zero: everything still in the log
+	Until time.Time // when the report was made
+
+	Events     []TypeCount // by event type, most messages first
+	Gifts      int64       // gifts received: a combo streak counts its final count once
+	Diamonds   int64       // their worth: diamonds per gift × count
+	TopGifts   []GiftTotal // at most 10, most diamonds first
+	TopGifters []UserTotal // at most 10, most diamonds first
+	Actions    ActionCounts
+	Slowest    []SlowDelivery // at most 5 delivered actions, slowest first
+}
+
+// TypeCount counts the messages of one event type. Messages that arrived
+// twice (same type and msg_id) are counted once.
+type TypeCount struct {
+	Type     tikcraft.EventType
+	Messages int64
+	// Amount is the number of gifts for "gift" (streaks counted once, not
+	// per update) and of likes for "like"; 0 for other types.
+	Amount int64
+}
+
+// GiftTotal is what one gift type brought in.
+type GiftTotal struct {
+	Gift     string
+	Gifts    int64
+	Diamonds int64
+}
+
+// UserTotal is what one viewer sent.
+type UserTotal struct {
+	User     string
+	Gifts    int64
+	Diamonds int64
+}
+
+// ActionCounts are the delivery outcomes in the period.
+type ActionCounts struct {
+	Executed       int64     // actions the sink carried out
+	Failed         int64     // actions given up after an error (rejected: they will not be retried)
+	FailedAttempts int64     // delivery attempts that returned an error, retried ones included
+	Pending        int64     // actions waiting now, whatever the period
+	OldestPending  time.Time // when the oldest waiting action was queued; zero when none
+}
+
+// SlowDelivery is one delivered action and how long the sink took.
+type SlowDelivery struct {
+	Command string
+	Trigger string
+	Latency time.Duration
+	At      time.Time
+}
+
+const (
+	topN     = 10
+	slowestN = 5
+)
+
+// reportEvents is the event log in the period with re-delivered messages
+// (same type and msg_id) removed, as a CTE; ?1 is the start in Unix ns.
+const reportEvents = `WITH win AS (
+		SELECT * FROM events WHERE logged_ns >= ?1
+	), ev AS (
+		SELECT * FROM win WHERE msg_id IS NULL
+		UNION ALL
+		SELECT * FROM win WHERE id IN
+			(SELECT min(id) FROM win WHERE msg_id IS NOT NULL GROUP BY type, msg_id)
+	)`
+
+// reportSendings adds one row per gift sending: a combo streak (user, gift,
+// group_id) once, at the highest count seen for it, the way the engine
+// fires it; a non-combo gift once with count 1, whatever repeat_count says.
+const reportSendings = reportEvents + `, sendings AS (
+		SELECT user_key, gift_key, max(count) AS n, max(diamonds) AS price, max(id) AS last_id
+		FROM ev WHERE type = 'gift' AND combo
+		GROUP BY user_key, gift_key, group_id
+		UNION ALL
+		SELECT user_key, gift_key, 1, diamonds, id
+		FROM ev WHERE type = 'gift' AND NOT combo
+	)`
+
+// Report summarises what was logged since since (zero: everything kept).
+// Buffered log rows are written first, so the report includes them.
+func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
+	if s.closed() {
+		return nil, fmt.Errorf("cannot make the report: %w", ErrClosed)
+	}
+	s.flushLog(ctx)
+	rep := &Report{Since: since, Until: s.now()}
+	var from int64 // before every row: negative times are not written
+	if !since.IsZero() {
+		from = since.UnixNano()
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for every number
+	if err != nil {
+		return nil, s.fail("cannot make the report", err)
+	}
+	defer tx.Rollback()
+	if err := rep.read(ctx, tx, from); err != nil {
+		return nil, s.fail("cannot make the report", err)
+	}
+	return rep, nil
+}
+
+func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
+	// Events by type; the gift amount comes from the sendings below.
+	err := each(ctx, tx, reportEvents+`
+		SELECT type, count(*), CASE WHEN type = 'like' THEN coalesce(sum(count), 0) ELSE 0 END
+		FROM ev GROUP BY type ORDER BY count(*) DESC, type`, []any{from},
+		func(sc func(...any) error) error {
+			var tc TypeCount
+			var typ string
+			if err := sc(&typ, &tc.Messages, &tc.Amount); err != nil {
+				return err
+			}
+			tc.Type = tikcraft.EventType(typ)
+			rep.Events = append(rep.Events, tc)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, reportSendings+`
+		SELECT coalesce(sum(n), 0), coalesce(sum(n * price), 0) FROM sendings`, from).
+		Scan(&rep.Gifts, &rep.Diamonds); err != nil {
+		return err
+	}
+	for i := range rep.Events {
+		if rep.Events[i].Type == tikcraft.TypeGift {
+			rep.Events[i].Amount = rep.Gifts
+		}
+	}
+	// Top gifts and gifters, named as in their latest message.
+	err = each(ctx, tx, reportSendings+`
+		SELECT coalesce(e.gift_name, ''), t.n, t.dia FROM (
+			SELECT gift_key, sum(n) AS n, sum(n * price) AS dia, max(last_id) AS last_id
+			FROM sendings GROUP BY gift_key
+			ORDER BY dia DESC, n DESC, gift_key LIMIT ?2
+		) t JOIN events e ON e.id = t.last_id
+		ORDER BY t.dia DESC, t.n DESC, t.gift_key`, []any{from, topN},
+		func(sc func(...any) error) error {
+			var g GiftTotal
+			if err := sc(&g.Gift, &g.Gifts, &g.Diamonds); err != nil {
+				return err
+			}
+			rep.TopGifts = append(rep.TopGifts, g)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, tx, reportSendings+`
+		SELECT coalesce(e.user_name, ''), t.n, t.dia FROM (
+			SELECT user_key, sum(n) AS n, sum(n * price) AS dia, max(last_id) AS last_id
+			FROM sendings GROUP BY user_key
+			ORDER BY dia DESC, n DESC, user_key LIMIT ?2
+		) t JOIN events e ON e.id = t.last_id
+		ORDER BY t.dia DESC, t.n DESC, t.user_key`, []any{from, topN},
+		func(sc func(...any) error) error {
+			var u UserTotal
+			if err := sc(&u.User, &u.Gifts, &u.Diamonds); err != nil {
+				return err
+			}
+			rep.TopGifters = append(rep.TopGifters, u)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	// Outcomes per action: executed if any attempt succeeded; failed if
+	// none did and it left the queue anyway (rejected).
+	if err := tx.QueryRowContext(ctx, `WITH per AS (
+			SELECT action_id, max(ok) AS delivered, count(*) - sum(ok) AS failures
+			FROM deliveries WHERE at_ns >= ?1 GROUP BY action_id
+		)
+		SELECT coalesce(sum(delivered), 0),
+			coalesce(sum(NOT delivered AND NOT EXISTS (SELECT 1 FROM actions a
+				WHERE a.id = per.action_id AND a.delivered_ns IS NULL)), 0),
+			coalesce(sum(failures), 0)
+		FROM per`, from).Scan(&rep.Actions.Executed, &rep.Actions.Failed, &rep.Actions.FailedAttempts); err != nil {
+		return err
+	}
+	n, oldest, err := pending(ctx, tx)
+	if err != nil {
+		return err
+	}
+	rep.Actions.Pending, rep.Actions.OldestPending = int64(n), oldest
+	return each(ctx, tx, `SELECT command, trigger_name, latency_ns, at_ns FROM deliveries
+		WHERE at_ns >= ?1 AND ok ORDER BY latency_ns DESC, id LIMIT ?2`, []any{from, slowestN},
+		func(sc func(...any) error) error {
+			var d SlowDelivery
+			var lat, at int64
+			if err := sc(&d.Command, &d.Trigger, &lat, &at); err != nil {
+				return err
+			}
+			d.Latency, d.At = time.Duration(lat), time.Unix(0, at)
+			rep.Slowest = append(rep.Slowest, d)
+			return nil
+		})
+}
+
+// each runs query and calls row for every result row with its Scan.
+func each(ctx context.Context, tx *sql.Tx, query string, args []any, row func(scan func(...any) error) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Widths at which viewer-chosen text is cut in the report.
+const (
+	nameWidth    = 32
+	commandWidth = 60
+)
+
+// WriteText prints the report as plain aligned text. Names and commands
+// are shown with control and direction-changing characters replaced, so
+// nothing a viewer typed can break the layout.
+func (rep *Report) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	const stamp = "2006-01-02 15:04:05"
+	if rep.Since.IsZero() {
+		fmt.Fprintf(bw, "tikcraft report: everything in the log until %s\n", rep.Until.Format(stamp))
+	} else {
+		fmt.Fprintf(bw, "tikcraft report: %s to %s (%s)\n", rep.Since.Format(stamp), rep.Until.Format(stamp),
+			roundDuration(rep.Until.Sub(rep.Since)))
+	}
+
+	ev := table{head: []string{"Events", "messages", ""}, right: []bool{false, true, false}}
+	for _, tc := range rep.Events {
+		amount := ""
+		switch tc.Type {
+		case tikcraft.TypeGift:
+			amount = plural(tc.Amount, "gift")
+		case tikcraft.TypeLike:
+			amount = plural(tc.Amount, "like")
+		}
+		ev.add(clean(string(tc.Type), nameWidth), thousands(tc.Messages), amount)
+	}
+	ev.write(bw, "no events")
+
+	fmt.Fprintf(bw, "\nGifts: %s worth %s\n", plural(rep.Gifts, "gift"), plural(rep.Diamonds, "diamond"))
+
+	gifts := table{head: []string{"Top gifts", "gifts", "diamonds"}, right: []bool{false, true, true}}
+	for _, g := range rep.TopGifts {
+		gifts.add(clean(g.Gift, nameWidth), thousands(g.Gifts), thousands(g.Diamonds))
+	}
+	gifts.write(bw, "no gifts")
+
+	users := table{head: []string{"Top gifters", "gifts", "diamonds"}, right: []bool{false, true, true}}
+	for _, u := range rep.TopGifters {
+		users.add(clean(u.User, nameWidth), thousands(u.Gifts), thousands(u.Diamonds))
+	}
+	users.write(bw, "no gifts")
+
+	a := rep.Actions
+	acts := table{head: []string{"Actions", "", ""}, right: []bool{false, true, false}}
+	acts.add("executed", thousands(a.Executed), "")
+	acts.add("failed", thousands(a.Failed), "given up after an error")
+	acts.add("failed attempts", thousands(a.FailedAttempts), "errors, retried ones included")
+	waiting := ""
+	if a.Pending > 0 && !a.OldestPending.IsZero() {
+		waiting = "oldest queued " + a.OldestPending.Format(stamp)
+	}
+	acts.add("pending now", thousands(a.Pending), waiting)
+	acts.write(bw, "")
+
+	slow := table{head: []string{"Slowest deliveries", "latency", "command"}, right: []bool{false, true, false}}
+	for _, d := range rep.Slowest {
+		slow.add(d.At.Format(stamp), roundDuration(d.Latency), clean(d.Command, commandWidth))
+	}
+	slow.write(bw, "no deliveries")
+	return bw.Flush()
+}
+
+// table prints a titled block: a header line, then rows indented by two
+// spaces, columns aligned by character count.
+type table struct {
+	head  []string
+	right []bool // right-align this column (numbers)
+	rows  [][]string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) write(w io.Writer, empty string) {
+	const indent = "  "
+	width := make([]int, len(t.head))
+	for i, h := range t.head {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range t.rows {
+		for i, c := range r {
+			n := utf8.RuneCountInString(c)
+			if i == 0 {
+				n += len(indent)
+			}
+			width[i] = max(width[i], n)
+		}
+	}
+	line := func(cells []string, first string) {
+		var b strings.Builder
+		for i, c := range cells {
+			if i == 0 {
+				c = first + c
+			} else {
+				b.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if t.right[i] {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	fmt.Fprintln(w)
+	line(t.head, "")
+	if len(t.rows) == 0 && empty != "" {
+		fmt.Fprintln(w, indent+"("+empty+")")
+	}
+	for _, r := range t.rows {
+		line(r, indent)
+	}
+}
+
+// clean makes viewer-chosen text safe for one cell of a text table:
+// invalid UTF-8, control characters (newlines, tabs, escape sequences),
+// line separators and bidirectional overrides become '?', and it is cut
+// to at most n characters.
+func clean(s string, n int) string {
+	s = strings.ToValidUTF8(s, "?")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp) {
+			return '?'
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "(unknown)"
+	}
+	if utf8.RuneCountInString(s) > n {
+		r := []rune(s)
+		s = string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// thousands formats n with comma separators: 12345 → "12,345".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return thousands(n) + " " + word + "s"
+}
+
+func roundDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute:
+		return d.Round(time.Second).String()
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations()[i] takes the schema from version i to i+1 (PRAGMA
+// user_version). Never edit a released step; append a new one.
+func migrations() []string { return []string{schema1} }
+
+// schema1: the queue, the event log and the delivery log. Times are Unix
+// nanoseconds. AUTOINCREMENT keeps ids increasing even after Prune deleted
+// the newest delivered rows, so push order survives restarts and a log row
+// never points at a reused id.
+const schema1 = `CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);
+	CREATE TABLE actions (
+		id             INTEGER PRIMARY KEY AUTOINCREMENT,
+		enqueued_ns    INTEGER NOT NULL,
+		kind           TEXT NOT NULL,
+		command        TEXT NOT NULL,
+		alert_title    TEXT NOT NULL,
+		alert_subtitle TEXT NOT NULL,
+		alert_seconds  INTEGER NOT NULL,
+		trigger_name   TEXT NOT NULL,
+		user_name      TEXT NOT NULL,
+		source         TEXT NOT NULL,
+		delivered_ns   INTEGER -- NULL while pending
+	);
+	CREATE INDEX actions_pending ON actions(id) WHERE delivered_ns IS NULL;
+	CREATE INDEX actions_delivered ON actions(delivered_ns) WHERE delivered_ns IS NOT NULL;
+	CREATE TABLE events (
+		id         INTEGER PRIMARY KEY,
+		logged_ns  INTEGER NOT NULL, -- when tikcraft received it: what --since and Prune use
+		time_ns    INTEGER,          -- the event's own time, when it had one
+		type       TEXT NOT NULL,
+		msg_id     TEXT,             -- NULL when the event had none
+		user_key   TEXT,
+		user_name  TEXT,
+		gift_key   TEXT,             -- the gift id, or "name:" + name when the id is unknown
+		gift_id    INTEGER,
+		gift_name  TEXT,
+		diamonds   INTEGER,          -- price of one gift
+		combo      INTEGER,
+		repeat_end INTEGER,
+		group_id   TEXT,
+		count      INTEGER,          -- repeat_count (at least 1) for gifts, likes for likes
+		raw        TEXT              -- the event as a JSONL line
+	);
+	CREATE INDEX events_logged ON events(logged_ns);
+	CREATE TABLE deliveries (
+		id           INTEGER PRIMARY KEY,
+		at_ns        INTEGER NOT NULL,
+		action_id    INTEGER NOT NULL,
+		ok           INTEGER NOT NULL,
+		error        TEXT,            -- NULL when ok
+		latency_ns   INTEGER NOT NULL,
+		command      TEXT NOT NULL,   -- copied: the action row may be pruned first
+		trigger_name TEXT NOT NULL
+	);
+	CREATE INDEX deliveries_at ON deliveries(at_ns);`
+
+// versionError: the file comes from a newer tikcraft.
+type versionError struct{ have, know int }
+
+func (e *versionError) Error() string {
+	return fmt.Sprintf("it was written by a newer tikcraft (schema %d, this one knows up to %d); update tikcraft, or set data_dir in tikcraft.yaml to another folder", e.have, e.know)
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	steps := migrations()
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v > len(steps) {
+		return &versionError{v, len(steps)}
+	}
+	if v == len(steps) {
+		return nil
+	}
+	if v == 0 {
+		// Only takes effect before the first table exists; lets Prune give
+		// space back to the disk.
+		if _, err := db.ExecContext(ctx, "PRAGMA auto_vacuum=INCREMENTAL"); err != nil {
+			return err
+		}
+	}
+	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: a second tikcraft migrating waits here
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Re-read under the write lock: another process may have migrated.
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v > len(steps) {
+		return &versionError{v, len(steps)}
+	}
+	for ; v < len(steps); v++ {
+		if _, err := tx.ExecContext(ctx, steps[v]); err != nil {
+			return fmt.Errorf("updating the database to schema %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

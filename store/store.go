@@ -1,0 +1,318 @@
+// Package store is tikcraft's durable state in one SQLite file
+// (data_dir/tikcraft.db): the action queue that survives crashes and
+// restarts, and the event log behind `tikcraft report`.
+//
+// It uses the pure-Go driver modernc.org/sqlite, so the binary stays
+// cgo-free, in WAL mode so that `tikcraft report` can read while a stream
+// is running.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tikcraft/tikcraft/queue"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "tikcraft.db"
+
+// ErrClosed is returned by operations on a Store after Close.
+var ErrClosed = errors.New("the tikcraft database is closed")
+
+// Store is the durable queue and event log of one data directory. It is
+// safe for concurrent use. It implements queue.Queue and the recorder
+// interfaces of packages deliver and pipeline.
+type Store struct {
+	path   string
+	log    *slog.Logger
+	now    func() time.Time
+	onWait func()
+
+	// w has exactly one connection and carries every write: SQLite allows
+	// one writer at a time, and queueing on database/sql's pool is cheaper
+	// and fairer than SQLite's sleeping busy handler.
+	w *sql.DB
+	// r carries reads (Next, Stats, Report); in WAL mode they never block
+	// the writer.
+	r *sql.DB
+
+	insAction *sql.Stmt
+	ackAction *sql.Stmt
+	insEvent  *sql.Stmt
+	insDeliv  *sql.Stmt
+
+	// qmu orders Next's refills against Ack, so that a refill never
+	// brings back an item whose Ack is committing.
+	qmu  sync.Mutex
+	head []queue.Item // the oldest pending items, in order (a prefix of the queue)
+
+	wakeMu sync.Mutex
+	wake   chan struct{} // closed and replaced after every Push
+
+	logMu   sync.Mutex
+	events  []eventRow
+	delivs  []deliveryRow
+	dropped int64         // log rows not recorded because the buffer was full
+	kick    chan struct{} // the buffer went from empty to non-empty
+	full    chan struct{} // the buffer holds a whole batch
+	flushMu sync.Mutex    // one flush at a time keeps rows in call order
+
+	stop      chan struct{} // closed by Close
+	flushDone chan struct{} // closed when the flusher has exited
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// options are the knobs tests and benchmarks turn; Open uses the defaults.
+type options struct {
+	// synchronous is SQLite's PRAGMA synchronous. NORMAL in WAL mode makes
+	// a commit survive the process being killed at any moment (the WAL
+	// write reaches the OS before Push returns) but not a power cut,
+	// which FULL would also survive at the price of one fsync per Push.
+	synchronous string
+	now         func() time.Time
+	// onWait, if set, is called each time Next is about to block: tests
+	// use it to push only once Next is really waiting.
+	onWait func()
+}
+
+// Open opens (creating if needed) the database in dir and brings its
+// schema up to date. log may be nil. Close the Store when done.
+func Open(ctx context.Context, dir string, log *slog.Logger) (*Store, error) {
+	return open(ctx, dir, log, options{synchronous: "NORMAL"})
+}
+
+func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if strings.TrimSpace(dir) == "" {
+		return nil, errors.New("no data directory given; set data_dir in tikcraft.yaml to a writable folder")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot use data directory %s: %w; set data_dir in tikcraft.yaml to a writable folder", dir, err)
+	}
+	dir = abs
+	if strings.ContainsRune(dir, '?') {
+		// The driver reads everything after a '?' as its options.
+		return nil, fmt.Errorf("cannot use data directory %s: the path contains a '?'; set data_dir in tikcraft.yaml to a folder without one", dir)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, dirError(dir, err)
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, dirError(dir, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("cannot use data directory %s: it is a file, not a folder; set data_dir in tikcraft.yaml to a folder", dir)
+	}
+	path := filepath.Join(dir, FileName)
+	s := &Store{
+		path:      path,
+		log:       log,
+		now:       o.now,
+		onWait:    o.onWait,
+		wake:      make(chan struct{}),
+		kick:      make(chan struct{}, 1),
+		full:      make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		flushDone: make(chan struct{}),
+	}
+	params := "?_pragma=busy_timeout(10000)&_pragma=synchronous(" + o.synchronous + ")"
+	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate"); err != nil {
+		return nil, s.openError(err)
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetMaxIdleConns(1)
+	s.w.SetConnMaxLifetime(0)
+	s.w.SetConnMaxIdleTime(0)
+	if err := s.setup(ctx); err != nil {
+		s.w.Close()
+		return nil, s.openError(err)
+	}
+	// query_only: a reader that tried to write would be a bug here.
+	if s.r, err = sql.Open("sqlite", path+params+"&_pragma=query_only(1)"); err != nil {
+		s.w.Close()
+		return nil, s.openError(err)
+	}
+	s.r.SetMaxOpenConns(4)
+	if err := s.prepare(ctx); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, s.openError(err)
+	}
+	go s.flusher()
+	return s, nil
+}
+
+// setup switches to WAL, migrates the schema and proves the file writable:
+// SQLite silently opens a file it may not write read-only, and a streamer
+// should learn that now rather than at the first gift.
+func (s *Store) setup(ctx context.Context) error {
+	var mode string
+	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		return err
+	}
+	if !strings.EqualFold(mode, "wal") {
+		s.log.Warn("the database cannot use write-ahead logging here (a network drive?); it still works, but `tikcraft report` may have to wait while a stream runs", "path", s.path, "journal_mode", mode)
+	}
+	if err := migrate(ctx, s.w); err != nil {
+		return err
+	}
+	_, err := s.w.ExecContext(ctx,
+		`INSERT INTO meta(key, value) VALUES ('last_opened', ?)
+		 ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+		s.now().UTC().Format(time.RFC3339Nano))
+	return err
+}
+
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	prep := func(db *sql.DB, q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = db.PrepareContext(ctx, q)
+		return st
+	}
+	s.insAction = prep(s.w, `INSERT INTO actions
+		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL`)
+	s.insEvent = prep(s.w, `INSERT INTO events
+		(logged_ns, time_ns, type, msg_id, user_key, user_name, gift_key, gift_id, gift_name,
+		 diamonds, combo, repeat_end, group_id, count, raw)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	s.insDeliv = prep(s.w, `INSERT INTO deliveries
+		(at_ns, action_id, ok, error, latency_ns, command, trigger_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	return err
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close writes the buffered event log and closes the database. Pending
+// actions stay queued for the next Open. Blocked Next calls return
+// ErrClosed.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		<-s.flushDone
+		var errs []error
+		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.insEvent, s.insDeliv} {
+			if st != nil {
+				errs = append(errs, st.Close())
+			}
+		}
+		errs = append(errs, s.r.Close(), s.w.Close())
+		if err := errors.Join(errs...); err != nil {
+			s.closeErr = fmt.Errorf("closing %s: %w", s.path, err)
+		}
+	})
+	return s.closeErr
+}
+
+func (s *Store) closed() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// inTx runs fn in a write transaction.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func dirError(dir string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot open data directory %s: permission denied; set data_dir in tikcraft.yaml to a writable folder", dir)
+	case errors.Is(err, fs.ErrExist), isNotDir(err):
+		return fmt.Errorf("cannot create data directory %s: part of the path is a file, not a folder; set data_dir in tikcraft.yaml to a folder", dir)
+	}
+	return fmt.Errorf("cannot create data directory %s: %w; set data_dir in tikcraft.yaml to a writable folder", dir, err)
+}
+
+func isNotDir(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "not a directory")
+}
+
+func (s *Store) openError(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("opening %s: %w", s.path, err)
+	}
+	var ve *versionError
+	if errors.As(err, &ve) {
+		return fmt.Errorf("cannot open %s: %w", s.path, err)
+	}
+	if a := advice(err); a != "" {
+		return fmt.Errorf("cannot open %s: %s (%w)", s.path, a, err)
+	}
+	return fmt.Errorf("cannot open %s: %w; if it keeps failing, set data_dir in tikcraft.yaml to another folder", s.path, err)
+}
+
+// fail words a failed operation for the streamer: what failed, where, what
+// to do, then the driver's own message for whoever debugs it.
+func (s *Store) fail(what string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if s.closed() && strings.Contains(err.Error(), "database is closed") {
+		return fmt.Errorf("%s: %w", what, ErrClosed)
+	}
+	if a := advice(err); a != "" {
+		return fmt.Errorf("%s in %s: %s (%w)", what, s.path, a, err)
+	}
+	return fmt.Errorf("%s in %s: %w", what, s.path, err)
+}
+
+// advice says what a streamer can do about a SQLite error, or "" when
+// there is nothing specific to say.
+func advice(err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	switch se.Code() & 0xff { // the primary code; extended codes add detail
+	case sqlite3.SQLITE_FULL:
+		return "the disk is full; free some disk space"
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
+		return "the file cannot be written; set data_dir in tikcraft.yaml to a writable folder"
+	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+		return "the file is damaged or is not a tikcraft database; move it out of the folder and tikcraft will start a new one"
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return "another program keeps the file locked; close other copies of tikcraft and try again"
+	case sqlite3.SQLITE_IOERR:
+		return "the disk reported an error; check the drive, or set data_dir in tikcraft.yaml to another folder"
+	}
+	return ""
+}
