@@ -285,4 +285,6 @@ func (t *eventTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (t eventTime) MarshalJSON() ([]byte, error) { return json.Marshal(time.Time(t).Format(time.RFC3339Nano)) }
+func (t eventTime) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Time(t).Format(time.RFC3339Nano))
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/jsonl"
+	"github.com/tikcraft/tikcraft/webcast"
 )
 
 // Source produces events.
@@ -165,4 +166,63 @@ func (s *Script) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 		}
 	}
 	return nil
+}
+
+// Frames replays a capture file: the raw WebSocket messages `tikcraft run
+// --capture` recorded, one base64 frame per line. Each frame is decoded
+// exactly as the live client decodes it. Bad lines and frames are logged and
+// skipped; a frame's good messages still become events.
+type Frames struct {
+	Path  string
+	Speed Speed
+	Log   *slog.Logger
+	// Decoder, if set, is used (and its Stats kept); default a fresh one.
+	Decoder *webcast.Decoder
+	// Skipped counts bad lines and unreadable frames after Run.
+	Skipped int
+}
+
+// Run reads the capture and emits its events.
+func (f *Frames) Run(ctx context.Context, emit func(tikcraft.Event)) error {
+	log := f.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if f.Decoder == nil {
+		f.Decoder = webcast.NewDecoder(webcast.Limits{})
+	}
+	r, err := os.Open(f.Path)
+	if err != nil {
+		return fmt.Errorf("opening capture file: %w", err)
+	}
+	defer r.Close()
+	cr := webcast.NewCaptureReader(r, f.Path)
+	p := pacer{speed: f.Speed}
+	for {
+		frame, err := cr.Next()
+		var le *webcast.LineError
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.As(err, &le):
+			f.Skipped++
+			log.Warn("skipping a bad line of the capture file", "where", fmt.Sprintf("%s:%d", le.Name, le.Line), "error", le.Err.Error())
+			continue
+		case err != nil:
+			return err
+		}
+		_, evs, err := f.Decoder.DecodeFrame(frame)
+		if err != nil {
+			if len(evs) == 0 {
+				f.Skipped++
+			}
+			log.Warn("problem in a captured frame", "where", fmt.Sprintf("%s:%d", f.Path, cr.Line()), "error", err.Error())
+		}
+		for _, ev := range evs {
+			if err := p.wait(ctx, ev.EventMeta().Time); err != nil {
+				return err
+			}
+			emit(ev)
+		}
+	}
 }
