@@ -87,3 +87,22 @@ func BenchmarkLogEvent(b *testing.B) {
 	s.flushLog(ctx)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkReport: the report after the burst target, 100,000 gift
+// messages (10,000 a second for 10 seconds) in streaks of 10 updates.
+func BenchmarkReport(b *testing.B) {
+	ctx := context.Background()
+	s := openT(b, b.TempDir(), options{synchronous: "NORMAL"})
+	for i := range 100_000 {
+		u := tikcraft.User{ID: strconv.Itoa(i % 500), UniqueID: "viewer" + strconv.Itoa(i%500)}
+		g := tikcraft.Gift{ID: int64(i % 20), Name: "gift" + strconv.Itoa(i%20), Combo: i%20 != 0, Diamonds: int64(i%20 + 1)}
+		s.LogEvent(ctx, gift(strconv.Itoa(i), u, g, int64(i%10+1), i%10 == 9, strconv.Itoa(i/10)))
+	}
+	s.flushLog(ctx)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.Report(ctx, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,10 +2,13 @@ package store
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,15 +79,11 @@ const (
 	slowestN = 5
 )
 
-// reportEvents is the event log in the period with re-delivered messages
-// (same type and msg_id) removed, as a CTE; ?1 is the start in Unix ns.
-const reportEvents = `WITH win AS (
-		SELECT * FROM events WHERE logged_ns >= ?1
-	), ev AS (
-		SELECT * FROM win WHERE msg_id IS NULL
-		UNION ALL
-		SELECT * FROM win WHERE id IN
-			(SELECT min(id) FROM win WHERE msg_id IS NOT NULL GROUP BY type, msg_id)
+// reportEvents is the event log in the period as a CTE; ?1 is the start
+// in Unix ns. Re-delivered messages were never logged (see schema1).
+const reportEvents = `WITH ev AS (
+		SELECT id, type, user_key, gift_key, diamonds, combo, group_id, count
+		FROM events WHERE logged_ns >= ?1
 	)`
 
 // reportSendings adds one row per gift sending: a combo streak (user, gift,
@@ -107,7 +106,7 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 	}
 	s.flushLog(ctx)
 	rep := &Report{Since: since, Until: s.now()}
-	var from int64 // before every row: negative times are not written
+	from := int64(math.MinInt64)
 	if !since.IsZero() {
 		from = since.UnixNano()
 	}
@@ -140,52 +139,13 @@ func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.QueryRowContext(ctx, reportSendings+`
-		SELECT coalesce(sum(n), 0), coalesce(sum(n * price), 0) FROM sendings`, from).
-		Scan(&rep.Gifts, &rep.Diamonds); err != nil {
+	if err := rep.readGifts(ctx, tx, from); err != nil {
 		return err
 	}
 	for i := range rep.Events {
 		if rep.Events[i].Type == tikcraft.TypeGift {
 			rep.Events[i].Amount = rep.Gifts
 		}
-	}
-	// Top gifts and gifters, named as in their latest message.
-	err = each(ctx, tx, reportSendings+`
-		SELECT coalesce(e.gift_name, ''), t.n, t.dia FROM (
-			SELECT gift_key, sum(n) AS n, sum(n * price) AS dia, max(last_id) AS last_id
-			FROM sendings GROUP BY gift_key
-			ORDER BY dia DESC, n DESC, gift_key LIMIT ?2
-		) t JOIN events e ON e.id = t.last_id
-		ORDER BY t.dia DESC, t.n DESC, t.gift_key`, []any{from, topN},
-		func(sc func(...any) error) error {
-			var g GiftTotal
-			if err := sc(&g.Gift, &g.Gifts, &g.Diamonds); err != nil {
-				return err
-			}
-			rep.TopGifts = append(rep.TopGifts, g)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = each(ctx, tx, reportSendings+`
-		SELECT coalesce(e.user_name, ''), t.n, t.dia FROM (
-			SELECT user_key, sum(n) AS n, sum(n * price) AS dia, max(last_id) AS last_id
-			FROM sendings GROUP BY user_key
-			ORDER BY dia DESC, n DESC, user_key LIMIT ?2
-		) t JOIN events e ON e.id = t.last_id
-		ORDER BY t.dia DESC, t.n DESC, t.user_key`, []any{from, topN},
-		func(sc func(...any) error) error {
-			var u UserTotal
-			if err := sc(&u.User, &u.Gifts, &u.Diamonds); err != nil {
-				return err
-			}
-			rep.TopGifters = append(rep.TopGifters, u)
-			return nil
-		})
-	if err != nil {
-		return err
 	}
 	// Outcomes per action: executed if any attempt succeeded; failed if
 	// none did and it left the queue anyway (rejected).
@@ -217,6 +177,76 @@ func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
 			rep.Slowest = append(rep.Slowest, d)
 			return nil
 		})
+}
+
+// readGifts fills the gift totals and top lists. The sendings are summed
+// per (user, gift) in SQL, once, and ranked here: one pass over the
+// period's gifts instead of one per list.
+func (rep *Report) readGifts(ctx context.Context, tx *sql.Tx, from int64) error {
+	type sum struct {
+		key             string
+		gifts, diamonds int64
+		lastID          int64 // the latest message, for the name to show
+	}
+	byGift, byUser := map[string]*sum{}, map[string]*sum{}
+	add := func(m map[string]*sum, key string, n, dia, last int64) {
+		x := m[key]
+		if x == nil {
+			x = &sum{key: key}
+			m[key] = x
+		}
+		x.gifts += n
+		x.diamonds += dia
+		x.lastID = max(x.lastID, last)
+	}
+	err := each(ctx, tx, reportSendings+`
+		SELECT user_key, gift_key, sum(n), sum(n * price), max(last_id)
+		FROM sendings GROUP BY user_key, gift_key`, []any{from},
+		func(sc func(...any) error) error {
+			var user, gift string
+			var n, dia, last int64
+			if err := sc(&user, &gift, &n, &dia, &last); err != nil {
+				return err
+			}
+			rep.Gifts += n
+			rep.Diamonds += dia
+			add(byGift, gift, n, dia, last)
+			add(byUser, user, n, dia, last)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	top := func(m map[string]*sum) []*sum {
+		all := make([]*sum, 0, len(m))
+		for _, x := range m {
+			all = append(all, x)
+		}
+		slices.SortFunc(all, func(a, b *sum) int {
+			return cmp.Or(cmp.Compare(b.diamonds, a.diamonds), cmp.Compare(b.gifts, a.gifts), strings.Compare(a.key, b.key))
+		})
+		return all[:min(len(all), topN)]
+	}
+	name := func(column string, id int64) (string, error) {
+		var s sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT "+column+" FROM events WHERE id = ?", id).Scan(&s)
+		return s.String, err
+	}
+	for _, x := range top(byGift) {
+		n, err := name("gift_name", x.lastID)
+		if err != nil {
+			return err
+		}
+		rep.TopGifts = append(rep.TopGifts, GiftTotal{Gift: n, Gifts: x.gifts, Diamonds: x.diamonds})
+	}
+	for _, x := range top(byUser) {
+		n, err := name("user_name", x.lastID)
+		if err != nil {
+			return err
+		}
+		rep.TopGifters = append(rep.TopGifters, UserTotal{User: n, Gifts: x.gifts, Diamonds: x.diamonds})
+	}
+	return nil
 }
 
 // each runs query and calls row for every result row with its Scan.

@@ -38,7 +38,7 @@ const schema1 = `CREATE TABLE meta (
 		logged_ns  INTEGER NOT NULL, -- when tikcraft received it: what --since and Prune use
 		time_ns    INTEGER,          -- the event's own time, when it had one
 		type       TEXT NOT NULL,
-		msg_id     TEXT,             -- NULL when the event had none
+		msg_id     TEXT,             -- NULL when the event had none; unique per type
 		user_key   TEXT,
 		user_name  TEXT,
 		gift_key   TEXT,             -- the gift id, or "name:" + name when the id is unknown
@@ -52,6 +52,9 @@ const schema1 = `CREATE TABLE meta (
 		raw        TEXT              -- the event as a JSONL line
 	);
 	CREATE INDEX events_logged ON events(logged_ns);
+	-- A message TikTok delivered twice is logged once, as the engine acts
+	-- on it once.
+	CREATE UNIQUE INDEX events_msg ON events(type, msg_id) WHERE msg_id IS NOT NULL;
 	CREATE TABLE deliveries (
 		id           INTEGER PRIMARY KEY,
 		at_ns        INTEGER NOT NULL,
@@ -82,13 +85,6 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if v == len(steps) {
 		return nil
-	}
-	if v == 0 {
-		// Only takes effect before the first table exists; lets Prune give
-		// space back to the disk.
-		if _, err := db.ExecContext(ctx, "PRAGMA auto_vacuum=INCREMENTAL"); err != nil {
-			return err
-		}
 	}
 	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: a second tikcraft migrating waits here
 	if err != nil {

@@ -134,7 +134,9 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		flushDone: make(chan struct{}),
 	}
 	params := "?_pragma=busy_timeout(10000)&_pragma=synchronous(" + o.synchronous + ")"
-	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate"); err != nil {
+	// auto_vacuum lets Prune give space back to the disk. The driver sets
+	// it before anything else, as it only takes effect on a new file.
+	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate&_auto_vacuum=INCREMENTAL"); err != nil {
 		return nil, s.openError(err)
 	}
 	s.w.SetMaxOpenConns(1)
@@ -198,7 +200,8 @@ func (s *Store) prepare(ctx context.Context) error {
 	s.insEvent = prep(s.w, `INSERT INTO events
 		(logged_ns, time_ns, type, msg_id, user_key, user_name, gift_key, gift_id, gift_name,
 		 diamonds, combo, repeat_end, group_id, count, raw)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`) // a re-delivered message (same type and msg_id)
 	s.insDeliv = prep(s.w, `INSERT INTO deliveries
 		(at_ns, action_id, ok, error, latency_ns, command, trigger_name)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`)

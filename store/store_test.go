@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/jsonl"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -77,9 +79,15 @@ func TestOpenCreatesDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mode string
-	var version int
+	var version, vacuum int
 	if err := s.w.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.w.QueryRow("PRAGMA auto_vacuum").Scan(&vacuum); err != nil {
+		t.Fatal(err)
+	}
+	if vacuum != 2 {
+		t.Errorf("auto_vacuum = %d, want 2 (incremental) so that Prune can shrink the file", vacuum)
 	}
 	if err := s.w.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		t.Fatal(err)
@@ -519,5 +527,64 @@ func TestLogWrittenOnClose(t *testing.T) {
 	}
 	if len(rep.Events) != 1 || rep.Events[0].Messages != 3 || rep.Actions.FailedAttempts != 1 {
 		t.Errorf("after reopen: %+v %+v", rep.Events, rep.Actions)
+	}
+}
+
+func TestPruneShrinksTheFile(t *testing.T) {
+	ctx := context.Background()
+	c := newClock()
+	s := openT(t, t.TempDir(), options{now: c.now})
+	text := strings.Repeat("long chat message ", 50)
+	for i := range 3000 {
+		s.LogEvent(ctx, &tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: fmt.Sprint(i)}, User: anna, Text: text})
+	}
+	s.flushLog(ctx)
+	pages := func() int {
+		var n int
+		if err := s.w.QueryRow("PRAGMA page_count").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := pages()
+	c.add(time.Hour)
+	if err := s.Prune(ctx, c.now()); err != nil {
+		t.Fatal(err)
+	}
+	if after := pages(); after > before/4 {
+		t.Errorf("%d pages before Prune, %d after: the space was not given back", before, after)
+	}
+}
+
+func TestLogEventKeepsTheRawLine(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{})
+	in := &tikcraft.GiftEvent{
+		Meta: tikcraft.Meta{MsgID: "7301", Time: time.Date(2026, 11, 22, 18, 0, 1, 0, time.UTC)},
+		User: anna, Gift: rose, RepeatCount: 3, RepeatEnd: true, GroupID: "g1",
+	}
+	s.LogEvent(ctx, in)
+	s.LogEvent(ctx, &tikcraft.StreamEndEvent{})
+	s.flushLog(ctx)
+	var raw string
+	var timeNS int64
+	var userKey, giftKey string
+	if err := s.r.QueryRow("SELECT raw, time_ns, user_key, gift_key FROM events WHERE type = 'gift'").Scan(&raw, &timeNS, &userKey, &giftKey); err != nil {
+		t.Fatal(err)
+	}
+	out, err := jsonl.Unmarshal([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out, in) {
+		t.Errorf("raw line %s decodes to %+v, want %+v", raw, out, in)
+	}
+	if timeNS != in.Time.UnixNano() || userKey != "id:1" || giftKey != "5655" {
+		t.Errorf("columns: time %d, user %q, gift %q", timeNS, userKey, giftKey)
+	}
+	var n int
+	s.r.QueryRow("SELECT count(*) FROM events WHERE type = 'stream_end' AND raw IS NOT NULL AND user_key IS NULL AND msg_id IS NULL").Scan(&n)
+	if n != 1 {
+		t.Errorf("stream_end row: %d", n)
 	}
 }
