@@ -22,6 +22,11 @@ const (
 	maxBuffered = 64 * 1024 // beyond this the log falls behind and rows are dropped, never the stream
 	maxErrorLen = 500       // bytes of a delivery error kept
 	pruneBatch  = 5000      // rows deleted per transaction, so Push never waits long behind Prune
+	// maxAmount caps counts and prices in the report columns (the raw line
+	// keeps the original). No real streak, like burst or price comes near
+	// it, and it keeps the report's sums far from overflowing when a
+	// malformed replay file claims a gift was sent 10^18 times.
+	maxAmount = 1_000_000
 )
 
 type eventRow struct {
@@ -72,11 +77,11 @@ func (s *Store) LogEvent(_ context.Context, ev tikcraft.Event) {
 		setUser(&e.User)
 		row.gift = true
 		row.giftKey, row.giftID, row.giftName = giftKey(e.Gift), e.Gift.ID, e.Gift.Name
-		row.diamonds, row.combo, row.repeatEnd, row.groupID = e.Gift.Diamonds, e.Gift.Combo, e.RepeatEnd, e.GroupID
-		row.count, row.hasCount = e.Count(), true
+		row.diamonds, row.combo, row.repeatEnd, row.groupID = clamp(e.Gift.Diamonds, 0), e.Gift.Combo, e.RepeatEnd, e.GroupID
+		row.count, row.hasCount = clamp(e.Count(), 1), true
 	case *tikcraft.LikeEvent:
 		setUser(&e.User)
-		row.count, row.hasCount = e.Count, true
+		row.count, row.hasCount = clamp(e.Count, 0), true
 	case *tikcraft.FollowEvent:
 		setUser(&e.User)
 	case *tikcraft.ShareEvent:
@@ -310,6 +315,8 @@ func giftKey(g tikcraft.Gift) string {
 	}
 	return "name:" + g.Name
 }
+
+func clamp(n, lo int64) int64 { return min(max(n, lo), maxAmount) }
 
 // clipBytes cuts s to at most n bytes without splitting a character.
 func clipBytes(s string, n int) string {

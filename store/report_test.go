@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -392,6 +393,49 @@ func FuzzWriteText(f *testing.F) {
 			if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp)) {
 				t.Fatalf("unsafe character %U in %q", r, out)
 			}
+		}
+	})
+}
+
+// Whatever a (possibly malformed) event says, logging it and making the
+// report neither fails nor panics, and it is counted as the engine would.
+func FuzzLogEventReport(f *testing.F) {
+	f.Add("anna_123", "Rose", "7301", int64(3), int64(1), true, "g1")
+	f.Add("", "", "", int64(0), int64(0), false, "")
+	f.Add("x'); DROP TABLE events; --", "\x00", "\xff", int64(-5), int64(-1), true, "'")
+	f.Add("big", "Universe", "1", int64(1<<62), int64(1<<62), true, "")
+	f.Add("big", "Universe", "2", int64(-1<<63), int64(1<<62), false, "")
+	ctx := context.Background()
+	c := newClock()
+	s := openT(f, f.TempDir(), options{now: c.now})
+	f.Fuzz(func(t *testing.T, user, giftName, msgID string, count, diamonds int64, combo bool, group string) {
+		c.add(time.Second)
+		since := c.now()
+		if msgID != "" {
+			msgID = since.String() + msgID // unique across runs of this function
+		}
+		ev := gift(msgID, tikcraft.User{UniqueID: user}, tikcraft.Gift{Name: giftName, Combo: combo, Diamonds: diamonds}, count, true, group)
+		s.LogEvent(ctx, ev)
+		s.LogEvent(ctx, ev) // and once more, re-sent
+		s.LogEvent(ctx, &tikcraft.LikeEvent{Meta: tikcraft.Meta{MsgID: msgID}, User: tikcraft.User{Nickname: user}, Count: count})
+		rep, err := s.Report(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := int64(1)
+		if combo {
+			n = min(ev.Count(), maxAmount)
+		}
+		price := min(max(diamonds, 0), maxAmount)
+		wantGifts := n
+		if msgID == "" && !combo { // nothing tells the re-sent copy apart
+			wantGifts = 2
+		}
+		if rep.Gifts != wantGifts || rep.Diamonds != wantGifts*price {
+			t.Fatalf("%d gifts worth %d; want %d worth %d", rep.Gifts, rep.Diamonds, wantGifts, wantGifts*price)
+		}
+		if err := rep.WriteText(io.Discard); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
