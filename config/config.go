@@ -65,6 +65,8 @@ type Config struct {
 	RCONConfigured bool `yaml:"-"`
 	// ActionsConfigured reports whether some file set actions.
 	ActionsConfigured bool `yaml:"-"`
+	// DataDirConfigured reports whether some file set data_dir.
+	DataDirConfigured bool `yaml:"-"`
 }
 
 // RCON is how to reach Minecraft.
@@ -302,6 +304,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 		c.ActionsConfigured = true
 	}
 	mergeString(&c.Actions, layer.Actions)
+	if hasPath(file, "$.data_dir") {
+		c.DataDirConfigured = true
+	}
 	mergeString(&c.DataDir, layer.DataDir)
 	merge(&c.LogRetention, layer.LogRetention)
 	mergeString(&c.RCON.Address, layer.RCON.Address)

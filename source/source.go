@@ -226,3 +226,9 @@ func (f *Frames) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 		}
 	}
 }
+
+// Empty is a source without events (drain).
+type Empty struct{}
+
+// Run returns at once.
+func (Empty) Run(context.Context, func(tikcraft.Event)) error { return nil }
