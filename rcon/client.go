@@ -1,0 +1,424 @@
+// Package rcon sends Minecraft commands over RCON, the Source RCON protocol
+// as Minecraft speaks it. Client is the tikcraft.Sink that carries commands
+// to the server: it logs in, keeps one connection open, paces commands,
+// reassembles long answers and reconnects on its own when the server goes
+// away, resending the command that was in flight so nothing is lost.
+package rcon
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"net"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/time/rate"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultAddress     = "127.0.0.1:25575"
+	DefaultDialTimeout = 5 * time.Second
+	DefaultReadTimeout = 10 * time.Second
+	DefaultBackoffMin  = 1 * time.Second
+	DefaultBackoffMax  = 15 * time.Second
+)
+
+// fragmentWait bounds how long to wait for the next part of an answer after
+// a full-size part. Minecraft writes all parts at once, so they arrive
+// together; the wait only matters for an answer of exactly 4096·k bytes,
+// where no further part comes.
+const fragmentWait = 250 * time.Millisecond
+
+// maxBurst caps the burst derived from absurdly high rates.
+const maxBurst = 1000
+
+// Backoff bounds the wait between reconnection attempts, which doubles from
+// Min up to Max while the server stays unreachable.
+type Backoff struct {
+	Min, Max time.Duration // defaults 1s and 15s
+}
+
+// Config says how to reach Minecraft. Zero values mean the defaults.
+type Config struct {
+	Address  string // host:port of rcon.port in server.properties; default 127.0.0.1:25575
+	Password string // rcon.password in server.properties; never logged
+
+	DialTimeout time.Duration // to open the TCP connection; default 5s
+	ReadTimeout time.Duration // for the server's answer to a login or command; default 10s
+
+	// MaxCommandsPerSecond paces commands; 0 means no limit. Up to one
+	// second's worth of commands (at least one) go out without waiting, so a
+	// lone action is never delayed.
+	MaxCommandsPerSecond float64
+
+	// GiveUpAfter makes a delivery fail once it has been retrying this long
+	// without success; 0 means retry until the context ends.
+	GiveUpAfter time.Duration
+
+	Backoff Backoff
+}
+
+// ErrClosed is returned by calls on a Client after Close.
+var ErrClosed error = &markedError{msg: "the Minecraft RCON connection was closed by tikcraft", marks: []error{tikcraft.ErrPermanent}}
+
+// Client is an RCON client and a tikcraft.Sink. It is safe for concurrent
+// use; commands share one connection and go out one at a time.
+type Client struct {
+	cfg     Config
+	log     *slog.Logger
+	limiter *rate.Limiter // nil: unlimited
+
+	// now and sleep are the clock used for pacing, backoff and giving up;
+	// tests replace them.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+
+	life context.Context // ends when Close is called
+	stop context.CancelFunc
+
+	// sem is a mutex that waiting can be abandoned on: whoever holds it owns
+	// everything below.
+	sem      chan struct{}
+	conn     net.Conn
+	br       *bufio.Reader
+	lastID   int32
+	failures int       // consecutive attempts that failed and backed off
+	down     time.Time // when the connection was last found broken; zero if never
+}
+
+// New returns a client for cfg. It connects lazily, on the first command.
+// log may be nil to discard logs.
+func New(cfg Config, log *slog.Logger) *Client {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Address == "" {
+		cfg.Address = DefaultAddress
+	}
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = DefaultDialTimeout
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.Backoff.Min <= 0 {
+		cfg.Backoff.Min = DefaultBackoffMin
+	}
+	if cfg.Backoff.Max <= 0 {
+		cfg.Backoff.Max = DefaultBackoffMax
+	}
+	if cfg.Backoff.Max < cfg.Backoff.Min {
+		cfg.Backoff.Max = cfg.Backoff.Min
+	}
+	if cfg.GiveUpAfter < 0 {
+		cfg.GiveUpAfter = 0
+	}
+	c := &Client{
+		cfg:   cfg,
+		log:   log,
+		now:   time.Now,
+		sleep: sleepCtx,
+		sem:   make(chan struct{}, 1),
+	}
+	if r := cfg.MaxCommandsPerSecond; r > 0 && !math.IsInf(r, 1) {
+		c.limiter = rate.NewLimiter(rate.Limit(r), burstFor(r))
+	}
+	c.life, c.stop = context.WithCancel(context.Background())
+	return c
+}
+
+// burstFor lets one second's worth of commands through at once: a gift that
+// triggers three commands at 5/s runs them together, a flood is spread out.
+func burstFor(perSecond float64) int {
+	return int(min(maxBurst, max(1, math.Ceil(perSecond))))
+}
+
+// Deliver sends a KindCommand action and returns nil once Minecraft has
+// answered it. Alerts are not for Minecraft: Deliver returns nil for them
+// without sending anything (deliver.Split routes them to their own sink).
+//
+// If the connection fails before or after the command was written, Deliver
+// reconnects and sends it again, so a command may run twice but is never
+// lost. It keeps trying, with backoff, until ctx ends or GiveUpAfter has
+// passed. A wrong password is returned at once and wraps
+// tikcraft.ErrPermanent; a command Minecraft cannot accept wraps
+// tikcraft.ErrRejected.
+func (c *Client) Deliver(ctx context.Context, a tikcraft.Action) error {
+	switch a.Kind {
+	case tikcraft.KindAlert:
+		c.log.Debug("alert not sent over RCON", "trigger", a.Trigger)
+		return nil
+	case tikcraft.KindCommand, "":
+	default:
+		return &markedError{
+			msg:   fmt.Sprintf("action kind %q is not something RCON can send", string(a.Kind)),
+			marks: []error{tikcraft.ErrRejected, tikcraft.ErrPermanent},
+		}
+	}
+	_, err := c.exec(ctx, a.Command, []any{"trigger", a.Trigger, "user", a.User})
+	return err
+}
+
+// Exec runs one command and returns Minecraft's answer, with the same
+// retrying as Deliver.
+func (c *Client) Exec(ctx context.Context, cmd string) (string, error) {
+	return c.exec(ctx, cmd, nil)
+}
+
+// Close closes the connection. Calls in progress return ErrClosed; Close
+// waits for them to stop using the connection.
+func (c *Client) Close() error {
+	c.stop()
+	c.sem <- struct{}{}
+	defer func() { <-c.sem }()
+	c.dropConn()
+	return nil
+}
+
+// CheckCommand reports why Minecraft could not accept cmd over RCON, or nil.
+// Its errors wrap tikcraft.ErrRejected and tikcraft.ErrPermanent.
+func CheckCommand(cmd string) error {
+	var msg string
+	switch {
+	case strings.TrimSpace(cmd) == "":
+		msg = "the command is empty"
+	case len(cmd) > MaxCommandBytes:
+		msg = fmt.Sprintf("the command starting %q is %d bytes long, but Minecraft accepts at most %d over RCON; shorten it in actions.mca", prefix(cmd, 40), len(cmd), MaxCommandBytes)
+	case strings.IndexByte(cmd, 0) >= 0:
+		msg = fmt.Sprintf("the command starting %q contains a NUL character, which would cut it short", prefix(cmd, 40))
+	default:
+		return nil
+	}
+	return &markedError{msg: msg, marks: []error{tikcraft.ErrRejected, tikcraft.ErrPermanent}}
+}
+
+func (c *Client) exec(ctx context.Context, cmd string, attrs []any) (string, error) {
+	if err := CheckCommand(cmd); err != nil {
+		return "", err
+	}
+	if c.life.Err() != nil {
+		return "", ErrClosed
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(c.life, cancel)()
+
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return "", c.interrupted(ctx, cmd, nil)
+	}
+	defer func() { <-c.sem }()
+
+	if err := c.pace(ctx); err != nil {
+		return "", c.interrupted(ctx, cmd, nil)
+	}
+
+	start := c.now()
+	var last error
+	for {
+		if ctx.Err() != nil {
+			return "", c.interrupted(ctx, cmd, last)
+		}
+		fresh := false
+		if c.conn == nil {
+			if err := c.connect(ctx); err != nil {
+				if ctx.Err() != nil {
+					return "", c.interrupted(ctx, cmd, last)
+				}
+				if errors.Is(err, tikcraft.ErrPermanent) {
+					c.log.Error(err.Error())
+					return "", err
+				}
+				last = err
+				what, hint := describe(err, c.cfg)
+				if err := c.backoff(ctx, start, cmd, last, fmt.Sprintf("Minecraft RCON at %s is not reachable (%s); %s", c.cfg.Address, what, hint)); err != nil {
+					return "", err
+				}
+				continue
+			}
+			fresh = true
+		}
+		resp, err := c.roundTrip(ctx, cmd)
+		if err == nil {
+			c.failures = 0
+			c.logResponse(cmd, resp, attrs)
+			return resp, nil
+		}
+		c.dropConn()
+		if ctx.Err() != nil {
+			return "", c.interrupted(ctx, cmd, err)
+		}
+		last = err
+		what, hint := describe(err, c.cfg)
+		if c.down.IsZero() {
+			c.down = c.now()
+		}
+		if !fresh {
+			// A connection that used to work broke (typically the server
+			// restarted while idle): try a new one straight away.
+			c.log.Warn(fmt.Sprintf("lost the connection to Minecraft RCON at %s (%s); reconnecting and sending the command again", c.cfg.Address, what), append([]any{"command", cmd}, attrs...)...)
+			continue
+		}
+		if err := c.backoff(ctx, start, cmd, last, fmt.Sprintf("Minecraft RCON at %s did not answer the command (%s); %s", c.cfg.Address, what, hint)); err != nil {
+			return "", err
+		}
+	}
+}
+
+// backoff waits before the next attempt, or returns the give-up error when
+// GiveUpAfter has passed since start.
+func (c *Client) backoff(ctx context.Context, start time.Time, cmd string, last error, problem string) error {
+	if c.down.IsZero() {
+		c.down = c.now()
+	}
+	elapsed := c.now().Sub(start)
+	if g := c.cfg.GiveUpAfter; g > 0 && elapsed >= g {
+		err := fmt.Errorf("gave up sending %q to Minecraft RCON at %s after trying for %s: %w", cmd, c.cfg.Address, roundDuration(elapsed), last)
+		c.log.Error(err.Error())
+		return err
+	}
+	c.failures++
+	d := c.delay(c.failures)
+	if g := c.cfg.GiveUpAfter; g > 0 && d > g-elapsed {
+		d = g - elapsed // one last try right at the deadline
+	}
+	c.log.Warn(fmt.Sprintf("%s retrying in %s", problem, roundDuration(d)), "address", c.cfg.Address, "error", last)
+	if err := c.sleep(ctx, d); err != nil {
+		return c.interrupted(ctx, cmd, last)
+	}
+	return nil
+}
+
+// delay is the n-th backoff (n ≥ 1): Min doubled n-1 times, capped at Max,
+// with ±20% jitter so that clients restarted together do not retry in step.
+func (c *Client) delay(n int) time.Duration {
+	d := c.cfg.Backoff.Min
+	for i := 1; i < n && d < c.cfg.Backoff.Max; i++ {
+		d *= 2
+	}
+	d = min(d, c.cfg.Backoff.Max)
+	if spread := int64(d) / 5; spread > 0 {
+		d += time.Duration(rand.Int64N(2*spread+1) - spread)
+	}
+	return max(min(d, c.cfg.Backoff.Max), 1)
+}
+
+// interrupted is the error for a call that ctx or Close cut short.
+func (c *Client) interrupted(ctx context.Context, cmd string, last error) error {
+	if c.life.Err() != nil {
+		return ErrClosed
+	}
+	if last != nil {
+		return fmt.Errorf("stopped sending %q to Minecraft RCON at %s: %w (last problem: %v)", cmd, c.cfg.Address, ctx.Err(), last)
+	}
+	return fmt.Errorf("stopped sending %q to Minecraft RCON at %s: %w", cmd, c.cfg.Address, ctx.Err())
+}
+
+// pace waits for the rate limiter. It reserves with the client's clock
+// rather than calling Limiter.Wait so that tests can use a fake clock.
+func (c *Client) pace(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	now := c.now()
+	r := c.limiter.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	if d <= 0 {
+		return nil
+	}
+	c.log.Debug("pacing commands", "wait", d, "max_commands_per_second", c.cfg.MaxCommandsPerSecond)
+	if err := c.sleep(ctx, d); err != nil {
+		r.CancelAt(c.now())
+		return err
+	}
+	return nil
+}
+
+func (c *Client) logResponse(cmd, resp string, attrs []any) {
+	args := append([]any{"command", cmd, "response", resp}, attrs...)
+	if looksUnknown(resp) {
+		c.log.Warn("Minecraft did not understand a command; check its spelling in actions.mca", args...)
+		return
+	}
+	c.log.Debug("Minecraft answered", args...)
+}
+
+// looksUnknown recognises Minecraft's answers to commands it could not
+// parse: Brigadier marks the error position with "<--[HERE]", and servers
+// with plugin loaders answer "Unknown command".
+func looksUnknown(resp string) bool {
+	return strings.Contains(resp, "<--[HERE]") ||
+		strings.HasPrefix(resp, "Unknown or incomplete command") ||
+		strings.HasPrefix(resp, "Unknown command") ||
+		strings.HasPrefix(resp, "Incorrect argument for command")
+}
+
+func (c *Client) nextID() int32 {
+	c.lastID++
+	if c.lastID <= 0 { // wrapped: -1 means "auth failed" and 0 is suspicious
+		c.lastID = 1
+	}
+	return c.lastID
+}
+
+func (c *Client) dropConn() {
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn, c.br = nil, nil
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// roundDuration makes durations readable in messages: "4s", "1.5s", "250ms".
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(time.Second)
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond)
+	}
+	return d
+}
+
+// prefix returns at most n bytes of s, cut at a character boundary.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// markedError is an error with a streamer-worded message that also matches
+// tikcraft's sentinel errors.
+type markedError struct {
+	msg   string
+	marks []error
+}
+
+func (e *markedError) Error() string   { return e.msg }
+func (e *markedError) Unwrap() []error { return e.marks }
