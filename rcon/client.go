@@ -38,6 +38,10 @@ const (
 // where no further part comes.
 const fragmentWait = 250 * time.Millisecond
 
+// maxResponseBytes bounds how much of one answer is kept, so that a server
+// that keeps sending full-size parts cannot exhaust memory.
+const maxResponseBytes = 4 << 20
+
 // maxBurst caps the burst derived from absurdly high rates.
 const maxBurst = 1000
 
@@ -236,7 +240,6 @@ func (c *Client) exec(ctx context.Context, cmd string, attrs []any) (string, err
 					return "", c.interrupted(ctx, cmd, last)
 				}
 				if errors.Is(err, tikcraft.ErrPermanent) {
-					c.log.Error(err.Error())
 					return "", err
 				}
 				last = err
@@ -283,9 +286,9 @@ func (c *Client) backoff(ctx context.Context, start time.Time, cmd string, last 
 	}
 	elapsed := c.now().Sub(start)
 	if g := c.cfg.GiveUpAfter; g > 0 && elapsed >= g {
-		err := fmt.Errorf("gave up sending %q to Minecraft RCON at %s after trying for %s: %w", cmd, c.cfg.Address, roundDuration(elapsed), last)
-		c.log.Error(err.Error())
-		return err
+		// Not logged: the caller reports it, and the warnings before it
+		// already said what is wrong.
+		return fmt.Errorf("gave up sending %q to Minecraft RCON at %s after trying for %s: %w", cmd, c.cfg.Address, roundDuration(elapsed), last)
 	}
 	c.failures++
 	d := c.delay(c.failures)

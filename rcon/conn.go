@@ -117,6 +117,13 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) (string, error) {
 			if len(p.Body) < MaxBodyBytes {
 				return string(body), nil
 			}
+			if len(body) >= maxResponseBytes {
+				// The command ran; keep what arrived and start afresh so the
+				// rest of the answer cannot be mistaken for a later one.
+				c.log.Warn(fmt.Sprintf("Minecraft's answer is longer than %d MiB; keeping only the start", maxResponseBytes>>20), "command", cmd)
+				c.dropConn()
+				return string(body), nil
+			}
 			// Minecraft splits long answers into 4096-byte parts with no
 			// end marker: a full-size part may or may not be the last.
 			deadline = time.Now().Add(min(fragmentWait, c.cfg.ReadTimeout))

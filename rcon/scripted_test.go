@@ -229,3 +229,38 @@ func TestNoAnswerToLogin(t *testing.T) {
 	}
 	log.waitFor(t, slog.LevelWarn, "not reachable (no answer in time)")
 }
+
+// TestEndlessAnswer: a server that never stops sending full-size parts
+// cannot make the client hold more than maxResponseBytes.
+func TestEndlessAnswer(t *testing.T) {
+	part := strings.Repeat("y", MaxBodyBytes)
+	addr := scripted(t, func(n int, p *peerConn) {
+		if !p.login() {
+			return
+		}
+		id, _, _, ok := p.read()
+		if !ok {
+			return
+		}
+		if n > 0 {
+			p.write(id, TypeResponse, "short")
+			p.read()
+			return
+		}
+		for range 16 * maxResponseBytes / MaxBodyBytes {
+			if _, err := p.c.Write(wire(10+MaxBodyBytes, id, TypeResponse, part, 0, 0)); err != nil {
+				return // the client hung up, as it should
+			}
+		}
+		t.Error("the client read 16 times the limit without hanging up")
+	})
+	c, log := newClient(t, Config{Address: addr})
+	resp, err := c.Exec(testContext(t), "data get storage huge")
+	if err != nil || len(resp) != maxResponseBytes {
+		t.Fatalf("Exec = %d bytes, %v; want %d bytes", len(resp), err, maxResponseBytes)
+	}
+	log.waitFor(t, slog.LevelWarn, "keeping only the start")
+	if resp, err := c.Exec(testContext(t), "list"); err != nil || resp != "short" {
+		t.Fatalf("next Exec = %q, %v", resp, err)
+	}
+}
