@@ -106,3 +106,45 @@ func BenchmarkReport(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBurst is the store's share of the burst target: per gift event
+// one LogEvent and one single-action Push, while a worker takes, logs and
+// acknowledges every action as fast as the store lets it. ns/op is per
+// event with everything delivered at the end.
+func BenchmarkBurst(b *testing.B) {
+	ctx := context.Background()
+	s := openT(b, b.TempDir(), options{synchronous: "NORMAL"})
+	ev := &tikcraft.GiftEvent{User: anna, Gift: rose, RepeatCount: 1, GroupID: "g"}
+	act := tikcraft.Action{Kind: tikcraft.KindCommand, Command: "give @a minecraft:diamond 1", Trigger: "rose"}
+	done := make(chan error, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() {
+		for range b.N {
+			it, err := s.Next(ctx)
+			if err != nil {
+				done <- err
+				return
+			}
+			s.LogDelivery(ctx, it, nil, time.Millisecond)
+			if err := s.Ack(ctx, it.ID); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := range b.N {
+		ev.MsgID = strconv.Itoa(i)
+		ev.RepeatCount = int64(i%10 + 1)
+		s.LogEvent(ctx, ev)
+		if err := s.Push(ctx, act); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+	s.flushLog(ctx)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}

@@ -203,7 +203,7 @@ func (s *Store) flushLog(ctx context.Context) {
 	if len(evs) == 0 && len(dels) == 0 {
 		return
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if len(evs) > 0 {
 			st := tx.StmtContext(ctx, s.insEvent)
 			for i := range evs {
@@ -268,30 +268,59 @@ func (s *Store) Prune(ctx context.Context, before time.Time) error {
 	s.flushLog(ctx) // buffered rows may be old enough too
 	cut := before.UnixNano()
 	var total int64
-	for _, q := range []string{
-		`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE logged_ns < ? LIMIT ?)`,
-		`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE at_ns < ? LIMIT ?)`,
-		`DELETE FROM actions WHERE id IN (SELECT id FROM actions
-			WHERE delivered_ns IS NOT NULL AND delivered_ns < ? LIMIT ?)`,
-	} {
+	// Delete in batches, so that a Push never waits long behind Prune.
+	batches := func(q string, args ...any) error {
 		for {
-			res, err := s.w.ExecContext(ctx, q, cut, pruneBatch)
-			if err != nil {
-				return s.fail("cannot remove old log entries", err)
-			}
-			n, err := res.RowsAffected()
+			var n int64
+			err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+				res, err := tx.ExecContext(ctx, q, append(args, pruneBatch)...)
+				if err != nil {
+					return err
+				}
+				n, err = res.RowsAffected()
+				return err
+			})
 			if err != nil {
 				return s.fail("cannot remove old log entries", err)
 			}
 			total += n
 			if n < pruneBatch {
-				break
+				return nil
 			}
+		}
+	}
+	if err := batches(`DELETE FROM events WHERE id IN
+		(SELECT id FROM events WHERE logged_ns < ? LIMIT ?)`, cut); err != nil {
+		return err
+	}
+	if err := batches(`DELETE FROM deliveries WHERE id IN
+		(SELECT id FROM deliveries WHERE at_ns < ? LIMIT ?)`, cut); err != nil {
+		return err
+	}
+	// Delivered actions go from the oldest up to the first one pending or
+	// delivered recently: ids follow push order, so that is one range and
+	// needs no index on delivered_ns (which would cost every Ack a page
+	// write). Rows behind a pending one wait until it is delivered. The
+	// newest row always stays, so that ids never go back to smaller ones.
+	var keep sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(coalesce(
+			(SELECT id FROM actions WHERE delivered_ns IS NULL OR delivered_ns >= ?1 ORDER BY id LIMIT 1), m), m)
+		FROM (SELECT max(id) AS m FROM actions)`, cut).Scan(&keep); err != nil {
+		return s.fail("cannot remove old log entries", err)
+	}
+	if keep.Valid {
+		if err := batches(`DELETE FROM actions WHERE id IN (SELECT id FROM actions
+			WHERE id < ? AND delivered_ns IS NOT NULL AND delivered_ns < ? ORDER BY id LIMIT ?)`, keep.Int64, cut); err != nil {
+			return err
 		}
 	}
 	if total > 0 {
 		// Give the freed pages back to the disk.
-		if _, err := s.w.ExecContext(ctx, "PRAGMA incremental_vacuum"); err != nil {
+		err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "PRAGMA incremental_vacuum")
+			return err
+		})
+		if err != nil {
 			return s.fail("cannot shrink the database after removing old log entries", err)
 		}
 		s.log.Info("removed old log entries", "rows", total, "before", before.Format(time.RFC3339))

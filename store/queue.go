@@ -15,6 +15,9 @@ import (
 // backlog is drained with one query per batch rather than per item.
 const refillSize = 256
 
+// errNotQueued: Ack of an id that was never pushed (or was pruned).
+var errNotQueued = errors.New("no such action")
+
 // Push appends actions in order, in one transaction: when it returns nil
 // they are on disk and survive the process being killed.
 func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
@@ -25,7 +28,7 @@ func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
 		return fmt.Errorf("cannot queue %d actions: %w", len(actions), ErrClosed)
 	}
 	now := s.now().UnixNano()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st := tx.StmtContext(ctx, s.insAction)
 		for _, a := range actions {
 			if _, err := st.ExecContext(ctx, now, string(a.Kind), a.Command,
@@ -123,19 +126,28 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	}
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
-	res, err := s.ackAction.ExecContext(ctx, s.now().UnixNano(), id)
-	if err != nil {
-		return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		var delivered sql.NullInt64
-		err := s.w.QueryRowContext(ctx, "SELECT delivered_ns FROM actions WHERE id = ?", id).Scan(&delivered)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
-		case err != nil:
-			return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+	now := s.now().UnixNano()
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
+		if err != nil {
+			return err
 		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return err
+		}
+		// Nothing changed: already delivered (harmless) or unknown.
+		var one int
+		err = tx.QueryRowContext(ctx, "SELECT 1 FROM actions WHERE id = ?", id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNotQueued
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, errNotQueued):
+		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
+	case err != nil:
+		return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
 	}
 	for i, it := range s.head {
 		if it.ID != id {

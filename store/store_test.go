@@ -493,15 +493,63 @@ func TestPruneKeepsPending(t *testing.T) {
 	// The old pending action survives and still comes first.
 	drainExpect(t, s, 2, 4)
 
-	// Ids keep increasing after the newest rows were pruned.
+	// Everything delivered and old: only the newest row stays, so ids
+	// keep increasing.
 	c.add(time.Hour)
 	if err := s.Prune(ctx, c.now()); err != nil {
 		t.Fatal(err)
+	}
+	if n := count("SELECT count(*) FROM actions"); n != 1 {
+		t.Errorf("%d actions left, want only the newest", n)
 	}
 	s.Push(ctx, cmd(9))
 	it, _ := s.Next(ctx)
 	if it.ID <= 4 {
 		t.Errorf("id %d reused after Prune", it.ID)
+	}
+}
+
+func TestPruneWaitsBehindAPendingAction(t *testing.T) {
+	ctx := context.Background()
+	c := newClock()
+	s := openT(t, t.TempDir(), options{now: c.now})
+	s.Push(ctx, cmd(0), cmd(1), cmd(2), cmd(3), cmd(4))
+	// 0 delivered; 1 stuck; 2 and 3 delivered out of order; 4 delivered.
+	for _, id := range []int64{1, 3, 4, 5} {
+		if err := s.Ack(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.add(time.Hour)
+	s.Push(ctx, cmd(5))
+	ids := func() (out []int64) {
+		rows, err := s.r.Query("SELECT id FROM actions ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			out = append(out, id)
+		}
+		return out
+	}
+	if err := s.Prune(ctx, c.now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(); !reflect.DeepEqual(got, []int64{2, 3, 4, 5, 6}) {
+		t.Errorf("after Prune: ids %v, want the pending 2 and everything after it", got)
+	}
+	if err := s.Ack(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	c.add(time.Hour)
+	if err := s.Prune(ctx, c.now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(); !reflect.DeepEqual(got, []int64{6}) {
+		t.Errorf("after the stuck one was delivered: ids %v, want [6]", got)
 	}
 }
 
