@@ -260,12 +260,13 @@ func (r *deliveryRow) args() []any {
 }
 
 // Prune deletes event and delivery log rows, and delivered actions, older
-// than before. Pending actions are never deleted, however old.
+// than before. Pending actions are never deleted, however old; delivered
+// ones pushed after a still-pending one are kept until it is delivered.
 func (s *Store) Prune(ctx context.Context, before time.Time) error {
 	if s.closed() {
 		return fmt.Errorf("cannot remove old log entries: %w", ErrClosed)
 	}
-	s.flushLog(ctx) // buffered rows may be old enough too
+	s.flushLog(context.WithoutCancel(ctx)) // buffered rows may be old enough too; never drop them
 	cut := before.UnixNano()
 	var total int64
 	// Delete in batches, so that a Push never waits long behind Prune.

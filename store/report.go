@@ -104,7 +104,7 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 	if s.closed() {
 		return nil, fmt.Errorf("cannot make the report: %w", ErrClosed)
 	}
-	s.flushLog(ctx)
+	s.flushLog(context.WithoutCancel(ctx)) // a cancelled report must not drop log rows
 	rep := &Report{Since: since, Until: s.now()}
 	from := int64(math.MinInt64)
 	if !since.IsZero() {
