@@ -25,6 +25,9 @@ type Recorder interface {
 	LogEvent(ctx context.Context, ev tikcraft.Event)
 }
 
+// maxBatch bounds the actions pushed to the queue in one call.
+const maxBatch = 1024
+
 // Options assemble a pipeline.
 type Options struct {
 	Engine *engine.Engine
@@ -136,21 +139,39 @@ loop:
 			if !ok {
 				break loop
 			}
-			res.Events++
-			if o.OnEvent != nil {
-				o.OnEvent(ev)
-			}
-			if o.Recorder != nil {
-				o.Recorder.LogEvent(ctx, ev)
-			}
-			now := time.Now()
-			if o.EventClock {
-				if t := ev.EventMeta().Time; t.After(clock) {
-					clock = t
+			// Handle what is already waiting too and push it in one batch:
+			// one queue transaction per burst instead of per event.
+			var batch []tikcraft.Action
+			for more := true; more; {
+				res.Events++
+				if o.OnEvent != nil {
+					o.OnEvent(ev)
 				}
-				now = clock
+				if o.Recorder != nil {
+					o.Recorder.LogEvent(ctx, ev)
+				}
+				now := time.Now()
+				if o.EventClock {
+					if t := ev.EventMeta().Time; t.After(clock) {
+						clock = t
+					}
+					now = clock
+				}
+				batch = append(batch, o.Engine.Handle(ev, now)...)
+				if len(batch) >= maxBatch {
+					break
+				}
+				select {
+				case ev, more = <-events:
+					if !more {
+						push(batch)
+						break loop
+					}
+				default:
+					more = false
+				}
 			}
-			push(o.Engine.Handle(ev, now))
+			push(batch)
 		case <-tick:
 			push(o.Engine.Tick(time.Now()))
 		case <-wdone:
