@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/tikcraft/tikcraft"
 )
@@ -48,7 +50,13 @@ func (s *Sink) Actions() []tikcraft.Action {
 	return append([]tikcraft.Action(nil), s.log...)
 }
 
+// oneLine escapes control characters only, so commands stay readable
+// (tellraw JSON keeps its quotes) and still take exactly one line.
 func oneLine(s string) string {
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

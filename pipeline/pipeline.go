@@ -51,6 +51,10 @@ type Options struct {
 	StatsEvery time.Duration
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
+	// DrainOnStop keeps delivering for up to this long after ctx ends, so
+	// that an in-memory queue (the demo) does not drop the streaks flushed
+	// at shutdown. Durable queues keep them for the next start instead.
+	DrainOnStop time.Duration
 }
 
 // Result summarises a run.
@@ -94,12 +98,16 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 	var werr error
 	wdone := make(chan struct{})
 	var finishCh <-chan struct{}
-	if o.Finish {
+	if o.Finish || o.DrainOnStop > 0 {
 		finishCh = finish
 	}
 	// The worker stops on its own context so that the engine can keep
 	// pushing until the source has ended.
-	wctx, wcancel := context.WithCancel(ctx)
+	wbase := ctx
+	if o.DrainOnStop > 0 {
+		wbase = context.WithoutCancel(ctx)
+	}
+	wctx, wcancel := context.WithCancel(wbase)
 	defer wcancel()
 	go func() {
 		defer close(wdone)
@@ -194,7 +202,12 @@ loop:
 		err = fmt.Errorf("event source: %w", err)
 	}
 	close(finish)
-	if !o.Finish {
+	switch {
+	case o.Finish && ctx.Err() == nil:
+	case o.DrainOnStop > 0:
+		t := time.AfterFunc(o.DrainOnStop, wcancel)
+		defer t.Stop()
+	default:
 		wcancel()
 	}
 	<-wdone
