@@ -1,0 +1,205 @@
+// Package app assembles tikcraft from its configuration: it loads
+// tikcraft.yaml and the actions file, builds the engine, the queue and the
+// sinks, and implements the commands (demo, check, replay, run). The CLI in
+// cmd/tikcraft only parses flags and calls it.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/examples"
+)
+
+// DefaultConfigFile is read when -c is not given and it exists.
+const DefaultConfigFile = "tikcraft.yaml"
+
+// Options are the flags every command shares.
+type Options struct {
+	ConfigPath  string // -c; "" means ./tikcraft.yaml when it exists
+	ActionsPath string // overrides the config's actions (check's argument)
+	Stdout      io.Writer
+	Stderr      io.Writer
+	Log         *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.Stdout == nil {
+		o.Stdout = os.Stdout
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Setup is a loaded configuration with its actions file.
+type Setup struct {
+	Config      *config.Config
+	Actions     *actions.File
+	ActionsName string
+	// Diagnostics of both files, formatted FILE:LINE:COL: severity: message.
+	Diagnostics []string
+	Errors      int
+	Warnings    int
+}
+
+// ErrInvalid is returned (wrapped) when the files have errors; the
+// diagnostics say where.
+var ErrInvalid = errors.New("the configuration has errors")
+
+// Load reads the configuration and the actions file. With demo set it
+// starts from the embedded demo configuration and example actions, and the
+// files only override them. It returns the Setup even when it has errors so
+// that check can print everything.
+func Load(o Options, demo bool) (*Setup, error) {
+	o.defaults()
+	var layers []config.Layer
+	if demo {
+		layers = append(layers, config.Layer{Name: "(embedded demo config)", Data: []byte(examples.DemoConfig)})
+	}
+	path := o.ConfigPath
+	if path == "" {
+		if _, err := os.Stat(DefaultConfigFile); err == nil {
+			path = DefaultConfigFile
+		}
+	}
+	if path != "" {
+		l, err := config.File(path)
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, l)
+	}
+	cfg, cdiags, _ := config.Load(layers...)
+	s := &Setup{Config: cfg}
+	for _, d := range cdiags {
+		s.add(d.Severity, d.String())
+	}
+
+	actionsPath := cfg.Actions
+	var src []byte
+	switch {
+	case o.ActionsPath != "":
+		actionsPath = o.ActionsPath
+		fallthrough
+	case !demo || cfg.ActionsConfigured:
+		b, err := os.ReadFile(actionsPath)
+		if err != nil {
+			msg := fmt.Sprintf("%s: error: cannot read the actions file: %v", actionsPath, unwrapPathError(err))
+			if errors.Is(err, os.ErrNotExist) {
+				msg = fmt.Sprintf("%s: error: actions file not found; create it (see docs/ACTIONS.md) or set actions: in %s", actionsPath, orDefault(path, DefaultConfigFile))
+			}
+			s.add("error", msg)
+			return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
+		}
+		src = b
+	default:
+		actionsPath = "(embedded example actions.mca)"
+		src = []byte(examples.Actions)
+	}
+	s.ActionsName = actionsPath
+	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions()})
+	s.Actions = f
+	for _, d := range adiags {
+		s.add(d.Severity.String(), d.String())
+	}
+	for _, t := range cfg.Likes.Triggers {
+		if t.Enabled() && f.Lookup(t.Function) == nil {
+			s.add("warning", fmt.Sprintf("%s:%d:%d: warning: like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.File, t.Line, t.Col, t.ID, t.Function, actionsPath))
+		}
+	}
+	if s.Errors > 0 {
+		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
+	}
+	return s, nil
+}
+
+func (s *Setup) add(severity, line string) {
+	switch severity {
+	case "error":
+		s.Errors++
+	case "warning":
+		s.Warnings++
+	}
+	s.Diagnostics = append(s.Diagnostics, line)
+}
+
+func (s *Setup) errorLines() []string {
+	var out []string
+	for _, d := range s.Diagnostics {
+		if strings.Contains(d, ": error: ") {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Engine builds the engine for this setup.
+func (s *Setup) Engine(log *slog.Logger, seed uint64) *engine.Engine {
+	c := s.Config
+	ec := engine.Config{
+		Mode:              c.Gifts.Mode,
+		StreakTimeout:     c.Gifts.StreakTimeout.D(),
+		MaxRepeat:         int64(c.Gifts.MaxRepeat),
+		FollowOncePerUser: c.Follows.OncePerUserEnabled(),
+	}
+	for _, t := range c.Likes.Triggers {
+		if t.Enabled() {
+			ec.Likes = append(ec.Likes, engine.LikeRule{ID: t.ID, Every: t.Every, Function: t.Function, Payload: t.Payload})
+		}
+	}
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	return engine.New(ec, &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}, log)
+}
+
+// rules adapts the actions file to what the engine needs.
+type rules struct {
+	f   *actions.File
+	rnd *rand.Rand
+}
+
+func (r *rules) MatchGift(name string, id int64) string {
+	if ru := r.f.MatchGift(name, id); ru != nil {
+		return ru.Trigger
+	}
+	return ""
+}
+
+func (r *rules) Has(trigger string) bool { return r.f.Lookup(trigger) != nil }
+
+func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
+	ru := r.f.Lookup(trigger)
+	if ru == nil {
+		return nil
+	}
+	return r.f.Fire(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count}, r.rnd)
+}

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/jsonl"
+	"github.com/tikcraft/tikcraft/source"
+	"github.com/tikcraft/tikcraft/webcast"
+)
+
+// DecodeOptions are decode's flags.
+type DecodeOptions struct {
+	Options
+	File  string
+	Stats bool // print counts per message type instead of the events
+}
+
+// Decode prints the events of a capture file in the JSONL event format, one
+// per line, or with Stats the number of messages per type.
+func Decode(ctx context.Context, do DecodeOptions) error {
+	do.defaults()
+	dec := webcast.NewDecoder(webcast.Limits{})
+	src := &source.Frames{Path: do.File, Log: do.Log, Decoder: dec}
+	w := jsonl.NewWriter(do.Stdout)
+	var werr error
+	err := src.Run(ctx, func(ev tikcraft.Event) {
+		if do.Stats || werr != nil {
+			return
+		}
+		werr = w.Write(ev)
+	})
+	if err != nil {
+		return err
+	}
+	if werr != nil {
+		return fmt.Errorf("writing events: %w", werr)
+	}
+	if do.Stats {
+		st := dec.Stats()
+		tw := tabwriter.NewWriter(do.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "messages\tmalformed\tmethod\t")
+		methods := make([]string, 0, len(st.Messages))
+		for m := range st.Messages {
+			methods = append(methods, m)
+		}
+		sort.Strings(methods)
+		for _, m := range methods {
+			// Method names come from the server: quote them.
+			fmt.Fprintf(tw, "%d\t%d\t%s\t\n", st.Messages[m], st.Malformed[m], strconv.Quote(m))
+		}
+		tw.Flush()
+		fmt.Fprintf(do.Stdout, "%d frames (%d unreadable, %d bad lines), %d events\n", st.Frames, st.BadFrames, src.Skipped, st.Events)
+	}
+	return nil
+}
