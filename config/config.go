@@ -67,6 +67,8 @@ type Config struct {
 	ActionsConfigured bool `yaml:"-"`
 	// DataDirConfigured reports whether some file set data_dir.
 	DataDirConfigured bool `yaml:"-"`
+
+	passwordAt Diagnostic // where rcon.password was last set, for warnings
 }
 
 // RCON is how to reach Minecraft.
@@ -193,6 +195,18 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	}
 	c.applyEnv()
 	diags = append(diags, c.applyDefaults()...)
+	if weakPassword(c.RCON.Password.Reveal()) {
+		d := c.passwordAt
+		if d.File == "" || os.Getenv(EnvRCONPassword) != "" {
+			d = Diagnostic{File: "tikcraft.yaml", Line: 1, Col: 1}
+			if n := len(c.Files); n > 0 {
+				d.File = c.Files[n-1]
+			}
+		}
+		d.Severity = "warning"
+		d.Message = fmt.Sprintf("the RCON password is empty or a well-known default: Minecraft will refuse an empty one, and anyone who can reach the port could use a known one; set a long random rcon.password in server.properties and in %s (or rcon.password here)", EnvRCONPassword)
+		diags = append(diags, d)
+	}
 	for _, d := range diags {
 		if d.Severity == "error" {
 			return c, diags, &Error{Diagnostics: diags}
@@ -221,10 +235,6 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	errAt := func(path, format string, args ...any) {
 		line, col := pos(path)
 		diags = append(diags, Diagnostic{File: l.Name, Line: line, Col: col, Severity: "error", Message: fmt.Sprintf(format, args...)})
-	}
-	warnAt := func(path, format string, args ...any) {
-		line, col := pos(path)
-		diags = append(diags, Diagnostic{File: l.Name, Line: line, Col: col, Severity: "warning", Message: fmt.Sprintf(format, args...)})
 	}
 
 	// Environment references: ${NAME}.
@@ -262,8 +272,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	if a := layer.RCON.Address; a != "" && !strings.Contains(a, ":") {
 		errAt("$.rcon.address", "rcon.address %q needs a port, e.g. %q (Minecraft's rcon.port, 25575 by default)", a, a+":25575")
 	}
-	if string(layer.RCON.Password) == "ABC1234" || (hasPath(file, "$.rcon.password") && layer.RCON.Password == "") {
-		warnAt("$.rcon.password", "the RCON password is empty or a well-known default: anyone who can reach the port can run commands; set a long random rcon.password in server.properties and here (or in %s)", EnvRCONPassword)
+	if hasPath(file, "$.rcon.password") {
+		c.passwordAt = Diagnostic{File: l.Name}
+		c.passwordAt.Line, c.passwordAt.Col = pos("$.rcon.password")
 	}
 	seen := map[string]int{}
 	for i, t := range layer.Likes.Triggers {
@@ -401,6 +412,15 @@ func (c *Config) applyDefaults() []Diagnostic {
 		c.TikTok.RetryOffline = Duration(DefaultRetryOffline)
 	}
 	return nil
+}
+
+// weakPassword reports an empty RCON password or a well-known default.
+func weakPassword(p string) bool {
+	switch strings.ToLower(p) {
+	case "", "abc1234", "minecraft", "password", "changeme", "admin", "123456", "12345678", "rcon", "test":
+		return true
+	}
+	return false
 }
 
 // LikeFunctions lists the triggers that like rules run (they are never

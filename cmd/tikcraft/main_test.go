@@ -80,7 +80,7 @@ func TestCheckExampleIsClean(t *testing.T) {
 func TestCheckWithActionsArgument(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "mine.mca"), []byte("follow:/say thanks {user}\nrose:/give {user} diamond x60\n"), 0o600)
-	out, _, code := tikcraft(t, dir, nil, "check", "mine.mca")
+	out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}, "check", "mine.mca")
 	if code != 0 || !strings.Contains(out, "2 triggers, 2 commands, 1 warning") || !strings.Contains(out, "mine.mca:2:") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
