@@ -32,6 +32,8 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first Ctrl-C, a second one ends the process at once.
+	context.AfterFunc(ctx, stop)
 	err := newRoot().ExecuteContext(ctx)
 	var ee exitError
 	switch {
