@@ -127,6 +127,11 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 	})
 	fmt.Fprintf(ro.Stderr, "replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected\n", res.Events, skipped(), res.Actions, res.Delivered, res.Rejected)
 	if err != nil {
+		if !ro.DryRun {
+			if n, _, serr := q.Stats(context.WithoutCancel(ctx)); serr == nil && n > 0 {
+				return fmt.Errorf("replay did not deliver every action: %w\n%d actions are kept in %s; once Minecraft is reachable, `tikcraft drain` (or the next start) delivers them", err, n, s.Config.DataDir)
+			}
+		}
 		return fmt.Errorf("replay did not deliver every action: %w", err)
 	}
 	if ctx.Err() != nil {

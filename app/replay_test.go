@@ -276,3 +276,37 @@ func TestReplaySpeedDoesNotChangeTheResult(t *testing.T) {
 		}
 	}
 }
+
+func TestReportAfterReplay(t *testing.T) {
+	srv := rcontest.Start(t, testPassword)
+	p := newProject(t, srv.Addr(), "", "rose:/say {user}\nlion:/say lion\n",
+		giftLine("1", user("anna"), "Rose", 5655, true, 1, false, "g"),
+		giftLine("2", user("anna"), "Rose", 5655, true, 4, true, "g"),
+		giftLine("3", user("bob"), "Lion", 5760, false, 1, false, ""),
+		`{"type":"follow","user":`+user("cy")+`}`)
+	if err := Replay(context.Background(), p.opts); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	ro := ReportOptions{Options: p.opts.Options}
+	ro.Stdout = &out
+	if err := Report(context.Background(), ro); err != nil {
+		t.Fatal(err)
+	}
+	rep := out.String()
+	for _, want := range []string{"Rose", "Lion", "anna", "bob"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("report lacks %q:\n%s", want, rep)
+		}
+	}
+	if strings.Contains(rep, testPassword) {
+		t.Error("report shows the password")
+	}
+	// Nothing is pending after a successful replay: drain has nothing to do.
+	if err := Drain(context.Background(), DrainOptions{Options: p.opts.Options}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(srv.Commands()); got != 5 {
+		t.Fatalf("server got %d commands, want 5 (4 roses, 1 lion)", got)
+	}
+}
