@@ -76,7 +76,7 @@ type Engine struct {
 	streaks map[streakKey]*streak
 	likes   likeCounter
 	follows map[string]struct{}
-	warned  map[string]bool // "logged once" reasons
+	warned  map[string]int // absurd inputs logged, by reason
 
 	nextScan time.Time // Handle scans streaks for timeouts at most this often
 }
@@ -111,7 +111,7 @@ func New(cfg Config, rules Rules, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{cfg: cfg, rules: rules, log: log, seen: newIDSet(cfg.SeenIDs), warned: map[string]bool{}}
+	e := &Engine{cfg: cfg, rules: rules, log: log, seen: newIDSet(cfg.SeenIDs), warned: map[string]int{}}
 	e.resetSession()
 	return e
 }
@@ -188,14 +188,21 @@ func (e *Engine) fire(trigger string, u *tikcraft.User, gift string, n int64, so
 	return out
 }
 
-// warnOnce logs an absurd input once per reason, so a flood of bad messages
-// cannot flood the log.
+// maxWarnings bounds how often one kind of absurd input is logged, so a
+// flood of bad messages cannot flood the log.
+const maxWarnings = 20
+
+// warnOnce logs one absurd input once, with the reason. After maxWarnings of
+// the same reason it says so once and stays quiet.
 func (e *Engine) warnOnce(reason string, args ...any) {
-	if e.warned[reason] {
-		return
+	n := e.warned[reason]
+	e.warned[reason] = n + 1
+	switch {
+	case n < maxWarnings:
+		e.log.Warn(reason, args...)
+	case n == maxWarnings:
+		e.log.Warn(reason+" (further ones are not logged)", args...)
 	}
-	e.warned[reason] = true
-	e.log.Warn(reason, args...)
 }
 
 func describe(ev tikcraft.Event) string {
