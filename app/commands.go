@@ -240,12 +240,11 @@ type RunOptions struct {
 	Options
 	// Source is "" (TikTok, from tiktok.user), "demo" or "replay:FILE".
 	Source string
-	Seed   uint64
+	// Capture appends every received WebSocket frame to this file.
+	Capture string
+	Seed    uint64
 }
 
-// ErrNoConnector is returned when run is asked for TikTok before the
-// connector exists.
-var ErrNoConnector = errors.New("connecting to TikTok LIVE is not available in this build yet: use --source demo or --source replay:FILE")
 
 // Run is the live mode: events from TikTok (or --source) until Ctrl-C.
 func Run(ctx context.Context, ro RunOptions) error {
@@ -268,7 +267,7 @@ func Run(ctx context.Context, ro RunOptions) error {
 		if s.Config.TikTok.User == "" {
 			return errors.New("no TikTok account to follow: set tiktok.user in the config (for example user: \"@your_name\")")
 		}
-		return ErrNoConnector
+		src = &liveSource{cfg: s.Config.TikTok, capture: ro.Capture, opts: ro.Options}
 	}
 	q, rec, closeQ, err := s.queueFor(ctx, ro.Options, true)
 	if err != nil {

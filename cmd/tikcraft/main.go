@@ -132,16 +132,17 @@ func newRoot() *cobra.Command {
 	replay.Flags().DurationVar(&giveUp, "give-up", time.Minute, "fail when Minecraft stays unreachable this long")
 	replay.Flags().Uint64Var(&seed, "seed", 1, "seed for $random")
 
-	var src string
+	var src, capture string
 	run := &cobra.Command{
 		Use:   "run",
 		Short: "Live mode: follow tiktok.user's LIVE and send actions to Minecraft",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.Run(cmd.Context(), app.RunOptions{Options: opts(cmd), Source: src, Seed: seed})
+			return app.Run(cmd.Context(), app.RunOptions{Options: opts(cmd), Source: src, Capture: capture, Seed: seed})
 		},
 	}
 	run.Flags().StringVar(&src, "source", "", "event source instead of TikTok: demo or replay:FILE")
+	run.Flags().StringVar(&capture, "capture", "", "append every frame received from TikTok to FILE (base64, one per line) for decode and replay --frames")
 	run.Flags().Uint64Var(&seed, "seed", 0, "seed for $random (0: random)")
 
 	var stats bool
