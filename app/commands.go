@@ -245,7 +245,6 @@ type RunOptions struct {
 	Seed    uint64
 }
 
-
 // Run is the live mode: events from TikTok (or --source) until Ctrl-C.
 func Run(ctx context.Context, ro RunOptions) error {
 	ro.defaults()
