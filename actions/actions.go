@@ -8,7 +8,6 @@ package actions
 import (
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 
 	"github.com/tikcraft/tikcraft"
@@ -60,6 +59,20 @@ const (
 	Alert                        // ">>Title|Subtitle|Seconds": an on-screen alert
 )
 
+func (k CommandKind) String() string {
+	switch k {
+	case Minecraft:
+		return "minecraft"
+	case Plugin:
+		return "plugin"
+	case Random:
+		return "random"
+	case Alert:
+		return "alert"
+	}
+	return fmt.Sprintf("CommandKind(%d)", int(k))
+}
+
 // Command is one command of a rule.
 type Command struct {
 	Kind     CommandKind
@@ -77,7 +90,10 @@ type Rule struct {
 	Trigger  string
 	Line     int
 	Commands []Command
-	random   bool // contains $random
+
+	random    bool  // contains $random
+	randomCol int   // column of the first $random, for diagnostics
+	size      int64 // most actions one firing causes
 }
 
 // Options tune parsing.
@@ -103,17 +119,13 @@ type File struct {
 	random []*Rule // rules $random may pick
 }
 
-// reserved triggers name events, not gifts.
-var reserved = [...]string{"follow", "share", "join", "subscribe"}
-
 // IsEventTrigger reports whether trigger names an event (follow, share,
-// join, subscribe) rather than a gift.
+// join, subscribe) rather than a gift. It compares like Lookup does, so
+// "Fol_low" is an event trigger too.
 func IsEventTrigger(trigger string) bool {
-	t := strings.ToLower(trigger)
-	for _, r := range reserved {
-		if t == r {
-			return true
-		}
+	switch Normalize(trigger) {
+	case "follow", "share", "join", "subscribe":
+		return true
 	}
 	return false
 }
@@ -139,16 +151,16 @@ func (f *File) Rules() []*Rule {
 	return f.rules
 }
 
-// Lookup returns the rule for trigger (case-insensitive), or nil.
+// Lookup returns the rule for trigger, or nil. It ignores case and "_",
+// like duplicate detection does, so Lookup("heartme") finds heart_me.
 func (f *File) Lookup(trigger string) *Rule {
 	if f == nil {
 		return nil
 	}
-	r := f.byKey[Normalize(trigger)]
-	if r == nil || !strings.EqualFold(Normalize(r.Trigger), Normalize(trigger)) {
-		return nil
+	if k := Normalize(trigger); k != "" {
+		return f.byKey[k]
 	}
-	return r
+	return nil
 }
 
 // MatchGift returns the rule for a gift: by name first, then by id.
@@ -179,45 +191,70 @@ func (f *File) Stats() (triggers, commands int) {
 }
 
 // Fire expands one firing of r into the actions it causes, in order: each
-// xN repetition is its own action, $random runs one randomly chosen other
-// rule. It never panics.
+// xN repetition is its own action, $random runs one other rule chosen with
+// rnd (nil means the global source). Placeholders are filled with
+// sanitized values. It never panics and never returns more than MaxActions
+// actions (Parse reports a rule that could).
 func (f *File) Fire(r *Rule, v Vars, rnd *rand.Rand) []tikcraft.Action {
 	if f == nil || r == nil {
 		return nil
 	}
-	vals := values{
-		user:     SanitizeUser(v.User),
-		nickname: Sanitize(v.Nickname, "anonymous"),
-		gift:     Sanitize(v.Gift, "gift"),
-		count:    strconv.FormatInt(v.Count, 10),
+	user, fill := placeholders(v)
+	fi := firing{f: f, rnd: rnd, user: user, fill: fill}
+	if r.size > 0 {
+		fi.out = make([]tikcraft.Action, 0, min(r.size, MaxActions))
 	}
-	return f.fire(r, vals, rnd, nil)
+	fi.rule(r)
+	return fi.out
 }
 
-func (f *File) fire(r *Rule, v values, rnd *rand.Rand, out []tikcraft.Action) []tikcraft.Action {
+// firing is the state of one Fire call.
+type firing struct {
+	f    *File
+	rnd  *rand.Rand
+	user string            // sanitized {user}
+	fill *strings.Replacer // fills in the placeholders
+	out  []tikcraft.Action
+}
+
+func (fi *firing) rule(r *Rule) {
 	for _, c := range r.Commands {
+		var a tikcraft.Action
+		switch c.Kind {
+		case Minecraft, Plugin:
+			a = tikcraft.Action{Kind: tikcraft.KindCommand, Command: fi.fill.Replace(c.Text)}
+		case Alert:
+			a = tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{
+				Title:    fi.fill.Replace(c.Title),
+				Subtitle: fi.fill.Replace(c.Subtitle),
+				Seconds:  c.Seconds,
+			}}
+		}
+		a.Trigger, a.User = r.Trigger, fi.user
 		for range max(c.Repeat, 1) {
-			switch c.Kind {
-			case Minecraft, Plugin:
-				out = append(out, tikcraft.Action{Kind: tikcraft.KindCommand, Command: v.expand(c.Text), Trigger: r.Trigger, User: v.user})
-			case Alert:
-				out = append(out, tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: v.expand(c.Title), Subtitle: v.expand(c.Subtitle), Seconds: c.Seconds}, Trigger: r.Trigger, User: v.user})
-			case Random:
-				if pick := f.pick(r, rnd); pick != nil {
-					out = f.fire(pick, v, rnd, out)
-				}
+			if len(fi.out) >= MaxActions {
+				return
 			}
+			if c.Kind == Random {
+				// pick never returns a rule using $random, so this recursion
+				// is at most one level deep.
+				if pick := fi.f.pick(r, fi.rnd); pick != nil {
+					fi.rule(pick)
+				}
+				continue
+			}
+			fi.out = append(fi.out, a)
 		}
 	}
-	return out
 }
 
-// pick chooses a rule for $random: never r itself, an event or like rule,
-// or a rule that uses $random (so a chain always ends).
+// pick chooses a rule for $random: never self, an event or like rule, or a
+// rule that uses $random (so a chain always ends). Parse builds f.random
+// accordingly; self is skipped here in case Fire got a rule of another file.
 func (f *File) pick(self *Rule, rnd *rand.Rand) *Rule {
 	n := len(f.random)
 	for _, c := range f.random {
-		if c == self {
+		if c == self || c.random {
 			n--
 		}
 	}
@@ -231,7 +268,7 @@ func (f *File) pick(self *Rule, rnd *rand.Rand) *Rule {
 		i = rand.IntN(n)
 	}
 	for _, c := range f.random {
-		if c == self {
+		if c == self || c.random {
 			continue
 		}
 		if i == 0 {

@@ -2,7 +2,9 @@ package actions
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -13,32 +15,36 @@ import (
 const (
 	MaxRepeat      = 10000 // largest xN
 	LagWarnRepeat  = 50    // xN above this warns unless the line says # ignore-lag
-	MaxAlertSecond = 300
+	MaxAlertSecond = 300   // longest alert, in seconds
+	// MaxActions caps the actions one firing of a rule may cause, counting
+	// every xN repeat and what $random may pick. Without it "$random x10000"
+	// picking a rule with "x10000" would queue 100 million commands.
+	MaxActions = 100000
 )
 
-// Parse reads an actions file. The returned File holds every valid rule even
-// when there are errors; callers must refuse to start when any diagnostic is
-// an Error.
+// Parse reads an actions file. The returned File is never nil and holds
+// every rule that parsed, even when there are errors; callers must refuse
+// to start when any diagnostic is an Error. Diagnostics come sorted by
+// line and column.
 func Parse(filename string, src []byte, opts Options) (*File, []Diagnostic) {
-	p := &parser{file: filename, f: &File{byKey: map[string]*Rule{}, byID: map[int64]*Rule{}}, firstLine: map[string]int{}}
+	p := &parser{
+		file:      filename,
+		f:         &File{byKey: map[string]*Rule{}, byID: map[int64]*Rule{}},
+		firstLine: map[string]int{},
+		idLine:    map[int64]int{},
+	}
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
+		p.diag(1, 1, Error, "the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8")
+		return p.f, p.diags
+	}
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	for i, raw := range strings.Split(string(src), "\n") {
 		p.line(i+1, strings.TrimSuffix(raw, "\r"))
 	}
-	likes := map[string]bool{}
-	for _, l := range opts.LikeFunctions {
-		likes[Normalize(l)] = true
-	}
-	for _, r := range p.f.rules {
-		if !r.random && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] {
-			p.f.random = append(p.f.random, r)
-		}
-	}
-	for _, r := range p.f.rules {
-		if r.random && len(p.f.random) == 0 {
-			p.diag(r.Line, 1, Warning, "$random has no rule to pick from (it never picks follow, share, join, subscribe, like rules or rules that use $random)")
-		}
-	}
+	p.finish(opts)
+	slices.SortStableFunc(p.diags, func(a, b Diagnostic) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
 	return p.f, p.diags
 }
 
@@ -46,82 +52,99 @@ type parser struct {
 	file      string
 	f         *File
 	diags     []Diagnostic
-	firstLine map[string]int
+	errors    int
+	firstLine map[string]int // normalized trigger -> line it was first defined on
+	idLine    map[int64]int  // gift id -> line of its numeric trigger
 }
 
 func (p *parser) diag(line, col int, sev Severity, format string, args ...any) {
+	if sev == Error {
+		p.errors++
+	}
 	p.diags = append(p.diags, Diagnostic{File: p.file, Line: line, Col: col, Severity: sev, Message: fmt.Sprintf(format, args...)})
 }
 
-// col converts a byte offset in s to a 1-based character column.
+// col converts a byte offset in s to a 1-based column counted in runes.
 func col(s string, off int) int {
-	if off > len(s) {
-		off = len(s)
-	}
+	off = min(max(off, 0), len(s))
 	return utf8.RuneCountInString(s[:off]) + 1
 }
 
 func (p *parser) line(n int, line string) {
 	trimmed := strings.TrimLeft(line, " \t")
-	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+	if trimmed == "" || trimmed[0] == '#' {
 		return
 	}
+	if !utf8.ValidString(line) {
+		off := 0
+		for off < len(line) {
+			r, size := utf8.DecodeRuneInString(line[off:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			off += size
+		}
+		p.diag(n, col(line, off), Warning, "this line is not valid UTF-8, so some characters will arrive garbled; save the file as UTF-8")
+	}
 	body, comment := splitComment(line)
-	ignoreLag := strings.Contains(comment, "ignore-lag")
+	ignoreLag := strings.Contains(strings.ToLower(comment), "ignore-lag")
 	if strings.TrimSpace(body) == "" {
 		return
 	}
 	colon := strings.IndexByte(body, ':')
 	if colon < 0 {
-		start := len(line) - len(trimmed)
-		p.diag(n, col(line, start), Error, "missing ':' between the trigger and its commands (write TRIGGER:COMMAND, e.g. rose:/say hi)")
+		p.diag(n, col(line, len(line)-len(trimmed)), Error, "missing ':' between the trigger and its commands (write TRIGGER:COMMAND, e.g. rose:/say hi)")
 		return
 	}
 	rawTrigger := body[:colon]
 	trigger := strings.TrimSpace(rawTrigger)
-	tstart := strings.Index(rawTrigger, trigger)
-	if trigger == "" {
-		p.diag(n, col(line, colon), Error, "empty trigger before ':' (name a gift, a gift id, follow, share, join, subscribe or a like function)")
+	tstart := len(rawTrigger) - len(strings.TrimLeft(rawTrigger, " \t"))
+	if !p.trigger(n, line, tstart, colon, trigger) {
 		return
 	}
-	for i, r := range trigger {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			p.diag(n, col(line, tstart+i), Error, "trigger %q may only contain letters, digits and _ (found %q)", trigger, r)
-			return
-		}
-	}
-	rule := &Rule{Trigger: trigger, Line: n}
 	key := Normalize(trigger)
+	errorsBefore := p.errors
 	dup := false
 	if first, ok := p.firstLine[key]; ok {
-		p.diag(n, col(line, tstart), Error, "duplicate trigger %q: already defined on line %d", trigger, first)
+		p.diag(n, col(line, tstart), Error, "duplicate trigger %q: already defined on line %d (names match ignoring case and _)", trigger, first)
 		dup = true
+	} else {
+		p.firstLine[key] = n
+	}
+	id, isID := giftID(trigger)
+	if isID && !dup {
+		if first, ok := p.idLine[id]; ok {
+			p.diag(n, col(line, tstart), Error, "duplicate trigger %q: gift id %d is already used on line %d", trigger, id, first)
+			dup = true
+		} else {
+			p.idLine[id] = n
+		}
 	}
 
+	rule := &Rule{Trigger: trigger, Line: n}
 	rest := body[colon+1:]
-	base := colon + 1
 	parts := splitCommands(rest)
 	for _, part := range parts {
 		text := rest[part[0]:part[1]]
 		lead := len(text) - len(strings.TrimLeft(text, " \t"))
 		cmdText := strings.TrimSpace(text)
-		off := base + part[0] + lead
+		off := colon + 1 + part[0] + lead
 		if cmdText == "" {
-			if len(parts) == 1 {
-				continue // "rose:" alone: reported below as having no command
+			if len(parts) > 1 {
+				p.diag(n, col(line, off), Warning, "empty command (a stray ';'?)")
 			}
-			p.diag(n, col(line, off), Warning, "empty command (a stray ';'?)")
 			continue
 		}
 		if c, ok := p.command(n, line, off, cmdText, ignoreLag); ok {
-			if c.Kind == Random {
+			if c.Kind == Random && !rule.random {
 				rule.random = true
+				rule.randomCol = c.Col
 			}
 			rule.Commands = append(rule.Commands, c)
 		}
 	}
 	if len(rule.Commands) == 0 {
-		if !p.hasErrorOn(n) {
+		if p.errors == errorsBefore {
 			p.diag(n, col(line, colon), Error, "trigger %q has no command after ':'", trigger)
 		}
 		return
@@ -129,161 +152,325 @@ func (p *parser) line(n int, line string) {
 	if dup {
 		return
 	}
-	p.firstLine[key] = n
 	p.f.rules = append(p.f.rules, rule)
 	p.f.byKey[key] = rule
-	if id, err := strconv.ParseInt(trigger, 10, 64); err == nil && id > 0 {
+	if isID {
 		p.f.byID[id] = rule
 	}
 }
 
-func (p *parser) hasErrorOn(line int) bool {
-	for _, d := range p.diags {
-		if d.Line == line && d.Severity == Error {
-			return true
+// trigger checks a trigger name; colon is the byte offset of the ':'.
+func (p *parser) trigger(n int, line string, tstart, colon int, trigger string) bool {
+	if trigger == "" {
+		p.diag(n, col(line, colon), Error, "empty trigger before ':' (name a gift, a gift id, follow, share, join, subscribe or a like function)")
+		return false
+	}
+	for i, r := range trigger {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			continue
+		}
+		hint := ""
+		if unicode.IsSpace(r) {
+			hint = fmt.Sprintf(" (use _ instead of spaces: %s)", strings.Join(strings.Fields(trigger), "_"))
+		}
+		p.diag(n, col(line, tstart+i), Error, "trigger %q may only contain letters a-z, digits and _, not %q%s", trigger, r, hint)
+		return false
+	}
+	if Normalize(trigger) == "" {
+		p.diag(n, col(line, tstart), Error, "trigger %q needs at least one letter or digit", trigger)
+		return false
+	}
+	if isDigits(trigger) {
+		if _, ok := giftID(trigger); !ok {
+			p.diag(n, col(line, tstart), Warning, "trigger %q is too large to be a gift id; it can only run through a like rule or $random", trigger)
 		}
 	}
-	return false
+	return true
 }
 
-// command parses one command starting at byte off of line.
+// giftID reports whether a trigger is a gift id.
+func giftID(trigger string) (int64, bool) {
+	if !isDigits(trigger) {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(trigger, 10, 64)
+	return id, err == nil && id > 0
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// command parses one command, text, starting at byte off of line.
 func (p *parser) command(n int, line string, off int, text string, ignoreLag bool) (Command, bool) {
 	c := Command{Line: n, Col: col(line, off), Repeat: 1}
 	if i := strings.IndexFunc(text, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }); i >= 0 {
-		p.diag(n, col(line, off+i), Error, "control character %q in a command", text[i:i+1])
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		p.diag(n, col(line, off+i), Error, "control character %U in a command; delete it", r)
 		return c, false
 	}
-	// xN at the end: " x" then a number-like word.
-	if i := strings.LastIndexAny(text, " \t"); i > 0 && i+1 < len(text) && text[i+1] == 'x' && looksNumeric(text[i+2:]) {
-		word := text[i+2:]
-		mcol := col(line, off+i+1)
-		v, err := strconv.Atoi(word)
-		if err != nil || v < 1 || v > MaxRepeat {
-			p.diag(n, mcol, Error, "bad multiplier x%s: use x1 to x%d", word, MaxRepeat)
-			return c, false
-		}
-		if strings.HasPrefix(text, ">>") {
-			p.diag(n, mcol, Error, "an alert cannot be repeated with x%d", v)
-			return c, false
-		}
-		if v > LagWarnRepeat && !ignoreLag {
-			p.diag(n, mcol, Warning, "x%d runs this command %d times per gift and may lag the server; add '# ignore-lag' to the line if that is intended", v, v)
-		}
-		c.Repeat = v
-		text = strings.TrimRight(text[:i], " \t")
+	if i := strings.IndexFunc(text, invisible); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		p.diag(n, col(line, off+i), Warning, "invisible character %U in a command (copied from a web page?); Minecraft will not understand it, so retype that spot", r)
+	}
+	text, ok := p.multiplier(n, line, off, text, ignoreLag, &c)
+	if !ok {
+		return c, false
 	}
 	switch {
 	case strings.HasPrefix(text, ">>"):
-		c.Kind = Alert
-		c.Text = text[2:]
-		parts := strings.SplitN(c.Text, "|", 3)
-		c.Title = strings.TrimSpace(parts[0])
-		c.Seconds = 3
-		if len(parts) > 1 {
-			c.Subtitle = strings.TrimSpace(parts[1])
-		}
-		if len(parts) > 2 {
-			s := strings.TrimSpace(parts[2])
-			v, err := strconv.Atoi(s)
-			if err != nil || v < 1 || v > MaxAlertSecond {
-				p.diag(n, c.Col+2+utf8.RuneCountInString(parts[0])+1+utf8.RuneCountInString(parts[1])+1, Error, "alert seconds %q must be a whole number from 1 to %d", s, MaxAlertSecond)
-				return c, false
-			}
-			c.Seconds = v
-		}
-		if c.Title == "" && c.Subtitle == "" {
-			p.diag(n, c.Col, Error, "empty alert: write >>Title|Subtitle|Seconds")
-			return c, false
-		}
+		return p.alert(n, line, off, text, c)
 	case text[0] == '/' || text[0] == '!':
 		c.Kind = Minecraft
 		if text[0] == '!' {
 			c.Kind = Plugin
 		}
-		c.Text = strings.TrimSpace(text[1:])
+		body := text[1:]
+		lead := len(body) - len(strings.TrimLeft(body, " \t"))
+		c.Text = strings.TrimSpace(body)
 		if c.Text == "" {
 			p.diag(n, c.Col, Error, "empty command after %q", text[:1])
 			return c, false
 		}
-		if bad, at := unbalanced(c.Text); bad != "" {
-			p.diag(n, col(line, off+1+strings.Index(text[1:], c.Text)+at), Error, "%s", bad)
+		if msg, at := unbalanced(c.Text); msg != "" {
+			p.diag(n, col(line, off+1+lead+at), Error, "%s", msg)
 			return c, false
 		}
 	case text[0] == '$':
-		name := text[1:]
-		if strings.EqualFold(name, "random") {
+		name := strings.TrimSpace(text[1:])
+		fields := strings.Fields(name)
+		switch {
+		case strings.EqualFold(name, "random"):
 			c.Kind = Random
 			c.Text = "$random"
-			break
+		case len(fields) > 1 && strings.EqualFold(fields[0], "random"):
+			p.diag(n, c.Col, Error, "$random takes nothing after it; put other commands after a ';'")
+			return c, false
+		case name == "":
+			p.diag(n, c.Col, Error, "missing function name after $; did you mean $random?")
+			return c, false
+		default:
+			p.diag(n, c.Col, Error, "unknown function $%s; did you mean $random?", name)
+			return c, false
 		}
-		p.diag(n, c.Col, Error, "unknown function $%s: the only function is $random", name)
-		return c, false
 	default:
 		r, _ := utf8.DecodeRuneInString(text)
-		p.diag(n, c.Col, Error, "command must start with / (Minecraft), ! (plugin), $random or >> (alert), not %q", r)
+		hint := ""
+		if unicode.IsLetter(r) {
+			hint = fmt.Sprintf("; did you forget the / (/%s)?", strings.Fields(text)[0])
+		} else if r == '>' {
+			hint = "; alerts start with two: >>Title|Subtitle|Seconds"
+		}
+		p.diag(n, c.Col, Error, "bad prefix %q: a command starts with / (Minecraft), ! (plugin), $random or >> (alert)%s", r, hint)
 		return c, false
 	}
 	return c, true
 }
 
-func looksNumeric(s string) bool {
-	if s == "" {
-		return false
+// multiplier strips a trailing " xN" from text into c.Repeat. The last word
+// is a multiplier attempt when it is "x" followed by a digit or a sign, so
+// "x0", "x-1" and "x5a" are errors, while a word such as "xp" or "xoxo"
+// stays command text (/scoreboard players reset @a xp must keep working).
+func (p *parser) multiplier(n int, line string, off int, text string, ignoreLag bool, c *Command) (string, bool) {
+	i := strings.LastIndexAny(text, " \t")
+	if i <= 0 || i+2 >= len(text) {
+		return text, true
 	}
-	if s[0] == '-' || s[0] == '+' {
-		s = s[1:]
+	word := text[i+1:]
+	mcol := col(line, off+i+1)
+	if word[0] == 'X' && isDigits(word[1:]) {
+		p.diag(n, mcol, Warning, "%q is sent as part of the command; to repeat it write x%s (lower-case x)", word, word[1:])
+		return text, true
 	}
-	return s != "" && s[0] >= '0' && s[0] <= '9'
+	if word[0] != 'x' || !(word[1] >= '0' && word[1] <= '9' || word[1] == '-' || word[1] == '+') {
+		return text, true
+	}
+	v, err := strconv.Atoi(word[1:])
+	if !isDigits(word[1:]) || err != nil || v < 1 || v > MaxRepeat {
+		p.diag(n, mcol, Error, "bad multiplier %q: write x1 to x%d", word, MaxRepeat)
+		return text, false
+	}
+	if strings.HasPrefix(text, ">>") {
+		p.diag(n, mcol, Error, "an alert cannot be repeated with %s; write the alert once", word)
+		return text, false
+	}
+	if v > LagWarnRepeat && !ignoreLag {
+		p.diag(n, mcol, Warning, "x%d runs this command %d times each time and may lag the server; add '# ignore-lag' at the end of the line if that is intended", v, v)
+	}
+	c.Repeat = v
+	return strings.TrimRight(text[:i], " \t"), true
 }
 
-// splitComment splits off a comment: '#' at the start of the line, or ' #'
-// followed by a space or the end of the line. A '#' inside a command, as in
-// @e[type=#minecraft:skeletons] or function #minecraft:tick, is kept.
-func splitComment(line string) (body, comment string) {
-	for i := 1; i < len(line); i++ {
-		if line[i] != '#' || (line[i-1] != ' ' && line[i-1] != '\t') {
+// alert parses ">>Title|Subtitle|Seconds" at byte off of line.
+func (p *parser) alert(n int, line string, off int, text string, c Command) (Command, bool) {
+	c.Kind = Alert
+	c.Text = text[2:]
+	c.Seconds = 3
+	parts := strings.SplitN(c.Text, "|", 3)
+	c.Title = strings.TrimSpace(parts[0])
+	if len(parts) > 1 {
+		c.Subtitle = strings.TrimSpace(parts[1])
+	}
+	if len(parts) > 2 {
+		if s := strings.TrimSpace(parts[2]); s != "" {
+			v, err := strconv.Atoi(s)
+			if !isDigits(s) || err != nil || v < 1 || v > MaxAlertSecond {
+				at := off + 2 + len(parts[0]) + 1 + len(parts[1]) + 1
+				at += len(parts[2]) - len(strings.TrimLeft(parts[2], " \t"))
+				p.diag(n, col(line, at), Error, "alert seconds %q must be a whole number from 1 to %d (after the second |)", s, MaxAlertSecond)
+				return c, false
+			}
+			c.Seconds = v
+		}
+	}
+	if c.Title == "" && c.Subtitle == "" {
+		p.diag(n, c.Col, Error, "empty alert: write >>Title|Subtitle|Seconds")
+		return c, false
+	}
+	return c, true
+}
+
+// finish builds the $random pool and checks what only the whole file shows.
+func (p *parser) finish(opts Options) {
+	likes := map[string]bool{}
+	for _, l := range opts.LikeFunctions {
+		likes[Normalize(l)] = true
+	}
+	largest, largestTrigger := int64(0), ""
+	for _, r := range p.f.rules {
+		r.size = ruleSize(r, 0)
+		if !r.random && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] {
+			p.f.random = append(p.f.random, r)
+			if r.size > largest {
+				largest, largestTrigger = r.size, r.Trigger
+			}
+		}
+	}
+	for _, r := range p.f.rules {
+		if !r.random {
+			if r.size > MaxActions {
+				p.diag(r.Line, 1, Error, "one %s would send %d commands; the limit is %d, so lower the xN numbers", r.Trigger, r.size, MaxActions)
+			}
 			continue
 		}
-		if i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t' {
-			return line[:i], line[i:]
+		if len(p.f.random) == 0 {
+			p.diag(r.Line, r.randomCol, Warning, "$random has nothing to pick from: it never picks follow, share, join, subscribe, like rules or rules that use $random")
+			continue
 		}
+		r.size = ruleSize(r, largest)
+		if r.size > MaxActions {
+			p.diag(r.Line, r.randomCol, Error, "one %s could send up to %d commands ($random may pick %s, which sends %d); the limit is %d, so lower the xN numbers", r.Trigger, r.size, largestTrigger, largest, MaxActions)
+		}
+	}
+}
+
+// ruleSize counts the actions one firing of r causes at most, when $random
+// picks a rule causing pick actions. It saturates instead of overflowing.
+func ruleSize(r *Rule, pick int64) int64 {
+	const limit = 1 << 40
+	var n int64
+	for _, c := range r.Commands {
+		each := int64(1)
+		if c.Kind == Random {
+			each = pick
+		}
+		n += int64(max(c.Repeat, 1)) * each
+		if n > limit {
+			return limit
+		}
+	}
+	return n
+}
+
+// invisible reports characters that look like nothing but break a command:
+// format characters (zero-width space, RTL marks) and non-ASCII spaces. The
+// zero-width joiner is spared because emoji sequences need it.
+func invisible(r rune) bool {
+	if r == '\u200d' {
+		return false
+	}
+	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || r > unicode.MaxASCII && unicode.IsSpace(r)
+}
+
+// splitComment splits off a comment: ' #' followed by a space or the end of
+// the line (a line starting with '#' never gets here). A '#' inside a
+// command, as in @e[type=#minecraft:skeletons] or function #minecraft:tick,
+// is kept, and so is " # " inside a "..." string, unless the quote is never
+// closed, in which case it was text (5" tall) and the comment starts at the
+// first " # " after it.
+func splitComment(line string) (body, comment string) {
+	inQuote := false
+	candidate := -1 // first " # " inside the open quote
+	for i := 0; i < len(line); i++ {
+		switch ch := line[i]; {
+		case inQuote && ch == '\\':
+			i++
+		case ch == '"':
+			inQuote = !inQuote
+			candidate = -1
+		case ch == '#' && i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') &&
+			(i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
+			if !inQuote {
+				return line[:i], line[i:]
+			}
+			if candidate < 0 {
+				candidate = i
+			}
+		}
+	}
+	if inQuote && candidate >= 0 {
+		return line[:candidate], line[candidate:]
 	}
 	return line, ""
 }
 
-// splitCommands splits on ';' outside string literals and brackets, so a
-// ';' inside tellraw JSON or NBT text stays part of its command. It returns
-// [start, end) byte ranges.
+// splitCommands splits on ';' outside "..." strings and brackets, so a ';'
+// inside tellraw JSON or NBT stays part of its command. If a quote is never
+// closed it was text, not a string, and the split ignores quotes. It
+// returns [start, end) byte ranges.
 func splitCommands(s string) [][2]int {
-	var out [][2]int
+	if out, ok := split(s, true); ok {
+		return out
+	}
+	out, _ := split(s, false)
+	return out
+}
+
+func split(s string, quotes bool) (out [][2]int, closed bool) {
 	start, depth := 0, 0
-	var quote byte
+	inQuote := false
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch {
-		case quote != 0:
+		case inQuote:
 			if ch == '\\' {
 				i++
-			} else if ch == quote {
-				quote = 0
+			} else if ch == '"' {
+				inQuote = false
 			}
-		case ch == '"':
-			quote = ch
+		case ch == '"' && quotes:
+			inQuote = true
 		case ch == '[' || ch == '{':
 			depth++
 		case ch == ']' || ch == '}':
-			if depth > 0 {
-				depth--
-			}
+			depth = max(depth-1, 0)
 		case ch == ';' && depth == 0:
 			out = append(out, [2]int{start, i})
 			start = i + 1
 		}
 	}
-	return append(out, [2]int{start, len(s)})
+	return append(out, [2]int{start, len(s)}), !inQuote
 }
 
-// unbalanced checks [] and {} outside JSON string literals. It returns a
+// unbalanced checks [] and {} outside "..." string literals. It returns a
 // message and the byte offset of the culprit, or "".
 func unbalanced(s string) (string, int) {
 	type open struct {
@@ -313,10 +500,9 @@ func unbalanced(s string) (string, int) {
 				want = '{'
 			}
 			if len(stack) == 0 {
-				return fmt.Sprintf("unbalanced %q: nothing to close", ch), i
+				return fmt.Sprintf("unbalanced %q: there is no %q before it to close", ch, want), i
 			}
-			top := stack[len(stack)-1]
-			if top.ch != want {
+			if top := stack[len(stack)-1]; top.ch != want {
 				return fmt.Sprintf("unbalanced brackets: %q cannot close the %q opened before it", ch, top.ch), i
 			}
 			stack = stack[:len(stack)-1]
@@ -324,7 +510,11 @@ func unbalanced(s string) (string, int) {
 	}
 	if len(stack) > 0 {
 		top := stack[len(stack)-1]
-		return fmt.Sprintf("unbalanced %q: never closed", top.ch), top.off
+		closer := byte(']')
+		if top.ch == '{' {
+			closer = '}'
+		}
+		return fmt.Sprintf("unbalanced %q: it is never closed with %q", top.ch, closer), top.off
 	}
 	return "", 0
 }

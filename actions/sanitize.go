@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,10 +52,26 @@ func Sanitize(s, fallback string) string {
 	return out
 }
 
-// SanitizeUser is Sanitize for {user}: also a single word (spaces become
-// "_"), so it is always exactly one command argument.
+// SanitizeUser is Sanitize for {user}: a single word made only of letters,
+// digits, "_" and "." (spaces become "_", anything else is dropped), which
+// is all a TikTok @handle contains. So {user} is always exactly one
+// command argument and cannot add a selector argument (",type=player"), an
+// NBT list element or a score holder wildcard ("*"), even when the handle
+// is missing and the nickname stands in for it.
 func SanitizeUser(s string) string {
-	return strings.ReplaceAll(Sanitize(s, "anonymous"), " ", "_")
+	out := strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ':
+			return '_'
+		case r == '_' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			return r
+		}
+		return -1
+	}, Sanitize(s, ""))
+	if out == "" {
+		return "anonymous"
+	}
+	return out
 }
 
 func forbidden(r rune) bool {
@@ -65,22 +82,14 @@ func forbidden(r rune) bool {
 	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co, unicode.Cs)
 }
 
-// values are sanitized placeholder values.
-type values struct {
-	user, nickname, gift, count string
-}
-
-var placeholders = [...]string{"{user}", "{nickname}", "{gift}", "{count}"}
-
-// expand replaces the four placeholders; any other braces are command text.
-func (v values) expand(s string) string {
-	if !strings.Contains(s, "{") {
-		return s
-	}
-	return strings.NewReplacer(
-		placeholders[0], v.user,
-		placeholders[1], v.nickname,
-		placeholders[2], v.gift,
-		placeholders[3], v.count,
-	).Replace(s)
+// placeholders fills in the four placeholders with sanitized values. Any
+// other braces are command text (tellraw JSON, NBT) and stay as they are.
+func placeholders(v Vars) (user string, r *strings.Replacer) {
+	user = SanitizeUser(v.User)
+	return user, strings.NewReplacer(
+		"{user}", user,
+		"{nickname}", Sanitize(v.Nickname, "anonymous"),
+		"{gift}", Sanitize(v.Gift, "gift"),
+		"{count}", strconv.FormatInt(v.Count, 10),
+	)
 }
