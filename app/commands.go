@@ -145,6 +145,9 @@ type DemoOptions struct {
 	Options
 	Duration time.Duration // 0: until Ctrl-C
 	Seed     uint64
+	// Direct feeds the demo traffic straight to the engine instead of
+	// through the wire simulator and the TikTok client.
+	Direct bool
 }
 
 // Demo runs the whole product on simulated traffic. Without a configured
@@ -174,7 +177,10 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	} else {
 		fmt.Fprintf(do.Stdout, "tikcraft demo: simulated LIVE stream, sending to Minecraft at %s\n", s.Config.RCON.Address)
 	}
-	src := &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
+	var src source.Source = &wireDemo{seed: do.Seed, opts: do.Options}
+	if do.Direct {
+		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
+	}
 	console := newConsole(do.Stdout)
 	res, err := pipeline.Run(ctx, src, pipeline.Options{
 		Engine:   s.Engine(do.Log, do.Seed),

@@ -70,6 +70,7 @@ func newRoot() *cobra.Command {
 
 	var demoDuration time.Duration
 	var seed uint64
+	var direct bool
 	demo := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole product on a simulated LIVE stream (no network, no files needed)",
@@ -78,11 +79,12 @@ func newRoot() *cobra.Command {
 			"for example rcon.address and rcon.password to send to a real server.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.Demo(cmd.Context(), app.DemoOptions{Options: opts(cmd), Duration: demoDuration, Seed: seed})
+			return app.Demo(cmd.Context(), app.DemoOptions{Options: opts(cmd), Duration: demoDuration, Seed: seed, Direct: direct})
 		},
 	}
 	demo.Flags().DurationVar(&demoDuration, "duration", 0, "stop after this long, e.g. 10s (default: until Ctrl-C)")
 	demo.Flags().Uint64Var(&seed, "seed", 1, "seed for the simulated traffic and $random")
+	demo.Flags().BoolVar(&direct, "direct", false, "skip the local TikTok wire simulator and feed events straight in")
 
 	check := &cobra.Command{
 		Use:   "check [ACTIONS]",
