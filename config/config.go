@@ -223,11 +223,11 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	}
 	var layer Config
 	// Decode into a fresh struct first so we know which keys this layer set.
-	if err := yaml.UnmarshalWithOptions(data, &layer, yaml.DisallowUnknownField()); err != nil {
+	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer, yaml.DisallowUnknownField()) }); err != nil {
 		return []Diagnostic{decodeError(l.Name, data, err)}
 	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
+	var file *ast.File
+	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {
 		return []Diagnostic{decodeError(l.Name, data, err)}
 	}
 	pos := func(path string) (int, int) { return position(file, path) }
@@ -342,6 +342,17 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	merge(&c.TikTok.RetryOffline, layer.TikTok.RetryOffline)
 	mergeString(&c.TikTok.WebBase, layer.TikTok.WebBase)
 	return diags
+}
+
+// safeYAML runs the YAML library and turns a panic inside it (it has some
+// on malformed input, found by fuzzing) into an error, never a crash.
+func safeYAML(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.New("this file is not valid YAML (check the indentation and the characters around tags such as '!')")
+		}
+	}()
+	return f()
 }
 
 func mergeString(dst *string, v string) {
@@ -463,7 +474,12 @@ func expandEnv(s string) (out, missing string) {
 	return out, missing
 }
 
-func hasPath(f *ast.File, path string) bool {
+func hasPath(f *ast.File, path string) (found bool) {
+	defer func() {
+		if recover() != nil {
+			found = false
+		}
+	}()
 	p, err := yaml.PathString(path)
 	if err != nil {
 		return false
@@ -472,7 +488,12 @@ func hasPath(f *ast.File, path string) bool {
 	return err == nil && n != nil
 }
 
-func position(f *ast.File, path string) (int, int) {
+func position(f *ast.File, path string) (line, col int) {
+	defer func() {
+		if recover() != nil {
+			line, col = 1, 1
+		}
+	}()
 	for path != "" {
 		if p, err := yaml.PathString(path); err == nil {
 			if n, err := p.FilterFile(f); err == nil && n != nil {
