@@ -219,7 +219,10 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	g := s.tokens[q.Get("wrss")]
 	status := ""
+	s.sockets++
 	switch {
+	case s.sockets <= s.opts.BlockSockets:
+		status, info.Rejected = "415", "DEVICE_BLOCKED"
 	case g == nil:
 		status, info.Rejected = "417", "illegal secret key"
 	case info.UserAgent == "" || info.UserAgent != g.ua:

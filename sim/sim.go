@@ -79,6 +79,10 @@ type Options struct {
 	// TikTok shows a captcha or blocks the network, so that clients must
 	// fall back to the next lookup.
 	BlockPage, BlockAPILive bool
+	// BlockSockets refuses the first this many WebSocket handshakes with
+	// DEVICE_BLOCKED, as TikTok does when it distrusts the network or the
+	// signature.
+	BlockSockets int
 	// Log receives the simulator's own messages; nil discards them.
 	Log *slog.Logger
 }
@@ -160,6 +164,7 @@ type Server struct {
 	nextMsg  int64
 	pending  []entry // pushed while offline
 	signs    int     // sign requests answered, for SignFailures
+	sockets  int     // handshakes seen, for BlockSockets
 	tokens   map[string]*grant
 	conns    map[*websocket.Conn]struct{}
 	logID    int64
