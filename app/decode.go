@@ -42,8 +42,10 @@ func Decode(ctx context.Context, do DecodeOptions) error {
 	}
 	if do.Stats {
 		st := dec.Stats()
+		// Counts right-aligned, method names left-aligned: the last
+		// column needs no trailing tab to stay out of the alignment.
 		tw := tabwriter.NewWriter(do.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "messages\tmalformed\tmethod\t")
+		fmt.Fprintln(tw, "messages\tmalformed\t  method")
 		methods := make([]string, 0, len(st.Messages))
 		for m := range st.Messages {
 			methods = append(methods, m)
@@ -51,7 +53,7 @@ func Decode(ctx context.Context, do DecodeOptions) error {
 		sort.Strings(methods)
 		for _, m := range methods {
 			// Method names come from the server: quote them.
-			fmt.Fprintf(tw, "%d\t%d\t%s\t\n", st.Messages[m], st.Malformed[m], strconv.Quote(m))
+			fmt.Fprintf(tw, "%d\t%d\t  %s\n", st.Messages[m], st.Malformed[m], strconv.Quote(m))
 		}
 		tw.Flush()
 		fmt.Fprintf(do.Stdout, "%d frames (%d unreadable, %d bad lines), %d events\n", st.Frames, st.BadFrames, src.Skipped, st.Events)

@@ -8,11 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tc "github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/jsonl"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/sim"
 )
@@ -45,55 +48,13 @@ rcon:
 	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte(cfg), 0o600)
 	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {user}\n"), 0o600)
 
-	cmd := exec.Command(bin, "run", "-c", "tikcraft.yaml")
-	cmd.Dir = dir
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	defer func() {
-		cmd.Process.Kill()
-		<-done
-	}()
-	lines := make(chan string, 1000)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		io.Copy(io.Discard, stderr)
-	}()
-	var log []string
-	waitLine := func(part string) {
-		t.Helper()
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("tikcraft exited before saying %q:\n%s", part, strings.Join(log, "\n"))
-				}
-				log = append(log, l)
-				if strings.Contains(l, part) {
-					return
-				}
-			case <-ctx.Done():
-				t.Fatalf("tikcraft never said %q:\n%s", part, strings.Join(log, "\n"))
-			}
-		}
-	}
-
-	waitLine("@sim_streamer is not live right now; waiting")
+	p := startRun(t, ctx, dir, "run", "-c", "tikcraft.yaml")
+	p.waitLine("@sim_streamer is not live right now; waiting")
 	if _, err := tt.Wait(ctx, func(s sim.Snapshot) bool { return s.Lookups["page"] >= 3 }); err != nil {
 		t.Fatalf("tikcraft stopped checking whether the streamer is live: %v", err)
 	}
 	tt.GoLive()
-	waitLine("connected to @sim_streamer's LIVE")
+	p.waitLine("connected to @sim_streamer's LIVE")
 	anna := tc.User{ID: "6811", UniqueID: "anna_123", Nickname: "Anna"}
 	if err := tt.Push(&tc.FollowEvent{Meta: tc.Meta{MsgID: "1"}, User: anna}); err != nil {
 		t.Fatal(err)
@@ -106,25 +67,191 @@ rcon:
 	if err := tt.EndStream(); err != nil {
 		t.Fatal(err)
 	}
-	waitLine("LIVE ended; waiting for the next one")
+	p.waitLine("LIVE ended; waiting for the next one")
 	pages := tt.Snapshot().Lookups["page"]
 	if _, err := tt.Wait(ctx, func(s sim.Snapshot) bool { return s.Lookups["page"] >= pages+2 }); err != nil {
 		t.Fatalf("tikcraft stopped checking after the LIVE ended: %v", err)
 	}
-	select {
-	case err := <-done:
-		done <- err
-		t.Fatalf("tikcraft exited after the LIVE ended: %v\n%s", err, strings.Join(log, "\n"))
-	default:
+	if p.exited() {
+		t.Fatalf("tikcraft exited after the LIVE ended:\n%s", p.logText())
 	}
-	for _, l := range log {
-		if strings.Contains(l, "pw-for-live-test") {
-			t.Fatalf("the RCON password reached the log: %s", l)
+	p.interrupt()
+	if strings.Contains(p.logText(), "pw-for-live-test") {
+		t.Fatalf("the RCON password reached the log:\n%s", p.logText())
+	}
+}
+
+// proc is a tikcraft process whose log a test reads line by line.
+type proc struct {
+	t     *testing.T
+	ctx   context.Context
+	cmd   *exec.Cmd
+	done  chan struct{} // closed when the process has exited
+	err   error         // its exit status; read after done
+	lines chan string
+	log   []string
+}
+
+func startRun(t *testing.T, ctx context.Context, dir string, args ...string) *proc {
+	t.Helper()
+	p := &proc{t: t, ctx: ctx, cmd: exec.Command(bin, args...), done: make(chan struct{}), lines: make(chan string, 1000)}
+	p.cmd.Dir = dir
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(p.lines)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	go func() {
+		defer close(p.done)
+		p.err = p.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.done
+	})
+	return p
+}
+
+// waitLine reads the log until a line contains part.
+func (p *proc) waitLine(part string) {
+	p.t.Helper()
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				p.t.Fatalf("tikcraft exited before saying %q:\n%s", part, p.logText())
+			}
+			p.log = append(p.log, l)
+			if strings.Contains(l, part) {
+				return
+			}
+		case <-p.ctx.Done():
+			p.t.Fatalf("tikcraft never said %q:\n%s", part, p.logText())
 		}
 	}
-	cmd.Process.Signal(os.Interrupt)
-	if err := <-done; err != nil {
-		t.Fatalf("tikcraft after Ctrl-C: %v\n%s", err, strings.Join(log, "\n"))
+}
+
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
 	}
-	done <- nil
+}
+
+// interrupt stops tikcraft as Ctrl-C does and expects a clean exit.
+func (p *proc) interrupt() {
+	p.t.Helper()
+	p.cmd.Process.Signal(os.Interrupt)
+	<-p.done
+	for l := range p.lines {
+		p.log = append(p.log, l)
+	}
+	if p.err != nil {
+		p.t.Fatalf("tikcraft after Ctrl-C: %v\n%s", p.err, p.logText())
+	}
+}
+
+func (p *proc) logText() string { return strings.Join(p.log, "\n") }
+
+// TestCaptureDecodeReplayRoundTrip: what `run --capture` recorded from a
+// LIVE decodes to exactly the events TikTok sent, and `replay --frames`
+// gives exactly the commands Minecraft got live.
+func TestCaptureDecodeReplayRoundTrip(t *testing.T) {
+	srv := rcontest.Start(t, "pw-for-live-test")
+	tt, err := sim.Start(sim.Options{NeedAck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tt.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("tiktok:\n  user: \"@%s\"\n  sign_server: %s\n  web_base: %s\nrcon:\n  address: %s\n  password: pw-for-live-test\n",
+		tt.User(), tt.URL(), tt.URL(), srv.Addr())
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte(cfg), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("rose:/say rose {user}\nfollow:/say follow {user}\nshare:/say share {user}\njoin:/say join {user}\n"), 0o600)
+
+	p := startRun(t, ctx, dir, "run", "-c", "tikcraft.yaml", "--capture", "live.capture")
+	p.waitLine("connected to @sim_streamer's LIVE")
+	anna := tc.User{ID: "6811", UniqueID: "anna_123", Nickname: "Anna \"}] ✨"}
+	rose := tc.Gift{ID: 5655, Name: "Rose", Combo: true, Diamonds: 1}
+	sent := []tc.Event{
+		&tc.JoinEvent{Meta: tc.Meta{MsgID: "1"}, User: anna},
+		&tc.GiftEvent{Meta: tc.Meta{MsgID: "2"}, User: anna, Gift: rose, RepeatCount: 2, GroupID: "77"},
+		&tc.GiftEvent{Meta: tc.Meta{MsgID: "3"}, User: anna, Gift: rose, RepeatCount: 3, RepeatEnd: true, GroupID: "77"},
+		&tc.GiftEvent{Meta: tc.Meta{MsgID: "4"}, User: anna, Gift: tc.Gift{ID: 7934, Name: "Galaxy", Diamonds: 1000}, RepeatCount: 1},
+		&tc.LikeEvent{Meta: tc.Meta{MsgID: "5"}, User: anna, Count: 15, Total: 315},
+		&tc.ChatEvent{Meta: tc.Meta{MsgID: "6"}, User: anna, Text: "hi /op me"},
+		&tc.ShareEvent{Meta: tc.Meta{MsgID: "7"}, User: anna},
+		&tc.SubscribeEvent{Meta: tc.Meta{MsgID: "8"}, User: anna},
+		&tc.ViewersEvent{Meta: tc.Meta{MsgID: "9"}, Count: 120},
+		&tc.FollowEvent{Meta: tc.Meta{MsgID: "10"}, User: tc.User{ID: "9", UniqueID: "zed_last"}},
+	}
+	if err := tt.Push(sent...); err != nil {
+		t.Fatal(err)
+	}
+	// The follow is the last event, so once Minecraft has its command
+	// every frame has been captured.
+	live, err := srv.WaitCommands(ctx, 1)
+	for err == nil && live[len(live)-1] != "say follow zed_last" {
+		live, err = srv.WaitCommands(ctx, len(live)+1)
+	}
+	if err != nil {
+		t.Fatalf("Minecraft got %q: %v\n%s", live, err, p.logText())
+	}
+	p.interrupt()
+	want := []string{"say join anna_123", "say rose anna_123", "say rose anna_123", "say rose anna_123", "say share anna_123", "say follow zed_last"}
+	if !slices.Equal(live, want) {
+		t.Fatalf("live commands %q, want %q", live, want)
+	}
+
+	out, errOut, code := tikcraft(t, dir, nil, "decode", "live.capture")
+	if code != 0 {
+		t.Fatalf("decode: exit %d\n%s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(sent) {
+		t.Fatalf("decode printed %d events, want %d:\n%s", len(lines), len(sent), out)
+	}
+	for i, line := range lines {
+		got, err := jsonl.Unmarshal([]byte(line))
+		if err != nil {
+			t.Fatalf("decode line %d is not an event: %v\n%s", i+1, err, line)
+		}
+		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", sent[i]) {
+			t.Errorf("event %d\n got %+v\nwant %+v", i+1, got, sent[i])
+		}
+	}
+
+	out, errOut, code = tikcraft(t, dir, nil, "decode", "--stats", "live.capture")
+	if code != 0 || !regexp.MustCompile(`(?m)^\d+ frames \(0 unreadable, 0 bad lines\), 10 events$`).MatchString(out) || !regexp.MustCompile(`(?m)^\s*3\s+0\s+"WebcastGiftMessage"`).MatchString(out) {
+		t.Fatalf("decode --stats: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "anna_123") {
+		t.Fatalf("decode --stats printed events:\n%s", out)
+	}
+
+	out, errOut, code = tikcraft(t, dir, nil, "replay", "-c", "tikcraft.yaml", "--dry-run", "--frames", "live.capture")
+	if code != 0 {
+		t.Fatalf("replay --frames: exit %d\n%s", code, errOut)
+	}
+	var replayed []string
+	for _, m := range regexp.MustCompile(`(?m)^\[dry-run\] command /(.*?)\s+trigger=`).FindAllStringSubmatch(out, -1) {
+		replayed = append(replayed, m[1])
+	}
+	if !slices.Equal(replayed, live) {
+		t.Fatalf("replay --frames gave %q, live gave %q\n%s", replayed, live, out)
+	}
 }
