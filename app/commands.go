@@ -148,6 +148,10 @@ type DemoOptions struct {
 	// Direct feeds the demo traffic straight to the engine instead of
 	// through the wire simulator and the TikTok client.
 	Direct bool
+	// Events, if set, is a JSONL event file played instead of the built-in
+	// traffic, at Speed; the demo ends when it runs out.
+	Events string
+	Speed  source.Speed
 }
 
 // Demo runs the whole product on simulated traffic. Without a configured
@@ -177,9 +181,13 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	} else {
 		fmt.Fprintf(do.Stdout, "tikcraft demo: simulated LIVE stream, sending to Minecraft at %s\n", s.Config.RCON.Address)
 	}
-	var src source.Source = &wireDemo{seed: do.Seed, opts: do.Options}
-	if do.Direct {
-		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
+	var traffic source.Source = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
+	if do.Events != "" {
+		traffic = &source.File{Path: do.Events, Speed: do.Speed, Log: do.Log}
+	}
+	src := traffic
+	if !do.Direct {
+		src = &wireDemo{traffic: traffic, opts: do.Options}
 	}
 	console := newConsole(do.Stdout)
 	res, err := pipeline.Run(ctx, src, pipeline.Options{

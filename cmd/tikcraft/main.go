@@ -1,6 +1,6 @@
 // Command tikcraft turns a TikTok LIVE stream into Minecraft actions.
 //
-//	tikcraft demo                      the whole product on simulated traffic
+//	tikcraft demo [--events FILE]      the whole product on simulated traffic
 //	tikcraft check [-c FILE] [ACTIONS] validate the config and actions file
 //	tikcraft replay [-c FILE] EVENTS.jsonl [--speed max|realtime|N] [--dry-run]
 //	tikcraft run -c FILE               live mode
@@ -71,6 +71,7 @@ func newRoot() *cobra.Command {
 	var demoDuration time.Duration
 	var seed uint64
 	var direct bool
+	var demoEvents, demoSpeed string
 	demo := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole product on a simulated LIVE stream (no network, no files needed)",
@@ -79,12 +80,18 @@ func newRoot() *cobra.Command {
 			"for example rcon.address and rcon.password to send to a real server.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.Demo(cmd.Context(), app.DemoOptions{Options: opts(cmd), Duration: demoDuration, Seed: seed, Direct: direct})
+			sp, err := source.ParseSpeed(demoSpeed)
+			if err != nil {
+				return err
+			}
+			return app.Demo(cmd.Context(), app.DemoOptions{Options: opts(cmd), Duration: demoDuration, Seed: seed, Direct: direct, Events: demoEvents, Speed: sp})
 		},
 	}
 	demo.Flags().DurationVar(&demoDuration, "duration", 0, "stop after this long, e.g. 10s (default: until Ctrl-C)")
 	demo.Flags().Uint64Var(&seed, "seed", 1, "seed for the simulated traffic and $random")
 	demo.Flags().BoolVar(&direct, "direct", false, "skip the local TikTok wire simulator and feed events straight in")
+	demo.Flags().StringVar(&demoEvents, "events", "", "play this JSONL event file instead of the built-in traffic; the demo ends when it runs out")
+	demo.Flags().StringVar(&demoSpeed, "speed", "realtime", "pace of --events: max, realtime or a factor such as 2 or 0.5")
 
 	check := &cobra.Command{
 		Use:   "check [ACTIONS]",

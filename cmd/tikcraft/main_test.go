@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,5 +117,43 @@ func TestUnknownFlagIsAPlainError(t *testing.T) {
 	_, errOut, code := tikcraft(t, t.TempDir(), nil, "replay", "--sped", "max", "x.jsonl")
 	if code == 0 || !strings.Contains(errOut, "unknown flag") || strings.Contains(errOut, "goroutine") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestDemoPlaysAnEventFile plays a JSONL scenario through the wire
+// simulator and the real client: word ids are carried as numbers, a
+// duplicate stays a duplicate, a stream_end mid-file starts the next LIVE,
+// the demo ends by itself when the file runs out, and the result is what
+// --direct (no simulator) gives.
+func TestDemoPlaysAnEventFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("actions: actions.mca\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say f {user}\nrose:/say r {user}\njoin:/say j {user}\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "scenario.jsonl"), []byte(`{"type":"follow","msg_id":"f1","user":{"id":"1","unique_id":"anna"}}
+{"type":"follow","msg_id":"f1","user":{"id":"1","unique_id":"anna"}}
+{"type":"gift","msg_id":"r1","user":{"id":"1","unique_id":"anna"},"gift":{"id":5655,"name":"Rose","combo":true},"repeat_count":1,"group_id":"g1"}
+{"type":"gift","msg_id":"r2","user":{"id":"1","unique_id":"anna"},"gift":{"id":5655,"name":"Rose","combo":true},"repeat_count":2,"repeat_end":true,"group_id":"g1"}
+{"type":"stream_end"}
+{"type":"join","msg_id":"j1","user":{"id":"2","unique_id":"bob"}}
+`), 0o600)
+	commands := func(out string) []string {
+		var cmds []string
+		for _, m := range regexp.MustCompile(`(?m)^\[dry-run\] command /(.*?)\s+trigger=`).FindAllStringSubmatch(out, -1) {
+			cmds = append(cmds, m[1])
+		}
+		return cmds
+	}
+	want := "[say f anna say r anna say r anna say j bob]"
+	for _, args := range [][]string{
+		{"demo", "-c", "tikcraft.yaml", "--events", "scenario.jsonl", "--speed", "max"},
+		{"demo", "-c", "tikcraft.yaml", "--events", "scenario.jsonl", "--speed", "max", "--direct"},
+	} {
+		out, errOut, code := tikcraft(t, dir, nil, args...)
+		if code != 0 || !strings.Contains(out, "demo finished") {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+		if got := fmt.Sprint(commands(out)); got != want {
+			t.Errorf("%v: commands %s, want %s\n%s\n%s", args, got, want, out, errOut)
+		}
 	}
 }
