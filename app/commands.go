@@ -16,6 +16,7 @@ import (
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/source"
+	"github.com/tikcraft/tikcraft/tiktok"
 )
 
 // Check validates the configuration and actions file, prints compiler-style
@@ -282,6 +283,14 @@ func Run(ctx context.Context, ro RunOptions) error {
 		}
 		src = &liveSource{cfg: s.Config.TikTok, capture: ro.Capture, opts: ro.Options}
 	}
+	from := ro.Source
+	if from == "" {
+		name, err := tiktok.NormalizeUser(s.Config.TikTok.User)
+		if err != nil {
+			return err
+		}
+		from = "TikTok LIVE of @" + name
+	}
 	q, rec, closeQ, err := s.queueFor(ctx, ro.Options, true)
 	if err != nil {
 		return err
@@ -290,6 +299,7 @@ func Run(ctx context.Context, ro RunOptions) error {
 	sink, closeSink := s.sink(ro.Options, false, 0)
 	defer closeSink()
 	opts.Sink, opts.Queue, opts.Recorder = sink, q, rec
+	ro.Log.Info("tikcraft is running; press Ctrl-C to stop", "events_from", from, "minecraft", s.Config.RCON.Address, "actions", s.ActionsName, "data_dir", s.Config.DataDir)
 	res, err := pipeline.Run(ctx, src, opts)
 	ro.Log.Info("stopped", "events", res.Events, "actions", res.Actions, "delivered", res.Delivered)
 	return err
