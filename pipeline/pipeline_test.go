@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -128,3 +129,62 @@ func TestLiveModeStopsOnCancel(t *testing.T) {
 type sourceFunc func(ctx context.Context, emit func(tikcraft.Event)) error
 
 func (f sourceFunc) Run(ctx context.Context, emit func(tikcraft.Event)) error { return f(ctx, emit) }
+
+// recordHandler hands log records to a channel, dropping them when it is
+// full.
+type recordHandler chan slog.Record
+
+func (h recordHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h recordHandler) Handle(_ context.Context, r slog.Record) error {
+	select { // never block the pipeline once the test stopped reading
+	case h <- r:
+	default:
+	}
+	return nil
+}
+func (h recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h recordHandler) WithGroup(string) slog.Handler      { return h }
+
+// TestQueueDepthIsLogged: while Minecraft does not answer, the streamer is
+// told how many actions wait and for how long.
+func TestQueueDepthIsLogged(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sink := &flakySink{fails: 1 << 30}
+	src := sourceFunc(func(ctx context.Context, emit func(tikcraft.Event)) error {
+		for _, u := range []string{"a", "b", "c"} {
+			emit(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: u}})
+		}
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	logs := make(recordHandler, 1000)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(runCtx, src, Options{
+			Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink,
+			Log: slog.New(logs), StatsEvery: time.Millisecond, Retry: time.Millisecond,
+		})
+		done <- err
+	}()
+	defer func() { stop(); <-done }()
+	for {
+		select {
+		case r := <-logs:
+			if r.Message != "actions are waiting for Minecraft" {
+				continue
+			}
+			attrs := map[string]string{}
+			r.Attrs(func(a slog.Attr) bool { attrs[a.Key] = a.Value.String(); return true })
+			if r.Level != slog.LevelWarn || attrs["oldest_waiting"] == "" {
+				t.Fatalf("stats line %v %q %v", r.Level, r.Message, attrs)
+			}
+			if attrs["pending"] == "3" {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("no queue depth line while Minecraft was down")
+		}
+	}
+}
