@@ -228,15 +228,11 @@ func readPushFrame(b []byte, lim Limits) (Frame, error) {
 	return f, nil
 }
 
-// isGzip follows both peers: TikTok's compress_type header, else the gzip
-// magic bytes. The magic check alone is safe because a protobuf message can
-// never start with 0x1f (field 3 with the invalid wire type 7).
+// isGzip decides by content, as the Node peer does: the gzip magic bytes,
+// whatever the compress_type header says, so a mislabelled frame still
+// decodes. This is safe because a protobuf message can never start with
+// 0x1f (field 3 with the invalid wire type 7).
 func isGzip(pf *pb.WebcastPushFrame) bool {
-	for _, h := range pf.GetHeaders() {
-		if h.GetKey() == "compress_type" && strings.EqualFold(h.GetValue(), "gzip") {
-			return len(pf.GetPayload()) > 0
-		}
-	}
 	p := pf.GetPayload()
 	return len(p) >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08
 }
@@ -402,13 +398,15 @@ func socialEvent(m *pb.WebcastSocialMessage) (tikcraft.Event, error) {
 	return nil, nil
 }
 
-// errNoGiftDetails: without gift.type we cannot tell a streak update from a
-// finished gift, and guessing either way double-fires or loses gifts.
-var errNoGiftDetails = errors.New("gift message has no gift details, so it cannot tell whether it is part of a combo streak")
+// errNoGiftDetails: a gift message with neither the nested gift nor a gift
+// id names no gift a rule could match.
+var errNoGiftDetails = errors.New("gift message names no gift: it has neither gift details nor a gift id")
 
+// giftEvent: without the nested gift (and so without gift.type) the gift is
+// matched by gift_id and counts as not streakable, as the peers read it.
 func giftEvent(m *pb.WebcastGiftMessage) (tikcraft.Event, error) {
 	g := m.GetGift()
-	if g == nil {
+	if g == nil && m.GetGiftId() == 0 {
 		return nil, errNoGiftDetails
 	}
 	id := g.GetId()
