@@ -132,6 +132,7 @@ type Stats struct {
 // It is safe for concurrent use. The zero Decoder uses the default limits.
 type Decoder struct {
 	limits Limits
+	fast   fastState // see scan.go
 
 	mu    sync.Mutex
 	stats Stats
@@ -168,6 +169,15 @@ func copyCounts(m map[string]int64) map[string]int64 {
 // and there are no events. Frames of other payload types ("hb",
 // "im_enter_room_resp", ...) give no events and no error.
 func (d *Decoder) DecodeFrame(b []byte) (Frame, []tikcraft.Event, error) {
+	if r, ok := d.decodeFrameFast(b); ok {
+		return r.frame, r.events, r.err
+	}
+	return d.decodeFrameRef(b)
+}
+
+// decodeFrameRef is DecodeFrame with the generated types: the reference the
+// fast path (scan.go) falls back to and is tested against.
+func (d *Decoder) decodeFrameRef(b []byte) (Frame, []tikcraft.Event, error) {
 	lim := d.limits.withDefaults()
 	f, err := readPushFrame(b, lim)
 	if err == nil && f.PayloadType == PayloadMsg {
