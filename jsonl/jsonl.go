@@ -215,54 +215,15 @@ func clip(s string, n int) string {
 
 // Marshal encodes an event as one line of JSON, without the trailing newline.
 func Marshal(ev tikcraft.Event) ([]byte, error) {
-	if ev == nil {
-		return nil, errors.New("nil event")
+	b, err := AppendEvent(nil, ev)
+	if err != nil {
+		return nil, err
 	}
-	m := ev.EventMeta()
-	w := wireEvent{Type: string(ev.Type()), MsgID: flexString(m.MsgID)}
-	if !m.Time.IsZero() {
-		t := eventTime(m.Time.UTC())
-		w.Time = &t
-	}
-	u := func(u tikcraft.User) *wireUser {
-		return &wireUser{ID: flexString(u.ID), UniqueID: u.UniqueID, Nickname: u.Nickname}
-	}
-	n := func(v int64) *flexInt { f := flexInt(v); return &f }
-	switch e := ev.(type) {
-	case *tikcraft.GiftEvent:
-		w.User = u(e.User)
-		w.Gift = &wireGift{ID: flexInt(e.Gift.ID), Name: e.Gift.Name, Combo: e.Gift.Combo, Diamonds: flexInt(e.Gift.Diamonds)}
-		w.RepeatCount = n(e.Count())
-		w.RepeatEnd = &e.RepeatEnd
-		w.GroupID = flexString(e.GroupID)
-	case *tikcraft.FollowEvent:
-		w.User = u(e.User)
-	case *tikcraft.ShareEvent:
-		w.User = u(e.User)
-	case *tikcraft.JoinEvent:
-		w.User = u(e.User)
-	case *tikcraft.SubscribeEvent:
-		w.User = u(e.User)
-	case *tikcraft.LikeEvent:
-		w.User = u(e.User)
-		w.Count, w.Total = n(e.Count), n(e.Total)
-	case *tikcraft.ChatEvent:
-		w.User = u(e.User)
-		w.Text = &e.Text
-	case *tikcraft.ViewersEvent:
-		w.Count = n(e.Count)
-	case *tikcraft.ConnectEvent:
-		w.RoomID = flexString(e.RoomID)
-	case *tikcraft.DisconnectEvent:
-		if e.Reason != "" {
-			w.Reason = &e.Reason
-		}
-	case *tikcraft.StreamEndEvent:
-	default:
-		return nil, fmt.Errorf("cannot encode event of type %T", ev)
-	}
-	return json.Marshal(w)
+	return b, nil
 }
+
+// The MarshalJSON methods below and wireEvent are the encoding/json form of
+// a line; AppendEvent writes the same bytes by hand (append_test.go checks).
 
 func (f flexInt) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int64(f), 10), nil }
 

@@ -104,17 +104,59 @@ func (r *Reader) readLine() ([]byte, error) {
 }
 
 // Writer writes events, one per line.
-type Writer struct{ w io.Writer }
+type Writer struct {
+	w    io.Writer
+	buf  []byte
+	size int   // flush once buf holds this much; 0: write every line at once
+	err  error // the first write error, returned from then on
+}
 
-// NewWriter writes events to w.
+// NewWriter writes events to w, one Write per event, so each line is out
+// as soon as Write returns.
 func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
 
-// Write encodes ev as one line.
+// NewBufferedWriter writes events to w in chunks of about size bytes
+// (64 KiB if size <= 0): one write per chunk instead of one per event. The
+// caller must call Flush at the end, and whenever the lines so far should
+// be visible to whoever reads w.
+func NewBufferedWriter(w io.Writer, size int) *Writer {
+	if size <= 0 {
+		size = 64 << 10
+	}
+	return &Writer{w: w, buf: make([]byte, 0, size+size/4), size: size}
+}
+
+// Write encodes ev as one line. An event that cannot be encoded is an
+// error and writes nothing; after a write error every call returns it.
 func (w *Writer) Write(ev tikcraft.Event) error {
-	b, err := Marshal(ev)
+	if w.err != nil {
+		return w.err
+	}
+	n := len(w.buf)
+	b, err := AppendEvent(w.buf, ev)
 	if err != nil {
+		w.buf = b[:n]
 		return err
 	}
-	_, err = w.w.Write(append(b, '\n'))
+	w.buf = append(b, '\n')
+	if len(w.buf) >= w.size {
+		return w.Flush()
+	}
+	return nil
+}
+
+// Flush writes the buffered lines.
+func (w *Writer) Flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	if len(w.buf) == 0 {
+		return nil
+	}
+	_, err := w.w.Write(w.buf)
+	w.buf = w.buf[:0]
+	if err != nil {
+		w.err = err
+	}
 	return err
 }
