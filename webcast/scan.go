@@ -39,6 +39,10 @@ import (
 // fastState is the fast path's part of a Decoder.
 type fastState struct {
 	inflaters sync.Pool // *inflater
+	// payloads, when set, gives the buffers gunzip unpacks into. Only
+	// DecodeCapture sets it: it knows when a frame's payload is no longer
+	// used, DecodeFrame's callers keep theirs.
+	payloads *sync.Pool // *[]byte
 }
 
 // inflater is a gzip reader kept between frames: a new one per frame
@@ -122,7 +126,15 @@ func (d *Decoder) gunzip(p []byte, limit int) ([]byte, bool) {
 			size = n + 1 // room to see EOF without growing
 		}
 	}
-	out := make([]byte, 0, size)
+	var out []byte
+	if d.fast.payloads != nil {
+		if p, _ := d.fast.payloads.Get().(*[]byte); p != nil && cap(*p) >= size {
+			out = (*p)[:0]
+		}
+	}
+	if out == nil {
+		out = make([]byte, 0, size)
+	}
 	for {
 		if len(out) == cap(out) {
 			out = append(out, 0)[:len(out)]

@@ -123,7 +123,7 @@ func TestFastPathMatchesReferenceOnFixtures(t *testing.T) {
 
 func TestFastPathMatchesReferenceOnTraffic(t *testing.T) {
 	for _, compress := range []bool{true, false} {
-		frames := webcasttest.Frames(300, 7, compress)
+		frames := webcasttest.Frames(100, 7, compress)
 		requireFast(t, frames)
 		matchReference(t, Limits{}, frames...)
 	}
@@ -137,7 +137,7 @@ func TestFastPathMatchesReferenceOnMutatedTraffic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	base := webcasttest.Frames(100, 3, false)
 	var frames [][]byte
-	for range 3000 {
+	for range 1500 {
 		frames = append(frames, mutate(rng, base[rng.IntN(len(base))]))
 	}
 	matchReference(t, Limits{}, frames...)

@@ -418,8 +418,13 @@ func (t *Traffic) user(id int64, handle, nick string) []byte {
 	hex := func(n int) string {
 		const digits = "0123456789abcdef"
 		b := make([]byte, n)
+		var v uint64
 		for i := range b {
-			b[i] = digits[t.rng.IntN(16)]
+			if i%16 == 0 {
+				v = t.rng.Uint64()
+			}
+			b[i] = digits[v&15]
+			v >>= 4
 		}
 		return string(b)
 	}
