@@ -48,8 +48,9 @@ type fastState struct {
 // inflater is a gzip reader kept between frames: a new one per frame
 // allocates and clears its 32 KiB window every time.
 type inflater struct {
-	src bytes.Reader
-	zr  *gzip.Reader
+	tables flateTables // for gunzipWhole (inflate.go)
+	src    bytes.Reader
+	zr     *gzip.Reader
 }
 
 type decodedFrame struct {
@@ -100,14 +101,25 @@ func isGzipPayload(p []byte) bool {
 	return len(p) >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08
 }
 
-// gunzip unpacks p with a pooled reader. It gives up (false) on anything but
-// a clean stream of at most limit bytes; the reference then reports it.
+// gunzip unpacks p with a pooled inflater: gunzipWhole for the usual
+// stream, else compress/gzip. It gives up (false) on anything but a clean
+// stream of at most limit bytes; the reference then reports it.
 func (d *Decoder) gunzip(p []byte, limit int) ([]byte, bool) {
 	z, _ := d.fast.inflaters.Get().(*inflater)
 	if z == nil {
 		z = new(inflater)
 	}
 	defer d.fast.inflaters.Put(z)
+	var buf []byte
+	if d.fast.payloads != nil {
+		if b, _ := d.fast.payloads.Get().(*[]byte); b != nil {
+			buf = *b
+		}
+	}
+	if out, ok := z.tables.gunzipWhole(p, limit, buf); ok {
+		return out, true
+	}
+
 	z.src.Reset(p)
 	if z.zr == nil {
 		zr, err := gzip.NewReader(&z.src)
@@ -126,13 +138,8 @@ func (d *Decoder) gunzip(p []byte, limit int) ([]byte, bool) {
 			size = n + 1 // room to see EOF without growing
 		}
 	}
-	var out []byte
-	if d.fast.payloads != nil {
-		if p, _ := d.fast.payloads.Get().(*[]byte); p != nil && cap(*p) >= size {
-			out = (*p)[:0]
-		}
-	}
-	if out == nil {
+	out := buf[:0]
+	if cap(out) < size {
 		out = make([]byte, 0, size)
 	}
 	for {
