@@ -61,7 +61,9 @@ func (t *flateTables) gunzipWhole(p []byte, limit int, buf []byte) ([]byte, bool
 	}
 	crc := binary.LittleEndian.Uint32(p[len(p)-8:])
 	size := binary.LittleEndian.Uint32(p[len(p)-4:])
-	if uint64(size) > uint64(limit) {
+	// DEFLATE cannot expand more than 1032 times (a 258-byte match per two
+	// bits): a larger size is a lie not worth allocating for.
+	if uint64(size) > uint64(limit) || uint64(size) > 1032*uint64(len(p)) {
 		return nil, false
 	}
 	out := buf[:0]

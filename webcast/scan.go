@@ -134,7 +134,7 @@ func (d *Decoder) gunzip(p []byte, limit int) ([]byte, bool) {
 	// stream: allocate once for the usual case, grow for the others.
 	size := 512
 	if len(p) >= 18 {
-		if n := int(binary.LittleEndian.Uint32(p[len(p)-4:])); n > 0 && n <= limit {
+		if n := int(binary.LittleEndian.Uint32(p[len(p)-4:])); n > 0 && n <= limit && n <= 1032*len(p) {
 			size = n + 1 // room to see EOF without growing
 		}
 	}
