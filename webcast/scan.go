@@ -93,13 +93,9 @@ func (d *Decoder) decodeFrameFast(b []byte) (r decodedFrame, ok bool) {
 	return decodedFrame{frame: f, events: evs, err: err}, true
 }
 
-// isGzipPayload decides by the gzip magic bytes, as the Node peer does, not
-// by the compress_type header: a protobuf message can never start with 0x1f
-// (field 3 with the invalid wire type 7), so the check cannot misfire, and a
-// mislabelled frame still decodes.
-func isGzipPayload(p []byte) bool {
-	return len(p) >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08
-}
+// isGzipPayload is isGzip (decode.go): the payload's magic bytes decide,
+// not the compress_type header.
+func isGzipPayload(p []byte) bool { return isGzip(p) }
 
 // gunzip unpacks p with a pooled inflater: gunzipWhole for the usual
 // stream, else compress/gzip. It gives up (false) on anything but a clean
@@ -696,8 +692,11 @@ func scanGift(b []byte) (tikcraft.Event, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	if !g.present && giftID == 0 {
-		return nil, true, errNoGiftDetails
+	if !g.present {
+		if giftID == 0 {
+			return nil, true, errNoGiftDetails
+		}
+		g.typ = 1 // as giftEvent: without details, a combo matched by id
 	}
 	id := g.id
 	if id == 0 {
@@ -924,8 +923,10 @@ func scanControl(b []byte) (tikcraft.Event, bool) {
 		return nil, false
 	}
 	switch pb.ControlAction(action) {
-	case pb.ControlAction_CONTROL_ACTION_STREAM_ENDED, pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED:
+	case pb.ControlAction_CONTROL_ACTION_STREAM_ENDED:
 		return &tikcraft.StreamEndEvent{Meta: c.meta()}, true
+	case pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED: // as decodeMessage: not an end
+		return &tikcraft.DisconnectEvent{Meta: c.meta(), Reason: ReasonSuspended}, true
 	}
 	return nil, true
 }

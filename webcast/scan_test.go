@@ -260,7 +260,7 @@ func TestFastPathMatchesReferenceOnOddFrames(t *testing.T) {
 		push(append(gz(t, ok), 0x00)),                                                              // trailing garbage after gzip
 		push(gz(t, ok)[:30]),                                                                       // truncated gzip
 		push([]byte{0x1f, 0x8b, 0x08}),                                                             // magic only
-		push([]byte{0x1f, 0x8b}),                                                                   // two bytes of magic: not gzip
+		push([]byte{0x1f, 0x8b}),                                                                   // two bytes of magic, nothing else
 		push(gz(t, make([]byte, DefaultMaxBytes+1))),                                               // over the limit unpacked
 		push(fetch(ok, field(7, field(1, []byte("k"))))),                                           // route params
 		push(fetch(ok, vfield(1, 3))),                                                              // messages as a varint
@@ -302,7 +302,7 @@ func TestGiftWithoutDetailsIsMatchedByID(t *testing.T) {
 	payload := marshal(t, &pb.WebcastGiftMessage{GiftId: 5655, RepeatCount: 2, RepeatEnd: 1, GroupId: 17, User: &pb.User{DisplayId: []byte("anna")}})
 	res := &pb.ProtoMessageFetchResult{Messages: []*pb.BaseProtoMessage{{Method: MethodGift, Payload: payload, MsgId: 7}}}
 	want := &tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: "7"}, User: tikcraft.User{UniqueID: "anna"},
-		Gift: tikcraft.Gift{ID: 5655}, RepeatCount: 2, RepeatEnd: true, GroupID: "17"}
+		Gift: tikcraft.Gift{ID: 5655, Combo: true}, RepeatCount: 2, RepeatEnd: true, GroupID: "17"}
 	for _, decode := range []func(*Decoder, []byte) (Frame, []tikcraft.Event, error){(*Decoder).DecodeFrame, (*Decoder).decodeFrameRef} {
 		d := new(Decoder)
 		_, evs, err := decode(d, frameOf(t, res, true))
