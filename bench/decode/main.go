@@ -81,7 +81,13 @@ func run(frames, rounds int, seed uint64, capture, binary string, keep bool) err
 	if err := installPeer(peer); err != nil {
 		return err
 	}
-	if capture == "" {
+	generated := capture == ""
+	if !generated {
+		if capture, err = filepath.Abs(capture); err != nil { // the peer runs in its own folder
+			return err
+		}
+	}
+	if generated {
 		capture = filepath.Join(work, "bench.capture")
 		fmt.Printf("writing %d realistic gzipped frames to %s ...\n", frames, capture)
 		if err := writeCapture(capture, frames, seed); err != nil {
@@ -128,7 +134,14 @@ func run(frames, rounds int, seed uint64, capture, binary string, keep bool) err
 		theirs = append(theirs, float64(n)/self.Seconds)
 
 		if t.lines != p.lines || self.Frames != n {
-			return fmt.Errorf("the two disagree: tikcraft printed %d events, the peer %d from %d frames", t.lines, p.lines, self.Frames)
+			// On the generated capture they must agree. A real one may hold
+			// messages only one side can read (tikcraft refuses a message
+			// whose declared strings are not UTF-8, the peer replaces them).
+			msg := fmt.Sprintf("the two disagree: tikcraft printed %d events, the peer %d from %d frames", t.lines, p.lines, self.Frames)
+			if generated {
+				return errors.New(msg)
+			}
+			fmt.Println("note:", msg)
 		}
 		events = t.lines
 	}
