@@ -88,7 +88,7 @@ func gzipCorpus(t testing.TB) [][]byte {
 	}
 	for _, fr := range fixtureFrames(t) {
 		var pf pb.WebcastPushFrame
-		if err := proto.Unmarshal(fr, &pf); err == nil && isGzipPayload(pf.GetPayload()) {
+		if err := proto.Unmarshal(fr, &pf); err == nil && isGzip(pf.GetPayload()) {
 			corpus = append(corpus, pf.GetPayload()) // made by Node's zlib
 		}
 	}

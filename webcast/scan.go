@@ -20,7 +20,8 @@ import (
 
 // The fast path of DecodeFrame. It reads the wire format directly
 // (protowire) instead of unmarshalling into the generated types, takes only
-// the fields tikcraft uses, and reuses gzip readers; decodeFrameRef is the
+// the fields tikcraft uses, and unpacks gzip with its own decoder
+// (inflate.go) or pooled gzip readers; decodeFrameRef is the
 // reference it must agree with, byte for byte and count for count
 // (scan_test.go checks that on the fixtures, on generated traffic and by
 // fuzzing).
@@ -45,8 +46,9 @@ type fastState struct {
 	payloads *sync.Pool // *[]byte
 }
 
-// inflater is a gzip reader kept between frames: a new one per frame
-// allocates and clears its 32 KiB window every time.
+// inflater is kept between frames: the tables of gunzipWhole, and a gzip
+// reader for the streams it leaves (a new one per frame allocates and
+// clears its 32 KiB window every time).
 type inflater struct {
 	tables flateTables // for gunzipWhole (inflate.go)
 	src    bytes.Reader
@@ -70,7 +72,7 @@ func (d *Decoder) decodeFrameFast(b []byte) (r decodedFrame, ok bool) {
 	if !ok {
 		return r, false
 	}
-	if isGzipPayload(payload) {
+	if isGzip(payload) { // by content, as decodeFrameRef
 		if f.Payload, ok = d.gunzip(payload, lim.MaxBytes); !ok {
 			return r, false
 		}
@@ -92,10 +94,6 @@ func (d *Decoder) decodeFrameFast(b []byte) (r decodedFrame, ok bool) {
 	evs, err := d.eventsFast(f.Result.Messages)
 	return decodedFrame{frame: f, events: evs, err: err}, true
 }
-
-// isGzipPayload is isGzip (decode.go): the payload's magic bytes decide,
-// not the compress_type header.
-func isGzipPayload(p []byte) bool { return isGzip(p) }
 
 // gunzip unpacks p with a pooled inflater: gunzipWhole for the usual
 // stream, else compress/gzip. It gives up (false) on anything but a clean
