@@ -161,6 +161,10 @@ func checkFixtureEvent(t *testing.T, ev tikcraft.Event, want fixtureEvent) {
 	case *tikcraft.SubscribeEvent:
 		checkUser(e.User)
 	case *tikcraft.StreamEndEvent:
+	case *tikcraft.DisconnectEvent:
+		if e.Reason != ReasonSuspended {
+			t.Errorf("disconnect reason %q, want %q", e.Reason, ReasonSuspended)
+		}
 	default:
 		t.Errorf("unexpected event %T", ev)
 	}

@@ -41,8 +41,12 @@ const (
 
 // Default limits. A real frame is a few kilobytes and carries tens of
 // messages; the limits only stop hostile or broken input from eating memory.
+// DefaultMaxBytes is what the peers accept (the Node client's WebSocket
+// library refuses messages over 100 MiB): any frame a peer decodes, tikcraft
+// decodes too. It bounds the frame and, separately, its payload after
+// gunzip, so a gzip bomb stops at 100 MiB; frames are decoded one at a time.
 const (
-	DefaultMaxBytes    = 4 << 20
+	DefaultMaxBytes    = 100 << 20
 	DefaultMaxMessages = 10_000
 )
 
@@ -214,7 +218,7 @@ func readPushFrame(b []byte, lim Limits) (Frame, error) {
 		PayloadType: pf.GetPayloadType(),
 		Payload:     pf.GetPayload(),
 	}
-	if isGzip(&pf) {
+	if isGzip(f.Payload) {
 		p, err := gunzip(f.Payload, lim.MaxBytes)
 		switch {
 		case err == nil:
@@ -228,17 +232,12 @@ func readPushFrame(b []byte, lim Limits) (Frame, error) {
 	return f, nil
 }
 
-// isGzip follows both peers: TikTok's compress_type header, else the gzip
-// magic bytes. The magic check alone is safe because a protobuf message can
-// never start with 0x1f (field 3 with the invalid wire type 7).
-func isGzip(pf *pb.WebcastPushFrame) bool {
-	for _, h := range pf.GetHeaders() {
-		if h.GetKey() == "compress_type" && strings.EqualFold(h.GetValue(), "gzip") {
-			return len(pf.GetPayload()) > 0
-		}
-	}
-	p := pf.GetPayload()
-	return len(p) >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08
+// isGzip decides by content, as the Node peer does, and ignores TikTok's
+// compress_type header: a mislabelled frame must still be read. This is
+// safe because a protobuf message can never start with 0x1f (field 3 with
+// the invalid wire type 7).
+func isGzip(p []byte) bool {
+	return len(p) >= 2 && p[0] == 0x1f && p[1] == 0x8b
 }
 
 func gunzip(b []byte, limit int) ([]byte, error) {
@@ -358,8 +357,12 @@ func decodeMessage(method string, payload []byte) (ev tikcraft.Event, known bool
 	case MethodControl:
 		return decodeWith(payload, func(m *pb.WebcastControlMessage) (tikcraft.Event, error) {
 			switch m.GetAction() {
-			case pb.ControlAction_CONTROL_ACTION_STREAM_ENDED, pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED:
+			case pb.ControlAction_CONTROL_ACTION_STREAM_ENDED:
 				return &tikcraft.StreamEndEvent{Meta: meta(m.GetCommon())}, nil
+			case pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED:
+				// Not an end: the room may go on, and a client should
+				// come back to it (see docs/TIKTOK.md).
+				return &tikcraft.DisconnectEvent{Meta: meta(m.GetCommon()), Reason: ReasonSuspended}, nil
 			}
 			return nil, nil
 		})
@@ -402,14 +405,26 @@ func socialEvent(m *pb.WebcastSocialMessage) (tikcraft.Event, error) {
 	return nil, nil
 }
 
-// errNoGiftDetails: without gift.type we cannot tell a streak update from a
-// finished gift, and guessing either way double-fires or loses gifts.
-var errNoGiftDetails = errors.New("gift message has no gift details, so it cannot tell whether it is part of a combo streak")
+// ReasonSuspended is the Reason of the DisconnectEvent that a control
+// message "stream suspended" (action 4) decodes to.
+const ReasonSuspended = "TikTok suspended the LIVE"
+
+// errNoGiftDetails: a gift message with neither the gift struct nor a gift
+// id cannot be matched to any rule.
+var errNoGiftDetails = errors.New("gift message has neither gift details nor a gift id")
 
 func giftEvent(m *pb.WebcastGiftMessage) (tikcraft.Event, error) {
 	g := m.GetGift()
 	if g == nil {
-		return nil, errNoGiftDetails
+		if m.GetGiftId() == 0 {
+			return nil, errNoGiftDetails
+		}
+		// Without gift.type a streak update cannot be told from a
+		// finished gift. Counting it as a combo is the safe guess: the
+		// engine fires a streak at most up to its highest count, so an
+		// update can never fire twice, and a one-shot gift is settled
+		// when its streak times out.
+		g = &pb.Gift{Type: 1}
 	}
 	id := g.GetId()
 	if id == 0 {

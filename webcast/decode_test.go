@@ -145,6 +145,9 @@ func eventsEqual(a, b tikcraft.Event) bool {
 	case *tikcraft.StreamEndEvent:
 		b, ok := b.(*tikcraft.StreamEndEvent)
 		return ok && *a == *b
+	case *tikcraft.DisconnectEvent:
+		b, ok := b.(*tikcraft.DisconnectEvent)
+		return ok && *a == *b
 	}
 	return false
 }
@@ -167,7 +170,9 @@ func TestDecodeMessageRules(t *testing.T) {
 		{"member unknown action", &pb.WebcastMemberMessage{User: user}, nil},
 		{"control paused", &pb.WebcastControlMessage{Action: pb.ControlAction_CONTROL_ACTION_STREAM_PAUSED}, nil},
 		{"control unpaused", &pb.WebcastControlMessage{Action: pb.ControlAction_CONTROL_ACTION_STREAM_UNPAUSED}, nil},
-		{"control suspended", &pb.WebcastControlMessage{Action: pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED}, &tikcraft.StreamEndEvent{}},
+		{"control ended", &pb.WebcastControlMessage{Action: pb.ControlAction_CONTROL_ACTION_STREAM_ENDED}, &tikcraft.StreamEndEvent{}},
+		// Suspended is not ended: the client goes back into the room.
+		{"control suspended", &pb.WebcastControlMessage{Action: pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED}, &tikcraft.DisconnectEvent{Reason: ReasonSuspended}},
 		{"social follow key variant", &pb.WebcastSocialMessage{Common: &pb.CommonMessageData{DisplayText: &pb.Text{Key: "pm_main_FOLLOW_message"}}, User: user},
 			&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "h", Nickname: "n"}}},
 		{"social share key variant", &pb.WebcastSocialMessage{Common: &pb.CommonMessageData{DisplayText: &pb.Text{Key: "pm_mt_guidance_viewer_10_share"}}, User: user},
@@ -178,6 +183,8 @@ func TestDecodeMessageRules(t *testing.T) {
 			&tikcraft.GiftEvent{Gift: tikcraft.Gift{ID: 1}, RepeatCount: 1}},
 		{"gift id from the message when gift.id is missing", &pb.WebcastGiftMessage{GiftId: 9, Gift: &pb.Gift{Type: 1, Name: "Rose"}},
 			&tikcraft.GiftEvent{Gift: tikcraft.Gift{ID: 9, Name: "Rose", Combo: true}}},
+		{"gift without gift details is a combo matched by id", &pb.WebcastGiftMessage{GiftId: 5655, RepeatCount: 2, GroupId: 8, User: user},
+			&tikcraft.GiftEvent{Gift: tikcraft.Gift{ID: 5655, Combo: true}, RepeatCount: 2, GroupID: "8", User: tikcraft.User{ID: "7", UniqueID: "h", Nickname: "n"}}},
 		{"invalid UTF-8 in viewer text", &pb.WebcastChatMessage{User: &pb.User{Nickname: []byte("a\xffb"), DisplayId: []byte("\xed\xa0\x80x")}, Content: []byte("hi\xc0")},
 			&tikcraft.ChatEvent{User: tikcraft.User{UniqueID: "\uFFFDx", Nickname: "a\uFFFDb"}, Text: "hi\uFFFD"}},
 		{"id_str when the numeric id is missing", &pb.WebcastLikeMessage{User: &pb.User{IdStr: "123"}},
@@ -362,8 +369,6 @@ func TestMalformedFrames(t *testing.T) {
 		{name: "not protobuf", frame: []byte("hello, world"), errText: "not a TikTok push frame"},
 		{name: "truncated", frame: frameOf(t, chat, false)[:20], errText: "not a TikTok push frame"},
 		{name: "msg payload not protobuf", frame: marshal(t, &pb.WebcastPushFrame{PayloadType: PayloadMsg, Payload: []byte{0x0a, 0x7f}}), errText: "message batch is unreadable"},
-		{name: "gzip header but not gzip", frame: marshal(t, &pb.WebcastPushFrame{PayloadType: PayloadMsg,
-			Headers: []*pb.PushHeader{{Key: "compress_type", Value: "gzip"}}, Payload: marshal(t, chat)}), errText: "not valid gzip"},
 		{name: "truncated gzip", frame: marshal(t, &pb.WebcastPushFrame{PayloadType: PayloadMsg, Payload: gz(t, marshal(t, chat))[:15]}), errText: "not valid gzip"},
 		{name: "frame over the limit", limits: small, frame: marshal(t, &pb.WebcastPushFrame{Payload: make([]byte, 2<<10)}), tooBig: true},
 		{name: "payload over the limit after gunzip", limits: small, frame: marshal(t, &pb.WebcastPushFrame{PayloadType: PayloadMsg, Payload: gz(t, make([]byte, 1<<10+1))}), tooBig: true},
@@ -393,6 +398,40 @@ func TestMalformedFrames(t *testing.T) {
 			}
 			if st := d.Stats(); st.Frames != 1 || st.BadFrames != 1 {
 				t.Errorf("stats = %+v", st)
+			}
+		})
+	}
+}
+
+// The payload decides, not the compress_type label: a mislabelled frame
+// still gives its events and its ACK data.
+func TestGzipByContent(t *testing.T) {
+	res := resultOf(t, &tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: "5"}, Text: "hello"})
+	res.NeedAck, res.InternalExt = true, "ext"
+	plain := marshal(t, res)
+	for _, tt := range []struct {
+		name    string
+		label   string
+		payload []byte
+		packed  bool
+	}{
+		{"plain labelled gzip", "gzip", plain, false},
+		{"gzip labelled none", "none", gz(t, plain), true},
+		{"gzip without a label", "", gz(t, plain), true},
+		{"plain labelled GZIP", "GZIP", plain, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			pf := &pb.WebcastPushFrame{PayloadType: PayloadMsg, PayloadEncoding: "pb", Payload: tt.payload}
+			if tt.label != "" {
+				pf.Headers = []*pb.PushHeader{{Key: "compress_type", Value: tt.label}}
+			}
+			var d Decoder
+			f, evs, err := d.DecodeFrame(marshal(t, pf))
+			if err != nil || len(evs) != 1 || evs[0].(*tikcraft.ChatEvent).Text != "hello" {
+				t.Fatalf("DecodeFrame = %+v, %v", evs, err)
+			}
+			if !f.NeedAck() || f.InternalExt() != "ext" || f.Compressed != tt.packed {
+				t.Fatalf("frame %+v: the ACK data must survive", f)
 			}
 		})
 	}

@@ -120,9 +120,10 @@ function expected(method, d, msgId) {
     case "WebcastRoomUserSeqMessage":
       return { type: "viewers", ...meta, count: d.total };
     case "WebcastControlMessage":
-      if (d.action === v3.ControlAction.CONTROL_ACTION_STREAM_ENDED || d.action === v3.ControlAction.CONTROL_ACTION_STREAM_SUSPENDED) {
-        return { type: "stream_end", ...meta };
-      }
+      // The peers end the stream on both; tikcraft treats a suspension
+      // as a disconnect and goes back into the room (docs/TIKTOK.md).
+      if (d.action === v3.ControlAction.CONTROL_ACTION_STREAM_ENDED) return { type: "stream_end", ...meta };
+      if (d.action === v3.ControlAction.CONTROL_ACTION_STREAM_SUSPENDED) return { type: "disconnect", ...meta };
       return null;
     case "WebcastSubNotifyMessage":
       return { type: "subscribe", ...meta, user: userOf(d.user) };
