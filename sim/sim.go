@@ -137,10 +137,10 @@ type Snapshot struct {
 	// AcksAfter and HeartbeatsAfter count what arrived after the last
 	// call to Mark, for tests that must see traffic go on.
 	AcksAfter, HeartbeatsAfter int
-	FramesSent                 int // message frames sent on all sockets
-	Drops          int   // sockets closed by DropAfterFrames or Drop
-	CloseCodes     []int // WebSocket close codes received from clients
-	Messages       int   // messages pushed into the current LIVE
+	FramesSent                 int   // message frames sent on all sockets
+	Drops                      int   // sockets closed by DropAfterFrames or Drop
+	CloseCodes                 []int // WebSocket close codes received from clients
+	Messages                   int   // messages pushed into the current LIVE
 }
 
 // SignRequest is one request to the sign server's connect route.
