@@ -164,7 +164,7 @@ func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var fail *SignFailure
-	if s.signs < len(s.opts.SignFailures) {
+	if s.signs < len(s.opts.SignFailures) && !s.opts.SignFailures[s.signs].OK {
 		fail = &s.opts.SignFailures[s.signs]
 	}
 	s.signs++
@@ -239,11 +239,12 @@ func (s *Server) internalExt(rm *liveRoom, cursor int) string {
 func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	info := Connection{
-		RoomID:    q.Get("room_id"),
-		Cursor:    q.Get("cursor"),
-		UserAgent: r.Header.Get("User-Agent"),
-		Cookie:    r.Header.Get("Cookie"),
-		Gzip:      q.Get("compress") == "gzip",
+		RoomID:         q.Get("room_id"),
+		Cursor:         q.Get("cursor"),
+		UserAgent:      r.Header.Get("User-Agent"),
+		UserAgentParam: q.Get("User-Agent"),
+		Cookie:         r.Header.Get("Cookie"),
+		Gzip:           q.Get("compress") == "gzip",
 	}
 	s.mu.Lock()
 	g := s.tokens[q.Get("wrss")]
@@ -378,6 +379,14 @@ func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool)
 
 // encodeFrame builds the frame of one message the way the options say.
 func (s *Server) encodeFrame(e entry, rm *liveRoom, pos int, logID int64, gzip bool) ([]byte, error) {
+	label := ""
+	if s.opts.MislabelGzip {
+		if gzip = logID%2 == 0; gzip {
+			label = "none"
+		} else {
+			label = "gzip"
+		}
+	}
 	frame, err := webcast.EncodeFrame(&pb.ProtoMessageFetchResult{
 		Messages:      []*pb.BaseProtoMessage{e.msg},
 		Cursor:        strconv.Itoa(pos),
@@ -389,14 +398,10 @@ func (s *Server) encodeFrame(e entry, rm *liveRoom, pos int, logID int64, gzip b
 	if err != nil {
 		return nil, err
 	}
-	if s.opts.MislabelGzip {
+	if label != "" {
 		var f pb.WebcastPushFrame
 		if err := proto.Unmarshal(frame, &f); err != nil {
 			return nil, err
-		}
-		label := "gzip"
-		if gzip {
-			label = "none"
 		}
 		f.Headers = []*pb.PushHeader{{Key: "compress_type", Value: label}}
 		if frame, err = proto.Marshal(&f); err != nil {

@@ -97,9 +97,9 @@ type Options struct {
 	// (live while offline, offline while live), as a cached page does.
 	// api-live and the room info route tell the truth.
 	PageDisagrees bool
-	// MislabelGzip gives every message frame a compress_type header that
-	// contradicts its payload: "gzip" on plain payloads, "none" on
-	// gzipped ones.
+	// MislabelGzip gives message frames a compress_type header that
+	// contradicts the payload: odd frames are sent plain but labelled
+	// "gzip", even ones gzipped but labelled "none".
 	MislabelGzip bool
 	// EmptyInternalExt sends message frames with an empty internal_ext
 	// (with NeedAck, frames that ask for an ACK they give nothing for).
@@ -116,6 +116,7 @@ type Options struct {
 
 // SignFailure is one bad answer of the sign server.
 type SignFailure struct {
+	OK         bool   // answer normally: places failures after a success
 	Status     int    // HTTP status; 0 means 200 with the problem below
 	Message    string // sent as the JSON body {"message": ...}
 	RetryAfter string // the Retry-After header, if not ""
@@ -157,9 +158,12 @@ type Connection struct {
 	RoomID    string
 	Cursor    string // the cursor parameter of the URL
 	UserAgent string
-	Cookie    string
-	Gzip      bool   // compress=gzip was asked for
-	Rejected  string // why the handshake was refused; "" if accepted
+	// UserAgentParam is the URL's User-Agent parameter (the Node peer
+	// sends one).
+	UserAgentParam string
+	Cookie         string
+	Gzip           bool   // compress=gzip was asked for
+	Rejected       string // why the handshake was refused; "" if accepted
 }
 
 // Ack is one "ack" frame from a client.
