@@ -18,6 +18,7 @@ import (
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/examples"
+	"github.com/tikcraft/tikcraft/redact"
 )
 
 // DefaultConfigFile is read when -c is not given and it exists.
@@ -30,6 +31,10 @@ type Options struct {
 	Stdout      io.Writer
 	Stderr      io.Writer
 	Log         *slog.Logger
+	// Secrets, if set, learns the RCON password and the sign API key when
+	// the config is loaded, so that the log handler and the event log
+	// built on it mask them.
+	Secrets *redact.Secrets
 }
 
 func (o *Options) defaults() {
@@ -83,6 +88,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		layers = append(layers, l)
 	}
 	cfg, cdiags, _ := config.Load(layers...)
+	o.Secrets.Add(cfg.RCON.Password.Reveal(), cfg.TikTok.SignAPIKey.Reveal())
 	s := &Setup{Config: cfg}
 	for _, d := range cdiags {
 		s.add(d.Severity, d.String())

@@ -33,7 +33,7 @@ func (s *Setup) queueFor(ctx context.Context, o Options, durable bool) (queue.Qu
 	if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {
 		o.Log.Info("delivering actions left from the last run first", "pending", n, "oldest", oldest.Format(time.DateTime))
 	}
-	return st, st, func() {
+	return st, maskRecorder(st, o.Secrets), func() {
 		if err := st.Close(); err != nil {
 			o.Log.Error("closing the data directory", "error", err)
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/app"
 	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/source"
 )
 
@@ -34,19 +35,22 @@ func main() {
 	defer stop()
 	// After the first Ctrl-C, a second one ends the process at once.
 	context.AfterFunc(ctx, stop)
-	err := newRoot().ExecuteContext(ctx)
+	// Secrets found in the config are masked in every log line and in
+	// the error printed below, whatever text they turn up in.
+	secrets := redact.New()
+	err := newRoot(secrets).ExecuteContext(ctx)
 	var ee exitError
 	switch {
 	case err == nil:
 	case errors.As(err, &ee):
 		os.Exit(int(ee))
 	default:
-		fmt.Fprintln(os.Stderr, "tikcraft:", err)
+		fmt.Fprintln(os.Stderr, "tikcraft:", secrets.String(err.Error()))
 		os.Exit(1)
 	}
 }
 
-func newRoot() *cobra.Command {
+func newRoot(secrets *redact.Secrets) *cobra.Command {
 	var (
 		configPath string
 		logLevel   string
@@ -56,8 +60,8 @@ func newRoot() *cobra.Command {
 		if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
 			lvl = slog.LevelInfo
 		}
-		log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
-		return app.Options{ConfigPath: configPath, Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Log: log}
+		log := slog.New(secrets.Handler(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl})))
+		return app.Options{ConfigPath: configPath, Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Log: log, Secrets: secrets}
 	}
 	root := &cobra.Command{
 		Use:           "tikcraft",
