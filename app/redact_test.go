@@ -20,7 +20,9 @@ type fakeRecorder struct {
 	errs   []error
 }
 
-func (f *fakeRecorder) LogEvent(_ context.Context, ev tikcraft.Event) { f.events = append(f.events, ev) }
+func (f *fakeRecorder) LogEvent(_ context.Context, ev tikcraft.Event) {
+	f.events = append(f.events, ev)
+}
 func (f *fakeRecorder) LogDelivery(_ context.Context, it queue.Item, err error, _ time.Duration) {
 	f.items, f.errs = append(f.items, it), append(f.errs, err)
 }
