@@ -325,6 +325,7 @@ func (c *Client) Run(ctx context.Context) error {
 	}
 	// Handlers run on their own goroutine so that a slow one never holds
 	// up reading, ACKs or heartbeats (see handlers.go).
+	c.setState(State{Phase: PhaseConnecting})
 	handled := make(chan struct{})
 	go func() {
 		defer close(handled)

@@ -339,8 +339,9 @@ func TestEchoedAPIKeyNeverLeaks(t *testing.T) {
 	}
 }
 
-// The connection state goes waiting → connecting → connected →
-// reconnecting → connected → stopped, with the cause of the reconnect.
+// The connection state goes connecting (looking up) → waiting →
+// connecting → connected → reconnecting → connecting → connected →
+// stopped, with the cause of the reconnect.
 func TestStateReportsEachPhase(t *testing.T) {
 	var states stateLog
 	h := start(t, sim.Options{Offline: true}, func(c *tiktok.Config) { c.OnState = states.add })
@@ -358,7 +359,7 @@ func TestStateReportsEachPhase(t *testing.T) {
 			got = append(got, string(st.Phase))
 		}
 	}
-	if want := "waiting connecting connected reconnecting connecting connected stopped"; strings.Join(got, " ") != want {
+	if want := "connecting waiting connecting connected reconnecting connecting connected stopped"; strings.Join(got, " ") != want {
 		t.Fatalf("phases %v, want %s", got, want)
 	}
 	for _, st := range states.all() {

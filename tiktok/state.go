@@ -13,7 +13,8 @@ const (
 	// PhaseWaiting: the account is not live (or TikTok says it does not
 	// exist); the client checks again every RetryOffline.
 	PhaseWaiting Phase = "waiting"
-	// PhaseConnecting: the account is live; signing and opening the socket.
+	// PhaseConnecting: finding out whether the account is live, then
+	// (RoomID set) signing and opening the socket.
 	PhaseConnecting Phase = "connecting"
 	// PhaseConnected: events are flowing from room RoomID.
 	PhaseConnected Phase = "connected"
