@@ -73,7 +73,9 @@ func TestBlockedHandlerDoesNotStallTheSocket(t *testing.T) {
 	h := start(t, sim.Options{NeedAck: true}, func(c *tiktok.Config) {
 		c.Heartbeat = 2 * time.Millisecond
 		c.EventBuffer = buffer
-		c.Watchdog = 20 * time.Millisecond // would fire if waiting for handlers counted as silence
+		// Shorter than the wait below: it would fire if waiting for the
+		// handlers counted as silence.
+		c.Watchdog = 150 * time.Millisecond
 	})
 	release := make(chan struct{})
 	blocked := make(chan struct{})
@@ -93,7 +95,8 @@ func TestBlockedHandlerDoesNotStallTheSocket(t *testing.T) {
 	h.waitSim(func(s sim.Snapshot) bool { return len(s.Acks) >= buffer+2 })
 	h.logs.wait(t, h.ctx, "WARN the event handlers are 4 events behind", "nothing is dropped")
 	h.srv.Mark()
-	h.waitSim(func(s sim.Snapshot) bool { return s.HeartbeatsAfter >= 10 })
+	// 100 heartbeats 2 ms apart: longer than the watchdog.
+	h.waitSim(func(s sim.Snapshot) bool { return s.HeartbeatsAfter >= 100 })
 	if snap := h.srv.Snapshot(); len(snap.Connections) != 1 || snap.Drops != 0 || len(snap.CloseCodes) != 0 {
 		t.Fatalf("the connection did not stay up: %+v", snap)
 	}
