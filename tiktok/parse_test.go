@@ -258,13 +258,15 @@ func FuzzParseSetTTCookie(f *testing.F) {
 			j.set(c)
 		}
 		got := j.header()
-		if strings.ContainsAny(got, "\r\n\x00,\"") {
+		// One pair at most, and nothing that could end the header or
+		// start another cookie.
+		if strings.ContainsAny(got, "\r\n\x00,\"; ") {
 			t.Fatalf("Cookie header %q from %q could break the request", got, h)
 		}
 		if got != "" {
 			req, _ := http.NewRequest(http.MethodGet, "http://x/", nil)
 			req.Header.Set("Cookie", got)
-			if n := len(req.Cookies()); n != 1 {
+			if n := len(req.Cookies()); n > 1 {
 				t.Fatalf("Go reads %d cookies from the Cookie header %q, want 1", n, got)
 			}
 		}
