@@ -393,17 +393,17 @@ func (d *Dashboard) Note(typ, text string) {
 }
 
 // Queued shows actions the engine (or a test trigger) queued.
-func (d *Dashboard) Queued(acts []tikcraft.Action, test bool) {
+func (d *Dashboard) Queued(acts []tikcraft.Action) {
 	if len(acts) == 0 {
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
-	d.tally.queued(len(acts), test)
 	for _, a := range acts {
 		it := actionItem(a, now)
-		it.Result, it.Test = ResultQueued, it.Test || test
+		it.Result = ResultQueued
+		d.tally.queued(1, it.Test)
 		d.queued = append(d.queued, it)
 		d.send(TypeAction, it)
 	}
@@ -608,6 +608,34 @@ func (d *Dashboard) flushLocked() {
 	}
 	d.dirty = false
 	d.send(TypeState, d.status)
+}
+
+// Subscription receives the dashboard's messages (what /api/stream sends).
+type Subscription struct {
+	d *Dashboard
+	s *subscriber
+	// C delivers the messages; the first is a snapshot of type state.
+	C <-chan Message
+	// Done is closed when the subscriber fell behind and was dropped, or
+	// closed.
+	Done <-chan struct{}
+}
+
+// Close ends the subscription.
+func (s *Subscription) Close() { s.d.unsubscribe(s.s) }
+
+// Subscribe returns the messages of the given types (none: all), starting
+// with a snapshot. A subscriber that does not keep up is dropped (Done).
+func (d *Dashboard) Subscribe(types ...string) *Subscription {
+	var m map[string]bool
+	if len(types) > 0 {
+		m = map[string]bool{TypeState: true}
+		for _, t := range types {
+			m[t] = true
+		}
+	}
+	s := d.subscribe(m)
+	return &Subscription{d: d, s: s, C: s.ch, Done: s.gone}
 }
 
 // subscribe registers a browser. The first message is a full snapshot.

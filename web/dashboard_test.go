@@ -118,7 +118,7 @@ func TestDeliveriesAndMinecraftState(t *testing.T) {
 	say := tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "rose", User: "anna"}
 	test := say
 	test.Source = TestSourcePrefix + "gift Rose x1"
-	d.Queued([]tikcraft.Action{say, test}, false)
+	d.Queued([]tikcraft.Action{say, test})
 	d.Delivered(Delivery{Item: queue.Item{ID: 1, Action: say}, Err: errors.New("connection refused")})
 	if m := d.Status().Minecraft; m.State != MinecraftUnreachable || m.Detail != "connection refused" {
 		t.Errorf("minecraft %+v", m)
@@ -136,7 +136,7 @@ func TestDeliveriesAndMinecraftState(t *testing.T) {
 		t.Errorf("minecraft %+v", snap.Minecraft)
 	}
 	r := d.Report()
-	if r.Actions.Queued != 2 || r.Actions.Executed != 1 || r.Tests.Executed != 1 || r.Actions.Rejected != 1 || r.Actions.Retried != 2 {
+	if r.Actions.Queued != 1 || r.Tests.Actions != 1 || r.Actions.Executed != 1 || r.Tests.Executed != 1 || r.Actions.Rejected != 1 || r.Actions.Retried != 2 {
 		t.Errorf("outcomes %+v %+v", r.Actions, r.Tests)
 	}
 }
