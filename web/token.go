@@ -65,3 +65,20 @@ func LoadToken(dataDir string) (token string, created bool, err error) {
 	}
 	return t, true, nil
 }
+
+// ReadToken reads the token from dataDir without creating one.
+func ReadToken(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, TokenFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("there is no dashboard token in %s yet: it is made when `tikcraft run` (or `tikcraft web-token`) first starts with this config", dataDir)
+		}
+		return "", fmt.Errorf("reading the dashboard token: %w", err)
+	}
+	t := strings.TrimSpace(string(b))
+	if !tokenRE.MatchString(t) {
+		return "", fmt.Errorf("the dashboard token in %s is damaged: delete the file and tikcraft makes a new one", path)
+	}
+	return t, nil
+}
