@@ -77,15 +77,16 @@ const quietEvents = `{"type":"connect","room_id":"1","time":"2026-01-01T10:00:00
 `
 
 // startDashDemo runs `tikcraft demo` with yamlExtra and actions against a
-// real RCON server, with the dashboard on 127.0.0.1:0.
-func startDashDemo(t *testing.T, yamlExtra, actions string) *dashDemo {
+// real RCON server, with the dashboard on 127.0.0.1:0. events, if given,
+// are played before the quiet hour.
+func startDashDemo(t *testing.T, yamlExtra, actions string, events ...string) *dashDemo {
 	t.Helper()
 	srv := rcontest.Start(t, testPassword)
 	dir := t.TempDir()
 	cfg := fmt.Sprintf("rcon:\n  address: %s\n  password: %s\n  max_commands_per_second: 0\nactions: actions.mca\nweb:\n  listen: 127.0.0.1:0\n%s", srv.Addr(), testPassword, yamlExtra)
 	write(t, filepath.Join(dir, "tikcraft.yaml"), cfg)
 	write(t, filepath.Join(dir, "actions.mca"), actions)
-	write(t, filepath.Join(dir, "events.jsonl"), quietEvents)
+	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(append(events, quietEvents), "\n"))
 	d := &dashDemo{dir: dir, rcon: srv, out: newLines(), logs: newLines(), done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel

@@ -404,3 +404,17 @@ func TestTokenFile(t *testing.T) {
 		t.Fatalf("damaged token: %v", err)
 	}
 }
+
+// TestPageEscapesViewerText: the page the server renders shows a hostile
+// name as text.
+func TestPageEscapesViewerText(t *testing.T) {
+	ts := start(t)
+	evil := tikcraft.User{ID: "1", UniqueID: `<script>alert(1)</script>`, Nickname: `<img src=x onerror=alert(1)>`}
+	ts.dash.Event(&tikcraft.GiftEvent{User: evil, Gift: tikcraft.Gift{ID: 1, Name: `<b>Rose</b>`, Diamonds: 5}}, false)
+	ts.dash.SetRules(Rules{File: "actions.mca", Triggers: []TriggerInfo{{Name: `x"><script>`, Kind: "gift", Commands: []string{"/say <i>"}}}})
+	code, body := ts.do(t, req{method: "GET", path: "/"})
+	if code != 200 || strings.Contains(body, "<script>alert") || strings.Contains(body, "<b>Rose") || strings.Contains(body, `"><script>`) ||
+		!strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Fatalf("HTTP %d, viewer text not escaped:\n%s", code, body)
+	}
+}
