@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
+	"github.com/tikcraft/tikcraft/web"
 )
 
 // The browser tests drive a real Chromium, headless, one per test binary.
@@ -232,4 +237,51 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Error("the buttons work without the token")
 		}
 	})
+}
+
+// TestBrowserScreenshots writes the dashboard screenshots for the docs from
+// a real demo run: TIKCRAFT_SCREENSHOTS=docs go test ./app -run Screenshots
+func TestBrowserScreenshots(t *testing.T) {
+	dir := os.Getenv("TIKCRAFT_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set TIKCRAFT_SCREENSHOTS=DIR to write the docs' screenshots (docs/dashboard.png)")
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", dir) // relative to the repository, not to app/
+	}
+	ctx := tab(t)
+	srv := rcontest.Start(t, testPassword)
+	cfgDir := t.TempDir()
+	write(t, filepath.Join(cfgDir, "tikcraft.yaml"), fmt.Sprintf("rcon:\n  address: %s\n  password: %s\nweb:\n  listen: 127.0.0.1:0\nminecraft:\n  pause_on_death: true\n", srv.Addr(), testPassword))
+	out := newLines()
+	dctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Demo(dctx, DemoOptions{Options: Options{ConfigPath: filepath.Join(cfgDir, "tikcraft.yaml"), Stdout: out, Stderr: io.Discard}, Seed: 1})
+	}()
+	defer func() { cancel(); <-done }()
+	link := strings.TrimPrefix(<-out.ch, "Dashboard: ")
+	base := link[:strings.Index(link, "/?token=")]
+	d := &dashDemo{base: base, token: link[strings.Index(link, "=")+1:], rcon: srv}
+	run(t, ctx, "open", chromedp.Navigate(link), waitText("#live-state", "live"))
+	d.waitFor(t, "a round of demo traffic", func(s web.Snapshot) bool {
+		return slices.ContainsFunc(s.Feed, func(f web.FeedItem) bool { return f.Gift == "Lion" })
+	})
+	d.call(t, "POST", "/api/trigger", map[string]any{"trigger": "rose", "user": "test_viewer", "count": 3})
+	run(t, ctx, "the test firing", waitText("#feed", "test_viewer sent"), waitText("#r-tests", "1"))
+	png := get(t, ctx, chromedp.FullScreenshot(100))
+	if err := os.WriteFile(filepath.Join(dir, "dashboard.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The player died: delivery waits for the respawn.
+	res, err := http.Post(base+"/webhook?token="+d.token, "application/json", strings.NewReader(`{"event":"player_death","player":"Steve"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	run(t, ctx, "the death pause", waitText("#pause-state", "the player died"), waitText("#feed", "Steve died"))
+	png = get(t, ctx, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(dir, "dashboard-death-pause.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

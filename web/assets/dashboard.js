@@ -168,7 +168,7 @@
         let s = who + " sent " + (it.gift || "gift " + it.gift_id) + " ×" + num(it.count);
         if (it.streak === "streaking") s += " (streak going…)";
         if (it.streak === "ended") s += " (streak ended)";
-        if (it.diamonds) s += " · " + num(it.diamonds) + " 💎";
+        if (it.diamonds) s += " · " + num(it.diamonds) + " diamonds";
         return s;
       }
       case "like": return who + " liked ×" + num(it.count) + (it.total ? " (room total " + num(it.total) + ")" : "");
