@@ -222,3 +222,26 @@ func TestScoreboardOnAServerThatDoesNotAnswerLikeMinecraft(t *testing.T) {
 		t.Fatalf("Poll = %v", err)
 	}
 }
+
+// answers is an Execer that answers every command with the same text.
+type answers string
+
+func (a answers) Exec(context.Context, string) (string, error) { return string(a), nil }
+
+// FuzzScoreboardAnswers: whatever Minecraft answers, polling never panics
+// and never counts backwards.
+func FuzzScoreboardAnswers(f *testing.F) {
+	for _, s := range []string{"Created new objective [x]", "There are 2 of a max of 20 players online: Steve, Alex", "Steve has 7 [Deaths]", "Test passed, count: 1", "Test failed", "has -5 [", ""} {
+		f.Add(s, "Steve has 9 [Deaths]")
+	}
+	f.Fuzz(func(t *testing.T, first, second string) {
+		tr := NewTracker(nil)
+		sb := &Scoreboard{RCON: answers(first), Tracker: tr}
+		sb.Poll(context.Background())
+		sb.RCON = answers(second)
+		sb.Poll(context.Background())
+		if c := tr.Count(); c.Deaths < 0 {
+			t.Fatalf("count %+v", c)
+		}
+	})
+}

@@ -11,6 +11,9 @@ import (
 	"time"
 )
 
+// maxJump is the most deaths one player can plausibly have between polls.
+const maxJump = 100
+
 // Objective is the scoreboard objective tikcraft creates on the server. Its
 // criterion deathCount makes Minecraft add 1 to a player's score at every
 // death. 15 characters: older servers allow at most 16.
@@ -130,8 +133,10 @@ func (s *Scoreboard) Poll(ctx context.Context) error {
 		} // else "none is set": no death yet, 0
 		last, known := s.seen[n]
 		s.seen[n] = score
-		if known && score > last {
-			died += score - last
+		// More than maxJump deaths between two polls is a score someone set
+		// by hand: a new baseline, not deaths.
+		if d := score - last; known && d > 0 && d <= maxJump {
+			died += d
 			who = n
 		}
 	}

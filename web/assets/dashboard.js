@@ -126,8 +126,6 @@
     group("Rules", (r.triggers || []).filter((t) => t.kind !== "likes" && !likeFns.has(t.name.toLowerCase()))
       .map((t) => [t.name, t.name + (t.kind === "event" ? "" : " (gift)")]));
     group("Like rules", (r.like_rules || []).map((l) => [l.id, l.id + ": every " + l.every + " likes → " + l.function]));
-    const have = new Set((r.triggers || []).map((t) => t.name.toLowerCase()));
-    group("Events", ["follow", "share", "join", "subscribe"].filter((e) => !have.has(e)).map((e) => [e, e]));
     sel.replaceChildren(...groups);
     if (keep) sel.value = keep;
   }
