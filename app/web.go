@@ -89,7 +89,7 @@ func (s *Setup) openWeb(o Options, mode string, tokenInDataDir bool) (*webUI, er
 			return nil, err
 		}
 		if created {
-			o.Log.Info("made a new dashboard token; `tikcraft web-token` prints it", "file", s.Config.DataDir)
+			o.Log.Info("made a new dashboard token; `tikcraft web-token` prints it", "data_dir", s.Config.DataDir)
 		}
 		token = t
 	} else {
@@ -224,7 +224,7 @@ func (ui *webUI) watchQueue(ctx context.Context) {
 		}
 		ui.dash.SetQueue(n, oldest, inFlight)
 		if !ui.dry && inFlight > 3*time.Second {
-			ui.dash.SetMinecraft(web.MinecraftUnreachable, fmt.Sprintf("no answer for %s; tikcraft keeps trying and nothing is lost", inFlight.Round(time.Second)))
+			ui.dash.SetMinecraft(web.MinecraftUnreachable, fmt.Sprintf("no answer from %s for %s; tikcraft keeps trying and nothing is lost", ui.s.Config.RCON.Address, inFlight.Round(time.Second)))
 		}
 	}
 }

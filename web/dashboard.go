@@ -255,6 +255,10 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 	now := d.now()
 	d.tally.event(ev, test)
 	st := &d.status
+	if st.TikTok.State == TikTokWaiting && !test {
+		// A source without connect events (run --source demo, replay).
+		st.TikTok = Conn{State: TikTokConnected, Detail: "events arriving", Since: now}
+	}
 	item := FeedItem{Time: now, Type: string(ev.Type()), Test: test}
 	openStreak := "" // a streak whose later updates go to this item
 	setUser := func(u *tikcraft.User) { item.User, item.Nickname = u.Name(), u.DisplayName() }
