@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
@@ -58,6 +59,8 @@ type Setup struct {
 	Diagnostics []string
 	Errors      int
 	Warnings    int
+
+	rules *rules // shared by every engine of this setup
 }
 
 // ErrInvalid is returned (wrapped) when the files have errors; the
@@ -167,8 +170,13 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Engine builds the engine for this setup.
+// Engine builds the engine for this setup. All engines of a setup share
+// its rules, which a reload swaps (see app/web.go).
 func (s *Setup) Engine(log *slog.Logger, seed uint64) *engine.Engine {
+	return engine.New(s.engineConfig(), s.liveRules(seed), log)
+}
+
+func (s *Setup) engineConfig() engine.Config {
 	c := s.Config
 	ec := engine.Config{
 		Mode:              c.Gifts.Mode,
@@ -181,28 +189,54 @@ func (s *Setup) Engine(log *slog.Logger, seed uint64) *engine.Engine {
 			ec.Likes = append(ec.Likes, engine.LikeRule{ID: t.ID, Every: t.Every, Function: t.Function, Payload: t.Payload})
 		}
 	}
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	return engine.New(ec, &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}, log)
+	return ec
 }
 
-// rules adapts the actions file to what the engine needs.
+// liveRules returns the setup's rules, made on first use with seed for
+// $random (0: random).
+func (s *Setup) liveRules(seed uint64) *rules {
+	if s.rules == nil {
+		if seed == 0 {
+			seed = rand.Uint64()
+		}
+		s.rules = &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	}
+	return s.rules
+}
+
+// rules adapts the actions file to what the engine needs. The file can be
+// swapped while the engine runs (reload); the lock also guards rnd, since
+// test triggers fire from the web server's goroutines.
 type rules struct {
+	mu  sync.Mutex
 	f   *actions.File
 	rnd *rand.Rand
 }
 
+func (r *rules) file() *actions.File {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.f
+}
+
+func (r *rules) swap(f *actions.File) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.f = f
+}
+
 func (r *rules) MatchGift(name string, id int64) string {
-	if ru := r.f.MatchGift(name, id); ru != nil {
+	if ru := r.file().MatchGift(name, id); ru != nil {
 		return ru.Trigger
 	}
 	return ""
 }
 
-func (r *rules) Has(trigger string) bool { return r.f.Lookup(trigger) != nil }
+func (r *rules) Has(trigger string) bool { return r.file().Lookup(trigger) != nil }
 
 func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	ru := r.f.Lookup(trigger)
 	if ru == nil {
 		return nil

@@ -163,6 +163,11 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	if err != nil {
 		return err
 	}
+	ui, err := s.openWeb(do.Options, "demo", s.Config.DataDirConfigured)
+	if err != nil {
+		return err
+	}
+	defer ui.Close()
 	if do.Duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, do.Duration)
@@ -191,7 +196,7 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		src = &wireDemo{traffic: traffic, opts: do.Options}
 	}
 	console := newConsole(do.Stdout)
-	res, err := pipeline.Run(ctx, src, pipeline.Options{
+	res, err := pipeline.Run(ctx, src, ui.wire(pipeline.Options{
 		Engine:   s.Engine(do.Log, do.Seed),
 		Queue:    q,
 		Recorder: rec,
@@ -202,7 +207,8 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		// Without a data_dir nothing survives the demo: deliver what the
 		// shutdown flush produced before exiting.
 		DrainOnStop: drainOnStop(s.Config.DataDirConfigured),
-	})
+	}, dry))
+	ui.Close()
 	fmt.Fprintf(do.Stdout, "demo finished: %d events, %d actions, %d delivered\n", res.Events, res.Actions, res.Delivered)
 	return err
 }
@@ -291,6 +297,11 @@ func Run(ctx context.Context, ro RunOptions) error {
 		}
 		from = "TikTok LIVE of @" + name
 	}
+	ui, err := s.openWeb(ro.Options, "run", true)
+	if err != nil {
+		return err
+	}
+	defer ui.Close()
 	q, rec, closeQ, err := s.queueFor(ctx, ro.Options, true)
 	if err != nil {
 		return err
@@ -300,7 +311,8 @@ func Run(ctx context.Context, ro RunOptions) error {
 	defer closeSink()
 	opts.Sink, opts.Queue, opts.Recorder = sink, q, rec
 	ro.Log.Info("tikcraft is running; press Ctrl-C to stop", "events_from", from, "minecraft", s.Config.RCON.Address, "actions", s.ActionsName, "data_dir", s.Config.DataDir)
-	res, err := pipeline.Run(ctx, src, opts)
+	res, err := pipeline.Run(ctx, src, ui.wire(opts, false))
+	ui.Close()
 	ro.Log.Info("stopped", "events", res.Events, "actions", res.Actions, "delivered", res.Delivered)
 	return err
 }

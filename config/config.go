@@ -49,14 +49,16 @@ const (
 // Config is the whole configuration. Zero values mean "not set" until
 // Load applies the defaults.
 type Config struct {
-	Actions      string   `yaml:"actions"`
-	DataDir      string   `yaml:"data_dir"`
-	LogRetention Duration `yaml:"log_retention"`
-	RCON         RCON     `yaml:"rcon"`
-	Gifts        Gifts    `yaml:"gifts"`
-	Follows      Follows  `yaml:"follows"`
-	Likes        Likes    `yaml:"likes"`
-	TikTok       TikTok   `yaml:"tiktok"`
+	Actions      string    `yaml:"actions"`
+	DataDir      string    `yaml:"data_dir"`
+	LogRetention Duration  `yaml:"log_retention"`
+	RCON         RCON      `yaml:"rcon"`
+	Gifts        Gifts     `yaml:"gifts"`
+	Follows      Follows   `yaml:"follows"`
+	Likes        Likes     `yaml:"likes"`
+	TikTok       TikTok    `yaml:"tiktok"`
+	Web          Web       `yaml:"web"`
+	Minecraft    Minecraft `yaml:"minecraft"`
 
 	// Files lists the files the configuration was read from, in order.
 	Files []string `yaml:"-"`
@@ -194,7 +196,9 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 		diags = append(diags, d...)
 	}
 	c.applyEnv()
+	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
+	c.webDefaults()
 	if weakPassword(c.RCON.Password.Reveal()) {
 		d := c.passwordAt
 		if d.File == "" || os.Getenv(EnvRCONPassword) != "" {
@@ -341,6 +345,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	mergeString(&c.TikTok.SignServer, layer.TikTok.SignServer)
 	merge(&c.TikTok.RetryOffline, layer.TikTok.RetryOffline)
 	mergeString(&c.TikTok.WebBase, layer.TikTok.WebBase)
+	c.mergeWeb(&layer, file, errAt)
 	return diags
 }
 

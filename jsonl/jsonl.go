@@ -30,6 +30,7 @@ type wireEvent struct {
 	Text        *string    `json:"text,omitempty"`
 	RoomID      flexString `json:"room_id,omitempty"`
 	Reason      *string    `json:"reason,omitempty"`
+	Test        bool       `json:"test,omitempty"`
 }
 
 type wireUser struct {
@@ -108,7 +109,7 @@ func Unmarshal(line []byte) (tikcraft.Event, error) {
 	if err := json.Unmarshal(line, &w); err != nil {
 		return nil, describe(err)
 	}
-	meta := tikcraft.Meta{MsgID: string(w.MsgID)}
+	meta := tikcraft.Meta{MsgID: string(w.MsgID), Test: w.Test}
 	if w.Time != nil {
 		meta.Time = time.Time(*w.Time)
 	}
@@ -219,7 +220,7 @@ func Marshal(ev tikcraft.Event) ([]byte, error) {
 		return nil, errors.New("nil event")
 	}
 	m := ev.EventMeta()
-	w := wireEvent{Type: string(ev.Type()), MsgID: flexString(m.MsgID)}
+	w := wireEvent{Type: string(ev.Type()), MsgID: flexString(m.MsgID), Test: m.Test}
 	if !m.Time.IsZero() {
 		t := eventTime(m.Time.UTC())
 		w.Time = &t

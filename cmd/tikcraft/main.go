@@ -4,6 +4,8 @@
 //	tikcraft check [-c FILE] [ACTIONS] validate the config and actions file
 //	tikcraft replay [-c FILE] EVENTS.jsonl [--speed max|realtime|N] [--dry-run]
 //	tikcraft run -c FILE               live mode
+//	tikcraft trigger NAME [--user U] [--count N]  fire a test trigger in the running tikcraft
+//	tikcraft web-token                 print the dashboard token
 package main
 
 import (
@@ -197,7 +199,26 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	}
 	report.Flags().StringVar(&since, "since", "", "only the last period, e.g. 2h or 7d (default: everything kept)")
 
-	root.AddCommand(demo, check, replay, run, decode, drain, report)
+	var user string
+	var count int64
+	trigger := &cobra.Command{
+		Use:   "trigger NAME",
+		Short: "Fire a test trigger in the running tikcraft (a trigger, gift name or id, follow, share or like rule)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.Trigger(cmd.Context(), app.TriggerOptions{Options: opts(cmd), Trigger: args[0], User: user, Count: count})
+		},
+	}
+	trigger.Flags().StringVar(&user, "user", "", "the viewer name to fire it as (default tikcraft_test)")
+	trigger.Flags().Int64Var(&count, "count", 1, "how many gifts, or how many firings of a like rule (1 to 100)")
+	webToken := &cobra.Command{
+		Use:   "web-token",
+		Short: "Print the dashboard token (made in data_dir on first use) for the API and the Minecraft webhook",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return app.WebToken(opts(cmd)) },
+	}
+
+	root.AddCommand(demo, check, replay, run, decode, drain, report, trigger, webToken)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nrun '%s --help' for usage", err, strings.TrimSpace(cmd.CommandPath()))
 	})
