@@ -197,11 +197,17 @@ func (f *File) Stats() (triggers, commands int) {
 // MaxCommandBytes. It never panics and never returns more than MaxActions
 // actions (Parse reports a rule that could).
 func (f *File) Fire(r *Rule, v Vars, rnd *rand.Rand) []tikcraft.Action {
+	return f.FireTraced(r, v, rnd, nil)
+}
+
+// FireTraced is Fire, calling picked (if not nil) with each rule $random
+// picks, in order, so that a console can show what was picked.
+func (f *File) FireTraced(r *Rule, v Vars, rnd *rand.Rand, picked func(*Rule)) []tikcraft.Action {
 	if f == nil || r == nil {
 		return nil
 	}
 	user, vals, fill := placeholders(v)
-	fi := firing{f: f, rnd: rnd, user: user, vals: vals, fill: fill}
+	fi := firing{f: f, rnd: rnd, user: user, vals: vals, fill: fill, picked: picked}
 	if r.size > 0 {
 		fi.out = make([]tikcraft.Action, 0, min(r.size, MaxActions))
 	}
@@ -217,6 +223,8 @@ type firing struct {
 	vals [len(placeholderTokens)]string // the sanitized values
 	fill *strings.Replacer              // fills in the placeholders
 	out  []tikcraft.Action
+	// picked, if set, is told about each $random pick.
+	picked func(*Rule)
 }
 
 func (fi *firing) rule(r *Rule) {
@@ -241,6 +249,9 @@ func (fi *firing) rule(r *Rule) {
 				// pick never returns a rule using $random, so this recursion
 				// is at most one level deep.
 				if pick := fi.f.pick(r, fi.rnd); pick != nil {
+					if fi.picked != nil {
+						fi.picked(pick)
+					}
 					fi.rule(pick)
 				}
 				continue

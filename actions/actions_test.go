@@ -279,7 +279,7 @@ func TestExampleFileIsClean(t *testing.T) {
 }
 
 func TestMatching(t *testing.T) {
-	f, _ := parse(t, "rose:/a\n5655:/b\nheart_me:/c\n7934:/d\nfollow:/e\nlikes:/l\n")
+	f, _ := parse(t, "rose:/a\n5655:/b\nheart_me:/c\n11046:/d\nfollow:/e\nlikes:/l\n")
 	tests := []struct {
 		name string
 		id   int64
@@ -290,8 +290,8 @@ func TestMatching(t *testing.T) {
 		{"Mystery", 5655, "5655"},   // then id
 		{"Heart Me", 1, "heart_me"}, // spaces and case ignored
 		{"heart-me!", 0, "heart_me"},
-		{"Galaxy", 7934, "7934"},
-		{"", 7934, "7934"},
+		{"Galaxy", 11046, "11046"},
+		{"", 11046, "11046"},
 		{"Follow", 1, ""}, // event triggers never match gifts
 		{"Mystery", 1, ""},
 		{"", 0, ""},

@@ -664,3 +664,10 @@ func clipText(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+// StripComment returns line without its inline comment, by the rules of
+// splitComment (migrate compares it with what Tiktok2Mc kept).
+func StripComment(line string) string {
+	body, _, _, _ := splitComment(line)
+	return body
+}

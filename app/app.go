@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/tikcraft/tikcraft"
@@ -18,6 +19,7 @@ import (
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/examples"
+	"github.com/tikcraft/tikcraft/tiktok"
 )
 
 // DefaultConfigFile is read when -c is not given and it exists.
@@ -30,6 +32,8 @@ type Options struct {
 	Stdout      io.Writer
 	Stderr      io.Writer
 	Log         *slog.Logger
+	// Quiet keeps only warnings and errors on the console (--quiet).
+	Quiet bool
 }
 
 func (o *Options) defaults() {
@@ -60,9 +64,11 @@ type Setup struct {
 var ErrInvalid = errors.New("the configuration has errors")
 
 // Load reads the configuration and the actions file. With demo set it
-// starts from the embedded demo configuration and example actions, and the
-// files only override them. It returns the Setup even when it has errors so
-// that check can print everything.
+// starts from the embedded demo configuration and example actions, and only
+// an explicit -c file overrides them: the demo never picks up
+// ./tikcraft.yaml by itself, so it cannot send fake gifts to the
+// streamer's real server by surprise. It returns the Setup even when it has
+// errors so that check can print everything.
 func Load(o Options, demo bool) (*Setup, error) {
 	o.defaults()
 	var layers []config.Layer
@@ -70,7 +76,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		layers = append(layers, config.Layer{Name: "(embedded demo config)", Data: []byte(examples.DemoConfig)})
 	}
 	path := o.ConfigPath
-	if path == "" {
+	if path == "" && !demo {
 		if _, err := os.Stat(DefaultConfigFile); err == nil {
 			path = DefaultConfigFile
 		}
@@ -97,9 +103,15 @@ func Load(o Options, demo bool) (*Setup, error) {
 	case !demo || cfg.ActionsConfigured:
 		b, err := os.ReadFile(actionsPath)
 		if err != nil {
-			msg := fmt.Sprintf("%s: error: cannot read the actions file: %v", actionsPath, unwrapPathError(err))
+			msg := fmt.Sprintf("error: cannot read the actions file %s: %v", actionsPath, unwrapPathError(err))
 			if errors.Is(err, os.ErrNotExist) {
-				msg = fmt.Sprintf("%s: error: actions file not found; create it (see docs/ACTIONS.md) or set actions: in %s", actionsPath, orDefault(path, DefaultConfigFile))
+				// No FILE: prefix: the message must not point at a file
+				// that does not exist.
+				where := "create it (tikcraft init writes a commented one; see docs/ACTIONS.md)"
+				if path != "" {
+					where += fmt.Sprintf(", or set actions: in %s", path)
+				}
+				msg = fmt.Sprintf("error: actions file %s not found: %s", actionsPath, where)
 			}
 			s.add("error", msg)
 			return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
@@ -120,10 +132,47 @@ func Load(o Options, demo bool) (*Setup, error) {
 			s.add("warning", fmt.Sprintf("%s:%d:%d: warning: like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.File, t.Line, t.Col, t.ID, t.Function, actionsPath))
 		}
 	}
+	s.checkUser()
 	if s.Errors > 0 {
 		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
 	}
 	return s, nil
+}
+
+// checkUser reports a tiktok.user that was set but is not a TikTok
+// handle: empty, or a display name with spaces. A config that does not set
+// it at all is fine for everything but run, which says so itself.
+func (s *Setup) checkUser() {
+	at := s.Config.TikTok.UserAt
+	if at.File == "" {
+		return
+	}
+	u := s.Config.TikTok.User
+	if _, err := tiktok.NormalizeUser(u); err != nil {
+		msg := err.Error()
+		if strings.ContainsAny(strings.TrimSpace(u), " \t") && !strings.Contains(u, "/") {
+			msg = fmt.Sprintf("tiktok.user %q looks like a display name, not a TikTok handle: use the @name from your profile link (tiktok.com/@name), which has no spaces, for example \"@%s\"", u, suggestHandle(u))
+		}
+		at.Severity, at.Message = "error", msg
+		s.add("error", at.String())
+	}
+}
+
+// suggestHandle makes a handle-shaped example out of a display name.
+func suggestHandle(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "@")) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "your_name"
+	}
+	return b.String()
 }
 
 func (s *Setup) add(severity, line string) {
@@ -146,13 +195,6 @@ func (s *Setup) errorLines() []string {
 	return out
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 func unwrapPathError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
@@ -161,8 +203,9 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Engine builds the engine for this setup.
-func (s *Setup) Engine(log *slog.Logger, seed uint64) *engine.Engine {
+// Engine builds the engine for this setup. Seed 0 picks a random seed;
+// con, if not nil, is shown each $random pick.
+func (s *Setup) Engine(log *slog.Logger, seed uint64, con *console) *engine.Engine {
 	c := s.Config
 	ec := engine.Config{
 		Mode:              c.Gifts.Mode,
@@ -178,13 +221,14 @@ func (s *Setup) Engine(log *slog.Logger, seed uint64) *engine.Engine {
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return engine.New(ec, &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}, log)
+	return engine.New(ec, &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), console: con}, log)
 }
 
 // rules adapts the actions file to what the engine needs.
 type rules struct {
-	f   *actions.File
-	rnd *rand.Rand
+	f       *actions.File
+	rnd     *rand.Rand
+	console *console // shows $random picks; may be nil
 }
 
 func (r *rules) MatchGift(name string, id int64) string {
@@ -201,5 +245,15 @@ func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
 	if ru == nil {
 		return nil
 	}
-	return r.f.Fire(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count}, r.rnd)
+	var picked func(*actions.Rule)
+	if r.console != nil {
+		picked = func(p *actions.Rule) {
+			cause := "from " + strconv.Quote(v.User)
+			if v.Gift != "" {
+				cause = fmt.Sprintf("gift %s from %s", strconv.Quote(v.Gift), strconv.Quote(v.User))
+			}
+			r.console.picked(ru.Trigger, cause, p.Trigger)
+		}
+	}
+	return r.f.FireTraced(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count}, r.rnd, picked)
 }
