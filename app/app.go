@@ -93,6 +93,17 @@ func Load(o Options, demo bool) (*Setup, error) {
 	for _, d := range cdiags {
 		s.add(d.Severity, d.String())
 	}
+	if cfg.Foreign() {
+		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
+	}
+	// The demo with -c plays the streamer's own rules when the actions
+	// file is there, even if the config does not name it.
+	useFile := !demo || cfg.ActionsConfigured
+	if demo && path != "" && !useFile {
+		if _, err := os.Stat(cfg.Actions); err == nil {
+			useFile = true
+		}
+	}
 
 	actionsPath := cfg.Actions
 	var src []byte
@@ -100,7 +111,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 	case o.ActionsPath != "":
 		actionsPath = o.ActionsPath
 		fallthrough
-	case !demo || cfg.ActionsConfigured:
+	case useFile:
 		b, err := os.ReadFile(actionsPath)
 		if err != nil {
 			msg := fmt.Sprintf("error: cannot read the actions file %s: %v", actionsPath, unwrapPathError(err))

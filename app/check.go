@@ -41,6 +41,9 @@ func Check(ctx context.Context, co CheckOptions) int {
 	for _, d := range s.Diagnostics {
 		fmt.Fprintln(o.Stdout, d)
 	}
+	if s.Config.Foreign() {
+		return 1 // its one message says it all
+	}
 	if co.Verbose && s.Actions != nil {
 		printRandomPicks(co, s)
 	}

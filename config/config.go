@@ -238,6 +238,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	if isTiktok2Mc(file) {
 		c.foreign = true
 		dir := filepath.Dir(l.Name)
+		if b := filepath.Base(dir); b == "config" || b == "defaults" {
+			dir = filepath.Dir(dir) // Tiktok2Mc keeps it in config/ (or defaults/)
+		}
 		return []Diagnostic{{File: l.Name, Line: 1, Col: 1, Severity: "error", Message: fmt.Sprintf(
 			"this is a Tiktok2Mc config.yaml, not a tikcraft.yaml: convert the Tiktok2Mc folder with `tikcraft migrate %s`, which writes tikcraft.yaml and actions.mca from it", dir)}}
 	}
@@ -455,6 +458,11 @@ func weakPassword(p string) bool {
 	}
 	return false
 }
+
+// Foreign reports that a file is another tool's configuration (Tiktok2Mc's
+// config.yaml): its one diagnostic says so, and nothing else is worth
+// checking.
+func (c *Config) Foreign() bool { return c.foreign }
 
 // LikeFunctions lists the triggers that like rules run (they are never
 // picked by $random).
