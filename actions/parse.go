@@ -428,6 +428,7 @@ func (p *parser) checkDestructivePicks() {
 			if what := Destructive(c.Text); what != "" {
 				p.diag(c.Line, c.Col, Warning, "$random (line %s) can pick %s, which runs /%s (%s); $random never picks follow, share, join, subscribe, likes, like_2, like rules or rules that use $random, so make this one of those if a random gift should not do it",
 					joinLines(users), r.Trigger, clipText(c.Text, 40), what)
+				break // one warning per rule
 			}
 		}
 	}

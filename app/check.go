@@ -92,6 +92,9 @@ func printRandomPicks(co CheckOptions, s *Setup) {
 			default:
 				first = ">>" + c.Text
 			}
+			if c.Repeat > 1 {
+				first += fmt.Sprintf(" x%d", c.Repeat)
+			}
 			if len(r.Commands) > 1 {
 				first += fmt.Sprintf(" (+%d more)", len(r.Commands)-1)
 			}
