@@ -20,6 +20,9 @@ type Action struct {
 	Kind    ActionKind
 	Command string // KindCommand: the command text, no prefix
 	Alert   Alert  // KindAlert
+	// Plugin marks a server-plugin command ("!" in the actions file). It
+	// only changes how the command is shown: both kinds go over RCON.
+	Plugin  bool
 	Trigger string // the actions-file rule that produced it
 	User    string // the {user} it was expanded for, for logs
 	Source  string // what caused it, e.g. "gift Rose x5 (msg 7301)"

@@ -260,7 +260,8 @@ func TestBrowserScreenshots(t *testing.T) {
 		done <- Demo(dctx, DemoOptions{Options: Options{ConfigPath: filepath.Join(cfgDir, "tikcraft.yaml"), Stdout: out, Stderr: io.Discard}, Seed: 1})
 	}()
 	defer func() { cancel(); <-done }()
-	link := strings.TrimPrefix(<-out.ch, "Dashboard: ")
+	first := <-out.ch
+	link := first[strings.Index(first, "Dashboard: ")+len("Dashboard: "):]
 	base := link[:strings.Index(link, "/?token=")]
 	d := &dashDemo{base: base, token: link[strings.Index(link, "=")+1:], rcon: srv}
 	run(t, ctx, "open", chromedp.Navigate(link), waitText("#live-state", "live"))

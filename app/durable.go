@@ -70,7 +70,7 @@ func Drain(ctx context.Context, do DrainOptions) error {
 	sink, closeSink := s.sink(do.Options, false, do.GiveUp)
 	defer closeSink()
 	res, err := pipeline.Run(ctx, source.Empty{}, pipeline.Options{
-		Engine: s.Engine(do.Log, 1), Queue: q, Sink: sink, Log: do.Log, Recorder: rec, Finish: true, EventClock: true,
+		Engine: s.Engine(do.Log, 1, nil), Queue: q, Sink: sink, Log: do.Log, Recorder: rec, Finish: true, EventClock: true,
 	})
 	fmt.Fprintf(do.Stderr, "%d pending actions: %d delivered, %d rejected\n", n, res.Delivered, res.Rejected)
 	if err != nil {

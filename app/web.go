@@ -65,8 +65,8 @@ type webUI struct {
 	closed atomic.Bool
 }
 
-// openWeb starts the dashboard's server (unless web.listen is off) and
-// prints its link: this must be the first line run and demo print. The
+// openWeb starts the dashboard's server (unless web.listen is off); its
+// link goes into the first line run and demo print (announce). The
 // token lives in data_dir; a demo without a data_dir keeps it in memory.
 func (s *Setup) openWeb(o Options, mode string, tokenInDataDir bool) (*webUI, error) {
 	ui := &webUI{s: s, o: o, log: o.Log, dash: web.NewDashboard(mode), watchEvery: time.Second}
@@ -103,13 +103,31 @@ func (s *Setup) openWeb(o Options, mode string, tokenInDataDir bool) (*webUI, er
 		return nil, err
 	}
 	ui.srv = srv
-	fmt.Fprintf(o.Stdout, "Dashboard: %s\n", srv.Link())
-	if !w.Loopback() {
-		msg := fmt.Sprintf("the dashboard listens on %s, so other computers can reach it; anyone with the token can fire triggers and pause: keep the link private, or set web.listen: %s", w.Listen, config.DefaultWebListen)
-		fmt.Fprintln(o.Stdout, "Warning: "+msg)
-		o.Log.Warn(msg)
-	}
 	return ui, nil
+}
+
+// announce prints the first line of run and demo: head (what the command
+// does, may be empty) and the dashboard link, which ends the line so that
+// terminals and scripts find it whole. Then the warning for an address
+// other computers can reach.
+func (ui *webUI) announce(head string) {
+	out := ui.o.Stdout
+	if ui.srv == nil {
+		if head != "" {
+			fmt.Fprintln(out, head)
+		}
+		return
+	}
+	line := "Dashboard: " + ui.srv.Link()
+	if head != "" {
+		line = head + " · " + line
+	}
+	fmt.Fprintln(out, line)
+	if w := ui.s.Config.Web; !w.Loopback() {
+		msg := fmt.Sprintf("the dashboard listens on %s, so other computers can reach it; anyone with the token can fire triggers and pause: keep the link private, or set web.listen: %s", w.Listen, config.DefaultWebListen)
+		fmt.Fprintln(out, "Warning: "+msg)
+		ui.log.Warn(msg)
+	}
 }
 
 // wire puts the dashboard's parts around the pipeline's and starts

@@ -106,7 +106,7 @@ func startDashDemo(t *testing.T, yamlExtra, actions string, events ...string) *d
 	case <-time.After(30 * time.Second):
 		t.Fatal("the demo printed nothing")
 	}
-	m := regexp.MustCompile(`^Dashboard: (http://127\.0\.0\.1:\d+)/\?token=([A-Za-z0-9_-]{40,})$`).FindStringSubmatch(d.firstLine)
+	m := regexp.MustCompile(`^tikcraft demo: .* · Dashboard: (http://127\.0\.0\.1:\d+)/\?token=([A-Za-z0-9_-]{40,})$`).FindStringSubmatch(d.firstLine)
 	if m == nil {
 		t.Fatalf("first line %q is not the dashboard link", d.firstLine)
 	}

@@ -270,6 +270,7 @@ func Start(o Options) (*Server, error) {
 	mux.HandleFunc("GET /webcast/rooms/{room}/connect", s.handleSign)
 	mux.HandleFunc("GET /webcast/room/info/", s.handleRoomInfo)
 	mux.HandleFunc("GET "+pushPath, s.handleSocket)
+	mux.HandleFunc("GET /webcast/gift/list/", s.handleGiftList)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	go s.srv.Serve(ln)
 	return s, nil
