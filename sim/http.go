@@ -357,7 +357,7 @@ func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool)
 				return
 			}
 			sent++
-			if s.countFrame(sent) {
+			if s.countFrame(c, sent) {
 				return // dropped: the deferred CloseNow cuts the socket
 			}
 			continue
@@ -418,8 +418,9 @@ func (s *Server) encodeFrame(e entry, rm *liveRoom, pos int, logID int64, gzip b
 }
 
 // countFrame records a sent frame and reports whether DropAfterFrames
-// wants this socket dropped now.
-func (s *Server) countFrame(sent int) (drop bool) {
+// wants this socket dropped now. A socket to drop leaves conns at once, so
+// that a Drop racing with its close does not count it a second time.
+func (s *Server) countFrame(c *websocket.Conn, sent int) (drop bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.changedLocked()
@@ -427,6 +428,7 @@ func (s *Server) countFrame(sent int) (drop bool) {
 	o := s.opts
 	if o.DropAfterFrames > 0 && sent >= o.DropAfterFrames && (o.MaxDrops == 0 || s.snap.Drops < o.MaxDrops) {
 		s.snap.Drops++
+		delete(s.conns, c)
 		return true
 	}
 	return false
