@@ -101,6 +101,10 @@ func TestHeartbeatAnswerSuspendAndSilence(t *testing.T) {
 	if d, ok := evs[0].(*tikcraft.DisconnectEvent); !ok || d.Reason != webcast.ReasonSuspended || !s.Snapshot().Live {
 		t.Fatalf("after Suspend: %+v, live %v", evs, s.Snapshot().Live)
 	}
+	// The frame is counted after it was written: let the count settle.
+	if _, err := s.Wait(ctx, func(sn sim.Snapshot) bool { return sn.FramesSent == 1 }); err != nil {
+		t.Fatal(err)
+	}
 	s.Silence()
 	send(t, ctx, c, must(webcast.HeartbeatFrame(roomID(t, room), 2)))
 	if err := s.Push(chat("9", "unheard")); err != nil {
