@@ -246,11 +246,11 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	if finite {
 		traffic = &source.File{Path: do.Events, Speed: do.Speed, Log: do.Log}
 	}
+	con := newConsole(do.Stdout, do.Quiet, dry, s.likeEvery(), s.Actions.Lookup("join") != nil)
 	src := traffic
 	if !do.Direct {
-		src = &wireDemo{traffic: traffic, opts: do.Options}
+		src = &wireDemo{traffic: traffic, opts: do.Options, onState: func(st tiktok.State) { con.tiktok(st); ui.tiktokState(st) }}
 	}
-	con := newConsole(do.Stdout, do.Quiet, dry, s.likeEvery(), s.Actions.Lookup("join") != nil)
 	po := pipeline.Options{
 		Engine:   s.Engine(do.Log, do.Seed, con),
 		Queue:    q,
@@ -305,6 +305,7 @@ func Run(ctx context.Context, ro RunOptions) error {
 		return err
 	}
 	var src source.Source
+	var live *liveSource // following TikTok (not --source)
 	con := newConsole(ro.Stdout, ro.Quiet, false, s.likeEvery(), s.Actions.Lookup("join") != nil)
 	opts := pipeline.Options{Engine: s.Engine(ro.Log, ro.Seed, con), Log: ro.Log, Retry: 30 * time.Second, OnEvent: con.event}
 	switch {
@@ -319,7 +320,8 @@ func Run(ctx context.Context, ro RunOptions) error {
 		if s.Config.TikTok.User == "" {
 			return errors.New("no TikTok account to follow: set tiktok.user in the config (for example user: \"@your_name\")")
 		}
-		src = &liveSource{cfg: s.Config.TikTok, capture: ro.Capture, opts: ro.Options}
+		live = &liveSource{cfg: s.Config.TikTok, capture: ro.Capture, opts: ro.Options}
+		src = live
 	}
 	from := ro.Source
 	if from == "" {
@@ -335,6 +337,9 @@ func Run(ctx context.Context, ro RunOptions) error {
 	}
 	defer ui.Close()
 	ui.announce("")
+	if live != nil {
+		live.onState = func(st tiktok.State) { con.tiktok(st); ui.tiktokState(st) }
+	}
 	q, rec, closeQ, err := s.queueFor(ctx, ro.Options, true)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/tiktok"
 )
 
 // console is what a streamer watches while tikcraft runs (run and demo
@@ -45,6 +46,10 @@ type console struct {
 
 	// foldJoins: no rule reacts to joins, so they are folded into counts
 	// instead of a line each.
+	// haveState: the TikTok client reports its connection state, which
+	// says more than the connect event.
+	haveState  bool
+	lastState  string
 	foldJoins  bool
 	joins      int       // joins not yet printed
 	joinNames  []string  // the first few of them
@@ -120,7 +125,9 @@ func (c *console) event(ev tikcraft.Event) {
 	case *tikcraft.JoinEvent:
 		text = "join " + quoteUser(&e.User)
 	case *tikcraft.ConnectEvent:
-		text = "connected to the LIVE"
+		if !c.haveState {
+			text = "connected to the LIVE"
+		}
 	case *tikcraft.StreamEndEvent:
 		text = "the LIVE ended"
 	}
@@ -310,4 +317,20 @@ func (r recorder) LogDelivery(ctx context.Context, item queue.Item, err error, l
 		r.next.LogDelivery(ctx, item, err, latency)
 	}
 	r.console.delivered(item, deliveryOutcome{Err: err})
+}
+
+// tiktok prints a change of the TikTok connection's state. Problems are
+// warnings, so --quiet still shows them; the same line twice in a row is
+// printed once.
+func (c *console) tiktok(st tiktok.State) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.haveState = true
+	text := st.String()
+	if text == c.lastState {
+		return
+	}
+	c.lastState = text
+	c.flushJoins()
+	c.line(st.Err != nil, "tiktok", text)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/tiktok"
 	"github.com/tikcraft/tikcraft/web"
 )
 
@@ -618,4 +619,26 @@ func (ui *webUI) watchActions(ctx context.Context) {
 		}
 		ui.reloadMu.Unlock()
 	}
+}
+
+// tiktokState shows the TikTok client's state on the dashboard.
+func (ui *webUI) tiktokState(st tiktok.State) {
+	state := web.TikTokReconnecting
+	switch st.Phase {
+	case tiktok.PhaseWaiting:
+		state = web.TikTokWaiting
+	case tiktok.PhaseConnected:
+		state = web.TikTokConnected
+	case tiktok.PhaseConnecting:
+		state = web.TikTokConnecting
+	case tiktok.PhaseStopped:
+		state = web.TikTokStopped
+	}
+	detail := ""
+	if st.Phase != tiktok.PhaseConnected || st.Err != nil {
+		detail = st.String()
+	} else if st.RoomID != "" {
+		detail = "room " + st.RoomID
+	}
+	ui.dash.SetTikTok(state, detail)
 }

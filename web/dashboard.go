@@ -44,6 +44,8 @@ const (
 	TikTokConnected    = "connected"
 	TikTokReconnecting = "reconnecting"
 	TikTokEnded        = "LIVE ended"
+	TikTokConnecting   = "connecting"
+	TikTokStopped      = "stopped"
 
 	MinecraftUnknown     = "not contacted yet"
 	MinecraftConnected   = "connected"
