@@ -41,6 +41,7 @@ func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
 	if err != nil {
 		return s.fail(fmt.Sprintf("cannot queue %d actions", len(actions)), err)
 	}
+	s.waiting.Add(int64(len(actions)))
 	s.wakeMu.Lock()
 	close(s.wake)
 	s.wake = make(chan struct{})
@@ -90,6 +91,7 @@ func (s *Store) refill(ctx context.Context) error {
 	if s.closed() {
 		return ErrClosed
 	}
+	s.countRead()
 	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
 		alert_seconds, trigger_name, user_name, source
 		FROM actions WHERE delivered_ns IS NULL ORDER BY id LIMIT ?`, refillSize)
@@ -127,12 +129,14 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
 	now := s.now().UnixNano()
+	acked := false
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			acked = err == nil
 			return err
 		}
 		// Nothing changed: already delivered (harmless) or unknown.
@@ -148,6 +152,9 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
 	case err != nil:
 		return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+	}
+	if acked {
+		s.waiting.Add(-1)
 	}
 	for i, it := range s.head {
 		if it.ID != id {
@@ -165,16 +172,29 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 }
 
 // Stats reports the number of pending actions and when the oldest was
-// pushed (zero time when none is pending).
+// pushed (zero time when none is pending). It reads nothing from the
+// database while the oldest actions are in memory, which they are while the
+// worker delivers: its cost does not depend on how many are waiting.
 func (s *Store) Stats(ctx context.Context) (int, time.Time, error) {
 	if s.closed() {
 		return 0, time.Time{}, fmt.Errorf("cannot read the action queue: %w", ErrClosed)
 	}
-	n, oldest, err := pending(ctx, s.r)
-	if err != nil {
-		return 0, time.Time{}, s.fail("cannot read the action queue", err)
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	// A Push that has committed but not yet counted may already be in head.
+	n := max(int(s.waiting.Load()), len(s.head))
+	if n == 0 {
+		return 0, time.Time{}, nil
 	}
-	return n, oldest, nil
+	if len(s.head) == 0 {
+		if err := s.refill(ctx); err != nil {
+			return 0, time.Time{}, err
+		}
+		if len(s.head) == 0 {
+			return n, time.Time{}, nil
+		}
+	}
+	return n, s.head[0].Enqueued, nil
 }
 
 type querier interface {
@@ -191,4 +211,10 @@ func pending(ctx context.Context, q querier) (int, time.Time, error) {
 		return n, time.Time{}, err
 	}
 	return n, time.Unix(0, oldest.Int64), nil
+}
+
+func (s *Store) countRead() {
+	if s.onRead != nil {
+		s.onRead()
+	}
 }

@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +52,7 @@ type Store struct {
 	log    *slog.Logger
 	now    func() time.Time
 	onWait func()
+	onRead func()
 
 	// w has exactly one connection and carries every write: SQLite allows
 	// one writer at a time, and waiting for database/sql's connection is
@@ -72,6 +74,10 @@ type Store struct {
 	// brings back an item whose Ack is committing.
 	qmu  sync.Mutex
 	head []queue.Item // the oldest pending items, in order (a prefix of the queue)
+	// waiting is the number of pending actions, counted once at Open and
+	// then kept up to date by Push and Ack, so that Stats costs the same
+	// with 10 or 100,000 actions waiting.
+	waiting atomic.Int64
 
 	wakeMu sync.Mutex
 	wake   chan struct{} // closed and replaced after every Push
@@ -101,6 +107,9 @@ type options struct {
 	// onWait, if set, is called each time Next is about to block: tests
 	// use it to push only once Next is really waiting.
 	onWait func()
+	// onQueueRead, if set, is called for every query the queue operations
+	// (Next, Stats) send to the database: tests count them.
+	onQueueRead func()
 }
 
 // Open opens (creating if needed) the database in dir and brings its
@@ -142,6 +151,7 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		log:       log,
 		now:       o.now,
 		onWait:    o.onWait,
+		onRead:    o.onQueueRead,
 		wake:      make(chan struct{}),
 		kick:      make(chan struct{}, 1),
 		full:      make(chan struct{}, 1),
@@ -173,6 +183,13 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		s.r.Close()
 		return nil, s.openError(err)
 	}
+	n, _, err := pending(ctx, s.r)
+	if err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, s.openError(err)
+	}
+	s.waiting.Store(int64(n))
 	go s.flusher()
 	return s, nil
 }
