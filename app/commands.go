@@ -126,7 +126,10 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 		EventClock: true,
 		Finish:     true,
 	})
-	fmt.Fprintf(ro.Stderr, "replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected\n", res.Events, skipped(), res.Actions, res.Delivered, res.Rejected)
+	fmt.Fprintf(ro.Stderr, "replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected, %d parked\n", res.Events, skipped(), res.Actions, res.Delivered, res.Rejected, res.Parked)
+	if err == nil && res.Parked > 0 {
+		err = fmt.Errorf("%d actions were sent without an answer from Minecraft and parked as failed; `tikcraft report` lists them, `tikcraft drain --retry-failed` sends them again", res.Parked)
+	}
 	if err != nil {
 		if !ro.DryRun {
 			if n, _, serr := q.Stats(context.WithoutCancel(ctx)); serr == nil && n > 0 {

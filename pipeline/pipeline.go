@@ -51,6 +51,10 @@ type Options struct {
 	StatsEvery time.Duration
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
+	// OnDelivery, if set, sees the outcome of every delivery attempt
+	// (sent with Minecraft's reply, retried, parked, rejected): the console
+	// and the dashboard. It runs on the delivery goroutine.
+	OnDelivery func(deliver.Delivery)
 	// DrainOnStop keeps delivering for up to this long after ctx ends, so
 	// that an in-memory queue (the demo) does not drop the streaks flushed
 	// at shutdown. Durable queues keep them for the next start instead.
@@ -63,6 +67,7 @@ type Result struct {
 	Actions   int64
 	Delivered int64
 	Rejected  int64
+	Parked    int64 // sent without an answer, set aside as failed (kept)
 }
 
 // Run runs src through the pipeline.
@@ -92,7 +97,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		})
 	}()
 
-	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry}
+	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnDelivery: o.OnDelivery}
 	finish := make(chan struct{})
 	var wst deliver.Stats
 	var werr error
@@ -213,7 +218,7 @@ loop:
 	<-wdone
 	wcancel()
 	wg.Wait()
-	res.Delivered, res.Rejected = wst.Delivered, wst.Rejected
+	res.Delivered, res.Rejected, res.Parked = wst.Delivered, wst.Rejected, wst.Parked
 	return res, errors.Join(err, pushErr, werr)
 }
 

@@ -127,7 +127,7 @@ func BenchmarkBurst(b *testing.B) {
 				done <- err
 				return
 			}
-			s.LogDelivery(ctx, it, nil, time.Millisecond)
+			s.LogDelivery(ctx, delivery(it, nil, time.Millisecond))
 			if err := s.Ack(ctx, it.ID); err != nil {
 				done <- err
 				return

@@ -94,7 +94,7 @@ func (s *Store) refill(ctx context.Context) error {
 	s.countRead()
 	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
 		alert_seconds, trigger_name, user_name, source
-		FROM actions WHERE delivered_ns IS NULL ORDER BY id LIMIT ?`, refillSize)
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT ?`, refillSize)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
 	}
@@ -156,6 +156,12 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	if acked {
 		s.waiting.Add(-1)
 	}
+	s.dropFromHead(id)
+	return nil
+}
+
+// dropFromHead removes id from the in-memory head. Callers hold qmu.
+func (s *Store) dropFromHead(id int64) {
 	for i, it := range s.head {
 		if it.ID != id {
 			continue
@@ -166,9 +172,102 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 		} else {
 			s.head = append(s.head[:i], s.head[i+1:]...)
 		}
-		break
+		return
 	}
+}
+
+// Park sets a pending action aside as failed with reason: Next skips it
+// from now on, even after a restart, but it stays in the database (Prune
+// never deletes it) until Retry puts it back. Parking an action that is
+// already parked or delivered does nothing.
+func (s *Store) Park(ctx context.Context, id int64, reason string) error {
+	if s.closed() {
+		return fmt.Errorf("cannot set action %d aside as failed: %w", id, ErrClosed)
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	var parked bool
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, s.parkAction).ExecContext(ctx, s.now().UnixNano(), clipBytes(reason, maxErrorLen), id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		parked = n > 0
+		return err
+	})
+	if err != nil {
+		return s.fail(fmt.Sprintf("cannot set action %d aside as failed", id), err)
+	}
+	if parked {
+		s.waiting.Add(-1)
+	}
+	s.dropFromHead(id)
 	return nil
+}
+
+// Parked lists the parked actions, oldest first.
+func (s *Store) Parked(ctx context.Context) ([]queue.ParkedItem, error) {
+	if s.closed() {
+		return nil, fmt.Errorf("cannot read the parked actions: %w", ErrClosed)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
+		alert_seconds, trigger_name, user_name, source, parked_ns, coalesce(parked_reason, '')
+		FROM actions WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, s.fail("cannot read the parked actions", err)
+	}
+	defer rows.Close()
+	var out []queue.ParkedItem
+	for rows.Next() {
+		var p queue.ParkedItem
+		var enq, at int64
+		var kind string
+		a := &p.Action
+		if err := rows.Scan(&p.ID, &enq, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
+			&a.Alert.Seconds, &a.Trigger, &a.User, &a.Source, &at, &p.Reason); err != nil {
+			return nil, s.fail("cannot read the parked actions", err)
+		}
+		a.Kind = tikcraft.ActionKind(kind)
+		p.Enqueued, p.Parked = time.Unix(0, enq), time.Unix(0, at)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("cannot read the parked actions", err)
+	}
+	return out, nil
+}
+
+// Retry puts every parked action back in the queue. They keep their ids,
+// so they come before the actions pushed after them.
+func (s *Store) Retry(ctx context.Context) (int, error) {
+	if s.closed() {
+		return 0, fmt.Errorf("cannot retry the parked actions: %w", ErrClosed)
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE actions SET parked_ns = NULL, parked_reason = NULL
+			WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL`)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, s.fail("cannot retry the parked actions", err)
+	}
+	if n > 0 {
+		s.waiting.Add(n)
+		s.head = nil // the retried ones are older than what it holds
+		s.wakeMu.Lock()
+		close(s.wake)
+		s.wake = make(chan struct{})
+		s.wakeMu.Unlock()
+	}
+	return int(n), nil
 }
 
 // Stats reports the number of pending actions and when the oldest was
@@ -205,8 +304,8 @@ func pending(ctx context.Context, q querier) (int, time.Time, error) {
 	var n int
 	var oldest sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT count(*),
-		(SELECT enqueued_ns FROM actions WHERE delivered_ns IS NULL ORDER BY id LIMIT 1)
-		FROM actions WHERE delivered_ns IS NULL`).Scan(&n, &oldest)
+		(SELECT enqueued_ns FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1)
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL`).Scan(&n, &oldest)
 	if err != nil || !oldest.Valid {
 		return n, time.Time{}, err
 	}

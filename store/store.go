@@ -65,10 +65,11 @@ type Store struct {
 	// the writer.
 	r *sql.DB
 
-	insAction *sql.Stmt
-	ackAction *sql.Stmt
-	insEvent  *sql.Stmt
-	insDeliv  *sql.Stmt
+	insAction  *sql.Stmt
+	ackAction  *sql.Stmt
+	parkAction *sql.Stmt
+	insEvent   *sql.Stmt
+	insDeliv   *sql.Stmt
 
 	// qmu orders Next's refills against Ack, so that a refill never
 	// brings back an item whose Ack is committing.
@@ -228,15 +229,16 @@ func (s *Store) prepare(ctx context.Context) error {
 	s.insAction = prep(s.w, `INSERT INTO actions
 		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL`)
+	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
+	s.parkAction = prep(s.w, `UPDATE actions SET parked_ns = ?, parked_reason = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
 	s.insEvent = prep(s.w, `INSERT INTO events
 		(logged_ns, time_ns, type, msg_id, user_key, user_name, gift_key, gift_id, gift_name,
 		 diamonds, combo, repeat_end, group_id, count, raw)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`) // a re-delivered message (same type and msg_id)
 	s.insDeliv = prep(s.w, `INSERT INTO deliveries
-		(at_ns, action_id, ok, error, latency_ns, command, trigger_name)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		(at_ns, action_id, ok, error, latency_ns, command, trigger_name, outcome, reply)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	return err
 }
 
@@ -251,7 +253,7 @@ func (s *Store) Close() error {
 		close(s.stop)
 		<-s.flushDone
 		var errs []error
-		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.insEvent, s.insDeliv} {
+		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.insEvent, s.insDeliv} {
 			if st != nil {
 				errs = append(errs, st.Close())
 			}

@@ -165,15 +165,17 @@ func newRoot() *cobra.Command {
 	}
 	decode.Flags().BoolVar(&stats, "stats", false, "print the number of messages per type instead of the events")
 
+	var retryFailed bool
 	drain := &cobra.Command{
 		Use:   "drain",
 		Short: "Deliver the actions still pending in the data directory; exit 0 when nothing is left",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.Drain(cmd.Context(), app.DrainOptions{Options: opts(cmd), GiveUp: giveUp})
+			return app.Drain(cmd.Context(), app.DrainOptions{Options: opts(cmd), GiveUp: giveUp, RetryFailed: retryFailed})
 		},
 	}
 	drain.Flags().DurationVar(&giveUp, "give-up", time.Minute, "fail when Minecraft stays unreachable this long")
+	drain.Flags().BoolVar(&retryFailed, "retry-failed", false, "first put back the commands parked as failed (sent without an answer from Minecraft)")
 
 	var since string
 	report := &cobra.Command{
