@@ -59,6 +59,11 @@ type Options struct {
 	// that an in-memory queue (the demo) does not drop the streaks flushed
 	// at shutdown. Durable queues keep them for the next start instead.
 	DrainOnStop time.Duration
+	// MaxHeld bounds the actions kept in memory while the queue cannot be
+	// written (a full disk). Default 50,000.
+	MaxHeld int
+
+	holdBackoff time.Duration // first wait before writing held actions again; tests shorten it
 }
 
 // Result summarises a run.
@@ -119,16 +124,11 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		wst, werr = worker.Run(wctx, finishCh)
 	}()
 
-	var pushErr error
+	h := newHold(o.Queue, log, o.MaxHeld, o.holdBackoff)
+	pctx := context.WithoutCancel(ctx) // what was received is queued even on shutdown
 	push := func(acts []tikcraft.Action) {
-		if len(acts) == 0 || pushErr != nil {
-			return
-		}
 		res.Actions += int64(len(acts))
-		if err := o.Queue.Push(context.WithoutCancel(ctx), acts...); err != nil {
-			pushErr = fmt.Errorf("queueing %d actions: %w", len(acts), err)
-			log.Error("could not queue actions", "error", pushErr)
-		}
+		h.push(pctx, acts)
 	}
 
 	var wg sync.WaitGroup
@@ -147,8 +147,13 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 	var clock time.Time // event clock: never goes backwards
 loop:
 	for {
+		// While memory holds all it may, take no events: the source waits.
+		in := events
+		if h.full() {
+			in = nil
+		}
 		select {
-		case ev, ok := <-events:
+		case ev, ok := <-in:
 			if !ok {
 				break loop
 			}
@@ -187,6 +192,8 @@ loop:
 			push(batch)
 		case <-tick:
 			push(o.Engine.Tick(time.Now()))
+		case <-h.retryC():
+			h.retry(pctx)
 		case <-wdone:
 			// The worker gave up for good: stop receiving.
 			scancel()
@@ -206,6 +213,8 @@ loop:
 	if err != nil {
 		err = fmt.Errorf("event source: %w", err)
 	}
+	// The worker may only finish once everything held is in the queue.
+	holdErr := h.settle(ctx, pctx)
 	close(finish)
 	switch {
 	case o.Finish && ctx.Err() == nil:
@@ -219,7 +228,7 @@ loop:
 	wcancel()
 	wg.Wait()
 	res.Delivered, res.Rejected, res.Parked = wst.Delivered, wst.Rejected, wst.Parked
-	return res, errors.Join(err, pushErr, werr)
+	return res, errors.Join(err, holdErr, werr)
 }
 
 func reportStats(ctx context.Context, q queue.Queue, every time.Duration, log *slog.Logger) {

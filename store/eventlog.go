@@ -229,7 +229,13 @@ func (s *Store) flushLog(ctx context.Context) {
 		return nil
 	})
 	if err != nil {
-		s.log.Error("could not write the event log; the report will miss these rows", "events", len(evs), "deliveries", len(dels), "error", s.fail("writing the event log", err))
+		// Said at most once a minute: on a full disk every flush fails.
+		s.logLost += int64(len(evs) + len(dels))
+		if now := time.Now(); now.Sub(s.logToldAt) >= time.Minute {
+			s.logToldAt = now
+			s.log.Error("could not write the event log; the report will miss these rows (the action queue is not affected)", "rows", s.logLost, "error", s.fail("writing the event log", err))
+			s.logLost = 0
+		}
 	}
 }
 

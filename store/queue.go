@@ -39,7 +39,7 @@ func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
 		return nil
 	})
 	if err != nil {
-		return s.fail(fmt.Sprintf("cannot queue %d actions", len(actions)), err)
+		return s.failWrite(fmt.Sprintf("cannot queue %d actions", len(actions)), err)
 	}
 	s.waiting.Add(int64(len(actions)))
 	s.wakeMu.Lock()
@@ -151,7 +151,7 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	case errors.Is(err, errNotQueued):
 		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
 	case err != nil:
-		return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+		return s.failWrite(fmt.Sprintf("cannot mark action %d as delivered", id), err)
 	}
 	if acked {
 		s.waiting.Add(-1)
@@ -197,7 +197,7 @@ func (s *Store) Park(ctx context.Context, id int64, reason string) error {
 		return err
 	})
 	if err != nil {
-		return s.fail(fmt.Sprintf("cannot set action %d aside as failed", id), err)
+		return s.failWrite(fmt.Sprintf("cannot set action %d aside as failed", id), err)
 	}
 	if parked {
 		s.waiting.Add(-1)
@@ -257,7 +257,7 @@ func (s *Store) Retry(ctx context.Context) (int, error) {
 		return err
 	})
 	if err != nil {
-		return 0, s.fail("cannot retry the parked actions", err)
+		return 0, s.failWrite("cannot retry the parked actions", err)
 	}
 	if n > 0 {
 		s.waiting.Add(n)

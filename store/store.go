@@ -90,6 +90,10 @@ type Store struct {
 	kick    chan struct{} // the buffer went from empty to non-empty
 	full    chan struct{} // the buffer holds a whole batch
 	flushMu sync.Mutex    // one flush at a time keeps rows in call order
+	// Under flushMu: log rows lost to write errors since the streamer was
+	// last told, and when that was.
+	logLost   int64
+	logToldAt time.Time
 
 	stop      chan struct{} // closed by Close
 	flushDone chan struct{} // closed when the flusher has exited
@@ -325,6 +329,34 @@ func (s *Store) fail(what string, err error) error {
 		return fmt.Errorf("%s in %s: %s (%w)", what, s.path, a, err)
 	}
 	return fmt.Errorf("%s in %s: %w", what, s.path, err)
+}
+
+// failWrite is fail for writes to the queue: a failure the disk or the
+// file caused becomes a *queue.WriteError naming the data folder, so the
+// pipeline holds the actions and tries again instead of giving up.
+func (s *Store) failWrite(what string, err error) error {
+	wrapped := s.fail(what, err)
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return wrapped
+	}
+	dir := filepath.Base(filepath.Dir(s.path))
+	var p string
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		p = fmt.Sprintf("the disk holding %s is full", dir)
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
+		p = fmt.Sprintf("%s cannot be written (read-only or no permission)", dir)
+	case sqlite3.SQLITE_IOERR:
+		p = fmt.Sprintf("the disk holding %s reported an error", dir)
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		p = fmt.Sprintf("another program keeps %s locked", filepath.Join(dir, FileName))
+	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+		p = fmt.Sprintf("%s is damaged", filepath.Join(dir, FileName))
+	default:
+		p = fmt.Sprintf("%s cannot be written", filepath.Join(dir, FileName))
+	}
+	return &queue.WriteError{Problem: p, Err: wrapped}
 }
 
 // advice says what a streamer can do about a SQLite error, or "" when
