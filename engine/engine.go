@@ -81,7 +81,7 @@ type Engine struct {
 	streaks map[streakKey]*streak
 	settled *settledSet
 	// track is the change tracking behind Changes, nil until Restore.
-	track *changes
+	track   *changes
 	likes   likeCounter
 	follows map[string]struct{}
 	warned  map[string]int // absurd inputs logged, by reason
