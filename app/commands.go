@@ -125,6 +125,8 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 		Log:        ro.Log,
 		EventClock: true,
 		Finish:     true,
+		// A replay is a session of its own: the same file twice fires twice.
+		FreshStreaks: true,
 	})
 	fmt.Fprintf(ro.Stderr, "replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected, %d parked\n", res.Events, skipped(), res.Actions, res.Delivered, res.Rejected, res.Parked)
 	if err == nil && res.Parked > 0 {
@@ -202,6 +204,8 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		Log:      do.Log,
 		Retry:    5 * time.Second,
 		OnEvent:  console.event,
+		// Simulated traffic is a session of its own, like a replay.
+		FreshStreaks: true,
 		// Without a data_dir nothing survives the demo: deliver what the
 		// shutdown flush produced before exiting.
 		DrainOnStop: drainOnStop(s.Config.DataDirConfigured),
@@ -275,9 +279,10 @@ func Run(ctx context.Context, ro RunOptions) error {
 	switch {
 	case ro.Source == "demo":
 		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(ro.Seed, n) }, Speed: 1}
+		opts.FreshStreaks = true
 	case len(ro.Source) > len("replay:") && ro.Source[:len("replay:")] == "replay:":
 		src = &source.File{Path: ro.Source[len("replay:"):], Speed: 1, Log: ro.Log}
-		opts.EventClock, opts.Finish = true, true
+		opts.EventClock, opts.Finish, opts.FreshStreaks = true, true, true
 	case ro.Source != "":
 		return fmt.Errorf("unknown --source %q: use demo or replay:FILE", ro.Source)
 	default:

@@ -27,14 +27,19 @@ const (
 // the source waits instead. The streamer is told at most once a minute.
 type hold struct {
 	q    queue.Queue
+	sq   queue.StateQueue // q, when it keeps the engine's state too
 	log  *slog.Logger
 	max  int
 	min  time.Duration
 	acts []tikcraft.Action
-	err  error // the last failure, while acts is not empty
-	wait time.Duration
-	due  <-chan time.Time // the next retry
-	told time.Time        // when the streamer was last told
+	// The engine state changes that go with acts, merged by key (nil:
+	// delete), and whether all earlier state is to be forgotten first.
+	state map[string][]byte
+	reset bool
+	err   error // the last failure, while something is held
+	wait  time.Duration
+	due   <-chan time.Time // the next retry
+	told  time.Time        // when the streamer was last told
 	// paused: the streamer was told that receiving is paused.
 	paused bool
 }
@@ -46,36 +51,72 @@ func newHold(q queue.Queue, log *slog.Logger, max int, backoff time.Duration) *h
 	if backoff <= 0 {
 		backoff = holdBackoffMin
 	}
-	return &hold{q: q, log: log, max: max, min: backoff}
+	h := &hold{q: q, log: log, max: max, min: backoff}
+	h.sq, _ = q.(queue.StateQueue)
+	return h
 }
 
-// push queues acts after whatever is held, or holds them too.
-func (h *hold) push(ctx context.Context, acts []tikcraft.Action) {
-	if len(acts) == 0 {
+// holding reports whether anything waits to be written.
+func (h *hold) holding() bool { return len(h.acts) > 0 || len(h.state) > 0 || h.reset }
+
+func (h *hold) write(ctx context.Context, b queue.Batch) error {
+	if h.sq != nil {
+		return h.sq.Commit(ctx, b)
+	}
+	return h.q.Push(ctx, b.Actions...)
+}
+
+// add merges b behind what is held.
+func (h *hold) add(b queue.Batch) {
+	h.acts = append(h.acts, b.Actions...)
+	if b.ResetState {
+		h.reset, h.state = true, nil
+	}
+	if len(b.State) > 0 && h.state == nil {
+		h.state = map[string][]byte{}
+	}
+	for _, e := range b.State {
+		h.state[e.Key] = e.Value
+	}
+}
+
+func (h *hold) batch() queue.Batch {
+	b := queue.Batch{Actions: h.acts, ResetState: h.reset}
+	for k, v := range h.state {
+		b.State = append(b.State, queue.StateEntry{Key: k, Value: v})
+	}
+	return b
+}
+
+// push writes b (actions and the engine state that goes with them) after
+// whatever is held, or holds it too.
+func (h *hold) push(ctx context.Context, b queue.Batch) {
+	if len(b.Actions) == 0 && len(b.State) == 0 && !b.ResetState {
 		return
 	}
-	if len(h.acts) > 0 { // keep the order: behind what waits
-		h.acts = append(h.acts, acts...)
+	if h.holding() { // keep the order: behind what waits
+		h.add(b)
 		h.checkFull()
 		return
 	}
-	if err := h.q.Push(ctx, acts...); err != nil {
-		h.acts = append([]tikcraft.Action(nil), acts...)
+	if err := h.write(ctx, b); err != nil {
+		h.add(queue.Batch{Actions: append([]tikcraft.Action(nil), b.Actions...), ResetState: b.ResetState, State: b.State})
 		h.failed(err)
 	}
 }
 
-// retry writes everything held in one go; it reports whether it could.
+// retry writes everything held in one transaction, so that the state
+// never runs ahead of the actions; it reports whether it could.
 func (h *hold) retry(ctx context.Context) bool {
-	if len(h.acts) == 0 {
+	if !h.holding() {
 		return true
 	}
-	if err := h.q.Push(ctx, h.acts...); err != nil {
+	if err := h.write(ctx, h.batch()); err != nil {
 		h.failed(err)
 		return false
 	}
 	h.log.Info(fmt.Sprintf("the action queue can be written again: queued the %d actions that waited in memory", len(h.acts)))
-	h.acts, h.err, h.wait, h.due, h.told, h.paused = nil, nil, 0, nil, time.Time{}, false
+	h.acts, h.state, h.reset, h.err, h.wait, h.due, h.told, h.paused = nil, nil, false, nil, 0, nil, time.Time{}, false
 	return true
 }
 
@@ -104,7 +145,7 @@ func (h *hold) full() bool { return len(h.acts) >= h.max }
 // retryC fires when the held actions should be written again; nil while
 // nothing is held.
 func (h *hold) retryC() <-chan time.Time {
-	if len(h.acts) == 0 {
+	if !h.holding() {
 		return nil
 	}
 	return h.due
@@ -116,7 +157,7 @@ func (h *hold) retryC() <-chan time.Time {
 func (h *hold) settle(ctx, wctx context.Context) error {
 	var deadline <-chan time.Time
 	stop := ctx.Done()
-	for len(h.acts) > 0 {
+	for h.holding() {
 		select {
 		case <-h.due:
 			h.retry(wctx)

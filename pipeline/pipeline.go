@@ -59,6 +59,12 @@ type Options struct {
 	// that an in-memory queue (the demo) does not drop the streaks flushed
 	// at shutdown. Durable queues keep them for the next start instead.
 	DrainOnStop time.Duration
+	// FreshStreaks starts a session of its own (replay, demo): gift streaks
+	// an earlier run left open are settled first, then forgotten, so that
+	// the same file replayed twice fires twice. Otherwise (a LIVE, drain)
+	// they are carried on, and a late end of one adds only what was not
+	// fired yet.
+	FreshStreaks bool
 	// MaxHeld bounds the actions kept in memory while the queue cannot be
 	// written (a full disk). Default 50,000.
 	MaxHeld int
@@ -126,9 +132,25 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 
 	h := newHold(o.Queue, log, o.MaxHeld, o.holdBackoff)
 	pctx := context.WithoutCancel(ctx) // what was received is queued even on shutdown
+	// Every batch of actions goes with the engine's streak changes, in one
+	// transaction when the queue keeps them (see engine.Changes).
 	push := func(acts []tikcraft.Action) {
 		res.Actions += int64(len(acts))
-		h.push(pctx, acts)
+		b := queue.Batch{Actions: acts}
+		var rows []engine.StateEntry
+		b.ResetState, rows = o.Engine.Changes()
+		for _, r := range rows {
+			b.State = append(b.State, queue.StateEntry(r))
+		}
+		h.push(pctx, b)
+	}
+	if err := resume(ctx, o, log, push); err != nil {
+		scancel()
+		for range events { // let the source finish
+		}
+		wcancel()
+		<-wdone
+		return res, err
 	}
 
 	var wg sync.WaitGroup
@@ -229,6 +251,38 @@ loop:
 	wg.Wait()
 	res.Delivered, res.Rejected, res.Parked = wst.Delivered, wst.Rejected, wst.Parked
 	return res, errors.Join(err, holdErr, werr)
+}
+
+// resume loads the gift streaks an earlier run saved with a durable queue
+// and settles what it left open: exactly once, since the settling actions
+// and the new counts are committed together.
+func resume(ctx context.Context, o Options, log *slog.Logger, push func([]tikcraft.Action)) error {
+	sq, ok := o.Queue.(queue.StateQueue)
+	if !ok {
+		return nil
+	}
+	saved, err := sq.LoadState(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the gift streaks saved by the last run: %w", err)
+	}
+	rows := make([]engine.StateEntry, len(saved))
+	for i, r := range saved {
+		rows[i] = engine.StateEntry(r)
+	}
+	if open := o.Engine.Restore(rows); open > 0 {
+		log.Info("settling the gift streaks the last run left open", "streaks", open)
+	}
+	switch {
+	case o.FreshStreaks:
+		acts := o.Engine.Flush()
+		o.Engine.NewSession()
+		push(acts)
+	case o.EventClock:
+		push(o.Engine.Flush())
+	default: // live: streaks still going on continue; Tick settles the others
+		push(o.Engine.Tick(time.Now()))
+	}
+	return nil
 }
 
 func reportStats(ctx context.Context, q queue.Queue, every time.Duration, log *slog.Logger) {

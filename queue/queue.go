@@ -61,3 +61,27 @@ type WriteError struct {
 
 func (e *WriteError) Error() string { return e.Problem + ": " + e.Err.Error() }
 func (e *WriteError) Unwrap() error { return e.Err }
+
+// StateEntry is one row of engine state kept with the queue (the engine's
+// gift streak bookkeeping). Value nil deletes the row.
+type StateEntry struct {
+	Key   string
+	Value []byte
+}
+
+// Batch is what StateQueue.Commit writes in one transaction.
+type Batch struct {
+	Actions []tikcraft.Action
+	// ResetState forgets every state row before State is applied.
+	ResetState bool
+	State      []StateEntry
+}
+
+// StateQueue is a durable Queue that also keeps the engine's state, written
+// in the same transaction as the actions it caused: after a crash the saved
+// streak counts and the queued actions can never disagree.
+type StateQueue interface {
+	Queue
+	Commit(ctx context.Context, b Batch) error
+	LoadState(ctx context.Context) ([]StateEntry, error)
+}

@@ -21,7 +21,14 @@ var errNotQueued = errors.New("no such action")
 // Push appends actions in order, in one transaction: when it returns nil
 // they are on disk and survive the process being killed.
 func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
-	if len(actions) == 0 {
+	return s.Commit(ctx, queue.Batch{Actions: actions})
+}
+
+// Commit appends b's actions and applies its engine state changes in one
+// transaction: both are on disk when it returns nil, or neither is.
+func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
+	actions := b.Actions
+	if len(actions) == 0 && len(b.State) == 0 && !b.ResetState {
 		return nil
 	}
 	if s.closed() {
@@ -36,10 +43,30 @@ func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
 				return err
 			}
 		}
+		if b.ResetState {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM engine_state"); err != nil {
+				return err
+			}
+		}
+		set, del := tx.StmtContext(ctx, s.setState), tx.StmtContext(ctx, s.delState)
+		for _, e := range b.State {
+			var err error
+			if e.Value == nil {
+				_, err = del.ExecContext(ctx, e.Key)
+			} else {
+				_, err = set.ExecContext(ctx, e.Key, e.Value)
+			}
+			if err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return s.failWrite(fmt.Sprintf("cannot queue %d actions", len(actions)), err)
+	}
+	if len(actions) == 0 {
+		return nil
 	}
 	s.waiting.Add(int64(len(actions)))
 	s.wakeMu.Lock()
@@ -47,6 +74,30 @@ func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
 	s.wake = make(chan struct{})
 	s.wakeMu.Unlock()
 	return nil
+}
+
+// LoadState returns the engine state rows saved by Commit.
+func (s *Store) LoadState(ctx context.Context) ([]queue.StateEntry, error) {
+	if s.closed() {
+		return nil, fmt.Errorf("cannot read the saved gift streaks: %w", ErrClosed)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT key, value FROM engine_state ORDER BY key")
+	if err != nil {
+		return nil, s.fail("cannot read the saved gift streaks", err)
+	}
+	defer rows.Close()
+	var out []queue.StateEntry
+	for rows.Next() {
+		var e queue.StateEntry
+		if err := rows.Scan(&e.Key, &e.Value); err != nil {
+			return nil, s.fail("cannot read the saved gift streaks", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("cannot read the saved gift streaks", err)
+	}
+	return out, nil
 }
 
 // Next returns the oldest action not yet acknowledged, waiting for one

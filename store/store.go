@@ -68,6 +68,8 @@ type Store struct {
 	insAction  *sql.Stmt
 	ackAction  *sql.Stmt
 	parkAction *sql.Stmt
+	setState   *sql.Stmt
+	delState   *sql.Stmt
 	insEvent   *sql.Stmt
 	insDeliv   *sql.Stmt
 
@@ -234,6 +236,9 @@ func (s *Store) prepare(ctx context.Context) error {
 		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
+	s.setState = prep(s.w, `INSERT INTO engine_state(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+	s.delState = prep(s.w, `DELETE FROM engine_state WHERE key = ?`)
 	s.parkAction = prep(s.w, `UPDATE actions SET parked_ns = ?, parked_reason = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
 	s.insEvent = prep(s.w, `INSERT INTO events
 		(logged_ns, time_ns, type, msg_id, user_key, user_name, gift_key, gift_id, gift_name,
@@ -257,7 +262,7 @@ func (s *Store) Close() error {
 		close(s.stop)
 		<-s.flushDone
 		var errs []error
-		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.insEvent, s.insDeliv} {
+		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv} {
 			if st != nil {
 				errs = append(errs, st.Close())
 			}

@@ -20,7 +20,7 @@ import (
 
 // The Store must fit where the pipeline plugs it in.
 var (
-	_ queue.Queue      = (*Store)(nil)
+	_ queue.StateQueue = (*Store)(nil)
 	_ deliver.Recorder = (*Store)(nil)
 	_ interface {
 		LogEvent(context.Context, tikcraft.Event)
