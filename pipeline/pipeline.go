@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -46,8 +47,9 @@ type Options struct {
 	Finish bool
 	// Retry is passed to the worker: see deliver.Worker.
 	Retry time.Duration
-	// StatsEvery logs the queue depth and the oldest pending action's age
-	// while actions are waiting. Default 10s.
+	// StatsEvery logs, while actions are waiting, the queue depth, the
+	// oldest pending action's age, the commands sent per second and why
+	// they wait (Minecraft not answering, or pacing). Default 10s.
 	StatsEvery time.Duration
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
@@ -157,7 +159,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		reportStats(wctx, o.Queue, o.StatsEvery, log)
+		reportStats(wctx, o.Queue, o.Sink, worker, o.StatsEvery, log)
 	}()
 
 	var tick <-chan time.Time
@@ -285,19 +287,52 @@ func resume(ctx context.Context, o Options, log *slog.Logger, push func([]tikcra
 	return nil
 }
 
-func reportStats(ctx context.Context, q queue.Queue, every time.Duration, log *slog.Logger) {
+// reportStats logs, while actions wait, how many, for how long, how fast
+// they go out and why they wait: Minecraft not answering, or only the pace
+// set by rcon.max_commands_per_second.
+func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deliver.Worker, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	lastSent, lastAt := w.Sent(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
+			sent := w.Sent()
+			rate := float64(sent-lastSent) / now.Sub(lastAt).Seconds()
+			lastSent, lastAt = sent, now
 			n, oldest, err := q.Stats(ctx)
 			if err != nil || n == 0 {
 				continue
 			}
-			log.Warn("actions are waiting for Minecraft", "pending", n, "oldest_waiting", time.Since(oldest).Round(time.Second).String())
+			level, msg, attrs := statusLine(sink)
+			attrs = append([]any{"pending", n, "oldest_waiting", time.Since(oldest).Round(time.Second).String(),
+				"commands_per_second", math.Round(rate*10) / 10}, attrs...)
+			log.Log(ctx, level, msg, attrs...)
 		}
+	}
+}
+
+// statusLine words why actions wait, from what the sink says of itself.
+func statusLine(sink tikcraft.Sink) (slog.Level, string, []any) {
+	st, ok := deliver.StateOf(sink)
+	switch {
+	case !ok:
+		return slog.LevelWarn, "actions are waiting for Minecraft", nil
+	case !st.Connected:
+		attrs := []any{"problem", st.Problem}
+		if st.Problem == "" {
+			attrs[1] = "connecting"
+		}
+		if !st.Since.IsZero() {
+			attrs = append(attrs, "down_for", time.Since(st.Since).Round(time.Second).String())
+		}
+		return slog.LevelWarn, "actions are waiting for Minecraft, which is not answering", attrs
+	case st.Pacing:
+		return slog.LevelInfo, "actions are waiting: rcon.max_commands_per_second paces them (Minecraft answers every command)",
+			[]any{"max_commands_per_second", st.MaxPerSecond}
+	default:
+		return slog.LevelWarn, "actions are waiting for Minecraft's answers", nil
 	}
 }

@@ -2,7 +2,10 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/pipeline"
+	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/source"
@@ -64,5 +68,59 @@ func TestUnansweredCommandIsParked(t *testing.T) {
 	rep, err := st.Report(ctx, time.Time{})
 	if err != nil || rep.Actions.Parked != 1 || len(rep.Parked) != 1 || rep.Parked[0].Command != "say f b" {
 		t.Fatalf("report %+v %+v, %v", rep.Actions, rep.Parked, err)
+	}
+}
+
+// recordLines hands log messages to a channel, dropping them when full.
+type recordLines chan slog.Record
+
+func (h recordLines) Enabled(context.Context, slog.Level) bool { return true }
+func (h recordLines) Handle(_ context.Context, r slog.Record) error {
+	select {
+	case h <- r:
+	default:
+	}
+	return nil
+}
+func (h recordLines) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h recordLines) WithGroup(string) slog.Handler      { return h }
+
+// TestStatusLineWithRealPacing: Minecraft answers every command at once and
+// only rcon.max_commands_per_second holds actions back; the status line
+// must say so rather than blame Minecraft.
+func TestStatusLineWithRealPacing(t *testing.T) {
+	srv := rcontest.Start(t, "pw-pace")
+	cl := rcon.New(rcon.Config{Address: srv.Addr(), Password: "pw-pace", MaxCommandsPerSecond: 4}, nil)
+	defer cl.Close()
+	var steps []source.Step
+	for i := range 40 {
+		steps = append(steps, source.Step{Event: &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: fmt.Sprint("u", i)}}})
+	}
+	logs := make(recordLines, 1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
+			Engine: engine.New(engine.Config{}, followRule{}, nil), Queue: queue.NewMemory(),
+			Sink: deliver.Split{Commands: cl}, Log: slog.New(logs), StatsEvery: 20 * time.Millisecond, EventClock: true, Finish: true,
+		})
+		done <- err
+	}()
+	defer func() { cancel(); <-done }()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case r := <-logs:
+			// Once the burst of 4 went out, every command waits for the pace.
+			if !strings.HasPrefix(r.Message, "actions are waiting") || len(srv.Commands()) < 6 {
+				continue
+			}
+			if !strings.Contains(r.Message, "rcon.max_commands_per_second paces them") {
+				t.Fatalf("status line %q while only pacing holds actions back", r.Message)
+			}
+			return
+		case <-timeout:
+			t.Fatal("no status line")
+		}
 	}
 }
