@@ -13,7 +13,8 @@ import (
 
 // queueFor opens the action queue: the durable store in data_dir, or an
 // in-memory queue when durable is false. The store also serves as the event
-// log; old log entries are pruned on open.
+// log; entries beyond log_retention and log_max_size are pruned on open and
+// every minute.
 func (s *Setup) queueFor(ctx context.Context, o Options, durable bool) (queue.Queue, pipeline.Recorder, func(), error) {
 	if !durable {
 		return queue.NewMemory(), nil, func() {}, nil
@@ -27,7 +28,7 @@ func (s *Setup) queueFor(ctx context.Context, o Options, durable bool) (queue.Qu
 		unlock()
 		return nil, nil, nil, err
 	}
-	if err := st.Prune(ctx, time.Now().Add(-s.Config.LogRetention.D())); err != nil {
+	if err := st.KeepLog(ctx, s.Config.LogRetention.D(), int64(s.Config.LogMaxSize)); err != nil {
 		o.Log.Warn("could not prune old event log entries", "error", err)
 	}
 	if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {

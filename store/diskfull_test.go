@@ -58,7 +58,7 @@ func (h logLines) WithGroup(string) slog.Handler      { return h }
 // queued and delivered in order, and counted.
 func TestFullDiskLosesNothing(t *testing.T) {
 	ctx := context.Background()
-	const n = 2000
+	const n = 600
 	s := openT(t, filepath.Join(t.TempDir(), "tikcraft-data"), options{})
 	var pages int
 	if err := s.w.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {

@@ -97,8 +97,9 @@ type Store struct {
 	logLost   int64
 	logToldAt time.Time
 
-	stop      chan struct{} // closed by Close
-	flushDone chan struct{} // closed when the flusher has exited
+	stop      chan struct{}  // closed by Close
+	flushDone chan struct{}  // closed when the flusher has exited
+	upkeepWG  sync.WaitGroup // the KeepLog goroutine
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -260,6 +261,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stop)
+		s.upkeepWG.Wait()
 		<-s.flushDone
 		var errs []error
 		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv} {
