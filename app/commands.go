@@ -103,13 +103,18 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 		Log:        ro.Log,
 		EventClock: true,
 		Finish:     true,
+		// A replay is a session of its own: the same file twice fires twice.
+		FreshStreaks: true,
 	})
 	st := con.snapshot()
-	line := fmt.Sprintf("replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected", res.Events, skipped(), res.Actions, st.Delivered, st.Rejected)
+	line := fmt.Sprintf("replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected, %d parked", res.Events, skipped(), res.Actions, st.Delivered, st.Rejected, res.Parked)
 	if st.LeftDelivered+st.LeftRejected > 0 {
 		line += fmt.Sprintf("; and %d actions left from an earlier run delivered first", st.LeftDelivered)
 	}
 	fmt.Fprintln(ro.Stderr, line)
+	if err == nil && res.Parked > 0 {
+		err = fmt.Errorf("%d actions were sent without an answer from Minecraft and parked as failed; `tikcraft report` lists them, `tikcraft drain --retry-failed` sends them again", res.Parked)
+	}
 	if err != nil {
 		if !ro.DryRun {
 			if n, _, serr := q.Stats(context.WithoutCancel(ctx)); serr == nil && n > 0 {
@@ -258,6 +263,8 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		Sink:     sink,
 		Log:      do.Log,
 		OnEvent:  con.event,
+		// Simulated traffic is a session of its own, like a replay.
+		FreshStreaks: true,
 	}
 	if finite {
 		// Deliver everything before exiting; give up (and say so) only
@@ -311,9 +318,10 @@ func Run(ctx context.Context, ro RunOptions) error {
 	switch {
 	case ro.Source == "demo":
 		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(ro.Seed, n) }, Speed: 1}
+		opts.FreshStreaks = true
 	case len(ro.Source) > len("replay:") && ro.Source[:len("replay:")] == "replay:":
 		src = &source.File{Path: ro.Source[len("replay:"):], Speed: 1, Log: ro.Log}
-		opts.EventClock, opts.Finish = true, true
+		opts.EventClock, opts.Finish, opts.FreshStreaks = true, true, true
 	case ro.Source != "":
 		return fmt.Errorf("unknown --source %q: use demo or replay:FILE", ro.Source)
 	default:

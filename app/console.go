@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/tiktok"
@@ -65,16 +66,14 @@ type consoleStats struct {
 	LeftDelivered, LeftRejected int64 // actions from an earlier run
 }
 
-// deliveryOutcome is what the console shows for one delivery attempt. Today
-// it carries only the error; Reply (Minecraft's answer), Retries and Parked
-// are there for the delivery outcome the worker is about to report, so that
-// the console can show "Minecraft said: ..." and "parked after 3 tries"
-// without changing shape.
+// deliveryOutcome is what the console shows for one delivery attempt (from
+// the worker's deliver.Delivery).
 type deliveryOutcome struct {
 	Err     error
-	Reply   string
-	Retries int
-	Parked  bool
+	Reply   string // Minecraft's answer
+	Refused bool   // the answer is an error such as "Unknown command"
+	Retries int    // resends before the answer came
+	Parked  bool   // sent without an answer too often: set aside
 }
 
 // maxFoldedJoins prints a join line at the latest after this many joins,
@@ -239,11 +238,15 @@ func (c *console) delivered(item queue.Item, out deliveryOutcome) {
 			return
 		}
 		text := fmt.Sprintf("%s  %s", what, from)
-		if out.Reply != "" {
+		if out.Retries > 0 {
+			text += fmt.Sprintf("  (sent again %d×: no answer at first)", out.Retries)
+		}
+		if out.Refused {
+			// Minecraft ran nothing: the streamer must fix the rule.
 			text += "  Minecraft said: " + strconv.Quote(oneLine(out.Reply, 120))
 		}
 		c.flushJoins()
-		c.line(false, "sent", text)
+		c.line(out.Refused, "sent", text)
 	case errors.Is(out.Err, tikcraft.ErrRejected) || out.Parked:
 		if left {
 			c.stats.LeftRejected++
@@ -312,11 +315,11 @@ func (r recorder) LogEvent(ctx context.Context, ev tikcraft.Event) {
 	}
 }
 
-func (r recorder) LogDelivery(ctx context.Context, item queue.Item, err error, latency time.Duration) {
+func (r recorder) LogDelivery(ctx context.Context, d deliver.Delivery) {
 	if r.next != nil {
-		r.next.LogDelivery(ctx, item, err, latency)
+		r.next.LogDelivery(ctx, d)
 	}
-	r.console.delivered(item, deliveryOutcome{Err: err})
+	r.console.delivered(d.Item, deliveryOutcome{Err: d.Err, Reply: d.Reply.Text, Refused: d.Reply.Refused, Retries: d.Reply.Resends, Parked: d.Outcome == deliver.Parked})
 }
 
 // tiktok prints a change of the TikTok connection's state. Problems are

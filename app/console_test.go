@@ -93,3 +93,17 @@ func TestConsoleLinesCannotBeForged(t *testing.T) {
 		t.Fatalf("%d lines:\n%s", n, b.String())
 	}
 }
+
+// Minecraft's error answer and resends show on the action's line; a
+// refused command is a warning, so --quiet keeps it.
+func TestConsoleShowsMinecraftsErrorReply(t *testing.T) {
+	var b bytes.Buffer
+	c := newConsole(&b, true, false, 0, true)
+	it := queue.Item{ID: 1, Enqueued: c.start, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "summn creeper", Trigger: "rose", User: "anna"}}
+	c.delivered(it, deliveryOutcome{Reply: "Unknown or incomplete command, see below for error", Refused: true, Retries: 1})
+	c.delivered(it, deliveryOutcome{Reply: "Summoned new Creeper"})
+	want := `[sent]    /summn creeper  trigger="rose" user="anna"  (sent again 1×: no answer at first)  Minecraft said: "Unknown or incomplete command, see below for error"` + "\n"
+	if b.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

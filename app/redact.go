@@ -2,11 +2,10 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/pipeline"
-	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/redact"
 )
 
@@ -25,11 +24,12 @@ func maskRecorder(rec pipeline.Recorder, s *redact.Secrets) pipeline.Recorder {
 	return maskedRecorder{rec: rec, s: s}
 }
 
-func (m maskedRecorder) LogDelivery(ctx context.Context, item queue.Item, err error, latency time.Duration) {
-	a := &item.Action
+func (m maskedRecorder) LogDelivery(ctx context.Context, d deliver.Delivery) {
+	a := &d.Item.Action
 	a.Command, a.Source, a.User, a.Trigger = m.s.String(a.Command), m.s.String(a.Source), m.s.String(a.User), m.s.String(a.Trigger)
 	a.Alert.Title, a.Alert.Subtitle = m.s.String(a.Alert.Title), m.s.String(a.Alert.Subtitle)
-	m.rec.LogDelivery(ctx, item, m.s.Error(err), latency)
+	d.Err, d.Reply.Text = m.s.Error(d.Err), m.s.String(d.Reply.Text)
+	m.rec.LogDelivery(ctx, d)
 }
 
 func (m maskedRecorder) LogEvent(ctx context.Context, ev tikcraft.Event) {

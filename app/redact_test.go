@@ -7,24 +7,25 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/redact"
 )
 
 type fakeRecorder struct {
-	events []tikcraft.Event
-	items  []queue.Item
-	errs   []error
+	events  []tikcraft.Event
+	items   []queue.Item
+	errs    []error
+	replies []string
 }
 
 func (f *fakeRecorder) LogEvent(_ context.Context, ev tikcraft.Event) {
 	f.events = append(f.events, ev)
 }
-func (f *fakeRecorder) LogDelivery(_ context.Context, it queue.Item, err error, _ time.Duration) {
-	f.items, f.errs = append(f.items, it), append(f.errs, err)
+func (f *fakeRecorder) LogDelivery(_ context.Context, d deliver.Delivery) {
+	f.items, f.errs, f.replies = append(f.items, d.Item), append(f.errs, d.Err), append(f.replies, d.Reply.Text)
 }
 
 // Load teaches the secrets to the set, and the event log never gets them,
@@ -46,9 +47,9 @@ func TestSecretsNeverReachTheEventLog(t *testing.T) {
 	rec := maskRecorder(&f, secrets)
 	chat := &tikcraft.ChatEvent{User: tikcraft.User{Nickname: pw}, Text: "the password is " + pw}
 	rec.LogEvent(context.Background(), chat)
-	rec.LogDelivery(context.Background(), queue.Item{Action: tikcraft.Action{Command: "say " + pw}}, errors.New("server said "+pw), 0)
+	rec.LogDelivery(context.Background(), deliver.Delivery{Item: queue.Item{Action: tikcraft.Action{Command: "say " + pw}}, Err: errors.New("server said " + pw), Reply: tikcraft.Reply{Text: "echo " + pw}})
 	got := f.events[0].(*tikcraft.ChatEvent)
-	if strings.Contains(got.Text+got.User.Nickname+f.items[0].Action.Command+f.errs[0].Error(), pw) {
+	if strings.Contains(got.Text+got.User.Nickname+f.items[0].Action.Command+f.errs[0].Error()+f.replies[0], pw) {
 		t.Fatalf("a secret reached the event log: %+v %+v %v", got, f.items[0], f.errs[0])
 	}
 	if chat.Text != "the password is "+pw {

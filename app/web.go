@@ -17,6 +17,7 @@ import (
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/deaths"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/pause"
 	"github.com/tikcraft/tikcraft/pipeline"
@@ -242,7 +243,23 @@ func (ui *webUI) watchQueue(ctx context.Context) {
 			inFlight = time.Since(time.Unix(0, s))
 		}
 		ui.dash.SetQueue(n, oldest, inFlight)
-		if !ui.dry && inFlight > 3*time.Second {
+		if ui.dry {
+			continue
+		}
+		if st, ok := deliver.StateOf(ui.gate); ok {
+			switch {
+			case st.Connected:
+				ui.dash.SetMinecraft(web.MinecraftConnected, ui.s.Config.RCON.Address)
+			case st.Problem == "":
+				// not contacted yet: keep what the dashboard shows
+			case st.Refused:
+				ui.dash.SetMinecraft(web.MinecraftRefused, st.Problem)
+			default:
+				ui.dash.SetMinecraft(web.MinecraftUnreachable, st.Problem+"; tikcraft keeps trying and nothing is lost")
+			}
+			continue
+		}
+		if inFlight > 3*time.Second {
 			ui.dash.SetMinecraft(web.MinecraftUnreachable, fmt.Sprintf("no answer from %s for %s; tikcraft keeps trying and nothing is lost", ui.s.Config.RCON.Address, inFlight.Round(time.Second)))
 		}
 	}
@@ -255,9 +272,24 @@ type watchSink struct {
 }
 
 func (w *watchSink) Deliver(ctx context.Context, a tikcraft.Action) error {
+	_, err := w.DeliverReply(ctx, a)
+	return err
+}
+
+// DeliverReply passes on the next sink's answer (tikcraft.Replier).
+func (w *watchSink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
 	w.since.Store(time.Now().UnixNano())
 	defer w.since.Store(0)
-	return w.next.Deliver(ctx, a)
+	if r, ok := w.next.(tikcraft.Replier); ok {
+		return r.DeliverReply(ctx, a)
+	}
+	return tikcraft.Reply{}, w.next.Deliver(ctx, a)
+}
+
+// SinkState passes on the next sink's state (tikcraft.StateReporter).
+func (w *watchSink) SinkState() tikcraft.SinkState {
+	st, _ := deliver.StateOf(w.next)
+	return st
 }
 
 // queueTee shows the actions pushed to the queue.
@@ -287,11 +319,20 @@ func (r *recorderTee) LogEvent(ctx context.Context, ev tikcraft.Event) {
 	}
 }
 
-func (r *recorderTee) LogDelivery(ctx context.Context, item queue.Item, err error, latency time.Duration) {
+func (r *recorderTee) LogDelivery(ctx context.Context, d deliver.Delivery) {
 	if r.next != nil {
-		r.next.LogDelivery(ctx, item, err, latency)
+		r.next.LogDelivery(ctx, d)
 	}
-	r.dash.Delivered(web.Delivery{Item: item, Err: err, Latency: latency})
+	wd := web.Delivery{Item: d.Item, Err: d.Err, Latency: d.Latency, Reply: d.Reply.Text}
+	switch d.Outcome {
+	case deliver.Parked:
+		wd.Result = web.ResultParked
+	case deliver.Rejected:
+		wd.Result = web.ResultRejected
+	case deliver.Retried:
+		wd.Result = web.ResultRetrying
+	}
+	r.dash.Delivered(wd)
 }
 
 // Pause and Resume are the dashboard's pause button.

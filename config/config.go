@@ -33,6 +33,7 @@ const (
 	DefaultMaxRepeat     = 1000
 	DefaultRetryOffline  = 30 * time.Second
 	DefaultLogRetention  = 30 * 24 * time.Hour
+	DefaultLogMaxSize    = Size(1 << 30) // 1 GiB
 	DefaultSignServer    = "https://api.eulerstream.com"
 	DefaultDataDirName   = "tikcraft-data"
 	// DefaultCommandsPerSecond keeps a burst of big gifts from flooding the
@@ -52,6 +53,7 @@ type Config struct {
 	Actions      string    `yaml:"actions"`
 	DataDir      string    `yaml:"data_dir"`
 	LogRetention Duration  `yaml:"log_retention"`
+	LogMaxSize   Size      `yaml:"log_max_size"`
 	RCON         RCON      `yaml:"rcon"`
 	Gifts        Gifts     `yaml:"gifts"`
 	Follows      Follows   `yaml:"follows"`
@@ -291,6 +293,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 			errAt(name, "%s must not be negative", strings.TrimPrefix(name, "$."))
 		}
 	}
+	if m := layer.LogMaxSize; m != 0 && m < 1<<20 {
+		errAt("$.log_max_size", "log_max_size must be at least 1MiB, not %s", m)
+	}
 	if r := layer.RCON.MaxCommandsPerSecond; r != nil && *r < 0 {
 		errAt("$.rcon.max_commands_per_second", "rcon.max_commands_per_second must be 0 (no limit) or more")
 	}
@@ -350,6 +355,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	}
 	mergeString(&c.DataDir, layer.DataDir)
 	merge(&c.LogRetention, layer.LogRetention)
+	merge(&c.LogMaxSize, layer.LogMaxSize)
 	mergeString(&c.RCON.Address, layer.RCON.Address)
 	if hasPath(file, "$.rcon.password") {
 		c.RCON.Password = layer.RCON.Password
@@ -426,6 +432,9 @@ func (c *Config) applyDefaults() []Diagnostic {
 	}
 	if c.LogRetention == 0 {
 		c.LogRetention = Duration(DefaultLogRetention)
+	}
+	if c.LogMaxSize == 0 {
+		c.LogMaxSize = DefaultLogMaxSize
 	}
 	if c.RCON.Address == "" {
 		c.RCON.Address = DefaultRCONAddress

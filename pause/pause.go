@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 )
 
 // State is what holds delivery right now.
@@ -65,12 +66,48 @@ func (g *Gate) OnChange(f func(State)) {
 // Deliver waits while the gate is paused, then delivers a. If ctx ends
 // first it returns ctx's error and a stays queued.
 func (g *Gate) Deliver(ctx context.Context, a tikcraft.Action) error {
+	if err := g.wait(ctx); err != nil {
+		return err
+	}
+	return g.next.Deliver(ctx, a)
+}
+
+// DeliverReply is Deliver passing on the next sink's answer (see
+// tikcraft.Replier), so that Minecraft's replies reach the console and the
+// dashboard through the gate.
+func (g *Gate) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
+	if err := g.wait(ctx); err != nil {
+		return tikcraft.Reply{}, err
+	}
+	if r, ok := g.next.(tikcraft.Replier); ok {
+		return r.DeliverReply(ctx, a)
+	}
+	return tikcraft.Reply{}, g.next.Deliver(ctx, a)
+}
+
+// SinkState is the next sink's state (when it reports one), with Paused
+// saying why the gate holds delivery.
+func (g *Gate) SinkState() tikcraft.SinkState {
+	st, _ := deliver.StateOf(g.next)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case g.manual:
+		st.Paused = "paused from the dashboard; press Resume"
+	case g.death:
+		st.Paused = "the player died; delivery resumes at the respawn"
+	}
+	return st
+}
+
+// wait returns once the gate is open, or with ctx's error.
+func (g *Gate) wait(ctx context.Context) error {
 	for {
 		g.mu.Lock()
 		paused, ch := g.pausedLocked(), g.changed
 		g.mu.Unlock()
 		if !paused {
-			return g.next.Deliver(ctx, a)
+			return nil
 		}
 		if g.onWait != nil {
 			g.onWait()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -144,5 +145,37 @@ func TestPausedShutdownKeepsTheAction(t *testing.T) {
 	g.Respawned()
 	if s := g.State(); !s.Paused || !s.Manual {
 		t.Fatalf("respawn ended a manual pause: %+v", s)
+	}
+}
+
+// replySink answers like RCON does and reports its state.
+type replySink struct{ st tikcraft.SinkState }
+
+func (replySink) Deliver(context.Context, tikcraft.Action) error { return nil }
+func (replySink) DeliverReply(_ context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
+	return tikcraft.Reply{Text: "Unknown command: " + a.Command, Refused: true}, nil
+}
+func (s replySink) SinkState() tikcraft.SinkState { return s.st }
+
+// The gate passes Minecraft's replies and the connection state through, so
+// the console and the status line see them, and says why it holds delivery.
+func TestGatePassesRepliesAndState(t *testing.T) {
+	next := replySink{tikcraft.SinkState{Connected: true, Pacing: true, MaxPerSecond: 20}}
+	g := New(deliver.Split{Commands: next}, 0)
+	r, err := g.DeliverReply(context.Background(), cmd("fly"))
+	if err != nil || !r.Refused || r.Text != "Unknown command: fly" {
+		t.Fatalf("reply %+v, %v", r, err)
+	}
+	if st, ok := deliver.StateOf(g); !ok || !st.Connected || !st.Pacing || st.Paused != "" {
+		t.Fatalf("state %+v %v", st, ok)
+	}
+	g.Pause()
+	if st, _ := deliver.StateOf(g); st.Paused == "" || !st.Connected {
+		t.Fatalf("paused state %+v", st)
+	}
+	g.Resume()
+	g.Died()
+	if st, _ := deliver.StateOf(g); !strings.Contains(st.Paused, "died") {
+		t.Fatalf("death state %+v", st)
 	}
 }

@@ -31,6 +31,17 @@ type Report struct {
 	TopGifters []UserTotal // at most 10, most diamonds first
 	Actions    ActionCounts
 	Slowest    []SlowDelivery // at most 5 delivered actions, slowest first
+	// Parked lists the actions parked now (whatever the period), oldest
+	// first, at most 10; Actions.Parked counts them all.
+	Parked []ParkedAction
+}
+
+// ParkedAction is an action set aside as failed: sent without an answer.
+type ParkedAction struct {
+	Command string
+	Trigger string
+	At      time.Time // when it was parked
+	Reason  string
 }
 
 // TypeCount counts the messages of one event type. Messages that arrived
@@ -64,6 +75,7 @@ type ActionCounts struct {
 	FailedAttempts int64     // delivery attempts that returned an error, retried ones included
 	Pending        int64     // actions waiting now, whatever the period
 	OldestPending  time.Time // when the oldest waiting action was queued; zero when none
+	Parked         int64     // actions parked now (sent without an answer), whatever the period
 }
 
 // SlowDelivery is one delivered action and how long the sink took.
@@ -77,6 +89,7 @@ type SlowDelivery struct {
 const (
 	topN     = 10
 	slowestN = 5
+	parkedN  = 10
 )
 
 // reportEvents is the event log in the period as a CTE; ?1 is the start
@@ -165,6 +178,29 @@ func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
 		return err
 	}
 	rep.Actions.Pending, rep.Actions.OldestPending = int64(n), oldest
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM actions
+		WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL`).Scan(&rep.Actions.Parked); err != nil {
+		return err
+	}
+	err = each(ctx, tx, `SELECT command, alert_title, alert_subtitle, alert_seconds, kind, trigger_name,
+			parked_ns, coalesce(parked_reason, '')
+		FROM actions WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL ORDER BY id LIMIT ?1`, []any{parkedN},
+		func(sc func(...any) error) error {
+			var a tikcraft.Action
+			var kind string
+			var at int64
+			var p ParkedAction
+			if err := sc(&a.Command, &a.Alert.Title, &a.Alert.Subtitle, &a.Alert.Seconds, &kind, &p.Trigger, &at, &p.Reason); err != nil {
+				return err
+			}
+			a.Kind = tikcraft.ActionKind(kind)
+			p.Command, p.At = a.String(), time.Unix(0, at)
+			rep.Parked = append(rep.Parked, p)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
 	return each(ctx, tx, `SELECT command, trigger_name, latency_ns, at_ns FROM deliveries
 		WHERE at_ns >= ?1 AND ok ORDER BY latency_ns DESC, id LIMIT ?2`, []any{from, slowestN},
 		func(sc func(...any) error) error {
@@ -320,7 +356,19 @@ func (rep *Report) WriteText(w io.Writer) error {
 		waiting = "oldest queued " + a.OldestPending.Format(stamp)
 	}
 	acts.add("pending now", thousands(a.Pending), waiting)
+	acts.add("parked now", thousands(a.Parked), "sent without an answer, kept")
 	acts.write(bw, "")
+
+	if len(rep.Parked) > 0 {
+		parked := table{head: []string{"Parked (tikcraft drain --retry-failed sends them again)", "trigger", "command"}, right: []bool{false, false, false}}
+		for _, p := range rep.Parked {
+			parked.add(p.At.Format(stamp), clean(p.Trigger, nameWidth), clean(p.Command, commandWidth))
+		}
+		if more := a.Parked - int64(len(rep.Parked)); more > 0 {
+			parked.add("... and "+thousands(more)+" more", "", "")
+		}
+		parked.write(bw, "")
+	}
 
 	slow := table{head: []string{"Slowest deliveries", "latency", "command"}, right: []bool{false, true, false}}
 	for _, d := range rep.Slowest {

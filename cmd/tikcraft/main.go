@@ -209,15 +209,17 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	decode.Flags().BoolVar(&stats, "stats", false, "print the number of messages per type instead of the events")
 
 	var drainGiveUp time.Duration
+	var retryFailed bool
 	drain := &cobra.Command{
 		Use:   "drain",
 		Short: "Deliver the actions still pending in the data directory; exit 0 when nothing is left",
 		Args:  noArgs("drain", "give the config with -c: tikcraft drain -c tikcraft.yaml"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.Drain(cmd.Context(), app.DrainOptions{Options: opts(cmd), GiveUp: drainGiveUp})
+			return app.Drain(cmd.Context(), app.DrainOptions{Options: opts(cmd), GiveUp: drainGiveUp, RetryFailed: retryFailed})
 		},
 	}
 	drain.Flags().DurationVar(&drainGiveUp, "give-up", time.Minute, "fail when Minecraft stays unreachable this long")
+	drain.Flags().BoolVar(&retryFailed, "retry-failed", false, "first put back the commands parked as failed (sent without an answer from Minecraft)")
 
 	var since string
 	report := &cobra.Command{
