@@ -25,6 +25,9 @@ type Report struct {
 	Until time.Time // when the report was made
 
 	Events     []TypeCount // by event type, most messages first
+	// TestEvents counts the events fired from the test panel or
+	// `tikcraft trigger`: they are in no other number of the report.
+	TestEvents int64
 	Gifts      int64       // gifts received: a combo streak counts its final count once
 	Diamonds   int64       // their worth: diamonds per gift × count
 	TopGifts   []GiftTotal // at most 10, most diamonds first
@@ -94,10 +97,17 @@ const (
 
 // reportEvents is the event log in the period as a CTE; ?1 is the start
 // in Unix ns. Re-delivered messages were never logged (see schema1).
+// Events fired from the dashboard's test panel ("test": true in the raw
+// JSON) are not the stream's: they are counted apart (reportTests).
 const reportEvents = `WITH ev AS (
 		SELECT id, type, user_key, gift_key, diamonds, combo, group_id, count
-		FROM events WHERE logged_ns >= ?1
+		FROM events WHERE logged_ns >= ?1 AND NOT ` + isTest + `
 	)`
+
+const isTest = `coalesce(json_valid(raw) AND json_extract(raw, '$.test') = 1, 0)`
+
+// reportTests counts the test events of the period.
+const reportTests = `SELECT count(*) FROM events WHERE logged_ns >= ?1 AND ` + isTest
 
 // reportSendings adds one row per gift sending: a combo streak (user, gift,
 // group_id) once, at the highest count seen for it, the way the engine
@@ -135,6 +145,9 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 }
 
 func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
+	if err := tx.QueryRowContext(ctx, reportTests, from).Scan(&rep.TestEvents); err != nil {
+		return err
+	}
 	// Events by type; the gift amount comes from the sendings below.
 	err := each(ctx, tx, reportEvents+`
 		SELECT type, count(*), CASE WHEN type = 'like' THEN coalesce(sum(count), 0) ELSE 0 END
@@ -331,6 +344,9 @@ func (rep *Report) WriteText(w io.Writer) error {
 		ev.add(clean(string(tc.Type), nameWidth), thousands(tc.Messages), amount)
 	}
 	ev.write(bw, "no events")
+	if rep.TestEvents > 0 {
+		fmt.Fprintf(bw, "(and %s from the test panel or `tikcraft trigger`, not counted here)\n", plural(rep.TestEvents, "test event"))
+	}
 
 	fmt.Fprintf(bw, "\nGifts: %s worth %s\n", plural(rep.Gifts, "gift"), plural(rep.Diamonds, "diamond"))
 

@@ -448,3 +448,25 @@ func FuzzLogEventReport(f *testing.F) {
 		}
 	})
 }
+
+// Events fired from the dashboard's test panel are marked in the event log
+// and counted apart: a test Lion is no gift and no diamonds.
+func TestReportCountsTestEventsApart(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{})
+	s.LogEvent(ctx, gift("real", anna, lion, 1, true, ""))
+	test := gift("test1", bob, lion, 1, true, "")
+	test.Test = true
+	s.LogEvent(ctx, test)
+	rep, err := s.Report(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Gifts != 1 || rep.TestEvents != 1 || len(rep.TopGifters) != 1 || rep.TopGifters[0].User != anna.Name() {
+		t.Fatalf("gifts %d, test events %d, gifters %+v", rep.Gifts, rep.TestEvents, rep.TopGifters)
+	}
+	var b strings.Builder
+	if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "(and 1 test event from the test panel or `tikcraft trigger`, not counted here)") {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+}
