@@ -24,7 +24,7 @@ type Report struct {
 	Since time.Time // zero: everything still in the log
 	Until time.Time // when the report was made
 
-	Events     []TypeCount // by event type, most messages first
+	Events []TypeCount // by event type, most messages first
 	// TestEvents counts the events fired from the test panel or
 	// `tikcraft trigger`: they are in no other number of the report.
 	TestEvents int64
