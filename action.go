@@ -1,6 +1,9 @@
 package tikcraft
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // ActionKind says which sink an action is for.
 type ActionKind string
@@ -15,14 +18,23 @@ const (
 
 // Action is one unit of delivery: a single command or alert, already expanded
 // and sanitized. The engine emits actions in order; the queue delivers them to
-// the sink in that same order.
+// the sink in that same order, except that an action with a Delay is not
+// delivered before its time and does not hold up the actions behind it.
 type Action struct {
 	Kind    ActionKind
 	Command string // KindCommand: the command text, no prefix
 	Alert   Alert  // KindAlert
+	// Plugin marks a server-plugin command ("!" in the actions file). It
+	// only changes how the command is shown: both kinds go over RCON.
+	Plugin  bool
 	Trigger string // the actions-file rule that produced it
 	User    string // the {user} it was expanded for, for logs
 	Source  string // what caused it, e.g. "gift Rose x5 (msg 7301)"
+	// Delay, when positive, is how long after it was queued the action may
+	// be delivered at the earliest ($wait, "xN over 10s", a paid gift held
+	// by a cooldown). The queue keeps the due time, so a crash during the
+	// wait loses nothing.
+	Delay time.Duration
 }
 
 // Alert is an on-screen notification.

@@ -32,11 +32,14 @@ type Event interface {
 	EventMeta() *Meta
 }
 
-// Meta is what every event carries besides its payload. Both fields are
-// optional: MsgID deduplicates re-delivered messages, Time orders replays.
+// Meta is what every event carries besides its payload. All fields are
+// optional: MsgID deduplicates re-delivered messages, Time orders replays,
+// Test marks an event fired from the dashboard's test panel or `tikcraft
+// trigger` rather than sent by a viewer.
 type Meta struct {
 	MsgID string
 	Time  time.Time
+	Test  bool
 }
 
 // EventMeta returns m itself; embedding Meta gives every event this method.

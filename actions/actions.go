@@ -193,14 +193,21 @@ func (f *File) Stats() (triggers, commands int) {
 // Fire expands one firing of r into the actions it causes, in order: each
 // xN repetition is its own action, $random runs one other rule chosen with
 // rnd (nil means the global source). Placeholders are filled with
-// sanitized values. It never panics and never returns more than MaxActions
+// sanitized values, shortened where needed so that every command fits
+// MaxCommandBytes. It never panics and never returns more than MaxActions
 // actions (Parse reports a rule that could).
 func (f *File) Fire(r *Rule, v Vars, rnd *rand.Rand) []tikcraft.Action {
+	return f.FireTraced(r, v, rnd, nil)
+}
+
+// FireTraced is Fire, calling picked (if not nil) with each rule $random
+// picks, in order, so that a console can show what was picked.
+func (f *File) FireTraced(r *Rule, v Vars, rnd *rand.Rand, picked func(*Rule)) []tikcraft.Action {
 	if f == nil || r == nil {
 		return nil
 	}
-	user, fill := placeholders(v)
-	fi := firing{f: f, rnd: rnd, user: user, fill: fill}
+	user, vals, fill := placeholders(v)
+	fi := firing{f: f, rnd: rnd, user: user, vals: vals, fill: fill, picked: picked}
 	if r.size > 0 {
 		fi.out = make([]tikcraft.Action, 0, min(r.size, MaxActions))
 	}
@@ -212,9 +219,12 @@ func (f *File) Fire(r *Rule, v Vars, rnd *rand.Rand) []tikcraft.Action {
 type firing struct {
 	f    *File
 	rnd  *rand.Rand
-	user string            // sanitized {user}
-	fill *strings.Replacer // fills in the placeholders
+	user string                         // sanitized {user}
+	vals [len(placeholderTokens)]string // the sanitized values
+	fill *strings.Replacer              // fills in the placeholders
 	out  []tikcraft.Action
+	// picked, if set, is told about each $random pick.
+	picked func(*Rule)
 }
 
 func (fi *firing) rule(r *Rule) {
@@ -222,7 +232,7 @@ func (fi *firing) rule(r *Rule) {
 		var a tikcraft.Action
 		switch c.Kind {
 		case Minecraft, Plugin:
-			a = tikcraft.Action{Kind: tikcraft.KindCommand, Command: fi.fill.Replace(c.Text)}
+			a = tikcraft.Action{Kind: tikcraft.KindCommand, Command: fitCommand(c.Text, fi.vals, fi.fill), Plugin: c.Kind == Plugin}
 		case Alert:
 			a = tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{
 				Title:    fi.fill.Replace(c.Title),
@@ -239,6 +249,9 @@ func (fi *firing) rule(r *Rule) {
 				// pick never returns a rule using $random, so this recursion
 				// is at most one level deep.
 				if pick := fi.f.pick(r, fi.rnd); pick != nil {
+					if fi.picked != nil {
+						fi.picked(pick)
+					}
 					fi.rule(pick)
 				}
 				continue
@@ -248,8 +261,9 @@ func (fi *firing) rule(r *Rule) {
 	}
 }
 
-// pick chooses a rule for $random: never self, an event or like rule, or a
-// rule that uses $random (so a chain always ends). Parse builds f.random
+// pick chooses a rule for $random: never self, an event or like rule
+// (likes and like_2 always count as like rules), or a rule that uses
+// $random (so a chain always ends). Parse builds f.random
 // accordingly; self is skipped here in case Fire got a rule of another file.
 func (f *File) pick(self *Rule, rnd *rand.Rand) *Rule {
 	n := len(f.random)

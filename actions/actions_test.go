@@ -138,9 +138,10 @@ func TestCommandText(t *testing.T) {
 		{"tab before comment", "r:/say hi\t# tab", []string{"0:say hi:x1"}},
 		{"tag selector", "r:/kill @e[type=#minecraft:skeletons] # kill skeletons", []string{"0:kill @e[type=#minecraft:skeletons]:x1"}},
 		{"function tag", "r:/function #minecraft:tick", []string{"0:function #minecraft:tick:x1"}},
-		{"hash word", "r:/say hi #tag", []string{"0:say hi #tag:x1"}},
+		{"tag after equals", "r:/kill @e[type= #minecraft:skeletons]", []string{"0:kill @e[type= #minecraft:skeletons]:x1"}},
+		{"tag in execute", "r:/execute if block ~ ~-1 ~ #minecraft:logs run say wood # real comment", []string{"0:execute if block ~ ~-1 ~ #minecraft:logs run say wood:x1"}},
+		{"hash in braces", `r:/summon zombie ~ ~ ~ {Tags: ["a #b"], x: #c}`, []string{`0:summon zombie ~ ~ ~ {Tags: ["a #b"], x: #c}:x1`}},
 		{"hash in JSON string", `r:/tellraw @a {"text":"Follower # 1"} # real comment`, []string{`0:tellraw @a {"text":"Follower # 1"}:x1`}},
-		{"unclosed quote is text", `r:/say 5" tall # comment`, []string{`0:say 5" tall:x1`}},
 		{"exclamation mark", "r:/say wow! # comment with ! and x99", []string{"0:say wow!:x1"}},
 		{"plugin", "r:!eco give {user} 10", []string{"1:eco give {user} 10:x1"}},
 		{"space after prefix", "r: /  say hi ", []string{"0:say hi:x1"}},
@@ -180,6 +181,35 @@ func TestCommandText(t *testing.T) {
 	}
 }
 
+// Inline comments as Tiktok2Mc users write them: a ' #' that is not a tag
+// reference ends the command, and check warns about each one it guessed.
+func TestGuessedCommentsAreCutAndWarned(t *testing.T) {
+	tests := []struct {
+		line, want, warn string
+	}{
+		{"r:/say x3 #x3 spawns", "0:say:x3", `actions.mca:1:11: warning: "#x3 spawns" is taken as a comment`},
+		{"r:!tnt 2 Notch #tnt gift", "1:tnt 2 Notch:x1", `actions.mca:1:16: warning: "#tnt gift" is taken as a comment`},
+		{"r:/say hi #tag", "0:say hi:x1", `actions.mca:1:11: warning: "#tag" is taken as a comment`},
+		{"r:>>Big #1|x|300", "3:Big:x1", `actions.mca:1:9: warning: "#1|x|300" is taken as a comment`},
+		{`r:/say 5" tall # comment`, `0:say 5" tall:x1`, `actions.mca:1:16: warning: "# comment" is taken as a comment and not sent, because the '"' before it is never closed`},
+	}
+	for _, tt := range tests {
+		f, diags := parse(t, tt.line+"\n")
+		if got := commands(f.Lookup("r")); len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%q: commands %q, want %q", tt.line, got, tt.want)
+		}
+		if len(diags) != 1 || !strings.HasPrefix(diags[0].String(), tt.warn) {
+			t.Errorf("%q: diagnostics %v, want %s…", tt.line, diags, tt.warn)
+		}
+	}
+	// Sure comments and tags are not warned about.
+	for _, line := range []string{"r:/say hi # a comment", "r:/say hi #", "r:/function #minecraft:tick", "r:/summon tnt x60 # ignore-lag"} {
+		if _, diags := parse(t, line+"\n"); len(diags) != 0 {
+			t.Errorf("%q: %v", line, diags)
+		}
+	}
+}
+
 func TestAlertFields(t *testing.T) {
 	tests := []struct {
 		src             string
@@ -190,7 +220,6 @@ func TestAlertFields(t *testing.T) {
 		{"r:>> Hello | world ", "Hello", "world", 3},
 		{"r:>>Hello|world|7", "Hello", "world", 7},
 		{"r:>>|only subtitle|", "", "only subtitle", 3},
-		{"r:>>Big #1|x|300 # comment", "Big #1", "x", 300},
 		{"r:>>Big # a comment|x|300", "Big", "", 3},
 	}
 	for _, tt := range tests {
@@ -250,7 +279,7 @@ func TestExampleFileIsClean(t *testing.T) {
 }
 
 func TestMatching(t *testing.T) {
-	f, _ := parse(t, "rose:/a\n5655:/b\nheart_me:/c\n7934:/d\nfollow:/e\nlikes:/l\n")
+	f, _ := parse(t, "rose:/a\n5655:/b\nheart_me:/c\n11046:/d\nfollow:/e\nlikes:/l\n")
 	tests := []struct {
 		name string
 		id   int64
@@ -261,8 +290,8 @@ func TestMatching(t *testing.T) {
 		{"Mystery", 5655, "5655"},   // then id
 		{"Heart Me", 1, "heart_me"}, // spaces and case ignored
 		{"heart-me!", 0, "heart_me"},
-		{"Galaxy", 7934, "7934"},
-		{"", 7934, "7934"},
+		{"Galaxy", 11046, "11046"},
+		{"", 11046, "11046"},
 		{"Follow", 1, ""}, // event triggers never match gifts
 		{"Mystery", 1, ""},
 		{"", 0, ""},

@@ -86,8 +86,16 @@ func (p *parser) line(n int, line string) {
 		}
 		p.diag(n, col(line, off), Warning, "this line is not valid UTF-8, so some characters will arrive garbled; save the file as UTF-8")
 	}
-	body, comment := splitComment(line)
+	body, comment, guess, at := splitComment(line)
 	ignoreLag := strings.Contains(strings.ToLower(comment), "ignore-lag")
+	if strings.TrimSpace(body) != "" {
+		switch guess {
+		case guessWord:
+			p.diag(n, col(line, at), Warning, "%q is taken as a comment and not sent (only #namespace:path tags and a # inside [], {} or quotes are command text); write '# ' with a space after the # to make the comment clear, or put the text in quotes if it belongs to the command", clipText(comment, 40))
+		case guessQuote:
+			p.diag(n, col(line, at), Warning, "%q is taken as a comment and not sent, because the '\"' before it is never closed; close the quote if the # is part of the text", clipText(comment, 40))
+		}
+	}
 	if strings.TrimSpace(body) == "" {
 		return
 	}
@@ -340,7 +348,10 @@ func (p *parser) alert(n int, line string, off int, text string, c Command) (Com
 
 // finish builds the $random pool and checks what only the whole file shows.
 func (p *parser) finish(opts Options) {
-	likes := map[string]bool{}
+	// Tiktok2Mc's $random never picks likes, like_2 or follow, whether or
+	// not a like rule names them; files written for it rely on that
+	// (its like_2 clears and kills everyone).
+	likes := map[string]bool{"likes": true, "like2": true}
 	for _, l := range opts.LikeFunctions {
 		likes[Normalize(l)] = true
 	}
@@ -362,7 +373,7 @@ func (p *parser) finish(opts Options) {
 			continue
 		}
 		if len(p.f.random) == 0 {
-			p.diag(r.Line, r.randomCol, Warning, "$random has nothing to pick from: it never picks follow, share, join, subscribe, like rules or rules that use $random")
+			p.diag(r.Line, r.randomCol, Warning, "$random has nothing to pick from: it never picks follow, share, join, subscribe, likes, like_2, like rules or rules that use $random")
 			continue
 		}
 		r.size = ruleSize(r, largest)
@@ -370,6 +381,65 @@ func (p *parser) finish(opts Options) {
 			p.diag(r.Line, r.randomCol, Error, "one %s could send up to %d commands ($random may pick %s, which sends %d); the limit is %d, so lower the xN numbers", r.Trigger, r.size, largestTrigger, largest, MaxActions)
 		}
 	}
+	p.checkLengths()
+	p.checkDestructivePicks()
+}
+
+// checkLengths reports commands that cannot fit Minecraft's RCON limit:
+// an error when the text alone is too long (it would be refused every
+// time), a warning when long viewer names could push it over (they are
+// then shortened to fit, see Fire).
+func (p *parser) checkLengths() {
+	for _, r := range p.f.rules {
+		for _, c := range r.Commands {
+			if c.Kind != Minecraft && c.Kind != Plugin {
+				continue
+			}
+			fixed := c.fixedBytes()
+			if fixed > MaxCommandBytes {
+				p.diag(c.Line, c.Col, Error, "this command is %d bytes long before any placeholder is filled in, but Minecraft accepts at most %d bytes over RCON; shorten it or split it with ';'", fixed, MaxCommandBytes)
+				continue
+			}
+			if worst := c.worstBytes(); worst > MaxCommandBytes {
+				p.diag(c.Line, c.Col, Warning, "with long viewer names (64 characters of up to 4 bytes each) this command can reach %d bytes, more than the %d Minecraft accepts over RCON; tikcraft then shortens {user}, {nickname} and {gift} to fit, so use them fewer times if the full names matter", worst, MaxCommandBytes)
+			}
+		}
+	}
+}
+
+// checkDestructivePicks warns about each rule $random can pick that runs a
+// command which can wipe the streamer's game: a gift that runs $random can
+// then do it at any moment.
+func (p *parser) checkDestructivePicks() {
+	var users []int
+	for _, r := range p.f.rules {
+		if r.random {
+			users = append(users, r.Line)
+		}
+	}
+	if len(users) == 0 {
+		return
+	}
+	for _, r := range p.f.random {
+		for _, c := range r.Commands {
+			if c.Kind != Minecraft {
+				continue
+			}
+			if what := Destructive(c.Text); what != "" {
+				p.diag(c.Line, c.Col, Warning, "$random (line %s) can pick %s, which runs /%s (%s); $random never picks follow, share, join, subscribe, likes, like_2, like rules or rules that use $random, so make this one of those if a random gift should not do it",
+					joinLines(users), r.Trigger, clipText(c.Text, 40), what)
+				break // one warning per rule
+			}
+		}
+	}
+}
+
+func joinLines(lines []int) string {
+	s := make([]string, len(lines))
+	for i, l := range lines {
+		s[i] = strconv.Itoa(l)
+	}
+	return strings.Join(s, ", ")
 }
 
 // ruleSize counts the actions one firing of r causes at most, when $random
@@ -400,36 +470,104 @@ func invisible(r rune) bool {
 	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || r > unicode.MaxASCII && unicode.IsSpace(r)
 }
 
-// splitComment splits off a comment: ' #' followed by a space or the end of
-// the line (a line starting with '#' never gets here). A '#' inside a
-// command, as in @e[type=#minecraft:skeletons] or function #minecraft:tick,
-// is kept, and so is " # " inside a "..." string, unless the quote is never
-// closed, in which case it was text (5" tall) and the comment starts at the
-// first " # " after it.
-func splitComment(line string) (body, comment string) {
+// splitComment splits off an inline comment. Tiktok2Mc drops everything
+// after a '#'; tikcraft keeps what Minecraft needs a '#' for, so a ' #'
+// (a '#' after a space or tab) starts a comment unless it is
+//
+//   - a tag reference, #namespace:path (function #minecraft:tick),
+//   - inside [], {} or a "..." string (@e[type=#minecraft:skeletons],
+//     {"text":"Follower # 1"}),
+//   - right after '=' (type= #minecraft:skeletons).
+//
+// A line starting with '#' never gets here. guess says when the split
+// could have gone either way, so that check can say so: a ' #' directly
+// followed by a word ("#x3 spawns", which could be text), or a comment after
+// a quote that is never closed (5" tall # ...). A ' #' followed by a space
+// or the end of the line is a comment for certain. at is the byte offset of
+// the comment's '#'.
+func splitComment(line string) (body, comment string, guess commentGuess, at int) {
 	inQuote := false
-	candidate := -1 // first " # " inside the open quote
+	depth := 0
+	candidate := -1 // first ' #' inside a quote that may never close
 	for i := 0; i < len(line); i++ {
-		switch ch := line[i]; {
+		ch := line[i]
+		switch {
 		case inQuote && ch == '\\':
 			i++
+			continue
 		case ch == '"':
 			inQuote = !inQuote
 			candidate = -1
-		case ch == '#' && i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') &&
-			(i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
-			if !inQuote {
-				return line[:i], line[i:]
-			}
+			continue
+		case !inQuote && (ch == '[' || ch == '{'):
+			depth++
+			continue
+		case !inQuote && (ch == ']' || ch == '}'):
+			depth = max(depth-1, 0)
+			continue
+		case ch != '#' || i == 0 || (line[i-1] != ' ' && line[i-1] != '\t'):
+			continue
+		}
+		// A ' #'.
+		sure := i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'
+		if !sure && (isTagRef(line[i:]) || afterEquals(line[:i])) {
+			continue
+		}
+		if inQuote {
 			if candidate < 0 {
 				candidate = i
 			}
+			continue
 		}
+		if depth > 0 {
+			continue
+		}
+		if sure {
+			return line[:i], line[i:], guessNone, i
+		}
+		return line[:i], line[i:], guessWord, i
 	}
 	if inQuote && candidate >= 0 {
-		return line[:candidate], line[candidate:]
+		return line[:candidate], line[candidate:], guessQuote, candidate
 	}
-	return line, ""
+	return line, "", guessNone, -1
+}
+
+// commentGuess says why splitComment was not sure.
+type commentGuess int
+
+const (
+	guessNone  commentGuess = iota
+	guessWord               // ' #' directly followed by text that is not a tag
+	guessQuote              // after a '"' that is never closed
+)
+
+// isTagRef reports whether s starts with a tag reference: #namespace:path,
+// lower-case letters, digits and _ - . (and / in the path), as Minecraft
+// writes resource locations.
+func isTagRef(s string) bool {
+	i := 1
+	for i < len(s) && isResourceChar(s[i], false) {
+		i++
+	}
+	if i == 1 || i >= len(s) || s[i] != ':' {
+		return false
+	}
+	j := i + 1
+	for j < len(s) && isResourceChar(s[j], true) {
+		j++
+	}
+	return j > i+1
+}
+
+func isResourceChar(c byte, path bool) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || path && c == '/'
+}
+
+// afterEquals reports whether the last non-blank character of s is '='.
+func afterEquals(s string) bool {
+	s = strings.TrimRight(s, " \t")
+	return s != "" && s[len(s)-1] == '='
 }
 
 // splitCommands splits on ';' outside "..." strings and brackets, so a ';'
@@ -517,4 +655,20 @@ func unbalanced(s string) (string, int) {
 		return fmt.Sprintf("unbalanced %q: it is never closed with %q", top.ch, closer), top.off
 	}
 	return "", 0
+}
+
+// clipText shortens s to at most n runes for a message.
+func clipText(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}
+
+// StripComment returns line without its inline comment, by the rules of
+// splitComment (migrate compares it with what Tiktok2Mc kept).
+func StripComment(line string) string {
+	body, _, _, _ := splitComment(line)
+	return body
 }

@@ -1,7 +1,6 @@
 package actions
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,12 +83,19 @@ func forbidden(r rune) bool {
 
 // placeholders fills in the four placeholders with sanitized values. Any
 // other braces are command text (tellraw JSON, NBT) and stay as they are.
-func placeholders(v Vars) (user string, r *strings.Replacer) {
+// vals are the values in placeholderTokens order, for fitCommand.
+func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *strings.Replacer) {
 	user = SanitizeUser(v.User)
-	return user, strings.NewReplacer(
-		"{user}", user,
-		"{nickname}", Sanitize(v.Nickname, "anonymous"),
-		"{gift}", Sanitize(v.Gift, "gift"),
-		"{count}", strconv.FormatInt(v.Count, 10),
+	vals = [len(placeholderTokens)]string{
+		phUser:     user,
+		phNickname: Sanitize(v.Nickname, "anonymous"),
+		phGift:     Sanitize(v.Gift, "gift"),
+		phCount:    countText(v.Count),
+	}
+	return user, vals, strings.NewReplacer(
+		placeholderTokens[phUser], vals[phUser],
+		placeholderTokens[phNickname], vals[phNickname],
+		placeholderTokens[phGift], vals[phGift],
+		placeholderTokens[phCount], vals[phCount],
 	)
 }

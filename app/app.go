@@ -11,13 +11,17 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/examples"
+	"github.com/tikcraft/tikcraft/redact"
+	"github.com/tikcraft/tikcraft/tiktok"
 )
 
 // DefaultConfigFile is read when -c is not given and it exists.
@@ -30,6 +34,12 @@ type Options struct {
 	Stdout      io.Writer
 	Stderr      io.Writer
 	Log         *slog.Logger
+	// Secrets, if set, learns the RCON password and the sign API key when
+	// the config is loaded, so that the log handler and the event log
+	// built on it mask them.
+	Secrets *redact.Secrets
+	// Quiet keeps only warnings and errors on the console (--quiet).
+	Quiet bool
 }
 
 func (o *Options) defaults() {
@@ -53,6 +63,8 @@ type Setup struct {
 	Diagnostics []string
 	Errors      int
 	Warnings    int
+
+	rules *rules // shared by every engine of this setup
 }
 
 // ErrInvalid is returned (wrapped) when the files have errors; the
@@ -60,9 +72,11 @@ type Setup struct {
 var ErrInvalid = errors.New("the configuration has errors")
 
 // Load reads the configuration and the actions file. With demo set it
-// starts from the embedded demo configuration and example actions, and the
-// files only override them. It returns the Setup even when it has errors so
-// that check can print everything.
+// starts from the embedded demo configuration and example actions, and only
+// an explicit -c file overrides them: the demo never picks up
+// ./tikcraft.yaml by itself, so it cannot send fake gifts to the
+// streamer's real server by surprise. It returns the Setup even when it has
+// errors so that check can print everything.
 func Load(o Options, demo bool) (*Setup, error) {
 	o.defaults()
 	var layers []config.Layer
@@ -70,7 +84,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		layers = append(layers, config.Layer{Name: "(embedded demo config)", Data: []byte(examples.DemoConfig)})
 	}
 	path := o.ConfigPath
-	if path == "" {
+	if path == "" && !demo {
 		if _, err := os.Stat(DefaultConfigFile); err == nil {
 			path = DefaultConfigFile
 		}
@@ -83,9 +97,21 @@ func Load(o Options, demo bool) (*Setup, error) {
 		layers = append(layers, l)
 	}
 	cfg, cdiags, _ := config.Load(layers...)
+	o.Secrets.Add(cfg.RCON.Password.Reveal(), cfg.TikTok.SignAPIKey.Reveal())
 	s := &Setup{Config: cfg}
 	for _, d := range cdiags {
 		s.add(d.Severity, d.String())
+	}
+	if cfg.Foreign() {
+		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
+	}
+	// The demo with -c plays the streamer's own rules when the actions
+	// file is there, even if the config does not name it.
+	useFile := !demo || cfg.ActionsConfigured
+	if demo && path != "" && !useFile {
+		if _, err := os.Stat(cfg.Actions); err == nil {
+			useFile = true
+		}
 	}
 
 	actionsPath := cfg.Actions
@@ -94,12 +120,18 @@ func Load(o Options, demo bool) (*Setup, error) {
 	case o.ActionsPath != "":
 		actionsPath = o.ActionsPath
 		fallthrough
-	case !demo || cfg.ActionsConfigured:
+	case useFile:
 		b, err := os.ReadFile(actionsPath)
 		if err != nil {
-			msg := fmt.Sprintf("%s: error: cannot read the actions file: %v", actionsPath, unwrapPathError(err))
+			msg := fmt.Sprintf("error: cannot read the actions file %s: %v", actionsPath, unwrapPathError(err))
 			if errors.Is(err, os.ErrNotExist) {
-				msg = fmt.Sprintf("%s: error: actions file not found; create it (see docs/ACTIONS.md) or set actions: in %s", actionsPath, orDefault(path, DefaultConfigFile))
+				// No FILE: prefix: the message must not point at a file
+				// that does not exist.
+				where := "create it (tikcraft init writes a commented one; see docs/ACTIONS.md)"
+				if path != "" {
+					where += fmt.Sprintf(", or set actions: in %s", path)
+				}
+				msg = fmt.Sprintf("error: actions file %s not found: %s", actionsPath, where)
 			}
 			s.add("error", msg)
 			return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
@@ -120,10 +152,47 @@ func Load(o Options, demo bool) (*Setup, error) {
 			s.add("warning", fmt.Sprintf("%s:%d:%d: warning: like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.File, t.Line, t.Col, t.ID, t.Function, actionsPath))
 		}
 	}
+	s.checkUser()
 	if s.Errors > 0 {
 		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
 	}
 	return s, nil
+}
+
+// checkUser reports a tiktok.user that was set but is not a TikTok
+// handle: empty, or a display name with spaces. A config that does not set
+// it at all is fine for everything but run, which says so itself.
+func (s *Setup) checkUser() {
+	at := s.Config.TikTok.UserAt
+	if at.File == "" {
+		return
+	}
+	u := s.Config.TikTok.User
+	if _, err := tiktok.NormalizeUser(u); err != nil {
+		msg := err.Error()
+		if strings.ContainsAny(strings.TrimSpace(u), " \t") && !strings.Contains(u, "/") {
+			msg = fmt.Sprintf("tiktok.user %q looks like a display name, not a TikTok handle: use the @name from your profile link (tiktok.com/@name), which has no spaces, for example \"@%s\"", u, suggestHandle(u))
+		}
+		at.Severity, at.Message = "error", msg
+		s.add("error", at.String())
+	}
+}
+
+// suggestHandle makes a handle-shaped example out of a display name.
+func suggestHandle(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "@")) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "your_name"
+	}
+	return b.String()
 }
 
 func (s *Setup) add(severity, line string) {
@@ -146,13 +215,6 @@ func (s *Setup) errorLines() []string {
 	return out
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 func unwrapPathError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
@@ -161,8 +223,14 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Engine builds the engine for this setup.
-func (s *Setup) Engine(log *slog.Logger, seed uint64) *engine.Engine {
+// Engine builds the engine for this setup. All engines of a setup share
+// its rules, which a reload swaps (see app/web.go). Seed 0 picks a random
+// seed for $random; con, if not nil, is shown each $random pick.
+func (s *Setup) Engine(log *slog.Logger, seed uint64, con *console) *engine.Engine {
+	return engine.New(s.engineConfig(), s.liveRules(seed, con), log)
+}
+
+func (s *Setup) engineConfig() engine.Config {
 	c := s.Config
 	ec := engine.Config{
 		Mode:              c.Gifts.Mode,
@@ -175,31 +243,73 @@ func (s *Setup) Engine(log *slog.Logger, seed uint64) *engine.Engine {
 			ec.Likes = append(ec.Likes, engine.LikeRule{ID: t.ID, Every: t.Every, Function: t.Function, Payload: t.Payload})
 		}
 	}
-	if seed == 0 {
-		seed = rand.Uint64()
-	}
-	return engine.New(ec, &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}, log)
+	return ec
 }
 
-// rules adapts the actions file to what the engine needs.
+// liveRules returns the setup's rules, made on first use with seed for
+// $random (0: random); con, if not nil, is shown the picks from then on.
+func (s *Setup) liveRules(seed uint64, con *console) *rules {
+	if s.rules == nil {
+		if seed == 0 {
+			seed = rand.Uint64()
+		}
+		s.rules = &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	}
+	if con != nil {
+		s.rules.mu.Lock()
+		s.rules.console = con
+		s.rules.mu.Unlock()
+	}
+	return s.rules
+}
+
+// rules adapts the actions file to what the engine needs. The file can be
+// swapped while the engine runs (reload); the lock also guards rnd, since
+// test triggers fire from the web server's goroutines.
 type rules struct {
-	f   *actions.File
-	rnd *rand.Rand
+	mu      sync.Mutex
+	f       *actions.File
+	rnd     *rand.Rand
+	console *console // shows $random picks; may be nil
+}
+
+func (r *rules) file() *actions.File {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.f
+}
+
+func (r *rules) swap(f *actions.File) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.f = f
 }
 
 func (r *rules) MatchGift(name string, id int64) string {
-	if ru := r.f.MatchGift(name, id); ru != nil {
+	if ru := r.file().MatchGift(name, id); ru != nil {
 		return ru.Trigger
 	}
 	return ""
 }
 
-func (r *rules) Has(trigger string) bool { return r.f.Lookup(trigger) != nil }
+func (r *rules) Has(trigger string) bool { return r.file().Lookup(trigger) != nil }
 
 func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	ru := r.f.Lookup(trigger)
 	if ru == nil {
 		return nil
 	}
-	return r.f.Fire(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count}, r.rnd)
+	var picked func(*actions.Rule)
+	if r.console != nil {
+		picked = func(p *actions.Rule) {
+			cause := "from " + strconv.Quote(v.User)
+			if v.Gift != "" {
+				cause = fmt.Sprintf("gift %s from %s", strconv.Quote(v.Gift), strconv.Quote(v.User))
+			}
+			r.console.picked(ru.Trigger, cause, p.Trigger)
+		}
+	}
+	return r.f.FireTraced(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count}, r.rnd, picked)
 }

@@ -1,13 +1,15 @@
 package app
 
 import (
+	"bufio"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
-	"sync"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -18,36 +20,6 @@ import (
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
-
-// Check validates the configuration and actions file, prints compiler-style
-// diagnostics and a summary, and returns the exit status (1 on errors).
-func Check(o Options) int {
-	o.defaults()
-	s, err := Load(o, false)
-	if s == nil {
-		fmt.Fprintf(o.Stdout, "%s\n", err)
-		return 1
-	}
-	for _, d := range s.Diagnostics {
-		fmt.Fprintln(o.Stdout, d)
-	}
-	triggers, commands := 0, 0
-	if s.Actions != nil {
-		triggers, commands = s.Actions.Stats()
-	}
-	fmt.Fprintf(o.Stdout, "%d %s, %d %s, %d %s\n", triggers, plural(triggers, "trigger"), commands, plural(commands, "command"), s.Warnings, plural(s.Warnings, "warning"))
-	if s.Errors > 0 {
-		return 1
-	}
-	return 0
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
-}
 
 // sinks builds the delivery sink: RCON, or the dry-run printer.
 func (s *Setup) sink(o Options, dry bool, giveUp time.Duration) (tikcraft.Sink, func()) {
@@ -93,6 +65,9 @@ type ReplayOptions struct {
 // why delivery failed for good.
 func Replay(ctx context.Context, ro ReplayOptions) error {
 	ro.defaults()
+	if err := sniffEventFile(ro.File, ro.Frames); err != nil {
+		return err
+	}
 	s, err := Load(ro.Options, false)
 	if err != nil {
 		return err
@@ -117,16 +92,29 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 		f := &source.File{Path: ro.File, Speed: ro.Speed, Log: ro.Log}
 		src, skipped = f, func() int { return f.Skipped }
 	}
+	// Replay's stdout is the dry run's commands (or nothing), for scripts:
+	// the console shows only failures, on stderr.
+	con := newConsole(ro.Stderr, true, ro.DryRun, s.likeEvery(), s.Actions.Lookup("join") != nil)
 	res, err := pipeline.Run(ctx, src, pipeline.Options{
-		Engine:     s.Engine(ro.Log, ro.Seed),
+		Engine:     s.Engine(ro.Log, ro.Seed, nil),
 		Queue:      q,
-		Recorder:   rec,
+		Recorder:   recorder{next: rec, console: con},
 		Sink:       sink,
 		Log:        ro.Log,
 		EventClock: true,
 		Finish:     true,
+		// A replay is a session of its own: the same file twice fires twice.
+		FreshStreaks: true,
 	})
-	fmt.Fprintf(ro.Stderr, "replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected\n", res.Events, skipped(), res.Actions, res.Delivered, res.Rejected)
+	st := con.snapshot()
+	line := fmt.Sprintf("replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected, %d parked", res.Events, skipped(), res.Actions, st.Delivered, st.Rejected, res.Parked)
+	if st.LeftDelivered+st.LeftRejected > 0 {
+		line += fmt.Sprintf("; and %d actions left from an earlier run delivered first", st.LeftDelivered)
+	}
+	fmt.Fprintln(ro.Stderr, line)
+	if err == nil && res.Parked > 0 {
+		err = fmt.Errorf("%d actions were sent without an answer from Minecraft and parked as failed; `tikcraft report` lists them, `tikcraft drain --retry-failed` sends them again", res.Parked)
+	}
 	if err != nil {
 		if !ro.DryRun {
 			if n, _, serr := q.Stats(context.WithoutCancel(ctx)); serr == nil && n > 0 {
@@ -136,9 +124,61 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 		return fmt.Errorf("replay did not deliver every action: %w", err)
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("replay interrupted: %d of %d actions delivered", res.Delivered, res.Actions)
+		return fmt.Errorf("replay interrupted: %d of %d actions delivered", st.Delivered, res.Actions)
+	}
+	if res.Events == 0 && skipped() > 0 {
+		return fmt.Errorf("%s: no line of this file is an event (%d bad lines, see the warnings above); the format is in docs/EVENTS.md", ro.File, skipped())
 	}
 	return nil
+}
+
+// sniffEventFile catches the wrong kind of file before anything starts: a
+// capture given as JSONL events, or the other way round. A file that is
+// missing is an error at once.
+func sniffEventFile(path string, frames bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("%s does not exist: give the path of an event file (see docs/EVENTS.md)", path)
+		}
+		return fmt.Errorf("cannot open %s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	first := ""
+	for sc.Scan() {
+		if l := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff")); l != "" {
+			first = l
+			break
+		}
+	}
+	switch {
+	case first == "":
+		return nil
+	case !frames && !strings.HasPrefix(first, "{") && isBase64(first):
+		return fmt.Errorf("%s: this looks like a capture; use --frames: tikcraft replay --frames %s", path, path)
+	case frames && strings.HasPrefix(first, "{"):
+		return fmt.Errorf("%s: this looks like a JSONL event file, not a capture; leave out --frames: tikcraft replay %s", path, path)
+	}
+	return nil
+}
+
+func isBase64(s string) bool {
+	_, err := base64.StdEncoding.DecodeString(s)
+	return err == nil
+}
+
+// likeEvery is the step of the console's like milestones: the smallest
+// like rule, so a milestone line appears whenever a like rule may fire.
+func (s *Setup) likeEvery() int64 {
+	var every int64
+	for _, t := range s.Config.Likes.Triggers {
+		if t.Enabled() && t.Every > 0 && (every == 0 || t.Every < every) {
+			every = t.Every
+		}
+	}
+	return every
 }
 
 // DemoOptions are demo's flags.
@@ -153,101 +193,105 @@ type DemoOptions struct {
 	// traffic, at Speed; the demo ends when it runs out.
 	Events string
 	Speed  source.Speed
+	// GiveUp bounds how long a demo with Events waits for an unreachable
+	// Minecraft before it fails (default 1 minute).
+	GiveUp time.Duration
 }
 
-// Demo runs the whole product on simulated traffic. Without a configured
-// Minecraft server, commands go to the dry-run printer.
+// Demo runs the whole product on simulated traffic. Commands go to the
+// dry-run printer unless -c names a Minecraft server: the demo never reads
+// ./tikcraft.yaml by itself. With an event file it ends once every action
+// is delivered, or fails saying how many were not and why.
 func Demo(ctx context.Context, do DemoOptions) error {
 	do.defaults()
+	if do.Events != "" {
+		if err := sniffEventFile(do.Events, false); err != nil {
+			return err
+		}
+	}
 	s, err := Load(do.Options, true)
 	if err != nil {
 		return err
 	}
+	ui, err := s.openWeb(do.Options, "demo", s.Config.DataDirConfigured)
+	if err != nil {
+		return err
+	}
+	defer ui.Close()
 	if do.Duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, do.Duration)
 		defer cancel()
 	}
-	dry := !s.Config.RCONConfigured
-	sink, closeSink := s.sink(do.Options, dry, 0)
+	if do.GiveUp <= 0 {
+		do.GiveUp = time.Minute
+	}
+	dry := do.ConfigPath == "" || !s.Config.RCONConfigured
+	finite := do.Events != ""
+	giveUp := time.Duration(0)
+	if finite {
+		giveUp = do.GiveUp
+	}
+	sink, closeSink := s.sink(do.Options, dry, giveUp)
 	defer closeSink()
-	// The demo keeps no files unless the config names a data_dir.
-	q, rec, closeQ, err := s.queueFor(ctx, do.Options, s.Config.DataDirConfigured)
+	// The demo keeps no files unless the config names a data_dir, and a
+	// dry run never queues into the real data_dir: its actions would be
+	// sent to Minecraft by the next run.
+	q, rec, closeQ, err := s.queueFor(ctx, do.Options, !dry && s.Config.DataDirConfigured)
 	if err != nil {
 		return err
 	}
 	defer closeQ()
 	if dry {
-		fmt.Fprintf(do.Stdout, "tikcraft demo: simulated LIVE stream, no Minecraft configured, printing the commands it would send (actions: %s)\n", s.ActionsName)
+		ui.announce(fmt.Sprintf("tikcraft demo: simulated LIVE stream, no Minecraft connected, printing the commands it would send (actions: %s)", s.ActionsName))
 	} else {
-		fmt.Fprintf(do.Stdout, "tikcraft demo: simulated LIVE stream, sending to Minecraft at %s\n", s.Config.RCON.Address)
+		ui.announce(fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); press Ctrl-C to stop", s.Config.RCON.Address, do.ConfigPath))
 	}
 	var traffic source.Source = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
-	if do.Events != "" {
+	if finite {
 		traffic = &source.File{Path: do.Events, Speed: do.Speed, Log: do.Log}
 	}
+	con := newConsole(do.Stdout, do.Quiet, dry, s.likeEvery(), s.Actions.Lookup("join") != nil)
 	src := traffic
 	if !do.Direct {
-		src = &wireDemo{traffic: traffic, opts: do.Options}
+		src = &wireDemo{traffic: traffic, opts: do.Options, onState: func(st tiktok.State) { con.tiktok(st); ui.tiktokState(st) }}
 	}
-	console := newConsole(do.Stdout)
-	res, err := pipeline.Run(ctx, src, pipeline.Options{
-		Engine:   s.Engine(do.Log, do.Seed),
+	po := pipeline.Options{
+		Engine:   s.Engine(do.Log, do.Seed, con),
 		Queue:    q,
-		Recorder: rec,
+		Recorder: recorder{next: rec, console: con},
 		Sink:     sink,
 		Log:      do.Log,
-		Retry:    5 * time.Second,
-		OnEvent:  console.event,
+		OnEvent:  con.event,
+		// Simulated traffic is a session of its own, like a replay.
+		FreshStreaks: true,
+	}
+	if finite {
+		// Deliver everything before exiting; give up (and say so) only
+		// when Minecraft stays unreachable for GiveUp.
+		po.Finish = true
+	} else {
+		po.Retry = 5 * time.Second
 		// Without a data_dir nothing survives the demo: deliver what the
 		// shutdown flush produced before exiting.
-		DrainOnStop: drainOnStop(s.Config.DataDirConfigured),
-	})
-	fmt.Fprintf(do.Stdout, "demo finished: %d events, %d actions, %d delivered\n", res.Events, res.Actions, res.Delivered)
-	return err
-}
-
-// console prints each event on one line. Viewer-controlled text is quoted,
-// so nothing a viewer types can forge or break a line.
-type console struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func newConsole(w io.Writer) *console { return &console{w: w} }
-
-func (c *console) event(ev tikcraft.Event) {
-	var line string
-	switch e := ev.(type) {
-	case *tikcraft.GiftEvent:
-		state := "single gift"
-		if e.Gift.Combo {
-			state = "streak update"
-			if e.RepeatEnd {
-				state = "streak end"
-			}
-		}
-		line = fmt.Sprintf("gift %s x%d from %s (%s)", strconv.Quote(e.Gift.Name), e.Count(), strconv.Quote(e.User.Name()), state)
-	case *tikcraft.LikeEvent:
-		line = fmt.Sprintf("like x%d from %s (room total %d)", e.Count, strconv.Quote(e.User.Name()), e.Total)
-	case *tikcraft.ChatEvent:
-		line = fmt.Sprintf("chat %s: %s", strconv.Quote(e.User.Name()), strconv.Quote(e.Text))
-	case *tikcraft.FollowEvent:
-		line = "follow from " + strconv.Quote(e.User.Name())
-	case *tikcraft.ShareEvent:
-		line = "share from " + strconv.Quote(e.User.Name())
-	case *tikcraft.JoinEvent:
-		line = "join " + strconv.Quote(e.User.Name())
-	case *tikcraft.SubscribeEvent:
-		line = "subscribe from " + strconv.Quote(e.User.Name())
-	case *tikcraft.ViewersEvent:
-		line = fmt.Sprintf("viewers %d", e.Count)
-	default:
-		line = string(ev.Type())
+		po.DrainOnStop = drainOnStop(!dry && s.Config.DataDirConfigured)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	fmt.Fprintf(c.w, "[event]   %s\n", line)
+	res, err := pipeline.Run(ctx, src, ui.wire(po, dry))
+	ui.Close()
+	con.finish()
+	st := con.snapshot()
+	fmt.Fprintf(do.Stdout, "demo finished: %s\n", st.summary(res.Events, res.Actions))
+	if !finite {
+		return err
+	}
+	if missing := res.Actions - st.Delivered - st.Rejected; missing > 0 || err != nil {
+		why := "the demo was stopped (Ctrl-C or --duration) first"
+		if err != nil {
+			why = err.Error()
+		}
+		return fmt.Errorf("demo: %d of %d actions were not delivered: %s", missing, res.Actions, why)
+	}
+	return nil
 }
 
 // RunOptions are run's flags.
@@ -268,20 +312,24 @@ func Run(ctx context.Context, ro RunOptions) error {
 		return err
 	}
 	var src source.Source
-	opts := pipeline.Options{Engine: s.Engine(ro.Log, ro.Seed), Log: ro.Log, Retry: 30 * time.Second}
+	var live *liveSource // following TikTok (not --source)
+	con := newConsole(ro.Stdout, ro.Quiet, false, s.likeEvery(), s.Actions.Lookup("join") != nil)
+	opts := pipeline.Options{Engine: s.Engine(ro.Log, ro.Seed, con), Log: ro.Log, Retry: 30 * time.Second, OnEvent: con.event}
 	switch {
 	case ro.Source == "demo":
 		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(ro.Seed, n) }, Speed: 1}
+		opts.FreshStreaks = true
 	case len(ro.Source) > len("replay:") && ro.Source[:len("replay:")] == "replay:":
 		src = &source.File{Path: ro.Source[len("replay:"):], Speed: 1, Log: ro.Log}
-		opts.EventClock, opts.Finish = true, true
+		opts.EventClock, opts.Finish, opts.FreshStreaks = true, true, true
 	case ro.Source != "":
 		return fmt.Errorf("unknown --source %q: use demo or replay:FILE", ro.Source)
 	default:
 		if s.Config.TikTok.User == "" {
 			return errors.New("no TikTok account to follow: set tiktok.user in the config (for example user: \"@your_name\")")
 		}
-		src = &liveSource{cfg: s.Config.TikTok, capture: ro.Capture, opts: ro.Options}
+		live = &liveSource{cfg: s.Config.TikTok, capture: ro.Capture, opts: ro.Options}
+		src = live
 	}
 	from := ro.Source
 	if from == "" {
@@ -291,6 +339,15 @@ func Run(ctx context.Context, ro RunOptions) error {
 		}
 		from = "TikTok LIVE of @" + name
 	}
+	ui, err := s.openWeb(ro.Options, "run", true)
+	if err != nil {
+		return err
+	}
+	defer ui.Close()
+	ui.announce("")
+	if live != nil {
+		live.onState = func(st tiktok.State) { con.tiktok(st); ui.tiktokState(st) }
+	}
 	q, rec, closeQ, err := s.queueFor(ctx, ro.Options, true)
 	if err != nil {
 		return err
@@ -298,10 +355,16 @@ func Run(ctx context.Context, ro RunOptions) error {
 	defer closeQ()
 	sink, closeSink := s.sink(ro.Options, false, 0)
 	defer closeSink()
-	opts.Sink, opts.Queue, opts.Recorder = sink, q, rec
+	opts.Sink, opts.Queue, opts.Recorder = sink, q, recorder{next: rec, console: con}
 	ro.Log.Info("tikcraft is running; press Ctrl-C to stop", "events_from", from, "minecraft", s.Config.RCON.Address, "actions", s.ActionsName, "data_dir", s.Config.DataDir)
-	res, err := pipeline.Run(ctx, src, opts)
-	ro.Log.Info("stopped", "events", res.Events, "actions", res.Actions, "delivered", res.Delivered)
+	res, err := pipeline.Run(ctx, src, ui.wire(opts, false))
+	ui.Close()
+	con.finish()
+	st := con.snapshot()
+	if !ro.Quiet {
+		fmt.Fprintf(ro.Stdout, "tikcraft stopped: this run: %s\n", st.summary(res.Events, res.Actions))
+	}
+	ro.Log.Info("stopped", "events", res.Events, "actions", res.Actions, "delivered", st.Delivered, "left_from_earlier_run_delivered", st.LeftDelivered)
 	return err
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/sim"
 	"github.com/tikcraft/tikcraft/source"
+	"github.com/tikcraft/tikcraft/tiktok"
 )
 
 // wireDemo sends a scenario through the wire-level simulator, received by
@@ -25,6 +26,7 @@ import (
 type wireDemo struct {
 	traffic source.Source
 	opts    Options
+	onState func(tiktok.State) // see liveSource
 }
 
 func (d *wireDemo) Run(ctx context.Context, emit func(tikcraft.Event)) error {
@@ -40,7 +42,8 @@ func (d *wireDemo) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 			WebBase:      srv.URL(),
 			RetryOffline: config.Duration(time.Second),
 		},
-		opts: d.opts,
+		opts:    d.opts,
+		onState: d.onState,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -13,7 +13,8 @@ import (
 
 // queueFor opens the action queue: the durable store in data_dir, or an
 // in-memory queue when durable is false. The store also serves as the event
-// log; old log entries are pruned on open.
+// log; entries beyond log_retention and log_max_size are pruned on open and
+// every minute.
 func (s *Setup) queueFor(ctx context.Context, o Options, durable bool) (queue.Queue, pipeline.Recorder, func(), error) {
 	if !durable {
 		return queue.NewMemory(), nil, func() {}, nil
@@ -27,13 +28,13 @@ func (s *Setup) queueFor(ctx context.Context, o Options, durable bool) (queue.Qu
 		unlock()
 		return nil, nil, nil, err
 	}
-	if err := st.Prune(ctx, time.Now().Add(-s.Config.LogRetention.D())); err != nil {
+	if err := st.KeepLog(ctx, s.Config.LogRetention.D(), int64(s.Config.LogMaxSize)); err != nil {
 		o.Log.Warn("could not prune old event log entries", "error", err)
 	}
 	if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {
 		o.Log.Info("delivering actions left from the last run first", "pending", n, "oldest", oldest.Format(time.DateTime))
 	}
-	return st, st, func() {
+	return st, maskRecorder(st, o.Secrets), func() {
 		if err := st.Close(); err != nil {
 			o.Log.Error("closing the data directory", "error", err)
 		}
@@ -45,6 +46,9 @@ func (s *Setup) queueFor(ctx context.Context, o Options, durable bool) (queue.Qu
 type DrainOptions struct {
 	Options
 	GiveUp time.Duration
+	// RetryFailed puts the parked actions (sent without an answer) back in
+	// the queue first.
+	RetryFailed bool
 }
 
 // Drain delivers every pending action of the data directory and returns
@@ -63,6 +67,9 @@ func Drain(ctx context.Context, do DrainOptions) error {
 		return err
 	}
 	defer closeQ()
+	if err := retryParked(ctx, do, q); err != nil {
+		return err
+	}
 	n, _, err := q.Stats(ctx)
 	if err != nil {
 		return err
@@ -70,14 +77,34 @@ func Drain(ctx context.Context, do DrainOptions) error {
 	sink, closeSink := s.sink(do.Options, false, do.GiveUp)
 	defer closeSink()
 	res, err := pipeline.Run(ctx, source.Empty{}, pipeline.Options{
-		Engine: s.Engine(do.Log, 1), Queue: q, Sink: sink, Log: do.Log, Recorder: rec, Finish: true, EventClock: true,
+		Engine: s.Engine(do.Log, 1, nil), Queue: q, Sink: sink, Log: do.Log, Recorder: rec, Finish: true, EventClock: true,
 	})
-	fmt.Fprintf(do.Stderr, "%d pending actions: %d delivered, %d rejected\n", n, res.Delivered, res.Rejected)
+	fmt.Fprintf(do.Stderr, "%d pending actions: %d delivered, %d rejected, %d parked\n", n, res.Delivered, res.Rejected, res.Parked)
 	if err != nil {
 		return fmt.Errorf("drain did not deliver everything: %w", err)
 	}
+	if res.Parked > 0 {
+		return fmt.Errorf("%d actions were sent without an answer from Minecraft and parked as failed; `tikcraft report` lists them, `tikcraft drain --retry-failed` sends them again", res.Parked)
+	}
 	if left, _, _ := q.Stats(context.WithoutCancel(ctx)); left > 0 {
 		return fmt.Errorf("interrupted: %d actions are still pending", left)
+	}
+	return nil
+}
+
+// retryParked puts the parked actions back with --retry-failed, and
+// otherwise says they are there.
+func retryParked(ctx context.Context, do DrainOptions, q queue.Queue) error {
+	if do.RetryFailed {
+		n, err := q.Retry(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(do.Stderr, "%d parked actions put back in the queue\n", n)
+		return nil
+	}
+	if p, err := q.Parked(ctx); err == nil && len(p) > 0 {
+		do.Log.Warn("some actions are parked as failed and are not sent; `tikcraft drain --retry-failed` sends them again", "parked", len(p))
 	}
 	return nil
 }

@@ -15,6 +15,9 @@ type liveSource struct {
 	cfg     config.TikTok
 	capture string // append every received frame here (run --capture)
 	opts    Options
+	// onState, if set, is told every connection state change (the
+	// console and the dashboard).
+	onState func(tiktok.State)
 }
 
 func (l *liveSource) Run(ctx context.Context, emit func(tikcraft.Event)) error {
@@ -25,6 +28,7 @@ func (l *liveSource) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 		RetryOffline: l.cfg.RetryOffline.D(),
 		WebBase:      l.cfg.WebBase,
 		Log:          l.opts.Log,
+		OnState:      l.onState,
 	}
 	if l.capture != "" {
 		w, err := webcast.AppendCapture(l.capture)

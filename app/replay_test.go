@@ -102,10 +102,10 @@ pick_b:/say picked b
 			giftLine("2", user("bob"), "Rose", 5655, true, 2, false, "g2"),
 		}, []string{"say rose from bob", "say rose from bob"}},
 		{"name first, then id; chains and plugin commands", []string{
-			giftLine("1", user("cy"), "Heart Me", 5586, true, 1, true, "g3"),
+			giftLine("1", user("cy"), "Heart Me", 7934, true, 1, true, "g3"),
 			giftLine("2", user("cy"), "Lion", 5760, false, 1, false, ""),
 		}, []string{"give cy cookie 2", "eco give cy 5", "summon lion_by_id"}},
-		{"xN repeats", []string{giftLine("1", user("dee"), "Galaxy", 7934, false, 1, false, "")},
+		{"xN repeats", []string{giftLine("1", user("dee"), "Galaxy", 11046, false, 1, false, "")},
 			[]string{"weather thunder", "weather thunder", "weather thunder"}},
 		{"follow dedupe", []string{
 			`{"type":"follow","user":` + user("eve") + `}`, `{"type":"follow","user":` + user("eve") + `}`, `{"type":"follow","user":` + user("fay") + `}`,

@@ -33,6 +33,7 @@ const (
 	DefaultMaxRepeat     = 1000
 	DefaultRetryOffline  = 30 * time.Second
 	DefaultLogRetention  = 30 * 24 * time.Hour
+	DefaultLogMaxSize    = Size(1 << 30) // 1 GiB
 	DefaultSignServer    = "https://api.eulerstream.com"
 	DefaultDataDirName   = "tikcraft-data"
 	// DefaultCommandsPerSecond keeps a burst of big gifts from flooding the
@@ -49,14 +50,17 @@ const (
 // Config is the whole configuration. Zero values mean "not set" until
 // Load applies the defaults.
 type Config struct {
-	Actions      string   `yaml:"actions"`
-	DataDir      string   `yaml:"data_dir"`
-	LogRetention Duration `yaml:"log_retention"`
-	RCON         RCON     `yaml:"rcon"`
-	Gifts        Gifts    `yaml:"gifts"`
-	Follows      Follows  `yaml:"follows"`
-	Likes        Likes    `yaml:"likes"`
-	TikTok       TikTok   `yaml:"tiktok"`
+	Actions      string    `yaml:"actions"`
+	DataDir      string    `yaml:"data_dir"`
+	LogRetention Duration  `yaml:"log_retention"`
+	LogMaxSize   Size      `yaml:"log_max_size"`
+	RCON         RCON      `yaml:"rcon"`
+	Gifts        Gifts     `yaml:"gifts"`
+	Follows      Follows   `yaml:"follows"`
+	Likes        Likes     `yaml:"likes"`
+	TikTok       TikTok    `yaml:"tiktok"`
+	Web          Web       `yaml:"web"`
+	Minecraft    Minecraft `yaml:"minecraft"`
 
 	// Files lists the files the configuration was read from, in order.
 	Files []string `yaml:"-"`
@@ -69,6 +73,7 @@ type Config struct {
 	DataDirConfigured bool `yaml:"-"`
 
 	passwordAt Diagnostic // where rcon.password was last set, for warnings
+	foreign    bool       // a layer is another tool's file: say only that
 }
 
 // RCON is how to reach Minecraft.
@@ -123,6 +128,8 @@ type TikTok struct {
 	WebBase string `yaml:"web_base"`
 	// SignAPIKey comes only from TIKCRAFT_SIGN_API_KEY.
 	SignAPIKey Secret `yaml:"-"`
+	// UserAt is where user was set (File is "" when no file set it).
+	UserAt Diagnostic `yaml:"-"`
 }
 
 // OncePerUserEnabled reports follows.once_per_user (default true).
@@ -138,6 +145,9 @@ type Diagnostic struct {
 }
 
 func (d Diagnostic) String() string {
+	if d.File == "" {
+		return fmt.Sprintf("%s: %s", d.Severity, d.Message)
+	}
 	if d.Line == 0 {
 		return fmt.Sprintf("%s: %s: %s", d.File, d.Severity, d.Message)
 	}
@@ -194,17 +204,23 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 		diags = append(diags, d...)
 	}
 	c.applyEnv()
+	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
-	if weakPassword(c.RCON.Password.Reveal()) {
+	c.webDefaults()
+	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign {
+		// Point at the line that set it; never at a file that does not
+		// exist (no config file, or the password from the environment).
 		d := c.passwordAt
-		if d.File == "" || os.Getenv(EnvRCONPassword) != "" {
-			d = Diagnostic{File: "tikcraft.yaml", Line: 1, Col: 1}
-			if n := len(c.Files); n > 0 {
-				d.File = c.Files[n-1]
-			}
+		where := "rcon.password"
+		if os.Getenv(EnvRCONPassword) != "" {
+			d, where = Diagnostic{}, EnvRCONPassword
 		}
 		d.Severity = "warning"
-		d.Message = fmt.Sprintf("the RCON password is empty or a well-known default: Minecraft will refuse an empty one, and anyone who can reach the port could use a known one; set a long random rcon.password in server.properties and in %s (or rcon.password here)", EnvRCONPassword)
+		if c.RCON.Password == "" {
+			d.Message = fmt.Sprintf("no RCON password is set: Minecraft refuses an empty one; put the rcon.password of server.properties into %s or rcon.password (tikcraft init --server DIR sets up both)", EnvRCONPassword)
+		} else {
+			d.Message = fmt.Sprintf("the RCON password in %s is a well-known default: anyone who can reach the port could use it; set a long random rcon.password in server.properties and here (tikcraft init --server DIR generates one)", where)
+		}
 		diags = append(diags, d)
 	}
 	for _, d := range diags {
@@ -221,17 +237,28 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	var layer Config
-	// Decode into a fresh struct first so we know which keys this layer set.
-	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer, yaml.DisallowUnknownField()) }); err != nil {
-		return []Diagnostic{decodeError(l.Name, data, err)}
-	}
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {
 		return []Diagnostic{decodeError(l.Name, data, err)}
 	}
+	if isTiktok2Mc(file) {
+		c.foreign = true
+		dir := filepath.Dir(l.Name)
+		if b := filepath.Base(dir); b == "config" || b == "defaults" {
+			dir = filepath.Dir(dir) // Tiktok2Mc keeps it in config/ (or defaults/)
+		}
+		return []Diagnostic{{File: l.Name, Line: 1, Col: 1, Severity: "error", Message: fmt.Sprintf(
+			"this is a Tiktok2Mc config.yaml, not a tikcraft.yaml: convert the Tiktok2Mc folder with `tikcraft migrate %s`, which writes tikcraft.yaml and actions.mca from it", dir)}}
+	}
+	// Every unknown key, in file order; decoding then ignores them so
+	// that a wrong type is still found.
+	diags := unknownKeys(file, l.Name)
+	var layer Config
+	// Decode into a fresh struct first so we know which keys this layer set.
+	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer) }); err != nil {
+		return append(diags, decodeError(l.Name, data, err))
+	}
 	pos := func(path string) (int, int) { return position(file, path) }
-	var diags []Diagnostic
 	errAt := func(path, format string, args ...any) {
 		line, col := pos(path)
 		diags = append(diags, Diagnostic{File: l.Name, Line: line, Col: col, Severity: "error", Message: fmt.Sprintf(format, args...)})
@@ -266,6 +293,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 			errAt(name, "%s must not be negative", strings.TrimPrefix(name, "$."))
 		}
 	}
+	if m := layer.LogMaxSize; m != 0 && m < 1<<20 {
+		errAt("$.log_max_size", "log_max_size must be at least 1MiB, not %s", m)
+	}
 	if r := layer.RCON.MaxCommandsPerSecond; r != nil && *r < 0 {
 		errAt("$.rcon.max_commands_per_second", "rcon.max_commands_per_second must be 0 (no limit) or more")
 	}
@@ -275,6 +305,11 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	if hasPath(file, "$.rcon.password") {
 		c.passwordAt = Diagnostic{File: l.Name}
 		c.passwordAt.Line, c.passwordAt.Col = pos("$.rcon.password")
+	}
+	if hasPath(file, "$.tiktok.user") {
+		c.TikTok.UserAt = Diagnostic{File: l.Name}
+		c.TikTok.UserAt.Line, c.TikTok.UserAt.Col = pos("$.tiktok.user")
+		c.TikTok.User = layer.TikTok.User
 	}
 	seen := map[string]int{}
 	for i, t := range layer.Likes.Triggers {
@@ -320,6 +355,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	}
 	mergeString(&c.DataDir, layer.DataDir)
 	merge(&c.LogRetention, layer.LogRetention)
+	merge(&c.LogMaxSize, layer.LogMaxSize)
 	mergeString(&c.RCON.Address, layer.RCON.Address)
 	if hasPath(file, "$.rcon.password") {
 		c.RCON.Password = layer.RCON.Password
@@ -337,10 +373,10 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	if hasPath(file, "$.likes.triggers") {
 		c.Likes.Triggers = layer.Likes.Triggers
 	}
-	mergeString(&c.TikTok.User, layer.TikTok.User)
 	mergeString(&c.TikTok.SignServer, layer.TikTok.SignServer)
 	merge(&c.TikTok.RetryOffline, layer.TikTok.RetryOffline)
 	mergeString(&c.TikTok.WebBase, layer.TikTok.WebBase)
+	c.mergeWeb(&layer, file, errAt)
 	return diags
 }
 
@@ -397,6 +433,9 @@ func (c *Config) applyDefaults() []Diagnostic {
 	if c.LogRetention == 0 {
 		c.LogRetention = Duration(DefaultLogRetention)
 	}
+	if c.LogMaxSize == 0 {
+		c.LogMaxSize = DefaultLogMaxSize
+	}
 	if c.RCON.Address == "" {
 		c.RCON.Address = DefaultRCONAddress
 	}
@@ -433,6 +472,11 @@ func weakPassword(p string) bool {
 	}
 	return false
 }
+
+// Foreign reports that a file is another tool's configuration (Tiktok2Mc's
+// config.yaml): its one diagnostic says so, and nothing else is worth
+// checking.
+func (c *Config) Foreign() bool { return c.foreign }
 
 // LikeFunctions lists the triggers that like rules run (they are never
 // picked by $random).

@@ -1,7 +1,8 @@
 // Package deliver drains the action queue into a sink, one action at a
 // time and in order. An action leaves the queue only once the sink has
 // delivered it (or rejected it for good), so a Minecraft outage only makes
-// actions wait.
+// actions wait. An action sent several times without an answer is parked
+// as failed and kept, and the rest go on.
 package deliver
 
 import (
@@ -9,15 +10,51 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
-// Recorder is told about every delivery outcome (the event log).
+// Outcome is what became of one delivery attempt.
+type Outcome string
+
+// The outcomes. The strings are stored in the event log.
+const (
+	// Sent: the sink carried the action out (Minecraft answered; see
+	// Delivery.Reply for what it said).
+	Sent Outcome = "sent"
+	// Retried: the attempt failed and the action stays queued, to be tried
+	// again now or at the next start.
+	Retried Outcome = "retried"
+	// Parked: the action was sent several times without an answer, so it
+	// may have run; it is set aside as failed and kept. `tikcraft report`
+	// lists it and `tikcraft drain --retry-failed` sends it again.
+	Parked Outcome = "parked"
+	// Rejected: the action can never be delivered as it is (for example a
+	// command too long for Minecraft); it is dropped.
+	Rejected Outcome = "rejected"
+)
+
+// Delivery is the outcome of one delivery attempt, for the event log, the
+// console and the dashboard.
+type Delivery struct {
+	Item    queue.Item
+	Outcome Outcome
+	// Reply is what the sink answered (only for Sent, and only from sinks
+	// that are a tikcraft.Replier, such as RCON): Minecraft's reply text,
+	// whether it refused the command ("Unknown command"), and resends.
+	Reply tikcraft.Reply
+	// Err says why, for every outcome but Sent.
+	Err     error
+	At      time.Time // when the attempt ended
+	Latency time.Duration
+}
+
+// Recorder is told about every delivery attempt (the event log).
 type Recorder interface {
-	LogDelivery(ctx context.Context, item queue.Item, err error, latency time.Duration)
+	LogDelivery(ctx context.Context, d Delivery)
 }
 
 // Worker moves actions from Queue to Sink.
@@ -27,6 +64,10 @@ type Worker struct {
 	Log   *slog.Logger
 	// Recorder, if set, receives every outcome.
 	Recorder Recorder
+	// OnDelivery, if set, sees every outcome too, after the Recorder (the
+	// console, the dashboard). It runs on the worker's goroutine: keep it
+	// quick.
+	OnDelivery func(Delivery)
 	// Grace is how long the action in flight may still take after the
 	// context is cancelled (Ctrl-C finishes it rather than cutting it off).
 	// Default 1.5s, which keeps shutdown under 2 seconds.
@@ -35,12 +76,26 @@ type Worker struct {
 	// after a permanent sink failure (a wrong password the streamer may fix
 	// on the server) instead of returning it.
 	Retry time.Duration
+
+	sent atomic.Int64 // actions sent so far, for Sent
 }
 
 // Stats counts outcomes.
 type Stats struct {
-	Delivered, Rejected int64
+	Delivered, Rejected, Parked int64
 }
+
+// Sent is the number of actions delivered so far; safe to call while Run
+// runs (status lines compute commands per second from it).
+func (w *Worker) Sent() int64 { return w.sent.Load() }
+
+// Storage retries: how long to wait between attempts to record an
+// outcome the queue could not write (a full disk), and how often to say so.
+const (
+	markBackoffMin = 100 * time.Millisecond
+	markBackoffMax = 5 * time.Second
+	markLogEvery   = time.Minute
+)
 
 // Run delivers until ctx is cancelled (returns nil) or the sink fails for
 // good (returns the error). Once finish is closed (nil: never) it returns
@@ -106,20 +161,33 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			return st, fmt.Errorf("reading the action queue: %w", err)
 		}
 		start := time.Now()
-		err = w.Sink.Deliver(dctx, item.Action)
-		latency := time.Since(start)
+		reply, err := deliverReply(dctx, w.Sink, item.Action)
+		d := Delivery{Item: item, Reply: reply, Err: err, At: time.Now()}
+		d.Latency = d.At.Sub(start)
+		var mark func(context.Context) error // how the queue learns of it
 		switch {
 		case err == nil:
+			d.Outcome = Sent
 			st.Delivered++
+			w.sent.Add(1)
+			mark = func(c context.Context) error { return w.Queue.Ack(c, item.ID) }
 		case errors.Is(err, tikcraft.ErrRejected):
+			d.Outcome = Rejected
 			st.Rejected++
 			log.Error("action could not be delivered and was skipped", "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			mark = func(c context.Context) error { return w.Queue.Ack(c, item.ID) }
+		case errors.Is(err, tikcraft.ErrUnconfirmed):
+			d.Outcome = Parked
+			st.Parked++
+			log.Error("a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again",
+				"command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			reason := err.Error()
+			mark = func(c context.Context) error { return w.Queue.Park(c, item.ID, reason) }
 		case dctx.Err() != nil:
 			return st, nil // shut down mid-delivery: the action stays queued
 		default:
-			if w.Recorder != nil {
-				w.Recorder.LogDelivery(dctx, item, err, latency)
-			}
+			d.Outcome = Retried
+			w.observe(dctx, d)
 			if w.Retry > 0 && ctx.Err() == nil {
 				log.Error("delivery failed; actions are kept and will be retried", "error", err, "retry_in", w.Retry)
 				select {
@@ -130,16 +198,60 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			}
 			return st, err
 		}
-		if w.Recorder != nil {
-			w.Recorder.LogDelivery(dctx, item, err, latency)
-		}
-		if err := w.Queue.Ack(dctx, item.ID); err != nil {
-			return st, fmt.Errorf("marking an action as delivered: %w", err)
+		w.observe(dctx, d)
+		if err := w.mark(ctx, dctx, log, item, mark); err != nil {
+			if dctx.Err() != nil || ctx.Err() != nil {
+				log.Warn("stopped before the queue could record an outcome; the action stays queued and is sent again at the next start", "command", item.Action.String(), "error", err)
+				return st, nil
+			}
+			return st, fmt.Errorf("recording that %q was %s: %w", item.Action.String(), d.Outcome, err)
 		}
 	}
 }
 
-// Split sends commands to one sink and alerts to another.
+func (w *Worker) observe(ctx context.Context, d Delivery) {
+	if w.Recorder != nil {
+		w.Recorder.LogDelivery(ctx, d)
+	}
+	if w.OnDelivery != nil {
+		w.OnDelivery(d)
+	}
+}
+
+// mark runs fn (Ack or Park) until it succeeds. A queue that cannot write
+// (a full disk) is retried with backoff while the streamer is told once a
+// minute; delivering the action again instead would run it twice.
+func (w *Worker) mark(ctx, dctx context.Context, log *slog.Logger, item queue.Item, fn func(context.Context) error) error {
+	wait := markBackoffMin
+	var told time.Time
+	for {
+		err := fn(dctx)
+		var we *queue.WriteError
+		if err == nil || !errors.As(err, &we) {
+			return err
+		}
+		if time.Since(told) >= markLogEvery {
+			told = time.Now()
+			log.Error(we.Problem+": cannot record that an action was done; delivery is paused and tries again until it can", "command", item.Action.String(), "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, markBackoffMax)
+	}
+}
+
+func deliverReply(ctx context.Context, s tikcraft.Sink, a tikcraft.Action) (tikcraft.Reply, error) {
+	if r, ok := s.(tikcraft.Replier); ok {
+		return r.DeliverReply(ctx, a)
+	}
+	return tikcraft.Reply{}, s.Deliver(ctx, a)
+}
+
+// Split sends commands to one sink and alerts to another. It passes on the
+// sinks' replies; StateOf reads the commands sink's state through it.
 type Split struct {
 	Commands tikcraft.Sink
 	Alerts   tikcraft.Sink
@@ -147,11 +259,29 @@ type Split struct {
 
 // Deliver routes a by kind.
 func (s Split) Deliver(ctx context.Context, a tikcraft.Action) error {
+	_, err := s.DeliverReply(ctx, a)
+	return err
+}
+
+// DeliverReply routes a by kind and returns the sink's answer.
+func (s Split) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
 	if a.Kind == tikcraft.KindAlert {
 		if s.Alerts == nil {
-			return nil
+			return tikcraft.Reply{}, nil
 		}
-		return s.Alerts.Deliver(ctx, a)
+		return deliverReply(ctx, s.Alerts, a)
 	}
-	return s.Commands.Deliver(ctx, a)
+	return deliverReply(ctx, s.Commands, a)
+}
+
+// StateOf asks s, or the commands sink of a Split, how it is doing; ok is
+// false when it cannot tell (the dry-run printer, test fakes).
+func StateOf(s tikcraft.Sink) (st tikcraft.SinkState, ok bool) {
+	if sp, isSplit := s.(Split); isSplit {
+		s = sp.Commands
+	}
+	if r, isReporter := s.(tikcraft.StateReporter); isReporter {
+		return r.SinkState(), true
+	}
+	return tikcraft.SinkState{}, false
 }

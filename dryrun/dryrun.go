@@ -34,8 +34,15 @@ func (s *Sink) Deliver(_ context.Context, a tikcraft.Action) error {
 	switch a.Kind {
 	case tikcraft.KindAlert:
 		line = fmt.Sprintf("alert   %s | %s (%ds)", a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds)
+	case tikcraft.KindCommand, "":
+		// Shown as written in the actions file: "!" for plugin commands.
+		prefix := "/"
+		if a.Plugin {
+			prefix = "!"
+		}
+		line = "command " + prefix + a.Command
 	default:
-		line = "command /" + a.Command
+		line = string(a.Kind) + " " + a.Command
 	}
 	// %q-style quoting of viewer-controlled values keeps one action on one
 	// line whatever they contain.

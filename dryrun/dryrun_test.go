@@ -25,3 +25,13 @@ func TestOneLinePerActionWhateverTheContent(t *testing.T) {
 		t.Error("actions not recorded")
 	}
 }
+
+func TestPluginCommandsShowTheirBang(t *testing.T) {
+	var b bytes.Buffer
+	s := New(&b)
+	s.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindCommand, Command: "tnt 2 Notch", Plugin: true, Trigger: "money", User: "anna"})
+	s.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "money", User: "anna"})
+	if out := b.String(); !strings.Contains(out, "[dry-run] command !tnt 2 Notch ") || !strings.Contains(out, "[dry-run] command /say hi ") {
+		t.Fatalf("got:\n%s", out)
+	}
+}

@@ -64,6 +64,11 @@ type Config struct {
 	// SeenIDs is how many recent message ids are remembered to drop
 	// duplicates. Default 65536.
 	SeenIDs int
+	// MaxSettled is how many settled streaks are remembered (by their
+	// fired count) for the whole LIVE, so that a late end or update of one
+	// adds only gifts not yet fired; beyond it the oldest are forgotten.
+	// Default 100000.
+	MaxSettled int
 }
 
 // Engine is the event → action stage.
@@ -74,6 +79,9 @@ type Engine struct {
 
 	seen    *idSet
 	streaks map[streakKey]*streak
+	settled *settledSet
+	// track is the change tracking behind Changes, nil until Restore.
+	track   *changes
 	likes   likeCounter
 	follows map[string]struct{}
 	warned  map[string]int // absurd inputs logged, by reason
@@ -108,6 +116,9 @@ func New(cfg Config, rules Rules, log *slog.Logger) *Engine {
 	if cfg.SeenIDs <= 0 {
 		cfg.SeenIDs = 1 << 16
 	}
+	if cfg.MaxSettled <= 0 {
+		cfg.MaxSettled = 100000
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -118,6 +129,10 @@ func New(cfg Config, rules Rules, log *slog.Logger) *Engine {
 
 func (e *Engine) resetSession() {
 	e.streaks = map[streakKey]*streak{}
+	e.settled = newSettledSet(e.cfg.MaxSettled)
+	if e.track != nil {
+		e.track.reset()
+	}
 	e.likes = likeCounter{fired: make([]int64, len(e.cfg.Likes))}
 	e.follows = map[string]struct{}{}
 }

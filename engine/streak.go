@@ -19,6 +19,7 @@ type streakKey struct {
 // firing raises it, so the total of firings for a key is the highest count
 // ever seen for it: duplicates and re-sent updates add nothing.
 type streak struct {
+	key     streakKey
 	max     int64 // highest repeat_count seen
 	acted   int64 // gifts already turned into firings
 	ended   bool  // the repeat_end message arrived (or the streak was flushed)
@@ -26,6 +27,7 @@ type streak struct {
 	trigger string
 	user    tikcraft.User
 	gift    string
+	giftID  int64
 }
 
 func (e *Engine) gift(ev *tikcraft.GiftEvent, now time.Time) []tikcraft.Action {
@@ -58,10 +60,16 @@ func (e *Engine) gift(ev *tikcraft.GiftEvent, now time.Time) []tikcraft.Action {
 			e.warnOnce("too many gift streaks open at once; flushing the oldest early", "limit", e.cfg.MaxStreaks)
 			out = e.evictOldest()
 		}
-		s = &streak{}
+		s = &streak{key: key}
+		// A streak settled earlier in this LIVE, however long ago: only
+		// counts above what it fired add anything.
+		if acted, ok := e.settled.take(key); ok {
+			s.max, s.acted, s.ended = acted, acted, true
+		}
 		e.streaks[key] = s
 	}
-	s.last, s.trigger, s.user, s.gift = now, trigger, ev.User, ev.Gift.Name
+	e.touch(key)
+	s.last, s.trigger, s.user, s.gift, s.giftID = now, trigger, ev.User, ev.Gift.Name, ev.Gift.ID
 	if count > s.max {
 		s.max = count
 		s.ended = false // a higher count after an end continues the streak
@@ -80,6 +88,7 @@ func (e *Engine) gift(ev *tikcraft.GiftEvent, now time.Time) []tikcraft.Action {
 func (e *Engine) settle(s *streak, ev *tikcraft.GiftEvent) []tikcraft.Action {
 	n := s.max - s.acted
 	s.acted = s.max
+	e.touch(s.key)
 	if n <= 0 {
 		return nil
 	}
@@ -109,13 +118,14 @@ func giftKey(g tikcraft.Gift) string {
 	return "name:" + g.Name
 }
 
-// retention is how long a settled streak is remembered after its last
-// message, so that a late duplicate end or update adds nothing.
+// retention is how long a settled streak keeps its full bookkeeping after
+// its last message. After that only its fired count is kept (see
+// settledSet), for the rest of the LIVE.
 func (e *Engine) retention() time.Duration { return 2*e.cfg.StreakTimeout + time.Minute }
 
 // Tick flushes streaks whose end never arrived (after streak_timeout of
-// silence, with the highest count seen) and forgets settled ones. Call it
-// periodically; Handle calls it too.
+// silence, with the highest count seen) and reduces settled ones to their
+// fired count. Call it periodically; Handle calls it too.
 func (e *Engine) Tick(now time.Time) []tikcraft.Action {
 	var due []*streak
 	for k, s := range e.streaks {
@@ -125,7 +135,7 @@ func (e *Engine) Tick(now time.Time) []tikcraft.Action {
 			continue
 		}
 		if s.max <= s.acted && idle >= e.retention() {
-			delete(e.streaks, k)
+			e.forget(k, s)
 		}
 	}
 	if len(due) == 0 {
@@ -176,10 +186,25 @@ func (e *Engine) evictOldest() []tikcraft.Action {
 	var out []tikcraft.Action
 	for _, x := range all[:n] {
 		out = append(out, e.settle(x.s, nil)...)
-		delete(e.streaks, x.k)
+		e.forget(x.k, x.s)
 	}
 	return out
 }
 
-// OpenStreaks is the number of streaks being tracked, for metrics and tests.
+// forget drops the bookkeeping of a settled streak but remembers, for the
+// rest of the LIVE, how many gifts it fired.
+func (e *Engine) forget(k streakKey, s *streak) {
+	delete(e.streaks, k)
+	e.touch(k)
+	if old, ok := e.settled.add(k, s.acted, s.last); ok {
+		e.touch(old)
+	}
+}
+
+// OpenStreaks is the number of streaks tracked in full (open or settled
+// recently), for metrics and tests.
 func (e *Engine) OpenStreaks() int { return len(e.streaks) }
+
+// SettledStreaks is the number of settled streaks remembered by their
+// fired count only.
+func (e *Engine) SettledStreaks() int { return len(e.settled.m) }

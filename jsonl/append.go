@@ -89,6 +89,9 @@ func AppendEvent(dst []byte, ev tikcraft.Event) ([]byte, error) {
 	default:
 		return dst[:start], fmt.Errorf("cannot encode event of type %T", ev)
 	}
+	if m.Test {
+		dst = append(dst, `,"test":true`...)
+	}
 	return append(dst, '}'), nil
 }
 

@@ -19,7 +19,7 @@ func marshalReference(ev tikcraft.Event) ([]byte, error) {
 		return nil, errors.New("nil event")
 	}
 	m := ev.EventMeta()
-	w := wireEvent{Type: string(ev.Type()), MsgID: flexString(m.MsgID)}
+	w := wireEvent{Type: string(ev.Type()), MsgID: flexString(m.MsgID), Test: m.Test}
 	if !m.Time.IsZero() {
 		t := eventTime(m.Time.UTC())
 		w.Time = &t
@@ -79,7 +79,7 @@ func allEvents() []tikcraft.Event {
 		time.Date(2026, 1, 1, 1, 0, 0, 0, time.FixedZone("CET", 3600)), time.UnixMilli(1 << 62).UTC()}
 	var evs []tikcraft.Event
 	for i, s := range hostile {
-		meta := tikcraft.Meta{MsgID: hostile[(i+1)%len(hostile)], Time: times[i%len(times)]}
+		meta := tikcraft.Meta{MsgID: hostile[(i+1)%len(hostile)], Time: times[i%len(times)], Test: i%4 == 1}
 		u := tikcraft.User{ID: hostile[(i+2)%len(hostile)], UniqueID: s, Nickname: hostile[(i+3)%len(hostile)]}
 		n := []int64{0, 1, -1, 15, 1 << 62, -1 << 63}[i%6]
 		evs = append(evs,
@@ -138,7 +138,7 @@ func FuzzAppendEvent(f *testing.F) {
 		f.Add(uint8(i), s, hostile[(i+1)%len(hostile)], int64(i)<<40, int64(-i))
 	}
 	f.Fuzz(func(t *testing.T, kind uint8, a, b string, n, ms int64) {
-		meta := tikcraft.Meta{MsgID: b}
+		meta := tikcraft.Meta{MsgID: b, Test: kind >= 128}
 		if ms != 0 {
 			meta.Time = time.UnixMilli(ms)
 		}

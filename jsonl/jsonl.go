@@ -30,6 +30,7 @@ type wireEvent struct {
 	Text        *string    `json:"text,omitempty"`
 	RoomID      flexString `json:"room_id,omitempty"`
 	Reason      *string    `json:"reason,omitempty"`
+	Test        bool       `json:"test,omitempty"`
 }
 
 type wireUser struct {
@@ -108,7 +109,7 @@ func Unmarshal(line []byte) (tikcraft.Event, error) {
 	if err := json.Unmarshal(line, &w); err != nil {
 		return nil, describe(err)
 	}
-	meta := tikcraft.Meta{MsgID: string(w.MsgID)}
+	meta := tikcraft.Meta{MsgID: string(w.MsgID), Test: w.Test}
 	if w.Time != nil {
 		meta.Time = time.Time(*w.Time)
 	}

@@ -144,3 +144,19 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestTestMarkRoundTrips(t *testing.T) {
+	ev := &tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "1", Test: true}, User: tikcraft.User{UniqueID: "tester"}}
+	b, err := Marshal(ev)
+	if err != nil || !strings.Contains(string(b), `"test":true`) {
+		t.Fatalf("%s %v", b, err)
+	}
+	back, err := Unmarshal(b)
+	if err != nil || !back.EventMeta().Test {
+		t.Fatalf("%+v %v", back, err)
+	}
+	plain, _ := Marshal(&tikcraft.FollowEvent{})
+	if strings.Contains(string(plain), "test") {
+		t.Fatalf("a viewer's event is marked: %s", plain)
+	}
+}

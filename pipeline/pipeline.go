@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -46,15 +47,31 @@ type Options struct {
 	Finish bool
 	// Retry is passed to the worker: see deliver.Worker.
 	Retry time.Duration
-	// StatsEvery logs the queue depth and the oldest pending action's age
-	// while actions are waiting. Default 10s.
+	// StatsEvery logs, while actions are waiting, the queue depth, the
+	// oldest pending action's age, the commands sent per second and why
+	// they wait (Minecraft not answering, or pacing). Default 5s.
 	StatsEvery time.Duration
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
+	// OnDelivery, if set, sees the outcome of every delivery attempt
+	// (sent with Minecraft's reply, retried, parked, rejected): the console
+	// and the dashboard. It runs on the delivery goroutine.
+	OnDelivery func(deliver.Delivery)
 	// DrainOnStop keeps delivering for up to this long after ctx ends, so
 	// that an in-memory queue (the demo) does not drop the streaks flushed
 	// at shutdown. Durable queues keep them for the next start instead.
 	DrainOnStop time.Duration
+	// FreshStreaks starts a session of its own (replay, demo): gift streaks
+	// an earlier run left open are settled first, then forgotten, so that
+	// the same file replayed twice fires twice. Otherwise (a LIVE, drain)
+	// they are carried on, and a late end of one adds only what was not
+	// fired yet.
+	FreshStreaks bool
+	// MaxHeld bounds the actions kept in memory while the queue cannot be
+	// written (a full disk). Default 50,000.
+	MaxHeld int
+
+	holdBackoff time.Duration // first wait before writing held actions again; tests shorten it
 }
 
 // Result summarises a run.
@@ -63,6 +80,7 @@ type Result struct {
 	Actions   int64
 	Delivered int64
 	Rejected  int64
+	Parked    int64 // sent without an answer, set aside as failed (kept)
 }
 
 // Run runs src through the pipeline.
@@ -75,7 +93,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		o.TickEvery = 500 * time.Millisecond
 	}
 	if o.StatsEvery <= 0 {
-		o.StatsEvery = 10 * time.Second
+		o.StatsEvery = 5 * time.Second
 	}
 	var res Result
 	events := make(chan tikcraft.Event, 4096)
@@ -92,7 +110,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		})
 	}()
 
-	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry}
+	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnDelivery: o.OnDelivery}
 	finish := make(chan struct{})
 	var wst deliver.Stats
 	var werr error
@@ -114,23 +132,34 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		wst, werr = worker.Run(wctx, finishCh)
 	}()
 
-	var pushErr error
+	h := newHold(o.Queue, log, o.MaxHeld, o.holdBackoff)
+	pctx := context.WithoutCancel(ctx) // what was received is queued even on shutdown
+	// Every batch of actions goes with the engine's streak changes, in one
+	// transaction when the queue keeps them (see engine.Changes).
 	push := func(acts []tikcraft.Action) {
-		if len(acts) == 0 || pushErr != nil {
-			return
-		}
 		res.Actions += int64(len(acts))
-		if err := o.Queue.Push(context.WithoutCancel(ctx), acts...); err != nil {
-			pushErr = fmt.Errorf("queueing %d actions: %w", len(acts), err)
-			log.Error("could not queue actions", "error", pushErr)
+		b := queue.Batch{Actions: acts}
+		var rows []engine.StateEntry
+		b.ResetState, rows = o.Engine.Changes()
+		for _, r := range rows {
+			b.State = append(b.State, queue.StateEntry(r))
 		}
+		h.push(pctx, b)
+	}
+	if err := resume(ctx, o, log, push); err != nil {
+		scancel()
+		for range events { // let the source finish
+		}
+		wcancel()
+		<-wdone
+		return res, err
 	}
 
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		reportStats(wctx, o.Queue, o.StatsEvery, log)
+		reportStats(wctx, o.Queue, o.Sink, worker, o.StatsEvery, log)
 	}()
 
 	var tick <-chan time.Time
@@ -142,8 +171,13 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 	var clock time.Time // event clock: never goes backwards
 loop:
 	for {
+		// While memory holds all it may, take no events: the source waits.
+		in := events
+		if h.full() {
+			in = nil
+		}
 		select {
-		case ev, ok := <-events:
+		case ev, ok := <-in:
 			if !ok {
 				break loop
 			}
@@ -182,6 +216,8 @@ loop:
 			push(batch)
 		case <-tick:
 			push(o.Engine.Tick(time.Now()))
+		case <-h.retryC():
+			h.retry(pctx)
 		case <-wdone:
 			// The worker gave up for good: stop receiving.
 			scancel()
@@ -201,6 +237,8 @@ loop:
 	if err != nil {
 		err = fmt.Errorf("event source: %w", err)
 	}
+	// The worker may only finish once everything held is in the queue.
+	holdErr := h.settle(ctx, pctx)
 	close(finish)
 	switch {
 	case o.Finish && ctx.Err() == nil:
@@ -213,23 +251,90 @@ loop:
 	<-wdone
 	wcancel()
 	wg.Wait()
-	res.Delivered, res.Rejected = wst.Delivered, wst.Rejected
-	return res, errors.Join(err, pushErr, werr)
+	res.Delivered, res.Rejected, res.Parked = wst.Delivered, wst.Rejected, wst.Parked
+	return res, errors.Join(err, holdErr, werr)
 }
 
-func reportStats(ctx context.Context, q queue.Queue, every time.Duration, log *slog.Logger) {
+// resume loads the gift streaks an earlier run saved with a durable queue
+// and settles what it left open: exactly once, since the settling actions
+// and the new counts are committed together.
+func resume(ctx context.Context, o Options, log *slog.Logger, push func([]tikcraft.Action)) error {
+	sq, ok := o.Queue.(queue.StateQueue)
+	if !ok {
+		return nil
+	}
+	saved, err := sq.LoadState(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the gift streaks saved by the last run: %w", err)
+	}
+	rows := make([]engine.StateEntry, len(saved))
+	for i, r := range saved {
+		rows[i] = engine.StateEntry(r)
+	}
+	if open := o.Engine.Restore(rows); open > 0 {
+		log.Info("settling the gift streaks the last run left open", "streaks", open)
+	}
+	switch {
+	case o.FreshStreaks:
+		acts := o.Engine.Flush()
+		o.Engine.NewSession()
+		push(acts)
+	case o.EventClock:
+		push(o.Engine.Flush())
+	default: // live: streaks still going on continue; Tick settles the others
+		push(o.Engine.Tick(time.Now()))
+	}
+	return nil
+}
+
+// reportStats logs, while actions wait, how many, for how long, how fast
+// they go out and why they wait: Minecraft not answering, or only the pace
+// set by rcon.max_commands_per_second.
+func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deliver.Worker, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	lastSent, lastAt := w.Sent(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
+			sent := w.Sent()
+			rate := float64(sent-lastSent) / now.Sub(lastAt).Seconds()
+			lastSent, lastAt = sent, now
 			n, oldest, err := q.Stats(ctx)
 			if err != nil || n == 0 {
 				continue
 			}
-			log.Warn("actions are waiting for Minecraft", "pending", n, "oldest_waiting", time.Since(oldest).Round(time.Second).String())
+			level, msg, attrs := statusLine(sink)
+			attrs = append([]any{"pending", n, "oldest_waiting", time.Since(oldest).Round(time.Second).String(),
+				"commands_per_second", math.Round(rate*10) / 10}, attrs...)
+			log.Log(ctx, level, msg, attrs...)
 		}
+	}
+}
+
+// statusLine words why actions wait, from what the sink says of itself.
+func statusLine(sink tikcraft.Sink) (slog.Level, string, []any) {
+	st, ok := deliver.StateOf(sink)
+	switch {
+	case !ok:
+		return slog.LevelWarn, "actions are waiting for Minecraft", nil
+	case st.Paused != "":
+		return slog.LevelInfo, "actions are waiting: delivery is paused", []any{"why", st.Paused}
+	case !st.Connected:
+		attrs := []any{"problem", st.Problem}
+		if st.Problem == "" {
+			attrs[1] = "connecting"
+		}
+		if !st.Since.IsZero() {
+			attrs = append(attrs, "down_for", time.Since(st.Since).Round(time.Second).String())
+		}
+		return slog.LevelWarn, "actions are waiting for Minecraft, which is not answering", attrs
+	case st.Pacing:
+		return slog.LevelInfo, "actions are waiting: rcon.max_commands_per_second paces them (Minecraft answers every command)",
+			[]any{"max_commands_per_second", st.MaxPerSecond}
+	default:
+		return slog.LevelWarn, "actions are waiting for Minecraft's answers", nil
 	}
 }

@@ -2,7 +2,9 @@
 // as Minecraft speaks it. Client is the tikcraft.Sink that carries commands
 // to the server: it logs in, keeps one connection open, paces commands,
 // reassembles long answers and reconnects on its own when the server goes
-// away, resending the command that was in flight so nothing is lost.
+// away, resending the command that was in flight so nothing is lost (at
+// most MaxResends times: a server that runs commands but never answers
+// must not get one command over and over).
 package rcon
 
 import (
@@ -15,6 +17,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -41,6 +44,11 @@ const fragmentWait = 250 * time.Millisecond
 // maxResponseBytes bounds how much of one answer is kept, so that a server
 // that keeps sending full-size parts cannot exhaust memory.
 const maxResponseBytes = 4 << 20
+
+// MaxResends is how often one command is sent again after it was written
+// but not answered, so a server that runs commands and then hangs up gets
+// each at most 1+MaxResends times.
+const MaxResends = 3
 
 // maxBurst caps the burst derived from absurdly high rates.
 const maxBurst = 1000
@@ -97,6 +105,11 @@ type Client struct {
 	lastID   int32
 	failures int       // consecutive attempts that failed and backed off
 	down     time.Time // when the connection was last found broken; zero if never
+
+	// state is what SinkState reports; stMu guards it so that status lines
+	// can read it while a command is in flight.
+	stMu  sync.Mutex
+	state tikcraft.SinkState
 }
 
 // New returns a client for cfg. It connects lazily, on the first command.
@@ -135,6 +148,7 @@ func New(cfg Config, log *slog.Logger) *Client {
 	}
 	if r := cfg.MaxCommandsPerSecond; r > 0 && !math.IsInf(r, 1) {
 		c.limiter = rate.NewLimiter(rate.Limit(r), burstFor(r))
+		c.state.MaxPerSecond = r
 	}
 	c.life, c.stop = context.WithCancel(context.Background())
 	return c
@@ -150,32 +164,67 @@ func burstFor(perSecond float64) int {
 // answered it. Alerts are not for Minecraft: Deliver returns nil for them
 // without sending anything (deliver.Split routes them to their own sink).
 //
-// If the connection fails before or after the command was written, Deliver
-// reconnects and sends it again, so a command may run twice but is never
-// lost. It keeps trying, with backoff, until ctx ends or GiveUpAfter has
-// passed. A wrong password is returned at once and wraps
-// tikcraft.ErrPermanent; a command Minecraft cannot accept wraps
-// tikcraft.ErrRejected.
+// If the connection fails before the command was written, Deliver
+// reconnects and tries again, with backoff, until ctx ends or GiveUpAfter
+// has passed. If it fails after the command was written (the server may
+// have run it), the command is sent again at most MaxResends times; then
+// Deliver returns an error marked tikcraft.ErrUnconfirmed, so a server that
+// runs commands and hangs up gets each at most 1+MaxResends times. A wrong
+// password is returned at once and wraps tikcraft.ErrPermanent; a command
+// Minecraft cannot accept wraps tikcraft.ErrRejected.
 func (c *Client) Deliver(ctx context.Context, a tikcraft.Action) error {
+	_, err := c.DeliverReply(ctx, a)
+	return err
+}
+
+// DeliverReply is Deliver that also returns Minecraft's answer: its text,
+// whether it says the command was not understood, and how often the command
+// had to be sent again.
+func (c *Client) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
 	switch a.Kind {
 	case tikcraft.KindAlert:
 		c.log.Debug("alert not sent over RCON", "trigger", a.Trigger)
-		return nil
+		return tikcraft.Reply{}, nil
 	case tikcraft.KindCommand, "":
 	default:
-		return &markedError{
+		return tikcraft.Reply{}, &markedError{
 			msg:   fmt.Sprintf("action kind %q is not something RCON can send", string(a.Kind)),
 			marks: []error{tikcraft.ErrRejected, tikcraft.ErrPermanent},
 		}
 	}
-	_, err := c.exec(ctx, a.Command, []any{"trigger", a.Trigger, "user", a.User})
-	return err
+	return c.exec(ctx, a.Command, []any{"trigger", a.Trigger, "user", a.User})
 }
 
 // Exec runs one command and returns Minecraft's answer, with the same
 // retrying as Deliver.
 func (c *Client) Exec(ctx context.Context, cmd string) (string, error) {
-	return c.exec(ctx, cmd, nil)
+	r, err := c.exec(ctx, cmd, nil)
+	return r.Text, err
+}
+
+// SinkState reports whether the client is connected, whether commands are
+// held back by MaxCommandsPerSecond, and what is wrong while Minecraft
+// cannot be reached. It is safe to call while commands are in flight.
+func (c *Client) SinkState() tikcraft.SinkState {
+	c.stMu.Lock()
+	defer c.stMu.Unlock()
+	return c.state
+}
+
+func (c *Client) setState(f func(*tikcraft.SinkState)) {
+	c.stMu.Lock()
+	f(&c.state)
+	c.stMu.Unlock()
+}
+
+// broken records that Minecraft cannot be reached or did not answer.
+func (c *Client) broken(problem string) {
+	c.setState(func(s *tikcraft.SinkState) {
+		s.Connected, s.Problem = false, problem
+		if s.Since.IsZero() {
+			s.Since = c.down
+		}
+	})
 }
 
 // Close closes the connection. Calls in progress return ErrClosed; Close
@@ -205,12 +254,12 @@ func CheckCommand(cmd string) error {
 	return &markedError{msg: msg, marks: []error{tikcraft.ErrRejected, tikcraft.ErrPermanent}}
 }
 
-func (c *Client) exec(ctx context.Context, cmd string, attrs []any) (string, error) {
+func (c *Client) exec(ctx context.Context, cmd string, attrs []any) (tikcraft.Reply, error) {
 	if err := CheckCommand(cmd); err != nil {
-		return "", err
+		return tikcraft.Reply{}, err
 	}
 	if c.life.Err() != nil {
-		return "", ErrClosed
+		return tikcraft.Reply{}, ErrClosed
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -219,61 +268,74 @@ func (c *Client) exec(ctx context.Context, cmd string, attrs []any) (string, err
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return "", c.interrupted(ctx, cmd, nil)
+		return tikcraft.Reply{}, c.interrupted(ctx, cmd, nil)
 	}
 	defer func() { <-c.sem }()
 
 	if err := c.pace(ctx); err != nil {
-		return "", c.interrupted(ctx, cmd, nil)
+		return tikcraft.Reply{}, c.interrupted(ctx, cmd, nil)
 	}
 
 	start := c.now()
 	var last error
+	resends := 0 // times cmd was written and not answered, so far
 	for {
 		if ctx.Err() != nil {
-			return "", c.interrupted(ctx, cmd, last)
+			return tikcraft.Reply{}, c.interrupted(ctx, cmd, last)
 		}
 		fresh := false
 		if c.conn == nil {
 			if err := c.connect(ctx); err != nil {
 				if ctx.Err() != nil {
-					return "", c.interrupted(ctx, cmd, last)
+					return tikcraft.Reply{}, c.interrupted(ctx, cmd, last)
 				}
 				if errors.Is(err, tikcraft.ErrPermanent) {
-					return "", err
+					c.broken(err.Error())
+					c.setState(func(s *tikcraft.SinkState) { s.Refused = true })
+					return tikcraft.Reply{}, err
 				}
 				last = err
 				what, hint := describe(err, c.cfg)
-				if err := c.backoff(ctx, start, cmd, last, fmt.Sprintf("Minecraft RCON at %s is not reachable (%s); %s", c.cfg.Address, what, hint)); err != nil {
-					return "", err
+				problem := fmt.Sprintf("Minecraft RCON at %s is not reachable (%s); %s", c.cfg.Address, what, hint)
+				if err := c.backoff(ctx, start, cmd, last, problem); err != nil {
+					return tikcraft.Reply{}, err
 				}
 				continue
 			}
 			fresh = true
 		}
-		resp, err := c.roundTrip(ctx, cmd)
+		resp, written, err := c.roundTrip(ctx, cmd)
 		if err == nil {
 			c.failures = 0
 			c.logResponse(cmd, resp, attrs)
-			return resp, nil
+			return tikcraft.Reply{Text: resp, Refused: looksUnknown(resp), Resends: resends}, nil
 		}
 		c.dropConn()
 		if ctx.Err() != nil {
-			return "", c.interrupted(ctx, cmd, err)
+			return tikcraft.Reply{}, c.interrupted(ctx, cmd, err)
 		}
 		last = err
 		what, hint := describe(err, c.cfg)
 		if c.down.IsZero() {
 			c.down = c.now()
 		}
+		if written {
+			if resends == MaxResends {
+				msg := fmt.Sprintf("Minecraft RCON at %s took %q but never answered it, although it was sent %d times (%s); it may have run each time, so tikcraft does not send it again", c.cfg.Address, cmd, resends+1, what)
+				c.broken(msg)
+				return tikcraft.Reply{}, &markedError{msg: msg, marks: []error{tikcraft.ErrUnconfirmed, err}}
+			}
+			resends++
+		}
 		if !fresh {
 			// A connection that used to work broke (typically the server
 			// restarted while idle): try a new one straight away.
+			c.broken(fmt.Sprintf("lost the connection to Minecraft RCON at %s (%s)", c.cfg.Address, what))
 			c.log.Warn(fmt.Sprintf("lost the connection to Minecraft RCON at %s (%s); reconnecting and sending the command again", c.cfg.Address, what), append([]any{"command", cmd}, attrs...)...)
 			continue
 		}
 		if err := c.backoff(ctx, start, cmd, last, fmt.Sprintf("Minecraft RCON at %s did not answer the command (%s); %s", c.cfg.Address, what, hint)); err != nil {
-			return "", err
+			return tikcraft.Reply{}, err
 		}
 	}
 }
@@ -290,6 +352,7 @@ func (c *Client) backoff(ctx context.Context, start time.Time, cmd string, last 
 		// already said what is wrong.
 		return fmt.Errorf("gave up sending %q to Minecraft RCON at %s after trying for %s: %w", cmd, c.cfg.Address, roundDuration(elapsed), last)
 	}
+	c.broken(problem)
 	c.failures++
 	d := c.delay(c.failures)
 	if g := c.cfg.GiveUpAfter; g > 0 && d > g-elapsed {
@@ -336,6 +399,7 @@ func (c *Client) pace(ctx context.Context) error {
 	now := c.now()
 	r := c.limiter.ReserveN(now, 1)
 	d := r.DelayFrom(now)
+	c.setState(func(s *tikcraft.SinkState) { s.Pacing = d > 0 })
 	if d <= 0 {
 		return nil
 	}
@@ -378,6 +442,7 @@ func (c *Client) dropConn() {
 	if c.conn != nil {
 		c.conn.Close()
 		c.conn, c.br = nil, nil
+		c.setState(func(s *tikcraft.SinkState) { s.Connected = false })
 	}
 }
 

@@ -34,6 +34,7 @@ func (c *Client) connect(ctx context.Context) error {
 		return err
 	}
 	c.conn, c.br = conn, br
+	c.setState(func(s *tikcraft.SinkState) { s.Connected, s.Problem, s.Since, s.Refused = true, "", time.Time{}, false })
 	if c.down.IsZero() {
 		c.log.Info(fmt.Sprintf("connected to Minecraft RCON at %s", c.cfg.Address))
 	} else {
@@ -80,7 +81,9 @@ func (c *Client) login(ctx context.Context, conn net.Conn, br *bufio.Reader) err
 }
 
 // roundTrip sends cmd on the current connection and reads the whole answer.
-func (c *Client) roundTrip(ctx context.Context, cmd string) (string, error) {
+// written reports whether the command went out, so that a failure may mean
+// the server ran it.
+func (c *Client) roundTrip(ctx context.Context, cmd string) (resp string, written bool, err error) {
 	conn, br := c.conn, c.br
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(longAgo) })
 	defer stop()
@@ -88,15 +91,16 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) (string, error) {
 	id := c.nextID()
 	b, err := Packet{ID: id, Type: TypeCommand, Body: cmd}.AppendBinary(nil)
 	if err != nil {
-		return "", err // CheckCommand already ruled this out
+		return "", false, err // CheckCommand already ruled this out
 	}
 	deadline := time.Now().Add(c.cfg.ReadTimeout)
 	if err := setDeadline(ctx, conn.SetWriteDeadline, deadline); err != nil {
-		return "", err
+		return "", false, err
 	}
-	// One Write: Minecraft reads a request with a single read call.
-	if _, err := conn.Write(b); err != nil {
-		return "", fmt.Errorf("sending: %w", err)
+	// One Write: Minecraft reads a request with a single read call. A
+	// failed Write may still have sent part or all of it.
+	if n, err := conn.Write(b); err != nil {
+		return "", n > 0, fmt.Errorf("sending: %w", err)
 	}
 
 	var body []byte
@@ -106,23 +110,23 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) (string, error) {
 		if err != nil {
 			if parts > 0 && isTimeout(err) && ctx.Err() == nil {
 				// The last part was full-size and no other followed.
-				return string(body), nil
+				return string(body), true, nil
 			}
-			return "", fmt.Errorf("waiting for the answer: %w", err)
+			return "", true, fmt.Errorf("waiting for the answer: %w", err)
 		}
 		switch {
 		case p.ID == id && p.Type == TypeResponse:
 			body = append(body, p.Body...)
 			parts++
 			if len(p.Body) < MaxBodyBytes {
-				return string(body), nil
+				return string(body), true, nil
 			}
 			if len(body) >= maxResponseBytes {
 				// The command ran; keep what arrived and start afresh so the
 				// rest of the answer cannot be mistaken for a later one.
 				c.log.Warn(fmt.Sprintf("Minecraft's answer is longer than %d MiB; keeping only the start", maxResponseBytes>>20), "command", cmd)
 				c.dropConn()
-				return string(body), nil
+				return string(body), true, nil
 			}
 			// Minecraft splits long answers into 4096-byte parts with no
 			// end marker: a full-size part may or may not be the last.
@@ -133,9 +137,9 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) (string, error) {
 			// cancelled call).
 			c.log.Debug("skipping a late RCON packet of an earlier command", "packet_id", p.ID, "waiting_for", id)
 		case p.ID == -1:
-			return "", errors.New("the server says this connection is not logged in")
+			return "", true, errors.New("the server says this connection is not logged in")
 		default:
-			return "", unexpected(p)
+			return "", true, unexpected(p)
 		}
 	}
 }

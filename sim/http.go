@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/coder/websocket"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tikcraft/tikcraft/webcast"
@@ -55,6 +57,9 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	id, live := s.roomStateLocked()
 	s.changedLocked()
 	s.mu.Unlock()
+	if s.opts.PageDisagrees {
+		live = !live
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if s.opts.BlockPage {
 		fmt.Fprint(w, "<!doctype html><html><body><p>Please verify you are a human.</p></body></html>")
@@ -87,7 +92,7 @@ func (s *Server) handleAPILive(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.opts.BlockAPILive:
 		writeJSON(w, http.StatusOK, map[string]any{"statusCode": 10222, "message": "blocked"})
-	case !s.isUser(r.URL.Query().Get("uniqueId")):
+	case !s.isUser(r.URL.Query().Get("uniqueId")) || s.opts.APILiveNotFound:
 		writeJSON(w, http.StatusOK, map[string]any{"statusCode": 19881007, "message": "user_not_found", "data": map[string]any{}})
 	default:
 		st := statusOf(live)
@@ -107,7 +112,7 @@ func (s *Server) handleEulerRoom(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	switch {
 	case !s.keyOK(r):
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "ok": false, "message": "Invalid API key"})
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "ok": false, "message": s.echo(r, "Invalid API key")})
 	case !s.isUser(r.PathValue("user")):
 		writeJSON(w, http.StatusOK, map[string]any{"code": 404, "ok": false, "message": "user not found"})
 	default:
@@ -117,6 +122,27 @@ func (s *Server) handleEulerRoom(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) keyOK(r *http.Request) bool {
 	return s.opts.APIKey == "" || r.Header.Get("X-Api-Key") == s.opts.APIKey
+}
+
+// echo adds the received API key to an error message when EchoAPIKey is
+// set, in the ways a careless server might: in the text, quoted, in a URL.
+func (s *Server) echo(r *http.Request, msg string) string {
+	if !s.opts.EchoAPIKey {
+		return msg
+	}
+	k := r.Header.Get("X-Api-Key")
+	return fmt.Sprintf("%s (X-Api-Key: %s, %q, see https://example.invalid/keys?k=%s)", msg, k, k, url.QueryEscape(k))
+}
+
+// handleRoomInfo answers TikTok's GET /webcast/room/info/?room_id=... with
+// the room's status (2 live, 4 offline), as webcast.tiktok.com does.
+func (s *Server) handleRoomInfo(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.snap.Lookups["room_info"]++
+	live := s.live != nil && strconv.FormatInt(s.live.id, 10) == r.URL.Query().Get("room_id")
+	s.changedLocked()
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"status_code": 0, "data": map[string]any{"id_str": r.URL.Query().Get("room_id"), "status": statusOf(live)}})
 }
 
 // handleSign answers GET /webcast/rooms/{room}/connect like Euler Stream: a
@@ -134,11 +160,11 @@ func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
 	}
 	if !req.KeyOK {
 		answer(http.StatusUnauthorized)
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Invalid API key"})
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": s.echo(r, "Invalid API key")})
 		return
 	}
 	var fail *SignFailure
-	if s.signs < len(s.opts.SignFailures) {
+	if s.signs < len(s.opts.SignFailures) && !s.opts.SignFailures[s.signs].OK {
 		fail = &s.opts.SignFailures[s.signs]
 	}
 	s.signs++
@@ -147,7 +173,7 @@ func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
 		if fail.RetryAfter != "" {
 			w.Header().Set("Retry-After", fail.RetryAfter)
 		}
-		writeJSON(w, fail.Status, map[string]any{"message": fail.Message})
+		writeJSON(w, fail.Status, map[string]any{"message": s.echo(r, fail.Message)})
 		return
 	}
 	if fail != nil && !fail.NoCookie {
@@ -177,7 +203,7 @@ func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
 	res := &pb.ProtoMessageFetchResult{
 		Messages:          batch,
 		Cursor:            strconv.Itoa(cur),
-		InternalExt:       internalExt(rm, cur),
+		InternalExt:       s.internalExt(rm, cur),
 		PushServer:        "ws" + strings.TrimPrefix(s.url, "http") + pushPath,
 		RouteParams:       map[string]string{"wrss": token},
 		FetchInterval:     1000,
@@ -200,7 +226,10 @@ func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-func internalExt(rm *liveRoom, cursor int) string {
+func (s *Server) internalExt(rm *liveRoom, cursor int) string {
+	if s.opts.EmptyInternalExt {
+		return ""
+	}
 	return fmt.Sprintf("sim_ext:room=%d:cursor=%d", rm.id, cursor)
 }
 
@@ -210,11 +239,12 @@ func internalExt(rm *liveRoom, cursor int) string {
 func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	info := Connection{
-		RoomID:    q.Get("room_id"),
-		Cursor:    q.Get("cursor"),
-		UserAgent: r.Header.Get("User-Agent"),
-		Cookie:    r.Header.Get("Cookie"),
-		Gzip:      q.Get("compress") == "gzip",
+		RoomID:         q.Get("room_id"),
+		Cursor:         q.Get("cursor"),
+		UserAgent:      r.Header.Get("User-Agent"),
+		UserAgentParam: q.Get("User-Agent"),
+		Cookie:         r.Header.Get("Cookie"),
+		Gzip:           q.Get("compress") == "gzip",
 	}
 	s.mu.Lock()
 	g := s.tokens[q.Get("wrss")]
@@ -256,7 +286,8 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		c.CloseNow()
 		return
 	}
-	s.conns[c] = struct{}{}
+	so := &socket{}
+	s.conns[c] = so
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer func() {
@@ -266,7 +297,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		c.CloseNow()
 		s.wg.Done()
 	}()
-	s.serveSocket(c, g, info.Gzip)
+	s.serveSocket(c, so, g, info.Gzip)
 }
 
 func hasCookie(r *http.Request, name, value string) bool {
@@ -281,7 +312,7 @@ func hasCookie(r *http.Request, name, value string) bool {
 // serveSocket reads the client's frames (recording them) and, once the
 // client entered the room, sends every message from the signed cursor on,
 // one message per frame.
-func (s *Server) serveSocket(c *websocket.Conn, g *grant, gzip bool) {
+func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
 	entered := make(chan struct{})
@@ -289,7 +320,7 @@ func (s *Server) serveSocket(c *websocket.Conn, g *grant, gzip bool) {
 	go func() {
 		defer close(readDone)
 		defer cancel()
-		s.readClient(ctx, c, g.room.id, entered)
+		s.readClient(ctx, c, so, g.room.id, entered)
 	}()
 	defer func() { c.CloseNow(); <-readDone }()
 
@@ -301,6 +332,12 @@ func (s *Server) serveSocket(c *websocket.Conn, g *grant, gzip bool) {
 	pos, sent := g.cursor, 0
 	for {
 		s.mu.Lock()
+		if so.silent {
+			// Stalled: the socket stays open and says nothing.
+			s.mu.Unlock()
+			<-ctx.Done()
+			return
+		}
 		if pos < len(g.room.msgs) {
 			e := g.room.msgs[pos]
 			pos++
@@ -310,14 +347,7 @@ func (s *Server) serveSocket(c *websocket.Conn, g *grant, gzip bool) {
 			frame := e.raw
 			if e.msg != nil {
 				var err error
-				frame, err = webcast.EncodeFrame(&pb.ProtoMessageFetchResult{
-					Messages:      []*pb.BaseProtoMessage{e.msg},
-					Cursor:        strconv.Itoa(pos),
-					InternalExt:   internalExt(g.room, pos),
-					NeedAck:       s.opts.NeedAck,
-					FetchInterval: 1000,
-					Now:           time.Now().UnixMilli(),
-				}, logID, gzip)
+				frame, err = s.encodeFrame(e, g.room, pos, logID, gzip)
 				if err != nil {
 					s.log.Error("simulator: cannot encode a frame", "error", err)
 					return
@@ -327,7 +357,7 @@ func (s *Server) serveSocket(c *websocket.Conn, g *grant, gzip bool) {
 				return
 			}
 			sent++
-			if s.countFrame(sent) {
+			if s.countFrame(c, sent) {
 				return // dropped: the deferred CloseNow cuts the socket
 			}
 			continue
@@ -347,9 +377,50 @@ func (s *Server) serveSocket(c *websocket.Conn, g *grant, gzip bool) {
 	}
 }
 
+// encodeFrame builds the frame of one message the way the options say.
+func (s *Server) encodeFrame(e entry, rm *liveRoom, pos int, logID int64, gzip bool) ([]byte, error) {
+	label := ""
+	if s.opts.MislabelGzip {
+		if gzip = logID%2 == 0; gzip {
+			label = "none"
+		} else {
+			label = "gzip"
+		}
+	}
+	frame, err := webcast.EncodeFrame(&pb.ProtoMessageFetchResult{
+		Messages:      []*pb.BaseProtoMessage{e.msg},
+		Cursor:        strconv.Itoa(pos),
+		InternalExt:   s.internalExt(rm, pos),
+		NeedAck:       s.opts.NeedAck,
+		FetchInterval: 1000,
+		Now:           time.Now().UnixMilli(),
+	}, logID, gzip)
+	if err != nil {
+		return nil, err
+	}
+	if label != "" {
+		var f pb.WebcastPushFrame
+		if err := proto.Unmarshal(frame, &f); err != nil {
+			return nil, err
+		}
+		f.Headers = []*pb.PushHeader{{Key: "compress_type", Value: label}}
+		if frame, err = proto.Marshal(&f); err != nil {
+			return nil, err
+		}
+	}
+	if e.pad > 0 {
+		// Field 15 is unknown to every client: skipped, but counted in the
+		// frame's size.
+		frame = protowire.AppendTag(frame, 15, protowire.BytesType)
+		frame = protowire.AppendBytes(frame, make([]byte, e.pad))
+	}
+	return frame, nil
+}
+
 // countFrame records a sent frame and reports whether DropAfterFrames
-// wants this socket dropped now.
-func (s *Server) countFrame(sent int) (drop bool) {
+// wants this socket dropped now. A socket to drop leaves conns at once, so
+// that a Drop racing with its close does not count it a second time.
+func (s *Server) countFrame(c *websocket.Conn, sent int) (drop bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.changedLocked()
@@ -357,13 +428,14 @@ func (s *Server) countFrame(sent int) (drop bool) {
 	o := s.opts
 	if o.DropAfterFrames > 0 && sent >= o.DropAfterFrames && (o.MaxDrops == 0 || s.snap.Drops < o.MaxDrops) {
 		s.snap.Drops++
+		delete(s.conns, c)
 		return true
 	}
 	return false
 }
 
 // readClient records what the client sends until the socket ends.
-func (s *Server) readClient(ctx context.Context, c *websocket.Conn, roomID int64, entered chan<- struct{}) {
+func (s *Server) readClient(ctx context.Context, c *websocket.Conn, so *socket, roomID int64, entered chan<- struct{}) {
 	in := false
 	for {
 		_, b, err := c.Read(ctx)
@@ -382,6 +454,7 @@ func (s *Server) readClient(ctx context.Context, c *websocket.Conn, roomID int64
 		case webcast.PayloadAck:
 			s.record(func(sn *Snapshot) {
 				sn.Acks = append(sn.Acks, Ack{LogID: f.GetLogId(), InternalExt: string(f.GetPayload())})
+				sn.AcksAfter++
 			})
 		case webcast.PayloadHeartbeat:
 			var hb pb.HeartBeatMessage
@@ -390,10 +463,20 @@ func (s *Server) readClient(ctx context.Context, c *websocket.Conn, roomID int64
 			}
 			s.record(func(sn *Snapshot) {
 				sn.HeartbeatCount++
+				sn.HeartbeatsAfter++
 				if len(sn.Heartbeats) < maxHeartbeats {
 					sn.Heartbeats = append(sn.Heartbeats, Heartbeat{RoomID: hb.GetRoomId(), Seq: hb.GetSendPacketSeqId()})
 				}
 			})
+			s.mu.Lock()
+			silent := so.silent
+			s.mu.Unlock()
+			if !silent {
+				// TikTok answers a heartbeat with one of its own.
+				if reply, err := webcast.HeartbeatFrame(hb.GetRoomId(), hb.GetSendPacketSeqId()); err == nil {
+					c.Write(ctx, websocket.MessageBinary, reply)
+				}
+			}
 		case webcast.PayloadEnterRoom:
 			var er pb.WebcastImEnterRoomMessage
 			if proto.Unmarshal(f.GetPayload(), &er) != nil {

@@ -6,10 +6,15 @@
 //
 // Point a client's web base and sign server at URL(). Events given to Push
 // or Play go out to every connected client as they would on a real LIVE.
-// Options and the GoLive, EndStream and Drop methods create the situations a
-// client must survive (offline streamer, rate limits, dropped sockets,
-// re-sent messages), and Snapshot/Wait show what the client did (ACKs,
-// heartbeats, entering the room, the headers it sent).
+// Options and the GoLive, EndStream, Suspend, Silence and Drop methods
+// create the situations a client must survive (offline streamer, rate
+// limits, dropped sockets, re-sent messages, mislabelled or oversized
+// frames, a stalled socket, lookups that contradict each other), and
+// Snapshot/Wait show what the client did (ACKs, heartbeats, entering the
+// room, the headers it sent).
+//
+// Like TikTok's push server, the simulator answers every heartbeat with one
+// of its own, so a quiet LIVE is not a silent socket.
 package sim
 
 import (
@@ -27,6 +32,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/webcast"
@@ -83,12 +89,34 @@ type Options struct {
 	// DEVICE_BLOCKED, as TikTok does when it distrusts the network or the
 	// signature.
 	BlockSockets int
+	// APILiveNotFound makes api-live answer "user_not_found" for the
+	// streamer too, as TikTok does at times for accounts that exist and are
+	// live; the other lookups still find the room.
+	APILiveNotFound bool
+	// PageDisagrees makes the LIVE page report the opposite of the truth
+	// (live while offline, offline while live), as a cached page does.
+	// api-live and the room info route tell the truth.
+	PageDisagrees bool
+	// MislabelGzip gives message frames a compress_type header that
+	// contradicts the payload: odd frames are sent plain but labelled
+	// "gzip", even ones gzipped but labelled "none".
+	MislabelGzip bool
+	// EmptyInternalExt sends message frames with an empty internal_ext
+	// (with NeedAck, frames that ask for an ACK they give nothing for).
+	EmptyInternalExt bool
+	// EchoAPIKey makes the sign server's error messages repeat the
+	// X-Api-Key it received, as a careless server might.
+	EchoAPIKey bool
+	// StripGiftDetails sends gift messages without the nested gift struct:
+	// only the gift id, the counts and the user are left.
+	StripGiftDetails bool
 	// Log receives the simulator's own messages; nil discards them.
 	Log *slog.Logger
 }
 
 // SignFailure is one bad answer of the sign server.
 type SignFailure struct {
+	OK         bool   // answer normally: places failures after a success
 	Status     int    // HTTP status; 0 means 200 with the problem below
 	Message    string // sent as the JSON body {"message": ...}
 	RetryAfter string // the Retry-After header, if not ""
@@ -100,17 +128,20 @@ type SignFailure struct {
 type Snapshot struct {
 	Live           bool
 	RoomID         string         // the current (or last) LIVE's room id
-	Lookups        map[string]int // by route: "page", "api-live", "room_id"
+	Lookups        map[string]int // by route: "page", "api-live", "room_id", "room_info"
 	Signs          []SignRequest
 	Connections    []Connection
 	EnterRooms     []int64 // room ids of the im_enter_room frames received
 	Acks           []Ack
 	Heartbeats     []Heartbeat // the first maxHeartbeats
 	HeartbeatCount int
-	FramesSent     int   // message frames sent on all sockets
-	Drops          int   // sockets closed by DropAfterFrames or Drop
-	CloseCodes     []int // WebSocket close codes received from clients
-	Messages       int   // messages pushed into the current LIVE
+	// AcksAfter and HeartbeatsAfter count what arrived after the last
+	// call to Mark, for tests that must see traffic go on.
+	AcksAfter, HeartbeatsAfter int
+	FramesSent                 int   // message frames sent on all sockets
+	Drops                      int   // sockets closed by DropAfterFrames or Drop
+	CloseCodes                 []int // WebSocket close codes received from clients
+	Messages                   int   // messages pushed into the current LIVE
 }
 
 // SignRequest is one request to the sign server's connect route.
@@ -127,9 +158,12 @@ type Connection struct {
 	RoomID    string
 	Cursor    string // the cursor parameter of the URL
 	UserAgent string
-	Cookie    string
-	Gzip      bool   // compress=gzip was asked for
-	Rejected  string // why the handshake was refused; "" if accepted
+	// UserAgentParam is the URL's User-Agent parameter (the Node peer
+	// sends one).
+	UserAgentParam string
+	Cookie         string
+	Gzip           bool   // compress=gzip was asked for
+	Rejected       string // why the handshake was refused; "" if accepted
 }
 
 // Ack is one "ack" frame from a client.
@@ -166,7 +200,7 @@ type Server struct {
 	signs    int     // sign requests answered, for SignFailures
 	sockets  int     // handshakes seen, for BlockSockets
 	tokens   map[string]*grant
-	conns    map[*websocket.Conn]struct{}
+	conns    map[*websocket.Conn]*socket
 	logID    int64
 	snap     Snapshot
 }
@@ -183,6 +217,12 @@ type liveRoom struct {
 type entry struct {
 	msg *pb.BaseProtoMessage
 	raw []byte
+	pad int // bytes of padding in the frame (PushPadded)
+}
+
+// socket is the state of one open WebSocket.
+type socket struct {
+	silent bool // Silence: send nothing more
 }
 
 // grant is a signed connect: one WebSocket may use it, once.
@@ -214,7 +254,7 @@ func Start(o Options) (*Server, error) {
 		nextRoom: firstRoomID,
 		nextMsg:  firstMsgID,
 		tokens:   map[string]*grant{},
-		conns:    map[*websocket.Conn]struct{}{},
+		conns:    map[*websocket.Conn]*socket{},
 		snap:     Snapshot{Lookups: map[string]int{}},
 	}
 	if s.log == nil {
@@ -228,7 +268,9 @@ func Start(o Options) (*Server, error) {
 	mux.HandleFunc("GET /api-live/user/room/", s.handleAPILive)
 	mux.HandleFunc("GET /webcast/anchors/{user}/room_id", s.handleEulerRoom)
 	mux.HandleFunc("GET /webcast/rooms/{room}/connect", s.handleSign)
+	mux.HandleFunc("GET /webcast/room/info/", s.handleRoomInfo)
 	mux.HandleFunc("GET "+pushPath, s.handleSocket)
+	mux.HandleFunc("GET /webcast/gift/list/", s.handleGiftList)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -279,7 +321,9 @@ func (s *Server) EndStream() error { return s.Push(&tikcraft.StreamEndEvent{}) }
 // DisconnectEvent have no TikTok message and are skipped; an event that
 // cannot be encoded (a non-numeric MsgID) is an error and nothing after it
 // is pushed.
-func (s *Server) Push(evs ...tikcraft.Event) error {
+func (s *Server) Push(evs ...tikcraft.Event) error { return s.push(0, evs) }
+
+func (s *Server) push(pad int, evs []tikcraft.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, ev := range evs {
@@ -295,11 +339,16 @@ func (s *Server) Push(evs ...tikcraft.Event) error {
 			m.MsgId = s.nextMsg
 			s.nextMsg++
 		}
+		if s.opts.StripGiftDetails && m.GetMethod() == webcast.MethodGift {
+			if m, err = stripGift(m); err != nil {
+				return fmt.Errorf("simulator: %w", err)
+			}
+		}
 		if s.live == nil {
-			s.pending = append(s.pending, entry{msg: m})
+			s.pending = append(s.pending, entry{msg: m, pad: pad})
 			continue
 		}
-		s.live.msgs = append(s.live.msgs, entry{msg: m})
+		s.live.msgs = append(s.live.msgs, entry{msg: m, pad: pad})
 		if ev.Type() == tikcraft.TypeStreamEnd {
 			s.live.ended = true
 			s.live = nil
@@ -307,6 +356,50 @@ func (s *Server) Push(evs ...tikcraft.Event) error {
 	}
 	s.changedLocked()
 	return nil
+}
+
+// Suspend sends the control message "stream suspended" (action 4), as
+// TikTok's moderation does, while the room stays live: a client should come
+// back into the same room.
+func (s *Server) Suspend() error {
+	payload, err := proto.Marshal(&pb.WebcastControlMessage{
+		Common: &pb.CommonMessageData{Method: webcast.MethodControl},
+		Action: pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED,
+	})
+	if err != nil {
+		return fmt.Errorf("simulator: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.live == nil {
+		return errors.New("simulator: cannot suspend a LIVE while offline")
+	}
+	m := &pb.BaseProtoMessage{Method: webcast.MethodControl, Payload: payload, MsgId: s.nextMsg}
+	s.nextMsg++
+	s.live.msgs = append(s.live.msgs, entry{msg: m})
+	s.changedLocked()
+	return nil
+}
+
+// PushPadded is Push with every message sent in a frame padded by pad
+// bytes (an unknown field that clients skip), to test frame size limits.
+func (s *Server) PushPadded(pad int, evs ...tikcraft.Event) error { return s.push(pad, evs) }
+
+// Silence makes every socket open now stop sending anything (messages,
+// heartbeat answers) while staying open, as a stalled connection does.
+// Sockets opened later behave normally.
+func (s *Server) Silence() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, so := range s.conns {
+		so.silent = true
+	}
+	s.changedLocked()
+}
+
+// Mark starts the AcksAfter and HeartbeatsAfter counts from zero.
+func (s *Server) Mark() {
+	s.record(func(sn *Snapshot) { sn.AcksAfter, sn.HeartbeatsAfter = 0, 0 })
 }
 
 // InjectFrame sends b as it is, as one binary WebSocket message, to the
@@ -416,6 +509,23 @@ func (s *Server) record(f func(*Snapshot)) {
 	defer s.mu.Unlock()
 	f(&s.snap)
 	s.changedLocked()
+}
+
+// stripGift drops the nested gift struct, keeping the gift id.
+func stripGift(m *pb.BaseProtoMessage) (*pb.BaseProtoMessage, error) {
+	var g pb.WebcastGiftMessage
+	if err := proto.Unmarshal(m.GetPayload(), &g); err != nil {
+		return nil, err
+	}
+	if g.GiftId == 0 {
+		g.GiftId = g.GetGift().GetId()
+	}
+	g.Gift = nil
+	payload, err := proto.Marshal(&g)
+	if err != nil {
+		return nil, err
+	}
+	return &pb.BaseProtoMessage{Method: m.GetMethod(), Payload: payload, MsgId: m.GetMsgId()}, nil
 }
 
 func randomToken() string {

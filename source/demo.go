@@ -46,7 +46,7 @@ func Demo(seed uint64, round int) []Step {
 	}
 	// Two interleaved Rose streaks and a Heart streak.
 	rose := tikcraft.Gift{ID: 5655, Name: "Rose", Combo: true, Diamonds: 1}
-	heart := tikcraft.Gift{ID: 5586, Name: "Heart Me", Combo: true, Diamonds: 1}
+	heart := tikcraft.Gift{ID: 7934, Name: "Heart Me", Combo: true, Diamonds: 1}
 	a, b := users[0], users[3]
 	ga, gb := fmt.Sprint(1700000000000+id), fmt.Sprint(1700000000500+id)
 	na, nb := int64(3+rng.IntN(3)), int64(2+rng.IntN(3))
@@ -80,7 +80,7 @@ func Demo(seed uint64, round int) []Step {
 		add(400, &tikcraft.LikeEvent{Meta: msg(), User: pick(), Count: n, Total: total})
 	}
 	add(500, &tikcraft.ViewersEvent{Meta: msg(), Count: int64(100 + rng.IntN(50))})
-	add(1500, &tikcraft.GiftEvent{Meta: msg(), User: users[1], Gift: tikcraft.Gift{ID: 7934, Name: "Galaxy", Diamonds: 1000}, RepeatCount: 1})
+	add(1500, &tikcraft.GiftEvent{Meta: msg(), User: users[1], Gift: tikcraft.Gift{ID: 11046, Name: "Galaxy", Diamonds: 1000}, RepeatCount: 1})
 	add(2000, &tikcraft.ChatEvent{Meta: msg(), User: users[1], Text: "gg"})
 	return steps
 }

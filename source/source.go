@@ -46,24 +46,50 @@ func ParseSpeed(s string) (Speed, error) {
 	return Speed(f), nil
 }
 
+// maxGap is the longest wait, in event time, between two events of a paced
+// replay: one event dated years ahead (a wrong clock, a hand-edited file)
+// must not stall the replay, and a long pause in a recording is not worth
+// sitting through. The engine uses the events' own times, so clamping the
+// wait never changes which actions a replay produces.
+const maxGap = 30 * time.Second
+
 // pacer sleeps between events according to their timestamps.
 type pacer struct {
 	speed Speed
 	last  time.Time
+	log   *slog.Logger
 }
 
-func (p *pacer) wait(ctx context.Context, t time.Time) error {
+// next returns how long to wait, in event time, before the event at t.
+func (p *pacer) next(t time.Time) time.Duration {
+	var gap time.Duration
+	switch {
+	case p.last.IsZero():
+		p.last = t
+	case t.After(p.last):
+		gap = t.Sub(p.last)
+		p.last = t
+	case p.last.Sub(t) > maxGap:
+		// Far before the event before it: that one was dated wrong (or
+		// the clock jumped back); go on from here.
+		p.last = t
+	}
+	return min(gap, maxGap)
+}
+
+// wait sleeps until the event at t is due; where says which event it is,
+// for the log.
+func (p *pacer) wait(ctx context.Context, t time.Time, where func() string) error {
 	if p.speed == Max || t.IsZero() {
 		return ctx.Err()
 	}
-	var d time.Duration
-	if !p.last.IsZero() && t.After(p.last) {
-		d = time.Duration(float64(t.Sub(p.last)) / float64(p.speed))
+	prev := p.last
+	gap := p.next(t)
+	if gap == maxGap && !prev.IsZero() && t.Sub(prev) > maxGap && p.log != nil {
+		p.log.Info(fmt.Sprintf("the next event is dated %s after the one before; waiting %s of event time instead (a wrong timestamp, or a long pause in the recording)",
+			t.Sub(prev).Round(time.Second), maxGap), "where", where())
 	}
-	if p.last.IsZero() || t.After(p.last) {
-		p.last = t
-	}
-	return sleep(ctx, d)
+	return sleep(ctx, time.Duration(float64(gap)/float64(p.speed)))
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -106,7 +132,7 @@ func (f *File) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 
 func (f *File) read(ctx context.Context, r io.Reader, emit func(tikcraft.Event), log *slog.Logger) error {
 	jr := jsonl.NewReader(r, f.Path)
-	p := pacer{speed: f.Speed}
+	p := pacer{speed: f.Speed, log: log}
 	for {
 		ev, err := jr.Next()
 		var le *jsonl.LineError
@@ -120,7 +146,7 @@ func (f *File) read(ctx context.Context, r io.Reader, emit func(tikcraft.Event),
 		case err != nil:
 			return err
 		}
-		if err := p.wait(ctx, ev.EventMeta().Time); err != nil {
+		if err := p.wait(ctx, ev.EventMeta().Time, func() string { return fmt.Sprintf("%s:%d", f.Path, jr.Line()) }); err != nil {
 			return err
 		}
 		emit(ev)
@@ -197,7 +223,7 @@ func (f *Frames) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 	}
 	defer r.Close()
 	cr := webcast.NewCaptureReader(r, f.Path)
-	p := pacer{speed: f.Speed}
+	p := pacer{speed: f.Speed, log: log}
 	for {
 		frame, err := cr.Next()
 		var le *webcast.LineError
@@ -219,7 +245,7 @@ func (f *Frames) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 			log.Warn("problem in a captured frame", "where", fmt.Sprintf("%s:%d", f.Path, cr.Line()), "error", err.Error())
 		}
 		for _, ev := range evs {
-			if err := p.wait(ctx, ev.EventMeta().Time); err != nil {
+			if err := p.wait(ctx, ev.EventMeta().Time, func() string { return fmt.Sprintf("%s:%d", f.Path, cr.Line()) }); err != nil {
 				return err
 			}
 			emit(ev)

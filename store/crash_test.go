@@ -70,7 +70,7 @@ func TestHelperProcess(t *testing.T) {
 			if err != nil {
 				fatal(err)
 			}
-			s.LogDelivery(ctx, it, nil, time.Millisecond)
+			s.LogDelivery(ctx, delivery(it, nil, time.Millisecond))
 			if err := s.Ack(ctx, it.ID); err != nil {
 				fatal(err)
 			}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/jsonl"
-	"github.com/tikcraft/tikcraft/queue"
 )
 
 // The event log is written in batches: one transaction per batch costs
@@ -54,6 +54,8 @@ type deliveryRow struct {
 	actionID    int64
 	errText     string // "" when delivered
 	ok          bool
+	outcome     string
+	reply       string
 	command     string
 	trigger     string
 }
@@ -107,22 +109,26 @@ func (s *Store) LogEvent(_ context.Context, ev tikcraft.Event) {
 	s.logMu.Unlock()
 }
 
-// LogDelivery records the outcome of one delivery attempt: err == nil
-// means executed. Like LogEvent it is buffered.
-func (s *Store) LogDelivery(_ context.Context, item queue.Item, err error, latency time.Duration) {
+// LogDelivery records the outcome of one delivery attempt, with
+// Minecraft's reply. Like LogEvent it is buffered.
+func (s *Store) LogDelivery(_ context.Context, d deliver.Delivery) {
 	if s.closed() {
 		return
 	}
 	row := deliveryRow{
 		at:       s.now().UnixNano(),
-		latency:  int64(latency),
-		actionID: item.ID,
-		ok:       err == nil,
-		command:  item.Action.String(),
-		trigger:  item.Action.Trigger,
+		latency:  int64(d.Latency),
+		actionID: d.Item.ID,
+		ok:       d.Outcome == deliver.Sent,
+		outcome:  string(d.Outcome),
+		reply:    clipBytes(d.Reply.Text, maxErrorLen),
+		command:  d.Item.Action.String(),
+		trigger:  d.Item.Action.Trigger,
 	}
-	if err != nil {
-		row.errText = clipBytes(err.Error(), maxErrorLen)
+	if !row.ok {
+		if d.Err != nil {
+			row.errText = clipBytes(d.Err.Error(), maxErrorLen)
+		}
 		if row.errText == "" {
 			row.errText = "failed"
 		}
@@ -223,7 +229,13 @@ func (s *Store) flushLog(ctx context.Context) {
 		return nil
 	})
 	if err != nil {
-		s.log.Error("could not write the event log; the report will miss these rows", "events", len(evs), "deliveries", len(dels), "error", s.fail("writing the event log", err))
+		// Said at most once a minute: on a full disk every flush fails.
+		s.logLost += int64(len(evs) + len(dels))
+		if now := time.Now(); now.Sub(s.logToldAt) >= time.Minute {
+			s.logToldAt = now
+			s.log.Error("could not write the event log; the report will miss these rows (the action queue is not affected)", "rows", s.logLost, "error", s.fail("writing the event log", err))
+			s.logLost = 0
+		}
 	}
 }
 
@@ -256,7 +268,11 @@ func (r *deliveryRow) args() []any {
 	if !r.ok {
 		errText = r.errText
 	}
-	return []any{r.at, r.actionID, r.ok, errText, r.latency, r.command, r.trigger}
+	var reply any
+	if r.reply != "" {
+		reply = r.reply
+	}
+	return []any{r.at, r.actionID, r.ok, errText, r.latency, r.command, r.trigger, r.outcome, reply}
 }
 
 // Prune deletes event and delivery log rows, and delivered actions, older
@@ -303,9 +319,10 @@ func (s *Store) Prune(ctx context.Context, before time.Time) error {
 	// needs no index on delivered_ns (which would cost every Ack a page
 	// write). Rows behind a pending one wait until it is delivered. The
 	// newest row always stays, so that ids never go back to smaller ones.
+	// Parked actions are never deleted and do not hold the others back.
 	var keep sql.NullInt64
 	if err := s.r.QueryRowContext(ctx, `SELECT min(coalesce(
-			(SELECT id FROM actions WHERE delivered_ns IS NULL OR delivered_ns >= ?1 ORDER BY id LIMIT 1), m), m)
+			(SELECT id FROM actions WHERE (delivered_ns IS NULL AND parked_ns IS NULL) OR delivered_ns >= ?1 ORDER BY id LIMIT 1), m), m)
 		FROM (SELECT max(id) AS m FROM actions)`, cut).Scan(&keep); err != nil {
 		return s.fail("cannot remove old log entries", err)
 	}

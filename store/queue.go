@@ -21,7 +21,14 @@ var errNotQueued = errors.New("no such action")
 // Push appends actions in order, in one transaction: when it returns nil
 // they are on disk and survive the process being killed.
 func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
-	if len(actions) == 0 {
+	return s.Commit(ctx, queue.Batch{Actions: actions})
+}
+
+// Commit appends b's actions and applies its engine state changes in one
+// transaction: both are on disk when it returns nil, or neither is.
+func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
+	actions := b.Actions
+	if len(actions) == 0 && len(b.State) == 0 && !b.ResetState {
 		return nil
 	}
 	if s.closed() {
@@ -36,16 +43,61 @@ func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
 				return err
 			}
 		}
+		if b.ResetState {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM engine_state"); err != nil {
+				return err
+			}
+		}
+		set, del := tx.StmtContext(ctx, s.setState), tx.StmtContext(ctx, s.delState)
+		for _, e := range b.State {
+			var err error
+			if e.Value == nil {
+				_, err = del.ExecContext(ctx, e.Key)
+			} else {
+				_, err = set.ExecContext(ctx, e.Key, e.Value)
+			}
+			if err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		return s.fail(fmt.Sprintf("cannot queue %d actions", len(actions)), err)
+		return s.failWrite(fmt.Sprintf("cannot queue %d actions", len(actions)), err)
 	}
+	if len(actions) == 0 {
+		return nil
+	}
+	s.waiting.Add(int64(len(actions)))
 	s.wakeMu.Lock()
 	close(s.wake)
 	s.wake = make(chan struct{})
 	s.wakeMu.Unlock()
 	return nil
+}
+
+// LoadState returns the engine state rows saved by Commit.
+func (s *Store) LoadState(ctx context.Context) ([]queue.StateEntry, error) {
+	if s.closed() {
+		return nil, fmt.Errorf("cannot read the saved gift streaks: %w", ErrClosed)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT key, value FROM engine_state ORDER BY key")
+	if err != nil {
+		return nil, s.fail("cannot read the saved gift streaks", err)
+	}
+	defer rows.Close()
+	var out []queue.StateEntry
+	for rows.Next() {
+		var e queue.StateEntry
+		if err := rows.Scan(&e.Key, &e.Value); err != nil {
+			return nil, s.fail("cannot read the saved gift streaks", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("cannot read the saved gift streaks", err)
+	}
+	return out, nil
 }
 
 // Next returns the oldest action not yet acknowledged, waiting for one
@@ -90,9 +142,10 @@ func (s *Store) refill(ctx context.Context) error {
 	if s.closed() {
 		return ErrClosed
 	}
+	s.countRead()
 	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
 		alert_seconds, trigger_name, user_name, source
-		FROM actions WHERE delivered_ns IS NULL ORDER BY id LIMIT ?`, refillSize)
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT ?`, refillSize)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
 	}
@@ -127,12 +180,14 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
 	now := s.now().UnixNano()
+	acked := false
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			acked = err == nil
 			return err
 		}
 		// Nothing changed: already delivered (harmless) or unknown.
@@ -147,8 +202,17 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	case errors.Is(err, errNotQueued):
 		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
 	case err != nil:
-		return s.fail(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+		return s.failWrite(fmt.Sprintf("cannot mark action %d as delivered", id), err)
 	}
+	if acked {
+		s.waiting.Add(-1)
+	}
+	s.dropFromHead(id)
+	return nil
+}
+
+// dropFromHead removes id from the in-memory head. Callers hold qmu.
+func (s *Store) dropFromHead(id int64) {
 	for i, it := range s.head {
 		if it.ID != id {
 			continue
@@ -159,22 +223,128 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 		} else {
 			s.head = append(s.head[:i], s.head[i+1:]...)
 		}
-		break
+		return
 	}
+}
+
+// Park sets a pending action aside as failed with reason: Next skips it
+// from now on, even after a restart, but it stays in the database (Prune
+// never deletes it) until Retry puts it back. Parking an action that is
+// already parked or delivered does nothing.
+func (s *Store) Park(ctx context.Context, id int64, reason string) error {
+	if s.closed() {
+		return fmt.Errorf("cannot set action %d aside as failed: %w", id, ErrClosed)
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	var parked bool
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, s.parkAction).ExecContext(ctx, s.now().UnixNano(), clipBytes(reason, maxErrorLen), id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		parked = n > 0
+		return err
+	})
+	if err != nil {
+		return s.failWrite(fmt.Sprintf("cannot set action %d aside as failed", id), err)
+	}
+	if parked {
+		s.waiting.Add(-1)
+	}
+	s.dropFromHead(id)
 	return nil
 }
 
+// Parked lists the parked actions, oldest first.
+func (s *Store) Parked(ctx context.Context) ([]queue.ParkedItem, error) {
+	if s.closed() {
+		return nil, fmt.Errorf("cannot read the parked actions: %w", ErrClosed)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
+		alert_seconds, trigger_name, user_name, source, parked_ns, coalesce(parked_reason, '')
+		FROM actions WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, s.fail("cannot read the parked actions", err)
+	}
+	defer rows.Close()
+	var out []queue.ParkedItem
+	for rows.Next() {
+		var p queue.ParkedItem
+		var enq, at int64
+		var kind string
+		a := &p.Action
+		if err := rows.Scan(&p.ID, &enq, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
+			&a.Alert.Seconds, &a.Trigger, &a.User, &a.Source, &at, &p.Reason); err != nil {
+			return nil, s.fail("cannot read the parked actions", err)
+		}
+		a.Kind = tikcraft.ActionKind(kind)
+		p.Enqueued, p.Parked = time.Unix(0, enq), time.Unix(0, at)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("cannot read the parked actions", err)
+	}
+	return out, nil
+}
+
+// Retry puts every parked action back in the queue. They keep their ids,
+// so they come before the actions pushed after them.
+func (s *Store) Retry(ctx context.Context) (int, error) {
+	if s.closed() {
+		return 0, fmt.Errorf("cannot retry the parked actions: %w", ErrClosed)
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE actions SET parked_ns = NULL, parked_reason = NULL
+			WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL`)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, s.failWrite("cannot retry the parked actions", err)
+	}
+	if n > 0 {
+		s.waiting.Add(n)
+		s.head = nil // the retried ones are older than what it holds
+		s.wakeMu.Lock()
+		close(s.wake)
+		s.wake = make(chan struct{})
+		s.wakeMu.Unlock()
+	}
+	return int(n), nil
+}
+
 // Stats reports the number of pending actions and when the oldest was
-// pushed (zero time when none is pending).
+// pushed (zero time when none is pending). It reads nothing from the
+// database while the oldest actions are in memory, which they are while the
+// worker delivers: its cost does not depend on how many are waiting.
 func (s *Store) Stats(ctx context.Context) (int, time.Time, error) {
 	if s.closed() {
 		return 0, time.Time{}, fmt.Errorf("cannot read the action queue: %w", ErrClosed)
 	}
-	n, oldest, err := pending(ctx, s.r)
-	if err != nil {
-		return 0, time.Time{}, s.fail("cannot read the action queue", err)
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	// A Push that has committed but not yet counted may already be in head.
+	n := max(int(s.waiting.Load()), len(s.head))
+	if n == 0 {
+		return 0, time.Time{}, nil
 	}
-	return n, oldest, nil
+	if len(s.head) == 0 {
+		if err := s.refill(ctx); err != nil {
+			return 0, time.Time{}, err
+		}
+		if len(s.head) == 0 {
+			return n, time.Time{}, nil
+		}
+	}
+	return n, s.head[0].Enqueued, nil
 }
 
 type querier interface {
@@ -185,10 +355,16 @@ func pending(ctx context.Context, q querier) (int, time.Time, error) {
 	var n int
 	var oldest sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT count(*),
-		(SELECT enqueued_ns FROM actions WHERE delivered_ns IS NULL ORDER BY id LIMIT 1)
-		FROM actions WHERE delivered_ns IS NULL`).Scan(&n, &oldest)
+		(SELECT enqueued_ns FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1)
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL`).Scan(&n, &oldest)
 	if err != nil || !oldest.Valid {
 		return n, time.Time{}, err
 	}
 	return n, time.Unix(0, oldest.Int64), nil
+}
+
+func (s *Store) countRead() {
+	if s.onRead != nil {
+		s.onRead()
+	}
 }

@@ -24,13 +24,27 @@ type Report struct {
 	Since time.Time // zero: everything still in the log
 	Until time.Time // when the report was made
 
-	Events     []TypeCount // by event type, most messages first
+	Events []TypeCount // by event type, most messages first
+	// TestEvents counts the events fired from the test panel or
+	// `tikcraft trigger`: they are in no other number of the report.
+	TestEvents int64
 	Gifts      int64       // gifts received: a combo streak counts its final count once
 	Diamonds   int64       // their worth: diamonds per gift × count
 	TopGifts   []GiftTotal // at most 10, most diamonds first
 	TopGifters []UserTotal // at most 10, most diamonds first
 	Actions    ActionCounts
 	Slowest    []SlowDelivery // at most 5 delivered actions, slowest first
+	// Parked lists the actions parked now (whatever the period), oldest
+	// first, at most 10; Actions.Parked counts them all.
+	Parked []ParkedAction
+}
+
+// ParkedAction is an action set aside as failed: sent without an answer.
+type ParkedAction struct {
+	Command string
+	Trigger string
+	At      time.Time // when it was parked
+	Reason  string
 }
 
 // TypeCount counts the messages of one event type. Messages that arrived
@@ -64,6 +78,7 @@ type ActionCounts struct {
 	FailedAttempts int64     // delivery attempts that returned an error, retried ones included
 	Pending        int64     // actions waiting now, whatever the period
 	OldestPending  time.Time // when the oldest waiting action was queued; zero when none
+	Parked         int64     // actions parked now (sent without an answer), whatever the period
 }
 
 // SlowDelivery is one delivered action and how long the sink took.
@@ -77,14 +92,22 @@ type SlowDelivery struct {
 const (
 	topN     = 10
 	slowestN = 5
+	parkedN  = 10
 )
 
 // reportEvents is the event log in the period as a CTE; ?1 is the start
 // in Unix ns. Re-delivered messages were never logged (see schema1).
+// Events fired from the dashboard's test panel ("test": true in the raw
+// JSON) are not the stream's: they are counted apart (reportTests).
 const reportEvents = `WITH ev AS (
 		SELECT id, type, user_key, gift_key, diamonds, combo, group_id, count
-		FROM events WHERE logged_ns >= ?1
+		FROM events WHERE logged_ns >= ?1 AND NOT ` + isTest + `
 	)`
+
+const isTest = `coalesce(json_valid(raw) AND json_extract(raw, '$.test') = 1, 0)`
+
+// reportTests counts the test events of the period.
+const reportTests = `SELECT count(*) FROM events WHERE logged_ns >= ?1 AND ` + isTest
 
 // reportSendings adds one row per gift sending: a combo streak (user, gift,
 // group_id) once, at the highest count seen for it, the way the engine
@@ -122,6 +145,9 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 }
 
 func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
+	if err := tx.QueryRowContext(ctx, reportTests, from).Scan(&rep.TestEvents); err != nil {
+		return err
+	}
 	// Events by type; the gift amount comes from the sendings below.
 	err := each(ctx, tx, reportEvents+`
 		SELECT type, count(*), CASE WHEN type = 'like' THEN coalesce(sum(count), 0) ELSE 0 END
@@ -165,6 +191,29 @@ func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
 		return err
 	}
 	rep.Actions.Pending, rep.Actions.OldestPending = int64(n), oldest
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM actions
+		WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL`).Scan(&rep.Actions.Parked); err != nil {
+		return err
+	}
+	err = each(ctx, tx, `SELECT command, alert_title, alert_subtitle, alert_seconds, kind, trigger_name,
+			parked_ns, coalesce(parked_reason, '')
+		FROM actions WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL ORDER BY id LIMIT ?1`, []any{parkedN},
+		func(sc func(...any) error) error {
+			var a tikcraft.Action
+			var kind string
+			var at int64
+			var p ParkedAction
+			if err := sc(&a.Command, &a.Alert.Title, &a.Alert.Subtitle, &a.Alert.Seconds, &kind, &p.Trigger, &at, &p.Reason); err != nil {
+				return err
+			}
+			a.Kind = tikcraft.ActionKind(kind)
+			p.Command, p.At = a.String(), time.Unix(0, at)
+			rep.Parked = append(rep.Parked, p)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
 	return each(ctx, tx, `SELECT command, trigger_name, latency_ns, at_ns FROM deliveries
 		WHERE at_ns >= ?1 AND ok ORDER BY latency_ns DESC, id LIMIT ?2`, []any{from, slowestN},
 		func(sc func(...any) error) error {
@@ -295,6 +344,9 @@ func (rep *Report) WriteText(w io.Writer) error {
 		ev.add(clean(string(tc.Type), nameWidth), thousands(tc.Messages), amount)
 	}
 	ev.write(bw, "no events")
+	if rep.TestEvents > 0 {
+		fmt.Fprintf(bw, "(and %s from the test panel or `tikcraft trigger`, not counted here)\n", plural(rep.TestEvents, "test event"))
+	}
 
 	fmt.Fprintf(bw, "\nGifts: %s worth %s\n", plural(rep.Gifts, "gift"), plural(rep.Diamonds, "diamond"))
 
@@ -320,7 +372,19 @@ func (rep *Report) WriteText(w io.Writer) error {
 		waiting = "oldest queued " + a.OldestPending.Format(stamp)
 	}
 	acts.add("pending now", thousands(a.Pending), waiting)
+	acts.add("parked now", thousands(a.Parked), "sent without an answer, kept")
 	acts.write(bw, "")
+
+	if len(rep.Parked) > 0 {
+		parked := table{head: []string{"Parked (tikcraft drain --retry-failed sends them again)", "trigger", "command"}, right: []bool{false, false, false}}
+		for _, p := range rep.Parked {
+			parked.add(p.At.Format(stamp), clean(p.Trigger, nameWidth), clean(p.Command, commandWidth))
+		}
+		if more := a.Parked - int64(len(rep.Parked)); more > 0 {
+			parked.add("... and "+thousands(more)+" more", "", "")
+		}
+		parked.write(bw, "")
+	}
 
 	slow := table{head: []string{"Slowest deliveries", "latency", "command"}, right: []bool{false, true, false}}
 	for _, d := range rep.Slowest {

@@ -37,7 +37,7 @@ func TestReportCountsStreaksOnceAndIgnoresDuplicates(t *testing.T) {
 	s.LogEvent(ctx, gift("old", anna, lion, 1, true, ""))
 	s.Push(ctx, cmd(0))
 	it, _ := s.Next(ctx)
-	s.LogDelivery(ctx, it, nil, time.Hour)
+	s.LogDelivery(ctx, delivery(it, nil, time.Hour))
 	s.Ack(ctx, it.ID)
 	c.add(time.Hour)
 	since := c.now()
@@ -81,7 +81,7 @@ func TestReportCountsStreaksOnceAndIgnoresDuplicates(t *testing.T) {
 		if it.Action.Command != want {
 			t.Fatalf("head is %q, want %q", it.Action.Command, want)
 		}
-		s.LogDelivery(ctx, it, err, latency)
+		s.LogDelivery(ctx, delivery(it, err, latency))
 		if ack {
 			s.Ack(ctx, it.ID)
 		}
@@ -291,8 +291,9 @@ func TestWriteText(t *testing.T) {
 		Diamonds:   1234567,
 		TopGifts:   []GiftTotal{{Gift: "Lion", Gifts: 2, Diamonds: 59998}, {Gift: "Rose", Gifts: 565, Diamonds: 565}},
 		TopGifters: []UserTotal{{User: "bob\n[ERROR] fake line\x1b[31m", Gifts: 4, Diamonds: 60000}, {User: "\u202eevil", Gifts: 1, Diamonds: 1}},
-		Actions:    ActionCounts{Executed: 1200, Failed: 3, FailedAttempts: 7, Pending: 2, OldestPending: since.Add(time.Hour)},
+		Actions:    ActionCounts{Executed: 1200, Failed: 3, FailedAttempts: 7, Pending: 2, OldestPending: since.Add(time.Hour), Parked: 12},
 		Slowest:    []SlowDelivery{{Command: "give anna_123 minecraft:diamond 1", Latency: 1204 * time.Millisecond, At: since.Add(time.Minute)}},
+		Parked:     []ParkedAction{{Command: "give @a minecraft:diamond 64", Trigger: "lion", At: since.Add(90 * time.Minute)}, {Command: "say hi", Trigger: "rose", At: since.Add(91 * time.Minute)}},
 	}
 	var b strings.Builder
 	if err := rep.WriteText(&b); err != nil {
@@ -320,6 +321,12 @@ Actions
   failed               3  given up after an error
   failed attempts      7  errors, retried ones included
   pending now          2  oldest queued 2026-11-22 19:00:00
+  parked now          12  sent without an answer, kept
+
+Parked (tikcraft drain --retry-failed sends them again)  trigger  command
+  2026-11-22 19:30:00                                    lion     give @a minecraft:diamond 64
+  2026-11-22 19:31:00                                    rose     say hi
+  ... and 10 more
 
 Slowest deliveries     latency  command
   2026-11-22 18:01:00   1.204s  give anna_123 minecraft:diamond 1
@@ -376,6 +383,8 @@ func FuzzWriteText(f *testing.F) {
 			TopGifts:   []GiftTotal{{Gift: giftName, Gifts: 1, Diamonds: 1}},
 			TopGifters: []UserTotal{{User: user, Gifts: 1, Diamonds: 1}},
 			Slowest:    []SlowDelivery{{Command: command, Latency: time.Second, At: at}},
+			Actions:    ActionCounts{Parked: 1},
+			Parked:     []ParkedAction{{Command: command, Trigger: giftName, At: at, Reason: user}},
 		}
 		var b strings.Builder
 		if err := rep.WriteText(&b); err != nil {
@@ -386,8 +395,8 @@ func FuzzWriteText(f *testing.F) {
 			t.Fatalf("invalid UTF-8 in %q", out)
 		}
 		lines := strings.Split(out, "\n")
-		if len(lines) != 22 {
-			t.Fatalf("%d lines, want 22:\n%s", len(lines), out)
+		if len(lines) != 26 {
+			t.Fatalf("%d lines, want 26:\n%s", len(lines), out)
 		}
 		for _, r := range out {
 			if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp)) {
@@ -438,4 +447,26 @@ func FuzzLogEventReport(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// Events fired from the dashboard's test panel are marked in the event log
+// and counted apart: a test Lion is no gift and no diamonds.
+func TestReportCountsTestEventsApart(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{})
+	s.LogEvent(ctx, gift("real", anna, lion, 1, true, ""))
+	test := gift("test1", bob, lion, 1, true, "")
+	test.Test = true
+	s.LogEvent(ctx, test)
+	rep, err := s.Report(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Gifts != 1 || rep.TestEvents != 1 || len(rep.TopGifters) != 1 || rep.TopGifters[0].User != anna.Name() {
+		t.Fatalf("gifts %d, test events %d, gifters %+v", rep.Gifts, rep.TestEvents, rep.TopGifters)
+	}
+	var b strings.Builder
+	if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "(and 1 test event from the test panel or `tikcraft trigger`, not counted here)") {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
 }

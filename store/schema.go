@@ -8,7 +8,7 @@ import (
 
 // migrations()[i] takes the schema from version i to i+1 (PRAGMA
 // user_version). Never edit a released step; append a new one.
-func migrations() []string { return []string{schema1} }
+func migrations() []string { return []string{schema1, schema2} }
 
 // schema1: the queue, the event log and the delivery log. Times are Unix
 // nanoseconds. Each index costs a page write per commit, so the queue has
@@ -65,6 +65,29 @@ const schema1 = `CREATE TABLE meta (
 		trigger_name TEXT NOT NULL
 	);
 	CREATE INDEX deliveries_at ON deliveries(at_ns);`
+
+// schema2: parked actions, delivery outcomes and the engine's state.
+//
+//   - An action sent several times without an answer is parked: parked_ns
+//     is set and it leaves the waiting line (delivered_ns stays NULL) until
+//     `drain --retry-failed` clears parked_ns again. The pending index
+//     covers waiting actions only; parked ones get their own.
+//   - Each delivery attempt records its outcome (sent, retried, parked,
+//     rejected; NULL in rows from schema 1, where ok says sent) and
+//     Minecraft's reply.
+//   - engine_state holds the engine's gift streak bookkeeping, written in
+//     the same transaction as the actions it caused (see Store.Commit).
+const schema2 = `ALTER TABLE actions ADD COLUMN parked_ns INTEGER;
+	ALTER TABLE actions ADD COLUMN parked_reason TEXT;
+	DROP INDEX actions_pending;
+	CREATE INDEX actions_waiting ON actions(id) WHERE delivered_ns IS NULL AND parked_ns IS NULL;
+	CREATE INDEX actions_parked ON actions(id) WHERE parked_ns IS NOT NULL;
+	ALTER TABLE deliveries ADD COLUMN outcome TEXT;
+	ALTER TABLE deliveries ADD COLUMN reply TEXT;
+	CREATE TABLE engine_state (
+		key   TEXT PRIMARY KEY,
+		value BLOB NOT NULL
+	) WITHOUT ROWID;`
 
 // versionError: the file comes from a newer tikcraft.
 type versionError struct{ have, know int }

@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +52,7 @@ type Store struct {
 	log    *slog.Logger
 	now    func() time.Time
 	onWait func()
+	onRead func()
 
 	// w has exactly one connection and carries every write: SQLite allows
 	// one writer at a time, and waiting for database/sql's connection is
@@ -63,15 +65,22 @@ type Store struct {
 	// the writer.
 	r *sql.DB
 
-	insAction *sql.Stmt
-	ackAction *sql.Stmt
-	insEvent  *sql.Stmt
-	insDeliv  *sql.Stmt
+	insAction  *sql.Stmt
+	ackAction  *sql.Stmt
+	parkAction *sql.Stmt
+	setState   *sql.Stmt
+	delState   *sql.Stmt
+	insEvent   *sql.Stmt
+	insDeliv   *sql.Stmt
 
 	// qmu orders Next's refills against Ack, so that a refill never
 	// brings back an item whose Ack is committing.
 	qmu  sync.Mutex
 	head []queue.Item // the oldest pending items, in order (a prefix of the queue)
+	// waiting is the number of pending actions, counted once at Open and
+	// then kept up to date by Push and Ack, so that Stats costs the same
+	// with 10 or 100,000 actions waiting.
+	waiting atomic.Int64
 
 	wakeMu sync.Mutex
 	wake   chan struct{} // closed and replaced after every Push
@@ -83,9 +92,14 @@ type Store struct {
 	kick    chan struct{} // the buffer went from empty to non-empty
 	full    chan struct{} // the buffer holds a whole batch
 	flushMu sync.Mutex    // one flush at a time keeps rows in call order
+	// Under flushMu: log rows lost to write errors since the streamer was
+	// last told, and when that was.
+	logLost   int64
+	logToldAt time.Time
 
-	stop      chan struct{} // closed by Close
-	flushDone chan struct{} // closed when the flusher has exited
+	stop      chan struct{}  // closed by Close
+	flushDone chan struct{}  // closed when the flusher has exited
+	upkeepWG  sync.WaitGroup // the KeepLog goroutine
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -101,6 +115,9 @@ type options struct {
 	// onWait, if set, is called each time Next is about to block: tests
 	// use it to push only once Next is really waiting.
 	onWait func()
+	// onQueueRead, if set, is called for every query the queue operations
+	// (Next, Stats) send to the database: tests count them.
+	onQueueRead func()
 }
 
 // Open opens (creating if needed) the database in dir and brings its
@@ -142,6 +159,7 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		log:       log,
 		now:       o.now,
 		onWait:    o.onWait,
+		onRead:    o.onQueueRead,
 		wake:      make(chan struct{}),
 		kick:      make(chan struct{}, 1),
 		full:      make(chan struct{}, 1),
@@ -173,6 +191,13 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		s.r.Close()
 		return nil, s.openError(err)
 	}
+	n, _, err := pending(ctx, s.r)
+	if err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, s.openError(err)
+	}
+	s.waiting.Store(int64(n))
 	go s.flusher()
 	return s, nil
 }
@@ -211,15 +236,19 @@ func (s *Store) prepare(ctx context.Context) error {
 	s.insAction = prep(s.w, `INSERT INTO actions
 		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL`)
+	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
+	s.setState = prep(s.w, `INSERT INTO engine_state(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+	s.delState = prep(s.w, `DELETE FROM engine_state WHERE key = ?`)
+	s.parkAction = prep(s.w, `UPDATE actions SET parked_ns = ?, parked_reason = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
 	s.insEvent = prep(s.w, `INSERT INTO events
 		(logged_ns, time_ns, type, msg_id, user_key, user_name, gift_key, gift_id, gift_name,
 		 diamonds, combo, repeat_end, group_id, count, raw)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`) // a re-delivered message (same type and msg_id)
 	s.insDeliv = prep(s.w, `INSERT INTO deliveries
-		(at_ns, action_id, ok, error, latency_ns, command, trigger_name)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		(at_ns, action_id, ok, error, latency_ns, command, trigger_name, outcome, reply)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	return err
 }
 
@@ -232,9 +261,10 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stop)
+		s.upkeepWG.Wait()
 		<-s.flushDone
 		var errs []error
-		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.insEvent, s.insDeliv} {
+		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv} {
 			if st != nil {
 				errs = append(errs, st.Close())
 			}
@@ -306,6 +336,34 @@ func (s *Store) fail(what string, err error) error {
 		return fmt.Errorf("%s in %s: %s (%w)", what, s.path, a, err)
 	}
 	return fmt.Errorf("%s in %s: %w", what, s.path, err)
+}
+
+// failWrite is fail for writes to the queue: a failure the disk or the
+// file caused becomes a *queue.WriteError naming the data folder, so the
+// pipeline holds the actions and tries again instead of giving up.
+func (s *Store) failWrite(what string, err error) error {
+	wrapped := s.fail(what, err)
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return wrapped
+	}
+	dir := filepath.Base(filepath.Dir(s.path))
+	var p string
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		p = fmt.Sprintf("the disk holding %s is full", dir)
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
+		p = fmt.Sprintf("%s cannot be written (read-only or no permission)", dir)
+	case sqlite3.SQLITE_IOERR:
+		p = fmt.Sprintf("the disk holding %s reported an error", dir)
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		p = fmt.Sprintf("another program keeps %s locked", filepath.Join(dir, FileName))
+	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+		p = fmt.Sprintf("%s is damaged", filepath.Join(dir, FileName))
+	default:
+		p = fmt.Sprintf("%s cannot be written", filepath.Join(dir, FileName))
+	}
+	return &queue.WriteError{Problem: p, Err: wrapped}
 }
 
 // advice says what a streamer can do about a SQLite error, or "" when

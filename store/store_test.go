@@ -20,7 +20,7 @@ import (
 
 // The Store must fit where the pipeline plugs it in.
 var (
-	_ queue.Queue      = (*Store)(nil)
+	_ queue.StateQueue = (*Store)(nil)
 	_ deliver.Recorder = (*Store)(nil)
 	_ interface {
 		LogEvent(context.Context, tikcraft.Event)
@@ -459,7 +459,7 @@ func TestPruneKeepsPending(t *testing.T) {
 	s.Push(ctx, cmd(0), cmd(1), cmd(2))
 	for range 2 {
 		it, _ := s.Next(ctx)
-		s.LogDelivery(ctx, it, nil, time.Millisecond)
+		s.LogDelivery(ctx, delivery(it, nil, time.Millisecond))
 		s.Ack(ctx, it.ID)
 	}
 	for i := range 3 {
@@ -563,7 +563,7 @@ func TestLogWrittenOnClose(t *testing.T) {
 	for range 3 {
 		s.LogEvent(ctx, &tikcraft.ShareEvent{})
 	}
-	s.LogDelivery(ctx, queue.Item{ID: 1, Action: cmd(1)}, errors.New("boom"), time.Second)
+	s.LogDelivery(ctx, delivery(queue.Item{ID: 1, Action: cmd(1)}, errors.New("boom"), time.Second))
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -635,4 +635,17 @@ func TestLogEventKeepsTheRawLine(t *testing.T) {
 	if n != 1 {
 		t.Errorf("stream_end row: %d", n)
 	}
+}
+
+// delivery is the worker's record of one attempt: sent when err is nil,
+// rejected for ErrRejected, otherwise retried.
+func delivery(it queue.Item, err error, latency time.Duration) deliver.Delivery {
+	d := deliver.Delivery{Item: it, Err: err, Latency: latency, Outcome: deliver.Retried}
+	switch {
+	case err == nil:
+		d.Outcome = deliver.Sent
+	case errors.Is(err, tikcraft.ErrRejected):
+		d.Outcome = deliver.Rejected
+	}
+	return d
 }

@@ -5,17 +5,21 @@
 // the registered handlers as tikcraft events.
 //
 // It is built for a tool a streamer starts before going live and leaves
-// running: while the account is offline it waits and checks again every
-// RetryOffline; a dropped connection is re-established with backoff (a
-// fresh signature and socket each time); the end of a LIVE is reported as a
+// running: while the account is offline (or TikTok claims it does not
+// exist) it waits and checks again every RetryOffline; a dropped, stalled
+// or suspended connection is re-established with backoff (a fresh
+// signature and socket each time); the end of a LIVE is reported as a
 // StreamEndEvent, after which the client waits for the next LIVE. A message
-// TikTok sends twice is delivered once.
+// TikTok sends twice is delivered once. Config.OnState and Client.State
+// report where the client is (waiting, connecting, connected, reconnecting,
+// stopped) with the last problem in a few words.
 //
 //	c, err := tiktok.New(tiktok.Config{User: "@name", APIKey: os.Getenv(tiktok.APIKeyEnv)})
 //	c.OnGift(func(g *tikcraft.GiftEvent) { ... })
 //	err = c.Run(ctx) // until ctx is done, or a problem only the streamer can fix
 //
-// See docs/TIKTOK.md for the setup and the meaning of each error.
+// See docs/TIKTOK.md for the setup, every decision about TikTok's
+// protocol and the meaning of each error.
 package tiktok
 
 import (
@@ -34,6 +38,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/webcast"
 )
 
@@ -41,7 +46,17 @@ import (
 const (
 	DefaultSignServer   = "https://api.eulerstream.com"
 	DefaultWebBase      = "https://www.tiktok.com"
+	DefaultWebcastBase  = "https://webcast.tiktok.com"
 	DefaultRetryOffline = 30 * time.Second
+	// DefaultWatchdog is how long an open socket may stay completely
+	// silent (no message, no heartbeat answer) before it is replaced.
+	DefaultWatchdog = time.Minute
+	// DefaultMaxFrameBytes is the largest WebSocket message read: what
+	// the peers accept (100 MiB). Bigger ones are counted and skipped.
+	DefaultMaxFrameBytes = webcast.DefaultMaxBytes
+	// DefaultEventBuffer is how many events may wait for slow handlers
+	// before the client stops reading from TikTok (heartbeats go on).
+	DefaultEventBuffer = 10_000
 	// DefaultHeartbeat is Node's interval between "hb" frames.
 	DefaultHeartbeat    = 10 * time.Second
 	DefaultReconnectMin = 2 * time.Second
@@ -91,6 +106,9 @@ type Config struct {
 	// WebBase stands in for https://www.tiktok.com, for the simulator
 	// and tests. Default DefaultWebBase.
 	WebBase string
+	// WebcastBase stands in for https://webcast.tiktok.com (the room info
+	// route). Default DefaultWebcastBase, or WebBase when that is set.
+	WebcastBase string
 	// Capture, if set, receives every binary WebSocket message as it
 	// arrived, and the sign server's initial batch wrapped in a push frame,
 	// so that a replay of the capture gives the same events.
@@ -114,6 +132,23 @@ type Config struct {
 	// Dedupe is how many message ids are remembered. Default
 	// DefaultDedupe.
 	Dedupe int
+	// Watchdog: an open socket that delivers nothing at all for this long
+	// is replaced by a new connection. Default DefaultWatchdog.
+	Watchdog time.Duration
+	// MaxFrameBytes: WebSocket messages bigger than this are counted in
+	// Stats.Oversized and skipped without being held in memory. It also
+	// bounds each frame's payload after gunzip unless Decoder is set.
+	// Default DefaultMaxFrameBytes.
+	MaxFrameBytes int
+	// EventBuffer is how many received events may wait for the handlers.
+	// When it is full the client stops reading until they catch up and
+	// logs it; heartbeats go on and no event is dropped. Default
+	// DefaultEventBuffer.
+	EventBuffer int
+	// OnState, if set, is called with every change of the connection
+	// state (see State). It runs on Run's goroutine, one call at a time
+	// and in order; it must return quickly.
+	OnState func(State)
 }
 
 // Stats counts what a Client saw.
@@ -121,26 +156,35 @@ type Stats struct {
 	webcast.Stats       // frames and messages decoded
 	Connects      int64 // WebSocket connections opened
 	Duplicates    int64 // messages dropped because they were delivered already
+	Oversized     int64 // WebSocket messages skipped for exceeding MaxFrameBytes
+	Stalls        int64 // connections replaced because they went silent (Watchdog)
 }
 
 // Client follows one account's LIVE. Register handlers, then call Run.
 type Client struct {
-	cfg      Config
-	user     string
-	log      *slog.Logger
-	http     *http.Client
-	dec      *webcast.Decoder
-	webBase  *url.URL
-	signBase *url.URL
-	signHost string // for messages: scheme and host only
-	deviceID string
+	cfg         Config
+	user        string
+	log         *slog.Logger
+	secrets     *redact.Secrets // the API key: masked in logs, errors and states
+	http        *http.Client
+	dec         *webcast.Decoder
+	webBase     *url.URL
+	webcastBase *url.URL
+	signBase    *url.URL
+	signHost    string // for messages: scheme and host only
+	deviceID    string
 
 	mu       sync.Mutex
 	handlers []func(tikcraft.Event)
 
+	stateMu sync.Mutex
+	state   State
+
 	running      atomic.Bool
 	connects     atomic.Int64
 	duplicates   atomic.Int64
+	oversized    atomic.Int64
+	stalls       atomic.Int64
 	captureFails atomic.Bool
 }
 
@@ -164,6 +208,17 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.WebcastBase == "" {
+		// A WebBase of its own (the simulator) serves both.
+		cfg.WebcastBase = DefaultWebcastBase
+		if cfg.WebBase != DefaultWebBase {
+			cfg.WebcastBase = cfg.WebBase
+		}
+	}
+	webcastBase, err := baseURL("tiktok.webcast_base", cfg.WebcastBase)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.RetryOffline < 0 {
 		return nil, fmt.Errorf("tiktok.retry_offline must not be negative (got %s)", cfg.RetryOffline)
 	}
@@ -182,21 +237,35 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Dedupe <= 0 {
 		cfg.Dedupe = DefaultDedupe
 	}
+	if cfg.Watchdog <= 0 {
+		cfg.Watchdog = DefaultWatchdog
+	}
+	if cfg.MaxFrameBytes <= 0 {
+		cfg.MaxFrameBytes = DefaultMaxFrameBytes
+	}
+	if cfg.EventBuffer <= 0 {
+		cfg.EventBuffer = DefaultEventBuffer
+	}
 	c := &Client{
-		cfg:      cfg,
-		user:     user,
-		log:      cfg.Log,
-		dec:      cfg.Decoder,
-		webBase:  webBase,
-		signBase: signBase,
-		signHost: signBase.Scheme + "://" + signBase.Host,
-		deviceID: strconv.FormatInt(1e18+rand.Int64N(9e18-1e18), 10),
+		cfg:         cfg,
+		user:        user,
+		secrets:     redact.New(cfg.APIKey),
+		dec:         cfg.Decoder,
+		webBase:     webBase,
+		webcastBase: webcastBase,
+		signBase:    signBase,
+		signHost:    signBase.Scheme + "://" + signBase.Host,
+		deviceID:    strconv.FormatInt(1e18+rand.Int64N(9e18-1e18), 10),
+		state:       State{Phase: PhaseStopped, User: user},
 	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
+	// Whatever a server echoes back, the key never reaches the log.
+	lh := slog.DiscardHandler
+	if cfg.Log != nil {
+		lh = cfg.Log.Handler()
 	}
+	c.log = slog.New(c.secrets.Handler(lh))
 	if c.dec == nil {
-		c.dec = webcast.NewDecoder(webcast.Limits{})
+		c.dec = webcast.NewDecoder(webcast.Limits{MaxBytes: cfg.MaxFrameBytes})
 	}
 	// The WebSocket library refuses clients with a Timeout; requests get
 	// their own deadlines instead.
@@ -225,17 +294,24 @@ func (c *Client) User() string { return c.user }
 
 // Stats returns the counters so far.
 func (c *Client) Stats() Stats {
-	return Stats{Stats: c.dec.Stats(), Connects: c.connects.Load(), Duplicates: c.duplicates.Load()}
+	return Stats{Stats: c.dec.Stats(), Connects: c.connects.Load(), Duplicates: c.duplicates.Load(),
+		Oversized: c.oversized.Load(), Stalls: c.stalls.Load()}
 }
 
-// errStreamEnded ends a session whose LIVE ended.
-var errStreamEnded = errors.New("the LIVE ended")
+// Ways a session ends that are not failures.
+var (
+	errStreamEnded = errors.New("the LIVE ended")
+	errSuspended   = errors.New("TikTok suspended the LIVE")
+)
 
 // Run follows the LIVE until ctx is done, then returns ctx's error. It
-// returns earlier only for problems that retrying cannot fix: the account
-// does not exist (ErrUserNotFound), or the sign server refuses the API key or
-// wants a paid plan (a *SignError whose Permanent is true). Everything else
-// is logged and retried.
+// returns earlier only for a configuration problem the streamer must fix:
+// the sign server refuses the API key or wants a paid plan (a *SignError
+// whose Permanent is true) before any connection of this Run worked. Once
+// a connection worked, even that is retried, and so is everything else,
+// including an account TikTok says does not exist (see ErrUserNotFound).
+// Every event has reached the handlers when Run returns. The returned
+// error never holds the API key.
 func (c *Client) Run(ctx context.Context) error {
 	if !c.running.CompareAndSwap(false, true) {
 		return errors.New("this TikTok client is already running")
@@ -245,8 +321,27 @@ func (c *Client) Run(ctx context.Context) error {
 		Client: c,
 		seen:   newDedupe(c.cfg.Dedupe),
 		retry:  newBackoff(c.cfg.ReconnectMin, c.cfg.ReconnectMax),
+		events: make(chan tikcraft.Event, c.cfg.EventBuffer),
 	}
-	return r.run(ctx)
+	// Handlers run on their own goroutine so that a slow one never holds
+	// up reading, ACKs or heartbeats (see handlers.go).
+	c.setState(State{Phase: PhaseConnecting})
+	handled := make(chan struct{})
+	go func() {
+		defer close(handled)
+		for ev := range r.events {
+			c.dispatch(ev)
+		}
+	}()
+	err := c.secrets.Error(r.run(ctx))
+	close(r.events)
+	<-handled
+	st := State{Phase: PhaseStopped}
+	if ctx.Err() == nil {
+		st.Err = err
+	}
+	c.setState(st)
+	return err
 }
 
 // runner is the state of one Run.
@@ -254,15 +349,24 @@ type runner struct {
 	*Client
 	seen  *dedupe
 	retry *backoff
+	// events is the bounded buffer between the socket and the handlers.
+	events chan tikcraft.Event
+	// fullLogged is when "the handlers are behind" was last logged.
+	fullLogged time.Time
 	// ended is the room whose LIVE ended; lookups may report it as live
 	// for a while, and it must not be joined again.
 	ended string
 	// waiting is set once the "not live" message was logged, so that
 	// every check does not log it again.
 	waiting bool
-	// cursor is where the last connection to cursorRoom stopped; the
-	// sign server can replay from there after a reconnect.
-	cursor, cursorRoom string
+	// noAccountLogged is when "TikTok has no account" was last logged.
+	noAccountLogged time.Time
+	// signedOnce is set once the sign server gave a connection: from then
+	// on its refusals are retried, since the key worked in this Run.
+	signedOnce bool
+	// jar holds the sign server's cookies across reconnects, as the
+	// Node peer's cookie jar does.
+	jar jar
 }
 
 func (r *runner) run(ctx context.Context) error {
@@ -280,9 +384,10 @@ func (r *runner) run(ctx context.Context) error {
 			r.ended, r.waiting = rm.ID, true
 			r.retry.reset()
 			r.log.Info(fmt.Sprintf("@%s's LIVE ended; waiting for the next one — checking every %s", r.user, friendlyDuration(r.cfg.RetryOffline)))
+			r.setState(State{Phase: PhaseWaiting, Retry: r.cfg.RetryOffline})
 			continue
 		}
-		if se, ok := errors.AsType[*SignError](err); ok && se.Permanent() {
+		if se, ok := errors.AsType[*SignError](err); ok && se.Permanent() && !r.signedOnce {
 			return err
 		}
 		if connected && time.Since(start) >= stableAfter {
@@ -292,16 +397,26 @@ func (r *runner) run(ctx context.Context) error {
 		if se, ok := errors.AsType[*SignError](err); ok && se.RetryAfter > wait {
 			wait = se.RetryAfter
 		}
-		msg := fmt.Sprintf("could not connect to @%s's LIVE; trying again in %s", r.user, friendlyDuration(wait))
-		if connected {
+		var msg string
+		switch {
+		case errors.Is(err, errSuspended):
+			msg = fmt.Sprintf("TikTok suspended @%s's LIVE; going back in if it is still live, in %s", r.user, friendlyDuration(wait))
+		case connected:
 			msg = fmt.Sprintf("lost the connection to @%s's LIVE; reconnecting in %s", r.user, friendlyDuration(wait))
+		default:
+			msg = fmt.Sprintf("could not connect to @%s's LIVE; trying again in %s", r.user, friendlyDuration(wait))
 		}
 		r.log.Warn(msg, "error", err.Error())
+		r.setState(State{Phase: PhaseReconnecting, RoomID: rm.ID, Err: err, Retry: wait})
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
 }
+
+// noAccountEvery is how often "TikTok has no account" is repeated in the
+// log while it lasts.
+const noAccountEvery = 10 * time.Minute
 
 // waitLive returns the room once the account is live, checking every
 // RetryOffline while it is not.
@@ -312,14 +427,30 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 		case ctx.Err() != nil:
 			return room{}, ctx.Err()
 		case errors.Is(err, ErrUserNotFound):
-			return room{}, err
+			// Every route agrees, but TikTok has said this of live
+			// accounts before: say so plainly and keep checking.
+			if r.noAccountLogged.IsZero() || time.Since(r.noAccountLogged) >= noAccountEvery {
+				r.log.Warn(fmt.Sprintf("%v; checking again every %s", err, friendlyDuration(r.cfg.RetryOffline)))
+				r.noAccountLogged = time.Now()
+			}
+			r.setState(State{Phase: PhaseWaiting, Err: err, Retry: r.cfg.RetryOffline})
+			r.waiting = false
+			if err := sleep(ctx, r.cfg.RetryOffline); err != nil {
+				return room{}, err
+			}
+			continue
 		case err != nil:
 			wait := r.retry.next()
 			r.log.Warn(fmt.Sprintf("could not check whether @%s is live; trying again in %s", r.user, friendlyDuration(wait)), "error", err.Error())
+			r.setState(State{Phase: PhaseReconnecting, Err: err, Retry: wait})
 			if err := sleep(ctx, wait); err != nil {
 				return room{}, err
 			}
 			continue
+		}
+		if !r.noAccountLogged.IsZero() {
+			r.log.Info(fmt.Sprintf("TikTok found @%s after all", r.user))
+			r.noAccountLogged = time.Time{}
 		}
 		if rm.Live && rm.ID != r.ended {
 			r.waiting = false
@@ -336,27 +467,68 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 		} else {
 			r.log.Debug(fmt.Sprintf("@%s is still not live", r.user))
 		}
+		if st := r.State(); st.Phase != PhaseWaiting || st.Err != nil {
+			r.setState(State{Phase: PhaseWaiting, Retry: r.cfg.RetryOffline})
+		}
 		if err := sleep(ctx, r.cfg.RetryOffline); err != nil {
 			return room{}, err
 		}
 	}
 }
 
+// endKind is how a batch of events ended the session, if it did.
+type endKind int
+
+const (
+	endNone endKind = iota
+	endSuspended
+	endEnded
+)
+
 // deliver hands new events to the handlers, dropping ones already
-// delivered, and reports whether the LIVE ended.
-func (r *runner) deliver(evs []tikcraft.Event) (ended bool) {
+// delivered, and reports whether the batch ended or suspended the LIVE.
+// A suspension is not an event of its own: the DisconnectEvent of the
+// session carries it.
+func (r *runner) deliver(evs []tikcraft.Event) endKind {
+	end := endNone
 	for _, ev := range evs {
 		if !r.seen.first(ev.EventMeta().MsgID) {
 			r.duplicates.Add(1)
 			r.log.Debug("dropped a message TikTok sent twice", eventAttrs(ev))
 			continue
 		}
-		r.dispatch(ev)
+		if d, ok := ev.(*tikcraft.DisconnectEvent); ok {
+			if d.Reason == webcast.ReasonSuspended {
+				end = max(end, endSuspended)
+			}
+			continue
+		}
+		r.emit(ev)
 		if ev.Type() == tikcraft.TypeStreamEnd {
-			ended = true
+			end = endEnded
 		}
 	}
-	return ended
+	return end
+}
+
+// behindEvery is how often "the handlers are behind" is repeated while
+// the buffer stays full.
+const behindEvery = time.Minute
+
+// emit puts ev in the handlers' buffer. When the buffer is full it waits
+// for room: nothing is dropped, TikTok's messages wait in the socket, and
+// heartbeats go on from the session's goroutine.
+func (r *runner) emit(ev tikcraft.Event) {
+	select {
+	case r.events <- ev:
+		return
+	default:
+	}
+	if r.fullLogged.IsZero() || time.Since(r.fullLogged) >= behindEvery {
+		r.fullLogged = time.Now()
+		r.log.Warn(fmt.Sprintf("the event handlers are %d events behind; tikcraft stops reading from TikTok until they catch up (nothing is dropped)", cap(r.events)))
+	}
+	r.events <- ev
 }
 
 // capture records a received frame. A failing capture is reported once and
@@ -376,12 +548,12 @@ func (c *Client) do(req *http.Request, limit int64) (int, http.Header, []byte, e
 	defer cancel()
 	resp, err := c.http.Do(req.WithContext(ctx))
 	if err != nil {
-		return 0, nil, nil, stripURL(err)
+		return 0, nil, nil, describeNet(err, req.URL.Host)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return 0, nil, nil, fmt.Errorf("reading the answer: %w", stripURL(err))
+		return 0, nil, nil, describeNet(err, req.URL.Host)
 	}
 	if int64(len(body)) > limit {
 		return 0, nil, nil, fmt.Errorf("the answer is larger than %d bytes", limit)

@@ -324,7 +324,10 @@ func TestHeartbeats(t *testing.T) {
 }
 
 func TestReconnectLosesNothingAndDeliversOnce(t *testing.T) {
-	h := start(t, sim.Options{DropAfterFrames: 3, MaxDrops: 2, ResendOnReconnect: 2}, nil)
+	// A reconnect starts from the fresh signature's cursor, as the Node
+	// peer does: what was sent in between comes back in the initial batch
+	// (TikTok's recent history) and the duplicates are dropped.
+	h := start(t, sim.Options{DropAfterFrames: 3, MaxDrops: 2, History: 3}, nil)
 	h.run()
 	nextOf[*tikcraft.ConnectEvent](h)
 	var order []string
@@ -369,8 +372,10 @@ func TestReconnectLosesNothingAndDeliversOnce(t *testing.T) {
 			t.Fatalf("connection rejected: %+v", c)
 		}
 	}
-	if snap.Signs[0].Cursor != "" || snap.Signs[1].Cursor == "" {
-		t.Fatalf("sign cursors %q, %q: the reconnect must resume from the last cursor", snap.Signs[0].Cursor, snap.Signs[1].Cursor)
+	for i, sg := range snap.Signs {
+		if sg.Cursor != "" || snap.Connections[i].Cursor == "" {
+			t.Fatalf("sign %d asked for cursor %q, socket used %q: want an empty one for the sign server and its fresh cursor on the socket", i, sg.Cursor, snap.Connections[i].Cursor)
+		}
 	}
 }
 
@@ -440,11 +445,29 @@ func TestLookupFallsBackToSignServer(t *testing.T) {
 	}
 }
 
-func TestUnknownUserStopsRun(t *testing.T) {
-	h := start(t, sim.Options{}, func(c *tiktok.Config) { c.User = "@nobody_here" })
+// No account on any route: Run says so plainly and keeps checking every
+// retry_offline instead of ending the session.
+func TestUnknownUserKeepsChecking(t *testing.T) {
+	var states stateLog
+	h := start(t, sim.Options{}, func(c *tiktok.Config) { c.User = "@nobody_here"; c.OnState = states.add })
 	h.run()
-	if err := h.wait(); !errors.Is(err, tiktok.ErrUserNotFound) || !strings.Contains(err.Error(), "@nobody_here") {
-		t.Fatalf("Run = %v, want ErrUserNotFound naming the account", err)
+	h.logs.wait(t, h.ctx, "WARN TikTok has no account @nobody_here: check tiktok.user (your @handle, not your display name); checking again every 1ms")
+	n := h.srv.Snapshot().Lookups["room_id"]
+	h.waitSim(func(s sim.Snapshot) bool { return s.Lookups["room_id"] >= n+3 })
+	select {
+	case <-h.ended:
+		t.Fatalf("Run returned %v", h.runErr)
+	default:
+	}
+	st := h.client.State()
+	if st.Phase != tiktok.PhaseWaiting || !errors.Is(st.Err, tiktok.ErrUserNotFound) || !strings.Contains(st.String(), "no account @nobody_here") {
+		t.Fatalf("state %+v (%s)", st, st)
+	}
+	if c := strings.Count(h.logs.all(), "has no account"); c != 1 {
+		t.Fatalf("logged %d times, want once (then every 10 minutes)", c)
+	}
+	if err := h.stop(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
 }
 

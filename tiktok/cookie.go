@@ -1,89 +1,89 @@
 package tiktok
 
 import (
+	"net/url"
 	"strings"
 )
 
 // cookie is one name=value pair for the WebSocket's Cookie header.
 type cookie struct{ name, value string }
 
-// setCookieAttrs are the Set-Cookie attributes that may follow the pairs in
-// X-Set-TT-Cookie; they describe a cookie, they are not cookies.
-var setCookieAttrs = map[string]bool{
-	"path": true, "domain": true, "expires": true, "max-age": true, "secure": true,
-	"httponly": true, "samesite": true, "priority": true, "partitioned": true, "version": true, "comment": true,
-}
-
-// sessionCookies identify a logged-in TikTok account. tikcraft connects
-// anonymously, as Node's anonymous mode does, so they are never sent even
-// if a sign server hands them out.
+// sessionCookies identify a logged-in TikTok account; tt-target-idc routes
+// one. tikcraft connects anonymously, as the Node peer's anonymous mode
+// does, so they are never sent even if a sign server hands them out.
 var sessionCookies = map[string]bool{
 	"sessionid": true, "sessionid_ss": true, "sid_tt": true, "sid_guard": true, "tt-target-idc": true,
 }
 
-// parseSetTTCookie reads the sign server's X-Set-TT-Cookie header: cookie
-// pairs separated by ";", possibly with Set-Cookie attributes. Pairs that
-// could break the Cookie header (no name, separators or control characters)
-// are dropped. A later pair replaces an earlier one of the same name.
-func parseSetTTCookie(h string) []cookie {
-	var out []cookie
-	for part := range strings.SplitSeq(h, ";") {
-		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if !ok || name == "" || setCookieAttrs[strings.ToLower(name)] || !validCookieName(name) || !validCookieValue(value) {
-			continue
-		}
-		replaced := false
-		for i := range out {
-			if out[i].name == name {
-				out[i].value, replaced = value, true
-			}
-		}
-		if !replaced {
-			out = append(out, cookie{name, value})
-		}
+// parseSetTTCookie reads the sign server's X-Set-TT-Cookie header the way
+// the Node peer does: as one Set-Cookie value whose first name=value pair
+// (before the first ";") is the cookie, URL-decoded; the rest are
+// attributes. ok is false when there is no name.
+func parseSetTTCookie(h string) (c cookie, ok bool) {
+	pair, _, _ := strings.Cut(h, ";")
+	name, value, _ := strings.Cut(pair, "=")
+	if name == "" {
+		return cookie{}, false
 	}
-	return out
+	return cookie{name: uriDecode(name), value: uriDecode(value)}, true
 }
 
-// wsCookieHeader builds the Cookie header without session cookies.
-func wsCookieHeader(cs []cookie) string {
+// uriDecode is JavaScript's decodeURIComponent; text it cannot decode
+// stays as it is.
+func uriDecode(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// uriEncode is JavaScript's encodeURIComponent. Every byte a Cookie header
+// could choke on (";", ",", space, quotes, control characters) is escaped,
+// so no cookie value can break the header.
+func uriEncode(s string) string {
+	const keep = "-_.!~*'()"
 	var b strings.Builder
-	for _, c := range cs {
-		if sessionCookies[strings.ToLower(c.name)] {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(keep, c) >= 0 {
+			b.WriteByte(c)
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(c.name)
-		b.WriteByte('=')
-		b.WriteString(c.value)
+		const hex = "0123456789ABCDEF"
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
 	}
 	return b.String()
 }
 
-// validCookieName accepts an RFC 6265 token.
-func validCookieName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
+// jar keeps the sign server's cookies for the whole Run, as the Node
+// peer's cookie jar does: a later cookie of the same name replaces the
+// earlier one in place.
+type jar struct{ cookies []cookie }
+
+func (j *jar) set(c cookie) {
+	if c.name == "" {
+		return
+	}
+	for i := range j.cookies {
+		if j.cookies[i].name == c.name {
+			j.cookies[i].value = c.value
+			return
 		}
 	}
-	return true
+	j.cookies = append(j.cookies, c)
 }
 
-// validCookieValue accepts RFC 6265 cookie-octets, optionally quoted.
-func validCookieValue(s string) bool {
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\' {
-			return false
+// header is the WebSocket's Cookie header: every cookie but the session
+// ones, names and values URI-encoded, joined by "; ".
+func (j *jar) header() string {
+	var parts []string
+	for _, c := range j.cookies {
+		if sessionCookies[c.name] {
+			continue
 		}
+		parts = append(parts, uriEncode(c.name)+"="+uriEncode(c.value))
 	}
-	return true
+	return strings.Join(parts, "; ")
 }

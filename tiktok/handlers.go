@@ -8,10 +8,16 @@ import (
 	"github.com/tikcraft/tikcraft"
 )
 
-// Handlers run on the client's own goroutine, one event at a time and in the
-// order TikTok sent the events, in the order they were registered. A handler
-// that blocks holds up the stream (ACKs and heartbeats still go out), so
-// hand slow work to another goroutine or a buffered channel.
+// Handlers run on a goroutine of their own, one event at a time, in the
+// order TikTok sent the events, and for each event in the order they were
+// registered. Between the socket and the handlers is a buffer of
+// Config.EventBuffer events: every frame is read, decoded and acknowledged
+// as soon as it arrives, and heartbeats go out on their own schedule, so a
+// slow handler never stalls the connection. If the handlers fall so far
+// behind that the buffer fills, the client logs it and stops reading from
+// the socket until there is room again (TikTok holds the messages; heartbeats
+// go on and the watchdog does not count this as silence): no event is ever
+// dropped. Run returns only after every event has been handled.
 
 // OnEvent registers fn for every event, including ConnectEvent,
 // DisconnectEvent and StreamEndEvent.

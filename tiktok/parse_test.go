@@ -87,8 +87,8 @@ func TestParseSIGIState(t *testing.T) {
 		{name: "room id 0", page: sigiPage(`{"LiveRoom":{"liveRoomUserInfo":{"user":{"roomId":"0","status":2}}}}`), want: room{ID: "0"}},
 		{name: "captcha page", page: `<html>verify you are human</html>`, err: errNoSIGIState},
 		{name: "unterminated", page: `<script id="SIGI_STATE" type="application/json">{"a":1}`, err: errNoSIGIState},
-		{name: "bad JSON", page: sigiPage(`{"LiveRoom":`), errText: "not valid JSON"},
-		{name: "no LiveRoom", page: sigiPage(`{"AppContext":{}}`), err: errNoLiveRoom},
+		{name: "bad JSON", page: sigiPage(`{"LiveRoom":`), errText: "unreadable room data"},
+		{name: "no LiveRoom", page: sigiPage(`{"AppContext":{}}`), err: ErrUserNotFound},
 		{name: "no status", page: sigiPage(`{"LiveRoom":{"liveRoomUserInfo":{"user":{"roomId":"5"}}}}`), err: errNoStatus},
 		{name: "room id with path", page: sigiPage(`{"LiveRoom":{"liveRoomUserInfo":{"user":{"roomId":"5/../x","status":2}}}}`), errText: "not a number"},
 	} {
@@ -192,6 +192,7 @@ func TestParseEulerRoom(t *testing.T) {
 		{name: "numeric id", body: `{"code":200,"ok":true,"room_id":99,"is_live":false}`, want: room{ID: "99"}},
 		{name: "no permission", body: `{"code":402,"ok":false,"message":"premium"}`, errText: "no permission"},
 		{name: "not ok", body: `{"code":500,"ok":false,"message":"upstream down"}`, errText: "upstream down"},
+		{name: "not found", body: `{"code":404,"ok":false,"message":"user not found"}`, errText: "TikTok has no account"},
 		{name: "no status", body: `{"code":200,"ok":true,"room_id":"99"}`, errText: "no live status"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,16 +219,29 @@ func FuzzParseEulerRoom(f *testing.F) {
 	})
 }
 
-func TestParseSetTTCookie(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"ttwid=1%7Cabc", "ttwid=1%7Cabc"},
-		{"ttwid=abc; Path=/; Domain=.tiktok.com; Secure; HttpOnly", "ttwid=abc"},
-		{"ttwid=a; tt_csrf_token=b; ttwid=c", "ttwid=c; tt_csrf_token=b"},
-		{"sessionid=secret; ttwid=a; tt-target-idc=useast1a", "ttwid=a"},
-		{"bad name=x; ok=\"quoted\"; evil=a\r\nX-Injected: 1", "ok=\"quoted\""},
-		{"novalue; =x; ", ""},
+// The Node peer reads X-Set-TT-Cookie as one Set-Cookie: the first pair,
+// URI-decoded, kept in a jar across reconnects and sent URI-encoded.
+func TestSetTTCookieLikeNode(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string // successive sign answers
+		want string
+	}{
+		{[]string{"ttwid=1%7Cabc"}, "ttwid=1%7Cabc"},
+		{[]string{"ttwid=abc; Path=/; Domain=.tiktok.com; Secure; HttpOnly"}, "ttwid=abc"},
+		{[]string{"ttwid=a; tt_csrf_token=b"}, "ttwid=a"},
+		{[]string{"ttwid=a", "other=x", "ttwid=b"}, "ttwid=b; other=x"},
+		{[]string{"sessionid=secret", "tt-target-idc=useast1a", "ttwid=a"}, "ttwid=a"},
+		{[]string{"odd name=a b\"c,d"}, "odd%20name=a%20b%22c%2Cd"},
+		{[]string{"ttwid=a=b%ZZ"}, "ttwid=a%3Db%25ZZ"},
+		{[]string{"=x", "novalue"}, "novalue="},
 	} {
-		if got := wsCookieHeader(parseSetTTCookie(tc.in)); got != tc.want {
+		var j jar
+		for _, h := range tc.in {
+			if c, ok := parseSetTTCookie(h); ok {
+				j.set(c)
+			}
+		}
+		if got := j.header(); got != tc.want {
 			t.Errorf("cookies from %q = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -235,19 +249,62 @@ func TestParseSetTTCookie(t *testing.T) {
 
 func FuzzParseSetTTCookie(f *testing.F) {
 	f.Add("ttwid=abc; Path=/; Domain=.tiktok.com")
-	f.Add("a=b;c=d;a=e")
-	f.Add("x=\"y\"; sessionid=s")
+	f.Add("a=b%3Bc=d")
+	f.Add("x=\"y\"\r\nX: 1")
 	f.Fuzz(func(t *testing.T, h string) {
-		got := wsCookieHeader(parseSetTTCookie(h))
-		if strings.ContainsAny(got, "\r\n\x00") {
+		c, ok := parseSetTTCookie(h)
+		var j jar
+		if ok {
+			j.set(c)
+		}
+		got := j.header()
+		// One pair at most, and nothing that could end the header or
+		// start another cookie.
+		if strings.ContainsAny(got, "\r\n\x00,\"; ") {
 			t.Fatalf("Cookie header %q from %q could break the request", got, h)
 		}
 		if got != "" {
 			req, _ := http.NewRequest(http.MethodGet, "http://x/", nil)
 			req.Header.Set("Cookie", got)
-			if n, want := len(req.Cookies()), strings.Count(got, "; ")+1; n != want {
-				t.Fatalf("Go reads %d cookies from the Cookie header %q, want %d", n, got, want)
+			if n := len(req.Cookies()); n > 1 {
+				t.Fatalf("Go reads %d cookies from the Cookie header %q, want 1", n, got)
 			}
+		}
+	})
+}
+
+func TestParseRoomInfo(t *testing.T) {
+	for _, tc := range []struct {
+		body    string
+		live    bool
+		errText string
+	}{
+		{`{"status_code":0,"data":{"status":2,"id_str":"1"}}`, true, ""},
+		{`{"status_code":0,"data":{"status":4}}`, false, ""},
+		{`{"status_code":0,"data":{"status":"4"}}`, false, ""},
+		{`{"status_code":10011,"data":{"message":"Request params error"}}`, false, "TikTok error 10011"},
+		{`{"status_code":0,"data":{"prompts":"age"}}`, false, "no live status"},
+		{`<html>`, false, "not valid JSON"},
+	} {
+		live, err := parseRoomInfo([]byte(tc.body))
+		if tc.errText != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.errText) {
+				t.Errorf("%s: err = %v, want %q", tc.body, err, tc.errText)
+			}
+			continue
+		}
+		if err != nil || live != tc.live {
+			t.Errorf("%s: live %v, %v; want %v", tc.body, live, err, tc.live)
+		}
+	}
+}
+
+func FuzzParseRoomInfo(f *testing.F) {
+	f.Add([]byte(`{"status_code":0,"data":{"status":2}}`))
+	f.Add([]byte(`{"status_code":"1","data":null}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if live, err := parseRoomInfo(b); err != nil && live {
+			t.Fatal("an error must not report the room live")
 		}
 	})
 }
@@ -358,7 +415,7 @@ func TestBuildWSURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	for k, want := range map[string]string{"existing": "1", "compress": "gzip", "cursor": "c1", "internal_ext": "ext&x=1", "wrss": "tok", "room_id": "override", "aid": "1988"} {
+	for k, want := range map[string]string{"existing": "1", "compress": "gzip", "cursor": "c1", "internal_ext": "ext&x=1", "wrss": "tok", "room_id": "override", "aid": "1988", "User-Agent": browserUserAgent} {
 		if q.Get(k) != want {
 			t.Errorf("%s = %q, want %q", k, q.Get(k), want)
 		}

@@ -11,9 +11,22 @@ import (
 	"strings"
 )
 
-// ErrUserNotFound means TikTok says the account in tiktok.user does not
-// exist. Retrying cannot help, so Run returns it.
+// ErrUserNotFound means every lookup route said that the account in
+// tiktok.user does not exist. TikTok says so at times of accounts that
+// exist and are live, so Run does not return it: it keeps checking every
+// RetryOffline and reports it in the log and in State.Err (errors.Is
+// matches it).
 var ErrUserNotFound = errors.New("TikTok has no account with that name")
+
+// notFoundError is ErrUserNotFound for one account, worded for the
+// streamer.
+type notFoundError struct{ user string }
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("TikTok has no account @%s: check tiktok.user (your @handle, not your display name)", e.user)
+}
+
+func (e *notFoundError) Is(target error) bool { return target == ErrUserNotFound }
 
 // statusOffline is TikTok's room status for "not live" in every route that
 // reports one; the peers treat any other status as live.
@@ -28,10 +41,25 @@ type room struct {
 	Live bool
 }
 
-// lookupError lists why each lookup route failed.
-type lookupError struct{ errs []error }
+// routeError is one lookup route's failure.
+type routeError struct {
+	route string
+	err   error
+}
 
+func (e *routeError) Error() string { return e.route + ": " + e.err.Error() }
+func (e *routeError) Unwrap() error { return e.err }
+
+// lookupError lists why each lookup route failed. It does not unwrap:
+// some routes saying "no such account" must not read as ErrUserNotFound.
+type lookupError struct{ errs []*routeError }
+
+// Error says the cause first: one network problem shared by every route
+// (no internet) once, else each route's reason.
 func (e *lookupError) Error() string {
+	if ne, ok := e.sameNetError(); ok {
+		return ne.Error()
+	}
 	parts := make([]string, len(e.errs))
 	for i, err := range e.errs {
 		parts[i] = err.Error()
@@ -39,36 +67,100 @@ func (e *lookupError) Error() string {
 	return strings.Join(parts, "; ")
 }
 
-func (e *lookupError) Unwrap() []error { return e.errs }
-
-// lookupRoom finds the room id and live status the way the peers do: the
-// LIVE page's SIGI_STATE first, then the api-live JSON, then the sign
-// server's room_id route. Each route can be blocked on its own, so every
-// failure is kept for the message.
-func (c *Client) lookupRoom(ctx context.Context) (room, error) {
-	routes := []struct {
-		name string
-		fn   func(context.Context) (room, error)
-	}{
-		{"TikTok's LIVE page", c.roomFromPage},
-		{"TikTok's api-live", c.roomFromAPILive},
-		{"the sign server's room lookup", c.roomFromSignServer},
-	}
-	var errs []error
-	for _, r := range routes {
-		rm, err := r.fn(ctx)
-		if err == nil {
-			return rm, nil
+func (e *lookupError) sameNetError() (*netError, bool) {
+	var first *netError
+	for _, re := range e.errs {
+		ne, ok := errors.AsType[*netError](re.err)
+		if !ok || first != nil && ne.kind != first.kind {
+			return nil, false
 		}
+		if first == nil {
+			first = ne
+		}
+	}
+	return first, first != nil
+}
+
+// lookupRoom finds the room id and live status. It asks TikTok's LIVE page
+// (SIGI_STATE) and api-live; when both answer but disagree about being
+// live, TikTok's room info status decides, as the Node peer confirms a
+// room before connecting. When neither answers, the sign server's room_id
+// route is the last resort. A route that says the account does not exist
+// is one failed route; only when all three say so is the answer
+// ErrUserNotFound.
+func (c *Client) lookupRoom(ctx context.Context) (room, error) {
+	page, pageErr := c.roomFromPage(ctx)
+	if ctx.Err() != nil {
+		return room{}, ctx.Err()
+	}
+	api, apiErr := c.roomFromAPILive(ctx)
+	if ctx.Err() != nil {
+		return room{}, ctx.Err()
+	}
+	switch {
+	case pageErr == nil && apiErr == nil:
+		if page.Live == api.Live {
+			return page, nil
+		}
+		return c.confirmLive(ctx, page, api)
+	case pageErr == nil:
+		return page, nil
+	case apiErr == nil:
+		return api, nil
+	}
+	euler, eulerErr := c.roomFromSignServer(ctx)
+	if eulerErr == nil {
+		return euler, nil
+	}
+	if ctx.Err() != nil {
+		return room{}, ctx.Err()
+	}
+	errs := []*routeError{
+		{"TikTok's LIVE page", pageErr},
+		{"api-live", apiErr},
+		{"the sign server's room lookup", eulerErr},
+	}
+	for _, e := range errs {
+		if !errors.Is(e.err, ErrUserNotFound) {
+			return room{}, &lookupError{errs}
+		}
+	}
+	return room{}, &notFoundError{user: c.user}
+}
+
+// confirmLive settles a disagreement between the page and api-live with
+// the room info status of the room the "live" answer names. If room info
+// cannot be read, the "live" answer wins: a sign request that finds the
+// room offline costs less than a missed LIVE.
+func (c *Client) confirmLive(ctx context.Context, page, api room) (room, error) {
+	live := page
+	if !live.Live {
+		live = api
+	}
+	ok, err := c.roomInfoLive(ctx, live.ID)
+	if err != nil {
 		if ctx.Err() != nil {
 			return room{}, ctx.Err()
 		}
-		if errors.Is(err, ErrUserNotFound) {
-			return room{}, fmt.Errorf("%w: @%s (check the spelling of tiktok.user)", ErrUserNotFound, c.user)
-		}
-		errs = append(errs, fmt.Errorf("%s: %w", r.name, err))
+		c.log.Debug("TikTok's LIVE page and api-live disagree and room info did not answer; trying the room", "room", live.ID, "error", err.Error())
+		return live, nil
 	}
-	return room{}, fmt.Errorf("could not find out whether @%s is live (TikTok may be blocking this network or showing a captcha): %w", c.user, &lookupError{errs})
+	c.log.Debug("TikTok's LIVE page and api-live disagree; room info decides", "room", live.ID, "live", ok)
+	return room{ID: live.ID, Live: ok}, nil
+}
+
+// roomInfoLive asks webcast's room/info for the room's status.
+func (c *Client) roomInfoLive(ctx context.Context, roomID string) (bool, error) {
+	q := c.webParams()
+	q.Set("room_id", roomID)
+	u := c.webcastBase.JoinPath("webcast", "room", "info")
+	u.Path += "/"
+	u.RawQuery = q.Encode()
+	body, err := c.webGet(ctx, u.String(), "application/json")
+	if err != nil {
+		return false, err
+	}
+	return parseRoomInfo(body)
 }
 
 func (c *Client) roomFromPage(ctx context.Context) (room, error) {
@@ -104,7 +196,7 @@ func (c *Client) roomFromSignServer(ctx context.Context) (room, error) {
 	switch status {
 	case http.StatusOK:
 	case http.StatusUnauthorized, http.StatusPaymentRequired, http.StatusForbidden:
-		return room{}, fmt.Errorf("no permission for this lookup (HTTP %d)", status)
+		return room{}, fmt.Errorf("no permission for this lookup (HTTP %d%s)", status, said(c.secrets.String(serverMessage(body))))
 	default:
 		return room{}, fmt.Errorf("HTTP %d", status)
 	}
@@ -170,8 +262,8 @@ func (c *Client) webURL(path string, q url.Values) string {
 
 // Errors of the lookup parsers, worded for the streamer.
 var (
-	errNoSIGIState = errors.New("the page has no SIGI_STATE data (TikTok may be showing a captcha or blocking this network)")
-	errNoLiveRoom  = errors.New("the page has no LIVE room for this account (it may not exist or not be allowed to go LIVE)")
+	errNoSIGIState = errors.New("no room data in the page (a captcha or a block)")
+	errNoLiveRoom  = fmt.Errorf("no LIVE room in the page: %w", ErrUserNotFound)
 	errNoStatus    = errors.New("the answer has no live status")
 )
 
@@ -204,7 +296,7 @@ func parseSIGIState(page []byte) (room, error) {
 		} `json:"LiveRoom"`
 	}
 	if err := json.Unmarshal(js, &st); err != nil {
-		return room{}, fmt.Errorf("the page's SIGI_STATE is not valid JSON (TikTok may be showing a captcha): %w", err)
+		return room{}, fmt.Errorf("unreadable room data in the page (a captcha?): %w", err)
 	}
 	if st.LiveRoom == nil || st.LiveRoom.LiveRoomUserInfo == nil || st.LiveRoom.LiveRoomUserInfo.User == nil {
 		return room{}, errNoLiveRoom
@@ -237,7 +329,7 @@ func parseAPILive(body []byte) (room, error) {
 		return room{}, fmt.Errorf("the answer is not valid JSON: %w", err)
 	}
 	if r.Message == "user_not_found" {
-		return room{}, ErrUserNotFound
+		return room{}, fmt.Errorf("user_not_found: %w", ErrUserNotFound)
 	}
 	if r.StatusCode != 0 {
 		return room{}, fmt.Errorf("TikTok error %d (%s)", r.StatusCode, clip(r.Message))
@@ -270,7 +362,10 @@ func parseEulerRoom(body []byte) (room, error) {
 		return room{}, fmt.Errorf("no permission for this lookup (code %d)", r.Code)
 	}
 	if !r.OK {
-		return room{}, fmt.Errorf("the sign server could not look the room up (%s)", clip(r.Message))
+		if m := strings.ToLower(r.Message); r.Code == 404 || strings.Contains(m, "not found") || strings.Contains(m, "not_found") {
+			return room{}, fmt.Errorf("%s: %w", clip(r.Message), ErrUserNotFound)
+		}
+		return room{}, fmt.Errorf("no room found (%s)", clip(r.Message))
 	}
 	if r.IsLive == nil {
 		return room{}, errNoStatus
@@ -279,6 +374,35 @@ func parseEulerRoom(body []byte) (room, error) {
 		return room{}, err
 	}
 	return room{ID: string(r.RoomID), Live: *r.IsLive && r.RoomID.present()}, nil
+}
+
+// parseRoomInfo reads webcast's /webcast/room/info/ answer: data.status,
+// 4 offline and anything else live, as the Node peer reads it.
+func parseRoomInfo(body []byte) (bool, error) {
+	var r struct {
+		StatusCode flexInt `json:"status_code"`
+		Data       *struct {
+			Status *flexInt `json:"status"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return false, fmt.Errorf("the answer is not valid JSON: %w", err)
+	}
+	if r.StatusCode != 0 {
+		return false, fmt.Errorf("TikTok error %d", r.StatusCode)
+	}
+	if r.Data == nil || r.Data.Status == nil {
+		return false, errNoStatus
+	}
+	return *r.Data.Status != statusOffline, nil
+}
+
+// said quotes a server's explanation for an error, if it gave one.
+func said(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	return fmt.Sprintf(": %q", msg)
 }
 
 func roomFrom(id flexID, status *flexInt) (room, error) {

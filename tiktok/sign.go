@@ -57,7 +57,7 @@ type signed struct {
 	// WebSocket is open; decodeErr reports its unreadable messages.
 	events    []tikcraft.Event
 	decodeErr error
-	cookies   string // the Cookie header for the WebSocket
+	cookie    cookie // from X-Set-TT-Cookie, for the WebSocket
 	roomID    string
 }
 
@@ -82,7 +82,7 @@ func (c *Client) sign(ctx context.Context, roomID, cursor string) (signed, error
 		if ctx.Err() != nil {
 			return signed{}, ctx.Err()
 		}
-		return signed{}, c.signErr(0, "", fmt.Sprintf("cannot reach the sign server %s: check your internet connection and tiktok.sign_server", c.signHost), err)
+		return signed{}, c.signErr(0, "", describeNet(err, c.signBase.Host).Error(), nil)
 	}
 	if status != http.StatusOK {
 		return signed{}, c.signStatusErr(status, hdr, body)
@@ -98,8 +98,8 @@ func (c *Client) sign(ctx context.Context, roomID, cursor string) (signed, error
 		}
 		return signed{}, c.signErr(0, "", msg, nil)
 	}
-	cookies := wsCookieHeader(parseSetTTCookie(rawCookie))
-	if cookies == "" {
+	ck, ok := parseSetTTCookie(rawCookie)
+	if !ok {
 		return signed{}, c.signErr(0, "", fmt.Sprintf("the sign server %s sent TikTok cookies that cannot be used", c.signHost), nil)
 	}
 	frame, err := proto.Marshal(&pb.WebcastPushFrame{PayloadEncoding: "pb", PayloadType: webcast.PayloadMsg, Payload: body})
@@ -117,7 +117,7 @@ func (c *Client) sign(ctx context.Context, roomID, cursor string) (signed, error
 	case res.GetCursor() == "":
 		return signed{}, c.signErr(0, "", fmt.Sprintf("the sign server %s sent no cursor; TikTok may be blocking it right now", c.signHost), nil)
 	}
-	s := signed{result: res, events: evs, decodeErr: decErr, cookies: cookies, roomID: roomID}
+	s := signed{result: res, events: evs, decodeErr: decErr, cookie: ck, roomID: roomID}
 	if id := flexID(hdr.Get("X-Room-Id")); id.present() && id.check() == nil {
 		s.roomID = string(id)
 	}
@@ -135,16 +135,19 @@ func (c *Client) signHeaders(req *http.Request, accept string) {
 	}
 }
 
+// signErr builds a SignError. Its text and Message may quote the server,
+// which may echo the API key: both are masked here, so that no caller can
+// print the key, however it gets at the error.
 func (c *Client) signErr(status int, msg, text string, err error) *SignError {
 	if err != nil {
 		text += ": " + stripURL(err).Error()
 	}
-	return &SignError{Status: status, Message: msg, text: text, err: err}
+	return &SignError{Status: status, Message: c.secrets.String(msg), text: c.secrets.String(text), err: err}
 }
 
 // signStatusErr turns a non-200 sign answer into what the streamer can do.
 func (c *Client) signStatusErr(status int, hdr http.Header, body []byte) *SignError {
-	msg := serverMessage(body)
+	msg := c.secrets.String(serverMessage(body))
 	said := ""
 	if msg != "" {
 		said = fmt.Sprintf(" (it says: %q)", msg)
@@ -162,7 +165,7 @@ func (c *Client) signStatusErr(status int, hdr http.Header, body []byte) *SignEr
 		if c.cfg.APIKey == "" {
 			text += ". An API key from eulerstream.com in " + APIKeyEnv + " raises the limit"
 		}
-		e.text = text
+		e.text = c.secrets.String(text)
 		return e
 	case http.StatusUnauthorized, http.StatusForbidden:
 		if c.cfg.APIKey == "" {

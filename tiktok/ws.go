@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -19,92 +22,80 @@ import (
 )
 
 // session runs one connection: sign, open the WebSocket, enter the room,
-// then read until the LIVE ends, the socket drops or ctx is done.
-// connected reports whether the socket was open (and ConnectEvent sent).
+// then read until the LIVE ends or is suspended, the socket drops or goes
+// silent, or ctx is done. connected reports whether the socket was open
+// (and ConnectEvent sent).
+//
+// Three goroutines share the work so that none waits for another: this one
+// sends heartbeats and watches for silence, the reader reads, decodes and
+// ACKs every frame and puts its events in the handlers' buffer, and Run's
+// dispatcher runs the handlers.
 func (r *runner) session(ctx context.Context, rm room) (connected bool, err error) {
-	if r.cursorRoom != rm.ID {
-		r.cursor, r.cursorRoom = "", rm.ID
-	}
 	r.log.Info(fmt.Sprintf("@%s is live; connecting", r.user), "room", rm.ID)
-	s, err := r.sign(ctx, rm.ID, r.cursor)
+	r.setState(State{Phase: PhaseConnecting, RoomID: rm.ID})
+	// Like the Node peer, every connection starts from the cursor the
+	// fresh signature gives; what was missed in between comes in its
+	// initial batch, and the dedupe drops what was already delivered.
+	s, err := r.sign(ctx, rm.ID, "")
 	if err != nil {
 		return false, err
 	}
+	r.signedOnce = true
 	roomNum, err := strconv.ParseInt(s.roomID, 10, 64)
 	if err != nil {
 		return false, fmt.Errorf("room id %q is not a number", s.roomID)
 	}
 	wsURL, err := buildWSURL(s.result, s.roomID)
 	if err != nil {
-		return false, fmt.Errorf("the sign server %s: %w", r.signHost, err)
+		return false, fmt.Errorf("the sign server %s %w", r.signHost, err)
 	}
-	conn, err := r.dial(ctx, wsURL, s.cookies)
+	r.jar.set(s.cookie)
+	conn, err := r.dial(ctx, wsURL, r.jar.header())
 	if err != nil {
 		return false, err
 	}
 	defer conn.CloseNow()
-	// TikTok frames are bigger than the library's 32 KiB default; the
-	// decoder applies its own limit after gunzip.
-	conn.SetReadLimit(int64(webcast.DefaultMaxBytes))
+	// The reader enforces MaxFrameBytes itself, skipping what is over it
+	// instead of letting the library drop the connection.
+	conn.SetReadLimit(-1)
 
 	enter, err := webcast.EnterRoomFrame(roomNum, rand.Int64())
 	if err != nil {
 		return false, err
 	}
 	if err := write(ctx, conn, enter); err != nil {
-		return false, fmt.Errorf("entering the room: %w", err)
+		return false, fmt.Errorf("entering the room: %w", describeNet(err, hostOf(mustURL(wsURL))))
 	}
 
 	r.connects.Add(1)
 	r.log.Info(fmt.Sprintf("connected to @%s's LIVE", r.user), "room", s.roomID)
-	r.dispatch(&tikcraft.ConnectEvent{RoomID: s.roomID})
-	reason := "connection lost"
-	defer func() { r.dispatch(&tikcraft.DisconnectEvent{Reason: reason}) }()
-
-	if c := s.result.GetCursor(); c != "" {
-		r.cursor = c
-	}
+	r.setState(State{Phase: PhaseConnected, RoomID: s.roomID})
 	if s.decodeErr != nil {
 		r.log.Warn("skipped unreadable messages in the first batch; the LIVE goes on", "error", s.decodeErr.Error())
 	}
-	if r.deliver(s.events) {
-		reason = "stream ended"
-		closeConn(conn, "stream ended")
-		return true, errStreamEnded
-	}
 
-	frames := make(chan []byte)
-	readErr := make(chan error, 1)
 	// The reader does not use ctx: cancelling a read makes the library
 	// drop the socket, and shutdown should close it properly instead.
 	rctx, stopRead := context.WithCancel(context.WithoutCancel(ctx))
+	rd := &reader{runner: r, conn: conn, done: make(chan error, 1)}
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
-		for {
-			typ, b, err := conn.Read(rctx)
-			if err != nil {
-				readErr <- err
-				return
-			}
-			if typ != websocket.MessageBinary {
-				continue
-			}
-			select {
-			case frames <- b:
-			case <-rctx.Done():
-				return
-			}
-		}
+		rd.done <- rd.run(rctx, s)
 	}()
+	reason := "connection lost"
 	defer func() {
 		stopRead()
 		conn.CloseNow()
 		<-readDone
+		// After the reader: the disconnect comes after every event.
+		r.emit(&tikcraft.DisconnectEvent{Reason: reason})
 	}()
 
 	hb := time.NewTicker(r.cfg.Heartbeat)
 	defer hb.Stop()
+	watchdog := time.NewTimer(r.cfg.Watchdog)
+	defer watchdog.Stop()
 	var seq int64
 	for {
 		select {
@@ -112,18 +103,16 @@ func (r *runner) session(ctx context.Context, rm room) (connected bool, err erro
 			reason = "stopped"
 			closeConn(conn, "")
 			return true, ctx.Err()
-		case err := <-readErr:
-			return true, describeClose(err)
-		case b := <-frames:
-			ended, err := r.handleFrame(ctx, conn, b)
-			if ended {
+		case err := <-rd.done:
+			switch {
+			case errors.Is(err, errStreamEnded):
 				reason = "stream ended"
 				closeConn(conn, "stream ended")
-				return true, errStreamEnded
+			case errors.Is(err, errSuspended):
+				reason = webcast.ReasonSuspended
+				closeConn(conn, "")
 			}
-			if err != nil {
-				return true, err
-			}
+			return true, err
 		case <-hb.C:
 			seq++
 			f, err := webcast.HeartbeatFrame(roomNum, seq)
@@ -131,41 +120,138 @@ func (r *runner) session(ctx context.Context, rm room) (connected bool, err erro
 				err = write(ctx, conn, f)
 			}
 			if err != nil {
-				return true, fmt.Errorf("sending a heartbeat: %w", err)
+				return true, fmt.Errorf("sending a heartbeat: %w", describeNet(err, hostOf(mustURL(wsURL))))
 			}
+		case <-watchdog.C:
+			idle, waiting := rd.idle()
+			if waiting && idle >= r.cfg.Watchdog {
+				r.stalls.Add(1)
+				reason = "TikTok went silent"
+				return true, fmt.Errorf("TikTok sent nothing for %s although the connection was open", friendlyDuration(idle))
+			}
+			// Not waiting (reading a message, or the handlers are
+			// behind) or not long enough: look again later.
+			watchdog.Reset(r.cfg.Watchdog - min(idle, r.cfg.Watchdog-time.Millisecond))
 		}
 	}
 }
 
-// handleFrame records, decodes and acknowledges one received frame, then
-// delivers its events. A frame that cannot be read is logged and skipped.
-func (r *runner) handleFrame(ctx context.Context, conn *websocket.Conn, b []byte) (ended bool, err error) {
-	r.capture(b)
-	f, evs, decErr := r.dec.DecodeFrame(b)
-	if decErr != nil {
-		r.log.Warn("skipped an unreadable part of a TikTok message; the LIVE goes on", "error", decErr.Error())
+// reader reads one socket. It is the only goroutine that reads conn.
+type reader struct {
+	*runner
+	conn *websocket.Conn
+	done chan error
+	// waitingSince is when the reader began waiting for the next message
+	// (Unix nanoseconds), 0 while it is not waiting: while it reads a
+	// message or waits for the handlers, silence is not TikTok's doing.
+	waitingSince atomic.Int64
+}
+
+// idle reports how long the reader has been waiting for TikTok, if it is.
+func (rd *reader) idle() (time.Duration, bool) {
+	since := rd.waitingSince.Load()
+	if since == 0 {
+		return 0, false
 	}
-	if f.Result != nil {
-		if c := f.Cursor(); c != "" {
-			r.cursor = c
+	return time.Since(time.Unix(0, since)), true
+}
+
+// run delivers the signed initial batch, then every frame until the
+// socket ends or a frame ends or suspends the LIVE.
+func (rd *reader) run(ctx context.Context, s signed) error {
+	rd.emit(&tikcraft.ConnectEvent{RoomID: s.roomID})
+	if err := endErr(rd.deliver(s.events)); err != nil {
+		return err
+	}
+	limit := int64(rd.cfg.MaxFrameBytes)
+	for {
+		rd.waitingSince.Store(time.Now().UnixNano())
+		typ, msg, err := rd.conn.Reader(ctx)
+		rd.waitingSince.Store(0)
+		if err != nil {
+			return describeClose(err)
 		}
-		if f.NeedAck() {
-			// Python sends "-" for an empty internal_ext; Node sends
-			// nothing, which leaves the server waiting for its ACK.
-			ext := f.InternalExt()
-			if ext == "" {
-				ext = "-"
+		b, err := io.ReadAll(io.LimitReader(msg, limit+1))
+		if err != nil {
+			return describeClose(err)
+		}
+		if int64(len(b)) > limit {
+			// Read the rest without keeping it: the connection and the
+			// frames after this one are fine.
+			n, err := io.Copy(io.Discard, msg)
+			if err != nil {
+				return describeClose(err)
 			}
+			rd.oversized.Add(1)
+			rd.log.Warn(fmt.Sprintf("skipped a TikTok message of %s, over the %s limit; the LIVE goes on", sizeText(int64(len(b))+n), sizeText(limit)))
+			continue
+		}
+		if typ != websocket.MessageBinary {
+			continue
+		}
+		end, err := rd.handleFrame(ctx, b)
+		if err != nil {
+			return err
+		}
+		if err := endErr(end); err != nil {
+			return err
+		}
+	}
+}
+
+func endErr(k endKind) error {
+	switch k {
+	case endEnded:
+		return errStreamEnded
+	case endSuspended:
+		return errSuspended
+	}
+	return nil
+}
+
+// handleFrame records, decodes and acknowledges one received frame, then
+// hands its events to the handlers. A frame that cannot be read is logged
+// and skipped. The ACK goes out before the events wait for the handlers.
+func (rd *reader) handleFrame(ctx context.Context, b []byte) (endKind, error) {
+	rd.capture(b)
+	f, evs, decErr := rd.dec.DecodeFrame(b)
+	if decErr != nil {
+		rd.log.Warn("skipped an unreadable part of a TikTok message; the LIVE goes on", "error", decErr.Error())
+	}
+	if f.NeedAck() {
+		// As the Node peer: no ACK without an internal_ext to send back.
+		if ext := f.InternalExt(); ext == "" {
+			rd.log.Debug("TikTok asked for an ACK but gave no internal_ext; not sending one", "log_id", f.LogID)
+		} else {
 			ack, err := webcast.AckFrame(f.LogID, ext)
 			if err == nil {
-				err = write(ctx, conn, ack)
+				err = write(ctx, rd.conn, ack)
 			}
 			if err != nil {
-				return false, fmt.Errorf("acknowledging a message: %w", err)
+				return endNone, fmt.Errorf("acknowledging a message: %w", describeNet(err, "TikTok's live server"))
 			}
 		}
 	}
-	return r.deliver(evs), nil
+	return rd.deliver(evs), nil
+}
+
+// sizeText writes a byte count for the streamer: 512 KiB, 3.5 MiB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(math.Round(float64(n)/(1<<20)*10)/10, 'f', -1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // dial opens the WebSocket with the user agent the URL was signed for and
@@ -193,7 +279,7 @@ func (r *runner) dial(ctx context.Context, wsURL, cookies string) (*websocket.Co
 		}
 		return nil, fmt.Errorf("TikTok's live server answered HTTP %d instead of opening the connection", resp.StatusCode)
 	}
-	return nil, fmt.Errorf("cannot open the live connection to TikTok: %w", stripURL(err))
+	return nil, describeNet(err, hostOf(mustURL(wsURL)))
 }
 
 func write(ctx context.Context, conn *websocket.Conn, b []byte) error {
@@ -227,7 +313,7 @@ func describeClose(err error) error {
 		}
 		return fmt.Errorf("TikTok closed the connection (%d)", ce.Code)
 	}
-	return fmt.Errorf("the connection to TikTok broke: %w", err)
+	return fmt.Errorf("the connection to TikTok broke: %w", describeNet(err, "TikTok's live server"))
 }
 
 // wsDefaults are the query parameters both peers send on the WebSocket
@@ -266,6 +352,8 @@ func buildWSURL(res *pb.ProtoMessageFetchResult, roomID string) (string, error) 
 		q.Set(kv[0], kv[1])
 	}
 	q.Set("last_rtt", strconv.Itoa(100+rand.IntN(100)))
+	// The Node peer sends its user agent as a query parameter too.
+	q.Set("User-Agent", browserUserAgent)
 	q.Set("compress", "gzip")
 	q.Set("room_id", roomID)
 	q.Set("cursor", res.GetCursor())

@@ -191,7 +191,7 @@ func TestCaptureDecodeReplayRoundTrip(t *testing.T) {
 		&tc.JoinEvent{Meta: tc.Meta{MsgID: "1"}, User: anna},
 		&tc.GiftEvent{Meta: tc.Meta{MsgID: "2"}, User: anna, Gift: rose, RepeatCount: 2, GroupID: "77"},
 		&tc.GiftEvent{Meta: tc.Meta{MsgID: "3"}, User: anna, Gift: rose, RepeatCount: 3, RepeatEnd: true, GroupID: "77"},
-		&tc.GiftEvent{Meta: tc.Meta{MsgID: "4"}, User: anna, Gift: tc.Gift{ID: 7934, Name: "Galaxy", Diamonds: 1000}, RepeatCount: 1},
+		&tc.GiftEvent{Meta: tc.Meta{MsgID: "4"}, User: anna, Gift: tc.Gift{ID: 11046, Name: "Galaxy", Diamonds: 1000}, RepeatCount: 1},
 		&tc.LikeEvent{Meta: tc.Meta{MsgID: "5"}, User: anna, Count: 15, Total: 315},
 		&tc.ChatEvent{Meta: tc.Meta{MsgID: "6"}, User: anna, Text: "hi /op me"},
 		&tc.ShareEvent{Meta: tc.Meta{MsgID: "7"}, User: anna},

@@ -1,15 +1,22 @@
 // Command tikcraft turns a TikTok LIVE stream into Minecraft actions.
 //
-//	tikcraft demo [--events FILE]      the whole product on simulated traffic
-//	tikcraft check [-c FILE] [ACTIONS] validate the config and actions file
-//	tikcraft replay [-c FILE] EVENTS.jsonl [--speed max|realtime|N] [--dry-run]
-//	tikcraft run -c FILE               live mode
+//	tikcraft init [DIR] [--server MINECRAFT_DIR]   write a starter tikcraft.yaml and actions.mca
+//	tikcraft demo [--events FILE]                  the whole product on simulated traffic
+//	tikcraft check [-c FILE] [ACTIONS] [--connect] validate the config and actions file
+//	tikcraft replay [-c FILE] EVENTS.jsonl         replay recorded events into Minecraft
+//	tikcraft run -c FILE                           live mode
+//	tikcraft migrate T2M_DIR [--out DIR]           convert a Tiktok2Mc setup
+//	tikcraft gifts [--user @name]                  list TikTok's gifts with their ids
+//	tikcraft version                               print the version
+//	tikcraft trigger NAME [--user U] [--count N]   fire a test trigger in the running tikcraft
+//	tikcraft web-token                             print the dashboard token
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -21,6 +28,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/app"
 	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/source"
 )
 
@@ -30,103 +38,137 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 func main() {
+	// os.Interrupt is Ctrl-C (and Ctrl-Break on Windows); SIGTERM is a
+	// kill on Unix and, on Windows, closing the console window, logging off
+	// or shutting down, which Go delivers as SIGTERM.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// After the first Ctrl-C, a second one ends the process at once.
 	context.AfterFunc(ctx, stop)
-	err := newRoot().ExecuteContext(ctx)
+	// Secrets found in the config are masked in every log line and in
+	// the error printed below, whatever text they turn up in.
+	secrets := redact.New()
+	args, pause := doubleClicked(os.Args[1:], startedByExplorer(), fileExists(app.DefaultConfigFile))
+	root := newRoot(secrets)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := 0
 	var ee exitError
 	switch {
 	case err == nil:
 	case errors.As(err, &ee):
-		os.Exit(int(ee))
+		code = int(ee)
 	default:
-		fmt.Fprintln(os.Stderr, "tikcraft:", err)
-		os.Exit(1)
+		fmt.Fprintln(os.Stderr, "tikcraft:", secrets.String(err.Error()))
+		code = 1
 	}
+	if pause {
+		waitForEnter(os.Stdin, os.Stdout)
+	}
+	os.Exit(code)
 }
 
-func newRoot() *cobra.Command {
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func newRoot(secrets *redact.Secrets) *cobra.Command {
 	var (
 		configPath string
 		logLevel   string
+		quiet      bool
 	)
 	opts := func(cmd *cobra.Command) app.Options {
 		var lvl slog.Level
 		if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
 			lvl = slog.LevelInfo
 		}
-		log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
-		return app.Options{ConfigPath: configPath, Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Log: log}
+		if quiet && lvl < slog.LevelWarn {
+			lvl = slog.LevelWarn
+		}
+		log := slog.New(secrets.Handler(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl})))
+		return app.Options{ConfigPath: configPath, Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Log: log, Secrets: secrets, Quiet: quiet}
 	}
 	root := &cobra.Command{
 		Use:           "tikcraft",
 		Short:         "Turn a TikTok LIVE stream into Minecraft actions",
+		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVarP(&configPath, "config", "c", "", "config file (default ./tikcraft.yaml when it exists)")
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentFlags().StringVarP(&configPath, "config", "c", "", "config file (default ./tikcraft.yaml when it exists; demo reads a config only with -c)")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "show only warnings and errors, not every event and action")
 
-	var demoDuration time.Duration
-	var seed uint64
+	var demoDuration, demoGiveUp time.Duration
+	var demoSeed uint64
 	var direct bool
 	var demoEvents, demoSpeed string
 	demo := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole product on a simulated LIVE stream (no network, no files needed)",
-		Long: "Run the whole pipeline on simulated traffic. Without a Minecraft server in the config, " +
-			"every command is printed instead of sent. -c FILE overrides parts of the embedded demo config, " +
-			"for example rcon.address and rcon.password to send to a real server.",
-		Args: cobra.NoArgs,
+		Long: "Run the whole pipeline on simulated traffic and print every command instead of sending it.\n" +
+			"The demo never reads ./tikcraft.yaml on its own: only with -c FILE, and only if that file names a " +
+			"Minecraft server (rcon.address or rcon.password), does it send the simulated gifts to that server, " +
+			"and then its first line says so.",
+		Args: noArgs("demo", "to play an event file write: tikcraft demo --events FILE.jsonl"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sp, err := source.ParseSpeed(demoSpeed)
 			if err != nil {
 				return err
 			}
-			return app.Demo(cmd.Context(), app.DemoOptions{Options: opts(cmd), Duration: demoDuration, Seed: seed, Direct: direct, Events: demoEvents, Speed: sp})
+			return app.Demo(cmd.Context(), app.DemoOptions{Options: opts(cmd), Duration: demoDuration, Seed: demoSeed, Direct: direct, Events: demoEvents, Speed: sp, GiveUp: demoGiveUp})
 		},
 	}
 	demo.Flags().DurationVar(&demoDuration, "duration", 0, "stop after this long, e.g. 10s (default: until Ctrl-C)")
-	demo.Flags().Uint64Var(&seed, "seed", 1, "seed for the simulated traffic and $random")
+	demo.Flags().Uint64Var(&demoSeed, "seed", 1, "seed for the simulated traffic and $random; the same seed gives the same demo every time (0: a random seed)")
 	demo.Flags().BoolVar(&direct, "direct", false, "skip the local TikTok wire simulator and feed events straight in")
 	demo.Flags().StringVar(&demoEvents, "events", "", "play this JSONL event file instead of the built-in traffic; the demo ends when it runs out")
 	demo.Flags().StringVar(&demoSpeed, "speed", "realtime", "pace of --events: max, realtime or a factor such as 2 or 0.5")
+	demo.Flags().DurationVar(&demoGiveUp, "give-up", time.Minute, "with --events and a Minecraft server: fail when Minecraft stays unreachable this long")
 
+	var verbose, connect bool
 	check := &cobra.Command{
 		Use:   "check [ACTIONS]",
 		Short: "Validate the config and actions file (FILE:LINE:COL diagnostics; exit 1 on errors)",
-		Args:  cobra.MaximumNArgs(1),
+		Long: "Validate the config and actions file as run would, and more. -v lists what $random can pick; " +
+			"--connect also logs in to Minecraft's RCON and asks TikTok whether tiktok.user is live.",
+		Args: maxArgs("check", 1, "tikcraft check [ACTIONS.mca]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o := opts(cmd)
 			if len(args) == 1 {
 				o.ActionsPath = args[0]
 			}
-			if code := app.Check(o); code != 0 {
+			if code := app.Check(cmd.Context(), app.CheckOptions{Options: o, Verbose: verbose, Connect: connect}); code != 0 {
 				return exitError(code)
 			}
 			return nil
 		},
 	}
+	check.Flags().BoolVarP(&verbose, "verbose", "v", false, "also list the rules $random can pick")
+	check.Flags().BoolVar(&connect, "connect", false, "also log in to Minecraft's RCON and check with TikTok whether tiktok.user is live")
 
 	var speed, frames string
 	var dryRun bool
 	var giveUp time.Duration
+	var replaySeed uint64
 	replay := &cobra.Command{
 		Use:   "replay EVENTS.jsonl | replay --frames CAPTURE",
 		Short: "Feed recorded events through the pipeline into Minecraft; exit 0 once every action was delivered",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if frames != "" {
-				return cobra.NoArgs(cmd, args)
+				return noArgs("replay", "with --frames the capture file is the flag's value: tikcraft replay --frames CAPTURE")(cmd, args)
 			}
-			return cobra.ExactArgs(1)(cmd, args)
+			return exactArg("replay", "the events file", "tikcraft replay EVENTS.jsonl")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sp, err := source.ParseSpeed(speed)
 			if err != nil {
 				return err
 			}
-			ro := app.ReplayOptions{Options: opts(cmd), Speed: sp, DryRun: dryRun, GiveUp: giveUp, Seed: seed}
+			ro := app.ReplayOptions{Options: opts(cmd), Speed: sp, DryRun: dryRun, GiveUp: giveUp, Seed: replaySeed}
 			if frames != "" {
 				ro.File, ro.Frames = frames, true
 			} else {
@@ -139,47 +181,51 @@ func newRoot() *cobra.Command {
 	replay.Flags().StringVar(&speed, "speed", "max", "max, realtime or a factor such as 2 or 0.5")
 	replay.Flags().BoolVar(&dryRun, "dry-run", false, "print the commands instead of sending them")
 	replay.Flags().DurationVar(&giveUp, "give-up", time.Minute, "fail when Minecraft stays unreachable this long")
-	replay.Flags().Uint64Var(&seed, "seed", 1, "seed for $random")
+	replay.Flags().Uint64Var(&replaySeed, "seed", 1, "seed for $random; the same seed picks the same rules every time (0: a random seed)")
 
 	var src, capture string
+	var runSeed uint64
 	run := &cobra.Command{
 		Use:   "run",
 		Short: "Live mode: follow tiktok.user's LIVE and send actions to Minecraft",
-		Args:  cobra.NoArgs,
+		Args:  noArgs("run", "give the config with -c: tikcraft run -c tikcraft.yaml"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.Run(cmd.Context(), app.RunOptions{Options: opts(cmd), Source: src, Capture: capture, Seed: seed})
+			return app.Run(cmd.Context(), app.RunOptions{Options: opts(cmd), Source: src, Capture: capture, Seed: runSeed})
 		},
 	}
 	run.Flags().StringVar(&src, "source", "", "event source instead of TikTok: demo or replay:FILE")
 	run.Flags().StringVar(&capture, "capture", "", "append every frame received from TikTok to FILE (base64, one per line) for decode and replay --frames")
-	run.Flags().Uint64Var(&seed, "seed", 0, "seed for $random (0: random)")
+	run.Flags().Uint64Var(&runSeed, "seed", 0, "seed for $random (default 0: a random seed, so each stream picks differently)")
 
 	var stats bool
 	decode := &cobra.Command{
 		Use:   "decode CAPTURE",
 		Short: "Print the events of a capture file (run --capture) as JSONL, one per line",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArg("decode", "the capture file", "tikcraft decode CAPTURE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.Decode(cmd.Context(), app.DecodeOptions{Options: opts(cmd), File: args[0], Stats: stats})
 		},
 	}
 	decode.Flags().BoolVar(&stats, "stats", false, "print the number of messages per type instead of the events")
 
+	var drainGiveUp time.Duration
+	var retryFailed bool
 	drain := &cobra.Command{
 		Use:   "drain",
 		Short: "Deliver the actions still pending in the data directory; exit 0 when nothing is left",
-		Args:  cobra.NoArgs,
+		Args:  noArgs("drain", "give the config with -c: tikcraft drain -c tikcraft.yaml"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return app.Drain(cmd.Context(), app.DrainOptions{Options: opts(cmd), GiveUp: giveUp})
+			return app.Drain(cmd.Context(), app.DrainOptions{Options: opts(cmd), GiveUp: drainGiveUp, RetryFailed: retryFailed})
 		},
 	}
-	drain.Flags().DurationVar(&giveUp, "give-up", time.Minute, "fail when Minecraft stays unreachable this long")
+	drain.Flags().DurationVar(&drainGiveUp, "give-up", time.Minute, "fail when Minecraft stays unreachable this long")
+	drain.Flags().BoolVar(&retryFailed, "retry-failed", false, "first put back the commands parked as failed (sent without an answer from Minecraft)")
 
 	var since string
 	report := &cobra.Command{
 		Use:   "report",
 		Short: "Print the session report from the event log: events, gifts, diamonds, actions",
-		Args:  cobra.NoArgs,
+		Args:  noArgs("report", "use --since for a period: tikcraft report --since 2h"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var d time.Duration
 			if since != "" {
@@ -193,9 +239,94 @@ func newRoot() *cobra.Command {
 	}
 	report.Flags().StringVar(&since, "since", "", "only the last period, e.g. 2h or 7d (default: everything kept)")
 
-	root.AddCommand(demo, check, replay, run, decode, drain, report)
+	var user string
+	var count int64
+	trigger := &cobra.Command{
+		Use:   "trigger NAME",
+		Short: "Fire a test trigger in the running tikcraft (a trigger, gift name or id, follow, share or like rule)",
+		Args:  exactArg("trigger", "the trigger to fire", "tikcraft trigger NAME [--user U] [--count N]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.Trigger(cmd.Context(), app.TriggerOptions{Options: opts(cmd), Trigger: args[0], User: user, Count: count})
+		},
+	}
+	trigger.Flags().StringVar(&user, "user", "", "the viewer name to fire it as (default tikcraft_test)")
+	trigger.Flags().Int64Var(&count, "count", 1, "how many gifts, or how many firings of a like rule (1 to 100)")
+	webToken := &cobra.Command{
+		Use:   "web-token",
+		Short: "Print the dashboard token (made in data_dir on first use) for the API and the Minecraft webhook",
+		Args:  noArgs("web-token", ""),
+		RunE:  func(cmd *cobra.Command, _ []string) error { return app.WebToken(opts(cmd)) },
+	}
+
+	var serverDir string
+	initCmd := &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Write a commented tikcraft.yaml and actions.mca into DIR (default: here); never overwrites",
+		Long: "Write a commented tikcraft.yaml and actions.mca into DIR (default: the current folder). Files that " +
+			"exist are left as they are. With --server MINECRAFT_DIR it also turns on RCON in that server's " +
+			"server.properties (enable-rcon, rcon.port and a new strong rcon.password; every other line is kept " +
+			"and the old file is backed up) and puts the same password into the new tikcraft.yaml.",
+		Args: maxArgs("init", 1, "tikcraft init [DIR] [--server MINECRAFT_SERVER_DIR]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			return app.Init(app.InitOptions{Options: opts(cmd), Dir: dir, ServerDir: serverDir})
+		},
+	}
+	initCmd.Flags().StringVar(&serverDir, "server", "", "the Minecraft server folder whose server.properties gets RCON turned on")
+
+	var outDir string
+	migrate := &cobra.Command{
+		Use:   "migrate T2M_DIR",
+		Short: "Convert a Tiktok2Mc folder (config.yaml, actions.mca) into tikcraft.yaml and actions.mca",
+		Args:  exactArg("migrate", "the Tiktok2Mc folder", "tikcraft migrate T2M_DIR [--out DIR]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.Migrate(app.MigrateOptions{Options: opts(cmd), From: args[0], Out: outDir})
+		},
+	}
+	migrate.Flags().StringVar(&outDir, "out", ".", "where to write tikcraft.yaml and actions.mca")
+
+	var giftsUser string
+	var refresh bool
+	gifts := &cobra.Command{
+		Use:   "gifts",
+		Short: "List the gifts TikTok offers (id, name, diamonds), so rules can name them by id",
+		Args:  noArgs("gifts", "name the account with --user: tikcraft gifts --user @name"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return app.Gifts(cmd.Context(), app.GiftsOptions{Options: opts(cmd), User: giftsUser, Refresh: refresh})
+		},
+	}
+	gifts.Flags().StringVar(&giftsUser, "user", "", "the TikTok account whose LIVE's gift list to show (default tiktok.user)")
+	gifts.Flags().BoolVar(&refresh, "refresh", false, "ask TikTok again even if the list in data_dir is recent")
+
+	version := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version and the commit it was built from",
+		Args:  noArgs("version", ""),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), versionString())
+			return err
+		},
+	}
+
+	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, report, migrate, gifts, version, trigger, webToken)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nrun '%s --help' for usage", err, strings.TrimSpace(cmd.CommandPath()))
 	})
 	return root
+}
+
+// waitForEnter keeps a console window that Explorer opened from closing
+// before the streamer has read it.
+func waitForEnter(in io.Reader, out io.Writer) {
+	fmt.Fprint(out, "\nPress Enter to close this window.")
+	var b [1]byte
+	for {
+		n, err := in.Read(b[:])
+		if err != nil || (n == 1 && b[0] == '\n') {
+			return
+		}
+	}
 }

@@ -17,6 +17,8 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
+	// Every tikcraft these tests start gets its own dashboard port.
+	os.Setenv("TIKCRAFT_WEB_LISTEN", "127.0.0.1:0")
 	dir, err := os.MkdirTemp("", "tikcraft-bin")
 	if err != nil {
 		panic(err)

@@ -1,0 +1,184 @@
+package actions
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxCommandBytes is the longest command Minecraft accepts over RCON (the
+// same limit as rcon.MaxCommandBytes; a test keeps them equal). A longer
+// command is refused and its gift would do nothing, so Fire shortens
+// placeholder values until every command fits.
+const MaxCommandBytes = 1446
+
+// The placeholders, in the order of the vals arrays below.
+var placeholderTokens = [...]string{"{user}", "{nickname}", "{gift}", "{count}"}
+
+const (
+	phUser = iota
+	phNickname
+	phGift
+	phCount
+)
+
+// maxValueBytes is the most bytes a sanitized {user}, {nickname} or {gift}
+// can have: MaxValueRunes characters of up to 4 bytes each.
+const maxValueBytes = MaxValueRunes * utf8.UTFMax
+
+// maxCountBytes is the longest {count}: an int64.
+const maxCountBytes = 20
+
+// occurrences counts each placeholder in a command's text.
+func occurrences(text string) (n [len(placeholderTokens)]int) {
+	for i, t := range placeholderTokens {
+		n[i] = strings.Count(text, t)
+	}
+	return n
+}
+
+// fixedBytes is the length of the command without its placeholders.
+func (c *Command) fixedBytes() int {
+	n := len(c.Text)
+	for i, k := range occurrences(c.Text) {
+		n -= k * len(placeholderTokens[i])
+	}
+	return n
+}
+
+// worstBytes is the longest the command can get once filled in.
+func (c *Command) worstBytes() int {
+	occ := occurrences(c.Text)
+	return c.fixedBytes() + (occ[phUser]+occ[phNickname]+occ[phGift])*maxValueBytes + occ[phCount]*maxCountBytes
+}
+
+// fitCommand fills text with vals, shortening {user}, {nickname} and
+// {gift} (by bytes, at character boundaries, longest first) just enough
+// that the command fits MaxCommandBytes. The command itself is never
+// dropped or cut: only the values get shorter.
+func fitCommand(text string, vals [len(placeholderTokens)]string, full *strings.Replacer) string {
+	occ := occurrences(text)
+	fixed := len(text)
+	for i, k := range occ {
+		fixed -= k * len(placeholderTokens[i])
+	}
+	budget := MaxCommandBytes - fixed - occ[phCount]*len(vals[phCount])
+	need := func(limit int) int {
+		n := 0
+		for _, i := range []int{phUser, phNickname, phGift} {
+			n += occ[i] * min(len(vals[i]), limit)
+		}
+		return n
+	}
+	longest := max(len(vals[phUser]), len(vals[phNickname]), len(vals[phGift]))
+	if need(longest) <= budget {
+		return full.Replace(text)
+	}
+	// The largest per-value byte limit that fits.
+	limit := sort.Search(longest+1, func(l int) bool { return need(l) > budget }) - 1
+	limit = max(limit, 0)
+	cut := vals
+	for _, i := range []int{phUser, phNickname, phGift} {
+		cut[i] = cutBytes(vals[i], limit)
+	}
+	return strings.NewReplacer(
+		placeholderTokens[phUser], cut[phUser],
+		placeholderTokens[phNickname], cut[phNickname],
+		placeholderTokens[phGift], cut[phGift],
+		placeholderTokens[phCount], cut[phCount],
+	).Replace(text)
+}
+
+// cutBytes shortens s to at most n bytes without splitting a character,
+// and drops a space the cut leaves at the end.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.TrimRight(s[:n], " ")
+}
+
+// Destructive says what a Minecraft command (without its "/") can wreck,
+// or "" when it is harmless enough for a random pick: killing players,
+// emptying inventories, removing terrain, stopping the server or changing
+// who may play. It looks through "execute ... run".
+func Destructive(text string) string {
+	cmd := strings.TrimSpace(text)
+	for {
+		f := strings.Fields(cmd)
+		if len(f) == 0 || strings.ToLower(f[0]) != "execute" {
+			break
+		}
+		i := strings.LastIndex(cmd, " run ")
+		if i < 0 {
+			return ""
+		}
+		cmd = strings.TrimSpace(cmd[i+len(" run "):])
+	}
+	f := strings.Fields(cmd)
+	if len(f) == 0 {
+		return ""
+	}
+	name := strings.TrimPrefix(strings.ToLower(f[0]), "minecraft:")
+	switch name {
+	case "kill":
+		if len(f) == 1 || killsPlayers(f[1]) {
+			return "it kills players"
+		}
+	case "clear":
+		return "it empties players' inventories"
+	case "fill":
+		for _, a := range f[1:] {
+			if a == "air" || a == "minecraft:air" || strings.HasPrefix(a, "minecraft:air[") {
+				return "it removes blocks around the players"
+			}
+		}
+	case "stop":
+		return "it stops the server"
+	case "op", "deop":
+		return "it changes who is a server operator"
+	case "ban", "ban-ip", "kick":
+		return "it throws players off the server"
+	case "whitelist":
+		return "it changes who may join"
+	}
+	return ""
+}
+
+// killsPlayers reports whether a /kill target can include players: any
+// selector but @e restricted to a type other than player, or a name.
+func killsPlayers(target string) bool {
+	if !strings.HasPrefix(target, "@e") {
+		return true // @a @p @r @s, {user} or a player name
+	}
+	i := strings.Index(target, "type=")
+	if i < 0 {
+		return true // every entity, players included
+	}
+	t := target[i+len("type="):]
+	if j := strings.IndexAny(t, ",]"); j >= 0 {
+		t = t[:j]
+	}
+	t = strings.TrimPrefix(t, "minecraft:")
+	return t == "player" || strings.HasPrefix(t, "!")
+}
+
+// RandomPicks returns the rules $random can pick, in file order: every
+// rule but follow, share, join, subscribe, likes, like_2, like rules and
+// rules using $random.
+func (f *File) RandomPicks() []*Rule {
+	if f == nil {
+		return nil
+	}
+	return f.random
+}
+
+// UsesRandom reports whether the rule contains $random.
+func (r *Rule) UsesRandom() bool { return r.random }
+
+// countText formats {count}.
+func countText(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,109 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+func TestConsoleFoldsJoinsAndShowsLikeMilestones(t *testing.T) {
+	var b bytes.Buffer
+	c := newConsole(&b, false, false, 100, false)
+	clock := time.Unix(1000, 0)
+	c.now = func() time.Time { return clock }
+	for i := range 5 {
+		c.event(&tikcraft.JoinEvent{User: tikcraft.User{UniqueID: fmt.Sprintf("v%d", i)}})
+	}
+	c.event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "anna"}, Count: 40, Total: 40})
+	c.event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "anna"}, Count: 70, Total: 110})
+	c.event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "bob"}, Count: 5, Total: 115})
+	c.event(&tikcraft.ChatEvent{User: tikcraft.User{UniqueID: "bob"}, Text: "hi"})
+	c.event(&tikcraft.JoinEvent{User: tikcraft.User{UniqueID: "late"}})
+	clock = clock.Add(11 * time.Second)
+	c.event(&tikcraft.ViewersEvent{Count: 3})
+	c.finish()
+	want := "[event]   5 joined: \"v0\", \"v1\", \"v2\" and 2 more\n" +
+		"[event]   likes passed 100 (last from \"anna\")\n" +
+		"[event]   join \"late\"\n"
+	if b.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+	if c.snapshot().Events != 11 {
+		t.Errorf("events %d", c.snapshot().Events)
+	}
+}
+
+func TestConsoleActionsQuietAndLeftovers(t *testing.T) {
+	var b bytes.Buffer
+	c := newConsole(&b, false, false, 0, true)
+	old := queue.Item{ID: 1, Enqueued: c.start.Add(-time.Hour), Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say old", Trigger: "follow", User: "x"}}
+	plugin := queue.Item{ID: 2, Enqueued: c.start, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "tnt 2", Plugin: true, Trigger: "money", User: "anna"}}
+	c.delivered(old, deliveryOutcome{})
+	c.delivered(plugin, deliveryOutcome{Err: errors.New("Minecraft RCON at 127.0.0.1:25575 is not reachable")})
+	c.delivered(plugin, deliveryOutcome{})
+	c.delivered(plugin, deliveryOutcome{Err: fmt.Errorf("too long: %w", tikcraft.ErrRejected)})
+	out := b.String()
+	for _, want := range []string{
+		`[sent]    /say old  trigger="follow" user="x" (left from an earlier run)`,
+		`[failed]  !tnt 2  trigger="money" user="anna": Minecraft RCON at 127.0.0.1:25575 is not reachable; it is kept and sent again`,
+		`[sent]    !tnt 2  trigger="money" user="anna"`,
+		`[skipped] !tnt 2  trigger="money" user="anna": too long: action rejected`,
+	} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("lacks %q", want)
+		}
+	}
+	st := c.snapshot()
+	if st.Delivered != 1 || st.Rejected != 1 || st.Failed != 1 || st.LeftDelivered != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	if s := st.summary(3, 2); s != "3 events, 2 actions, 1 delivered, 1 skipped; and 1 actions left from an earlier run delivered" {
+		t.Errorf("summary %q", s)
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+
+	b.Reset()
+	q := newConsole(&b, true, false, 0, true)
+	q.event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "anna"}})
+	q.delivered(plugin, deliveryOutcome{})
+	q.picked("rose", "gift", "pick")
+	q.delivered(plugin, deliveryOutcome{Err: errors.New("down")})
+	if out := b.String(); strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "[failed]") {
+		t.Fatalf("quiet console printed:\n%s", out)
+	}
+}
+
+// Nothing a viewer types can add a line or fake one.
+func TestConsoleLinesCannotBeForged(t *testing.T) {
+	var b bytes.Buffer
+	c := newConsole(&b, false, false, 0, true)
+	evil := tikcraft.User{UniqueID: "x\n[sent]    /op x", Nickname: "\r\n[event] fake"}
+	c.event(&tikcraft.GiftEvent{User: evil, Gift: tikcraft.Gift{Name: "Rose\n[sent] /op"}, RepeatCount: 1})
+	c.event(&tikcraft.FollowEvent{User: evil})
+	c.delivered(queue.Item{Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say a\nb", User: evil.UniqueID, Trigger: "t\n"}}, deliveryOutcome{})
+	if n := strings.Count(b.String(), "\n"); n != 3 {
+		t.Fatalf("%d lines:\n%s", n, b.String())
+	}
+}
+
+// Minecraft's error answer and resends show on the action's line; a
+// refused command is a warning, so --quiet keeps it.
+func TestConsoleShowsMinecraftsErrorReply(t *testing.T) {
+	var b bytes.Buffer
+	c := newConsole(&b, true, false, 0, true)
+	it := queue.Item{ID: 1, Enqueued: c.start, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "summn creeper", Trigger: "rose", User: "anna"}}
+	c.delivered(it, deliveryOutcome{Reply: "Unknown or incomplete command, see below for error", Refused: true, Retries: 1})
+	c.delivered(it, deliveryOutcome{Reply: "Summoned new Creeper"})
+	want := `[sent]    /summn creeper  trigger="rose" user="anna"  (sent again 1×: no answer at first)  Minecraft said: "Unknown or incomplete command, see below for error"` + "\n"
+	if b.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

@@ -1,0 +1,102 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestEveryUnknownKeyIsReportedInFileOrder(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "a-long-random-password")
+	_, diags, err := load(t, "colour: red\nrcon:\n  adress: x\n  pasword: y\ngifts:\n  mode: final\n  streak_timout: 3s\nlikes:\n  triggers:\n    - {every: 10, function: likes, colour: red}\n")
+	if err == nil {
+		t.Fatal("unknown keys must be errors")
+	}
+	var got []string
+	for _, d := range diags {
+		if strings.Contains(d.Message, "unknown key") {
+			got = append(got, d.String())
+		}
+	}
+	want := []string{
+		`tikcraft.yaml:1:1: error: unknown key "colour"`,
+		`tikcraft.yaml:3:3: error: unknown key "adress" in rcon (did you mean "address"?)`,
+		`tikcraft.yaml:4:3: error: unknown key "pasword" in rcon (did you mean "password"?)`,
+		`tikcraft.yaml:7:3: error: unknown key "streak_timout" in gifts (did you mean "streak_timeout"?)`,
+		`tikcraft.yaml:10:36: error: unknown key "colour" in likes.triggers[0]`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d unknown-key diagnostics, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("diagnostic %d:\n got %s\nwant %s…", i, got[i], want[i])
+		}
+	}
+}
+
+func TestUnknownKeysAndAWrongTypeTogether(t *testing.T) {
+	_, diags, _ := load(t, "colour: red\ngifts:\n  max_repeat: lots\n")
+	s := ""
+	for _, d := range diags {
+		s += d.String() + "\n"
+	}
+	if !strings.Contains(s, `unknown key "colour"`) || !strings.Contains(s, "want a whole number") {
+		t.Fatalf("want both problems:\n%s", s)
+	}
+}
+
+// A Tiktok2Mc config.yaml gets one message pointing at migrate, not one
+// unknown key per run.
+func TestTiktok2McConfigIsRecognised(t *testing.T) {
+	const t2m = "config_version: 1\ncontrol_method: DCS\nRCON:\n  Enable: true\n  Password: ABC1234\n  Port: 25575\nTikTok:\n  User: someone\n"
+	_, diags, err := Load(Layer{Name: "t2m/config.yaml", Data: []byte(t2m), Dir: "t2m"})
+	if err == nil || len(diags) != 1 {
+		t.Fatalf("want exactly one error, got %v", diags)
+	}
+	if d := diags[0].String(); !strings.Contains(d, "Tiktok2Mc") || !strings.Contains(d, "tikcraft migrate t2m") {
+		t.Fatalf("got %s", d)
+	}
+	// A tikcraft.yaml with one such key is not mistaken for it.
+	_, diags, _ = load(t, "rcon: {address: a:1}\nTikTok: {User: x}\nRCON: {}\n")
+	for _, d := range diags {
+		if strings.Contains(d.Message, "Tiktok2Mc") {
+			t.Fatalf("tikcraft.yaml taken for Tiktok2Mc: %v", d)
+		}
+	}
+}
+
+// No diagnostic names a file that does not exist.
+func TestPasswordWarningNeverPointsAtAMissingFile(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "")
+	_, diags, _ := Load()
+	if len(diags) != 1 || diags[0].File != "" || !strings.HasPrefix(diags[0].String(), "warning: no RCON password") {
+		t.Fatalf("got %v", diags)
+	}
+	t.Setenv(EnvRCONPassword, "ABC1234")
+	_, diags, _ = Load(Layer{Name: "tikcraft.yaml", Data: []byte("gifts: {mode: final}\n")})
+	if len(diags) != 1 || diags[0].File != "" || !strings.Contains(diags[0].Message, EnvRCONPassword) {
+		t.Fatalf("got %v", diags)
+	}
+	if strings.Contains(diags[0].String(), "ABC1234") {
+		t.Fatal("the password was printed")
+	}
+	for _, d := range diags {
+		if d.File != "" {
+			if _, err := os.Stat(d.File); err != nil {
+				t.Errorf("%s points at a missing file", d)
+			}
+		}
+	}
+}
+
+func TestUserPositionIsKept(t *testing.T) {
+	c, _, _ := load(t, "rcon: {password: a-long-random-password}\ntiktok:\n  user: \"Anna Smith\"\n")
+	if c.TikTok.User != "Anna Smith" || c.TikTok.UserAt.Line != 3 || c.TikTok.UserAt.File != "tikcraft.yaml" {
+		t.Fatalf("got %q at %+v", c.TikTok.User, c.TikTok.UserAt)
+	}
+	c, _, _ = load(t, "tiktok:\n  user: \"\"\n")
+	if c.TikTok.User != "" || c.TikTok.UserAt.File == "" {
+		t.Fatalf("an empty user must be recorded as set: %+v", c.TikTok)
+	}
+}

@@ -1,0 +1,144 @@
+package deliver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+// scriptSink answers each command as told: an error, or a reply.
+type scriptSink struct {
+	mu   sync.Mutex
+	errs map[string]error
+	got  []string
+}
+
+func (s *scriptSink) Deliver(ctx context.Context, a tikcraft.Action) error {
+	_, err := s.DeliverReply(ctx, a)
+	return err
+}
+
+func (s *scriptSink) DeliverReply(_ context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.got = append(s.got, a.Command)
+	if err := s.errs[a.Command]; err != nil {
+		return tikcraft.Reply{}, err
+	}
+	if a.Command == "sya hi" {
+		return tikcraft.Reply{Text: "Unknown command", Refused: true}, nil
+	}
+	return tikcraft.Reply{Text: "ok " + a.Command}, nil
+}
+
+func cmds(names ...string) []tikcraft.Action {
+	var out []tikcraft.Action
+	for _, n := range names {
+		out = append(out, tikcraft.Action{Kind: tikcraft.KindCommand, Command: n, Trigger: "t"})
+	}
+	return out
+}
+
+func finished() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}
+
+// TestOutcomes: every attempt is reported once with its outcome and reply;
+// an unconfirmed command is parked and kept, and the rest go on.
+func TestOutcomes(t *testing.T) {
+	ctx := context.Background()
+	q := queue.NewMemory()
+	q.Push(ctx, cmds("say 1", "give @a diamond 64", "sya hi", "way too long", "say 2")...)
+	sink := &scriptSink{errs: map[string]error{
+		"give @a diamond 64": fmt.Errorf("never answered: %w", tikcraft.ErrUnconfirmed),
+		"way too long":       fmt.Errorf("too long: %w", tikcraft.ErrRejected),
+	}}
+	var seen []string
+	w := &Worker{Queue: q, Sink: sink, OnDelivery: func(d Delivery) {
+		seen = append(seen, fmt.Sprintf("%s %s %q %t", d.Item.Action.Command, d.Outcome, d.Reply.Text, d.Err != nil))
+	}}
+	st, err := w.Run(ctx, finished())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (Stats{Delivered: 3, Rejected: 1, Parked: 1}) || w.Sent() != 3 {
+		t.Errorf("stats %+v, sent %d", st, w.Sent())
+	}
+	want := []string{
+		`say 1 sent "ok say 1" false`,
+		`give @a diamond 64 parked "" true`,
+		`sya hi sent "Unknown command" false`,
+		`way too long rejected "" true`,
+		`say 2 sent "ok say 2" false`,
+	}
+	if !slices.Equal(seen, want) {
+		t.Errorf("outcomes\n%q\nwant\n%q", seen, want)
+	}
+	parked, _ := q.Parked(ctx)
+	if len(parked) != 1 || parked[0].Action.Command != "give @a diamond 64" || parked[0].Reason == "" {
+		t.Fatalf("parked %+v", parked)
+	}
+	// Retried: it goes out again.
+	delete(sink.errs, "give @a diamond 64")
+	q.Retry(ctx)
+	if st, err := w.Run(ctx, finished()); err != nil || st.Delivered != 1 {
+		t.Fatalf("after Retry: %+v, %v", st, err)
+	}
+}
+
+// fullDisk fails the first acks as a full disk would.
+type fullDisk struct {
+	queue.Queue
+	fails int
+}
+
+func (f *fullDisk) Ack(ctx context.Context, id int64) error {
+	if f.fails > 0 {
+		f.fails--
+		return &queue.WriteError{Problem: "the disk holding tikcraft-data is full", Err: errors.New("database or disk is full")}
+	}
+	return f.Queue.Ack(ctx, id)
+}
+
+// TestAckThatCannotBeWrittenIsRetried: the command ran; delivering it again
+// because its Ack could not be written would run it twice.
+func TestAckThatCannotBeWrittenIsRetried(t *testing.T) {
+	ctx := context.Background()
+	q := &fullDisk{Queue: queue.NewMemory(), fails: 3}
+	q.Push(ctx, cmds("say 1", "say 2")...)
+	sink := &scriptSink{}
+	st, err := (&Worker{Queue: q, Sink: sink}).Run(ctx, finished())
+	if err != nil || st.Delivered != 2 {
+		t.Fatalf("%+v, %v", st, err)
+	}
+	if !slices.Equal(sink.got, []string{"say 1", "say 2"}) {
+		t.Errorf("sink got %q: a command was sent again", sink.got)
+	}
+}
+
+func TestStateOf(t *testing.T) {
+	if _, ok := StateOf(&scriptSink{}); ok {
+		t.Error("a sink without state reports one")
+	}
+	if _, ok := StateOf(Split{Commands: &scriptSink{}}); ok {
+		t.Error("a Split over a sink without state reports one")
+	}
+	st, ok := StateOf(Split{Commands: &stateSink{}})
+	if !ok || !st.Pacing {
+		t.Errorf("StateOf(Split) = %+v, %t", st, ok)
+	}
+}
+
+type stateSink struct{ scriptSink }
+
+func (*stateSink) SinkState() tikcraft.SinkState {
+	return tikcraft.SinkState{Connected: true, Pacing: true}
+}

@@ -1,0 +1,126 @@
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/pipeline"
+	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
+	"github.com/tikcraft/tikcraft/source"
+	"github.com/tikcraft/tikcraft/store"
+)
+
+type followRule struct{}
+
+func (followRule) MatchGift(string, int64) string { return "" }
+func (followRule) Has(t string) bool              { return t == "follow" }
+func (followRule) Fire(_ string, v engine.Vars) []tikcraft.Action {
+	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say f " + v.User, Trigger: "follow", User: v.User}}
+}
+
+// TestUnansweredCommandIsParked: a real RCON server takes the second
+// command and hangs up without answering, every time it is sent. It gets it
+// four times, then the command is parked in the store (and in the report),
+// and the third command is still delivered.
+func TestUnansweredCommandIsParked(t *testing.T) {
+	ctx := context.Background()
+	srv := rcontest.Start(t, "pw-park", rcontest.DropAfter(2, 3, 4, 5))
+	cl := rcon.New(rcon.Config{Address: srv.Addr(), Password: "pw-park", Backoff: rcon.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond}}, nil)
+	defer cl.Close()
+	st, err := store.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var steps []source.Step
+	for _, u := range []string{"a", "b", "c"} {
+		steps = append(steps, source.Step{Event: &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: u}}})
+	}
+	var outcomes []string
+	res, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
+		Engine: engine.New(engine.Config{}, followRule{}, nil), Queue: st, Recorder: st,
+		Sink: deliver.Split{Commands: cl}, EventClock: true, Finish: true,
+		OnDelivery: func(d deliver.Delivery) { outcomes = append(outcomes, d.Item.Action.Command+" "+string(d.Outcome)) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Delivered != 2 || res.Parked != 1 {
+		t.Errorf("result %+v; want 2 delivered, 1 parked", res)
+	}
+	want := []string{"say f a", "say f b", "say f b", "say f b", "say f b", "say f c"}
+	if got := srv.Commands(); !slices.Equal(got, want) {
+		t.Errorf("server received %q, want %q", got, want)
+	}
+	if want := []string{"say f a sent", "say f b parked", "say f c sent"}; !slices.Equal(outcomes, want) {
+		t.Errorf("outcomes %q, want %q", outcomes, want)
+	}
+	rep, err := st.Report(ctx, time.Time{})
+	if err != nil || rep.Actions.Parked != 1 || len(rep.Parked) != 1 || rep.Parked[0].Command != "say f b" {
+		t.Fatalf("report %+v %+v, %v", rep.Actions, rep.Parked, err)
+	}
+}
+
+// recordLines hands log messages to a channel, dropping them when full.
+type recordLines chan slog.Record
+
+func (h recordLines) Enabled(context.Context, slog.Level) bool { return true }
+func (h recordLines) Handle(_ context.Context, r slog.Record) error {
+	select {
+	case h <- r:
+	default:
+	}
+	return nil
+}
+func (h recordLines) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h recordLines) WithGroup(string) slog.Handler      { return h }
+
+// TestStatusLineWithRealPacing: Minecraft answers every command at once and
+// only rcon.max_commands_per_second holds actions back; the status line
+// must say so rather than blame Minecraft.
+func TestStatusLineWithRealPacing(t *testing.T) {
+	srv := rcontest.Start(t, "pw-pace")
+	cl := rcon.New(rcon.Config{Address: srv.Addr(), Password: "pw-pace", MaxCommandsPerSecond: 4}, nil)
+	defer cl.Close()
+	var steps []source.Step
+	for i := range 40 {
+		steps = append(steps, source.Step{Event: &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: fmt.Sprint("u", i)}}})
+	}
+	logs := make(recordLines, 1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
+			Engine: engine.New(engine.Config{}, followRule{}, nil), Queue: queue.NewMemory(),
+			Sink: deliver.Split{Commands: cl}, Log: slog.New(logs), StatsEvery: 20 * time.Millisecond, EventClock: true, Finish: true,
+		})
+		done <- err
+	}()
+	defer func() { cancel(); <-done }()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case r := <-logs:
+			// Once the burst of 4 went out, every command waits for the pace.
+			if !strings.HasPrefix(r.Message, "actions are waiting") || len(srv.Commands()) < 6 {
+				continue
+			}
+			if !strings.Contains(r.Message, "rcon.max_commands_per_second paces them") {
+				t.Fatalf("status line %q while only pacing holds actions back", r.Message)
+			}
+			return
+		case <-timeout:
+			t.Fatal("no status line")
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+// stuckSink holds every delivery until the context ends and reports a
+// fixed state, as the RCON client does.
+type stuckSink struct {
+	state tikcraft.SinkState
+	stop  chan struct{} // closed when the test is done
+}
+
+func (s stuckSink) Deliver(ctx context.Context, _ tikcraft.Action) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.stop:
+		return context.Canceled
+	}
+}
+func (s stuckSink) SinkState() tikcraft.SinkState { return s.state }
+
+// TestStatusLineNamesTheCause: the line printed while actions wait says
+// whether Minecraft is not answering or only the configured pace holds
+// them back, with the queue depth and the commands sent per second.
+func TestStatusLineNamesTheCause(t *testing.T) {
+	tests := []struct {
+		name  string
+		state tikcraft.SinkState
+		level slog.Level
+		msg   string
+		attr  string // one more attribute that must be there
+	}{
+		{"not answering", tikcraft.SinkState{Problem: "Minecraft RCON at 127.0.0.1:25575 is not reachable (connection refused)", Since: time.Now()},
+			slog.LevelWarn, "actions are waiting for Minecraft, which is not answering", "problem"},
+		{"pacing", tikcraft.SinkState{Connected: true, Pacing: true, MaxPerSecond: 20},
+			slog.LevelInfo, "actions are waiting: rcon.max_commands_per_second paces them (Minecraft answers every command)", "max_commands_per_second"},
+		{"paused", tikcraft.SinkState{Connected: true, Paused: "paused from the dashboard; press Resume"},
+			slog.LevelInfo, "actions are waiting: delivery is paused", "why"},
+		{"slow answers", tikcraft.SinkState{Connected: true},
+			slog.LevelWarn, "actions are waiting for Minecraft's answers", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			src := sourceFunc(func(ctx context.Context, emit func(tikcraft.Event)) error {
+				for _, u := range []string{"a", "b", "c"} {
+					emit(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: u}})
+				}
+				<-ctx.Done()
+				return ctx.Err()
+			})
+			logs := make(recordHandler, 1000)
+			runCtx, stop := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			unstick := make(chan struct{})
+			go func() {
+				_, err := Run(runCtx, src, Options{
+					Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: stuckSink{tt.state, unstick},
+					Log: slog.New(logs), StatsEvery: time.Millisecond,
+				})
+				done <- err
+			}()
+			defer func() { stop(); close(unstick); <-done }()
+			for {
+				select {
+				case r := <-logs:
+					if !strings.HasPrefix(r.Message, "actions are waiting") {
+						continue
+					}
+					attrs := map[string]string{}
+					r.Attrs(func(a slog.Attr) bool { attrs[a.Key] = a.Value.String(); return true })
+					if r.Message != tt.msg || r.Level != tt.level {
+						t.Fatalf("status line %v %q, want %v %q", r.Level, r.Message, tt.level, tt.msg)
+					}
+					for _, k := range []string{"pending", "oldest_waiting", "commands_per_second", tt.attr} {
+						if _, ok := attrs[k]; k != "" && !ok {
+							t.Fatalf("status line lacks %s: %v", k, attrs)
+						}
+					}
+					if attrs["pending"] == "3" { // the one in flight counts until it is done
+						return
+					}
+				case <-ctx.Done():
+					t.Fatal("no status line")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,88 @@
+// Package queuetest checks that a queue.Queue behaves as the delivery
+// worker expects: order, repeated Next, Ack, Park, Retry and Stats. Both
+// the in-memory queue and the durable store run it, so they stay
+// interchangeable.
+package queuetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+func cmd(i int) tikcraft.Action {
+	return tikcraft.Action{Kind: tikcraft.KindCommand, Command: fmt.Sprintf("say %d", i), Trigger: "t", User: "u", Source: "test"}
+}
+
+// Run runs the conformance tests; open returns a new, empty queue.
+func Run(t *testing.T, open func(t *testing.T) queue.Queue) {
+	t.Run("park and retry", func(t *testing.T) { parkAndRetry(t, open(t)) })
+}
+
+func next(t *testing.T, q queue.Queue, want string) queue.Item {
+	t.Helper()
+	it, err := q.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Action.Command != want {
+		t.Fatalf("Next = %q, want %q", it.Action.Command, want)
+	}
+	return it
+}
+
+func pending(t *testing.T, q queue.Queue, want int) {
+	t.Helper()
+	n, oldest, err := q.Stats(context.Background())
+	if err != nil || n != want || (n > 0) == oldest.IsZero() {
+		t.Fatalf("Stats = %d, %v, %v; want %d pending", n, oldest, err, want)
+	}
+}
+
+// parkAndRetry: a parked item leaves the line, the rest go on; it is listed
+// with its reason, and Retry brings it back ahead of later items.
+func parkAndRetry(t *testing.T, q queue.Queue) {
+	ctx := context.Background()
+	if err := q.Push(ctx, cmd(0), cmd(1), cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	pending(t, q, 3)
+	it := next(t, q, "say 0")
+	if err := q.Ack(ctx, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	it = next(t, q, "say 1")
+	if err := q.Park(ctx, it.ID, "never answered"); err != nil {
+		t.Fatal(err)
+	}
+	pending(t, q, 1)
+	parked, err := q.Parked(ctx)
+	if err != nil || len(parked) != 1 || parked[0].ID != it.ID || parked[0].Action != cmd(1) ||
+		parked[0].Reason != "never answered" || parked[0].Parked.IsZero() {
+		t.Fatalf("Parked = %+v, %v", parked, err)
+	}
+	next(t, q, "say 2") // the rest keep going
+	if err := q.Push(ctx, cmd(3)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := q.Retry(ctx); err != nil || n != 1 {
+		t.Fatalf("Retry = %d, %v; want 1", n, err)
+	}
+	pending(t, q, 3)
+	if parked, err := q.Parked(ctx); err != nil || len(parked) != 0 {
+		t.Fatalf("Parked after Retry = %+v, %v", parked, err)
+	}
+	for _, want := range []string{"say 1", "say 2", "say 3"} {
+		it := next(t, q, want)
+		if err := q.Ack(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending(t, q, 0)
+	if n, err := q.Retry(ctx); err != nil || n != 0 {
+		t.Fatalf("Retry with nothing parked = %d, %v", n, err)
+	}
+}

@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
+)
+
+// countSink accepts every action.
+type countSink struct{ n atomic.Int64 }
+
+func (c *countSink) Deliver(context.Context, tikcraft.Action) error { c.n.Add(1); return nil }
+
+// TestDrainReadsPerBatchNotPerAction: delivering a backlog the way drain and
+// replay do (the source has ended, the worker finishes once the queue is
+// empty) must not ask the database anything per action, or the time per
+// action grows with the backlog. The queue may read one batch of actions per
+// query.
+func TestDrainReadsPerBatchNotPerAction(t *testing.T) {
+	ctx := context.Background()
+	var reads atomic.Int64
+	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }})
+	const n = 3 * refillSize
+	acts := make([]tikcraft.Action, n)
+	for i := range acts {
+		acts[i] = cmd(i)
+	}
+	if err := s.Push(ctx, acts...); err != nil {
+		t.Fatal(err)
+	}
+	reads.Store(0)
+	finish := make(chan struct{})
+	close(finish)
+	sink := &countSink{}
+	st, err := (&deliver.Worker{Queue: s, Sink: sink}).Run(ctx, finish)
+	if err != nil || st.Delivered != n || sink.n.Load() != n {
+		t.Fatalf("delivered %d (sink %d), %v; want %d", st.Delivered, sink.n.Load(), err, n)
+	}
+	// One read per batch, one to find the queue empty, and a few spare.
+	if got, limit := reads.Load(), int64(n/refillSize+4); got > limit {
+		t.Fatalf("%d database reads to deliver %d actions; want at most %d (one per batch of %d)", got, n, limit, refillSize)
+	}
+	if pending, _, err := s.Stats(ctx); err != nil || pending != 0 {
+		t.Fatalf("Stats after the drain: %d pending, %v", pending, err)
+	}
+}

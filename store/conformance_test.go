@@ -1,0 +1,12 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/queue/queuetest"
+)
+
+func TestQueueConformance(t *testing.T) {
+	queuetest.Run(t, func(t *testing.T) queue.Queue { return openT(t, t.TempDir(), options{}) })
+}

@@ -1,0 +1,288 @@
+// Package tiktok2mc reads the configuration of Tiktok2Mc, the Python tool
+// tikcraft replaces, so that `tikcraft migrate` can carry a streamer's
+// setup over: its config.yaml (TikTok user, RCON port and password, like
+// triggers, like goal) and the trigger names of its actions.mca.
+//
+// Only what tikcraft can use is read; Unused lists the rest with the reason
+// it is left behind.
+package tiktok2mc
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// DefaultPassword is the RCON password Tiktok2Mc ships with.
+const DefaultPassword = "ABC1234"
+
+// Config is what tikcraft can use from a Tiktok2Mc config.yaml.
+type Config struct {
+	User string // TikTok.User
+	// RCONPort and RCONPassword are RCON.Port and RCON.Password (Port 0:
+	// not set). Tiktok2Mc always talks to localhost.
+	RCONPort     int
+	RCONPassword string
+	RCONDisabled bool // RCON.Enable: false
+	// ReconnectDelay is TikTok.ReconnectDelaySeconds (0: not set).
+	ReconnectDelay int
+	LikeTriggers   []LikeTrigger // Gifts.like_triggers
+	LikeGoal       *LikeGoal     // the LikeGoal section, if any
+	// Unused lists the settings left behind, in file order.
+	Unused []Unused
+}
+
+// LikeTrigger is one entry of Gifts.like_triggers; the fields are those of
+// tikcraft's likes.triggers.
+type LikeTrigger struct {
+	ID       string
+	Every    int64
+	Function string
+	Payload  string
+	Enable   bool
+}
+
+// LikeGoal is Tiktok2Mc's like goal overlay.
+type LikeGoal struct {
+	Enable         bool
+	DisplayText    string
+	InitialGoal    int64
+	GoalMultiplier int64
+}
+
+// Unused is a setting migrate does not carry over.
+type Unused struct {
+	Key, Why string
+}
+
+// Why each part of Tiktok2Mc's config is left behind.
+var sectionReasons = map[string]string{
+	"config_version":     "Tiktok2Mc's own file version",
+	"auto_update_config": "Tiktok2Mc's own updater",
+	"Update":             "Tiktok2Mc's own updater",
+	"control_method":     "tikcraft does not control streaming software (OBS, TikTok LIVE Studio)",
+	"Java":               "tikcraft does not start the Minecraft server: start it as you normally do",
+	"Console":            "Tiktok2Mc's launcher windows; tikcraft prints to the terminal (--quiet for less)",
+	"GUI":                "Tiktok2Mc's web dashboard",
+	"MinecraftServerAPI": "a Tiktok2Mc server plugin; tikcraft needs only RCON",
+	"WinCounter":         "a Tiktok2Mc overlay; tikcraft has no overlays",
+	"Overlaytxt":         "a Tiktok2Mc overlay; tikcraft shows >>alerts in its log for now",
+	"Timer":              "a Tiktok2Mc overlay; tikcraft has no overlays",
+	"DeathCounter":       "a Tiktok2Mc overlay; tikcraft has no overlays",
+}
+
+// ParseConfig reads a Tiktok2Mc config.yaml. name is used in errors.
+func ParseConfig(name string, b []byte) (*Config, error) {
+	var doc yaml.MapSlice
+	if err := yaml.UnmarshalWithOptions(b, &doc, yaml.UseOrderedMap()); err != nil {
+		return nil, fmt.Errorf("%s is not valid YAML: %v", name, cleanYAMLError(err))
+	}
+	c := &Config{}
+	seen := false
+	for _, item := range doc {
+		key := fmt.Sprint(item.Key)
+		switch key {
+		case "RCON":
+			seen = true
+			m := mapOf(item.Value)
+			if v, ok := m["Port"]; ok {
+				p, err := intOf(v)
+				if err != nil || p <= 0 || p > 65535 {
+					return nil, fmt.Errorf("%s: RCON.Port %v is not a port number", name, v)
+				}
+				c.RCONPort = int(p)
+			}
+			if v, ok := m["Password"]; ok && v != nil {
+				c.RCONPassword = fmt.Sprint(v)
+			}
+			if v, ok := m["Enable"].(bool); ok && !v {
+				c.RCONDisabled = true
+			}
+			c.unusedKeys("RCON", m, "Port", "Password", "Enable")
+		case "TikTok":
+			seen = true
+			m := mapOf(item.Value)
+			if v, ok := m["User"]; ok && v != nil {
+				c.User = strings.TrimSpace(fmt.Sprint(v))
+			}
+			if v, ok := m["ReconnectDelaySeconds"]; ok {
+				if n, err := intOf(v); err == nil && n > 0 && n < 86400 {
+					c.ReconnectDelay = int(n)
+				}
+			}
+			c.unusedKeys("TikTok", m, "User", "ReconnectDelaySeconds")
+		case "Gifts":
+			seen = true
+			m := mapOf(item.Value)
+			if v, ok := m["like_triggers"]; ok {
+				ts, err := likeTriggers(name, v)
+				if err != nil {
+					return nil, err
+				}
+				c.LikeTriggers = ts
+			}
+			if _, ok := m["LIKE_GOAL_PORT"]; ok {
+				c.Unused = append(c.Unused, Unused{"Gifts.LIKE_GOAL_PORT", "the port of Tiktok2Mc's like goal overlay; tikcraft has no overlays"})
+			}
+			c.unusedKeys("Gifts", m, "like_triggers", "LIKE_GOAL_PORT")
+		case "LikeGoal":
+			m := mapOf(item.Value)
+			g := &LikeGoal{Enable: true, DisplayText: "Like Goal", InitialGoal: 100000, GoalMultiplier: 2}
+			if v, ok := m["Enable"].(bool); ok {
+				g.Enable = v
+			}
+			if v, ok := m["DisplayText"]; ok && v != nil {
+				g.DisplayText = fmt.Sprint(v)
+			}
+			if n, err := intOf(m["InitialGoal"]); err == nil && m["InitialGoal"] != nil {
+				g.InitialGoal = n
+			}
+			if n, err := intOf(m["GoalMultiplier"]); err == nil && m["GoalMultiplier"] != nil {
+				g.GoalMultiplier = n
+			}
+			c.LikeGoal = g
+		default:
+			why, ok := sectionReasons[key]
+			if !ok {
+				why = "not a Tiktok2Mc setting migrate knows"
+			} else {
+				seen = true
+			}
+			c.Unused = append(c.Unused, Unused{key, why})
+		}
+	}
+	if !seen {
+		return nil, fmt.Errorf("%s does not look like a Tiktok2Mc config.yaml (it has none of RCON, TikTok, Gifts)", name)
+	}
+	return c, nil
+}
+
+func (c *Config) unusedKeys(section string, m map[string]any, known ...string) {
+	var keys []string
+	for k := range m {
+		if !contains(known, k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c.Unused = append(c.Unused, Unused{section + "." + k, "not a Tiktok2Mc setting migrate knows"})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+func likeTriggers(name string, v any) ([]LikeTrigger, error) {
+	list, ok := v.([]any)
+	if !ok {
+		if v == nil {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%s: Gifts.like_triggers is not a list", name)
+	}
+	var out []LikeTrigger
+	for i, e := range list {
+		m := mapOf(e)
+		if m == nil {
+			return nil, fmt.Errorf("%s: Gifts.like_triggers[%d] is not a mapping of id, every, function, payload and enable", name, i)
+		}
+		t := LikeTrigger{Enable: true}
+		if v, ok := m["id"]; ok && v != nil {
+			t.ID = fmt.Sprint(v)
+		}
+		every, err := intOf(m["every"])
+		if err != nil || every <= 0 {
+			return nil, fmt.Errorf("%s: Gifts.like_triggers[%d].every is %v, not a positive number of likes", name, i, m["every"])
+		}
+		t.Every = every
+		if v, ok := m["function"]; ok && v != nil {
+			t.Function = fmt.Sprint(v)
+		}
+		if t.Function == "" {
+			return nil, fmt.Errorf("%s: Gifts.like_triggers[%d] has no function", name, i)
+		}
+		if v, ok := m["payload"]; ok && v != nil {
+			t.Payload = fmt.Sprint(v)
+		}
+		if v, ok := m["enable"].(bool); ok {
+			t.Enable = v
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// mapOf turns a decoded YAML mapping into a map with string keys.
+func mapOf(v any) map[string]any {
+	switch m := v.(type) {
+	case yaml.MapSlice:
+		out := make(map[string]any, len(m))
+		for _, it := range m {
+			out[fmt.Sprint(it.Key)] = it.Value
+		}
+		return out
+	case map[string]any:
+		return m
+	}
+	return nil
+}
+
+// intOf reads a whole number the way Tiktok2Mc's YAML library does:
+// numbers, and text with underscores such as "100_000".
+func intOf(v any) (int64, error) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), nil
+	case int64:
+		return n, nil
+	case uint64:
+		if n > math.MaxInt64 {
+			return 0, errors.New("too large")
+		}
+		return int64(n), nil
+	case float64:
+		if n != math.Trunc(n) || math.Abs(n) > 1<<53 {
+			return 0, errors.New("not a whole number")
+		}
+		return int64(n), nil
+	case string:
+		return strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(n), "_", ""), 10, 64)
+	}
+	return 0, fmt.Errorf("%v is not a number", v)
+}
+
+var yamlPos = regexp.MustCompile(`^\[(\d+):(\d+)\] `)
+
+func cleanYAMLError(err error) string {
+	s := strings.SplitN(err.Error(), "\n", 2)[0]
+	return yamlPos.ReplaceAllString(s, "line $1, column $2: ")
+}
+
+// TriggerName is how Tiktok2Mc matches a trigger: lower case, spaces as
+// "_", anything but a-z, 0-9, "_" and "-" dropped. tikcraft also turns "-"
+// into "_" (its triggers have no "-"; names match ignoring "_" anyway).
+func TriggerName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == ' ', r == '-':
+			b.WriteByte('_')
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,73 @@
+package tiktok2mc
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestParseConfigFixture(t *testing.T) {
+	b, err := os.ReadFile("testdata/t2m/config/config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseConfig("config.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.User != "creeper_queen.tv" || c.RCONPort != 25580 || c.RCONPassword != DefaultPassword || c.RCONDisabled || c.ReconnectDelay != 45 {
+		t.Errorf("got %+v", c)
+	}
+	if len(c.LikeTriggers) != 2 || c.LikeTriggers[1] != (LikeTrigger{ID: "huge", Every: 50000, Function: "like_2", Payload: "Everyone", Enable: false}) {
+		t.Errorf("like triggers %+v", c.LikeTriggers)
+	}
+	if g := c.LikeGoal; g == nil || g.InitialGoal != 10000 || g.GoalMultiplier != 1 || g.DisplayText != "Road to 10k" {
+		t.Errorf("like goal %+v", c.LikeGoal)
+	}
+	var keys []string
+	for _, u := range c.Unused {
+		keys = append(keys, u.Key)
+	}
+	if got := strings.Join(keys, " "); got != "config_version auto_update_config control_method Java Gifts.LIKE_GOAL_PORT Console GUI Overlaytxt" {
+		t.Errorf("unused in file order: %s", got)
+	}
+}
+
+func TestParseConfigRefusesWhatIsNotTiktok2Mc(t *testing.T) {
+	for _, src := range []string{"rcon: {address: a:1}\n", "RCON: {Port: lots}\n", "Gifts: {like_triggers: [{every: 0, function: x}]}\n", "a: [\n"} {
+		if _, err := ParseConfig("c.yaml", []byte(src)); err == nil {
+			t.Errorf("%q: no error", src)
+		}
+	}
+}
+
+func TestTriggerName(t *testing.T) {
+	for in, want := range map[string]string{"Heart Me": "heart_me", "GG!": "gg", "5655": "5655", "like-2": "like_2", "Ünïcode": "ncode"} {
+		if got := TriggerName(in); got != want {
+			t.Errorf("TriggerName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	if b, err := os.ReadFile("testdata/t2m/config/config.yaml"); err == nil {
+		f.Add(b)
+	}
+	for _, s := range []string{"RCON: {Port: 1}", "TikTok: {User: x}\nGifts: {like_triggers: [{every: 1_000, function: likes}]}", "Gifts: {like_triggers: 3}", "LikeGoal: {InitialGoal: x}\nRCON: {}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ParseConfig("f.yaml", b)
+		if err != nil {
+			return
+		}
+		if c.RCONPort < 0 || c.RCONPort > 65535 {
+			t.Fatalf("port %d", c.RCONPort)
+		}
+		for _, lt := range c.LikeTriggers {
+			if lt.Every <= 0 || lt.Function == "" {
+				t.Fatalf("bad like trigger %+v", lt)
+			}
+		}
+	})
+}

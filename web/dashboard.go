@@ -1,0 +1,713 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+// Sizes of what the dashboard remembers. A browser that connects gets these,
+// never the whole session.
+const (
+	feedSize    = 100
+	actionsSize = 50
+	queuedSize  = 20
+	clientQueue = 1024 // messages buffered per browser before it is dropped and reconnects
+	foldJoins   = 30 * time.Second
+	maxFolded   = 5 // names shown in a folded join line
+)
+
+// SSE event types.
+const (
+	TypeEvent    = "event"    // a feed item, new or updated (same id)
+	TypeAction   = "action"   // actions the engine queued
+	TypeDelivery = "delivery" // the outcome of one delivery attempt
+	TypeState    = "state"    // the status: connections, counters, pause, rules (on connect: everything)
+	TypeQueue    = "queue"    // pending count, oldest age, commands per second
+)
+
+// Conn is the state of a connection (TikTok or Minecraft), in plain words.
+type Conn struct {
+	State  string    `json:"state"`
+	Detail string    `json:"detail,omitempty"` // the last error, for the streamer
+	Since  time.Time `json:"since"`
+}
+
+// Connection states.
+const (
+	TikTokWaiting      = "waiting for LIVE"
+	TikTokConnected    = "connected"
+	TikTokReconnecting = "reconnecting"
+	TikTokEnded        = "LIVE ended"
+	TikTokConnecting   = "connecting"
+	TikTokStopped      = "stopped"
+
+	MinecraftUnknown     = "not contacted yet"
+	MinecraftConnected   = "connected"
+	MinecraftRefused     = "refused password"
+	MinecraftUnreachable = "unreachable"
+	MinecraftDryRun      = "dry run"
+)
+
+// FeedItem is one line of the live feed. Viewer text is data: the page
+// shows it with textContent, never as markup.
+type FeedItem struct {
+	ID       int64     `json:"id"`
+	Time     time.Time `json:"time"`
+	Type     string    `json:"type"`
+	User     string    `json:"user,omitempty"`
+	Nickname string    `json:"nickname,omitempty"`
+	Text     string    `json:"text,omitempty"` // chat, disconnect reason, room id
+	Gift     string    `json:"gift,omitempty"`
+	GiftID   int64     `json:"gift_id,omitempty"`
+	Count    int64     `json:"count,omitempty"` // gifts so far, likes, viewers, folded joins
+	Total    int64     `json:"total,omitempty"` // the room's like total
+	Streak   string    `json:"streak,omitempty"`
+	Diamonds int64     `json:"diamonds,omitempty"` // of the whole item: price × count
+	Users    []string  `json:"users,omitempty"`    // folded joins: the first few names
+	Test     bool      `json:"test,omitempty"`
+}
+
+// Streak states of a gift item.
+const (
+	StreakSingle = "single"
+	StreakOpen   = "streaking"
+	StreakEnded  = "ended"
+)
+
+// ActionItem is one action, queued or delivered.
+type ActionItem struct {
+	ID       int64     `json:"id"` // queue id (deliveries); 0 for queued ones
+	Time     time.Time `json:"time"`
+	Kind     string    `json:"kind"`
+	Text     string    `json:"text"`
+	Trigger  string    `json:"trigger,omitempty"`
+	User     string    `json:"user,omitempty"`
+	Source   string    `json:"source,omitempty"`
+	Test     bool      `json:"test,omitempty"`
+	Result   string    `json:"result,omitempty"`
+	Reply    string    `json:"reply,omitempty"` // Minecraft's answer, or the error
+	Attempts int       `json:"attempts,omitempty"`
+	Millis   int64     `json:"latency_ms,omitempty"`
+}
+
+// Delivery results.
+const (
+	ResultQueued   = "queued"
+	ResultSent     = "sent"
+	ResultRetrying = "failed, retrying"
+	ResultRejected = "rejected"
+	ResultParked   = "parked"
+)
+
+// Delivery is one delivery outcome, as the worker reports it.
+type Delivery struct {
+	Item    queue.Item
+	Err     error
+	Latency time.Duration
+	// Reply is Minecraft's answer, when the sink reports it.
+	Reply string
+	// Result overrides the result derived from Err (ResultParked...).
+	Result string
+}
+
+// Queue is the state of the action queue.
+type Queue struct {
+	Pending   int       `json:"pending"`
+	Oldest    time.Time `json:"oldest,omitzero"`
+	OldestAge float64   `json:"oldest_seconds"`
+	PerSecond float64   `json:"per_second"` // commands delivered per second, last 10 s
+	InFlight  float64   `json:"in_flight_seconds,omitempty"`
+}
+
+// Pause says what holds delivery.
+type Pause struct {
+	Paused bool      `json:"paused"`
+	Manual bool      `json:"manual"`
+	Death  bool      `json:"death"`
+	Until  time.Time `json:"until,omitzero"`
+}
+
+// Counters are this session's numbers.
+type Counters struct {
+	Viewers  int64 `json:"viewers"`
+	Likes    int64 `json:"likes"`
+	Diamonds int64 `json:"diamonds"`
+	Gifts    int64 `json:"gifts"`
+	Deaths   int64 `json:"deaths"`
+	Dead     bool  `json:"dead"`
+}
+
+// Rules are the actions file as the dashboard shows it.
+type Rules struct {
+	File        string        `json:"file"`
+	Loaded      time.Time     `json:"loaded,omitzero"`
+	Reloadable  bool          `json:"reloadable"`
+	Triggers    []TriggerInfo `json:"triggers"`
+	Likes       []LikeInfo    `json:"like_rules"`
+	Diagnostics []string      `json:"diagnostics"`
+	// Error is set when the last reload failed: the rules above still run.
+	Error string `json:"error,omitempty"`
+}
+
+// TriggerInfo is one rule of the actions file.
+type TriggerInfo struct {
+	Name     string   `json:"name"`
+	Kind     string   `json:"kind"` // gift, event, likes
+	Line     int      `json:"line"`
+	Commands []string `json:"commands"`
+}
+
+// LikeInfo is one like rule of the config.
+type LikeInfo struct {
+	ID       string `json:"id"`
+	Every    int64  `json:"every"`
+	Function string `json:"function"`
+}
+
+// Status is everything but the lists.
+type Status struct {
+	Mode      string    `json:"mode"` // "demo" or "run"
+	Started   time.Time `json:"started"`
+	TikTok    Conn      `json:"tiktok"`
+	Minecraft Conn      `json:"minecraft"`
+	Counters  Counters  `json:"counters"`
+	Queue     Queue     `json:"queue"`
+	Pause     Pause     `json:"pause"`
+	Rules     Rules     `json:"rules"`
+}
+
+// Snapshot is what a browser gets when it connects.
+type Snapshot struct {
+	Status
+	Feed    []FeedItem   `json:"feed"`
+	Actions []ActionItem `json:"actions"`
+	Queued  []ActionItem `json:"queued"`
+}
+
+// Message is one SSE message: its type and JSON data.
+type Message struct {
+	Type string
+	Data []byte
+}
+
+// Dashboard is the live state the pages show, fed from the pipeline's
+// hooks. Every method is safe for concurrent use and never blocks on a
+// browser: a browser that falls behind is dropped and reconnects, getting
+// the current state.
+type Dashboard struct {
+	mu      sync.Mutex
+	status  Status
+	feed    []FeedItem // oldest first
+	nextID  int64
+	streaks map[string]int64 // streak key → feed item id
+	actions []ActionItem
+	queued  []ActionItem
+	rate    []time.Time // recent successful deliveries, for PerSecond
+	tally   *tally
+	seen    *seenSet
+	dirty   bool
+
+	subs map[*subscriber]struct{}
+	now  func() time.Time
+}
+
+type subscriber struct {
+	ch    chan Message
+	types map[string]bool // nil: all
+	gone  chan struct{}   // closed when dropped
+}
+
+// NewDashboard returns an empty dashboard for mode "demo" or "run".
+func NewDashboard(mode string) *Dashboard {
+	now := time.Now()
+	d := &Dashboard{
+		streaks: map[string]int64{},
+		tally:   newTally(now),
+		seen:    newSeenSet(1 << 13),
+		subs:    map[*subscriber]struct{}{},
+		now:     time.Now,
+	}
+	d.status = Status{
+		Mode:      mode,
+		Started:   now,
+		TikTok:    Conn{State: TikTokWaiting, Since: now},
+		Minecraft: Conn{State: MinecraftUnknown, Since: now},
+		Rules:     Rules{Triggers: []TriggerInfo{}, Likes: []LikeInfo{}, Diagnostics: []string{}},
+	}
+	return d
+}
+
+// Event shows an event in the feed and counts it. test marks an event
+// fired from the test panel: it is shown as a test and counted apart.
+func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
+	if ev == nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if id := ev.EventMeta().MsgID; id != "" && !test && !d.seen.add(string(ev.Type())+":"+id) {
+		return // a duplicate: the engine drops it too
+	}
+	now := d.now()
+	d.tally.event(ev, test)
+	st := &d.status
+	if st.TikTok.State == TikTokWaiting && !test {
+		// A source without connect events (run --source demo, replay).
+		st.TikTok = Conn{State: TikTokConnected, Detail: "events arriving", Since: now}
+	}
+	item := FeedItem{Time: now, Type: string(ev.Type()), Test: test}
+	openStreak := "" // a streak whose later updates go to this item
+	setUser := func(u *tikcraft.User) { item.User, item.Nickname = u.Name(), u.DisplayName() }
+	switch e := ev.(type) {
+	case *tikcraft.GiftEvent:
+		setUser(&e.User)
+		item.Gift, item.GiftID, item.Count, item.Streak = e.Gift.Name, e.Gift.ID, 1, StreakSingle
+		if e.Gift.Combo {
+			item.Count, item.Streak = e.Count(), StreakOpen
+			if e.RepeatEnd {
+				item.Streak = StreakEnded
+			}
+			key := streakKey(e)
+			if id, ok := d.streaks[key]; ok {
+				if i := d.find(id); i >= 0 {
+					old := d.feed[i]
+					item.Count = max(item.Count, old.Count) // an out-of-order update never shrinks it
+					item.ID, item.Time = id, old.Time
+				}
+			}
+			if item.Streak == StreakEnded {
+				delete(d.streaks, key)
+			} else {
+				openStreak = key
+			}
+		}
+		item.Diamonds = max(e.Gift.Diamonds, 0) * min(item.Count, 1_000_000)
+		if !test {
+			st.Counters.Diamonds, st.Counters.Gifts = d.tally.diamonds, d.tally.gifts
+		}
+	case *tikcraft.LikeEvent:
+		setUser(&e.User)
+		item.Count, item.Total = e.Count, e.Total
+		if !test {
+			st.Counters.Likes = d.tally.likes
+		}
+	case *tikcraft.ChatEvent:
+		setUser(&e.User)
+		item.Text = e.Text
+	case *tikcraft.FollowEvent:
+		setUser(&e.User)
+	case *tikcraft.ShareEvent:
+		setUser(&e.User)
+	case *tikcraft.SubscribeEvent:
+		setUser(&e.User)
+	case *tikcraft.JoinEvent:
+		// Joins fold into one line while they keep coming.
+		if n := len(d.feed); n > 0 && d.feed[n-1].Type == string(tikcraft.TypeJoin) && d.feed[n-1].Test == test && now.Sub(d.feed[n-1].Time) < foldJoins {
+			item = d.feed[n-1]
+			item.Users = append([]string(nil), item.Users...)
+		}
+		item.Count++
+		if len(item.Users) < maxFolded {
+			item.Users = append(item.Users, e.User.Name())
+		}
+		item.User = e.User.Name()
+	case *tikcraft.ViewersEvent:
+		if !test {
+			st.Counters.Viewers = e.Count
+		}
+		d.dirty = true
+		return // a number, not a feed line
+	case *tikcraft.ConnectEvent:
+		item.Text = e.RoomID
+		st.TikTok = Conn{State: TikTokConnected, Since: now}
+		if e.RoomID != "" {
+			st.TikTok.Detail = "room " + e.RoomID
+		}
+	case *tikcraft.DisconnectEvent:
+		item.Text = e.Reason
+		if st.TikTok.State != TikTokEnded {
+			st.TikTok = Conn{State: TikTokReconnecting, Detail: e.Reason, Since: now}
+		}
+	case *tikcraft.StreamEndEvent:
+		st.TikTok = Conn{State: TikTokEnded, Detail: "waiting for the next LIVE", Since: now}
+		clear(d.streaks)
+	}
+	d.dirty = true
+	id := d.put(item)
+	if openStreak != "" {
+		d.streaks[openStreak] = id
+		d.trimStreaks()
+	}
+}
+
+func streakKey(e *tikcraft.GiftEvent) string {
+	return e.User.Key() + "\x00" + e.User.Name() + "\x00" + giftKey(e.Gift) + "\x00" + e.GroupID
+}
+
+func (d *Dashboard) trimStreaks() {
+	if len(d.streaks) <= 4*feedSize {
+		return
+	}
+	for k, id := range d.streaks {
+		if d.find(id) < 0 {
+			delete(d.streaks, k)
+		}
+	}
+}
+
+// find returns the index of the feed item id, or -1.
+func (d *Dashboard) find(id int64) int {
+	for i := len(d.feed) - 1; i >= 0; i-- {
+		if d.feed[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// put adds or updates a feed item, sends it and returns its id. mu is
+// held.
+func (d *Dashboard) put(item FeedItem) int64 {
+	if item.ID != 0 {
+		if i := d.find(item.ID); i >= 0 {
+			d.feed[i] = item
+			d.send(TypeEvent, item)
+			return item.ID
+		}
+	}
+	d.nextID++
+	item.ID = d.nextID
+	d.feed = append(d.feed, item)
+	if len(d.feed) > feedSize {
+		d.feed = append(d.feed[:0], d.feed[len(d.feed)-feedSize:]...)
+	}
+	d.send(TypeEvent, item)
+	return item.ID
+}
+
+// Note adds a line of tikcraft's own to the feed (a death, a reload).
+func (d *Dashboard) Note(typ, text string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.put(FeedItem{Time: d.now(), Type: typ, Text: text})
+}
+
+// Queued shows actions the engine (or a test trigger) queued.
+func (d *Dashboard) Queued(acts []tikcraft.Action) {
+	if len(acts) == 0 {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	for _, a := range acts {
+		it := actionItem(a, now)
+		it.Result = ResultQueued
+		d.tally.queued(1, it.Test)
+		d.queued = append(d.queued, it)
+		d.send(TypeAction, it)
+	}
+	if len(d.queued) > queuedSize {
+		d.queued = append(d.queued[:0], d.queued[len(d.queued)-queuedSize:]...)
+	}
+}
+
+// IsTest reports whether an action came from the test panel.
+func IsTest(a tikcraft.Action) bool { return strings.HasPrefix(a.Source, TestSourcePrefix) }
+
+// TestSourcePrefix starts the Source of every action a test trigger caused,
+// so that it stays marked through the durable queue.
+const TestSourcePrefix = "test: "
+
+func actionItem(a tikcraft.Action, now time.Time) ActionItem {
+	return ActionItem{Time: now, Kind: string(a.Kind), Text: a.String(), Trigger: a.Trigger, User: a.User, Source: a.Source, Test: IsTest(a)}
+}
+
+// Delivered shows the outcome of a delivery attempt. An action retried
+// keeps its line (same queue id) with the attempts counted.
+func (d *Dashboard) Delivered(o Delivery) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	it := actionItem(o.Item.Action, now)
+	it.ID, it.Millis, it.Reply, it.Attempts = o.Item.ID, o.Latency.Milliseconds(), o.Reply, 1
+	switch {
+	case o.Result != "":
+		it.Result = o.Result
+	case o.Err == nil:
+		it.Result = ResultSent
+	case errors.Is(o.Err, tikcraft.ErrRejected):
+		it.Result = ResultRejected
+	default:
+		it.Result = ResultRetrying
+	}
+	if o.Err != nil && it.Reply == "" {
+		it.Reply = o.Err.Error()
+	}
+	d.tally.delivered(it.Result, it.Test)
+	st := &d.status
+	switch {
+	case o.Err == nil && st.Minecraft.State != MinecraftDryRun && o.Item.Action.Kind != tikcraft.KindAlert:
+		if st.Minecraft.State != MinecraftConnected {
+			st.Minecraft = Conn{State: MinecraftConnected, Since: now}
+			d.dirty = true
+		}
+		d.rate = append(d.rate, now)
+	case o.Err == nil:
+		d.rate = append(d.rate, now)
+	case errors.Is(o.Err, tikcraft.ErrRejected):
+	case errors.Is(o.Err, tikcraft.ErrPermanent):
+		st.Minecraft = Conn{State: MinecraftRefused, Detail: o.Err.Error(), Since: now}
+		d.dirty = true
+	default:
+		st.Minecraft = Conn{State: MinecraftUnreachable, Detail: o.Err.Error(), Since: now}
+		d.dirty = true
+	}
+	if n := len(d.actions); n > 0 && d.actions[n-1].ID == it.ID && it.ID != 0 {
+		it.Attempts = d.actions[n-1].Attempts + 1
+		d.actions[n-1] = it
+	} else {
+		d.actions = append(d.actions, it)
+		if len(d.actions) > actionsSize {
+			d.actions = append(d.actions[:0], d.actions[len(d.actions)-actionsSize:]...)
+		}
+	}
+	d.send(TypeDelivery, it)
+}
+
+// SetTikTok sets TikTok's connection state (from the client's state hook).
+func (d *Dashboard) SetTikTok(state, detail string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.status.TikTok.State != state || d.status.TikTok.Detail != detail {
+		d.status.TikTok = Conn{State: state, Detail: detail, Since: d.now()}
+		d.dirty = true
+	}
+}
+
+// SetMinecraft sets Minecraft's connection state.
+func (d *Dashboard) SetMinecraft(state, detail string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.status.Minecraft.State != state || d.status.Minecraft.Detail != detail {
+		d.status.Minecraft = Conn{State: state, Detail: detail, Since: d.now()}
+		d.dirty = true
+	}
+}
+
+// SetQueue updates the queue numbers and sends them when they changed.
+// inFlight is how long the action being delivered has been waiting for
+// Minecraft (0: none).
+func (d *Dashboard) SetQueue(pending int, oldest time.Time, inFlight time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	cut := now.Add(-10 * time.Second)
+	i := 0
+	for i < len(d.rate) && d.rate[i].Before(cut) {
+		i++
+	}
+	d.rate = d.rate[i:]
+	q := Queue{Pending: pending, Oldest: oldest, PerSecond: float64(len(d.rate)) / 10, InFlight: inFlight.Seconds()}
+	if !oldest.IsZero() {
+		q.OldestAge = now.Sub(oldest).Seconds()
+	}
+	d.tally.pending = pending
+	old := d.status.Queue
+	d.status.Queue = q
+	if old.Pending != q.Pending || old.PerSecond != q.PerSecond || int(old.OldestAge) != int(q.OldestAge) || int(old.InFlight) != int(q.InFlight) {
+		d.send(TypeQueue, q)
+	}
+}
+
+// SetPause shows what holds delivery.
+func (d *Dashboard) SetPause(p Pause) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.status.Pause = p
+	d.dirty = true
+	d.flushLocked()
+}
+
+// SetDeaths shows the death count.
+func (d *Dashboard) SetDeaths(n int64, dead bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.status.Counters.Deaths, d.status.Counters.Dead = n, dead
+	d.dirty = true
+	d.flushLocked()
+}
+
+// SetRules shows the actions file.
+func (d *Dashboard) SetRules(r Rules) {
+	if r.Triggers == nil {
+		r.Triggers = []TriggerInfo{}
+	}
+	if r.Likes == nil {
+		r.Likes = []LikeInfo{}
+	}
+	if r.Diagnostics == nil {
+		r.Diagnostics = []string{}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.status.Rules = r
+	d.dirty = true
+	d.flushLocked()
+}
+
+// Status returns the status now.
+func (d *Dashboard) Status() Status {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.status
+}
+
+// Snapshot returns everything a page needs to draw itself.
+func (d *Dashboard) Snapshot() Snapshot {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.snapshotLocked()
+}
+
+func (d *Dashboard) snapshotLocked() Snapshot {
+	return Snapshot{
+		Status:  d.status,
+		Feed:    append([]FeedItem{}, d.feed...),
+		Actions: append([]ActionItem{}, d.actions...),
+		Queued:  append([]ActionItem{}, d.queued...),
+	}
+}
+
+// Report is the session report so far.
+func (d *Dashboard) Report() Report {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.tally.report(d.now())
+}
+
+// Publish sends a message of another type (the overlays' own) to the
+// browsers that asked for it.
+func (d *Dashboard) Publish(typ string, v any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.send(typ, v)
+}
+
+// Flush sends the status if it changed since the last one. The server
+// calls it a few times a second, so a burst of events costs one status.
+func (d *Dashboard) Flush() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.flushLocked()
+}
+
+func (d *Dashboard) flushLocked() {
+	if !d.dirty {
+		return
+	}
+	d.dirty = false
+	d.send(TypeState, d.status)
+}
+
+// Subscription receives the dashboard's messages (what /api/stream sends).
+type Subscription struct {
+	d *Dashboard
+	s *subscriber
+	// C delivers the messages; the first is a snapshot of type state.
+	C <-chan Message
+	// Done is closed when the subscriber fell behind and was dropped, or
+	// closed.
+	Done <-chan struct{}
+}
+
+// Close ends the subscription.
+func (s *Subscription) Close() { s.d.unsubscribe(s.s) }
+
+// Subscribe returns the messages of the given types (none: all), starting
+// with a snapshot. A subscriber that does not keep up is dropped (Done).
+func (d *Dashboard) Subscribe(types ...string) *Subscription {
+	var m map[string]bool
+	if len(types) > 0 {
+		m = map[string]bool{TypeState: true}
+		for _, t := range types {
+			m[t] = true
+		}
+	}
+	s := d.subscribe(m)
+	return &Subscription{d: d, s: s, C: s.ch, Done: s.gone}
+}
+
+// subscribe registers a browser. The first message is a full snapshot.
+// types limits the messages to those types (nil: all).
+func (d *Dashboard) subscribe(types map[string]bool) *subscriber {
+	s := &subscriber{ch: make(chan Message, clientQueue), types: types, gone: make(chan struct{})}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if b, err := json.Marshal(d.snapshotLocked()); err == nil {
+		s.ch <- Message{Type: TypeState, Data: b}
+	}
+	d.subs[s] = struct{}{}
+	return s
+}
+
+func (d *Dashboard) unsubscribe(s *subscriber) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.subs[s]; ok {
+		delete(d.subs, s)
+		close(s.gone)
+	}
+}
+
+// send marshals v once and queues it for every subscriber; mu is held.
+func (d *Dashboard) send(typ string, v any) {
+	if len(d.subs) == 0 {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	m := Message{Type: typ, Data: b}
+	for s := range d.subs {
+		if s.types != nil && !s.types[typ] {
+			continue
+		}
+		select {
+		case s.ch <- m:
+		default: // too slow: drop it; it reconnects and gets the current state
+			delete(d.subs, s)
+			close(s.gone)
+		}
+	}
+}
+
+// seenSet remembers the last n message ids.
+type seenSet struct {
+	ids  map[string]struct{}
+	ring []string
+	next int
+}
+
+func newSeenSet(n int) *seenSet { return &seenSet{ids: map[string]struct{}{}, ring: make([]string, n)} }
+
+// add reports whether id is new.
+func (s *seenSet) add(id string) bool {
+	if _, ok := s.ids[id]; ok {
+		return false
+	}
+	if old := s.ring[s.next]; old != "" {
+		delete(s.ids, old)
+	}
+	s.ring[s.next] = id
+	s.ids[id] = struct{}{}
+	s.next = (s.next + 1) % len(s.ring)
+	return true
+}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+var rose = tikcraft.Gift{ID: 5655, Name: "Rose", Combo: true, Diamonds: 1}
+
+func gift(msg string, u tikcraft.User, g tikcraft.Gift, count int64, end bool, group string) *tikcraft.GiftEvent {
+	return &tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: msg}, User: u, Gift: g, RepeatCount: count, RepeatEnd: end, GroupID: group}
+}
+
+// TestFeedFoldsStreaksAndJoins: a streak is one line that grows, joins in
+// a row are one line, duplicates are dropped.
+func TestFeedFoldsStreaksAndJoins(t *testing.T) {
+	d := NewDashboard("demo")
+	anna := tikcraft.User{ID: "1", UniqueID: "anna", Nickname: "Anna"}
+	d.Event(gift("1", anna, rose, 1, false, "g"), false)
+	d.Event(gift("2", anna, rose, 3, false, "g"), false)
+	d.Event(gift("2", anna, rose, 3, false, "g"), false) // duplicate
+	d.Event(gift("3", anna, rose, 2, false, "g"), false) // late, lower
+	for i, name := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		d.Event(&tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: fmt.Sprint("j", i)}, User: tikcraft.User{UniqueID: name}}, false)
+	}
+	d.Event(gift("4", anna, rose, 5, true, "g"), false)
+	d.Event(gift("5", anna, rose, 1, false, "g2"), false) // a new streak: a new line
+	d.Event(&tikcraft.LikeEvent{User: anna, Count: 15, Total: 115}, false)
+	d.Event(&tikcraft.ViewersEvent{Count: 42}, false)
+	feed := d.Snapshot().Feed
+	if len(feed) != 4 {
+		t.Fatalf("feed %+v", feed)
+	}
+	if g := feed[0]; g.Type != "gift" || g.Count != 5 || g.Streak != StreakEnded || g.Diamonds != 5 || g.User != "anna" || g.Nickname != "Anna" {
+		t.Errorf("streak line %+v", g)
+	}
+	if j := feed[1]; j.Type != "join" || j.Count != 7 || len(j.Users) != maxFolded {
+		t.Errorf("join line %+v", j)
+	}
+	if g := feed[2]; g.Count != 1 || g.Streak != StreakOpen {
+		t.Errorf("second streak %+v", g)
+	}
+	c := d.Status().Counters
+	if c.Viewers != 42 || c.Likes != 15 || c.Gifts != 6 || c.Diamonds != 6 {
+		t.Errorf("counters %+v", c)
+	}
+}
+
+// TestTallyCountsLikeTheEngine is a property test: however the updates of
+// random streaks arrive (shuffled, repeated, ends lost), each streak counts
+// its highest count once; test events are never counted as gifts.
+func TestTallyCountsLikeTheEngine(t *testing.T) {
+	for seed := range uint64(50) {
+		rnd := rand.New(rand.NewPCG(seed, 1))
+		d := NewDashboard("run")
+		var evs []*tikcraft.GiftEvent
+		var wantGifts, wantDiamonds int64
+		perUser := map[string]int64{}
+		msg := 0
+		for s := range 1 + rnd.IntN(30) {
+			u := tikcraft.User{ID: fmt.Sprint(rnd.IntN(5)), UniqueID: fmt.Sprint("u", s%5)}
+			u.UniqueID = "u" + u.ID
+			g := tikcraft.Gift{ID: int64(1 + rnd.IntN(3)), Name: "g", Combo: rnd.IntN(4) > 0, Diamonds: int64(1 + rnd.IntN(100))}
+			group := fmt.Sprint("s", s)
+			if !g.Combo {
+				msg++
+				evs = append(evs, gift(fmt.Sprint(msg), u, g, 1, true, group))
+				wantGifts++
+				wantDiamonds += g.Diamonds
+				perUser[u.UniqueID] += g.Diamonds
+				continue
+			}
+			top := int64(1 + rnd.IntN(20))
+			for c := int64(1); c <= top; c++ {
+				if c < top && rnd.IntN(3) == 0 {
+					continue // a lost update
+				}
+				msg++
+				e := gift(fmt.Sprint(msg), u, g, c, c == top && rnd.IntN(2) == 0, group)
+				evs = append(evs, e)
+				if rnd.IntN(4) == 0 {
+					evs = append(evs, e) // re-delivered
+				}
+			}
+			wantGifts += top
+			wantDiamonds += top * g.Diamonds
+			perUser[u.UniqueID] += top * g.Diamonds
+		}
+		rnd.Shuffle(len(evs), func(i, j int) { evs[i], evs[j] = evs[j], evs[i] })
+		for i, e := range evs {
+			d.Event(e, false)
+			if i%7 == 0 {
+				d.Event(gift("", tikcraft.User{UniqueID: "tester"}, rose, 50, true, ""), true)
+			}
+		}
+		r := d.Report()
+		if r.Gifts != wantGifts || r.Diamonds != wantDiamonds {
+			t.Fatalf("seed %d: %d gifts worth %d, want %d worth %d", seed, r.Gifts, r.Diamonds, wantGifts, wantDiamonds)
+		}
+		for _, g := range r.TopGifters {
+			if g.Diamonds != perUser[g.Name] || g.Name == "tester" {
+				t.Fatalf("seed %d: gifter %+v, want %d", seed, g, perUser[g.Name])
+			}
+		}
+		if r.Tests.Events == 0 {
+			t.Fatalf("seed %d: tests not counted", seed)
+		}
+	}
+}
+
+func TestDeliveriesAndMinecraftState(t *testing.T) {
+	d := NewDashboard("run")
+	say := tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "rose", User: "anna"}
+	test := say
+	test.Source = TestSourcePrefix + "gift Rose x1"
+	d.Queued([]tikcraft.Action{say, test})
+	d.Delivered(Delivery{Item: queue.Item{ID: 1, Action: say}, Err: errors.New("connection refused")})
+	if m := d.Status().Minecraft; m.State != MinecraftUnreachable || m.Detail != "connection refused" {
+		t.Errorf("minecraft %+v", m)
+	}
+	d.Delivered(Delivery{Item: queue.Item{ID: 1, Action: say}})
+	d.Delivered(Delivery{Item: queue.Item{ID: 2, Action: test}, Reply: "Unknown command"})
+	d.Delivered(Delivery{Item: queue.Item{ID: 3, Action: say}, Err: fmt.Errorf("too long: %w", tikcraft.ErrRejected)})
+	d.Delivered(Delivery{Item: queue.Item{ID: 4, Action: say}, Err: fmt.Errorf("wrong password: %w", tikcraft.ErrPermanent)})
+	snap := d.Snapshot()
+	if len(snap.Actions) != 4 || snap.Actions[0].Attempts != 2 || snap.Actions[0].Result != ResultSent ||
+		!snap.Actions[1].Test || snap.Actions[1].Reply != "Unknown command" || snap.Actions[2].Result != ResultRejected {
+		t.Fatalf("actions %+v", snap.Actions)
+	}
+	if snap.Minecraft.State != MinecraftRefused {
+		t.Errorf("minecraft %+v", snap.Minecraft)
+	}
+	r := d.Report()
+	if r.Actions.Queued != 1 || r.Tests.Actions != 1 || r.Actions.Executed != 1 || r.Tests.Executed != 1 || r.Actions.Rejected != 1 || r.Actions.Retried != 2 {
+		t.Errorf("outcomes %+v %+v", r.Actions, r.Tests)
+	}
+}
+
+func TestConnectionStateFromEvents(t *testing.T) {
+	d := NewDashboard("run")
+	if s := d.Status().TikTok.State; s != TikTokWaiting {
+		t.Fatalf("initial %q", s)
+	}
+	d.Event(&tikcraft.ConnectEvent{RoomID: "7"}, false)
+	if s := d.Status().TikTok; s.State != TikTokConnected || s.Detail != "room 7" {
+		t.Fatalf("%+v", s)
+	}
+	d.Event(&tikcraft.DisconnectEvent{Reason: "the connection was closed"}, false)
+	if s := d.Status().TikTok; s.State != TikTokReconnecting || s.Detail != "the connection was closed" {
+		t.Fatalf("%+v", s)
+	}
+	d.Event(&tikcraft.StreamEndEvent{}, false)
+	d.Event(&tikcraft.DisconnectEvent{Reason: "closed"}, false)
+	if s := d.Status().TikTok; s.State != TikTokEnded {
+		t.Fatalf("%+v", s)
+	}
+}
