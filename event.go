@@ -50,6 +50,11 @@ type User struct {
 	ID       string // numeric user id, as a string
 	UniqueID string // the @handle, e.g. "anna_123"
 	Nickname string // display name, free text chosen by the viewer
+	// What TikTok says about the viewer's relation to the streamer, for
+	// the actions file's audience filters. False when TikTok did not say.
+	Follower   bool // follows the streamer
+	Subscriber bool // subscribed to the streamer
+	Moderator  bool // a moderator of the streamer's LIVE
 }
 
 // Name is the stable name used for {user}: the unique id, else the nickname,
