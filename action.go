@@ -14,6 +14,10 @@ const (
 	KindCommand ActionKind = "command"
 	// KindAlert is an on-screen alert (">>Title|Subtitle|Seconds").
 	KindAlert ActionKind = "alert"
+	// KindHTTP is an outgoing web request ("$http POST URL {json}"). Command
+	// holds "METHOD URL" and, after one more space, the body if there is
+	// one; the URL never contains a space (placeholders are escaped).
+	KindHTTP ActionKind = "http"
 )
 
 // Action is one unit of delivery: a single command or alert, already expanded

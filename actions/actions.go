@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/tikcraft/tikcraft"
 )
@@ -57,6 +58,8 @@ const (
 	Plugin                       // "!": a server-plugin command, sent over RCON
 	Random                       // "$random": run one other rule chosen at random
 	Alert                        // ">>Title|Subtitle|Seconds": an on-screen alert
+	Wait                         // "$wait 2s": the commands after it wait that long
+	HTTP                         // "$http POST URL {json}": an outgoing web request
 )
 
 func (k CommandKind) String() string {
@@ -69,6 +72,10 @@ func (k CommandKind) String() string {
 		return "random"
 	case Alert:
 		return "alert"
+	case Wait:
+		return "wait"
+	case HTTP:
+		return "http"
 	}
 	return fmt.Sprintf("CommandKind(%d)", int(k))
 }
@@ -83,13 +90,30 @@ type Command struct {
 	Title    string // alerts
 	Subtitle string // alerts
 	Seconds  int    // alerts
+	// Over spreads the Repeat repetitions evenly over this time ("x5 over
+	// 10s"); 0 sends them at once.
+	Over time.Duration
+	Wait time.Duration // $wait
+	// $http: the method, the URL and the JSON body (may be ""), each with
+	// their placeholders still in.
+	Method, URL, Body string
 }
 
 // Rule is one line: a trigger and its commands, run in order.
 type Rule struct {
-	Trigger  string
-	Line     int
-	Commands []Command
+	// Trigger as written, or for the kinds other than Named in one
+	// canonical spelling ("coins 100+", "command tnt"): it is what the
+	// engine names the rule by (Lookup finds it).
+	Trigger string
+	Kind    TriggerKind
+	// Word is the chat command or keyword, lower case.
+	Word string
+	// MinCoins and MaxCoins bound a CoinRange; MaxCoins < 0 means no upper
+	// bound.
+	MinCoins, MaxCoins int64
+	Conditions         tikcraft.Conditions
+	Line, Col          int // where the trigger is written
+	Commands           []Command
 
 	random    bool  // contains $random
 	randomCol int   // column of the first $random, for diagnostics
@@ -100,6 +124,9 @@ type Rule struct {
 type Options struct {
 	// LikeFunctions are the triggers like rules run; $random never picks them.
 	LikeFunctions []string
+	// HTTPAllow lists the hosts $http may call (http.allow): "host:port",
+	// or "host" for any port. A $http to any other host is an error.
+	HTTPAllow []string
 }
 
 // Vars are the values placeholders expand to. They come from viewers and
@@ -109,25 +136,34 @@ type Vars struct {
 	Nickname string // {nickname}
 	Gift     string // {gift}
 	Count    int64  // {count}
+	Coins    int64  // {coins}: diamonds of the gift × Count
+	Message  string // {message}: the chat message
 }
 
 // File is a parsed actions file.
 type File struct {
-	rules  []*Rule
-	byKey  map[string]*Rule // normalized trigger
-	byID   map[int64]*Rule
-	random []*Rule // rules $random may pick
+	rules   []*Rule
+	byKey   map[string]*Rule // normalized trigger of Named and AnyGift rules
+	byID    map[int64]*Rule
+	special map[string]*Rule // the other kinds, by canonical trigger
+	random  []*Rule          // rules $random may pick
+
+	ranges   []*Rule          // CoinRange rules, in file order
+	anyGift  *Rule            // the "gift" catch-all
+	commands map[string]*Rule // ChatCommand rules by word
+	keywords []*Rule          // ChatKeyword rules, in file order
 }
 
-// IsEventTrigger reports whether trigger names an event (follow, share,
-// join, subscribe) rather than a gift. It compares like Lookup does, so
-// "Fol_low" is an event trigger too.
+// IsEventTrigger reports whether trigger is fired by the engine for
+// something other than a gift of that name: an event (follow, share, join,
+// subscribe), the gift catch-all, a milestone (first_gift,
+// follow_milestone, viewers_milestone), a coin range or a chat rule. It
+// compares like Lookup does, so "Fol_low" is an event trigger too.
 func IsEventTrigger(trigger string) bool {
-	switch Normalize(trigger) {
-	case "follow", "share", "join", "subscribe":
+	if strings.ContainsAny(trigger, " \t") {
 		return true
 	}
-	return false
+	return eventTriggers[Normalize(trigger)]
 }
 
 // Normalize reduces a trigger or gift name to the form they are matched
@@ -157,14 +193,19 @@ func (f *File) Lookup(trigger string) *Rule {
 	if f == nil {
 		return nil
 	}
+	if strings.ContainsAny(trigger, " \t") {
+		return f.special[strings.ToLower(strings.Join(strings.Fields(trigger), " "))]
+	}
 	if k := Normalize(trigger); k != "" {
 		return f.byKey[k]
 	}
 	return nil
 }
 
-// MatchGift returns the rule for a gift: by name first, then by id.
-func (f *File) MatchGift(name string, id int64) *Rule {
+// MatchGift returns the rule for a gift: by name first, then by id, then
+// by its diamonds per gift (coin ranges), then the "gift" catch-all; nil
+// when none matches.
+func (f *File) MatchGift(name string, id, diamonds int64) *Rule {
 	if f == nil {
 		return nil
 	}
@@ -174,9 +215,16 @@ func (f *File) MatchGift(name string, id int64) *Rule {
 		}
 	}
 	if id != 0 {
-		return f.byID[id]
+		if r := f.byID[id]; r != nil {
+			return r
+		}
 	}
-	return nil
+	for _, r := range f.ranges {
+		if diamonds >= r.MinCoins && (r.MaxCoins < 0 || diamonds <= r.MaxCoins) {
+			return r
+		}
+	}
+	return f.anyGift
 }
 
 // Stats counts the triggers and commands (each xN command counts once).
@@ -223,6 +271,9 @@ type firing struct {
 	vals [len(placeholderTokens)]string // the sanitized values
 	fill *strings.Replacer              // fills in the placeholders
 	out  []tikcraft.Action
+	// delay is how long the next action waits after it is queued: the sum
+	// of the $wait commands so far.
+	delay time.Duration
 	// picked, if set, is told about each $random pick.
 	picked func(*Rule)
 }
@@ -231,6 +282,11 @@ func (fi *firing) rule(r *Rule) {
 	for _, c := range r.Commands {
 		var a tikcraft.Action
 		switch c.Kind {
+		case Wait:
+			fi.delay += c.Wait
+			continue
+		case HTTP:
+			a = tikcraft.Action{Kind: tikcraft.KindHTTP, Command: expandHTTP(c, fi.vals)}
 		case Minecraft, Plugin:
 			a = tikcraft.Action{Kind: tikcraft.KindCommand, Command: fitCommand(c.Text, fi.vals, fi.fill), Plugin: c.Kind == Plugin}
 		case Alert:
@@ -241,7 +297,8 @@ func (fi *firing) rule(r *Rule) {
 			}}
 		}
 		a.Trigger, a.User = r.Trigger, fi.user
-		for range max(c.Repeat, 1) {
+		repeat := max(c.Repeat, 1)
+		for i := range repeat {
 			if len(fi.out) >= MaxActions {
 				return
 			}
@@ -256,6 +313,9 @@ func (fi *firing) rule(r *Rule) {
 				}
 				continue
 			}
+			// "xN over D": repetition i of N waits i/N of D, so the first
+			// goes at once and the rest are evenly spaced.
+			a.Delay = fi.delay + c.Over*time.Duration(i)/time.Duration(repeat)
 			fi.out = append(fi.out, a)
 		}
 	}

@@ -52,8 +52,8 @@ func TestDiagnostics(t *testing.T) {
 		{"alert seconds too long", "rose:>>Hi|x|301\n", []string{"actions.mca:1:13: error: alert seconds \"301\""}},
 		{"alert extra field", "rose:>>Hi|x|3|4\n", []string{"actions.mca:1:13: error: alert seconds \"3|4\""}},
 		{"empty alert", "rose:>>\n", []string{"actions.mca:1:6: error: empty alert"}},
-		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; did you mean $random?"}},
-		{"bare dollar", "rose:$\n", []string{"actions.mca:1:6: error: missing function name after $; did you mean $random?"}},
+		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; the functions are $random, $wait 2s and $http POST URL {json}"}},
+		{"bare dollar", "rose:$\n", []string{"actions.mca:1:6: error: missing function name after $; the functions are $random, $wait and $http"}},
 		{"random with argument", "rose:$random 3\n", []string{"actions.mca:1:6: error: $random takes nothing after it"}},
 		{"brace never closed", "rose:/summon zombie ~ ~ ~ {CustomName:'x'\n", []string{"actions.mca:1:27: error: unbalanced '{': it is never closed with '}'"}},
 		{"extra bracket", "rose:/kill @e[type=zombie]]\n", []string{"actions.mca:1:27: error: unbalanced ']': there is no '[' before it to close"}},
@@ -299,7 +299,7 @@ func TestMatching(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := ""
-		if r := f.MatchGift(tt.name, tt.id); r != nil {
+		if r := f.MatchGift(tt.name, tt.id, 0); r != nil {
 			got = r.Trigger
 		}
 		if got != tt.want {
@@ -330,7 +330,7 @@ func TestIsEventTrigger(t *testing.T) {
 
 func TestNilFile(t *testing.T) {
 	var f *File
-	if f.Rules() != nil || f.Lookup("rose") != nil || f.MatchGift("Rose", 1) != nil || f.Fire(&Rule{}, Vars{}, nil) != nil {
+	if f.Rules() != nil || f.Lookup("rose") != nil || f.MatchGift("Rose", 1, 0) != nil || f.Fire(&Rule{}, Vars{}, nil) != nil {
 		t.Error("nil File returned something")
 	}
 	if tr, c := f.Stats(); tr != 0 || c != 0 {

@@ -14,17 +14,23 @@ import (
 const MaxCommandBytes = 1446
 
 // The placeholders, in the order of the vals arrays below.
-var placeholderTokens = [...]string{"{user}", "{nickname}", "{gift}", "{count}"}
+var placeholderTokens = [...]string{"{user}", "{nickname}", "{gift}", "{count}", "{coins}", "{message}"}
 
 const (
 	phUser = iota
 	phNickname
 	phGift
 	phCount
+	phCoins
+	phMessage
 )
 
-// maxValueBytes is the most bytes a sanitized {user}, {nickname} or {gift}
-// can have: MaxValueRunes characters of up to 4 bytes each.
+// textPlaceholders are the placeholders whose values are viewer text,
+// shortened when a command would not fit; the others are numbers.
+var textPlaceholders = [...]int{phUser, phNickname, phGift, phMessage}
+
+// maxValueBytes is the most bytes a sanitized {user}, {nickname}, {gift}
+// or {message} can have: MaxValueRunes characters of up to 4 bytes each.
 const maxValueBytes = MaxValueRunes * utf8.UTFMax
 
 // maxCountBytes is the longest {count}: an int64.
@@ -50,11 +56,11 @@ func (c *Command) fixedBytes() int {
 // worstBytes is the longest the command can get once filled in.
 func (c *Command) worstBytes() int {
 	occ := occurrences(c.Text)
-	return c.fixedBytes() + (occ[phUser]+occ[phNickname]+occ[phGift])*maxValueBytes + occ[phCount]*maxCountBytes
+	return c.fixedBytes() + (occ[phUser]+occ[phNickname]+occ[phGift]+occ[phMessage])*maxValueBytes + (occ[phCount]+occ[phCoins])*maxCountBytes
 }
 
-// fitCommand fills text with vals, shortening {user}, {nickname} and
-// {gift} (by bytes, at character boundaries, longest first) just enough
+// fitCommand fills text with vals, shortening {user}, {nickname}, {gift}
+// and {message} (by bytes, at character boundaries, longest first) just enough
 // that the command fits MaxCommandBytes. The command itself is never
 // dropped or cut: only the values get shorter.
 func fitCommand(text string, vals [len(placeholderTokens)]string, full *strings.Replacer) string {
@@ -63,15 +69,18 @@ func fitCommand(text string, vals [len(placeholderTokens)]string, full *strings.
 	for i, k := range occ {
 		fixed -= k * len(placeholderTokens[i])
 	}
-	budget := MaxCommandBytes - fixed - occ[phCount]*len(vals[phCount])
+	budget := MaxCommandBytes - fixed - occ[phCount]*len(vals[phCount]) - occ[phCoins]*len(vals[phCoins])
 	need := func(limit int) int {
 		n := 0
-		for _, i := range []int{phUser, phNickname, phGift} {
+		for _, i := range textPlaceholders {
 			n += occ[i] * min(len(vals[i]), limit)
 		}
 		return n
 	}
-	longest := max(len(vals[phUser]), len(vals[phNickname]), len(vals[phGift]))
+	longest := 0
+	for _, i := range textPlaceholders {
+		longest = max(longest, len(vals[i]))
+	}
 	if need(longest) <= budget {
 		return full.Replace(text)
 	}
@@ -79,15 +88,19 @@ func fitCommand(text string, vals [len(placeholderTokens)]string, full *strings.
 	limit := sort.Search(longest+1, func(l int) bool { return need(l) > budget }) - 1
 	limit = max(limit, 0)
 	cut := vals
-	for _, i := range []int{phUser, phNickname, phGift} {
+	for _, i := range textPlaceholders {
 		cut[i] = cutBytes(vals[i], limit)
 	}
-	return strings.NewReplacer(
-		placeholderTokens[phUser], cut[phUser],
-		placeholderTokens[phNickname], cut[phNickname],
-		placeholderTokens[phGift], cut[phGift],
-		placeholderTokens[phCount], cut[phCount],
-	).Replace(text)
+	return replacer(cut).Replace(text)
+}
+
+// replacer fills in every placeholder with vals.
+func replacer(vals [len(placeholderTokens)]string) *strings.Replacer {
+	pairs := make([]string, 0, 2*len(vals))
+	for i, t := range placeholderTokens {
+		pairs = append(pairs, t, vals[i])
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 // cutBytes shortens s to at most n bytes without splitting a character,

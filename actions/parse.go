@@ -29,7 +29,8 @@ const (
 func Parse(filename string, src []byte, opts Options) (*File, []Diagnostic) {
 	p := &parser{
 		file:      filename,
-		f:         &File{byKey: map[string]*Rule{}, byID: map[int64]*Rule{}},
+		opts:      opts,
+		f:         &File{byKey: map[string]*Rule{}, byID: map[int64]*Rule{}, special: map[string]*Rule{}, commands: map[string]*Rule{}},
 		firstLine: map[string]int{},
 		idLine:    map[int64]int{},
 	}
@@ -50,6 +51,7 @@ func Parse(filename string, src []byte, opts Options) (*File, []Diagnostic) {
 
 type parser struct {
 	file      string
+	opts      Options
 	f         *File
 	diags     []Diagnostic
 	errors    int
@@ -105,12 +107,12 @@ func (p *parser) line(n int, line string) {
 		return
 	}
 	rawTrigger := body[:colon]
-	trigger := strings.TrimSpace(rawTrigger)
 	tstart := len(rawTrigger) - len(strings.TrimLeft(rawTrigger, " \t"))
-	if !p.trigger(n, line, tstart, colon, trigger) {
+	h, ok := p.triggerHead(n, line, 0, rawTrigger)
+	if !ok {
 		return
 	}
-	key := Normalize(trigger)
+	trigger, key := h.rule.Trigger, h.key
 	errorsBefore := p.errors
 	dup := false
 	if first, ok := p.firstLine[key]; ok {
@@ -120,6 +122,7 @@ func (p *parser) line(n int, line string) {
 		p.firstLine[key] = n
 	}
 	id, isID := giftID(trigger)
+	isID = isID && h.rule.Kind == Named
 	if isID && !dup {
 		if first, ok := p.idLine[id]; ok {
 			p.diag(n, col(line, tstart), Error, "duplicate trigger %q: gift id %d is already used on line %d", trigger, id, first)
@@ -129,7 +132,7 @@ func (p *parser) line(n int, line string) {
 		}
 	}
 
-	rule := &Rule{Trigger: trigger, Line: n}
+	rule := &h.rule
 	rest := body[colon+1:]
 	parts := splitCommands(rest)
 	for _, part := range parts {
@@ -161,7 +164,23 @@ func (p *parser) line(n int, line string) {
 		return
 	}
 	p.f.rules = append(p.f.rules, rule)
-	p.f.byKey[key] = rule
+	switch rule.Kind {
+	case Named, AnyGift:
+		p.f.byKey[key] = rule
+		if rule.Kind == AnyGift {
+			p.f.anyGift = rule
+		}
+	default:
+		p.f.special[key] = rule
+	}
+	switch rule.Kind {
+	case CoinRange:
+		p.f.ranges = append(p.f.ranges, rule)
+	case ChatCommand:
+		p.f.commands[rule.Word] = rule
+	case ChatKeyword:
+		p.f.keywords = append(p.f.keywords, rule)
+	}
 	if isID {
 		p.f.byID[id] = rule
 	}
@@ -229,8 +248,16 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		p.diag(n, col(line, off+i), Warning, "invisible character %U in a command (copied from a web page?); Minecraft will not understand it, so retype that spot", r)
 	}
-	text, ok := p.multiplier(n, line, off, text, ignoreLag, &c)
+	text, ok := p.over(n, line, off, text, &c)
 	if !ok {
+		return c, false
+	}
+	text, ok = p.multiplier(n, line, off, text, ignoreLag, &c)
+	if !ok {
+		return c, false
+	}
+	if c.Over > 0 && c.Repeat < 2 {
+		p.diag(n, c.Col, Error, "\"over\" spreads repeats: write it after a multiplier, e.g. /summon zombie x10 over 30s")
 		return c, false
 	}
 	switch {
@@ -259,14 +286,19 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		case strings.EqualFold(name, "random"):
 			c.Kind = Random
 			c.Text = "$random"
+		case len(fields) > 0 && strings.EqualFold(fields[0], "wait"):
+			return p.wait(n, line, off, fields, c)
+		case len(fields) > 0 && strings.EqualFold(fields[0], "http"):
+			c.Text = name
+			return p.httpCommand(n, line, off, name, c)
 		case len(fields) > 1 && strings.EqualFold(fields[0], "random"):
 			p.diag(n, c.Col, Error, "$random takes nothing after it; put other commands after a ';'")
 			return c, false
 		case name == "":
-			p.diag(n, c.Col, Error, "missing function name after $; did you mean $random?")
+			p.diag(n, c.Col, Error, "missing function name after $; the functions are $random, $wait and $http")
 			return c, false
 		default:
-			p.diag(n, c.Col, Error, "unknown function $%s; did you mean $random?", name)
+			p.diag(n, c.Col, Error, "unknown function $%s; the functions are $random, $wait 2s and $http POST URL {json}", name)
 			return c, false
 		}
 	default:
@@ -358,7 +390,7 @@ func (p *parser) finish(opts Options) {
 	largest, largestTrigger := int64(0), ""
 	for _, r := range p.f.rules {
 		r.size = ruleSize(r, 0)
-		if !r.random && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] {
+		if !r.random && r.Kind == Named && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] {
 			p.f.random = append(p.f.random, r)
 			if r.size > largest {
 				largest, largestTrigger = r.size, r.Trigger
@@ -383,6 +415,7 @@ func (p *parser) finish(opts Options) {
 	}
 	p.checkLengths()
 	p.checkDestructivePicks()
+	p.checkRanges()
 }
 
 // checkLengths reports commands that cannot fit Minecraft's RCON limit:
@@ -449,8 +482,11 @@ func ruleSize(r *Rule, pick int64) int64 {
 	var n int64
 	for _, c := range r.Commands {
 		each := int64(1)
-		if c.Kind == Random {
+		switch c.Kind {
+		case Random:
 			each = pick
+		case Wait:
+			each = 0
 		}
 		n += int64(max(c.Repeat, 1)) * each
 		if n > limit {

@@ -81,7 +81,7 @@ func forbidden(r rune) bool {
 	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co, unicode.Cs)
 }
 
-// placeholders fills in the four placeholders with sanitized values. Any
+// placeholders fills in the placeholders with sanitized values. Any
 // other braces are command text (tellraw JSON, NBT) and stay as they are.
 // vals are the values in placeholderTokens order, for fitCommand.
 func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *strings.Replacer) {
@@ -91,11 +91,8 @@ func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *
 		phNickname: Sanitize(v.Nickname, "anonymous"),
 		phGift:     Sanitize(v.Gift, "gift"),
 		phCount:    countText(v.Count),
+		phCoins:    countText(v.Coins),
+		phMessage:  Sanitize(v.Message, ""),
 	}
-	return user, vals, strings.NewReplacer(
-		placeholderTokens[phUser], vals[phUser],
-		placeholderTokens[phNickname], vals[phNickname],
-		placeholderTokens[phGift], vals[phGift],
-		placeholderTokens[phCount], vals[phCount],
-	)
+	return user, vals, replacer(vals)
 }

@@ -285,14 +285,28 @@ func (r *rules) swap(f *actions.File) {
 	r.f = f
 }
 
-func (r *rules) MatchGift(name string, id int64) string {
-	if ru := r.file().MatchGift(name, id); ru != nil {
+func (r *rules) MatchGift(g tikcraft.Gift) string {
+	if ru := r.file().MatchGift(g.Name, g.ID, g.Diamonds); ru != nil {
+		return ru.Trigger
+	}
+	return ""
+}
+
+func (r *rules) MatchChat(text string) string {
+	if ru := r.file().MatchChat(text); ru != nil {
 		return ru.Trigger
 	}
 	return ""
 }
 
 func (r *rules) Has(trigger string) bool { return r.file().Lookup(trigger) != nil }
+
+func (r *rules) Conditions(trigger string) tikcraft.Conditions {
+	if ru := r.file().Lookup(trigger); ru != nil {
+		return ru.Conditions
+	}
+	return tikcraft.Conditions{}
+}
 
 func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
 	r.mu.Lock()
@@ -311,5 +325,5 @@ func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
 			r.console.picked(ru.Trigger, cause, p.Trigger)
 		}
 	}
-	return r.f.FireTraced(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count}, r.rnd, picked)
+	return r.f.FireTraced(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count, Coins: v.Coins, Message: v.Message}, r.rnd, picked)
 }

@@ -38,8 +38,10 @@ func (g *gateSink) Deliver(ctx context.Context, _ tikcraft.Action) error {
 
 type fireOnce struct{}
 
-func (fireOnce) MatchGift(string, int64) string { return "gift" }
-func (fireOnce) Has(string) bool                { return true }
+func (fireOnce) MatchGift(tikcraft.Gift) string        { return "gift" }
+func (fireOnce) MatchChat(string) string               { return "" }
+func (fireOnce) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+func (fireOnce) Has(t string) bool                     { return t != "first_gift" }
 func (fireOnce) Fire(t string, v engine.Vars) []tikcraft.Action {
 	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say " + v.User, Trigger: t, User: v.User}}
 }

@@ -109,7 +109,7 @@ func Gifts(ctx context.Context, g GiftsOptions) error {
 	fmt.Fprintln(tw, "id\tname\tdiamonds\trule")
 	for _, gi := range list {
 		rule := ""
-		if r := rules.MatchGift(gi.Name, gi.ID); r != nil {
+		if r := rules.MatchGift(gi.Name, gi.ID, gi.Diamonds); r != nil {
 			rule = r.Trigger
 		}
 		// Names come from TikTok: quoted, so they cannot break the table.

@@ -393,7 +393,37 @@ func (ui *webUI) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	user := tikcraft.User{UniqueID: f.User, Nickname: f.User}
 	res := web.Fired{User: f.User, Count: f.Count, Actions: []string{}}
 	var ev tikcraft.Event
-	if lr, ok := likeRule(ui.s.Config, f.Trigger); ok {
+	special := file.Lookup(f.Trigger)
+	if special != nil && special.Kind == actions.Named && !milestones[actions.Normalize(special.Trigger)] {
+		special = nil
+	}
+	if special != nil {
+		// Coin ranges, the catch-all, chat rules and milestones: the event
+		// that fires them.
+		res.Trigger, res.Kind = special.Trigger, "event"
+		switch special.Kind {
+		case actions.CoinRange, actions.AnyGift:
+			res.Kind = "gift"
+			g := tikcraft.Gift{Name: "tikcraft test gift", Diamonds: max(special.MinCoins, 1), Combo: true}
+			ev = &tikcraft.GiftEvent{Meta: meta, User: user, Gift: g, RepeatCount: f.Count, RepeatEnd: true, GroupID: meta.MsgID}
+		case actions.ChatCommand:
+			ev = &tikcraft.ChatEvent{Meta: meta, User: user, Text: "!" + special.Word}
+		case actions.ChatKeyword:
+			ev = &tikcraft.ChatEvent{Meta: meta, User: user, Text: special.Word}
+		}
+	}
+	if special != nil && special.Kind == actions.Named {
+		// first_gift, follow_milestone, viewers_milestone: no single event
+		// makes them happen, so the rule runs directly.
+		var acts []tikcraft.Action
+		for range f.Count {
+			acts = append(acts, rules.Fire(special.Trigger, engine.Vars{User: user.Name(), Nickname: user.DisplayName(), Count: 1})...)
+		}
+		return ui.pushTest(ctx, res, nil, acts)
+	}
+	if ev != nil {
+		// a coin range, the catch-all or a chat rule: built above
+	} else if lr, ok := likeRule(ui.s.Config, f.Trigger); ok {
 		cfg.Likes = []engine.LikeRule{{ID: lr.ID, Every: lr.Every, Function: lr.Function, Payload: lr.Payload}}
 		ev = &tikcraft.LikeEvent{Meta: meta, User: user, Count: lr.Every * f.Count}
 		res.Trigger, res.Kind = lr.ID, "likes"
@@ -422,7 +452,7 @@ func (ui *webUI) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 		if id, err := strconv.ParseInt(f.Trigger, 10, 64); err == nil && id > 0 {
 			g = tikcraft.Gift{ID: id, Combo: true}
 		}
-		ru := file.MatchGift(g.Name, g.ID)
+		ru := file.MatchGift(g.Name, g.ID, 0)
 		if ru == nil {
 			return web.Fired{}, fmt.Errorf("%w: nothing in %s matches %q: name a trigger of the actions file, a gift name or id, follow, share or a like rule", web.ErrNotFound, ui.s.ActionsName, f.Trigger)
 		}
@@ -437,7 +467,9 @@ func (ui *webUI) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	if res.Kind == "event" {
 		n = f.Count
 	}
-	eng := engine.New(cfg, rules, ui.log)
+	// A test shows what the rule does: its cooldowns and audience filters
+	// would only hide that.
+	eng := engine.New(cfg, noConditions{rules}, ui.log)
 	var acts []tikcraft.Action
 	var evs []tikcraft.Event
 	for i := range n {
@@ -450,6 +482,19 @@ func (ui *webUI) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	}
 	acts = append(acts, eng.Flush()...)
 	res.Count = f.Count
+	return ui.pushTest(ctx, res, evs, acts)
+}
+
+// milestones are the triggers fired by a count reaching a number.
+var milestones = map[string]bool{"firstgift": true, "followmilestone": true, "viewersmilestone": true}
+
+// noConditions is the live rules without their conditions, for tests.
+type noConditions struct{ engine.Rules }
+
+func (noConditions) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+
+// pushTest queues a test's actions, marked as a test, and shows its events.
+func (ui *webUI) pushTest(ctx context.Context, res web.Fired, evs []tikcraft.Event, acts []tikcraft.Action) (web.Fired, error) {
 	if len(acts) > maxTestActions {
 		return web.Fired{}, fmt.Errorf("%w: this would queue %d actions; a test may queue at most %d, so lower the count", web.ErrInvalid, len(acts), maxTestActions)
 	}
@@ -602,9 +647,16 @@ func commandText(c actions.Command) string {
 		s = "$random"
 	case actions.Alert:
 		s = ">>" + c.Text
+	case actions.Wait:
+		s = c.Text
+	case actions.HTTP:
+		s = "$" + c.Text
 	}
 	if c.Repeat > 1 {
 		s += " x" + strconv.Itoa(c.Repeat)
+	}
+	if c.Over > 0 {
+		s += " over " + c.Over.String()
 	}
 	return s
 }

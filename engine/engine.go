@@ -19,11 +19,16 @@ import (
 
 // Rules is the actions file as the engine sees it.
 type Rules interface {
-	// MatchGift returns the trigger for a gift (by name first, then by id),
-	// or "" when no rule matches.
-	MatchGift(name string, id int64) string
+	// MatchGift returns the trigger for a gift (by name, then id, then its
+	// diamonds per gift, then a catch-all), or "" when no rule matches.
+	MatchGift(g tikcraft.Gift) string
+	// MatchChat returns the trigger a chat message fires (a chat command
+	// or keyword), or "".
+	MatchChat(text string) string
 	// Has reports whether a trigger exists (follow, share, a like function...).
 	Has(trigger string) bool
+	// Conditions returns the trigger's cooldowns and audience filters.
+	Conditions(trigger string) tikcraft.Conditions
 	// Fire expands one firing of trigger into the actions it causes.
 	Fire(trigger string, v Vars) []tikcraft.Action
 }
@@ -35,6 +40,8 @@ type Vars struct {
 	Nickname string // {nickname}
 	Gift     string // {gift}
 	Count    int64  // {count}: gifts or likes in this batch
+	Coins    int64  // {coins}: diamonds of the gift × Count
+	Message  string // {message}: the chat message
 }
 
 // Gift modes.
@@ -43,12 +50,14 @@ const (
 	ModeLive  = "live"  // a batch per update, with the delta since the last one
 )
 
-// LikeRule fires Function once for every Every likes of the session.
+// LikeRule fires Function once for every Every likes of the session, or
+// with PerUser once for every Every likes of the same viewer.
 type LikeRule struct {
 	ID       string
 	Every    int64
 	Function string
 	Payload  string // stands in for {user}; "" uses the liker who crossed the threshold
+	PerUser  bool
 }
 
 // Config tunes the engine. Zero values take the documented defaults.
@@ -69,6 +78,16 @@ type Config struct {
 	// adds only gifts not yet fired; beyond it the oldest are forgotten.
 	// Default 100000.
 	MaxSettled int
+	// FollowMilestones fire follow_milestone when the stream's Nth follow
+	// arrives (after follows.once_per_user), with {count} N.
+	FollowMilestones []int64
+	// ViewerMilestones fire viewers_milestone the first time this stream
+	// the viewer count reaches N, with {count} N.
+	ViewerMilestones []int64
+	// MaxViewers bounds the per-viewer bookkeeping of a LIVE (diamonds
+	// sent, likes, cooldowns, followers); beyond it the oldest viewers
+	// are forgotten. Default 100000.
+	MaxViewers int
 }
 
 // Engine is the event → action stage.
@@ -83,8 +102,14 @@ type Engine struct {
 	// track is the change tracking behind Changes, nil until Restore.
 	track   *changes
 	likes   likeCounter
-	follows map[string]struct{}
+	follows *lru[struct{}]
 	warned  map[string]int // absurd inputs logged, by reason
+
+	// now is the time of the event being handled (or of the last Tick):
+	// cooldowns are measured in it.
+	now time.Time
+	// session is the per-LIVE state of conditions and milestones.
+	session session
 
 	nextScan time.Time // Handle scans streaks for timeouts at most this often
 }
@@ -119,6 +144,9 @@ func New(cfg Config, rules Rules, log *slog.Logger) *Engine {
 	if cfg.MaxSettled <= 0 {
 		cfg.MaxSettled = 100000
 	}
+	if cfg.MaxViewers <= 0 {
+		cfg.MaxViewers = 100000
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -134,7 +162,8 @@ func (e *Engine) resetSession() {
 		e.track.reset()
 	}
 	e.likes = likeCounter{fired: make([]int64, len(e.cfg.Likes))}
-	e.follows = map[string]struct{}{}
+	e.follows = newLRU[struct{}](e.cfg.MaxViewers)
+	e.session = newSession(e.cfg)
 }
 
 // Handle processes one event and returns the actions it causes, in order.
@@ -156,30 +185,26 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 		return nil
 	}
 	out = e.maybeTick(now)
+	e.now = now
 	switch ev := ev.(type) {
 	case *tikcraft.GiftEvent:
 		out = append(out, e.gift(ev, now)...)
 	case *tikcraft.LikeEvent:
 		out = append(out, e.like(ev)...)
 	case *tikcraft.FollowEvent:
-		if e.cfg.FollowOncePerUser {
-			k := ev.User.Key()
-			if k == "" {
-				k = "name:" + ev.User.Name()
-			}
-			if _, dup := e.follows[k]; dup {
-				e.log.Info("follow ignored: this viewer already followed this session (follows.once_per_user)", "user", ev.User.Name())
-				return out
-			}
-			e.follows[k] = struct{}{}
-		}
-		out = append(out, e.fire("follow", &ev.User, "", 1, "follow")...)
+		out = append(out, e.follow(ev)...)
 	case *tikcraft.ShareEvent:
-		out = append(out, e.fire("share", &ev.User, "", 1, "share")...)
+		out = append(out, e.fire("share", &ev.User, Vars{}, 1, "share", false)...)
 	case *tikcraft.JoinEvent:
-		out = append(out, e.fire("join", &ev.User, "", 1, "join")...)
+		out = append(out, e.fire("join", &ev.User, Vars{}, 1, "join", false)...)
 	case *tikcraft.SubscribeEvent:
-		out = append(out, e.fire("subscribe", &ev.User, "", 1, "subscribe")...)
+		out = append(out, e.fire("subscribe", &ev.User, Vars{}, 1, "subscribe", false)...)
+	case *tikcraft.ChatEvent:
+		if t := e.rules.MatchChat(ev.Text); t != "" {
+			out = append(out, e.fire(t, &ev.User, Vars{Message: ev.Text}, 1, "chat from "+ev.User.Name(), false)...)
+		}
+	case *tikcraft.ViewersEvent:
+		out = append(out, e.viewers(ev)...)
 	case *tikcraft.StreamEndEvent:
 		out = append(out, e.Flush()...)
 		e.resetSession()
@@ -187,16 +212,33 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 	return out
 }
 
-// fire runs trigger n times (one firing per gift, follow, like threshold...).
-func (e *Engine) fire(trigger string, u *tikcraft.User, gift string, n int64, source string) []tikcraft.Action {
+// fire runs trigger n times (one firing per gift, follow, like threshold...)
+// for u, with v's Gift, Coins and Message; it fills in the rest of v. The
+// trigger's conditions decide: a viewer its filters leave out fires
+// nothing; during a cooldown a paid firing (a gift) is delayed until the
+// cooldown ends, any other is skipped.
+func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source string, paid bool) []tikcraft.Action {
 	if n <= 0 || trigger == "" || !e.rules.Has(trigger) {
 		return nil
 	}
-	v := Vars{User: u.Name(), Nickname: u.DisplayName(), Gift: gift, Count: n}
+	v.User, v.Nickname, v.Count = u.Name(), u.DisplayName(), n
+	c := e.rules.Conditions(trigger)
+	if !c.IsZero() {
+		if why := e.session.filteredOut(c, u); why != "" {
+			e.log.Info("rule not run: "+why, "trigger", trigger, "user", u.Name(), "cause", source)
+			return nil
+		}
+	}
 	var out []tikcraft.Action
 	for range n {
+		delay, ok := e.session.cooldown(c, trigger, u, e.now, paid)
+		if !ok {
+			e.skipped(trigger, u, source, c)
+			continue
+		}
 		for _, a := range e.rules.Fire(trigger, v) {
 			a.Source = source
+			a.Delay += delay
 			out = append(out, a)
 		}
 	}

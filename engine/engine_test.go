@@ -21,16 +21,18 @@ func rules(triggers ...string) *fakeRules {
 	return f
 }
 
-func (f *fakeRules) MatchGift(name string, id int64) string {
-	if n := strings.ToLower(name); f.triggers[n] {
+func (f *fakeRules) MatchGift(g tikcraft.Gift) string {
+	if n := strings.ToLower(g.Name); f.triggers[n] {
 		return n
 	}
-	if s := fmt.Sprint(id); f.triggers[s] {
+	if s := fmt.Sprint(g.ID); f.triggers[s] {
 		return s
 	}
 	return ""
 }
-func (f *fakeRules) Has(t string) bool { return f.triggers[t] }
+func (f *fakeRules) MatchChat(string) string               { return "" }
+func (f *fakeRules) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+func (f *fakeRules) Has(t string) bool                     { return f.triggers[t] }
 func (f *fakeRules) Fire(t string, v Vars) []tikcraft.Action {
 	if t == "panic" {
 		panic("boom")

@@ -39,8 +39,19 @@ func (e *Engine) like(ev *tikcraft.LikeEvent) []tikcraft.Action {
 	}
 
 	var out []tikcraft.Action
+	var mine []int64 // this viewer's likes and per-user firings, if needed
 	for i, r := range e.cfg.Likes {
 		if r.Every <= 0 {
+			continue
+		}
+		if r.PerUser {
+			if mine == nil {
+				mine = e.viewerLikes(&ev.User, count)
+			}
+			if due := mine[0]/r.Every - mine[1+i]; due > 0 {
+				mine[1+i] += due
+				out = append(out, e.fireLikes(r, ev.User, due)...)
+			}
 			continue
 		}
 		due := c.session/r.Every - c.fired[i]
@@ -53,13 +64,34 @@ func (e *Engine) like(ev *tikcraft.LikeEvent) []tikcraft.Action {
 			due = e.cfg.MaxRepeat
 		}
 		c.fired[i] += due
-		u := ev.User
-		if r.Payload != "" {
-			u = tikcraft.User{UniqueID: r.Payload, Nickname: r.Payload}
-		}
-		out = append(out, e.fire(r.Function, &u, "", due, "likes "+r.ID)...)
+		out = append(out, e.fireLikes(r, ev.User, due)...)
 	}
 	return out
+}
+
+func (e *Engine) fireLikes(r LikeRule, u tikcraft.User, due int64) []tikcraft.Action {
+	if due > e.cfg.MaxRepeat {
+		e.log.Warn("like rule firings clipped to gifts.max_repeat", "rule", r.ID, "due", due, "max_repeat", e.cfg.MaxRepeat)
+		due = e.cfg.MaxRepeat
+	}
+	if r.Payload != "" {
+		u = tikcraft.User{UniqueID: r.Payload, Nickname: r.Payload}
+	}
+	return e.fire(r.Function, &u, Vars{}, due, "likes "+r.ID, false)
+}
+
+// viewerLikes adds count to u's likes this LIVE and returns u's tally:
+// [likes, firings of like rule 0, of rule 1, ...]. Counts add up in any
+// order, so likes arriving out of order fire the same.
+func (e *Engine) viewerLikes(u *tikcraft.User, count int64) []int64 {
+	k := userKey(u)
+	t, ok := e.session.userLikes.get(k)
+	if !ok {
+		t = make([]int64, 1+len(e.cfg.Likes))
+		e.session.userLikes.put(k, t)
+	}
+	t[0] += count
+	return t
 }
 
 // Likes is the like count of the session so far.

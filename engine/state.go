@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 )
 
 // StateEntry is one row of the engine's durable state: the bookkeeping of
-// one gift streak. Value nil means the row is gone.
+// one gift streak, a follower remembered by follows.once_per_user or the
+// LIVE's follow count. Value nil means the row is gone.
 type StateEntry struct {
 	Key   string
 	Value []byte
@@ -19,13 +21,34 @@ type StateEntry struct {
 
 // changes is what changed since the last Changes call.
 type changes struct {
-	dirty map[streakKey]struct{}
-	bad   []string // unreadable rows found by Restore, to delete
-	fresh bool     // a new LIVE began: forget every earlier row first
+	dirty   map[streakKey]struct{}
+	follows map[string]bool // follower rows to write (true) or delete
+	count   bool            // the follow count changed
+	bad     []string        // unreadable rows found by Restore, to delete
+	fresh   bool            // a new LIVE began: forget every earlier row first
 }
 
 func (c *changes) reset() {
-	c.dirty, c.bad, c.fresh = map[streakKey]struct{}{}, nil, true
+	c.dirty, c.follows, c.count, c.bad, c.fresh = map[streakKey]struct{}{}, map[string]bool{}, false, nil, true
+}
+
+// Row keys besides streaks.
+const (
+	followPrefix   = "follower:"
+	followCountKey = "follows:count"
+)
+
+// trackFollow records that follower k was added (or forgotten).
+func (e *Engine) trackFollow(k string, add bool) {
+	if e.track != nil {
+		e.track.follows[k] = add
+	}
+}
+
+func (e *Engine) trackFollowCount() {
+	if e.track != nil {
+		e.track.count = true
+	}
 }
 
 func (e *Engine) touch(k streakKey) {
@@ -59,9 +82,19 @@ func (e *Engine) Changes() (reset bool, rows []StateEntry) {
 		}
 		rows = append(rows, r)
 	}
+	for k, add := range c.follows {
+		r := StateEntry{Key: followPrefix + k}
+		if add {
+			r.Value = []byte("1")
+		}
+		rows = append(rows, r)
+	}
+	if c.count {
+		rows = append(rows, StateEntry{Key: followCountKey, Value: []byte(strconv.FormatInt(e.session.follows, 10))})
+	}
 	slices.SortFunc(rows, func(a, b StateEntry) int { return strings.Compare(a.Key, b.Key) })
 	reset = c.fresh
-	c.dirty, c.bad, c.fresh = map[streakKey]struct{}{}, nil, false
+	c.dirty, c.follows, c.count, c.bad, c.fresh = map[streakKey]struct{}{}, map[string]bool{}, false, nil, false
 	return reset, rows
 }
 
@@ -75,10 +108,11 @@ type savedStreak struct {
 	User    tikcraft.User `json:"user"`
 	Gift    string        `json:"gift,omitempty"`
 	GiftID  int64         `json:"gift_id,omitempty"`
+	Coins   int64         `json:"coins,omitempty"` // diamonds per gift
 }
 
 func (s *streak) encode() []byte {
-	b, _ := json.Marshal(savedStreak{Max: s.max, Acted: s.acted, Ended: s.ended, Last: s.last, User: s.user, Gift: s.gift, GiftID: s.giftID})
+	b, _ := json.Marshal(savedStreak{Max: s.max, Acted: s.acted, Ended: s.ended, Last: s.last, User: s.user, Gift: s.gift, GiftID: s.giftID, Coins: s.coins})
 	return b
 }
 
@@ -112,13 +146,29 @@ func decodeKey(s string) (streakKey, error) {
 // skipped and deleted at the next Changes. It returns how many streaks
 // came back open.
 func (e *Engine) Restore(rows []StateEntry) (open int) {
-	e.track = &changes{dirty: map[streakKey]struct{}{}}
+	e.track = &changes{dirty: map[streakKey]struct{}{}, follows: map[string]bool{}}
 	type done struct {
 		k streakKey
 		s savedStreak
 	}
 	var settled []done
 	for _, r := range rows {
+		if f, ok := strings.CutPrefix(r.Key, followPrefix); ok {
+			if _, evicted := e.follows.put(f, struct{}{}); evicted {
+				e.log.Warn("more saved followers than follows.once_per_user remembers; the oldest are forgotten", "limit", e.cfg.MaxViewers)
+			}
+			continue
+		}
+		if r.Key == followCountKey {
+			n, err := strconv.ParseInt(string(r.Value), 10, 64)
+			if err != nil || n < 0 {
+				e.log.Warn("the saved follow count could not be read; counting from 0", "value", string(r.Value))
+				e.track.bad = append(e.track.bad, r.Key)
+				continue
+			}
+			e.session.follows = n
+			continue
+		}
 		k, err := decodeKey(r.Key)
 		var s savedStreak
 		if err == nil {
@@ -134,7 +184,7 @@ func (e *Engine) Restore(rows []StateEntry) (open int) {
 			continue
 		}
 		e.streaks[k] = &streak{key: k, max: s.Max, acted: s.Acted, ended: s.Ended, last: s.Last,
-			trigger: e.rules.MatchGift(s.Gift, s.GiftID), user: s.User, gift: s.Gift, giftID: s.GiftID}
+			trigger: e.rules.MatchGift(tikcraft.Gift{ID: s.GiftID, Name: s.Gift, Diamonds: s.Coins}), user: s.User, gift: s.Gift, giftID: s.GiftID, coins: s.Coins}
 		if s.Max > s.Acted {
 			open++
 		}

@@ -28,12 +28,19 @@ type streak struct {
 	user    tikcraft.User
 	gift    string
 	giftID  int64
+	coins   int64 // diamonds per gift
 }
 
 func (e *Engine) gift(ev *tikcraft.GiftEvent, now time.Time) []tikcraft.Action {
-	trigger := e.rules.MatchGift(ev.Gift.Name, ev.Gift.ID)
+	trigger := e.rules.MatchGift(ev.Gift)
 	if ev.Gift.ID == 0 && ev.Gift.Name == "" {
 		e.warnOnce("a gift arrived with neither id nor name; it cannot match a rule", "event", describe(ev))
+	}
+	var out []tikcraft.Action
+	if _, before := e.session.diamonds.get(userKey(&ev.User)); !before {
+		// A viewer's first gift this LIVE, however it ends.
+		e.session.gifted(&ev.User, 0)
+		out = e.fire("first_gift", &ev.User, Vars{Gift: ev.Gift.Name, Coins: ev.Gift.Diamonds}, 1, "first gift from "+ev.User.Name(), true)
 	}
 	count := ev.RepeatCount
 	if count < 0 {
@@ -46,19 +53,18 @@ func (e *Engine) gift(ev *tikcraft.GiftEvent, now time.Time) []tikcraft.Action {
 	if !ev.Gift.Combo {
 		// Non-combo (expensive) gifts arrive once and count 1, whatever
 		// repeat_end says.
-		return e.fireGift(trigger, &ev.User, ev.Gift.Name, 1, ev)
+		return append(out, e.fireGift(trigger, &ev.User, ev.Gift, 1, ev)...)
 	}
 
 	key := streakKey{user: ev.User.Key(), gift: giftKey(ev.Gift), group: ev.GroupID}
 	if key.user == "" {
 		key.user = "name:" + ev.User.Name()
 	}
-	var out []tikcraft.Action
 	s := e.streaks[key]
 	if s == nil {
 		if len(e.streaks) >= e.cfg.MaxStreaks {
 			e.warnOnce("too many gift streaks open at once; flushing the oldest early", "limit", e.cfg.MaxStreaks)
-			out = e.evictOldest()
+			out = append(out, e.evictOldest()...)
 		}
 		s = &streak{key: key}
 		// A streak settled earlier in this LIVE, however long ago: only
@@ -69,7 +75,7 @@ func (e *Engine) gift(ev *tikcraft.GiftEvent, now time.Time) []tikcraft.Action {
 		e.streaks[key] = s
 	}
 	e.touch(key)
-	s.last, s.trigger, s.user, s.gift, s.giftID = now, trigger, ev.User, ev.Gift.Name, ev.Gift.ID
+	s.last, s.trigger, s.user, s.gift, s.giftID, s.coins = now, trigger, ev.User, ev.Gift.Name, ev.Gift.ID, ev.Gift.Diamonds
 	if count > s.max {
 		s.max = count
 		s.ended = false // a higher count after an end continues the streak
@@ -92,23 +98,26 @@ func (e *Engine) settle(s *streak, ev *tikcraft.GiftEvent) []tikcraft.Action {
 	if n <= 0 {
 		return nil
 	}
-	return e.fireGift(s.trigger, &s.user, s.gift, n, ev)
+	return e.fireGift(s.trigger, &s.user, tikcraft.Gift{ID: s.giftID, Name: s.gift, Diamonds: s.coins}, n, ev)
 }
 
-func (e *Engine) fireGift(trigger string, u *tikcraft.User, gift string, n int64, ev *tikcraft.GiftEvent) []tikcraft.Action {
+// fireGift fires n gifts g of u: the diamonds count for the audience
+// filters first (so the gift that makes a viewer top gifter counts).
+func (e *Engine) fireGift(trigger string, u *tikcraft.User, g tikcraft.Gift, n int64, ev *tikcraft.GiftEvent) []tikcraft.Action {
+	e.session.gifted(u, g.Diamonds*n)
 	if n > e.cfg.MaxRepeat {
-		e.log.Warn("gift count clipped to gifts.max_repeat", "count", n, "max_repeat", e.cfg.MaxRepeat, "gift", gift, "user", u.Name())
+		e.log.Warn("gift count clipped to gifts.max_repeat", "count", n, "max_repeat", e.cfg.MaxRepeat, "gift", g.Name, "user", u.Name())
 		n = e.cfg.MaxRepeat
 	}
 	if trigger == "" {
-		e.log.Debug("no rule for this gift", "gift", gift, "user", u.Name(), "count", n)
+		e.log.Debug("no rule for this gift", "gift", g.Name, "user", u.Name(), "count", n)
 		return nil
 	}
-	src := fmt.Sprintf("gift %s x%d from %s", gift, n, u.Name())
+	src := fmt.Sprintf("gift %s x%d from %s", g.Name, n, u.Name())
 	if ev != nil && ev.MsgID != "" {
 		src += " (msg " + ev.MsgID + ")"
 	}
-	return e.fire(trigger, u, gift, n, src)
+	return e.fire(trigger, u, Vars{Gift: g.Name, Coins: g.Diamonds * n}, n, src, true)
 }
 
 func giftKey(g tikcraft.Gift) string {
@@ -127,6 +136,7 @@ func (e *Engine) retention() time.Duration { return 2*e.cfg.StreakTimeout + time
 // silence, with the highest count seen) and reduces settled ones to their
 // fired count. Call it periodically; Handle calls it too.
 func (e *Engine) Tick(now time.Time) []tikcraft.Action {
+	e.now = now
 	var due []*streak
 	for k, s := range e.streaks {
 		idle := now.Sub(s.last)

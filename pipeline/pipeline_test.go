@@ -17,8 +17,10 @@ import (
 
 type oneRule struct{}
 
-func (oneRule) MatchGift(name string, id int64) string { return "gift" }
-func (oneRule) Has(string) bool                        { return true }
+func (oneRule) MatchGift(tikcraft.Gift) string        { return "gift" }
+func (oneRule) MatchChat(string) string               { return "" }
+func (oneRule) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+func (oneRule) Has(t string) bool                     { return t != "first_gift" }
 func (oneRule) Fire(t string, v engine.Vars) []tikcraft.Action {
 	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: t + " " + v.User, Trigger: t, User: v.User}}
 }

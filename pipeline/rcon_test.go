@@ -22,8 +22,10 @@ import (
 
 type followRule struct{}
 
-func (followRule) MatchGift(string, int64) string { return "" }
-func (followRule) Has(t string) bool              { return t == "follow" }
+func (followRule) MatchGift(tikcraft.Gift) string        { return "" }
+func (followRule) MatchChat(string) string               { return "" }
+func (followRule) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+func (followRule) Has(t string) bool                     { return t == "follow" }
 func (followRule) Fire(_ string, v engine.Vars) []tikcraft.Action {
 	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say f " + v.User, Trigger: "follow", User: v.User}}
 }

@@ -18,8 +18,10 @@ import (
 
 type followRules struct{}
 
-func (followRules) MatchGift(string, int64) string { return "" }
-func (followRules) Has(t string) bool              { return t == "follow" }
+func (followRules) MatchGift(tikcraft.Gift) string        { return "" }
+func (followRules) MatchChat(string) string               { return "" }
+func (followRules) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+func (followRules) Has(t string) bool                     { return t == "follow" }
 func (followRules) Fire(_ string, v engine.Vars) []tikcraft.Action {
 	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say f " + v.User, Trigger: "follow", User: v.User}}
 }

@@ -1,0 +1,210 @@
+package engine
+
+import (
+	"container/list"
+	"fmt"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// session is what the conditions and milestones of the actions file need
+// to know about the current LIVE. It is reset at each stream end.
+type session struct {
+	// diamonds sent per viewer (by userKey); a viewer is in it from their
+	// first gift on, which is what first_gift fires on.
+	diamonds *lru[int64]
+	top      string // userKey of the top gifter
+	topCoins int64
+
+	ruleNext map[string]time.Time // trigger → earliest next firing
+	userNext *lru[time.Time]      // trigger + userKey → earliest next firing
+	skips    map[string]int64     // skipped firings per trigger, for the log
+
+	userLikes *lru[[]int64] // per viewer: [likes, firings of like rule 0, ...]
+	follows   int64         // follows counted this LIVE
+	viewers   []bool        // ViewerMilestones reached
+}
+
+func newSession(cfg Config) session {
+	return session{
+		diamonds:  newLRU[int64](cfg.MaxViewers),
+		ruleNext:  map[string]time.Time{},
+		userNext:  newLRU[time.Time](cfg.MaxViewers),
+		skips:     map[string]int64{},
+		userLikes: newLRU[[]int64](cfg.MaxViewers),
+		viewers:   make([]bool, len(cfg.ViewerMilestones)),
+	}
+}
+
+// userKey identifies a viewer for the per-viewer bookkeeping.
+func userKey(u *tikcraft.User) string {
+	if k := u.Key(); k != "" {
+		return k
+	}
+	return "name:" + u.Name()
+}
+
+// gifted counts diamonds sent by u and keeps the top gifter current.
+func (s *session) gifted(u *tikcraft.User, diamonds int64) {
+	k := userKey(u)
+	total, _ := s.diamonds.get(k)
+	total += max(diamonds, 0)
+	s.diamonds.put(k, total)
+	if total > s.topCoins {
+		s.top, s.topCoins = k, total
+	}
+}
+
+// filteredOut says why c's audience filters leave u out, or "".
+func (s *session) filteredOut(c tikcraft.Conditions, u *tikcraft.User) string {
+	switch {
+	case c.Followers && !u.Follower:
+		return "the viewer does not follow you (followers)"
+	case c.Subscribers && !u.Subscriber:
+		return "the viewer is not a subscriber (subscribers)"
+	case c.Moderators && !u.Moderator:
+		return "the viewer is not a moderator (moderators)"
+	case c.TopGifter && (s.topCoins == 0 || s.top != userKey(u)):
+		return "the viewer is not the top gifter of this LIVE (top_gifter)"
+	}
+	if c.MinCoins > 0 {
+		if sent, _ := s.diamonds.get(userKey(u)); sent < c.MinCoins {
+			return fmt.Sprintf("the viewer sent %d of the %d diamonds needed this LIVE (min_coins)", sent, c.MinCoins)
+		}
+	}
+	return ""
+}
+
+// cooldown decides one firing of trigger for u at now under c's cooldowns:
+// ok false means skip it; otherwise it runs after delay. A paid firing is
+// never skipped: it is scheduled for when the cooldowns end, and the next
+// cooldown starts from then.
+func (s *session) cooldown(c tikcraft.Conditions, trigger string, u *tikcraft.User, now time.Time, paid bool) (delay time.Duration, ok bool) {
+	if c.Cooldown <= 0 && c.UserCooldown <= 0 {
+		return 0, true
+	}
+	uk := trigger + "\x00" + userKey(u)
+	at := now
+	if c.Cooldown > 0 {
+		if next := s.ruleNext[trigger]; next.After(at) {
+			at = next
+		}
+	}
+	if c.UserCooldown > 0 {
+		if next, _ := s.userNext.get(uk); next.After(at) {
+			at = next
+		}
+	}
+	if at.After(now) && !paid {
+		return 0, false
+	}
+	if c.Cooldown > 0 {
+		s.ruleNext[trigger] = at.Add(c.Cooldown)
+	}
+	if c.UserCooldown > 0 {
+		s.userNext.put(uk, at.Add(c.UserCooldown))
+	}
+	return at.Sub(now), true
+}
+
+// skipped logs a firing a cooldown skipped: the first of each rule, then
+// every hundredth, so that chat spam cannot flood the log.
+func (e *Engine) skipped(trigger string, u *tikcraft.User, source string, c tikcraft.Conditions) {
+	n := e.session.skips[trigger] + 1
+	e.session.skips[trigger] = n
+	if n == 1 || n%100 == 0 {
+		e.log.Info("rule skipped: it is cooling down (chat, follows, shares and likes are skipped; gifts wait)",
+			"trigger", trigger, "user", u.Name(), "cause", source, "cooldown", c.Cooldown, "user_cooldown", c.UserCooldown, "skipped_so_far", n)
+	}
+}
+
+// follow handles a follow: once_per_user, the follow rule, milestones.
+func (e *Engine) follow(ev *tikcraft.FollowEvent) []tikcraft.Action {
+	if e.cfg.FollowOncePerUser {
+		k := userKey(&ev.User)
+		if _, dup := e.follows.get(k); dup {
+			e.log.Info("follow ignored: this viewer already followed this LIVE (follows.once_per_user)", "user", ev.User.Name())
+			return nil
+		}
+		if old, evicted := e.follows.put(k, struct{}{}); evicted {
+			e.trackFollow(old, false)
+		}
+		e.trackFollow(k, true)
+	}
+	e.session.follows++
+	e.trackFollowCount()
+	out := e.fire("follow", &ev.User, Vars{}, 1, "follow", false)
+	for _, m := range e.cfg.FollowMilestones {
+		if e.session.follows == m {
+			out = append(out, e.fire("follow_milestone", &ev.User, Vars{}, 1, fmt.Sprintf("follower number %d", m), false)...)
+		}
+	}
+	return out
+}
+
+// viewers fires viewers_milestone for each milestone first reached.
+func (e *Engine) viewers(ev *tikcraft.ViewersEvent) []tikcraft.Action {
+	var out []tikcraft.Action
+	for i, m := range e.cfg.ViewerMilestones {
+		if ev.Count >= m && !e.session.viewers[i] {
+			e.session.viewers[i] = true
+			out = append(out, e.fire("viewers_milestone", &tikcraft.User{}, Vars{}, 1, fmt.Sprintf("%d viewers", m), false)...)
+		}
+	}
+	return out
+}
+
+// lru is a map bounded to max entries that forgets the least recently
+// written first.
+type lru[V any] struct {
+	max   int
+	m     map[string]*list.Element
+	order *list.List // front: most recent
+}
+
+type lruEntry[V any] struct {
+	key string
+	val V
+}
+
+func newLRU[V any](max int) *lru[V] {
+	return &lru[V]{max: max, m: map[string]*list.Element{}, order: list.New()}
+}
+
+func (l *lru[V]) get(k string) (V, bool) {
+	if el, ok := l.m[k]; ok {
+		return el.Value.(*lruEntry[V]).val, true
+	}
+	var zero V
+	return zero, false
+}
+
+// put sets k and returns the key it evicted to stay bounded, if any.
+func (l *lru[V]) put(k string, v V) (evicted string, ok bool) {
+	if el, found := l.m[k]; found {
+		el.Value.(*lruEntry[V]).val = v
+		l.order.MoveToFront(el)
+		return "", false
+	}
+	l.m[k] = l.order.PushFront(&lruEntry[V]{key: k, val: v})
+	if l.order.Len() <= l.max {
+		return "", false
+	}
+	last := l.order.Back()
+	l.order.Remove(last)
+	old := last.Value.(*lruEntry[V]).key
+	delete(l.m, old)
+	return old, true
+}
+
+func (l *lru[V]) len() int { return len(l.m) }
+
+// keys returns the keys, least recent first.
+func (l *lru[V]) keys() []string {
+	out := make([]string, 0, len(l.m))
+	for el := l.order.Back(); el != nil; el = el.Prev() {
+		out = append(out, el.Value.(*lruEntry[V]).key)
+	}
+	return out
+}
