@@ -1,8 +1,10 @@
 package actions
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -606,11 +608,14 @@ func FuzzParse(f *testing.F) {
 		"b:/kill @e[type=#x] x51 # ignore-lag", ":", "a\nb:\n", "\xef\xbb\xbfr:/x\r\n",
 		"r:$random x10000\nt:/a x10000", "r:/say 5\" tall # c; /x", "heart me:/a", "r:>>a|b|", "r:/a X5",
 		"\xff\xfe", "r:/say \u200b", "r:/a\x00",
+		"coins 1-9[cooldown=1s, followers]:/a {coins}\ncoins 10+:/b\ngift:/c", "command tnt[user_cooldown=2m]:/a {message}",
+		"keyword creeper:/a x3 over 2s; $wait 1s; /b", "r:$http POST http://localhost:8080/{user}?q={message} {\"a\":{count},\"b\":\"{nickname}\"}",
+		"r[:/a", "coins 5-:/a", "command :/a", "r[min_coins=1]:$http GET http://x/",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		file, diags := Parse("f.mca", src, Options{LikeFunctions: []string{"likes"}})
+		file, diags := Parse("f.mca", src, Options{LikeFunctions: []string{"likes"}, HTTPAllow: []string{"localhost:8080"}})
 		if file == nil {
 			t.Fatal("nil File")
 		}
@@ -633,8 +638,13 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("%d actions", len(acts))
 			}
 			for _, a := range acts {
-				if strings.ContainsAny(a.Command, "\n\r") || a.Trigger == "" {
+				if strings.ContainsAny(a.Command, "\n\r") || a.Trigger == "" || a.Delay < 0 {
 					t.Fatalf("bad action %+v", a)
+				}
+				if a.Kind == tikcraft.KindHTTP {
+					if host, err := HTTPHost(a.Command); err != nil || host != "localhost:8080" {
+						t.Fatalf("$http action %q goes to %q (%v)", a.Command, host, err)
+					}
 				}
 			}
 		}
@@ -658,6 +668,28 @@ func FuzzExpand(f *testing.F) {
 		}
 		if len(strings.Fields(acts[1].Command)) != 3 {
 			t.Fatalf("{user} from %q is not one argument: %s", v, acts[1].Command)
+		}
+	})
+}
+
+func FuzzExpandHTTP(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	file, _ := Parse("f.mca", []byte(`r:$http POST http://localhost:8080/a/{nickname}?m={message} {"n":"{nickname}","m":{message},"c":{coins}}`+"\n"), Options{HTTPAllow: []string{"localhost:8080"}})
+	f.Fuzz(func(t *testing.T, v string) {
+		acts := file.Fire(file.Lookup("r"), Vars{User: v, Nickname: v, Message: v, Coins: 5}, nil)
+		if len(acts) != 1 {
+			t.Fatalf("got %d actions", len(acts))
+		}
+		_, raw, body := HTTPRequest(acts[0].Command)
+		u, err := url.Parse(raw)
+		if err != nil || u.Host != "localhost:8080" || strings.Count(u.EscapedPath(), "/") != 2 || len(u.Query()) > 1 || u.Fragment != "" {
+			t.Fatalf("%q changed the URL: %s (%v)", v, raw, err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(body), &m); err != nil || len(m) != 3 || m["c"] != float64(5) {
+			t.Fatalf("%q changed the body: %s (%v)", v, body, err)
 		}
 	})
 }

@@ -170,8 +170,12 @@ func (p *parser) wordHead(n int, line string, start int, trigger string, fields 
 // afterWord is the byte offset of the second word of s (s starts with a
 // word).
 func afterWord(s string) int {
-	i := strings.IndexAny(s, " \t")
-	return i + len(s[i:]) - len(strings.TrimLeft(s[i:], " \t"))
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return 0
+	}
+	rest := strings.TrimLeftFunc(s[i:], unicode.IsSpace)
+	return len(s) - len(rest)
 }
 
 // conditions parses "[a=b, c]" (s starts at the '[', at byte off of line;

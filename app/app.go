@@ -142,7 +142,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		src = []byte(examples.Actions)
 	}
 	s.ActionsName = actionsPath
-	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions()})
+	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow})
 	s.Actions = f
 	for _, d := range adiags {
 		s.add(d.Severity.String(), d.String())
@@ -237,10 +237,12 @@ func (s *Setup) engineConfig() engine.Config {
 		StreakTimeout:     c.Gifts.StreakTimeout.D(),
 		MaxRepeat:         int64(c.Gifts.MaxRepeat),
 		FollowOncePerUser: c.Follows.OncePerUserEnabled(),
+		FollowMilestones:  c.Follows.Milestones,
+		ViewerMilestones:  c.Viewers.Milestones,
 	}
 	for _, t := range c.Likes.Triggers {
 		if t.Enabled() {
-			ec.Likes = append(ec.Likes, engine.LikeRule{ID: t.ID, Every: t.Every, Function: t.Function, Payload: t.Payload})
+			ec.Likes = append(ec.Likes, engine.LikeRule{ID: t.ID, Every: t.Every, Function: t.Function, Payload: t.Payload, PerUser: t.PerUser})
 		}
 	}
 	return ec

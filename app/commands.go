@@ -15,6 +15,7 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/dryrun"
+	"github.com/tikcraft/tikcraft/httpcall"
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/source"
@@ -34,7 +35,8 @@ func (s *Setup) sink(o Options, dry bool, giveUp time.Duration) (tikcraft.Sink, 
 		MaxCommandsPerSecond: *c.MaxCommandsPerSecond,
 		GiveUpAfter:          giveUp,
 	}, o.Log)
-	return deliver.Split{Commands: cl, Alerts: alertLog{o.Log}}, func() { cl.Close() }
+	hc := httpcall.New(httpcall.Config{Allow: s.Config.HTTP.Allow, Timeout: s.Config.HTTP.Timeout.D()}, o.Log)
+	return deliver.Split{Commands: cl, Alerts: alertLog{o.Log}, HTTP: hc}, func() { cl.Close() }
 }
 
 // alertLog shows alerts in the log until the overlay exists.

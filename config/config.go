@@ -58,6 +58,8 @@ type Config struct {
 	Gifts        Gifts     `yaml:"gifts"`
 	Follows      Follows   `yaml:"follows"`
 	Likes        Likes     `yaml:"likes"`
+	Viewers      Viewers   `yaml:"viewers"`
+	HTTP         HTTP      `yaml:"http"`
 	TikTok       TikTok    `yaml:"tiktok"`
 	Web          Web       `yaml:"web"`
 	Minecraft    Minecraft `yaml:"minecraft"`
@@ -94,6 +96,8 @@ type Gifts struct {
 // Follows tunes follow handling.
 type Follows struct {
 	OncePerUser *bool `yaml:"once_per_user"`
+	// Milestones fire follow_milestone when the LIVE's Nth follow arrives.
+	Milestones []int64 `yaml:"milestones"`
 }
 
 // Likes holds the like rules.
@@ -109,6 +113,9 @@ type LikeTrigger struct {
 	Function string `yaml:"function"`
 	Payload  string `yaml:"payload"` // stands in for {user}; empty: the liker who crossed the threshold
 	Enable   *bool  `yaml:"enable"`  // default true
+	// PerUser counts each viewer's likes on their own: the rule fires for
+	// every Every likes of the same viewer this LIVE.
+	PerUser bool `yaml:"per_user"`
 
 	// Where the rule was written, for messages about it.
 	File      string `yaml:"-"`
@@ -207,6 +214,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
+	c.triggerDefaults()
 	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign {
 		// Point at the line that set it; never at a file that does not
 		// exist (no config file, or the password from the environment).
@@ -377,6 +385,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	merge(&c.TikTok.RetryOffline, layer.TikTok.RetryOffline)
 	mergeString(&c.TikTok.WebBase, layer.TikTok.WebBase)
 	c.mergeWeb(&layer, file, errAt)
+	c.applyTriggers(&layer, file, errAt)
 	return diags
 }
 

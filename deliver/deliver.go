@@ -250,11 +250,15 @@ func deliverReply(ctx context.Context, s tikcraft.Sink, a tikcraft.Action) (tikc
 	return tikcraft.Reply{}, s.Deliver(ctx, a)
 }
 
-// Split sends commands to one sink and alerts to another. It passes on the
-// sinks' replies; StateOf reads the commands sink's state through it.
+// Split sends commands, alerts and web requests each to their own sink.
+// It passes on the sinks' replies; StateOf reads the commands sink's state
+// through it.
 type Split struct {
 	Commands tikcraft.Sink
 	Alerts   tikcraft.Sink
+	// HTTP receives $http requests; nil rejects them (they must never
+	// reach Minecraft as commands).
+	HTTP tikcraft.Sink
 }
 
 // Deliver routes a by kind.
@@ -265,11 +269,17 @@ func (s Split) Deliver(ctx context.Context, a tikcraft.Action) error {
 
 // DeliverReply routes a by kind and returns the sink's answer.
 func (s Split) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
-	if a.Kind == tikcraft.KindAlert {
+	switch a.Kind {
+	case tikcraft.KindAlert:
 		if s.Alerts == nil {
 			return tikcraft.Reply{}, nil
 		}
 		return deliverReply(ctx, s.Alerts, a)
+	case tikcraft.KindHTTP:
+		if s.HTTP == nil {
+			return tikcraft.Reply{}, fmt.Errorf("$http requests are not sent from here: %w", tikcraft.ErrRejected)
+		}
+		return deliverReply(ctx, s.HTTP, a)
 	}
 	return deliverReply(ctx, s.Commands, a)
 }

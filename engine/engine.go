@@ -213,7 +213,8 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 }
 
 // fire runs trigger n times (one firing per gift, follow, like threshold...)
-// for u, with v's Gift, Coins and Message; it fills in the rest of v. The
+// for u, with v's Gift, Coins and Message, and v's Count when set (a
+// milestone's number; else n); it fills in the rest of v. The
 // trigger's conditions decide: a viewer its filters leave out fires
 // nothing; during a cooldown a paid firing (a gift) is delayed until the
 // cooldown ends, any other is skipped.
@@ -221,7 +222,10 @@ func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source 
 	if n <= 0 || trigger == "" || !e.rules.Has(trigger) {
 		return nil
 	}
-	v.User, v.Nickname, v.Count = u.Name(), u.DisplayName(), n
+	v.User, v.Nickname = u.Name(), u.DisplayName()
+	if v.Count == 0 {
+		v.Count = n
+	}
 	c := e.rules.Conditions(trigger)
 	if !c.IsZero() {
 		if why := e.session.filteredOut(c, u); why != "" {

@@ -137,7 +137,7 @@ func (e *Engine) follow(ev *tikcraft.FollowEvent) []tikcraft.Action {
 	out := e.fire("follow", &ev.User, Vars{}, 1, "follow", false)
 	for _, m := range e.cfg.FollowMilestones {
 		if e.session.follows == m {
-			out = append(out, e.fire("follow_milestone", &ev.User, Vars{}, 1, fmt.Sprintf("follower number %d", m), false)...)
+			out = append(out, e.fire("follow_milestone", &ev.User, Vars{Count: m}, 1, fmt.Sprintf("follower number %d", m), false)...)
 		}
 	}
 	return out
@@ -149,7 +149,7 @@ func (e *Engine) viewers(ev *tikcraft.ViewersEvent) []tikcraft.Action {
 	for i, m := range e.cfg.ViewerMilestones {
 		if ev.Count >= m && !e.session.viewers[i] {
 			e.session.viewers[i] = true
-			out = append(out, e.fire("viewers_milestone", &tikcraft.User{}, Vars{}, 1, fmt.Sprintf("%d viewers", m), false)...)
+			out = append(out, e.fire("viewers_milestone", &tikcraft.User{}, Vars{Count: m}, 1, fmt.Sprintf("%d viewers", m), false)...)
 		}
 	}
 	return out

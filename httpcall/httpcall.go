@@ -1,0 +1,141 @@
+// Package httpcall delivers the actions file's outgoing web requests
+// ("$http POST URL {json}"), only to the hosts listed in http.allow, with a
+// timeout and retries with backoff.
+package httpcall
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
+)
+
+// Config tunes the sink. Zero values take the defaults.
+type Config struct {
+	// Allow lists the hosts requests may go to (http.allow).
+	Allow []string
+	// Timeout bounds one attempt. Default 5s.
+	Timeout time.Duration
+	// Retries is how many times a failed attempt is repeated. Default 2.
+	Retries int
+	// Backoff is the wait before the first retry; it doubles after each.
+	// Default 500ms.
+	Backoff time.Duration
+	// Client sends the requests; nil uses one that never follows redirects
+	// (a redirect could lead anywhere, past http.allow).
+	Client *http.Client
+}
+
+// Sink sends KindHTTP actions.
+type Sink struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New returns a sink; log may be nil.
+func New(cfg Config, log *slog.Logger) *Sink {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.Retries < 0 {
+		cfg.Retries = 0
+	} else if cfg.Retries == 0 {
+		cfg.Retries = 2
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = 500 * time.Millisecond
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Sink{cfg: cfg, log: log}
+}
+
+// Deliver sends a.
+func (s *Sink) Deliver(ctx context.Context, a tikcraft.Action) error {
+	_, err := s.DeliverReply(ctx, a)
+	return err
+}
+
+// DeliverReply sends a and returns the HTTP status as the reply. A host
+// not in http.allow or a 4xx answer is rejected for good (ErrRejected);
+// a request that still fails after the retries is unconfirmed
+// (ErrUnconfirmed: it may have arrived, so it is parked, not repeated).
+func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
+	method, url, body := actions.HTTPRequest(a.Command)
+	host, err := actions.HTTPHost(a.Command)
+	if err != nil {
+		return tikcraft.Reply{}, fmt.Errorf("$http %s: %v: %w", method, err, tikcraft.ErrRejected)
+	}
+	if !actions.HostAllowed(host, s.cfg.Allow) {
+		return tikcraft.Reply{}, fmt.Errorf("$http to %s refused: it is not in http.allow in tikcraft.yaml: %w", host, tikcraft.ErrRejected)
+	}
+	wait := s.cfg.Backoff
+	var last error
+	for attempt := 0; ; attempt++ {
+		reply, retry, err := s.once(ctx, method, url, body)
+		if err == nil {
+			reply.Resends = attempt
+			return reply, nil
+		}
+		if !retry {
+			return tikcraft.Reply{}, err
+		}
+		last = err
+		if attempt >= s.cfg.Retries {
+			break
+		}
+		s.log.Warn("$http request failed; trying again", "host", host, "attempt", attempt+1, "error", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return tikcraft.Reply{}, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+	return tikcraft.Reply{}, fmt.Errorf("$http %s to %s failed %d times (%v); it may have arrived, so it is not sent again by itself: %w", method, host, s.cfg.Retries+1, last, tikcraft.ErrUnconfirmed)
+}
+
+// once makes one attempt; retry says whether another may help.
+func (s *Sink) once(ctx context.Context, method, url, body string) (tikcraft.Reply, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return tikcraft.Reply{}, false, fmt.Errorf("$http %s: %v: %w", method, err, tikcraft.ErrRejected)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("User-Agent", "tikcraft")
+	resp, err := s.cfg.Client.Do(req)
+	if err != nil {
+		return tikcraft.Reply{}, true, errors.Unwrap(err) // the *url.Error repeats the URL
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	switch c := resp.StatusCode; {
+	case c >= 200 && c < 300:
+		return tikcraft.Reply{Text: resp.Status}, false, nil
+	case c == http.StatusRequestTimeout || c == http.StatusTooManyRequests || c >= 500:
+		return tikcraft.Reply{}, true, fmt.Errorf("the server answered %s", resp.Status)
+	case c >= 300 && c < 400:
+		return tikcraft.Reply{}, false, fmt.Errorf("$http %s: the server answered with a redirect (%s), which tikcraft does not follow; use the final URL: %w", method, resp.Status, tikcraft.ErrRejected)
+	default:
+		return tikcraft.Reply{}, false, fmt.Errorf("$http %s: the server refused it (%s): %w", method, resp.Status, tikcraft.ErrRejected)
+	}
+}
