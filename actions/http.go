@@ -3,7 +3,6 @@ package actions
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"slices"
@@ -195,12 +194,4 @@ func expandEach(tmpl string, value func(i, at int) string) string {
 	}
 	b.WriteString(tmpl[last:])
 	return b.String()
-}
-
-// describeHTTP shows a $http command for check -v.
-func describeHTTP(c Command) string {
-	if c.Body == "" {
-		return fmt.Sprintf("%s %s", c.Method, c.URL)
-	}
-	return fmt.Sprintf("%s %s %s", c.Method, c.URL, c.Body)
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
@@ -83,18 +82,7 @@ func printRandomPicks(co CheckOptions, s *Setup) {
 	for _, r := range picks {
 		first := ""
 		if len(r.Commands) > 0 {
-			c := r.Commands[0]
-			switch c.Kind {
-			case actions.Minecraft:
-				first = "/" + c.Text
-			case actions.Plugin:
-				first = "!" + c.Text
-			default:
-				first = ">>" + c.Text
-			}
-			if c.Repeat > 1 {
-				first += fmt.Sprintf(" x%d", c.Repeat)
-			}
+			first = commandText(r.Commands[0])
 			if len(r.Commands) > 1 {
 				first += fmt.Sprintf(" (+%d more)", len(r.Commands)-1)
 			}

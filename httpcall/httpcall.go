@@ -23,7 +23,8 @@ type Config struct {
 	Allow []string
 	// Timeout bounds one attempt. Default 5s.
 	Timeout time.Duration
-	// Retries is how many times a failed attempt is repeated. Default 2.
+	// Retries is how many times a failed attempt is repeated. Default 2;
+	// negative means none.
 	Retries int
 	// Backoff is the wait before the first retry; it doubles after each.
 	// Default 500ms.

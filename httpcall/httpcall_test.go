@@ -1,0 +1,138 @@
+package httpcall
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// server is a real HTTP server on loopback that answers with the codes in
+// order (200 once they run out) and records what it got.
+type server struct {
+	*httptest.Server
+	mu    sync.Mutex
+	codes []int
+	got   []string
+	block chan struct{} // when set, requests hang until closed
+}
+
+func newServer(t *testing.T, codes ...int) *server {
+	s := &server{codes: codes}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.got = append(s.got, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Content-Type")+" "+string(b))
+		code := 200
+		if len(s.codes) > 0 {
+			code, s.codes = s.codes[0], s.codes[1:]
+		}
+		block := s.block
+		s.mu.Unlock()
+		if block != nil {
+			<-block
+		}
+		if code >= 300 && code < 400 {
+			w.Header().Set("Location", "http://elsewhere.example/")
+		}
+		w.WriteHeader(code)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *server) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.got...)
+}
+
+func (s *server) host(t *testing.T) string {
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+func action(cmd string) tikcraft.Action { return tikcraft.Action{Kind: tikcraft.KindHTTP, Command: cmd} }
+
+func TestDeliverPostsJSON(t *testing.T) {
+	srv := newServer(t)
+	s := New(Config{Allow: []string{srv.host(t)}}, nil)
+	reply, err := s.DeliverReply(context.Background(), action("POST "+srv.URL+"/gift?u=anna {\"u\":\"anna\"}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.Text != "200 OK" {
+		t.Errorf("reply %+v", reply)
+	}
+	if got := srv.requests(); len(got) != 1 || got[0] != `POST /gift?u=anna application/json {"u":"anna"}` {
+		t.Errorf("server got %q", got)
+	}
+}
+
+func TestHostNotAllowedIsRejectedWithoutSending(t *testing.T) {
+	srv := newServer(t)
+	s := New(Config{Allow: []string{"localhost:1"}}, nil)
+	err := s.Deliver(context.Background(), action("GET "+srv.URL+"/x"))
+	if !errors.Is(err, tikcraft.ErrRejected) {
+		t.Fatalf("err %v", err)
+	}
+	if len(srv.requests()) != 0 {
+		t.Fatal("a request reached a host not in http.allow")
+	}
+}
+
+func TestRetriesServerErrorsThenSucceeds(t *testing.T) {
+	srv := newServer(t, 500, 503)
+	s := New(Config{Allow: []string{srv.host(t)}, Backoff: time.Millisecond}, nil)
+	reply, err := s.DeliverReply(context.Background(), action("POST "+srv.URL+"/ {}"))
+	if err != nil || reply.Resends != 2 {
+		t.Fatalf("reply %+v err %v", reply, err)
+	}
+	if n := len(srv.requests()); n != 3 {
+		t.Fatalf("%d requests", n)
+	}
+}
+
+func TestGivesUpAsUnconfirmed(t *testing.T) {
+	srv := newServer(t, 500, 500, 500, 500)
+	s := New(Config{Allow: []string{srv.host(t)}, Backoff: time.Millisecond, Retries: 2}, nil)
+	err := s.Deliver(context.Background(), action("POST "+srv.URL+"/ {}"))
+	if !errors.Is(err, tikcraft.ErrUnconfirmed) {
+		t.Fatalf("err %v", err)
+	}
+	if n := len(srv.requests()); n != 3 {
+		t.Fatalf("%d requests, want 3", n)
+	}
+}
+
+func TestClientErrorsAndRedirectsAreRejectedAtOnce(t *testing.T) {
+	for _, code := range []int{400, 404, 302} {
+		srv := newServer(t, code)
+		s := New(Config{Allow: []string{srv.host(t)}, Backoff: time.Millisecond}, nil)
+		err := s.Deliver(context.Background(), action("GET "+srv.URL+"/"))
+		if !errors.Is(err, tikcraft.ErrRejected) || len(srv.requests()) != 1 {
+			t.Errorf("%d: err %v after %d requests", code, err, len(srv.requests()))
+		}
+	}
+}
+
+func TestTimeoutCountsAsUnconfirmed(t *testing.T) {
+	srv := newServer(t)
+	srv.block = make(chan struct{})
+	defer close(srv.block)
+	s := New(Config{Allow: []string{srv.host(t)}, Timeout: 50 * time.Millisecond, Backoff: time.Millisecond, Retries: -1}, nil)
+	err := s.Deliver(context.Background(), action("POST "+srv.URL+"/slow {}"))
+	if !errors.Is(err, tikcraft.ErrUnconfirmed) {
+		t.Fatalf("err %v", err)
+	}
+}
