@@ -62,7 +62,9 @@ func (s *server) host(t *testing.T) string {
 	return u.Host
 }
 
-func action(cmd string) tikcraft.Action { return tikcraft.Action{Kind: tikcraft.KindHTTP, Command: cmd} }
+func action(cmd string) tikcraft.Action {
+	return tikcraft.Action{Kind: tikcraft.KindHTTP, Command: cmd}
+}
 
 func TestDeliverPostsJSON(t *testing.T) {
 	srv := newServer(t)
