@@ -38,6 +38,10 @@ func Demo(seed uint64, round int) []Step {
 	add(400, &tikcraft.ChatEvent{Meta: msg(), User: users[0], Text: "hi! spawn a creeper pls"})
 	add(500, &tikcraft.FollowEvent{Meta: msg(), User: users[1]})
 	add(300, &tikcraft.FollowEvent{Meta: msg(), User: users[1]}) // refollow spam: fires once
+	fan := users[1]
+	fan.Follower = true
+	add(300, &tikcraft.ChatEvent{Meta: msg(), User: fan, Text: "!tnt"})
+	add(200, &tikcraft.ChatEvent{Meta: msg(), User: fan, Text: "!TNT again"}) // within the example's cooldown
 	total := int64(round * 600)
 	for range 4 {
 		n := int64(5 + rng.IntN(40))
@@ -69,6 +73,8 @@ func Demo(seed uint64, round int) []Step {
 		add(250, &tikcraft.GiftEvent{Meta: msg(), User: c, Gift: rose, RepeatCount: i, GroupID: gc})
 	}
 	add(600, &tikcraft.ShareEvent{Meta: msg(), User: users[2]})
+	// A gift the example has no rule for: matched by its value.
+	add(300, &tikcraft.GiftEvent{Meta: msg(), User: users[2], Gift: tikcraft.Gift{ID: 5487, Name: "Finger Heart", Diamonds: 5}, RepeatCount: 1})
 	add(800, &tikcraft.GiftEvent{Meta: msg(), User: users[3], Gift: tikcraft.Gift{ID: 5760, Name: "Lion", Diamonds: 29999}, RepeatCount: 1})
 	add(500, &tikcraft.ChatEvent{Meta: msg(), User: users[4], Text: "/op me"})
 	add(400, &tikcraft.GiftEvent{Meta: msg(), User: users[4], Gift: rose, RepeatCount: 1, GroupID: "1"})
