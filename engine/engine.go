@@ -229,7 +229,7 @@ func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source 
 	c := e.rules.Conditions(trigger)
 	if !c.IsZero() {
 		if why := e.session.filteredOut(c, u); why != "" {
-			e.log.Info("rule not run: "+why, "trigger", trigger, "user", u.Name(), "cause", source)
+			e.notRun(trigger, why, u, source)
 			return nil
 		}
 	}
@@ -237,7 +237,7 @@ func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source 
 	for range n {
 		delay, ok := e.session.cooldown(c, trigger, u, e.now, paid)
 		if !ok {
-			e.skipped(trigger, u, source, c)
+			e.notRun(trigger, "it is cooling down (chat, follows, shares and likes are skipped; gifts wait)", u, source)
 			continue
 		}
 		for _, a := range e.rules.Fire(trigger, v) {

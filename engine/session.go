@@ -19,7 +19,7 @@ type session struct {
 
 	ruleNext map[string]time.Time // trigger → earliest next firing
 	userNext *lru[time.Time]      // trigger + userKey → earliest next firing
-	skips    map[string]int64     // skipped firings per trigger, for the log
+	skips    map[string]int64     // firings not run per trigger and reason, for the log
 
 	userLikes *lru[[]int64] // per viewer: [likes, firings of like rule 0, ...]
 	follows   int64         // follows counted this LIVE
@@ -70,7 +70,7 @@ func (s *session) filteredOut(c tikcraft.Conditions, u *tikcraft.User) string {
 	}
 	if c.MinCoins > 0 {
 		if sent, _ := s.diamonds.get(userKey(u)); sent < c.MinCoins {
-			return fmt.Sprintf("the viewer sent %d of the %d diamonds needed this LIVE (min_coins)", sent, c.MinCoins)
+			return fmt.Sprintf("the viewer sent fewer than %d diamonds this LIVE (min_coins)", c.MinCoins)
 		}
 	}
 	return ""
@@ -108,14 +108,14 @@ func (s *session) cooldown(c tikcraft.Conditions, trigger string, u *tikcraft.Us
 	return at.Sub(now), true
 }
 
-// skipped logs a firing a cooldown skipped: the first of each rule, then
-// every hundredth, so that chat spam cannot flood the log.
-func (e *Engine) skipped(trigger string, u *tikcraft.User, source string, c tikcraft.Conditions) {
-	n := e.session.skips[trigger] + 1
-	e.session.skips[trigger] = n
+// notRun logs a firing its conditions stopped: the first of each rule and
+// reason, then every hundredth, so that chat spam cannot flood the log.
+func (e *Engine) notRun(trigger, why string, u *tikcraft.User, source string) {
+	k := trigger + "\x00" + why
+	n := e.session.skips[k] + 1
+	e.session.skips[k] = n
 	if n == 1 || n%100 == 0 {
-		e.log.Info("rule skipped: it is cooling down (chat, follows, shares and likes are skipped; gifts wait)",
-			"trigger", trigger, "user", u.Name(), "cause", source, "cooldown", c.Cooldown, "user_cooldown", c.UserCooldown, "skipped_so_far", n)
+		e.log.Info("rule not run: "+why, "trigger", trigger, "user", u.Name(), "cause", source, "not_run_so_far", n)
 	}
 }
 
