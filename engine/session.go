@@ -197,14 +197,3 @@ func (l *lru[V]) put(k string, v V) (evicted string, ok bool) {
 	delete(l.m, old)
 	return old, true
 }
-
-func (l *lru[V]) len() int { return len(l.m) }
-
-// keys returns the keys, least recent first.
-func (l *lru[V]) keys() []string {
-	out := make([]string, 0, len(l.m))
-	for el := l.order.Back(); el != nil; el = el.Prev() {
-		out = append(out, el.Value.(*lruEntry[V]).key)
-	}
-	return out
-}
