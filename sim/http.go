@@ -330,6 +330,7 @@ func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool)
 		return
 	}
 	pos, sent := g.cursor, 0
+	var enc webcast.FrameEncoder
 	for {
 		s.mu.Lock()
 		if so.silent {
@@ -347,7 +348,7 @@ func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool)
 			frame := e.raw
 			if e.msg != nil {
 				var err error
-				frame, err = s.encodeFrame(e, g.room, pos, logID, gzip)
+				frame, err = s.encodeFrame(&enc, e, g.room, pos, logID, gzip)
 				if err != nil {
 					s.log.Error("simulator: cannot encode a frame", "error", err)
 					return
@@ -378,7 +379,7 @@ func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool)
 }
 
 // encodeFrame builds the frame of one message the way the options say.
-func (s *Server) encodeFrame(e entry, rm *liveRoom, pos int, logID int64, gzip bool) ([]byte, error) {
+func (s *Server) encodeFrame(enc *webcast.FrameEncoder, e entry, rm *liveRoom, pos int, logID int64, gzip bool) ([]byte, error) {
 	label := ""
 	if s.opts.MislabelGzip {
 		if gzip = logID%2 == 0; gzip {
@@ -387,7 +388,7 @@ func (s *Server) encodeFrame(e entry, rm *liveRoom, pos int, logID int64, gzip b
 			label = "gzip"
 		}
 	}
-	frame, err := webcast.EncodeFrame(&pb.ProtoMessageFetchResult{
+	frame, err := enc.Encode(&pb.ProtoMessageFetchResult{
 		Messages:      []*pb.BaseProtoMessage{e.msg},
 		Cursor:        strconv.Itoa(pos),
 		InternalExt:   s.internalExt(rm, pos),

@@ -418,13 +418,15 @@ func (s *Server) InjectFrame(b []byte) {
 	s.changedLocked()
 }
 
-// Play pushes the events in order, waiting pace between two of them, until
-// they run out (nil) or ctx ends.
+// Play pushes the events in order, the ith at pace×i after the first (an
+// absolute schedule, so that the rate holds however long each push takes),
+// until they run out (nil) or ctx ends.
 func (s *Server) Play(ctx context.Context, events iter.Seq[tikcraft.Event], pace time.Duration) error {
-	first := true
+	start := time.Now()
+	i := 0
 	for ev := range events {
-		if !first && pace > 0 {
-			t := time.NewTimer(pace)
+		if d := time.Until(start.Add(time.Duration(i) * pace)); i > 0 && d > 0 {
+			t := time.NewTimer(d)
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -432,7 +434,7 @@ func (s *Server) Play(ctx context.Context, events iter.Seq[tikcraft.Event], pace
 			case <-t.C:
 			}
 		}
-		first = false
+		i++
 		if err := ctx.Err(); err != nil {
 			return err
 		}

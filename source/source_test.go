@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/tikcraft/tikcraft"
 )
@@ -75,4 +76,20 @@ func TestScriptRounds(t *testing.T) {
 	if n != 3 {
 		t.Fatalf("got %d events", n)
 	}
+}
+
+// BenchmarkRealtimeRate replays 1,000 events a second (1ms apart) at
+// --speed realtime and reports the rate achieved: it should be 1,000.
+func BenchmarkRealtimeRate(b *testing.B) {
+	steps := make([]Step, 1000)
+	for i := range steps {
+		steps[i] = Step{Delay: time.Millisecond, Event: &tikcraft.ViewersEvent{Count: int64(i)}}
+	}
+	n := 0
+	for b.Loop() {
+		if err := Steps(steps, 1).Run(context.Background(), func(tikcraft.Event) { n++ }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 }

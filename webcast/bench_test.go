@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/webcast/pb"
 	"github.com/tikcraft/tikcraft/webcast/webcasttest"
 )
 
@@ -78,4 +79,33 @@ func BenchmarkDecodeCapture(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "frames/s")
+}
+
+// BenchmarkEncodeFrame is the simulator's cost per frame: one gift message,
+// gzipped, with a new gzip writer per frame (EncodeFrame) or one kept
+// across frames (FrameEncoder).
+func BenchmarkEncodeFrame(b *testing.B) {
+	msg, err := EncodeEvent(&tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: "7301"}, User: tikcraft.User{ID: "6811", UniqueID: "anna_123", Nickname: "Anna"},
+		Gift: tikcraft.Gift{ID: 5655, Name: "Rose", Combo: true, Diamonds: 1}, RepeatCount: 3, GroupID: "1700000000001"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := &pb.ProtoMessageFetchResult{Messages: []*pb.BaseProtoMessage{msg}, Cursor: "1", FetchInterval: 1000}
+	b.Run("new-writer", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := EncodeFrame(res, 1, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+	})
+	b.Run("reused", func(b *testing.B) {
+		var e FrameEncoder
+		for b.Loop() {
+			if _, err := e.Encode(res, 1, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+	})
 }

@@ -56,6 +56,20 @@ func EnterRoomFrame(roomID, enterUniqueID int64) ([]byte, error) {
 // compress_type header when compress is true, as TikTok does when the client
 // asked for compress=gzip.
 func EncodeFrame(res *pb.ProtoMessageFetchResult, logID int64, compress bool) ([]byte, error) {
+	var e FrameEncoder
+	return e.Encode(res, logID, compress)
+}
+
+// FrameEncoder is EncodeFrame for a stream of frames: it keeps its gzip
+// writer (whose setup costs more than compressing a small batch) from one
+// frame to the next. Not safe for concurrent use; the zero value is ready.
+type FrameEncoder struct {
+	zw  *gzip.Writer
+	buf bytes.Buffer
+}
+
+// Encode builds one frame, like EncodeFrame.
+func (e *FrameEncoder) Encode(res *pb.ProtoMessageFetchResult, logID int64, compress bool) ([]byte, error) {
 	payload, err := proto.Marshal(res)
 	if err != nil {
 		return nil, fmt.Errorf("encode message batch: %w", err)
@@ -67,15 +81,19 @@ func EncodeFrame(res *pb.ProtoMessageFetchResult, logID int64, compress bool) ([
 		Payload:         payload,
 	}
 	if compress {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		if _, err := zw.Write(payload); err != nil {
+		e.buf.Reset()
+		if e.zw == nil {
+			e.zw = gzip.NewWriter(&e.buf)
+		} else {
+			e.zw.Reset(&e.buf)
+		}
+		if _, err := e.zw.Write(payload); err != nil {
 			return nil, fmt.Errorf("gzip message batch: %w", err)
 		}
-		if err := zw.Close(); err != nil {
+		if err := e.zw.Close(); err != nil {
 			return nil, fmt.Errorf("gzip message batch: %w", err)
 		}
-		f.Payload = buf.Bytes()
+		f.Payload = e.buf.Bytes() // marshalFrame copies it
 		f.Headers = []*pb.PushHeader{{Key: "compress_type", Value: "gzip"}}
 	}
 	return marshalFrame(f)
