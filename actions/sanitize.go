@@ -96,3 +96,24 @@ func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *
 	}
 	return user, vals, replacer(vals)
 }
+
+// Placeholder is one placeholder's name, without braces ("user"), and the
+// value Fire would put in its place, for callers that pass the values on
+// instead of filling them in (datapack mode's function arguments).
+type Placeholder struct {
+	Name, Value string
+	Number      bool // {count} and {coins}: digits only
+}
+
+// Placeholders returns the placeholders text uses, in the order of
+// placeholderTokens, with their sanitized values for v.
+func Placeholders(text string, v Vars) []Placeholder {
+	_, vals, _ := placeholders(v)
+	var out []Placeholder
+	for i, t := range placeholderTokens {
+		if strings.Contains(text, t) {
+			out = append(out, Placeholder{Name: t[1 : len(t)-1], Value: vals[i], Number: i == phCount || i == phCoins})
+		}
+	}
+	return out
+}

@@ -64,7 +64,8 @@ type Setup struct {
 	Errors      int
 	Warnings    int
 
-	rules *rules // shared by every engine of this setup
+	rules *rules      // shared by every engine of this setup
+	pack  *packState // datapack mode, once a real sink opened it
 }
 
 // ErrInvalid is returned (wrapped) when the files have errors; the
@@ -255,7 +256,7 @@ func (s *Setup) liveRules(seed uint64, con *console) *rules {
 		if seed == 0 {
 			seed = rand.Uint64()
 		}
-		s.rules = &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+		s.rules = &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), pack: s.pack}
 	}
 	if con != nil {
 		s.rules.mu.Lock()
@@ -273,6 +274,9 @@ type rules struct {
 	f       *actions.File
 	rnd     *rand.Rand
 	console *console // shows $random picks; may be nil
+	// pack, in datapack mode, runs the rules it holds as one function
+	// command per firing.
+	pack *packState
 }
 
 func (r *rules) file() *actions.File {
@@ -317,6 +321,10 @@ func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
 	if ru == nil {
 		return nil
 	}
+	vars := actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count, Coins: v.Coins, Message: v.Message}
+	if a, ok := r.pack.current().Call(ru, vars); ok {
+		return []tikcraft.Action{a}
+	}
 	var picked func(*actions.Rule)
 	if r.console != nil {
 		picked = func(p *actions.Rule) {
@@ -327,5 +335,5 @@ func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
 			r.console.picked(ru.Trigger, cause, p.Trigger)
 		}
 	}
-	return r.f.FireTraced(ru, actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count, Coins: v.Coins, Message: v.Message}, r.rnd, picked)
+	return r.f.FireTraced(ru, vars, r.rnd, picked)
 }

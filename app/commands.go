@@ -36,7 +36,11 @@ func (s *Setup) sink(o Options, dry bool, giveUp time.Duration) (tikcraft.Sink, 
 		GiveUpAfter:          giveUp,
 	}, o.Log)
 	hc := httpcall.New(httpcall.Config{Allow: s.Config.HTTP.Allow, Timeout: s.Config.HTTP.Timeout.D()}, o.Log)
-	return deliver.Split{Commands: cl, Alerts: alertLog{o.Log}, HTTP: hc}, func() { cl.Close() }
+	var commands tikcraft.Sink = cl
+	if st := s.openDatapack(o.Log); st != nil {
+		commands = packSink{next: cl, st: st}
+	}
+	return deliver.Split{Commands: commands, Alerts: alertLog{o.Log}, HTTP: hc}, func() { cl.Close() }
 }
 
 // alertLog shows alerts in the log until the overlay exists.

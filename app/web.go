@@ -598,6 +598,9 @@ func (ui *webUI) reload(src []byte) error {
 		return fmt.Errorf("%w: %s:\n%s", web.ErrInvalid, msg, strings.Join(errs, "\n"))
 	}
 	ui.s.rules.swap(f)
+	if ui.s.pack != nil {
+		ui.s.pack.update(f)
+	}
 	ui.rulesTime = time.Now()
 	ui.showRules(f, diags, "")
 	triggers, commands := f.Stats()

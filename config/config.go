@@ -343,7 +343,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 
 	// Resolve paths against the file that named them.
 	if l.Dir != "" {
-		for _, p := range []*string{&layer.Actions, &layer.DataDir} {
+		for _, p := range []*string{&layer.Actions, &layer.DataDir, &layer.Minecraft.DatapackDir} {
 			if *p != "" && !filepath.IsAbs(*p) {
 				*p = filepath.Join(l.Dir, *p)
 			}

@@ -3,11 +3,13 @@ package config
 import (
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/tikcraft/tikcraft/datapack"
 )
 
 // DefaultHTTPTimeout is how long one $http request may take.
@@ -28,8 +30,9 @@ type HTTP struct {
 	Timeout Duration `yaml:"timeout"`
 }
 
-// applyTriggers validates and merges the keys of issue 16's triggers:
-// follows.milestones, viewers.milestones, http.*.
+// applyTriggers validates and merges the keys of the richer triggers and
+// of datapack mode: follows.milestones, viewers.milestones, http.*,
+// minecraft.datapack_dir and minecraft.version.
 func (c *Config) applyTriggers(layer *Config, file *ast.File, errAt func(path, format string, args ...any)) {
 	milestones := func(path string, ms []int64) []int64 {
 		for i, m := range ms {
@@ -59,6 +62,18 @@ func (c *Config) applyTriggers(layer *Config, file *ast.File, errAt func(path, f
 		errAt("$.http.timeout", "http.timeout must not be negative")
 	}
 	merge(&c.HTTP.Timeout, layer.HTTP.Timeout)
+	if d := layer.Minecraft.DatapackDir; d != "" {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			errAt("$.minecraft.datapack_dir", "minecraft.datapack_dir %s is not a folder: point it at your world's datapacks folder (for example world/datapacks), or leave it out to send every command over RCON", d)
+		}
+		c.Minecraft.DatapackDir = d
+	}
+	if v := layer.Minecraft.Version; v != "" {
+		if _, err := datapack.Format(v); err != nil {
+			errAt("$.minecraft.version", "%v", err)
+		}
+		c.Minecraft.Version = v
+	}
 }
 
 func (c *Config) triggerDefaults() {

@@ -71,6 +71,13 @@ type Minecraft struct {
 	// Deaths is where deaths come from: webhook (default), scoreboard or off.
 	Deaths  string  `yaml:"deaths"`
 	Webhook Webhook `yaml:"webhook"`
+	// DatapackDir, when set, is the world's datapacks folder: the rules
+	// with only "/" commands become functions of a tikcraft data pack
+	// there, and each firing is one "function" command (docs/ACTIONS.md).
+	DatapackDir string `yaml:"datapack_dir"`
+	// Version is the server's Minecraft version ("1.21.4"), for the data
+	// pack's pack.mcmeta; empty writes one for every version from 1.20.2.
+	Version string `yaml:"version"`
 }
 
 // PauseOnDeathEnabled reports minecraft.pause_on_death (default false).

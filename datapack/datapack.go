@@ -1,0 +1,276 @@
+// Package datapack turns the rules of an actions file into a Minecraft data
+// pack, so that one firing costs one RCON command however many commands the
+// rule runs: `function tikcraft:rose {user:"anna_123"}` instead of 500
+// separate commands for an x500 rule. Viewer values travel as function
+// macro arguments, so {user} still works and stays injection-safe.
+package datapack
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
+)
+
+// Namespace is the data pack's namespace and folder name.
+const Namespace = "tikcraft"
+
+// MaxFunctionCommands is the most commands a generated function may hold:
+// Minecraft's default maxCommandChainLength (65536). A rule that could run
+// more stays on RCON.
+const MaxFunctionCommands = 65536
+
+// Pack is the data pack built from one actions file.
+type Pack struct {
+	files map[string][]byte // path inside the pack folder → content
+	calls map[*actions.Rule]*function
+}
+
+type function struct {
+	name string
+	args []string // the placeholders its macro lines use, e.g. "user"
+	text string   // all the rule's command text, to find which are used
+}
+
+// Build makes the pack for f. version is minecraft.version ("" for a pack
+// that loads on every version from 1.20.2 on). Rules with anything but "/"
+// commands ("!" plugin commands, alerts, $random, $wait, $http, "over"),
+// and rules larger than MaxFunctionCommands, are left out: they keep going
+// over RCON, one command at a time.
+func Build(f *actions.File, version string) (*Pack, error) {
+	meta, folder, err := packMeta(version)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pack{files: map[string][]byte{"pack.mcmeta": meta}, calls: map[*actions.Rule]*function{}}
+	used := map[string]bool{}
+	for _, r := range f.Rules() {
+		body, args, ok := compile(r)
+		if !ok {
+			continue
+		}
+		name := functionName(r.Trigger, r.Line, used)
+		fn := &function{name: name, args: args}
+		for _, c := range r.Commands {
+			fn.text += c.Text + "\n"
+		}
+		p.calls[r] = fn
+		for _, dir := range folder {
+			p.files[filepath.ToSlash(filepath.Join("data", Namespace, dir, name+".mcfunction"))] = body
+		}
+	}
+	return p, nil
+}
+
+// Functions is how many rules became functions.
+func (p *Pack) Functions() int { return len(p.calls) }
+
+// Has reports whether r runs as a function.
+func (p *Pack) Has(r *actions.Rule) bool { return p != nil && p.calls[r] != nil }
+
+// Call returns the one command that runs r for v: "function tikcraft:NAME"
+// with the macro arguments it uses, as SNBT strings or numbers. ok is false
+// when r is not in the pack.
+func (p *Pack) Call(r *actions.Rule, v actions.Vars) (tikcraft.Action, bool) {
+	if p == nil || p.calls[r] == nil {
+		return tikcraft.Action{}, false
+	}
+	fn := p.calls[r]
+	var b strings.Builder
+	b.WriteString("function " + Namespace + ":" + fn.name)
+	user := actions.SanitizeUser(v.User)
+	if len(fn.args) > 0 {
+		b.WriteString(" {")
+		for i, ph := range actions.Placeholders(fn.text, v) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(ph.Name + ":")
+			if ph.Number {
+				b.WriteString(ph.Value)
+			} else {
+				b.WriteString(snbtString(ph.Value))
+			}
+		}
+		b.WriteByte('}')
+	}
+	return tikcraft.Action{Kind: tikcraft.KindCommand, Command: b.String(), Trigger: r.Trigger, User: user}, true
+}
+
+// snbtString quotes s as an SNBT string. Sanitized values hold no quote or
+// backslash, but escaping them keeps that true whatever the input.
+func snbtString(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+}
+
+// compile writes r's function: each "/" command once per repeat, the
+// lines that use a placeholder as macro lines ("$say hi $(user)").
+func compile(r *actions.Rule) (body []byte, args []string, ok bool) {
+	total := 0
+	for _, c := range r.Commands {
+		if c.Kind != actions.Minecraft || c.Over > 0 {
+			return nil, nil, false
+		}
+		total += max(c.Repeat, 1)
+	}
+	if total == 0 || total > MaxFunctionCommands {
+		return nil, nil, false
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# tikcraft: rule %q (line %d of the actions file); written by tikcraft, do not edit\n", r.Trigger, r.Line)
+	seen := map[string]bool{}
+	for _, c := range r.Commands {
+		line := c.Text
+		if phs := actions.Placeholders(c.Text, actions.Vars{}); len(phs) > 0 {
+			for _, ph := range phs {
+				line = strings.ReplaceAll(line, "{"+ph.Name+"}", "$("+ph.Name+")")
+				if !seen[ph.Name] {
+					seen[ph.Name] = true
+					args = append(args, ph.Name)
+				}
+			}
+			line = "$" + line
+		}
+		for range max(c.Repeat, 1) {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.Bytes(), args, true
+}
+
+// functionName makes a function name from a trigger: lower case, letters,
+// digits and _ (Minecraft also allows - and ., which triggers never
+// need), unique in the pack.
+func functionName(trigger string, line int, used map[string]bool) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(trigger) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		case r == '+':
+			b.WriteString("plus")
+		default:
+			b.WriteByte('_')
+		}
+	}
+	name := b.String()
+	if name == "" || used[name] {
+		name += "_line" + strconv.Itoa(line)
+	}
+	used[name] = true
+	return name
+}
+
+// Write puts the pack into datapacksDir/tikcraft, writing only files whose
+// content changed and removing functions no longer in it. changed reports
+// whether anything was written or removed, which is when Minecraft needs a
+// /reload.
+func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
+	if st, err := os.Stat(datapacksDir); err != nil || !st.IsDir() {
+		return false, fmt.Errorf("minecraft.datapack_dir %s is not a folder: point it at your world's datapacks folder (for example world/datapacks)", datapacksDir)
+	}
+	root := filepath.Join(datapacksDir, Namespace)
+	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
+		path := filepath.Join(root, filepath.FromSlash(rel))
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, p.files[rel]) {
+			continue
+		}
+		if err := writeAtomic(path, p.files[rel]); err != nil {
+			return changed, fmt.Errorf("writing the tikcraft data pack: %w", err)
+		}
+		changed = true
+	}
+	for _, dir := range []string{"function", "functions"} {
+		fdir := filepath.Join(root, "data", Namespace, dir)
+		entries, err := os.ReadDir(fdir)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return changed, fmt.Errorf("reading the tikcraft data pack: %w", err)
+		}
+		for _, e := range entries {
+			rel := filepath.ToSlash(filepath.Join("data", Namespace, dir, e.Name()))
+			if _, keep := p.files[rel]; keep || !strings.HasSuffix(e.Name(), ".mcfunction") {
+				continue
+			}
+			if err := os.Remove(filepath.Join(fdir, e.Name())); err != nil {
+				return changed, fmt.Errorf("removing an old function from the tikcraft data pack: %w", err)
+			}
+			changed = true
+		}
+	}
+	return changed, nil
+}
+
+// writeAtomic writes through a temporary file and a rename, so Minecraft
+// never reads half a function.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tikcraft-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Files returns the pack's files (path inside the pack folder → content),
+// for tests and `check -v`.
+func (p *Pack) Files() map[string][]byte { return p.files }
+
+// packMeta writes pack.mcmeta for version and says which function
+// folders to write ("function" from 1.21 on, "functions" before).
+func packMeta(version string) ([]byte, []string, error) {
+	type pack struct {
+		Description      string  `json:"description"`
+		PackFormat       int     `json:"pack_format"`
+		SupportedFormats *[2]int `json:"supported_formats,omitempty"`
+		MinFormat        int     `json:"min_format,omitempty"`
+		MaxFormat        int     `json:"max_format,omitempty"`
+	}
+	p := pack{Description: "tikcraft: the rules of actions.mca, written by tikcraft"}
+	var folders []string
+	if version == "" {
+		// Any version with function macros (1.20.2 on): each reads the
+		// fields and the folder it knows and ignores the others.
+		p.PackFormat = formatMacros
+		p.SupportedFormats = &[2]int{formatMacros, maxFormat}
+		p.MinFormat, p.MaxFormat = formatMacros, maxFormat
+		folders = []string{"function", "functions"}
+	} else {
+		f, err := Format(version)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.PackFormat = f
+		if f >= formatMinMax {
+			p.MinFormat, p.MaxFormat = f, f
+		}
+		folders = []string{"functions"}
+		if f >= formatSingular {
+			folders = []string{"function"}
+		}
+	}
+	b, err := json.MarshalIndent(map[string]pack{"pack": p}, "", "  ")
+	return append(b, '\n'), folders, err
+}
