@@ -64,7 +64,7 @@ type Setup struct {
 	Errors      int
 	Warnings    int
 
-	rules *rules      // shared by every engine of this setup
+	rules *rules     // shared by every engine of this setup
 	pack  *packState // datapack mode, once a real sink opened it
 }
 

@@ -42,7 +42,7 @@ func TestBuildWritesFunctionsForPlainRules(t *testing.T) {
 	}
 	files := p.Files()
 	want := map[string]string{
-		"data/tikcraft/function/rose.mcfunction": "$tellraw @a {\"text\":\"$(nickname) sent $(count) roses\"}\n",
+		"data/tikcraft/function/rose.mcfunction":          "$tellraw @a {\"text\":\"$(nickname) sent $(count) roses\"}\n",
 		"data/tikcraft/function/coins_100plus.mcfunction": "$say big $(coins) from $(user)\n",
 	}
 	for path, tail := range want {
