@@ -51,6 +51,7 @@ type Store struct {
 	path   string
 	log    *slog.Logger
 	now    func() time.Time
+	after  func(time.Duration) <-chan time.Time
 	onWait func()
 	onRead func()
 
@@ -76,7 +77,14 @@ type Store struct {
 	// qmu orders Next's refills against Ack, so that a refill never
 	// brings back an item whose Ack is committing.
 	qmu  sync.Mutex
-	head []queue.Item // the oldest pending items, in order (a prefix of the queue)
+	head []queue.Item // the oldest pending items that were due at the last refill, in order
+	// nextDue is the earliest due time (Unix ns) of a pending action that
+	// was not due at the last refill, or pushed delayed since; 0 if none.
+	// Once it passes, head is read again, as that action comes first.
+	nextDue int64
+	// delayed counts the pending actions pushed with a delay (whether due
+	// or not); while it is 0, refills skip looking for due times.
+	delayed atomic.Int64
 	// waiting is the number of pending actions, counted once at Open and
 	// then kept up to date by Push and Ack, so that Stats costs the same
 	// with 10 or 100,000 actions waiting.
@@ -112,6 +120,9 @@ type options struct {
 	// which FULL would also survive at the price of one fsync per Push.
 	synchronous string
 	now         func() time.Time
+	// clock, if set, replaces now and the timers that wait for delayed
+	// actions (tests pass a queuetest.Clock).
+	clock queue.Clock
 	// onWait, if set, is called each time Next is about to block: tests
 	// use it to push only once Next is really waiting.
 	onWait func()
@@ -129,6 +140,10 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Store, error) {
 func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	after := time.After
+	if o.clock != nil {
+		o.now, after = o.clock.Now, o.clock.After
 	}
 	if o.now == nil {
 		o.now = time.Now
@@ -158,6 +173,7 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		path:      path,
 		log:       log,
 		now:       o.now,
+		after:     after,
 		onWait:    o.onWait,
 		onRead:    o.onQueueRead,
 		wake:      make(chan struct{}),
@@ -198,6 +214,11 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		return nil, s.openError(err)
 	}
 	s.waiting.Store(int64(n))
+	if err := s.countDelayed(ctx); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, s.openError(err)
+	}
 	go s.flusher()
 	return s, nil
 }
@@ -234,8 +255,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		return st
 	}
 	s.insAction = prep(s.w, `INSERT INTO actions
-		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source, due_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
 	s.setState = prep(s.w, `INSERT INTO engine_state(key, value) VALUES (?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
