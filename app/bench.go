@@ -503,4 +503,3 @@ func peakRSS() int64 {
 	}
 	return 0
 }
-

@@ -13,7 +13,7 @@ import (
 // liveSource follows a TikTok LIVE: the real Webcast client as a Source.
 type liveSource struct {
 	cfg     config.TikTok
-	capture string // append every received frame here (run --capture)
+	capture string             // append every received frame here (run --capture)
 	frames  tiktok.FrameWriter // if set (and no capture), sees every received frame: bench times them
 	opts    Options
 	// onState, if set, is told every connection state change (the
