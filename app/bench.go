@@ -412,11 +412,16 @@ func (s *benchRCON) close() {
 func (s *benchRCON) result(frames, sent []time.Time, total int) BenchResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Frames read before the first event was pushed (the LIVE's opening
+	// messages) carry no bench event.
+	for len(frames) > 0 && len(sent) > 0 && frames[0].Before(sent[0]) {
+		frames = frames[1:]
+	}
 	from := frames
 	if len(frames) != len(sent) {
 		from = sent
 	}
-	r := BenchResult{Events: len(sent), Resent: s.twice, FromSent: len(frames) != len(sent)}
+	r := BenchResult{Events: len(sent), Resent: s.twice, FromSent: len(from) != len(frames) || len(frames) != len(sent)}
 	var lat []time.Duration
 	var first, last time.Time
 	for n, at := range s.got {
