@@ -15,6 +15,7 @@ import (
 	"time"
 
 	mcnet "github.com/Tnze/go-mc/net"
+	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
@@ -291,8 +292,11 @@ type frameClock struct {
 	at []time.Time
 }
 
-func (f *frameClock) WriteFrame([]byte) error {
+func (f *frameClock) WriteFrame(frame []byte) error {
 	now := time.Now()
+	if pushFrameType(frame) != "msg" {
+		return nil // heartbeat answers and the like carry no event
+	}
 	f.mu.Lock()
 	f.at = append(f.at, now)
 	f.mu.Unlock()
@@ -303,6 +307,31 @@ func (f *frameClock) times() []time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.at
+}
+
+// pushFrameType reads a push frame's payload_type (field 7) without
+// decoding the rest.
+func pushFrameType(b []byte) string {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return ""
+		}
+		b = b[n:]
+		if num == 7 && typ == protowire.BytesType {
+			v, n := protowire.ConsumeBytes(b)
+			if n < 0 {
+				return ""
+			}
+			return string(v)
+		}
+		n = protowire.ConsumeFieldValue(num, typ, b)
+		if n < 0 {
+			return ""
+		}
+		b = b[n:]
+	}
+	return ""
 }
 
 // benchRCON is the built-in RCON server: it notes when each command "say
