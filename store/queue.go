@@ -37,10 +37,11 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 	now := s.now().UnixNano()
 	var delayed int64
 	var soonest int64 // earliest due time among the delayed ones
+	ids := make([]int64, len(actions))
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st := tx.StmtContext(ctx, s.insAction)
 		delayed, soonest = 0, 0
-		for _, a := range actions {
+		for i, a := range actions {
 			var due any
 			if a.Delay > 0 {
 				d := now + int64(a.Delay)
@@ -50,8 +51,12 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 					soonest = d
 				}
 			}
-			if _, err := st.ExecContext(ctx, now, string(a.Kind), a.Command,
-				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source, due); err != nil {
+			res, err := st.ExecContext(ctx, now, string(a.Kind), a.Command,
+				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source, due)
+			if err != nil {
+				return err
+			}
+			if ids[i], err = res.LastInsertId(); err != nil {
 				return err
 			}
 		}
@@ -83,12 +88,24 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 	s.waiting.Add(int64(len(actions)))
 	if delayed > 0 {
 		s.delayed.Add(delayed)
-		s.qmu.Lock()
-		if s.nextDue == 0 || soonest < s.nextDue {
-			s.nextDue = soonest
-		}
-		s.qmu.Unlock()
 	}
+	s.qmu.Lock()
+	if delayed > 0 && (s.nextDue == 0 || soonest < s.nextDue) {
+		s.nextDue = soonest
+	}
+	if s.headAll {
+		// Head holds everything due: what was just pushed goes at its end,
+		// so the worker takes it without reading the database.
+		enq := time.Unix(0, now)
+		for i, a := range actions {
+			if a.Delay > 0 || ids[i] <= s.maxHead {
+				continue
+			}
+			s.head = append(s.head, queue.Item{ID: ids[i], Action: a, Enqueued: enq, Due: enq})
+			s.maxHead = ids[i]
+		}
+	}
+	s.qmu.Unlock()
 	s.wakeMu.Lock()
 	close(s.wake)
 	s.wake = make(chan struct{})
@@ -135,7 +152,7 @@ func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 		now := s.now().UnixNano()
 		if s.nextDue != 0 && now >= s.nextDue {
 			// A delayed action came due: it may belong before what head holds.
-			s.head, s.nextDue = s.head[:0], 0
+			s.head, s.nextDue, s.headAll = s.head[:0], 0, false
 		}
 		if len(s.head) == 0 {
 			if err := s.refill(ctx, now); err != nil {
@@ -184,6 +201,8 @@ func (s *Store) refill(ctx context.Context, now int64) error {
 		return s.fail("cannot read the action queue", err)
 	}
 	defer rows.Close()
+	s.headAll = false
+	read := 0
 	for rows.Next() {
 		var it queue.Item
 		var enq, due int64
@@ -198,11 +217,14 @@ func (s *Store) refill(ctx context.Context, now int64) error {
 		it.Enqueued, it.Due = time.Unix(0, enq), time.Unix(0, due)
 		a.Delay = it.Due.Sub(it.Enqueued)
 		s.head = append(s.head, it)
+		s.maxHead = max(s.maxHead, it.ID)
+		read++
 	}
 	if err := rows.Err(); err != nil {
 		s.head = s.head[:0]
 		return s.fail("cannot read the action queue", err)
 	}
+	s.headAll = read < refillSize
 	s.nextDue = 0
 	if s.delayed.Load() <= 0 {
 		return nil
@@ -391,7 +413,7 @@ func (s *Store) Retry(ctx context.Context) (int, error) {
 		if err := s.countDelayed(ctx); err != nil {
 			s.delayed.Store(1) // unknown: refills look for due times
 		}
-		s.head, s.nextDue = nil, 0 // the retried ones are older than what it holds
+		s.head, s.nextDue, s.headAll = nil, 0, false // the retried ones are older than what it holds
 		s.wakeMu.Lock()
 		close(s.wake)
 		s.wake = make(chan struct{})

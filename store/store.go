@@ -85,6 +85,13 @@ type Store struct {
 	// was not due at the last refill, or pushed delayed since; 0 if none.
 	// Once it passes, head is read again, as that action comes first.
 	nextDue int64
+	// headAll: head holds every pending action that is due (the last
+	// refill found fewer than it asked for), so Commit can add what it
+	// pushed to head itself and Next needs no query for it. maxHead is
+	// the highest id ever put in head: Commit skips ids a refill already
+	// read, even ones delivered since.
+	headAll bool
+	maxHead int64
 	// delayed counts the pending actions pushed with a delay (whether due
 	// or not); while it is 0, refills skip looking for due times.
 	delayed atomic.Int64
