@@ -13,7 +13,8 @@ import (
 // liveSource follows a TikTok LIVE: the real Webcast client as a Source.
 type liveSource struct {
 	cfg     config.TikTok
-	capture string // append every received frame here (run --capture)
+	capture string             // append every received frame here (run --capture)
+	frames  tiktok.FrameWriter // if set (and no capture), sees every received frame: bench times them
 	opts    Options
 	// onState, if set, is told every connection state change (the
 	// console and the dashboard).
@@ -29,6 +30,9 @@ func (l *liveSource) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 		WebBase:      l.cfg.WebBase,
 		Log:          l.opts.Log,
 		OnState:      l.onState,
+	}
+	if l.frames != nil {
+		tc.Capture = l.frames
 	}
 	if l.capture != "" {
 		w, err := webcast.AppendCapture(l.capture)

@@ -44,7 +44,7 @@ func newProject(t *testing.T, addr, yamlExtra, actions string, events ...string)
 	return p
 }
 
-func write(t *testing.T, path, s string) {
+func write(t testing.TB, path, s string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)

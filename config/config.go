@@ -36,9 +36,14 @@ const (
 	DefaultLogMaxSize    = Size(1 << 30) // 1 GiB
 	DefaultSignServer    = "https://api.eulerstream.com"
 	DefaultDataDirName   = "tikcraft-data"
-	// DefaultCommandsPerSecond keeps a burst of big gifts from flooding the
-	// server tick while never delaying a lone command (the limiter has a burst).
-	DefaultCommandsPerSecond = 20
+	// DefaultCommandsPerSecond is 0: no fixed rate. Commands are paced by
+	// Minecraft's answers instead: tikcraft sends the next one only once
+	// Minecraft has answered the last, which it does after running it on
+	// the server thread. A server that answers at once is never held back
+	// (a fixed 20/s turned every busy minute into a backlog that never
+	// drained), and a slow one gets commands exactly as fast as it runs
+	// them, nothing dropped. A limit set in tikcraft.yaml still applies.
+	DefaultCommandsPerSecond = 0
 )
 
 // Gift modes.

@@ -10,3 +10,7 @@ import (
 func TestMemoryConformance(t *testing.T) {
 	queuetest.Run(t, func(*testing.T) queue.Queue { return queue.NewMemory() })
 }
+
+func TestMemoryDelayConformance(t *testing.T) {
+	queuetest.RunDelay(t, func(_ *testing.T, c queue.Clock) queue.Queue { return queue.NewMemory(queue.WithClock(c)) })
+}

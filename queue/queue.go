@@ -15,6 +15,35 @@ type Item struct {
 	ID       int64 // increasing in push order
 	Action   tikcraft.Action
 	Enqueued time.Time
+	// Due is when the action may be delivered at the earliest: Enqueued
+	// plus Action.Delay. The queue keeps it, so a restart does not start
+	// the wait again.
+	Due time.Time
+}
+
+// Clock is the time a queue goes by for delays. Tests pass a fake one
+// (queuetest.Clock) so that nothing depends on how fast they run.
+type Clock interface {
+	Now() time.Time
+	// After is time.After: the channel receives once d has passed.
+	After(d time.Duration) <-chan time.Time
+}
+
+// SystemClock is the real time.
+type SystemClock struct{}
+
+// Now is time.Now.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// After is time.After.
+func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// DueTime is when an action pushed at now may be delivered.
+func DueTime(now time.Time, a tikcraft.Action) time.Time {
+	if a.Delay > 0 {
+		return now.Add(a.Delay)
+	}
+	return now
 }
 
 // ParkedItem is an action set aside as failed: it was sent but never
@@ -29,10 +58,13 @@ type ParkedItem struct {
 // Queue is a FIFO of pending actions. Implementations: Memory (this package)
 // and the durable SQLite queue in package store.
 //
-// Next returns the oldest item not yet acknowledged or parked, blocking
-// until there is one or ctx is done; calling Next again without Ack or Park
-// returns the same item, which is what makes retries keep the order. Ack
-// removes it (delivered); Park sets it aside as failed, kept for Retry.
+// Next returns the oldest item that is due (its Due time has come) and not
+// yet acknowledged or parked, blocking until there is one or ctx is done.
+// Items that are not due yet do not hold up the ones behind them. Calling
+// Next again without Ack or Park returns the same item (unless an older
+// delayed one came due meanwhile), which is what makes retries keep the
+// order. Ack removes it (delivered); Park sets it aside as failed, kept for
+// Retry. Both take the id of any item Next returned.
 type Queue interface {
 	Push(ctx context.Context, actions ...tikcraft.Action) error
 	Next(ctx context.Context) (Item, error)
@@ -43,9 +75,9 @@ type Queue interface {
 	// Retry puts every parked item back in the queue, in push order and
 	// ahead of the actions pushed after them, and says how many.
 	Retry(ctx context.Context) (int, error)
-	// Stats reports the number of pending items (parked ones not included)
-	// and when the oldest was pushed (zero time when empty). It costs the
-	// same however many are pending.
+	// Stats reports the number of pending items (parked ones not included,
+	// delayed ones included) and when the oldest was pushed (zero time when
+	// empty). It costs the same however many are pending.
 	Stats(ctx context.Context) (pending int, oldest time.Time, err error)
 }
 

@@ -67,9 +67,11 @@ type Config struct {
 	DialTimeout time.Duration // to open the TCP connection; default 5s
 	ReadTimeout time.Duration // for the server's answer to a login or command; default 10s
 
-	// MaxCommandsPerSecond paces commands; 0 means no limit. Up to one
-	// second's worth of commands (at least one) go out without waiting, so a
-	// lone action is never delayed.
+	// MaxCommandsPerSecond caps the rate of commands on top of the pacing
+	// every command gets anyway (one at a time: the next goes out once
+	// Minecraft answered the last); 0 means no cap. Up to one second's
+	// worth of commands (at least one) go out without waiting, so a lone
+	// action is never delayed.
 	MaxCommandsPerSecond float64
 
 	// GiveUpAfter makes a delivery fail once it has been retrying this long

@@ -47,3 +47,40 @@ func TestDrainReadsPerBatchNotPerAction(t *testing.T) {
 		t.Fatalf("Stats after the drain: %d pending, %v", pending, err)
 	}
 }
+
+// TestCaughtUpWorkerReadsNothing: while the worker keeps up (everything
+// due is in memory), an action pushed is taken without a database read,
+// in order, and is delivered once.
+func TestCaughtUpWorkerReadsNothing(t *testing.T) {
+	ctx := context.Background()
+	var reads atomic.Int64
+	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }})
+	take := func(want string) {
+		t.Helper()
+		it, err := s.Next(ctx)
+		if err != nil || it.Action.Command != want {
+			t.Fatalf("Next = %q, %v; want %q", it.Action.Command, err, want)
+		}
+		if err := s.Ack(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Push(ctx, cmd(0)); err != nil {
+		t.Fatal(err)
+	}
+	take(cmd(0).Command) // the first refill finds the queue all in memory
+	before := reads.Load()
+	for i := 1; i <= 100; i++ {
+		if err := s.Push(ctx, cmd(i), cmd(1000+i)); err != nil {
+			t.Fatal(err)
+		}
+		take(cmd(i).Command)
+		take(cmd(1000 + i).Command)
+	}
+	if got := reads.Load() - before; got != 0 {
+		t.Errorf("%d database reads for 200 actions pushed to a caught-up worker; want 0", got)
+	}
+	if n, _, err := s.Stats(ctx); err != nil || n != 0 {
+		t.Fatalf("Stats = %d, %v; want nothing pending", n, err)
+	}
+}

@@ -10,3 +10,7 @@ import (
 func TestQueueConformance(t *testing.T) {
 	queuetest.Run(t, func(t *testing.T) queue.Queue { return openT(t, t.TempDir(), options{}) })
 }
+
+func TestQueueDelayConformance(t *testing.T) {
+	queuetest.RunDelay(t, func(t *testing.T, c queue.Clock) queue.Queue { return openT(t, t.TempDir(), options{clock: c}) })
+}

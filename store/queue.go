@@ -35,11 +35,28 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 		return fmt.Errorf("cannot queue %d actions: %w", len(actions), ErrClosed)
 	}
 	now := s.now().UnixNano()
+	var delayed int64
+	var soonest int64 // earliest due time among the delayed ones
+	ids := make([]int64, len(actions))
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st := tx.StmtContext(ctx, s.insAction)
-		for _, a := range actions {
-			if _, err := st.ExecContext(ctx, now, string(a.Kind), a.Command,
-				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source); err != nil {
+		delayed, soonest = 0, 0
+		for i, a := range actions {
+			var due any
+			if a.Delay > 0 {
+				d := now + int64(a.Delay)
+				due = d
+				delayed++
+				if soonest == 0 || d < soonest {
+					soonest = d
+				}
+			}
+			res, err := st.ExecContext(ctx, now, string(a.Kind), a.Command,
+				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source, due)
+			if err != nil {
+				return err
+			}
+			if ids[i], err = res.LastInsertId(); err != nil {
 				return err
 			}
 		}
@@ -69,6 +86,26 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 		return nil
 	}
 	s.waiting.Add(int64(len(actions)))
+	if delayed > 0 {
+		s.delayed.Add(delayed)
+	}
+	s.qmu.Lock()
+	if delayed > 0 && (s.nextDue == 0 || soonest < s.nextDue) {
+		s.nextDue = soonest
+	}
+	if s.headAll {
+		// Head holds everything due: what was just pushed goes at its end,
+		// so the worker takes it without reading the database.
+		enq := time.Unix(0, now)
+		for i, a := range actions {
+			if a.Delay > 0 || ids[i] <= s.maxHead {
+				continue
+			}
+			s.head = append(s.head, queue.Item{ID: ids[i], Action: a, Enqueued: enq, Due: enq})
+			s.maxHead = ids[i]
+		}
+	}
+	s.qmu.Unlock()
 	s.wakeMu.Lock()
 	close(s.wake)
 	s.wake = make(chan struct{})
@@ -100,8 +137,9 @@ func (s *Store) LoadState(ctx context.Context) ([]queue.StateEntry, error) {
 	return out, nil
 }
 
-// Next returns the oldest action not yet acknowledged, waiting for one
-// until ctx is done. Calling it again without Ack returns the same item.
+// Next returns the oldest action that is due and not yet acknowledged,
+// waiting for one until ctx is done. Calling it again without Ack returns
+// the same item, unless an older delayed one came due meanwhile.
 func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 	for {
 		// Take the wake channel before looking, so that a Push committing
@@ -111,8 +149,13 @@ func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 		s.wakeMu.Unlock()
 
 		s.qmu.Lock()
+		now := s.now().UnixNano()
+		if s.nextDue != 0 && now >= s.nextDue {
+			// A delayed action came due: it may belong before what head holds.
+			s.head, s.nextDue, s.headAll = s.head[:0], 0, false
+		}
 		if len(s.head) == 0 {
-			if err := s.refill(ctx); err != nil {
+			if err := s.refill(ctx, now); err != nil {
 				s.qmu.Unlock()
 				return queue.Item{}, err
 			}
@@ -122,13 +165,19 @@ func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 			s.qmu.Unlock()
 			return it, nil
 		}
+		due := s.nextDue
 		s.qmu.Unlock()
 
+		var timer <-chan time.Time
+		if due != 0 {
+			timer = s.after(time.Duration(due - now))
+		}
 		if s.onWait != nil {
 			s.onWait()
 		}
 		select {
 		case <-wake:
+		case <-timer:
 		case <-ctx.Done():
 			return queue.Item{}, ctx.Err()
 		case <-s.stop:
@@ -137,37 +186,70 @@ func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 	}
 }
 
-// refill reads the oldest pending items into s.head. Callers hold qmu.
-func (s *Store) refill(ctx context.Context) error {
+// refill reads the oldest pending items due at now into s.head, and the
+// earliest due time of those not due yet into s.nextDue. Callers hold qmu.
+func (s *Store) refill(ctx context.Context, now int64) error {
 	if s.closed() {
 		return ErrClosed
 	}
 	s.countRead()
-	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
+	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, coalesce(due_ns, enqueued_ns), kind, command, alert_title, alert_subtitle,
 		alert_seconds, trigger_name, user_name, source
-		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT ?`, refillSize)
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)
+		ORDER BY id LIMIT ?`, now, refillSize)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
 	}
 	defer rows.Close()
+	s.headAll = false
+	read := 0
 	for rows.Next() {
 		var it queue.Item
-		var enq int64
+		var enq, due int64
 		var kind string
 		a := &it.Action
-		if err := rows.Scan(&it.ID, &enq, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
+		if err := rows.Scan(&it.ID, &enq, &due, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
 			&a.Alert.Seconds, &a.Trigger, &a.User, &a.Source); err != nil {
 			s.head = s.head[:0]
 			return s.fail("cannot read the action queue", err)
 		}
 		a.Kind = tikcraft.ActionKind(kind)
-		it.Enqueued = time.Unix(0, enq)
+		it.Enqueued, it.Due = time.Unix(0, enq), time.Unix(0, due)
+		a.Delay = it.Due.Sub(it.Enqueued)
 		s.head = append(s.head, it)
+		s.maxHead = max(s.maxHead, it.ID)
+		read++
 	}
 	if err := rows.Err(); err != nil {
 		s.head = s.head[:0]
 		return s.fail("cannot read the action queue", err)
 	}
+	s.headAll = read < refillSize
+	s.nextDue = 0
+	if s.delayed.Load() <= 0 {
+		return nil
+	}
+	s.countRead()
+	var next sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(due_ns) FROM actions
+		WHERE due_ns > ? AND delivered_ns IS NULL AND parked_ns IS NULL`, now).Scan(&next); err != nil {
+		s.head = s.head[:0]
+		return s.fail("cannot read the action queue", err)
+	}
+	if next.Valid {
+		s.nextDue = next.Int64
+	}
+	return nil
+}
+
+// countDelayed sets s.delayed from the database (Open, Retry).
+func (s *Store) countDelayed(ctx context.Context) error {
+	var n int64
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM actions
+		WHERE due_ns IS NOT NULL AND delivered_ns IS NULL AND parked_ns IS NULL`).Scan(&n); err != nil {
+		return err
+	}
+	s.delayed.Store(n)
 	return nil
 }
 
@@ -206,9 +288,23 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	}
 	if acked {
 		s.waiting.Add(-1)
+		s.forgetDelayed(id)
 	}
 	s.dropFromHead(id)
 	return nil
+}
+
+// forgetDelayed keeps s.delayed up to date when id leaves the waiting
+// line. Callers hold qmu; id is in head, where Next found it.
+func (s *Store) forgetDelayed(id int64) {
+	for _, it := range s.head {
+		if it.ID == id {
+			if it.Due.After(it.Enqueued) {
+				s.delayed.Add(-1)
+			}
+			return
+		}
+	}
 }
 
 // dropFromHead removes id from the in-memory head. Callers hold qmu.
@@ -252,6 +348,7 @@ func (s *Store) Park(ctx context.Context, id int64, reason string) error {
 	}
 	if parked {
 		s.waiting.Add(-1)
+		s.forgetDelayed(id)
 	}
 	s.dropFromHead(id)
 	return nil
@@ -262,7 +359,7 @@ func (s *Store) Parked(ctx context.Context) ([]queue.ParkedItem, error) {
 	if s.closed() {
 		return nil, fmt.Errorf("cannot read the parked actions: %w", ErrClosed)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, kind, command, alert_title, alert_subtitle,
+	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, coalesce(due_ns, enqueued_ns), kind, command, alert_title, alert_subtitle,
 		alert_seconds, trigger_name, user_name, source, parked_ns, coalesce(parked_reason, '')
 		FROM actions WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL ORDER BY id`)
 	if err != nil {
@@ -272,15 +369,16 @@ func (s *Store) Parked(ctx context.Context) ([]queue.ParkedItem, error) {
 	var out []queue.ParkedItem
 	for rows.Next() {
 		var p queue.ParkedItem
-		var enq, at int64
+		var enq, due, at int64
 		var kind string
 		a := &p.Action
-		if err := rows.Scan(&p.ID, &enq, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
+		if err := rows.Scan(&p.ID, &enq, &due, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
 			&a.Alert.Seconds, &a.Trigger, &a.User, &a.Source, &at, &p.Reason); err != nil {
 			return nil, s.fail("cannot read the parked actions", err)
 		}
 		a.Kind = tikcraft.ActionKind(kind)
-		p.Enqueued, p.Parked = time.Unix(0, enq), time.Unix(0, at)
+		p.Enqueued, p.Due, p.Parked = time.Unix(0, enq), time.Unix(0, due), time.Unix(0, at)
+		a.Delay = p.Due.Sub(p.Enqueued)
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -312,7 +410,10 @@ func (s *Store) Retry(ctx context.Context) (int, error) {
 	}
 	if n > 0 {
 		s.waiting.Add(n)
-		s.head = nil // the retried ones are older than what it holds
+		if err := s.countDelayed(ctx); err != nil {
+			s.delayed.Store(1) // unknown: refills look for due times
+		}
+		s.head, s.nextDue, s.headAll = nil, 0, false // the retried ones are older than what it holds
 		s.wakeMu.Lock()
 		close(s.wake)
 		s.wake = make(chan struct{})
@@ -337,12 +438,22 @@ func (s *Store) Stats(ctx context.Context) (int, time.Time, error) {
 		return 0, time.Time{}, nil
 	}
 	if len(s.head) == 0 {
-		if err := s.refill(ctx); err != nil {
+		if err := s.refill(ctx, s.now().UnixNano()); err != nil {
 			return 0, time.Time{}, err
 		}
-		if len(s.head) == 0 {
+	}
+	if len(s.head) == 0 { // only delayed ones wait
+		s.countRead()
+		var oldest int64
+		err := s.r.QueryRowContext(ctx, `SELECT enqueued_ns FROM actions
+			WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1`).Scan(&oldest)
+		if errors.Is(err, sql.ErrNoRows) {
 			return n, time.Time{}, nil
 		}
+		if err != nil {
+			return 0, time.Time{}, s.fail("cannot read the action queue", err)
+		}
+		return n, time.Unix(0, oldest), nil
 	}
 	return n, s.head[0].Enqueued, nil
 }

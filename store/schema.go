@@ -8,7 +8,7 @@ import (
 
 // migrations()[i] takes the schema from version i to i+1 (PRAGMA
 // user_version). Never edit a released step; append a new one.
-func migrations() []string { return []string{schema1, schema2} }
+func migrations() []string { return []string{schema1, schema2, schema3} }
 
 // schema1: the queue, the event log and the delivery log. Times are Unix
 // nanoseconds. Each index costs a page write per commit, so the queue has
@@ -88,6 +88,13 @@ const schema2 = `ALTER TABLE actions ADD COLUMN parked_ns INTEGER;
 		key   TEXT PRIMARY KEY,
 		value BLOB NOT NULL
 	) WITHOUT ROWID;`
+
+// schema3: delayed actions ($wait, "xN over 10s"). due_ns is when the
+// action may be delivered at the earliest, NULL for actions that may go at
+// once (all rows from before). Only delayed rows enter its index, so an
+// ordinary Push writes no extra page.
+const schema3 = `ALTER TABLE actions ADD COLUMN due_ns INTEGER;
+	CREATE INDEX actions_due ON actions(due_ns) WHERE due_ns IS NOT NULL AND delivered_ns IS NULL AND parked_ns IS NULL;`
 
 // versionError: the file comes from a newer tikcraft.
 type versionError struct{ have, know int }

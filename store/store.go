@@ -51,6 +51,7 @@ type Store struct {
 	path   string
 	log    *slog.Logger
 	now    func() time.Time
+	after  func(time.Duration) <-chan time.Time
 	onWait func()
 	onRead func()
 
@@ -64,6 +65,9 @@ type Store struct {
 	// r carries reads (Next, Stats, Report); in WAL mode they never block
 	// the writer.
 	r *sql.DB
+	// ckpt copies the write-ahead log into the database file, off the
+	// writer's connection, so that no Push or Ack waits for it.
+	ckpt *sql.DB
 
 	insAction  *sql.Stmt
 	ackAction  *sql.Stmt
@@ -76,7 +80,21 @@ type Store struct {
 	// qmu orders Next's refills against Ack, so that a refill never
 	// brings back an item whose Ack is committing.
 	qmu  sync.Mutex
-	head []queue.Item // the oldest pending items, in order (a prefix of the queue)
+	head []queue.Item // the oldest pending items that were due at the last refill, in order
+	// nextDue is the earliest due time (Unix ns) of a pending action that
+	// was not due at the last refill, or pushed delayed since; 0 if none.
+	// Once it passes, head is read again, as that action comes first.
+	nextDue int64
+	// headAll: head holds every pending action that is due (the last
+	// refill found fewer than it asked for), so Commit can add what it
+	// pushed to head itself and Next needs no query for it. maxHead is
+	// the highest id ever put in head: Commit skips ids a refill already
+	// read, even ones delivered since.
+	headAll bool
+	maxHead int64
+	// delayed counts the pending actions pushed with a delay (whether due
+	// or not); while it is 0, refills skip looking for due times.
+	delayed atomic.Int64
 	// waiting is the number of pending actions, counted once at Open and
 	// then kept up to date by Push and Ack, so that Stats costs the same
 	// with 10 or 100,000 actions waiting.
@@ -112,6 +130,9 @@ type options struct {
 	// which FULL would also survive at the price of one fsync per Push.
 	synchronous string
 	now         func() time.Time
+	// clock, if set, replaces now and the timers that wait for delayed
+	// actions (tests pass a queuetest.Clock).
+	clock queue.Clock
 	// onWait, if set, is called each time Next is about to block: tests
 	// use it to push only once Next is really waiting.
 	onWait func()
@@ -129,6 +150,10 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Store, error) {
 func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	after := time.After
+	if o.clock != nil {
+		o.now, after = o.clock.Now, o.clock.After
 	}
 	if o.now == nil {
 		o.now = time.Now
@@ -158,6 +183,7 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		path:      path,
 		log:       log,
 		now:       o.now,
+		after:     after,
 		onWait:    o.onWait,
 		onRead:    o.onQueueRead,
 		wake:      make(chan struct{}),
@@ -169,7 +195,12 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 	params := "?_pragma=busy_timeout(10000)&_pragma=synchronous(" + o.synchronous + ")"
 	// auto_vacuum lets Prune give space back to the disk. The driver sets
 	// it before anything else, as it only takes effect on a new file.
-	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate&_auto_vacuum=INCREMENTAL"); err != nil {
+	// wal_autocheckpoint(0): otherwise the commit that crosses SQLite's
+	// checkpoint threshold (every ~250 single-action Push+Ack pairs) copies
+	// the log into the file and syncs it, stalling that Push or Ack for
+	// about 15 ms on an ordinary disk; the checkpointer goroutine does it on
+	// a connection of its own instead, which never blocks the writer.
+	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate&_auto_vacuum=INCREMENTAL&_pragma=wal_autocheckpoint(0)"); err != nil {
 		return nil, s.openError(err)
 	}
 	s.w.SetMaxOpenConns(1)
@@ -186,6 +217,12 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		return nil, s.openError(err)
 	}
 	s.r.SetMaxOpenConns(4)
+	if s.ckpt, err = sql.Open("sqlite", path+params); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, s.openError(err)
+	}
+	s.ckpt.SetMaxOpenConns(1)
 	if err := s.prepare(ctx); err != nil {
 		s.w.Close()
 		s.r.Close()
@@ -198,7 +235,14 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		return nil, s.openError(err)
 	}
 	s.waiting.Store(int64(n))
+	if err := s.countDelayed(ctx); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, s.openError(err)
+	}
 	go s.flusher()
+	s.upkeepWG.Add(1)
+	go s.checkpointer()
 	return s, nil
 }
 
@@ -234,8 +278,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		return st
 	}
 	s.insAction = prep(s.w, `INSERT INTO actions
-		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source, due_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
 	s.setState = prep(s.w, `INSERT INTO engine_state(key, value) VALUES (?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
@@ -269,12 +313,49 @@ func (s *Store) Close() error {
 				errs = append(errs, st.Close())
 			}
 		}
-		errs = append(errs, s.r.Close(), s.w.Close())
+		errs = append(errs, s.r.Close(), s.ckpt.Close(), s.w.Close())
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("closing %s: %w", s.path, err)
 		}
 	})
 	return s.closeErr
+}
+
+// checkpointEvery is how often the checkpointer copies the write-ahead log
+// into the database file.
+const checkpointEvery = 250 * time.Millisecond
+
+// walRestartBytes is how big the write-ahead log may grow before the
+// checkpointer makes it start again (see checkpointer).
+const walRestartBytes = 64 << 20
+
+// checkpointer runs passive checkpoints: they copy what no reader still
+// needs and sync the file, while writers go on appending to the log.
+func (s *Store) checkpointer() {
+	defer s.upkeepWG.Done()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		// First the bulk, beside the writer. The log only starts again
+		// from its beginning after a checkpoint with no write in between,
+		// which under steady writes means one on the writer's connection:
+		// it copies the few pages written meanwhile but syncs the file,
+		// stalling writes for a few milliseconds, so it runs only once
+		// the log has grown past walRestartBytes (every few seconds at
+		// 1,000 actions a second, never on an ordinary stream).
+		_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		if fi, serr := os.Stat(s.path + "-wal"); err == nil && serr == nil && fi.Size() > walRestartBytes {
+			_, err = s.w.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+		if err != nil && !s.closed() {
+			s.log.Debug("could not checkpoint the database's write-ahead log; trying again shortly", "error", err)
+		}
+	}
 }
 
 func (s *Store) closed() bool {

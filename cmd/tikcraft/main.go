@@ -221,6 +221,29 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	drain.Flags().DurationVar(&drainGiveUp, "give-up", time.Minute, "fail when Minecraft stays unreachable this long")
 	drain.Flags().BoolVar(&retryFailed, "retry-failed", false, "first put back the commands parked as failed (sent without an answer from Minecraft)")
 
+	var benchRate int
+	var benchDuration, benchAnswerDelay time.Duration
+	var benchQueue string
+	var benchMaxPerSecond float64
+	bench := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure delivery: simulator → TikTok client → engine → queue → a built-in RCON server on loopback",
+		Args:  noArgs("bench", "set the load with flags: tikcraft bench --rate 1000 --duration 30s --queue durable"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			bo := app.BenchOptions{Options: opts(cmd), Rate: benchRate, Duration: benchDuration, Queue: benchQueue, AnswerDelay: benchAnswerDelay}
+			if cmd.Flags().Changed("max-commands-per-second") {
+				bo.MaxPerSecond = &benchMaxPerSecond
+			}
+			_, err := app.Bench(cmd.Context(), bo)
+			return err
+		},
+	}
+	bench.Flags().IntVar(&benchRate, "rate", 1000, "events per second the simulator sends")
+	bench.Flags().DurationVar(&benchDuration, "duration", 30*time.Second, "how long it sends them")
+	bench.Flags().StringVar(&benchQueue, "queue", "durable", "the action queue: memory or durable (SQLite in a temporary folder)")
+	bench.Flags().DurationVar(&benchAnswerDelay, "answer-delay", 0, "make the built-in RCON server answer each command this late, like a slow Minecraft")
+	bench.Flags().Float64Var(&benchMaxPerSecond, "max-commands-per-second", 0, "rcon.max_commands_per_second for the run (default: tikcraft's default)")
+
 	var since string
 	report := &cobra.Command{
 		Use:   "report",
@@ -311,7 +334,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 		},
 	}
 
-	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, report, migrate, gifts, version, trigger, webToken)
+	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, bench, report, migrate, gifts, version, trigger, webToken)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nrun '%s --help' for usage", err, strings.TrimSpace(cmd.CommandPath()))
 	})
