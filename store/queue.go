@@ -51,7 +51,7 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 					soonest = d
 				}
 			}
-			res, err := st.ExecContext(ctx, now, string(a.Kind), a.Command,
+			res, err := st.ExecContext(ctx, now, storedKind(a), a.Command,
 				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source, due)
 			if err != nil {
 				return err
@@ -213,7 +213,7 @@ func (s *Store) refill(ctx context.Context, now int64) error {
 			s.head = s.head[:0]
 			return s.fail("cannot read the action queue", err)
 		}
-		a.Kind = tikcraft.ActionKind(kind)
+		setKind(a, kind)
 		it.Enqueued, it.Due = time.Unix(0, enq), time.Unix(0, due)
 		a.Delay = it.Due.Sub(it.Enqueued)
 		s.head = append(s.head, it)
@@ -376,7 +376,7 @@ func (s *Store) Parked(ctx context.Context) ([]queue.ParkedItem, error) {
 			&a.Alert.Seconds, &a.Trigger, &a.User, &a.Source, &at, &p.Reason); err != nil {
 			return nil, s.fail("cannot read the parked actions", err)
 		}
-		a.Kind = tikcraft.ActionKind(kind)
+		setKind(a, kind)
 		p.Enqueued, p.Due, p.Parked = time.Unix(0, enq), time.Unix(0, due), time.Unix(0, at)
 		a.Delay = p.Due.Sub(p.Enqueued)
 		out = append(out, p)

@@ -206,7 +206,7 @@ func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
 			if err := sc(&a.Command, &a.Alert.Title, &a.Alert.Subtitle, &a.Alert.Seconds, &kind, &p.Trigger, &at, &p.Reason); err != nil {
 				return err
 			}
-			a.Kind = tikcraft.ActionKind(kind)
+			setKind(&a, kind)
 			p.Command, p.At = a.String(), time.Unix(0, at)
 			rep.Parked = append(rep.Parked, p)
 			return nil

@@ -20,6 +20,35 @@ func cmd(i int) tikcraft.Action {
 // Run runs the conformance tests; open returns a new, empty queue.
 func Run(t *testing.T, open func(t *testing.T) queue.Queue) {
 	t.Run("park and retry", func(t *testing.T) { parkAndRetry(t, open(t)) })
+	t.Run("every kind of action comes back whole", func(t *testing.T) { roundTrip(t, open(t)) })
+}
+
+// roundTrip: what Next returns is what was pushed, for every kind of
+// action (a plugin command must keep its flag, or the console shows it as
+// a Minecraft command).
+func roundTrip(t *testing.T, q queue.Queue) {
+	ctx := context.Background()
+	in := []tikcraft.Action{
+		{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "rose", User: "anna", Source: "gift"},
+		{Kind: tikcraft.KindCommand, Command: "eco give anna 10", Plugin: true, Trigger: "money", User: "anna", Source: "gift"},
+		{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: "T", Subtitle: "S", Seconds: 5}, Trigger: "rose", User: "anna", Source: "gift"},
+		{Kind: tikcraft.KindHTTP, Command: `POST http://localhost:8080/x {"a":1}`, Trigger: "hook", User: "anna", Source: "gift"},
+	}
+	if err := q.Push(ctx, in...); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range in {
+		it, err := q.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Action != want {
+			t.Fatalf("Next = %+v\nwant %+v", it.Action, want)
+		}
+		if err := q.Ack(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func next(t *testing.T, q queue.Queue, want string) queue.Item {
