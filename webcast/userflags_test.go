@@ -7,6 +7,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/webcast/pb"
+	"github.com/tikcraft/tikcraft/webcast/webcasttest"
 )
 
 // flagCase is one message carrying audience flags and the user it must
@@ -167,4 +168,38 @@ func flagPayloads(tb testing.TB) [][]byte {
 		out = append(out, marshal(tb, tc.m))
 	}
 	return out
+}
+
+// TestTrafficHasFlaggedViewers: the generated traffic exercises every flag
+// and every way TikTok sends one, on the fast path.
+func TestTrafficHasFlaggedViewers(t *testing.T) {
+	var d Decoder
+	var users, follower, subscriber, moderator int
+	for _, b := range webcasttest.Frames(200, 7, false) {
+		_, evs, err := d.DecodeFrame(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if _, ok := ev.(*tikcraft.ViewersEvent); ok {
+				continue
+			}
+			u := eventUser(t, ev)
+			users++
+			if u.Follower {
+				follower++
+			}
+			if u.Subscriber {
+				subscriber++
+			}
+			if u.Moderator {
+				moderator++
+			}
+		}
+	}
+	for name, n := range map[string]int{"followers": follower, "subscribers": subscriber, "moderators": moderator} {
+		if n == 0 || n == users {
+			t.Errorf("%d %s among %d users: want some, not all", n, name, users)
+		}
+	}
 }
