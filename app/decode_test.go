@@ -76,7 +76,7 @@ func TestDecodeMatchesReplayFrames(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := src.Decoder.Stats()
-	if line := "136 frames (1 unreadable, 2 bad lines)"; !strings.Contains(stats.String(), line) || st.Frames != 136 || src.Skipped != 2 {
+	if line := "139 frames (1 unreadable, 2 bad lines)"; !strings.Contains(stats.String(), line) || st.Frames != 139 || src.Skipped != 2 {
 		t.Errorf("decode --stats:\n%s\nwant %q (replay --frames: %+v, %d skipped)", stats.String(), line, st, src.Skipped)
 	}
 }

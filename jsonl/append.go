@@ -102,6 +102,16 @@ func appendUser(dst []byte, u *tikcraft.User) []byte {
 	dst = appendString(dst, u.UniqueID)
 	dst = append(dst, `,"nickname":`...)
 	dst = appendString(dst, u.Nickname)
+	// Only when true, so lines of viewers without flags stay as they were.
+	if u.Follower {
+		dst = append(dst, `,"follower":true`...)
+	}
+	if u.Subscriber {
+		dst = append(dst, `,"subscriber":true`...)
+	}
+	if u.Moderator {
+		dst = append(dst, `,"moderator":true`...)
+	}
 	return append(dst, '}')
 }
 

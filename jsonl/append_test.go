@@ -25,7 +25,8 @@ func marshalReference(ev tikcraft.Event) ([]byte, error) {
 		w.Time = &t
 	}
 	u := func(u tikcraft.User) *wireUser {
-		return &wireUser{ID: flexString(u.ID), UniqueID: u.UniqueID, Nickname: u.Nickname}
+		return &wireUser{ID: flexString(u.ID), UniqueID: u.UniqueID, Nickname: u.Nickname,
+			Follower: u.Follower, Subscriber: u.Subscriber, Moderator: u.Moderator}
 	}
 	n := func(v int64) *flexInt { f := flexInt(v); return &f }
 	switch e := ev.(type) {
@@ -80,7 +81,8 @@ func allEvents() []tikcraft.Event {
 	var evs []tikcraft.Event
 	for i, s := range hostile {
 		meta := tikcraft.Meta{MsgID: hostile[(i+1)%len(hostile)], Time: times[i%len(times)], Test: i%4 == 1}
-		u := tikcraft.User{ID: hostile[(i+2)%len(hostile)], UniqueID: s, Nickname: hostile[(i+3)%len(hostile)]}
+		u := tikcraft.User{ID: hostile[(i+2)%len(hostile)], UniqueID: s, Nickname: hostile[(i+3)%len(hostile)],
+			Follower: i%2 == 1, Subscriber: i%3 == 1, Moderator: i%5 >= 3}
 		n := []int64{0, 1, -1, 15, 1 << 62, -1 << 63}[i%6]
 		evs = append(evs,
 			&tikcraft.GiftEvent{Meta: meta, User: u, Gift: tikcraft.Gift{ID: n, Name: s, Combo: i%2 == 0, Diamonds: -n}, RepeatCount: n, RepeatEnd: i%3 == 0, GroupID: s},
@@ -142,7 +144,8 @@ func FuzzAppendEvent(f *testing.F) {
 		if ms != 0 {
 			meta.Time = time.UnixMilli(ms)
 		}
-		u := tikcraft.User{ID: b, UniqueID: a, Nickname: a + b}
+		// Bits 3 to 5 of kind choose the audience flags.
+		u := tikcraft.User{ID: b, UniqueID: a, Nickname: a + b, Follower: kind&8 != 0, Subscriber: kind&16 != 0, Moderator: kind&32 != 0}
 		evs := []tikcraft.Event{
 			&tikcraft.GiftEvent{Meta: meta, User: u, Gift: tikcraft.Gift{ID: n, Name: a, Combo: n%2 == 0, Diamonds: ms}, RepeatCount: n, RepeatEnd: ms%2 == 0, GroupID: b},
 			&tikcraft.ChatEvent{Meta: meta, User: u, Text: a},

@@ -37,6 +37,10 @@ type wireUser struct {
 	ID       flexString `json:"id"`
 	UniqueID string     `json:"unique_id"`
 	Nickname string     `json:"nickname"`
+	// The audience flags, written only when true.
+	Follower   bool `json:"follower,omitempty"`
+	Subscriber bool `json:"subscriber,omitempty"`
+	Moderator  bool `json:"moderator,omitempty"`
 }
 
 type wireGift struct {
@@ -117,7 +121,8 @@ func Unmarshal(line []byte) (tikcraft.Event, error) {
 		if w.User == nil {
 			return tikcraft.User{}
 		}
-		return tikcraft.User{ID: string(w.User.ID), UniqueID: w.User.UniqueID, Nickname: w.User.Nickname}
+		return tikcraft.User{ID: string(w.User.ID), UniqueID: w.User.UniqueID, Nickname: w.User.Nickname,
+			Follower: w.User.Follower, Subscriber: w.User.Subscriber, Moderator: w.User.Moderator}
 	}
 	i64 := func(p *flexInt) int64 {
 		if p == nil {

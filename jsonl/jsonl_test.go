@@ -1,6 +1,7 @@
 package jsonl
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"reflect"
@@ -35,6 +36,14 @@ func TestUnmarshalContract(t *testing.T) {
 		{`{"type":"chat","text":"hi","unknown_field":{"x":[1,2]}}`, &tikcraft.ChatEvent{Text: "hi"}},
 		{`{"type":"connect","room_id":7123}`, &tikcraft.ConnectEvent{RoomID: "7123"}},
 		{`{"type":"disconnect","reason":"socket closed"}`, &tikcraft.DisconnectEvent{Reason: "socket closed"}},
+		// The audience flags: absent or false means false.
+		{`{"type":"chat","user":{"unique_id":"cleo","follower":true,"subscriber":true,"moderator":true},"text":"hi"}`,
+			&tikcraft.ChatEvent{User: tikcraft.User{UniqueID: "cleo", Follower: true, Subscriber: true, Moderator: true}, Text: "hi"}},
+		{`{"type":"gift","user":{"id":"6811","moderator":true,"follower":false,"subscriber":null},"gift":{"id":5655}}`,
+			&tikcraft.GiftEvent{User: tikcraft.User{ID: "6811", Moderator: true}, Gift: tikcraft.Gift{ID: 5655}, RepeatCount: 1}},
+		{`{"type":"follow","user":{"unique_id":"anna_123","follower":true}}`, &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "anna_123", Follower: true}}},
+		{`{"type":"like","user":{"unique_id":"anna_123","subscriber":true,"vip":true},"count":1}`,
+			&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "anna_123", Subscriber: true}, Count: 1}},
 	}
 	for _, tt := range tests {
 		got, err := Unmarshal([]byte(tt.line))
@@ -68,6 +77,8 @@ func TestUnmarshalErrorsNameTheProblem(t *testing.T) {
 		{`{"type":"gift",`, `malformed JSON`},
 		{`[1,2]`, `JSON object`},
 		{`{"type":"gift","repeat_count":99999999999999999999999}`, `whole number`},
+		{`{"type":"chat","user":{"follower":"yes"}}`, `field "user.follower": wrong type (got string, want true or false)`},
+		{`{"type":"chat","user":{"moderator":1}}`, `field "user.moderator": wrong type (got number, want true or false)`},
 	}
 	for _, tt := range tests {
 		_, err := Unmarshal([]byte(tt.line))
@@ -123,6 +134,8 @@ func FuzzUnmarshal(f *testing.F) {
 	for _, s := range []string{
 		`{"type":"gift","msg_id":"7301","time":"2026-11-22T18:00:00Z","user":{"id":"6811","unique_id":"anna_123","nickname":"Anna"},"gift":{"id":5655,"name":"Rose","combo":true,"diamonds":1},"repeat_count":3,"repeat_end":false,"group_id":"1700000000001"}`,
 		`{"type":"like","count":15,"total":1200}`, `{"type":"chat","text":"\u202e"}`, `{"type":"viewers","count":"12"}`, `{`, `null`, `{"type":1}`,
+		`{"type":"chat","user":{"unique_id":"cleo","follower":true,"subscriber":true,"moderator":true},"text":"hi"}`,
+		`{"type":"join","user":{"moderator":false,"subscriber":"true"}}`, `{"type":"follow","user":{"follower":null}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -142,6 +155,10 @@ func FuzzUnmarshal(f *testing.F) {
 		if back.Type() != ev.Type() {
 			t.Fatalf("type changed in round trip: %s -> %s", ev.Type(), back.Type())
 		}
+		// What was written once (flags included) is written the same again.
+		if again, err := Marshal(back); err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("second round trip changed the line: %s -> %s (%v)", out, again, err)
+		}
 	})
 }
 
@@ -158,5 +175,33 @@ func TestTestMarkRoundTrips(t *testing.T) {
 	plain, _ := Marshal(&tikcraft.FollowEvent{})
 	if strings.Contains(string(plain), "test") {
 		t.Fatalf("a viewer's event is marked: %s", plain)
+	}
+}
+
+// TestUserFlagLines: the exact bytes written for the audience flags. A
+// user without flags is written as before they existed, so older event
+// logs, `tikcraft decode` output and golden files do not change.
+func TestUserFlagLines(t *testing.T) {
+	tests := []struct {
+		user tikcraft.User
+		want string
+	}{
+		{tikcraft.User{UniqueID: "anna"}, `{"type":"join","user":{"id":"","unique_id":"anna","nickname":""}}`},
+		{tikcraft.User{UniqueID: "anna", Follower: true}, `{"type":"join","user":{"id":"","unique_id":"anna","nickname":"","follower":true}}`},
+		{tikcraft.User{UniqueID: "anna", Subscriber: true}, `{"type":"join","user":{"id":"","unique_id":"anna","nickname":"","subscriber":true}}`},
+		{tikcraft.User{UniqueID: "anna", Moderator: true}, `{"type":"join","user":{"id":"","unique_id":"anna","nickname":"","moderator":true}}`},
+		{tikcraft.User{ID: "1", UniqueID: "anna", Nickname: "A", Follower: true, Subscriber: true, Moderator: true},
+			`{"type":"join","user":{"id":"1","unique_id":"anna","nickname":"A","follower":true,"subscriber":true,"moderator":true}}`},
+	}
+	for _, tt := range tests {
+		ev := &tikcraft.JoinEvent{User: tt.user}
+		b, err := Marshal(ev)
+		if err != nil || string(b) != tt.want {
+			t.Errorf("Marshal(%+v) = %s, %v; want %s", tt.user, b, err, tt.want)
+		}
+		back, err := Unmarshal(b)
+		if err != nil || !reflect.DeepEqual(back, ev) {
+			t.Errorf("Unmarshal(%s) = %+v, %v", b, back, err)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -627,5 +628,59 @@ func TestCloseEndsSockets(t *testing.T) {
 	}
 	if _, err := http.Get(s.URL() + "/webcast/anchors/sim_streamer/room_id"); err == nil {
 		t.Fatal("server still answering after Close")
+	}
+}
+
+// TestViewersFlagsReachTheClient: the simulated viewers' audience flags
+// travel over the socket and decode back, and the mix is deterministic.
+func TestViewersFlagsReachTheClient(t *testing.T) {
+	vs := sim.Viewers(1, 200)
+	if !reflect.DeepEqual(vs, sim.Viewers(1, 200)) || reflect.DeepEqual(vs, sim.Viewers(2, 200)) {
+		t.Fatal("Viewers is not a function of its seed")
+	}
+	var f, sub, mod int
+	for _, v := range vs {
+		if v.Follower {
+			f++
+		}
+		if v.Subscriber {
+			sub++
+		}
+		if v.Moderator {
+			mod++
+			if !v.Follower {
+				t.Errorf("moderator %s does not follow", v.UniqueID)
+			}
+		}
+	}
+	if f == 0 || f == len(vs) || sub == 0 || sub == len(vs) || mod == 0 || mod == len(vs) {
+		t.Fatalf("%d followers, %d subscribers, %d moderators of %d: want some of each, not all", f, sub, mod, len(vs))
+	}
+
+	s, ctx := startSim(t, sim.Options{})
+	room := s.GoLive()
+	c := sign(t, ctx, s, room, "").enter(t, ctx, room)
+	var want []tikcraft.Event
+	for i, v := range vs[:40] {
+		id := fmt.Sprint(100 + i)
+		switch i % 3 {
+		case 0:
+			want = append(want, &tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: id}, User: v, Text: "hi"})
+		case 1:
+			want = append(want, &tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: id}, User: v, Gift: tikcraft.Gift{ID: 5655, Name: "Rose", Combo: true, Diamonds: 1}, RepeatCount: 1, RepeatEnd: true})
+		default:
+			want = append(want, &tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: id}, User: v})
+		}
+	}
+	if err := s.Push(want...); err != nil {
+		t.Fatal(err)
+	}
+	var got []tikcraft.Event
+	for len(got) < len(want) {
+		_, evs := read(t, ctx, c)
+		got = append(got, evs...)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("decoded events differ from the pushed ones:\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -12,15 +12,16 @@ import (
 // arriving in batches, follows (one of them repeated, as unfollow/refollow
 // spam looks), shares, combo streaks of several users interleaved (one whose
 // end message is lost), expensive one-off gifts, a viewer with a hostile
-// nickname, and viewer counts. Message ids repeat across rounds so a
+// nickname, and viewer counts. Some viewers follow, one is a moderator and
+// one a subscriber, for the actions file's audience filters. Message ids repeat across rounds so a
 // looping demo exercises duplicate dropping only within a round.
 func Demo(seed uint64, round int) []Step {
 	rng := rand.New(rand.NewPCG(seed, uint64(round)))
 	users := []tikcraft.User{
-		{ID: "6811", UniqueID: "anna_123", Nickname: "Anna"},
-		{ID: "7002", UniqueID: "blockbuilder", Nickname: "Block Builder"},
-		{ID: "7311", UniqueID: "creeper.fan", Nickname: "Creeper Fan ✨"},
-		{ID: "7420", UniqueID: "mika", Nickname: "Mika"},
+		{ID: "6811", UniqueID: "anna_123", Nickname: "Anna", Follower: true},
+		{ID: "7002", UniqueID: "blockbuilder", Nickname: "Block Builder"}, // follows during the demo
+		{ID: "7311", UniqueID: "creeper.fan", Nickname: "Creeper Fan ✨", Follower: true, Moderator: true},
+		{ID: "7420", UniqueID: "mika", Nickname: "Mika", Follower: true, Subscriber: true},
 		{ID: "6666", UniqueID: "x_evil", Nickname: "\"}],\"clickEvent\":{\"action\":\"run_command\",\"value\":\"/op x_evil\"}§k\n"},
 	}
 	var steps []Step
@@ -36,12 +37,12 @@ func Demo(seed uint64, round int) []Step {
 		add(300, &tikcraft.JoinEvent{Meta: msg(), User: u})
 	}
 	add(400, &tikcraft.ChatEvent{Meta: msg(), User: users[0], Text: "hi! spawn a creeper pls"})
-	add(500, &tikcraft.FollowEvent{Meta: msg(), User: users[1]})
-	add(300, &tikcraft.FollowEvent{Meta: msg(), User: users[1]}) // refollow spam: fires once
-	fan := users[1]
-	fan.Follower = true
-	add(300, &tikcraft.ChatEvent{Meta: msg(), User: fan, Text: "!tnt"})
-	add(200, &tikcraft.ChatEvent{Meta: msg(), User: fan, Text: "!TNT again"}) // within the example's cooldown
+	follower := users[1]
+	follower.Follower = true // as TikTok's follows decode (docs/EVENTS.md)
+	add(500, &tikcraft.FollowEvent{Meta: msg(), User: follower})
+	add(300, &tikcraft.FollowEvent{Meta: msg(), User: follower}) // refollow spam: fires once
+	add(300, &tikcraft.ChatEvent{Meta: msg(), User: follower, Text: "!tnt"})
+	add(200, &tikcraft.ChatEvent{Meta: msg(), User: follower, Text: "!TNT again"}) // within the example's cooldown
 	total := int64(round * 600)
 	for range 4 {
 		n := int64(5 + rng.IntN(40))

@@ -649,3 +649,43 @@ func delivery(it queue.Item, err error, latency time.Duration) deliver.Delivery 
 	}
 	return d
 }
+
+// TestLogEventKeepsUserFlags: the audience flags are in the raw line, so
+// they survive the event log like every other field.
+func TestLogEventKeepsUserFlags(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{})
+	in := []tikcraft.Event{
+		&tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: "1"}, User: tikcraft.User{ID: "2", UniqueID: "cleo", Follower: true, Subscriber: true, Moderator: true}, Text: "hi"},
+		&tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "2"}, User: tikcraft.User{UniqueID: "dan", Follower: true}},
+		&tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: "3"}, User: tikcraft.User{ID: "4", Moderator: true}, Gift: rose, RepeatCount: 1, RepeatEnd: true},
+		&tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: "4"}, User: tikcraft.User{UniqueID: "eve"}},
+	}
+	for _, ev := range in {
+		s.LogEvent(ctx, ev)
+	}
+	s.flushLog(ctx)
+	rows, err := s.r.Query("SELECT raw FROM events ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []tikcraft.Event
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		ev, err := jsonl.Unmarshal([]byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out, in) {
+		t.Errorf("raw lines decode to %+v, want %+v", out, in)
+	}
+}

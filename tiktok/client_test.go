@@ -208,6 +208,12 @@ func (h *harness) push(evs ...tikcraft.Event) {
 	}
 }
 
+// follower is u as a follow decodes it: a follower by definition.
+func follower(u tikcraft.User) tikcraft.User {
+	u.Follower = true
+	return u
+}
+
 func anna() tikcraft.User {
 	return tikcraft.User{ID: "6811", UniqueID: "anna_123", Nickname: "Anna ✨"}
 }
@@ -225,7 +231,7 @@ func TestConnectAndReceiveTypedEvents(t *testing.T) {
 	}
 	sent := []tikcraft.Event{
 		&tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: "101"}, User: anna(), Gift: tikcraft.Gift{ID: 5655, Name: "Rose", Combo: true, Diamonds: 1}, RepeatCount: 3, RepeatEnd: true, GroupID: "77"},
-		&tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "102"}, User: anna()},
+		&tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "102"}, User: follower(anna())},
 		&tikcraft.LikeEvent{Meta: tikcraft.Meta{MsgID: "103"}, User: anna(), Count: 15, Total: 300},
 		&tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: "104"}, User: anna(), Text: "hi \"}] /op me"},
 		&tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: "105"}, User: anna()},

@@ -35,6 +35,10 @@ type fixtureEvent struct {
 		ID       string `json:"id"`
 		UniqueID string `json:"unique_id"`
 		Nickname string `json:"nickname"`
+		// Omitted when false.
+		Follower   bool `json:"follower"`
+		Subscriber bool `json:"subscriber"`
+		Moderator  bool `json:"moderator"`
 	} `json:"user"`
 	Gift struct {
 		ID       string `json:"id"`
@@ -117,7 +121,8 @@ func checkFixtureEvent(t *testing.T, ev tikcraft.Event, want fixtureEvent) {
 	if wantTime := time.UnixMilli(mustInt(t, "time_ms", want.TimeMS)).UTC(); !meta.Time.Equal(wantTime) {
 		t.Errorf("%s: time %v, want %v", want.Type, meta.Time, wantTime)
 	}
-	wantUser := tikcraft.User{ID: want.User.ID, UniqueID: want.User.UniqueID, Nickname: want.User.Nickname}
+	wantUser := tikcraft.User{ID: want.User.ID, UniqueID: want.User.UniqueID, Nickname: want.User.Nickname,
+		Follower: want.User.Follower, Subscriber: want.User.Subscriber, Moderator: want.User.Moderator}
 	checkUser := func(got tikcraft.User) {
 		if got != wantUser {
 			t.Errorf("%s: user %+v, want %+v", want.Type, got, wantUser)

@@ -358,7 +358,8 @@ func decodeMessage(method string, payload []byte) (ev tikcraft.Event, known bool
 		})
 	case MethodChat:
 		return decodeWith(payload, func(m *pb.WebcastChatMessage) (tikcraft.Event, error) {
-			return &tikcraft.ChatEvent{Meta: meta(m.GetCommon()), User: user(m.GetUser()), Text: text(m.GetContent())}, nil
+			u := withIdentity(user(m.GetUser()), m.GetUserIdentity())
+			return &tikcraft.ChatEvent{Meta: meta(m.GetCommon()), User: u, Text: text(m.GetContent())}, nil
 		})
 	case MethodRoomUserSeq:
 		return decodeWith(payload, func(m *pb.WebcastRoomUserSeqMessage) (tikcraft.Event, error) {
@@ -408,7 +409,9 @@ func socialEvent(m *pb.WebcastSocialMessage) (tikcraft.Event, error) {
 	key := strings.ToLower(m.GetCommon().GetDisplayText().GetKey())
 	switch {
 	case strings.Contains(key, "follow"):
-		return &tikcraft.FollowEvent{Meta: meta(m.GetCommon()), User: user(m.GetUser())}, nil
+		u := user(m.GetUser())
+		u.Follower = true // by definition, whatever the user struct says
+		return &tikcraft.FollowEvent{Meta: meta(m.GetCommon()), User: u}, nil
 	case strings.Contains(key, "share"):
 		return &tikcraft.ShareEvent{Meta: meta(m.GetCommon()), User: user(m.GetUser())}, nil
 	}
@@ -442,7 +445,7 @@ func giftEvent(m *pb.WebcastGiftMessage) (tikcraft.Event, error) {
 	}
 	ev := &tikcraft.GiftEvent{
 		Meta: meta(m.GetCommon()),
-		User: user(m.GetUser()),
+		User: withIdentity(user(m.GetUser()), m.GetUserIdentity()),
 		Gift: tikcraft.Gift{
 			ID:       id,
 			Name:     g.GetName(),
@@ -479,7 +482,44 @@ func user(u *pb.User) tikcraft.User {
 	if n := u.GetId(); n != 0 {
 		id = strconv.FormatInt(n, 10)
 	}
-	return tikcraft.User{ID: id, UniqueID: text(u.GetDisplayId()), Nickname: text(u.GetNickname())}
+	v := tikcraft.User{ID: id, UniqueID: text(u.GetDisplayId()), Nickname: text(u.GetNickname())}
+	v.Follower = u.GetFollowInfo().GetFollowStatus() >= followStatusFollows
+	v.Moderator = u.GetUserAttr().GetIsAdmin()
+	for _, b := range u.GetBadgeList() {
+		applyBadge(&v, b.GetSceneType())
+	}
+	return v
+}
+
+// What TikTok says about a viewer's relation to the host, read as
+// docs/EVENTS.md describes: FollowInfo.follow_status (0 none, 1 follows,
+// 2 friends), UserAttr.is_admin, the scene of each badge, and the
+// UserIdentity that gift and chat messages carry next to the user.
+const (
+	followStatusFollows = 1 // follow_status at or above it: a follower
+
+	badgeSceneAdmin         = 1 // BadgeSceneType ADMIN: a moderator
+	badgeSceneSubscriber    = 4 // SUBSCRIBER
+	badgeSceneNewSubscriber = 7 // NEW_SUBSCRIBER
+)
+
+// applyBadge sets the flag a badge of this scene stands for.
+func applyBadge(u *tikcraft.User, scene int32) {
+	switch scene {
+	case badgeSceneAdmin:
+		u.Moderator = true
+	case badgeSceneSubscriber, badgeSceneNewSubscriber:
+		u.Subscriber = true
+	}
+}
+
+// withIdentity adds the flags of a message's UserIdentity (nil: none) to
+// its user. They only ever add: a flag the user struct set stays set.
+func withIdentity(u tikcraft.User, id *pb.UserIdentity) tikcraft.User {
+	u.Follower = u.Follower || id.GetIsFollowerOfAnchor() || id.GetIsMutualFollowingWithAnchor()
+	u.Subscriber = u.Subscriber || id.GetIsSubscriberOfAnchor()
+	u.Moderator = u.Moderator || id.GetIsModeratorOfAnchor()
+	return u
 }
 
 // text turns viewer-chosen bytes into valid UTF-8 (see webcast.proto).

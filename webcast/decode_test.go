@@ -67,6 +67,11 @@ var (
 	t0   = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 )
 
+func follower(u tikcraft.User) tikcraft.User {
+	u.Follower = true
+	return u
+}
+
 func TestDecodeFrameEvents(t *testing.T) {
 	tests := []struct {
 		name string
@@ -79,7 +84,12 @@ func TestDecodeFrameEvents(t *testing.T) {
 		{"gift non-combo", &tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: "103"}, User: anna,
 			Gift: tikcraft.Gift{ID: 6369, Name: "Lion", Diamonds: 29999}, RepeatCount: 1}},
 		{"like", &tikcraft.LikeEvent{Meta: tikcraft.Meta{MsgID: "104", Time: t0}, User: anna, Count: 15, Total: 4821}},
-		{"follow", &tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "105"}, User: anna}},
+		{"follow", &tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "105"}, User: follower(anna)}},
+		{"gift from a subscribed moderator", &tikcraft.GiftEvent{Meta: tikcraft.Meta{MsgID: "112"}, User: tikcraft.User{ID: "5", Subscriber: true, Moderator: true},
+			Gift: tikcraft.Gift{ID: 6369, Name: "Lion", Diamonds: 29999}, RepeatCount: 1}},
+		{"chat from a follower", &tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: "113"}, User: follower(anna), Text: "gg"}},
+		{"join of a moderator", &tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: "114"}, User: tikcraft.User{UniqueID: "mod", Moderator: true}}},
+		{"like of a subscribing follower", &tikcraft.LikeEvent{Meta: tikcraft.Meta{MsgID: "115"}, User: tikcraft.User{UniqueID: "fan", Follower: true, Subscriber: true}, Count: 3}},
 		{"share", &tikcraft.ShareEvent{Meta: tikcraft.Meta{MsgID: "106"}, User: tikcraft.User{ID: "sec-not-numeric", Nickname: "x"}}},
 		{"join", &tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: "107"}, User: anna}},
 		{"subscribe", &tikcraft.SubscribeEvent{Meta: tikcraft.Meta{MsgID: "108"}, User: anna}},
@@ -174,7 +184,7 @@ func TestDecodeMessageRules(t *testing.T) {
 		// Suspended is not ended: the client goes back into the room.
 		{"control suspended", &pb.WebcastControlMessage{Action: pb.ControlAction_CONTROL_ACTION_STREAM_SUSPENDED}, &tikcraft.DisconnectEvent{Reason: ReasonSuspended}},
 		{"social follow key variant", &pb.WebcastSocialMessage{Common: &pb.CommonMessageData{DisplayText: &pb.Text{Key: "pm_main_FOLLOW_message"}}, User: user},
-			&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "h", Nickname: "n"}}},
+			&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "h", Nickname: "n", Follower: true}}},
 		{"social share key variant", &pb.WebcastSocialMessage{Common: &pb.CommonMessageData{DisplayText: &pb.Text{Key: "pm_mt_guidance_viewer_10_share"}}, User: user},
 			&tikcraft.ShareEvent{User: tikcraft.User{ID: "7", UniqueID: "h", Nickname: "n"}}},
 		{"social unclassified", &pb.WebcastSocialMessage{Common: &pb.CommonMessageData{DisplayText: &pb.Text{Key: "pm_other"}}}, nil},

@@ -125,6 +125,9 @@ var ErrNotWebcast = errors.New("event has no Webcast message")
 // SubNotify messages, stream ends control messages with "stream ended".
 // Meta.MsgID, User.ID and GiftEvent.GroupID must be decimal numbers or
 // empty; a non-numeric User.ID is carried in the id_str field instead.
+// The user's flags travel as TikTok sends them (see pbUser), also in a
+// UserIdentity for gifts and chat; a follow always decodes with
+// User.Follower set, whatever ev says.
 func EncodeEvent(ev tikcraft.Event) (*pb.BaseProtoMessage, error) {
 	if ev == nil {
 		return nil, fmt.Errorf("encode event: no event: %w", ErrNotWebcast)
@@ -160,7 +163,7 @@ func EncodeEvent(ev tikcraft.Event) (*pb.BaseProtoMessage, error) {
 		m = &pb.WebcastSubNotifyMessage{Common: c, User: pbUser(e.User)}
 	case *tikcraft.ChatEvent:
 		c.Method = MethodChat
-		m = &pb.WebcastChatMessage{Common: c, User: pbUser(e.User), Content: []byte(e.Text)}
+		m = &pb.WebcastChatMessage{Common: c, User: pbUser(e.User), Content: []byte(e.Text), UserIdentity: pbIdentity(e.User)}
 	case *tikcraft.ViewersEvent:
 		c.Method = MethodRoomUserSeq
 		m = &pb.WebcastRoomUserSeqMessage{Common: c, Total: e.Count}
@@ -198,12 +201,13 @@ func giftMessage(c *pb.CommonMessageData, e *tikcraft.GiftEvent) (*pb.WebcastGif
 		g.Type = 1
 	}
 	m := &pb.WebcastGiftMessage{
-		Common:      c,
-		GiftId:      e.Gift.ID,
-		RepeatCount: repeat,
-		User:        pbUser(e.User),
-		GroupId:     group,
-		Gift:        g,
+		Common:       c,
+		GiftId:       e.Gift.ID,
+		RepeatCount:  repeat,
+		User:         pbUser(e.User),
+		GroupId:      group,
+		Gift:         g,
+		UserIdentity: pbIdentity(e.User),
 	}
 	if e.RepeatEnd {
 		m.RepeatEnd = 1
@@ -223,6 +227,10 @@ func common(meta *tikcraft.Meta) (*pb.CommonMessageData, error) {
 	return c, nil
 }
 
+// pbUser carries the flags in the User fields TikTok uses for them:
+// follow_info.follow_status 1 for a follower, user_attr.is_admin for a
+// moderator, a badge of scene 4 (SUBSCRIBER) for a subscriber. A user with
+// no flag encodes exactly as before the flags existed.
 func pbUser(u tikcraft.User) *pb.User {
 	p := &pb.User{Nickname: []byte(u.Nickname), DisplayId: []byte(u.UniqueID)}
 	if id, err := parseID("", u.ID); err == nil && id != 0 {
@@ -230,7 +238,25 @@ func pbUser(u tikcraft.User) *pb.User {
 	} else {
 		p.IdStr = u.ID
 	}
+	if u.Follower {
+		p.FollowInfo = &pb.FollowInfo{FollowStatus: followStatusFollows}
+	}
+	if u.Moderator {
+		p.UserAttr = &pb.UserAttr{IsAdmin: true}
+	}
+	if u.Subscriber {
+		p.BadgeList = []*pb.BadgeStruct{{SceneType: badgeSceneSubscriber}}
+	}
 	return p
+}
+
+// pbIdentity is the UserIdentity of a gift or chat message from u, nil when
+// u has no flag.
+func pbIdentity(u tikcraft.User) *pb.UserIdentity {
+	if !u.Follower && !u.Subscriber && !u.Moderator {
+		return nil
+	}
+	return &pb.UserIdentity{IsFollowerOfAnchor: u.Follower, IsSubscriberOfAnchor: u.Subscriber, IsModeratorOfAnchor: u.Moderator}
 }
 
 func parseID(what, s string) (int64, error) {

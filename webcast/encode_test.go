@@ -40,6 +40,7 @@ func randomEvent(r *rand.Rand) tikcraft.Event {
 	if r.IntN(8) == 0 {
 		user.ID = "sec_" + str() // not numeric: travels in id_str
 	}
+	user.Follower, user.Subscriber, user.Moderator = r.IntN(3) == 0, r.IntN(4) == 0, r.IntN(5) == 0
 	i32 := func() int64 { return r.Int64N(math.MaxInt32) }
 	switch r.IntN(9) {
 	case 0:
@@ -48,6 +49,7 @@ func randomEvent(r *rand.Rand) tikcraft.Event {
 	case 1:
 		return &tikcraft.LikeEvent{Meta: meta, User: user, Count: i32(), Total: r.Int64()}
 	case 2:
+		user.Follower = true // a follow always decodes so
 		return &tikcraft.FollowEvent{Meta: meta, User: user}
 	case 3:
 		return &tikcraft.ShareEvent{Meta: meta, User: user}

@@ -560,30 +560,55 @@ func scanText(b []byte, c *commonData) bool {
 type userData struct {
 	id                         int64
 	nickname, displayID, idStr []byte
+	followStatus               int64 // follow_info.follow_status
+	admin                      bool  // user_attr.is_admin
+	// The flags the badges stand for, from all of them (see applyBadge).
+	badges tikcraft.User
 }
 
-func (u *userData) user() tikcraft.User {
-	id := ""
+// user is the event's user; id is the message's UserIdentity, zero when it
+// has none.
+func (u *userData) user(id identityData) tikcraft.User {
+	v := tikcraft.User{UniqueID: viewerText(u.displayID), Nickname: viewerText(u.nickname)}
 	if u.id != 0 {
-		id = strconv.FormatInt(u.id, 10)
+		v.ID = strconv.FormatInt(u.id, 10)
 	} else if len(u.idStr) > 0 {
-		id = string(u.idStr)
+		v.ID = string(u.idStr)
 	}
-	return tikcraft.User{ID: id, UniqueID: viewerText(u.displayID), Nickname: viewerText(u.nickname)}
+	// As user and withIdentity in decode.go.
+	v.Follower = u.followStatus >= followStatusFollows || id.follower || id.mutual
+	v.Subscriber = u.badges.Subscriber || id.subscriber
+	v.Moderator = u.admin || u.badges.Moderator || id.moderator
+	return v
 }
 
 func scanUser(b []byte, u *userData) bool {
 	w := wire{b: b}
+	var seenFollow, seenAttr bool
 	for w.next() {
 		switch w.num {
 		case 1:
 			u.id = w.int64()
 		case 3:
 			u.nickname = w.bytes()
+		case 22:
+			if p := w.msg(&seenFollow); !w.unsure && !scanFollowInfo(p, u) {
+				return false
+			}
+		case 32:
+			if p := w.msg(&seenAttr); !w.unsure && !scanUserAttr(p, u) {
+				return false
+			}
 		case 38:
 			u.displayID = w.bytes()
 		case 46:
 			w.str()
+		case 64: // repeated: every badge counts, none is merged
+			if w.typ != protowire.BytesType {
+				w.unsure = true
+			} else if !scanBadge(w.bytes(), u) {
+				return false
+			}
 		case 1028:
 			u.idStr = w.str()
 		default:
@@ -591,6 +616,47 @@ func scanUser(b []byte, u *userData) bool {
 		}
 	}
 	return w.ok()
+}
+
+func scanFollowInfo(b []byte, u *userData) bool {
+	w := wire{b: b}
+	for w.next() {
+		if w.num == 3 {
+			u.followStatus = w.int64()
+		} else {
+			w.skip()
+		}
+	}
+	return w.ok()
+}
+
+func scanUserAttr(b []byte, u *userData) bool {
+	w := wire{b: b}
+	for w.next() {
+		if w.num == 2 {
+			u.admin = w.varint() != 0
+		} else {
+			w.skip()
+		}
+	}
+	return w.ok()
+}
+
+func scanBadge(b []byte, u *userData) bool {
+	w := wire{b: b}
+	var scene int32
+	for w.next() {
+		if w.num == 3 {
+			scene = w.int32()
+		} else {
+			w.skip()
+		}
+	}
+	if !w.ok() {
+		return false
+	}
+	applyBadge(&u.badges, scene)
+	return true
 }
 
 // viewerText is text() without the copy strings.ToValidUTF8 makes of
@@ -605,19 +671,33 @@ func viewerText(b []byte) string {
 	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
-// scanOtherUser and scanIdentity check declared message fields tikcraft
-// does not use: a User (to_user, operator, at_user), a UserIdentity.
+// scanOtherUser checks a declared User field tikcraft does not use
+// (to_user, operator, at_user).
 func scanOtherUser(b []byte) bool {
 	var u userData
 	return scanUser(b, &u)
 }
 
-func scanIdentity(b []byte) bool {
+// identityData is what tikcraft uses of a UserIdentity.
+type identityData struct {
+	subscriber, mutual, follower, moderator bool
+}
+
+func scanIdentity(b []byte, id *identityData) bool {
 	w := wire{b: b}
 	for w.next() {
-		if w.num >= 1 && w.num <= 6 {
+		switch w.num {
+		case 1, 6:
 			w.varint()
-		} else {
+		case 2:
+			id.subscriber = w.varint() != 0
+		case 3:
+			id.mutual = w.varint() != 0
+		case 4:
+			id.follower = w.varint() != 0
+		case 5:
+			id.moderator = w.varint() != 0
+		default:
 			w.skip()
 		}
 	}
@@ -655,6 +735,7 @@ func scanGift(b []byte) (tikcraft.Event, bool, error) {
 		giftID, groupID          int64
 		repeatCount, repeatEnd   int32
 		g                        giftData
+		ident                    identityData
 		seenTo, seenGift, seenID bool
 	)
 	ok := scanRoom(b, 7, &c, &u, func(w *wire) bool {
@@ -680,7 +761,7 @@ func scanGift(b []byte) (tikcraft.Event, bool, error) {
 			}
 		case 32:
 			if p := w.msg(&seenID); !w.unsure {
-				return scanIdentity(p)
+				return scanIdentity(p, &ident)
 			}
 		default:
 			w.skip()
@@ -702,7 +783,7 @@ func scanGift(b []byte) (tikcraft.Event, bool, error) {
 	}
 	ev := &tikcraft.GiftEvent{
 		Meta: c.meta(),
-		User: u.user(),
+		User: u.user(ident),
 		Gift: tikcraft.Gift{
 			ID:       id,
 			Name:     string(g.name),
@@ -769,7 +850,7 @@ func scanLike(b []byte) (tikcraft.Event, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &tikcraft.LikeEvent{Meta: c.meta(), User: u.user(), Count: int64(count), Total: total}, true
+	return &tikcraft.LikeEvent{Meta: c.meta(), User: u.user(identityData{}), Count: int64(count), Total: total}, true
 }
 
 func scanSocial(b []byte) (tikcraft.Event, bool) {
@@ -795,9 +876,11 @@ func scanSocial(b []byte) (tikcraft.Event, bool) {
 	key := strings.ToLower(string(c.key))
 	switch {
 	case strings.Contains(key, "follow"):
-		return &tikcraft.FollowEvent{Meta: c.meta(), User: u.user()}, true
+		fu := u.user(identityData{})
+		fu.Follower = true // as socialEvent: by definition
+		return &tikcraft.FollowEvent{Meta: c.meta(), User: fu}, true
 	case strings.Contains(key, "share"):
-		return &tikcraft.ShareEvent{Meta: c.meta(), User: u.user()}, true
+		return &tikcraft.ShareEvent{Meta: c.meta(), User: u.user(identityData{})}, true
 	}
 	return nil, true
 }
@@ -831,9 +914,9 @@ func scanMember(b []byte) (tikcraft.Event, bool) {
 	}
 	switch pb.MemberMessageAction(action) {
 	case pb.MemberMessageAction_MEMBER_MESSAGE_ACTION_JOINED:
-		return &tikcraft.JoinEvent{Meta: c.meta(), User: u.user()}, true
+		return &tikcraft.JoinEvent{Meta: c.meta(), User: u.user(identityData{})}, true
 	case pb.MemberMessageAction_MEMBER_MESSAGE_ACTION_SUBSCRIBED:
-		return &tikcraft.SubscribeEvent{Meta: c.meta(), User: u.user()}, true
+		return &tikcraft.SubscribeEvent{Meta: c.meta(), User: u.user(identityData{})}, true
 	}
 	return nil, true
 }
@@ -843,6 +926,7 @@ func scanChat(b []byte) (tikcraft.Event, bool) {
 		c              commonData
 		u              userData
 		content        []byte
+		ident          identityData
 		seenAt, seenID bool
 	)
 	ok := scanRoom(b, 2, &c, &u, func(w *wire) bool {
@@ -859,7 +943,7 @@ func scanChat(b []byte) (tikcraft.Event, bool) {
 			w.str()
 		case 18:
 			if p := w.msg(&seenID); !w.unsure {
-				return scanIdentity(p)
+				return scanIdentity(p, &ident)
 			}
 		default:
 			w.skip()
@@ -869,7 +953,7 @@ func scanChat(b []byte) (tikcraft.Event, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &tikcraft.ChatEvent{Meta: c.meta(), User: u.user(), Text: viewerText(content)}, true
+	return &tikcraft.ChatEvent{Meta: c.meta(), User: u.user(ident), Text: viewerText(content)}, true
 }
 
 // noUser is the user field number of messages that have none.
@@ -948,5 +1032,5 @@ func scanSubNotify(b []byte) (tikcraft.Event, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &tikcraft.SubscribeEvent{Meta: c.meta(), User: u.user()}, true
+	return &tikcraft.SubscribeEvent{Meta: c.meta(), User: u.user(identityData{})}, true
 }

@@ -231,6 +231,37 @@ func TestFastPathMatchesReferenceOnOddFrames(t *testing.T) {
 		"empty":                      nil,
 		"garbage":                    []byte("\x0a\x0a\x0a"),
 	}
+	// The audience flags (issue 16): follow_info, user_attr, badge_list in
+	// the user, UserIdentity in gifts (32) and chat (18).
+	flagged := user(field(22, vfield(3, 1)), field(32, vfield(2, 1)), field(64, vfield(3, 4)), field(64, vfield(3, 1)))
+	for name, p := range map[string][]byte{
+		"flags all":                    cat(field(1, common), field(2, flagged), field(3, []byte("hi")), field(18, cat(vfield(2, 1), vfield(5, 1))), field(7, flagged), field(32, vfield(4, 1))),
+		"flags follow_info twice":      cat(field(2, user(field(22, vfield(3, 1)), field(22, vfield(3, 0))))),
+		"flags follow_info merged":     cat(field(2, user(field(22, vfield(3, 2)), field(22, vfield(1, 7))))),
+		"flags user_attr twice":        cat(field(2, user(field(32, vfield(2, 1)), field(32, nil))), field(7, user(field(32, vfield(2, 1)), field(32, vfield(2, 0))))),
+		"flags identity twice":         cat(field(2, user()), field(18, vfield(4, 1)), field(18, vfield(2, 1)), field(32, vfield(5, 1)), field(32, vfield(5, 0))),
+		"flags scene twice in a badge": cat(field(2, user(field(64, cat(vfield(3, 4), vfield(3, 6)))))),
+		"flags scene over int32":       cat(field(2, user(field(64, vfield(3, 1<<32+4)), field(64, vfield(3, 1<<33+1))))),
+		"flags follow_status negative": cat(field(2, user(field(22, vfield(3, 1<<64-1))))),
+		"flags follow_status huge":     cat(field(2, user(field(22, vfield(3, 1<<40))))),
+		"flags is_admin 2":             cat(field(2, user(field(32, vfield(2, 2))))),
+		"flags follow_info as varint":  cat(field(2, user(vfield(22, 1)))),
+		"flags user_attr as varint":    cat(field(2, user(vfield(32, 1)))),
+		"flags badge as varint":        cat(field(2, user(vfield(64, 4)))),
+		"flags badge cut short":        cat(field(2, user(field(64, []byte{0x18})))),
+		"flags user_attr cut short":    cat(field(2, user(field(32, []byte{0x10, 0xff})))),
+		"flags follow_info bad field":  cat(field(2, user(field(22, []byte{0x1a, 0x05})))),
+		"flags identity cut short":     cat(field(2, user()), field(18, []byte{0x28}), field(32, []byte{0x20})),
+		"flags identity as bytes":      cat(field(2, user()), field(18, field(4, []byte("x"))), field(32, field(2, nil))),
+		"flags scene as bytes":         cat(field(2, user(field(64, field(3, []byte{1}))))),
+		"flags unknown in nested":      cat(field(2, user(field(22, cat(vfield(1, 5), field(99, []byte("x")), vfield(3, 1))), field(64, cat(field(10, []byte("url")), vfield(3, 7)))))),
+		"flags bad to_user":            cat(field(8, user(field(22, []byte{0x18}))), field(12, user(field(64, []byte{0x18})))),
+		"flags operator twice attr":    cat(field(2, user()), vfield(10, 1), field(4, user(field(32, nil), field(32, nil)))),
+		"flags mutual only":            cat(field(2, user()), field(18, vfield(3, 1)), field(32, vfield(3, 1))),
+		"flags follow of non-follower": cat(field(1, common), field(2, user(field(22, vfield(3, 0))))),
+	} {
+		payloads[name] = p
+	}
 	methods := []string{MethodGift, MethodLike, MethodSocial, MethodMember, MethodChat, MethodRoomUserSeq, MethodControl, MethodSubNotify, "WebcastOther"}
 	var msgs []*pb.BaseProtoMessage
 	id := int64(100)
@@ -335,6 +366,11 @@ func FuzzFastPathMatchesReference(f *testing.F) {
 // working on whole frames rarely does.
 func FuzzScanMessage(f *testing.F) {
 	methods := []string{MethodGift, MethodLike, MethodSocial, MethodMember, MethodChat, MethodRoomUserSeq, MethodControl, MethodSubNotify}
+	for _, p := range flagPayloads(f) {
+		for i := range methods {
+			f.Add(uint8(i), p)
+		}
+	}
 	var d Decoder
 	for _, b := range webcasttest.Frames(4, 5, false) {
 		fr, _, _ := d.DecodeFrame(b)

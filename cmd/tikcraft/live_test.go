@@ -197,7 +197,7 @@ func TestCaptureDecodeReplayRoundTrip(t *testing.T) {
 		&tc.ShareEvent{Meta: tc.Meta{MsgID: "7"}, User: anna},
 		&tc.SubscribeEvent{Meta: tc.Meta{MsgID: "8"}, User: anna},
 		&tc.ViewersEvent{Meta: tc.Meta{MsgID: "9"}, Count: 120},
-		&tc.FollowEvent{Meta: tc.Meta{MsgID: "10"}, User: tc.User{ID: "9", UniqueID: "zed_last"}},
+		&tc.FollowEvent{Meta: tc.Meta{MsgID: "10"}, User: tc.User{ID: "9", UniqueID: "zed_last", Follower: true}}, // a follow decodes as a follower
 	}
 	if err := tt.Push(sent...); err != nil {
 		t.Fatal(err)

@@ -856,9 +856,12 @@ func (x *Text) GetDefaultPattern() string {
 type User struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Id            int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	Nickname      []byte                 `protobuf:"bytes,3,opt,name=nickname,proto3" json:"nickname,omitempty"`                     // viewer text: see the file comment
+	Nickname      []byte                 `protobuf:"bytes,3,opt,name=nickname,proto3" json:"nickname,omitempty"` // viewer text: see the file comment
+	FollowInfo    *FollowInfo            `protobuf:"bytes,22,opt,name=follow_info,json=followInfo,proto3" json:"follow_info,omitempty"`
+	UserAttr      *UserAttr              `protobuf:"bytes,32,opt,name=user_attr,json=userAttr,proto3" json:"user_attr,omitempty"`
 	DisplayId     []byte                 `protobuf:"bytes,38,opt,name=display_id,json=displayId,proto3" json:"display_id,omitempty"` // the @handle (unique id); viewer text
 	SecUid        string                 `protobuf:"bytes,46,opt,name=sec_uid,json=secUid,proto3" json:"sec_uid,omitempty"`
+	BadgeList     []*BadgeStruct         `protobuf:"bytes,64,rep,name=badge_list,json=badgeList,proto3" json:"badge_list,omitempty"`
 	IdStr         string                 `protobuf:"bytes,1028,opt,name=id_str,json=idStr,proto3" json:"id_str,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -908,6 +911,20 @@ func (x *User) GetNickname() []byte {
 	return nil
 }
 
+func (x *User) GetFollowInfo() *FollowInfo {
+	if x != nil {
+		return x.FollowInfo
+	}
+	return nil
+}
+
+func (x *User) GetUserAttr() *UserAttr {
+	if x != nil {
+		return x.UserAttr
+	}
+	return nil
+}
+
 func (x *User) GetDisplayId() []byte {
 	if x != nil {
 		return x.DisplayId
@@ -922,11 +939,158 @@ func (x *User) GetSecUid() string {
 	return ""
 }
 
+func (x *User) GetBadgeList() []*BadgeStruct {
+	if x != nil {
+		return x.BadgeList
+	}
+	return nil
+}
+
 func (x *User) GetIdStr() string {
 	if x != nil {
 		return x.IdStr
 	}
 	return ""
+}
+
+// FollowInfo is the viewer's follow counts and relation to the host; only
+// follow_status is declared (1 following_count, 2 follower_count and
+// 4 push_status are left unknown).
+type FollowInfo struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	FollowStatus  int64                  `protobuf:"varint,3,opt,name=follow_status,json=followStatus,proto3" json:"follow_status,omitempty"` // 0 none, 1 follows the host, 2 friends (read as: >= 1 follows)
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FollowInfo) Reset() {
+	*x = FollowInfo{}
+	mi := &file_webcast_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FollowInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FollowInfo) ProtoMessage() {}
+
+func (x *FollowInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_webcast_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FollowInfo.ProtoReflect.Descriptor instead.
+func (*FollowInfo) Descriptor() ([]byte, []int) {
+	return file_webcast_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *FollowInfo) GetFollowStatus() int64 {
+	if x != nil {
+		return x.FollowStatus
+	}
+	return 0
+}
+
+// UserAttr holds the viewer's rights in this room; only is_admin is declared
+// (1 is_muted, 3 is_super_admin are left unknown).
+type UserAttr struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	IsAdmin       bool                   `protobuf:"varint,2,opt,name=is_admin,json=isAdmin,proto3" json:"is_admin,omitempty"` // a moderator of the host's LIVE
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserAttr) Reset() {
+	*x = UserAttr{}
+	mi := &file_webcast_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserAttr) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserAttr) ProtoMessage() {}
+
+func (x *UserAttr) ProtoReflect() protoreflect.Message {
+	mi := &file_webcast_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserAttr.ProtoReflect.Descriptor instead.
+func (*UserAttr) Descriptor() ([]byte, []int) {
+	return file_webcast_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *UserAttr) GetIsAdmin() bool {
+	if x != nil {
+		return x.IsAdmin
+	}
+	return false
+}
+
+// BadgeStruct is one badge shown next to the viewer's name; only its scene
+// is declared (BadgeSceneType: 1 admin, 4 subscriber, 7 new subscriber,
+// 6 rank list, 8 gifter level, 10 fans).
+type BadgeStruct struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SceneType     int32                  `protobuf:"varint,3,opt,name=scene_type,json=sceneType,proto3" json:"scene_type,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BadgeStruct) Reset() {
+	*x = BadgeStruct{}
+	mi := &file_webcast_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BadgeStruct) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BadgeStruct) ProtoMessage() {}
+
+func (x *BadgeStruct) ProtoReflect() protoreflect.Message {
+	mi := &file_webcast_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BadgeStruct.ProtoReflect.Descriptor instead.
+func (*BadgeStruct) Descriptor() ([]byte, []int) {
+	return file_webcast_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *BadgeStruct) GetSceneType() int32 {
+	if x != nil {
+		return x.SceneType
+	}
+	return 0
 }
 
 // UserIdentity holds flags describing the sender's relation to the host.
@@ -944,7 +1108,7 @@ type UserIdentity struct {
 
 func (x *UserIdentity) Reset() {
 	*x = UserIdentity{}
-	mi := &file_webcast_proto_msgTypes[9]
+	mi := &file_webcast_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -956,7 +1120,7 @@ func (x *UserIdentity) String() string {
 func (*UserIdentity) ProtoMessage() {}
 
 func (x *UserIdentity) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[9]
+	mi := &file_webcast_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -969,7 +1133,7 @@ func (x *UserIdentity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdentity.ProtoReflect.Descriptor instead.
 func (*UserIdentity) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{9}
+	return file_webcast_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UserIdentity) GetIsGiftGiverOfAnchor() bool {
@@ -1030,7 +1194,7 @@ type Gift struct {
 
 func (x *Gift) Reset() {
 	*x = Gift{}
-	mi := &file_webcast_proto_msgTypes[10]
+	mi := &file_webcast_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1042,7 +1206,7 @@ func (x *Gift) String() string {
 func (*Gift) ProtoMessage() {}
 
 func (x *Gift) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[10]
+	mi := &file_webcast_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1055,7 +1219,7 @@ func (x *Gift) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Gift.ProtoReflect.Descriptor instead.
 func (*Gift) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{10}
+	return file_webcast_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Gift) GetDescribe() string {
@@ -1128,7 +1292,7 @@ type WebcastGiftMessage struct {
 
 func (x *WebcastGiftMessage) Reset() {
 	*x = WebcastGiftMessage{}
-	mi := &file_webcast_proto_msgTypes[11]
+	mi := &file_webcast_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1140,7 +1304,7 @@ func (x *WebcastGiftMessage) String() string {
 func (*WebcastGiftMessage) ProtoMessage() {}
 
 func (x *WebcastGiftMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[11]
+	mi := &file_webcast_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1153,7 +1317,7 @@ func (x *WebcastGiftMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastGiftMessage.ProtoReflect.Descriptor instead.
 func (*WebcastGiftMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{11}
+	return file_webcast_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *WebcastGiftMessage) GetCommon() *CommonMessageData {
@@ -1259,7 +1423,7 @@ type WebcastLikeMessage struct {
 
 func (x *WebcastLikeMessage) Reset() {
 	*x = WebcastLikeMessage{}
-	mi := &file_webcast_proto_msgTypes[12]
+	mi := &file_webcast_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1271,7 +1435,7 @@ func (x *WebcastLikeMessage) String() string {
 func (*WebcastLikeMessage) ProtoMessage() {}
 
 func (x *WebcastLikeMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[12]
+	mi := &file_webcast_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1284,7 +1448,7 @@ func (x *WebcastLikeMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastLikeMessage.ProtoReflect.Descriptor instead.
 func (*WebcastLikeMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{12}
+	return file_webcast_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *WebcastLikeMessage) GetCommon() *CommonMessageData {
@@ -1334,7 +1498,7 @@ type WebcastSocialMessage struct {
 
 func (x *WebcastSocialMessage) Reset() {
 	*x = WebcastSocialMessage{}
-	mi := &file_webcast_proto_msgTypes[13]
+	mi := &file_webcast_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1346,7 +1510,7 @@ func (x *WebcastSocialMessage) String() string {
 func (*WebcastSocialMessage) ProtoMessage() {}
 
 func (x *WebcastSocialMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[13]
+	mi := &file_webcast_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1359,7 +1523,7 @@ func (x *WebcastSocialMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastSocialMessage.ProtoReflect.Descriptor instead.
 func (*WebcastSocialMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{13}
+	return file_webcast_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *WebcastSocialMessage) GetCommon() *CommonMessageData {
@@ -1441,7 +1605,7 @@ type WebcastMemberMessage struct {
 
 func (x *WebcastMemberMessage) Reset() {
 	*x = WebcastMemberMessage{}
-	mi := &file_webcast_proto_msgTypes[14]
+	mi := &file_webcast_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1453,7 +1617,7 @@ func (x *WebcastMemberMessage) String() string {
 func (*WebcastMemberMessage) ProtoMessage() {}
 
 func (x *WebcastMemberMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[14]
+	mi := &file_webcast_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1466,7 +1630,7 @@ func (x *WebcastMemberMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastMemberMessage.ProtoReflect.Descriptor instead.
 func (*WebcastMemberMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{14}
+	return file_webcast_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *WebcastMemberMessage) GetCommon() *CommonMessageData {
@@ -1540,7 +1704,7 @@ type WebcastChatMessage struct {
 
 func (x *WebcastChatMessage) Reset() {
 	*x = WebcastChatMessage{}
-	mi := &file_webcast_proto_msgTypes[15]
+	mi := &file_webcast_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1552,7 +1716,7 @@ func (x *WebcastChatMessage) String() string {
 func (*WebcastChatMessage) ProtoMessage() {}
 
 func (x *WebcastChatMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[15]
+	mi := &file_webcast_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1565,7 +1729,7 @@ func (x *WebcastChatMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastChatMessage.ProtoReflect.Descriptor instead.
 func (*WebcastChatMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{15}
+	return file_webcast_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *WebcastChatMessage) GetCommon() *CommonMessageData {
@@ -1631,7 +1795,7 @@ type WebcastRoomUserSeqMessage struct {
 
 func (x *WebcastRoomUserSeqMessage) Reset() {
 	*x = WebcastRoomUserSeqMessage{}
-	mi := &file_webcast_proto_msgTypes[16]
+	mi := &file_webcast_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1643,7 +1807,7 @@ func (x *WebcastRoomUserSeqMessage) String() string {
 func (*WebcastRoomUserSeqMessage) ProtoMessage() {}
 
 func (x *WebcastRoomUserSeqMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[16]
+	mi := &file_webcast_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1656,7 +1820,7 @@ func (x *WebcastRoomUserSeqMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastRoomUserSeqMessage.ProtoReflect.Descriptor instead.
 func (*WebcastRoomUserSeqMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{16}
+	return file_webcast_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *WebcastRoomUserSeqMessage) GetCommon() *CommonMessageData {
@@ -1712,7 +1876,7 @@ type WebcastControlMessage struct {
 
 func (x *WebcastControlMessage) Reset() {
 	*x = WebcastControlMessage{}
-	mi := &file_webcast_proto_msgTypes[17]
+	mi := &file_webcast_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1724,7 +1888,7 @@ func (x *WebcastControlMessage) String() string {
 func (*WebcastControlMessage) ProtoMessage() {}
 
 func (x *WebcastControlMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[17]
+	mi := &file_webcast_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1737,7 +1901,7 @@ func (x *WebcastControlMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastControlMessage.ProtoReflect.Descriptor instead.
 func (*WebcastControlMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{17}
+	return file_webcast_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *WebcastControlMessage) GetCommon() *CommonMessageData {
@@ -1781,7 +1945,7 @@ type WebcastSubNotifyMessage struct {
 
 func (x *WebcastSubNotifyMessage) Reset() {
 	*x = WebcastSubNotifyMessage{}
-	mi := &file_webcast_proto_msgTypes[18]
+	mi := &file_webcast_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1793,7 +1957,7 @@ func (x *WebcastSubNotifyMessage) String() string {
 func (*WebcastSubNotifyMessage) ProtoMessage() {}
 
 func (x *WebcastSubNotifyMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_webcast_proto_msgTypes[18]
+	mi := &file_webcast_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1806,7 +1970,7 @@ func (x *WebcastSubNotifyMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebcastSubNotifyMessage.ProtoReflect.Descriptor instead.
 func (*WebcastSubNotifyMessage) Descriptor() ([]byte, []int) {
-	return file_webcast_proto_rawDescGZIP(), []int{18}
+	return file_webcast_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *WebcastSubNotifyMessage) GetCommon() *CommonMessageData {
@@ -1969,14 +2133,27 @@ const file_webcast_proto_rawDesc = "" +
 	"\fdisplay_text\x18\b \x01(\v2\x16.tikcraft.webcast.TextR\vdisplayText\"A\n" +
 	"\x04Text\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
-	"\x0fdefault_pattern\x18\x02 \x01(\tR\x0edefaultPattern\"\x82\x01\n" +
+	"\x0fdefault_pattern\x18\x02 \x01(\tR\x0edefaultPattern\"\xb8\x02\n" +
 	"\x04User\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1a\n" +
-	"\bnickname\x18\x03 \x01(\fR\bnickname\x12\x1d\n" +
+	"\bnickname\x18\x03 \x01(\fR\bnickname\x12=\n" +
+	"\vfollow_info\x18\x16 \x01(\v2\x1c.tikcraft.webcast.FollowInfoR\n" +
+	"followInfo\x127\n" +
+	"\tuser_attr\x18  \x01(\v2\x1a.tikcraft.webcast.UserAttrR\buserAttr\x12\x1d\n" +
 	"\n" +
 	"display_id\x18& \x01(\fR\tdisplayId\x12\x17\n" +
-	"\asec_uid\x18. \x01(\tR\x06secUid\x12\x16\n" +
-	"\x06id_str\x18\x84\b \x01(\tR\x05idStr\"\xc6\x02\n" +
+	"\asec_uid\x18. \x01(\tR\x06secUid\x12<\n" +
+	"\n" +
+	"badge_list\x18@ \x03(\v2\x1d.tikcraft.webcast.BadgeStructR\tbadgeList\x12\x16\n" +
+	"\x06id_str\x18\x84\b \x01(\tR\x05idStr\"1\n" +
+	"\n" +
+	"FollowInfo\x12#\n" +
+	"\rfollow_status\x18\x03 \x01(\x03R\ffollowStatus\"%\n" +
+	"\bUserAttr\x12\x19\n" +
+	"\bis_admin\x18\x02 \x01(\bR\aisAdmin\",\n" +
+	"\vBadgeStruct\x12\x1d\n" +
+	"\n" +
+	"scene_type\x18\x03 \x01(\x05R\tsceneType\"\xc6\x02\n" +
 	"\fUserIdentity\x124\n" +
 	"\x17is_gift_giver_of_anchor\x18\x01 \x01(\bR\x13isGiftGiverOfAnchor\x125\n" +
 	"\x17is_subscriber_of_anchor\x18\x02 \x01(\bR\x14isSubscriberOfAnchor\x12D\n" +
@@ -2100,7 +2277,7 @@ func file_webcast_proto_rawDescGZIP() []byte {
 }
 
 var file_webcast_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_webcast_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_webcast_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_webcast_proto_goTypes = []any{
 	(MemberMessageAction)(0),          // 0: tikcraft.webcast.MemberMessageAction
 	(ControlAction)(0),                // 1: tikcraft.webcast.ControlAction
@@ -2113,50 +2290,56 @@ var file_webcast_proto_goTypes = []any{
 	(*CommonMessageData)(nil),         // 8: tikcraft.webcast.CommonMessageData
 	(*Text)(nil),                      // 9: tikcraft.webcast.Text
 	(*User)(nil),                      // 10: tikcraft.webcast.User
-	(*UserIdentity)(nil),              // 11: tikcraft.webcast.UserIdentity
-	(*Gift)(nil),                      // 12: tikcraft.webcast.Gift
-	(*WebcastGiftMessage)(nil),        // 13: tikcraft.webcast.WebcastGiftMessage
-	(*WebcastLikeMessage)(nil),        // 14: tikcraft.webcast.WebcastLikeMessage
-	(*WebcastSocialMessage)(nil),      // 15: tikcraft.webcast.WebcastSocialMessage
-	(*WebcastMemberMessage)(nil),      // 16: tikcraft.webcast.WebcastMemberMessage
-	(*WebcastChatMessage)(nil),        // 17: tikcraft.webcast.WebcastChatMessage
-	(*WebcastRoomUserSeqMessage)(nil), // 18: tikcraft.webcast.WebcastRoomUserSeqMessage
-	(*WebcastControlMessage)(nil),     // 19: tikcraft.webcast.WebcastControlMessage
-	(*WebcastSubNotifyMessage)(nil),   // 20: tikcraft.webcast.WebcastSubNotifyMessage
-	nil,                               // 21: tikcraft.webcast.ProtoMessageFetchResult.RouteParamsEntry
+	(*FollowInfo)(nil),                // 11: tikcraft.webcast.FollowInfo
+	(*UserAttr)(nil),                  // 12: tikcraft.webcast.UserAttr
+	(*BadgeStruct)(nil),               // 13: tikcraft.webcast.BadgeStruct
+	(*UserIdentity)(nil),              // 14: tikcraft.webcast.UserIdentity
+	(*Gift)(nil),                      // 15: tikcraft.webcast.Gift
+	(*WebcastGiftMessage)(nil),        // 16: tikcraft.webcast.WebcastGiftMessage
+	(*WebcastLikeMessage)(nil),        // 17: tikcraft.webcast.WebcastLikeMessage
+	(*WebcastSocialMessage)(nil),      // 18: tikcraft.webcast.WebcastSocialMessage
+	(*WebcastMemberMessage)(nil),      // 19: tikcraft.webcast.WebcastMemberMessage
+	(*WebcastChatMessage)(nil),        // 20: tikcraft.webcast.WebcastChatMessage
+	(*WebcastRoomUserSeqMessage)(nil), // 21: tikcraft.webcast.WebcastRoomUserSeqMessage
+	(*WebcastControlMessage)(nil),     // 22: tikcraft.webcast.WebcastControlMessage
+	(*WebcastSubNotifyMessage)(nil),   // 23: tikcraft.webcast.WebcastSubNotifyMessage
+	nil,                               // 24: tikcraft.webcast.ProtoMessageFetchResult.RouteParamsEntry
 }
 var file_webcast_proto_depIdxs = []int32{
 	3,  // 0: tikcraft.webcast.WebcastPushFrame.headers:type_name -> tikcraft.webcast.PushHeader
 	5,  // 1: tikcraft.webcast.ProtoMessageFetchResult.messages:type_name -> tikcraft.webcast.BaseProtoMessage
-	21, // 2: tikcraft.webcast.ProtoMessageFetchResult.route_params:type_name -> tikcraft.webcast.ProtoMessageFetchResult.RouteParamsEntry
+	24, // 2: tikcraft.webcast.ProtoMessageFetchResult.route_params:type_name -> tikcraft.webcast.ProtoMessageFetchResult.RouteParamsEntry
 	9,  // 3: tikcraft.webcast.CommonMessageData.display_text:type_name -> tikcraft.webcast.Text
-	8,  // 4: tikcraft.webcast.WebcastGiftMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	10, // 5: tikcraft.webcast.WebcastGiftMessage.user:type_name -> tikcraft.webcast.User
-	10, // 6: tikcraft.webcast.WebcastGiftMessage.to_user:type_name -> tikcraft.webcast.User
-	12, // 7: tikcraft.webcast.WebcastGiftMessage.gift:type_name -> tikcraft.webcast.Gift
-	11, // 8: tikcraft.webcast.WebcastGiftMessage.user_identity:type_name -> tikcraft.webcast.UserIdentity
-	8,  // 9: tikcraft.webcast.WebcastLikeMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	10, // 10: tikcraft.webcast.WebcastLikeMessage.user:type_name -> tikcraft.webcast.User
-	8,  // 11: tikcraft.webcast.WebcastSocialMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	10, // 12: tikcraft.webcast.WebcastSocialMessage.user:type_name -> tikcraft.webcast.User
-	8,  // 13: tikcraft.webcast.WebcastMemberMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	10, // 14: tikcraft.webcast.WebcastMemberMessage.user:type_name -> tikcraft.webcast.User
-	10, // 15: tikcraft.webcast.WebcastMemberMessage.operator:type_name -> tikcraft.webcast.User
-	0,  // 16: tikcraft.webcast.WebcastMemberMessage.action:type_name -> tikcraft.webcast.MemberMessageAction
-	8,  // 17: tikcraft.webcast.WebcastChatMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	10, // 18: tikcraft.webcast.WebcastChatMessage.user:type_name -> tikcraft.webcast.User
-	10, // 19: tikcraft.webcast.WebcastChatMessage.at_user:type_name -> tikcraft.webcast.User
-	11, // 20: tikcraft.webcast.WebcastChatMessage.user_identity:type_name -> tikcraft.webcast.UserIdentity
-	8,  // 21: tikcraft.webcast.WebcastRoomUserSeqMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	8,  // 22: tikcraft.webcast.WebcastControlMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	1,  // 23: tikcraft.webcast.WebcastControlMessage.action:type_name -> tikcraft.webcast.ControlAction
-	8,  // 24: tikcraft.webcast.WebcastSubNotifyMessage.common:type_name -> tikcraft.webcast.CommonMessageData
-	10, // 25: tikcraft.webcast.WebcastSubNotifyMessage.user:type_name -> tikcraft.webcast.User
-	26, // [26:26] is the sub-list for method output_type
-	26, // [26:26] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	11, // 4: tikcraft.webcast.User.follow_info:type_name -> tikcraft.webcast.FollowInfo
+	12, // 5: tikcraft.webcast.User.user_attr:type_name -> tikcraft.webcast.UserAttr
+	13, // 6: tikcraft.webcast.User.badge_list:type_name -> tikcraft.webcast.BadgeStruct
+	8,  // 7: tikcraft.webcast.WebcastGiftMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	10, // 8: tikcraft.webcast.WebcastGiftMessage.user:type_name -> tikcraft.webcast.User
+	10, // 9: tikcraft.webcast.WebcastGiftMessage.to_user:type_name -> tikcraft.webcast.User
+	15, // 10: tikcraft.webcast.WebcastGiftMessage.gift:type_name -> tikcraft.webcast.Gift
+	14, // 11: tikcraft.webcast.WebcastGiftMessage.user_identity:type_name -> tikcraft.webcast.UserIdentity
+	8,  // 12: tikcraft.webcast.WebcastLikeMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	10, // 13: tikcraft.webcast.WebcastLikeMessage.user:type_name -> tikcraft.webcast.User
+	8,  // 14: tikcraft.webcast.WebcastSocialMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	10, // 15: tikcraft.webcast.WebcastSocialMessage.user:type_name -> tikcraft.webcast.User
+	8,  // 16: tikcraft.webcast.WebcastMemberMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	10, // 17: tikcraft.webcast.WebcastMemberMessage.user:type_name -> tikcraft.webcast.User
+	10, // 18: tikcraft.webcast.WebcastMemberMessage.operator:type_name -> tikcraft.webcast.User
+	0,  // 19: tikcraft.webcast.WebcastMemberMessage.action:type_name -> tikcraft.webcast.MemberMessageAction
+	8,  // 20: tikcraft.webcast.WebcastChatMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	10, // 21: tikcraft.webcast.WebcastChatMessage.user:type_name -> tikcraft.webcast.User
+	10, // 22: tikcraft.webcast.WebcastChatMessage.at_user:type_name -> tikcraft.webcast.User
+	14, // 23: tikcraft.webcast.WebcastChatMessage.user_identity:type_name -> tikcraft.webcast.UserIdentity
+	8,  // 24: tikcraft.webcast.WebcastRoomUserSeqMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	8,  // 25: tikcraft.webcast.WebcastControlMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	1,  // 26: tikcraft.webcast.WebcastControlMessage.action:type_name -> tikcraft.webcast.ControlAction
+	8,  // 27: tikcraft.webcast.WebcastSubNotifyMessage.common:type_name -> tikcraft.webcast.CommonMessageData
+	10, // 28: tikcraft.webcast.WebcastSubNotifyMessage.user:type_name -> tikcraft.webcast.User
+	29, // [29:29] is the sub-list for method output_type
+	29, // [29:29] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_webcast_proto_init() }
@@ -2170,7 +2353,7 @@ func file_webcast_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_webcast_proto_rawDesc), len(file_webcast_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   20,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

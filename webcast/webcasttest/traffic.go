@@ -11,7 +11,10 @@
 // and gift streaks, some follows and shares, viewer counts with the top
 // viewers, a few subscriptions and messages tikcraft does not use. A few
 // viewers have hostile names (invalid UTF-8, control characters, HTML,
-// U+2028) and some chat lines are hostile too.
+// U+2028) and some chat lines are hostile too. Viewers' audience flags
+// come as TikTok sends them: follow_info.follow_status (0 to 2), badges of
+// every scene (1 admin, 4 and 7 subscriber), user_attr.is_admin for one
+// viewer in 25, and a UserIdentity with gifts and chat.
 //
 // Everything is deterministic for a given seed.
 package webcasttest
@@ -102,7 +105,7 @@ func NewTraffic(seed uint64) *Traffic {
 		msgID:   7450000000000000000,
 		viewers: 1800,
 	}
-	t.host = t.user(6800000000000000000, "the_streamer", "The Streamer 🎮")
+	t.host = t.user(6800000000000000000, "the_streamer", "The Streamer 🎮", false)
 	for i := range 2000 {
 		id := int64(6900000000000000000) + int64(t.rng.Uint64N(1e17))
 		handle := fmt.Sprintf("user%d_%s", i, strconv.FormatUint(t.rng.Uint64N(1<<30), 36))
@@ -110,7 +113,7 @@ func NewTraffic(seed uint64) *Traffic {
 		if t.rng.IntN(3) == 0 {
 			nick = handle
 		}
-		t.users = append(t.users, t.user(id, handle, nick))
+		t.users = append(t.users, t.user(id, handle, nick, i%25 == 7))
 	}
 	return t
 }
@@ -410,11 +413,15 @@ func identity(rng *rand.Rand) []byte {
 			b = varint(b, f, 1)
 		}
 	}
+	if rng.IntN(40) == 0 {
+		b = varint(b, 5, 1) // is_moderator_of_anchor
+	}
 	return b
 }
 
-// user encodes a viewer the way TikTok sends one in every message.
-func (t *Traffic) user(id int64, handle, nick string) []byte {
+// user encodes a viewer the way TikTok sends one in every message; admin
+// marks a moderator in user_attr.
+func (t *Traffic) user(id int64, handle, nick string, admin bool) []byte {
 	hex := func(n int) string {
 		const digits = "0123456789abcdef"
 		b := make([]byte, n)
@@ -438,6 +445,11 @@ func (t *Traffic) user(id int64, handle, nick string) []byte {
 	follow = varint(follow, 2, uint64(t.rng.IntN(100000)))
 	follow = varint(follow, 3, uint64(t.rng.IntN(3)))
 	u = bytesField(u, 22, follow)
+	if admin {
+		var attr []byte
+		attr = varint(attr, 2, 1) // is_admin
+		u = bytesField(u, 32, attr)
+	}
 	u = str(u, 38, handle)
 	u = str(u, 46, "MS4wLjABAAAA"+hex(52))
 	for range t.rng.IntN(3) {

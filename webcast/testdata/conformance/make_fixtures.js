@@ -26,6 +26,26 @@ let nextID = 7301000000000000000n;
 const anna = { id: "7234567890123456789", displayId: "anna_123", nickname: "Anna 🌹" };
 const bob = { id: "6900000000000000001", displayId: "bob.builds", nickname: "Bob <b>&\"quotes\"" };
 const noNumericID = { id: "0", idStr: "6811111111111111111", displayId: "idstr_only", nickname: "" };
+// Viewers whose flags TikTok sends in the user struct (follow_info,
+// user_attr, badge_list); nested messages need mk as well.
+const badges = (...scenes) => scenes.map((sceneType) => mk(v3.BadgeStruct, { sceneType, display: true }));
+const cleo = {
+  id: "7111111111111111111", displayId: "cleo.mod", nickname: "Cleo",
+  followInfo: mk(v3.FollowInfo, { followStatus: "2", followerCount: "310", followingCount: "52" }),
+  userAttr: mk(v3.UserAttr, { isAdmin: true }),
+  badgeList: badges(8, 7),
+};
+const dan = {
+  id: "7222222222222222222", displayId: "dan_fan", nickname: "Dan",
+  followInfo: mk(v3.FollowInfo, { followStatus: "1" }),
+  badgeList: badges(1),
+};
+const eve = {
+  id: "7333333333333333333", displayId: "eve_sub", nickname: "Eve",
+  followInfo: mk(v3.FollowInfo, { followStatus: "0", followerCount: "9" }),
+  userAttr: mk(v3.UserAttr, { isMuted: true }),
+  badgeList: badges(6, 4, 10),
+};
 
 function message(method, type, fields, offsetMs = 0) {
   const msgId = String(nextID++);
@@ -42,7 +62,7 @@ function message(method, type, fields, offsetMs = 0) {
   return mk(v3.BaseProtoMessage, { method, payload, msgId });
 }
 
-const gift = (user, g, repeatCount, repeatEnd, groupId, off) =>
+const gift = (user, g, repeatCount, repeatEnd, groupId, off, identity) =>
   message("WebcastGiftMessage", v3.WebcastGiftMessage, {
     user,
     giftId: g.id,
@@ -50,6 +70,7 @@ const gift = (user, g, repeatCount, repeatEnd, groupId, off) =>
     repeatEnd,
     groupId,
     gift: mk(v3.Gift, { id: g.id, name: g.name, type: g.type, diamondCount: g.diamonds, combo: g.type === 1 }),
+    ...(identity ? { userIdentity: mk(v3.UserIdentity, identity) } : {}),
   }, off);
 
 const rose = { id: "5655", name: "Rose", type: 1, diamonds: 1 };
@@ -85,13 +106,53 @@ const cases = [
     ],
   },
   { name: "gzip_magic_only", gzip: true, msgs: [message("WebcastLikeMessage", v3.WebcastLikeMessage, { user: bob, count: 1 }, 150)] },
+  // Audience flags (issue 16). Added last so the frames above stay as they were.
+  {
+    name: "user_flags_in_user_struct",
+    msgs: [
+      message("WebcastChatMessage", v3.WebcastChatMessage, { user: cleo, content: "hi from a mod" }, 160),
+      message("WebcastLikeMessage", v3.WebcastLikeMessage, { user: dan, count: 2, total: "4823" }, 161),
+      message("WebcastMemberMessage", v3.WebcastMemberMessage, { user: eve, action: 1 }, 162),
+      message("WebcastSubNotifyMessage", v3.WebcastSubNotifyMessage, { user: eve, subMonth: "1" }, 163),
+      message("WebcastSocialMessage", v3.WebcastSocialMessage, { user: eve, displayKey: "pm_mt_guidance_share" }, 164),
+    ],
+  },
+  {
+    name: "user_flags_in_identity",
+    msgs: [
+      gift(anna, lion, 1, 0, "0", 170, { isSubscriberOfAnchor: true, isModeratorOfAnchor: true }),
+      gift(bob, rose, 1, 1, "1700000000777", 171, { isMutualFollowingWithAnchor: true, isGiftGiverOfAnchor: true }),
+      message("WebcastChatMessage", v3.WebcastChatMessage, {
+        user: anna, content: "identity only", userIdentity: mk(v3.UserIdentity, { isFollowerOfAnchor: true, isAnchor: false }),
+      }, 172),
+      message("WebcastChatMessage", v3.WebcastChatMessage, {
+        user: eve, content: "struct and identity", userIdentity: mk(v3.UserIdentity, { isGiftGiverOfAnchor: true }),
+      }, 173),
+    ],
+  },
+  // A follow's user is a follower, whatever follow_info says.
+  { name: "follow_by_non_follower_struct", msgs: [message("WebcastSocialMessage", v3.WebcastSocialMessage, { user: eve, displayKey: "pm_main_follow_message_viewer_2", action: "1" }, 180)] },
 ];
 
-const userOf = (u) => ({
-  id: u && u.id !== "0" ? u.id : (u?.idStr ?? ""),
-  unique_id: u?.displayId ?? "",
-  nickname: u?.nickname ?? "",
-});
+// userOf maps a decoded user, and the message's user identity, to the
+// expected tikcraft user. The flags follow docs/EVENTS.md: follower when
+// follow_info.follow_status >= 1, the identity says follower or mutual, or
+// the event is a follow; subscriber when a badge has scene 4 or 7 or the
+// identity says subscriber; moderator when user_attr.is_admin, a badge has
+// scene 1 or the identity says moderator. They are written only when true.
+const userOf = (u, identity, isFollow) => {
+  const out = {
+    id: u && u.id !== "0" ? u.id : (u?.idStr ?? ""),
+    unique_id: u?.displayId ?? "",
+    nickname: u?.nickname ?? "",
+  };
+  const scenes = (u?.badgeList ?? []).map((b) => b.sceneType);
+  const B = v3.BadgeSceneType;
+  if (isFollow || BigInt(u?.followInfo?.followStatus ?? "0") >= 1n || identity?.isFollowerOfAnchor || identity?.isMutualFollowingWithAnchor) out.follower = true;
+  if (scenes.includes(B.SUBSCRIBER) || scenes.includes(B.NEW_SUBSCRIBER) || identity?.isSubscriberOfAnchor) out.subscriber = true;
+  if (u?.userAttr?.isAdmin || scenes.includes(B.ADMIN) || identity?.isModeratorOfAnchor) out.moderator = true;
+  return out;
+};
 
 // expected maps one message as tiktok-live-connector decoded it to the event
 // tikcraft must produce, or null when tikcraft must produce none.
@@ -100,7 +161,7 @@ function expected(method, d, msgId) {
   switch (method) {
     case "WebcastGiftMessage":
       return {
-        type: "gift", ...meta, user: userOf(d.user),
+        type: "gift", ...meta, user: userOf(d.user, d.userIdentity),
         gift: { id: d.gift.id, name: d.gift.name, combo: d.gift.type === 1, diamonds: d.gift.diamondCount },
         repeat_count: d.repeatCount, repeat_end: d.repeatEnd === 1,
         group_id: d.groupId === "0" ? "" : d.groupId,
@@ -108,7 +169,7 @@ function expected(method, d, msgId) {
     case "WebcastLikeMessage":
       return { type: "like", ...meta, user: userOf(d.user), count: d.count, total: d.total };
     case "WebcastSocialMessage":
-      if (d.common?.displayText?.key?.includes("follow")) return { type: "follow", ...meta, user: userOf(d.user) };
+      if (d.common?.displayText?.key?.includes("follow")) return { type: "follow", ...meta, user: userOf(d.user, undefined, true) };
       if (d.common?.displayText?.key?.includes("share")) return { type: "share", ...meta, user: userOf(d.user) };
       return null;
     case "WebcastMemberMessage":
@@ -116,7 +177,7 @@ function expected(method, d, msgId) {
       if (d.action === v3.MemberMessageAction.MEMBER_MESSAGE_ACTION_SUBSCRIBED) return { type: "subscribe", ...meta, user: userOf(d.user) };
       return null;
     case "WebcastChatMessage":
-      return { type: "chat", ...meta, user: userOf(d.user), text: d.content };
+      return { type: "chat", ...meta, user: userOf(d.user, d.userIdentity), text: d.content };
     case "WebcastRoomUserSeqMessage":
       return { type: "viewers", ...meta, count: d.total };
     case "WebcastControlMessage":
