@@ -618,45 +618,79 @@ func scanUser(b []byte, u *userData) bool {
 	return w.ok()
 }
 
+// scanFollowInfo, scanUserAttr and scanBadge read the one varint field
+// each declares (follow_status, is_admin, scene_type).
 func scanFollowInfo(b []byte, u *userData) bool {
-	w := wire{b: b}
-	for w.next() {
-		if w.num == 3 {
-			u.followStatus = w.int64()
-		} else {
-			w.skip()
-		}
-	}
-	return w.ok()
+	v, ok := lastVarint(b, 3)
+	u.followStatus = int64(v)
+	return ok
 }
 
 func scanUserAttr(b []byte, u *userData) bool {
-	w := wire{b: b}
-	for w.next() {
-		if w.num == 2 {
-			u.admin = w.varint() != 0
-		} else {
-			w.skip()
-		}
-	}
-	return w.ok()
+	v, ok := lastVarint(b, 2)
+	u.admin = v != 0
+	return ok
 }
 
 func scanBadge(b []byte, u *userData) bool {
-	w := wire{b: b}
-	var scene int32
-	for w.next() {
-		if w.num == 3 {
-			scene = w.int32()
+	v, ok := lastVarint(b, 3)
+	applyBadge(&u.badges, int32(v))
+	return ok
+}
+
+// lastVarint walks a message whose only declared field is the varint num,
+// as wire does but in one tight loop (every user carries these, several
+// badges each), and returns num's last value, 0 when absent. ok is false
+// for anything wire would be unsure of: broken wire data, a group end
+// outside a group, num with another wire type.
+func lastVarint(b []byte, num protowire.Number) (v uint64, ok bool) {
+	for len(b) > 0 {
+		var tag uint64
+		if b[0] < 0x80 {
+			tag, b = uint64(b[0]), b[1:]
 		} else {
-			w.skip()
+			t, n := protowire.ConsumeVarint(b)
+			if n < 0 {
+				return 0, false
+			}
+			tag, b = t, b[n:]
+		}
+		got, typ := protowire.Number(tag>>3), protowire.Type(tag&7)
+		if tag>>3 < uint64(protowire.MinValidNumber) || tag>>3 > uint64(protowire.MaxValidNumber) || typ == protowire.EndGroupType {
+			return 0, false
+		}
+		switch {
+		case typ == protowire.VarintType:
+			var x uint64
+			if len(b) > 0 && b[0] < 0x80 {
+				x, b = uint64(b[0]), b[1:]
+			} else {
+				y, n := protowire.ConsumeVarint(b)
+				if n < 0 {
+					return 0, false
+				}
+				x, b = y, b[n:]
+			}
+			if got == num {
+				v = x
+			}
+		case got == num:
+			return 0, false
+		case typ == protowire.BytesType:
+			l, n := protowire.ConsumeVarint(b)
+			if n < 0 || l > uint64(len(b)-n) {
+				return 0, false
+			}
+			b = b[n+int(l):]
+		default:
+			n := protowire.ConsumeFieldValue(got, typ, b)
+			if n < 0 {
+				return 0, false
+			}
+			b = b[n:]
 		}
 	}
-	if !w.ok() {
-		return false
-	}
-	applyBadge(&u.badges, scene)
-	return true
+	return v, true
 }
 
 // viewerText is text() without the copy strings.ToValidUTF8 makes of
