@@ -121,6 +121,10 @@ func (e *Engine) notRun(trigger, why string, u *tikcraft.User, source string) {
 
 // follow handles a follow: once_per_user, the follow rule, milestones.
 func (e *Engine) follow(ev *tikcraft.FollowEvent) []tikcraft.Action {
+	// Whoever follows is a follower, whatever the event's source said.
+	u := ev.User
+	u.Follower = true
+	ev = &tikcraft.FollowEvent{Meta: ev.Meta, User: u}
 	if e.cfg.FollowOncePerUser {
 		k := userKey(&ev.User)
 		if _, dup := e.follows.get(k); dup {
