@@ -57,6 +57,7 @@ const (
 	Plugin                       // "!": a server-plugin command, sent over RCON
 	Random                       // "$random": run one other rule chosen at random
 	Alert                        // ">>Title|Subtitle|Seconds": an on-screen alert
+	Overlay                      // "$timer", "$wins", "$deaths": an OBS overlay change (actions/overlay.go)
 )
 
 func (k CommandKind) String() string {
@@ -69,6 +70,8 @@ func (k CommandKind) String() string {
 		return "random"
 	case Alert:
 		return "alert"
+	case Overlay:
+		return "overlay"
 	}
 	return fmt.Sprintf("CommandKind(%d)", int(k))
 }
@@ -76,13 +79,14 @@ func (k CommandKind) String() string {
 // Command is one command of a rule.
 type Command struct {
 	Kind     CommandKind
-	Text     string // without prefix and multiplier; for alerts, the raw Title|Subtitle|Seconds
+	Text     string // without prefix and multiplier; for alerts, the raw Title|Subtitle|Seconds; for overlay actions, OverlayOp.String
 	Repeat   int    // xN; 1 when absent
 	Line     int
 	Col      int
 	Title    string // alerts
 	Subtitle string // alerts
 	Seconds  int    // alerts
+	Sound    string // alerts: a file of the sounds folder, or ""
 }
 
 // Rule is one line: a trigger and its commands, run in order.
@@ -238,7 +242,9 @@ func (fi *firing) rule(r *Rule) {
 				Title:    fi.fill.Replace(c.Title),
 				Subtitle: fi.fill.Replace(c.Subtitle),
 				Seconds:  c.Seconds,
-			}}
+			}, Command: c.Sound}
+		case Overlay:
+			a = tikcraft.Action{Kind: tikcraft.KindOverlay, Command: c.Text}
 		}
 		a.Trigger, a.User = r.Trigger, fi.user
 		for range max(c.Repeat, 1) {

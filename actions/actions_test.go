@@ -50,9 +50,9 @@ func TestDiagnostics(t *testing.T) {
 		{"alert seconds not a number", "rose:>>Hi|there| soon\n", []string{"actions.mca:1:18: error: alert seconds \"soon\" must be a whole number from 1 to 300"}},
 		{"alert seconds zero", "rose:/a; >>Hi||0\n", []string{"actions.mca:1:16: error: alert seconds \"0\""}},
 		{"alert seconds too long", "rose:>>Hi|x|301\n", []string{"actions.mca:1:13: error: alert seconds \"301\""}},
-		{"alert extra field", "rose:>>Hi|x|3|4\n", []string{"actions.mca:1:13: error: alert seconds \"3|4\""}},
+		{"alert extra field", "rose:>>Hi|x|3|4\n", []string{"actions.mca:1:15: error: alert sound \"4\" must be"}},
 		{"empty alert", "rose:>>\n", []string{"actions.mca:1:6: error: empty alert"}},
-		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; did you mean $random?"}},
+		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; did you mean $random, $timer, $wins or $deaths?"}},
 		{"bare dollar", "rose:$\n", []string{"actions.mca:1:6: error: missing function name after $; did you mean $random?"}},
 		{"random with argument", "rose:$random 3\n", []string{"actions.mca:1:6: error: $random takes nothing after it"}},
 		{"brace never closed", "rose:/summon zombie ~ ~ ~ {CustomName:'x'\n", []string{"actions.mca:1:27: error: unbalanced '{': it is never closed with '}'"}},
@@ -606,6 +606,8 @@ func FuzzParse(f *testing.F) {
 		"b:/kill @e[type=#x] x51 # ignore-lag", ":", "a\nb:\n", "\xef\xbb\xbfr:/x\r\n",
 		"r:$random x10000\nt:/a x10000", "r:/say 5\" tall # c; /x", "heart me:/a", "r:>>a|b|", "r:/a X5",
 		"\xff\xfe", "r:/say \u200b", "r:/a\x00",
+		"r:$timer +60s; $wins +1 x2; $deaths -1", "r:$timer 1m30s", "r:$timer reset x3; $timer pause", "r:$wins +1 +2",
+		"timer_end:$timer reset; >>WIN|{user}|5|win.mp3", "r:>>a|b|3|../x.mp3", "r:$timer +99999999999999s",
 	} {
 		f.Add([]byte(s))
 	}

@@ -265,8 +265,10 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		case name == "":
 			p.diag(n, c.Col, Error, "missing function name after $; did you mean $random?")
 			return c, false
+		case isOverlayFunc(fields[0]):
+			return p.overlay(n, line, off, text, c)
 		default:
-			p.diag(n, c.Col, Error, "unknown function $%s; did you mean $random?", name)
+			p.diag(n, c.Col, Error, "unknown function $%s; did you mean $random, $timer, $wins or $deaths?", name)
 			return c, false
 		}
 	default:
@@ -322,7 +324,7 @@ func (p *parser) alert(n int, line string, off int, text string, c Command) (Com
 	c.Kind = Alert
 	c.Text = text[2:]
 	c.Seconds = 3
-	parts := strings.SplitN(c.Text, "|", 3)
+	parts := strings.SplitN(c.Text, "|", 4)
 	c.Title = strings.TrimSpace(parts[0])
 	if len(parts) > 1 {
 		c.Subtitle = strings.TrimSpace(parts[1])
@@ -338,6 +340,13 @@ func (p *parser) alert(n int, line string, off int, text string, c Command) (Com
 			}
 			c.Seconds = v
 		}
+	}
+	if len(parts) > 3 {
+		sound, ok := p.alertSound(n, line, off+2+len(parts[0])+len(parts[1])+len(parts[2])+3, parts[3])
+		if !ok {
+			return c, false
+		}
+		c.Sound = sound
 	}
 	if c.Title == "" && c.Subtitle == "" {
 		p.diag(n, c.Col, Error, "empty alert: write >>Title|Subtitle|Seconds")
@@ -358,7 +367,7 @@ func (p *parser) finish(opts Options) {
 	largest, largestTrigger := int64(0), ""
 	for _, r := range p.f.rules {
 		r.size = ruleSize(r, 0)
-		if !r.random && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] {
+		if !r.random && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] && !IsOverlayTrigger(r.Trigger) {
 			p.f.random = append(p.f.random, r)
 			if r.size > largest {
 				largest, largestTrigger = r.size, r.Trigger
