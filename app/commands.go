@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/dryrun"
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/rcon"
@@ -34,15 +32,9 @@ func (s *Setup) sink(o Options, dry bool, giveUp time.Duration) (tikcraft.Sink, 
 		MaxCommandsPerSecond: *c.MaxCommandsPerSecond,
 		GiveUpAfter:          giveUp,
 	}, o.Log)
-	return deliver.Split{Commands: cl, Alerts: alertLog{o.Log}}, func() { cl.Close() }
-}
-
-// alertLog shows alerts in the log until the overlay exists.
-type alertLog struct{ log *slog.Logger }
-
-func (a alertLog) Deliver(_ context.Context, act tikcraft.Action) error {
-	a.log.Info("alert", "title", act.Alert.Title, "subtitle", act.Alert.Subtitle, "seconds", act.Alert.Seconds, "trigger", act.Trigger, "user", act.User)
-	return nil
+	// Alerts and overlay actions never reach RCON: run and demo send them
+	// to the overlays (webUI.wire), other commands to the log.
+	return &overlayRoute{next: cl, ov: overlayLog{o.Log}}, func() { cl.Close() }
 }
 
 // ReplayOptions are replay's flags.
