@@ -19,16 +19,17 @@ type FeedItem struct {
 
 // Feed keeps the last events of the configured kinds.
 type Feed struct {
-	size   int
-	kinds  map[string]bool
-	NextID int64      `json:"next_id"`
-	Items  []FeedItem `json:"items"` // oldest first
+	size     int
+	kinds    map[string]bool
+	followed map[string]bool // a refollow is not shown again
+	NextID   int64           `json:"next_id"`
+	Items    []FeedItem      `json:"items"` // oldest first
 }
 
 // NewFeed returns an empty feed.
 func NewFeed(cfg FeedConfig) *Feed {
 	cfg = Config{Feed: cfg}.fill().Feed
-	f := &Feed{size: cfg.Size, kinds: map[string]bool{}}
+	f := &Feed{size: cfg.Size, kinds: map[string]bool{}, followed: map[string]bool{}}
 	for _, k := range cfg.Kinds {
 		f.kinds[k] = true
 	}
@@ -36,10 +37,10 @@ func NewFeed(cfg FeedConfig) *Feed {
 }
 
 // Reset empties the feed.
-func (f *Feed) Reset() { f.Items = nil }
+func (f *Feed) Reset() { f.Items = nil; clear(f.followed) }
 
 // Add shows ev if it is of a kind the feed shows; a gift streak shows once,
-// when it ends. It reports whether the feed changed.
+// when it ends, and a viewer's follow once. It reports whether the feed changed.
 func (f *Feed) Add(ev tikcraft.Event) bool {
 	if !f.kinds[string(ev.Type())] {
 		return false
@@ -63,6 +64,13 @@ func (f *Feed) Add(ev tikcraft.Event) bool {
 	case *tikcraft.LikeEvent:
 		it.User, it.Text = e.User.DisplayName(), "x"+strconv.FormatInt(max(e.Count, 1), 10)
 	case *tikcraft.FollowEvent:
+		k := e.User.Key()
+		if k != "" && f.followed[k] {
+			return false // unfollow and refollow spam shows once
+		}
+		if k != "" && len(f.followed) < maxGiftersTracked {
+			f.followed[k] = true
+		}
 		it.User = e.User.DisplayName()
 	case *tikcraft.ShareEvent:
 		it.User = e.User.DisplayName()

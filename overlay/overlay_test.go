@@ -255,6 +255,7 @@ func TestManagerEvents(t *testing.T) {
 	m.Event(gift("g3", "bob", "Lion", 29999, 1, true))
 	m.Event(gift("g3", "bob", "Lion", 29999, 1, true)) // repeated
 	m.Event(&tikcraft.FollowEvent{User: tikcraft.User{Nickname: "<img src=x onerror=alert(1)>"}})
+	m.Event(&tikcraft.FollowEvent{User: tikcraft.User{Nickname: "<img src=x onerror=alert(1)>"}}) // refollow
 	m.Event(&tikcraft.ShareEvent{User: tikcraft.User{Nickname: "not shown"}})
 	m.Event(&tikcraft.ChatEvent{User: tikcraft.User{Nickname: "cat"}, Text: "hi"})
 	m.Event(&tikcraft.GiftEvent{Meta: tikcraft.Meta{Test: true}, User: tikcraft.User{UniqueID: "tester"}, Gift: tikcraft.Gift{Name: "Universe", Diamonds: 44999}, RepeatEnd: true})
