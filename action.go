@@ -18,6 +18,10 @@ const (
 	// holds "METHOD URL" and, after one more space, the body if there is
 	// one; the URL never contains a space (placeholders are escaped).
 	KindHTTP ActionKind = "http"
+	// KindOverlay changes an OBS overlay ("$timer +60s", "$wins +1"); its
+	// Command is the change without the "$" (actions.ParseOverlay reads
+	// it). It never goes to Minecraft.
+	KindOverlay ActionKind = "overlay"
 )
 
 // Action is one unit of delivery: a single command or alert, already expanded
@@ -25,9 +29,12 @@ const (
 // the sink in that same order, except that an action with a Delay is not
 // delivered before its time and does not hold up the actions behind it.
 type Action struct {
-	Kind    ActionKind
-	Command string // KindCommand: the command text, no prefix
-	Alert   Alert  // KindAlert
+	Kind ActionKind
+	// Command is, for KindCommand, the command text without prefix; for
+	// KindOverlay, the overlay change ("timer +60s"); for KindAlert, the
+	// alert's sound file or "" (see Sound).
+	Command string
+	Alert   Alert // KindAlert
 	// Plugin marks a server-plugin command ("!" in the actions file). It
 	// only changes how the command is shown: both kinds go over RCON.
 	Plugin  bool
@@ -51,8 +58,22 @@ type Alert struct {
 func (a Action) String() string {
 	switch a.Kind {
 	case KindAlert:
+		if a.Command != "" {
+			return fmt.Sprintf(">>%s|%s|%d|%s", a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Command)
+		}
 		return fmt.Sprintf(">>%s|%s|%d", a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds)
+	case KindOverlay:
+		return "$" + a.Command
 	default:
 		return a.Command
 	}
+}
+
+// Sound is an alert's sound file (">>Title|Subtitle|5|sound.mp3"), or "".
+// It is kept in Command so that the durable queue stores it.
+func (a Action) Sound() string {
+	if a.Kind == KindAlert {
+		return a.Command
+	}
+	return ""
 }

@@ -60,6 +60,7 @@ const (
 	Alert                        // ">>Title|Subtitle|Seconds": an on-screen alert
 	Wait                         // "$wait 2s": the commands after it wait that long
 	HTTP                         // "$http POST URL {json}": an outgoing web request
+	Overlay                      // "$timer", "$wins", "$deaths": an OBS overlay change (actions/overlay.go)
 )
 
 func (k CommandKind) String() string {
@@ -76,6 +77,8 @@ func (k CommandKind) String() string {
 		return "wait"
 	case HTTP:
 		return "http"
+	case Overlay:
+		return "overlay"
 	}
 	return fmt.Sprintf("CommandKind(%d)", int(k))
 }
@@ -83,7 +86,7 @@ func (k CommandKind) String() string {
 // Command is one command of a rule.
 type Command struct {
 	Kind     CommandKind
-	Text     string // without prefix and multiplier; for alerts, the raw Title|Subtitle|Seconds
+	Text     string // without prefix and multiplier; for alerts, the raw Title|Subtitle|Seconds; for overlay actions, OverlayOp.String
 	Repeat   int    // xN; 1 when absent
 	Line     int
 	Col      int
@@ -97,6 +100,7 @@ type Command struct {
 	// $http: the method, the URL and the JSON body (may be ""), each with
 	// their placeholders still in.
 	Method, URL, Body string
+	Sound             string // alerts: a file of the sounds folder, or ""
 }
 
 // Rule is one line: a trigger and its commands, run in order.
@@ -294,7 +298,9 @@ func (fi *firing) rule(r *Rule) {
 				Title:    fi.fill.Replace(c.Title),
 				Subtitle: fi.fill.Replace(c.Subtitle),
 				Seconds:  c.Seconds,
-			}}
+			}, Command: c.Sound}
+		case Overlay:
+			a = tikcraft.Action{Kind: tikcraft.KindOverlay, Command: c.Text}
 		}
 		a.Trigger, a.User = r.Trigger, fi.user
 		repeat := max(c.Repeat, 1)

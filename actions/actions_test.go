@@ -52,10 +52,10 @@ func TestDiagnostics(t *testing.T) {
 		{"alert seconds not a number", "rose:>>Hi|there| soon\n", []string{"actions.mca:1:18: error: alert seconds \"soon\" must be a whole number from 1 to 300"}},
 		{"alert seconds zero", "rose:/a; >>Hi||0\n", []string{"actions.mca:1:16: error: alert seconds \"0\""}},
 		{"alert seconds too long", "rose:>>Hi|x|301\n", []string{"actions.mca:1:13: error: alert seconds \"301\""}},
-		{"alert extra field", "rose:>>Hi|x|3|4\n", []string{"actions.mca:1:13: error: alert seconds \"3|4\""}},
+		{"alert extra field", "rose:>>Hi|x|3|4\n", []string{"actions.mca:1:15: error: alert sound \"4\" must be"}},
 		{"empty alert", "rose:>>\n", []string{"actions.mca:1:6: error: empty alert"}},
-		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; the functions are $random, $wait 2s and $http POST URL {json}"}},
-		{"bare dollar", "rose:$\n", []string{"actions.mca:1:6: error: missing function name after $; the functions are $random, $wait and $http"}},
+		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; the functions are $random, $wait 2s, $http POST URL {json}, $timer, $wins and $deaths"}},
+		{"bare dollar", "rose:$\n", []string{"actions.mca:1:6: error: missing function name after $; the functions are $random, $wait, $http, $timer, $wins and $deaths"}},
 		{"random with argument", "rose:$random 3\n", []string{"actions.mca:1:6: error: $random takes nothing after it"}},
 		{"brace never closed", "rose:/summon zombie ~ ~ ~ {CustomName:'x'\n", []string{"actions.mca:1:27: error: unbalanced '{': it is never closed with '}'"}},
 		{"extra bracket", "rose:/kill @e[type=zombie]]\n", []string{"actions.mca:1:27: error: unbalanced ']': there is no '[' before it to close"}},
@@ -611,6 +611,8 @@ func FuzzParse(f *testing.F) {
 		"coins 1-9[cooldown=1s, followers]:/a {coins}\ncoins 10+:/b\ngift:/c", "command tnt[user_cooldown=2m]:/a {message}",
 		"keyword creeper:/a x3 over 2s; $wait 1s; /b", "r:$http POST http://localhost:8080/{user}?q={message} {\"a\":{count},\"b\":\"{nickname}\"}",
 		"r[:/a", "coins 5-:/a", "command :/a", "r[min_coins=1]:$http GET http://x/",
+		"r:$timer +60s; $wins +1 x2; $deaths -1", "r:$timer 1m30s", "r:$timer reset x3; $timer pause", "r:$wins +1 +2",
+		"timer_end:$timer reset; >>WIN|{user}|5|win.mp3", "r:>>a|b|3|../x.mp3", "r:$timer +99999999999999s",
 	} {
 		f.Add([]byte(s))
 	}

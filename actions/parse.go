@@ -295,10 +295,12 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 			p.diag(n, c.Col, Error, "$random takes nothing after it; put other commands after a ';'")
 			return c, false
 		case name == "":
-			p.diag(n, c.Col, Error, "missing function name after $; the functions are $random, $wait and $http")
+			p.diag(n, c.Col, Error, "missing function name after $; the functions are $random, $wait, $http, $timer, $wins and $deaths")
 			return c, false
+		case isOverlayFunc(fields[0]):
+			return p.overlay(n, line, off, text, c)
 		default:
-			p.diag(n, c.Col, Error, "unknown function $%s; the functions are $random, $wait 2s and $http POST URL {json}", name)
+			p.diag(n, c.Col, Error, "unknown function $%s; the functions are $random, $wait 2s, $http POST URL {json}, $timer, $wins and $deaths", name)
 			return c, false
 		}
 	default:
@@ -354,7 +356,7 @@ func (p *parser) alert(n int, line string, off int, text string, c Command) (Com
 	c.Kind = Alert
 	c.Text = text[2:]
 	c.Seconds = 3
-	parts := strings.SplitN(c.Text, "|", 3)
+	parts := strings.SplitN(c.Text, "|", 4)
 	c.Title = strings.TrimSpace(parts[0])
 	if len(parts) > 1 {
 		c.Subtitle = strings.TrimSpace(parts[1])
@@ -370,6 +372,13 @@ func (p *parser) alert(n int, line string, off int, text string, c Command) (Com
 			}
 			c.Seconds = v
 		}
+	}
+	if len(parts) > 3 {
+		sound, ok := p.alertSound(n, line, off+2+len(parts[0])+len(parts[1])+len(parts[2])+3, parts[3])
+		if !ok {
+			return c, false
+		}
+		c.Sound = sound
 	}
 	if c.Title == "" && c.Subtitle == "" {
 		p.diag(n, c.Col, Error, "empty alert: write >>Title|Subtitle|Seconds")
@@ -390,7 +399,7 @@ func (p *parser) finish(opts Options) {
 	largest, largestTrigger := int64(0), ""
 	for _, r := range p.f.rules {
 		r.size = ruleSize(r, 0)
-		if !r.random && r.Kind == Named && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] {
+		if !r.random && r.Kind == Named && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] && !IsOverlayTrigger(r.Trigger) {
 			p.f.random = append(p.f.random, r)
 			if r.size > largest {
 				largest, largestTrigger = r.size, r.Trigger

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -40,15 +39,10 @@ func (s *Setup) sink(o Options, dry bool, giveUp time.Duration) (tikcraft.Sink, 
 	if st := s.openDatapack(o.Log); st != nil {
 		commands = packSink{next: cl, st: st}
 	}
-	return deliver.Split{Commands: commands, Alerts: alertLog{o.Log}, HTTP: hc}, func() { cl.Close() }
-}
-
-// alertLog shows alerts in the log until the overlay exists.
-type alertLog struct{ log *slog.Logger }
-
-func (a alertLog) Deliver(_ context.Context, act tikcraft.Action) error {
-	a.log.Info("alert", "title", act.Alert.Title, "subtitle", act.Alert.Subtitle, "seconds", act.Alert.Seconds, "trigger", act.Trigger, "user", act.User)
-	return nil
+	// Alerts and overlay actions never reach RCON: run and demo send them
+	// to the overlays (webUI.wire), other commands to the log; $http
+	// requests go to their own sink.
+	return &overlayRoute{next: deliver.Split{Commands: commands, HTTP: hc}, ov: overlayLog{o.Log}}, func() { cl.Close() }
 }
 
 // ReplayOptions are replay's flags.

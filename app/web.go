@@ -19,6 +19,7 @@ import (
 	"github.com/tikcraft/tikcraft/deaths"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/overlay"
 	"github.com/tikcraft/tikcraft/pause"
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
@@ -40,7 +41,8 @@ type webUI struct {
 	o    Options
 	log  *slog.Logger
 	dash *web.Dashboard
-	srv  *web.Server // nil: web.listen is off
+	srv  *web.Server      // nil: web.listen is off
+	ov   *overlay.Manager // set by wire
 
 	// Set by wire.
 	gate    *pause.Gate
@@ -100,6 +102,7 @@ func (s *Setup) openWeb(o Options, mode string, tokenInDataDir bool) (*webUI, er
 	srv, err := web.Listen(web.Options{
 		Listen: w.Listen, Token: token, Dashboard: ui.dash, Log: o.Log,
 		Injector: ui, Pauser: ui, Reloader: ui, Webhook: ui,
+		Overlays: ui, OverlayStyle: overlayStyle(s.Config.Overlays), Sounds: s.Config.Overlays.Sounds,
 	})
 	if err != nil {
 		return nil, err
@@ -138,7 +141,13 @@ func (ui *webUI) announce(head string) {
 func (ui *webUI) wire(opts pipeline.Options, dry bool) pipeline.Options {
 	ui.dry, ui.q, ui.rec = dry, opts.Queue, opts.Recorder
 	mc := ui.s.Config.Minecraft
-	ui.gate = pause.New(&watchSink{next: opts.Sink, since: &ui.since}, mc.PauseTimeout.D())
+	ui.startOverlays(opts.Queue)
+	sink := opts.Sink
+	if r, ok := sink.(*overlayRoute); ok {
+		sink = r.next // the RCON client: the overlays take over from the log
+	}
+	sink = &overlayRoute{next: sink, ov: ui.ov, echo: dry}
+	ui.gate = pause.New(&watchSink{next: sink, since: &ui.since}, mc.PauseTimeout.D())
 	ui.gate.OnChange(func(st pause.State) {
 		ui.dash.SetPause(web.Pause{Paused: st.Paused, Manual: st.Manual, Death: st.Death, Until: st.Until})
 	})
@@ -147,7 +156,11 @@ func (ui *webUI) wire(opts pipeline.Options, dry bool) pipeline.Options {
 		pauser = ui.gate
 	}
 	ui.tracker = deaths.NewTracker(pauser)
+	var seenDeaths int64
 	ui.tracker.OnChange(func(c deaths.Count) {
+		for ; seenDeaths < c.Deaths; seenDeaths++ {
+			ui.ov.Died()
+		}
 		ui.dash.SetDeaths(c.Deaths, c.Dead)
 		if c.Dead {
 			ui.dash.Note("death", strings.TrimSpace(c.Player+" died"))
@@ -170,6 +183,7 @@ func (ui *webUI) wire(opts pipeline.Options, dry bool) pipeline.Options {
 			prev(ev)
 		}
 		ui.dash.Event(ev, ev.EventMeta().Test)
+		ui.ov.Event(ev)
 	}
 
 	ui.wg.Add(1)
@@ -652,7 +666,7 @@ func commandText(c actions.Command) string {
 		s = ">>" + c.Text
 	case actions.Wait:
 		s = c.Text
-	case actions.HTTP:
+	case actions.HTTP, actions.Overlay:
 		s = "$" + c.Text
 	}
 	if c.Repeat > 1 {

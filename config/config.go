@@ -68,6 +68,7 @@ type Config struct {
 	TikTok       TikTok    `yaml:"tiktok"`
 	Web          Web       `yaml:"web"`
 	Minecraft    Minecraft `yaml:"minecraft"`
+	Overlays     Overlays  `yaml:"overlays"`
 
 	// Files lists the files the configuration was read from, in order.
 	Files []string `yaml:"-"`
@@ -79,6 +80,7 @@ type Config struct {
 	// DataDirConfigured reports whether some file set data_dir.
 	DataDirConfigured bool `yaml:"-"`
 
+	configDir  string     // folder of the last config file, for overlays.sounds
 	passwordAt Diagnostic // where rcon.password was last set, for warnings
 	foreign    bool       // a layer is another tool's file: say only that
 }
@@ -220,6 +222,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
 	c.triggerDefaults()
+	c.overlayDefaults()
 	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign {
 		// Point at the line that set it; never at a file that does not
 		// exist (no config file, or the password from the environment).
@@ -246,6 +249,9 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 
 func (c *Config) apply(l Layer) []Diagnostic {
 	c.Files = append(c.Files, l.Name)
+	if l.Dir != "" {
+		c.configDir = l.Dir
+	}
 	data := bytes.TrimPrefix(l.Data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
@@ -391,6 +397,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	mergeString(&c.TikTok.WebBase, layer.TikTok.WebBase)
 	c.mergeWeb(&layer, file, errAt)
 	c.applyTriggers(&layer, file, errAt)
+	c.mergeOverlays(l, &layer, file, errAt)
 	return diags
 }
 

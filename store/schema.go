@@ -8,7 +8,7 @@ import (
 
 // migrations()[i] takes the schema from version i to i+1 (PRAGMA
 // user_version). Never edit a released step; append a new one.
-func migrations() []string { return []string{schema1, schema2, schema3} }
+func migrations() []string { return []string{schema1, schema2, schema3, schema4} }
 
 // schema1: the queue, the event log and the delivery log. Times are Unix
 // nanoseconds. Each index costs a page write per commit, so the queue has
@@ -95,6 +95,15 @@ const schema2 = `ALTER TABLE actions ADD COLUMN parked_ns INTEGER;
 // ordinary Push writes no extra page.
 const schema3 = `ALTER TABLE actions ADD COLUMN due_ns INTEGER;
 	CREATE INDEX actions_due ON actions(due_ns) WHERE due_ns IS NOT NULL AND delivered_ns IS NULL AND parked_ns IS NULL;`
+
+// schema4: the OBS overlays' state (counters, timer, like goal, feed, top
+// gifters) as one JSON document per key (store/overlays.go), so that it
+// survives a restart or a crash mid-stream.
+const schema4 = `CREATE TABLE overlay_state (
+		key        TEXT PRIMARY KEY,
+		value      BLOB NOT NULL,
+		updated_ns INTEGER NOT NULL
+	) WITHOUT ROWID;`
 
 // versionError: the file comes from a newer tikcraft.
 type versionError struct{ have, know int }

@@ -38,6 +38,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/resume", s.mutating(func(w http.ResponseWriter, r *http.Request) { s.pause(w, false) }))
 	mux.HandleFunc("POST /api/reload", s.mutating(s.reload))
 	mux.HandleFunc("POST /webhook", s.mutating(s.webhook))
+	s.overlayRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if m, ok := apiMethods[r.URL.Path]; ok {
@@ -53,6 +54,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 var apiMethods = map[string]string{
 	"/api/state": "GET", "/api/events": "GET", "/api/queue": "GET", "/api/report": "GET", "/api/rules": "GET", "/api/stream": "GET",
 	"/api/trigger": "POST", "/api/pause": "POST", "/api/resume": "POST", "/api/reload": "POST",
+	"/api/overlay/reset": "POST", "/api/overlay/adjust": "POST",
 }
 
 // mutating wraps a handler that changes state: the token is required and

@@ -453,7 +453,7 @@ func (d *Dashboard) Delivered(o Delivery) {
 	d.tally.delivered(it.Result, it.Test)
 	st := &d.status
 	switch {
-	case o.Err == nil && st.Minecraft.State != MinecraftDryRun && o.Item.Action.Kind != tikcraft.KindAlert:
+	case o.Err == nil && st.Minecraft.State != MinecraftDryRun && o.Item.Action.Kind != tikcraft.KindAlert && o.Item.Action.Kind != tikcraft.KindOverlay:
 		if st.Minecraft.State != MinecraftConnected {
 			st.Minecraft = Conn{State: MinecraftConnected, Since: now}
 			d.dirty = true

@@ -23,9 +23,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", csp)
 	h.Set("Cache-Control", "no-store")
 	data := struct {
-		Status Status
-		Report Report
-	}{s.o.Dashboard.Status(), s.o.Dashboard.Report()}
+		Status   Status
+		Report   Report
+		Overlays []string
+	}{s.o.Dashboard.Status(), s.o.Dashboard.Report(), nil}
+	if s.o.Overlays != nil {
+		data.Overlays = OverlayNames
+	}
 	if err := pageTemplate.Execute(w, data); err != nil {
 		s.log.Debug("writing the dashboard page", "error", err)
 	}

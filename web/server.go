@@ -95,7 +95,13 @@ type Options struct {
 	Reloader Reloader // nil: no reload
 	Webhook  Webhook  // nil: POST /webhook answers 409
 
-	// Routes adds handlers (the overlays) to the server's mux. They get
+	// Overlays, if set, is the state behind /overlay/*; OverlayStyle is
+	// their default look and Sounds the folder of the alert sounds.
+	Overlays     Overlays
+	OverlayStyle OverlayStyle
+	Sounds       string
+
+	// Routes adds handlers to the server's mux. They get
 	// the same Host and Origin checks; a handler that changes state must
 	// call RequireToken.
 	Routes func(mux *http.ServeMux, s *Server)

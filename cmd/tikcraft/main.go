@@ -9,6 +9,7 @@
 //	tikcraft gifts [--user @name]                  list TikTok's gifts with their ids
 //	tikcraft version                               print the version
 //	tikcraft trigger NAME [--user U] [--count N]   fire a test trigger in the running tikcraft
+//	tikcraft reset timer|wins|deaths|likegoal ...  reset OBS overlays (docs/OVERLAYS.md)
 //	tikcraft web-token                             print the dashboard token
 package main
 
@@ -274,6 +275,19 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	}
 	trigger.Flags().StringVar(&user, "user", "", "the viewer name to fire it as (default tikcraft_test)")
 	trigger.Flags().Int64Var(&count, "count", 1, "how many gifts, or how many firings of a like rule (1 to 100)")
+	reset := &cobra.Command{
+		Use:   "reset timer|wins|deaths|likegoal|feed|top|all ...",
+		Short: "Reset OBS overlays: in the running tikcraft, or in data_dir's saved state when none runs",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errors.New("name what to reset: tikcraft reset timer|wins|deaths|likegoal|feed|top|all")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.Reset(cmd.Context(), app.ResetOptions{Options: opts(cmd), Parts: args})
+		},
+	}
 	webToken := &cobra.Command{
 		Use:   "web-token",
 		Short: "Print the dashboard token (made in data_dir on first use) for the API and the Minecraft webhook",
@@ -334,7 +348,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 		},
 	}
 
-	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, bench, report, migrate, gifts, version, trigger, webToken)
+	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, bench, report, migrate, gifts, version, trigger, reset, webToken)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nrun '%s --help' for usage", err, strings.TrimSpace(cmd.CommandPath()))
 	})

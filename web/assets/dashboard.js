@@ -152,6 +152,15 @@
     const res = await api("POST", status && status.pause.paused ? "/api/resume" : "/api/pause");
     if (res.ok) renderPause(res.data);
   });
+  document.querySelectorAll("#overlays button").forEach((b) => b.addEventListener("click", async () => {
+    const out = $("overlay-result");
+    const res = b.dataset.reset
+      ? await api("POST", "/api/overlay/reset", { parts: [b.dataset.reset] })
+      : await api("POST", "/api/overlay/adjust", { op: b.dataset.adjust });
+    out.className = "result " + (res.ok ? "ok" : "error");
+    out.textContent = res.ok ? "Done: " + b.textContent + ". Wins " + res.data.wins + ", deaths " + res.data.deaths + "."
+      : (res.data.error || ("failed: HTTP " + res.status));
+  }));
   $("reload-btn").addEventListener("click", async () => {
     const res = await api("POST", "/api/reload");
     if (res.data.rules) renderRules(res.data.rules);

@@ -1,0 +1,126 @@
+// tikcraft OBS overlays. Everything a viewer can type (names, chat, alert
+// text) goes into the page with textContent, never as markup; query
+// parameters only ever set checked CSS values.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const body = document.body;
+  const kind = body.dataset.kind;
+  const params = new URLSearchParams(location.search);
+
+  // ---- look: config defaults (data-*), then ?font=&color=&accent=&background=&size=&align= ----
+  const colorRe = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,20})$/;
+  const fontRe = /^[A-Za-z0-9 ,_-]{1,100}$/;
+  const root = document.documentElement.style;
+  function pick(name, ok) {
+    const q = params.get(name);
+    if (q !== null && ok(q)) return q;
+    const d = body.dataset[name];
+    return d && ok(d) ? d : null;
+  }
+  const hex = (v) => /^[0-9a-fA-F]{3,8}$/.test(v) ? "#" + v : v; // ?color=ff0000 without the #
+  const color = (v) => colorRe.test(hex(v));
+  const font = pick("font", (v) => fontRe.test(v));
+  if (font) root.setProperty("--font", font);
+  for (const n of ["color", "accent", "background"]) {
+    const v = pick(n, color);
+    if (v) root.setProperty("--" + n, hex(v));
+  }
+  const size = pick("size", (v) => /^[0-9]{1,3}$/.test(v) && +v >= 8 && +v <= 400);
+  if (size) root.setProperty("--size", size + "px");
+  const align = pick("align", (v) => v === "left" || v === "center" || v === "right");
+  if (align) { root.setProperty("--align", align); body.dataset.align = align; }
+  const labels = { timer: "", deaths: "Deaths", wins: "Wins", top: "Top gifters" };
+  const label = params.has("label") ? params.get("label").slice(0, 100) : labels[kind];
+  if ($("label")) $("label").textContent = label || "";
+  const num = (n) => Number(n || 0).toLocaleString("en-US");
+
+  // ---- alerts ----
+  let shownAlert = 0, hideTimer = 0, goneTimer = 0;
+  function renderAlert(a) {
+    const box = $("alert");
+    if (!a) {
+      box.classList.remove("show");
+      return;
+    }
+    if (a.id === shownAlert) return;
+    const fresh = shownAlert !== 0 || a.left_ms > (a.seconds * 1000) / 2;
+    shownAlert = a.id;
+    clearTimeout(hideTimer);
+    clearTimeout(goneTimer);
+    root.setProperty("--fade-in", (a.fade_in_ms | 0) + "ms");
+    root.setProperty("--fade-out", (a.fade_out_ms | 0) + "ms");
+    $("alert-title").textContent = a.title || "";
+    $("alert-subtitle").textContent = a.subtitle || "";
+    box.hidden = false;
+    box.classList.remove("show");
+    void box.offsetWidth; // restart the fade
+    box.classList.add("show");
+    hideTimer = setTimeout(() => box.classList.remove("show"), Math.max(0, a.left_ms - (a.fade_out_ms | 0)));
+    if (a.sound && fresh && !params.has("mute")) {
+      const audio = new Audio("/overlay/sounds/" + encodeURIComponent(a.sound));
+      audio.play().catch(() => { /* OBS allows autoplay; a browser tab may not */ });
+    }
+  }
+
+  // ---- timer: counts down locally between messages ----
+  let timer = null, timerAt = 0;
+  function fmt(ms) {
+    const s = Math.ceil(Math.max(0, ms) / 1000);
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    const mm = (h ? String(m).padStart(2, "0") : String(m)) + ":" + String(r).padStart(2, "0");
+    return h ? h + ":" + mm : mm;
+  }
+  function drawTimer() {
+    if (!timer) return;
+    const left = timer.running ? timer.left_ms - (performance.now() - timerAt) : timer.left_ms;
+    $("timer").textContent = fmt(left);
+    body.classList.toggle("timer-ended", !!timer.ended);
+    body.classList.toggle("timer-paused", !!timer.paused);
+  }
+
+  function li(cls) { const e = document.createElement("li"); if (cls) e.className = cls; return e; }
+  function span(cls, text) { const e = document.createElement("span"); e.className = cls; e.textContent = text; return e; }
+  const feedWords = { gift: "sent", follow: "followed", share: "shared the LIVE", subscribe: "subscribed", chat: ":", like: "liked", join: "joined" };
+
+  function render(s) {
+    switch (kind) {
+      case "alerts": renderAlert(s.alert); break;
+      case "likegoal": {
+        const g = s.likegoal;
+        $("goal-label").textContent = g.label || "";
+        $("goal-count").textContent = num(g.have) + " / " + num(g.need);
+        $("goal-fill").style.width = (g.need > 0 ? Math.min(100, (100 * g.have) / g.need) : 0) + "%";
+        break;
+      }
+      case "timer": timer = s.timer; timerAt = performance.now(); drawTimer(); break;
+      case "deaths": $("count").textContent = num(s.deaths); break;
+      case "wins": $("count").textContent = num(s.wins); break;
+      case "feed": {
+        const ol = $("feed");
+        const items = (s.feed || []).slice().reverse();
+        ol.replaceChildren(...items.map((it) => {
+          const e = li("t-" + (feedWords[it.type] ? it.type : "other"));
+          e.append(span("user", it.user || ""), span("what", (feedWords[it.type] || "") + (it.text ? " " + it.text : "")));
+          return e;
+        }));
+        break;
+      }
+      case "top": {
+        $("top").replaceChildren(...(s.top || []).map((g) => {
+          const e = li("");
+          e.append(span("user", g.name || ""), span("diamonds", num(g.diamonds) + " 💎"));
+          return e;
+        }));
+        break;
+      }
+    }
+    body.dataset.ready = "1";
+  }
+  if (kind === "timer") setInterval(drawTimer, 200);
+
+  const es = new EventSource("/overlay/stream");
+  es.addEventListener("overlay", (e) => {
+    try { render(JSON.parse(e.data)); } catch (err) { /* a bad message changes nothing */ }
+  });
+})();

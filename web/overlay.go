@@ -1,0 +1,258 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tikcraft/tikcraft/actions"
+)
+
+// TypeOverlay is the SSE message type of the overlays' state.
+const TypeOverlay = "overlay"
+
+// OverlayNames are the overlay pages, /overlay/NAME.
+var OverlayNames = []string{"alerts", "likegoal", "timer", "deaths", "wins", "feed", "top"}
+
+// Overlays is the state behind the OBS overlay pages (the app's
+// overlay.Manager). Changes reach the pages as Dashboard.Publish(TypeOverlay,
+// state).
+type Overlays interface {
+	// OverlayState is the state a page gets first (JSON).
+	OverlayState() any
+	// ResetOverlays resets the named parts; an error wrapping ErrInvalid
+	// names an unknown one.
+	ResetOverlays(ctx context.Context, parts []string) error
+	// AdjustOverlay carries out an overlay action written as in the
+	// actions file without the "$" ("wins +1").
+	AdjustOverlay(ctx context.Context, op string) error
+}
+
+// OverlayStyle is the overlays' default look; each URL's query
+// parameters override it (docs/OVERLAYS.md).
+type OverlayStyle struct {
+	Font, Color, Accent, Background string
+	Size                            int
+	Align                           string
+}
+
+// overlayCSP is the dashboard's policy, plus the alert sounds.
+const overlayCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'"
+
+var overlayTemplate = template.Must(template.ParseFS(assets, "assets/overlay.html"))
+
+func (s *Server) overlayRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /overlay/{name}", s.overlayPage)
+	mux.HandleFunc("GET /overlay/{$}", s.overlayIndex)
+	mux.HandleFunc("GET /overlay/state", func(w http.ResponseWriter, r *http.Request) {
+		if s.o.Overlays == nil {
+			httpError(w, http.StatusConflict, "the overlays are not available in this run")
+			return
+		}
+		writeJSON(w, http.StatusOK, s.o.Overlays.OverlayState())
+	})
+	mux.HandleFunc("GET /overlay/stream", s.overlayStream)
+	mux.HandleFunc("GET /overlay/sounds/{file}", s.overlaySound)
+	mux.HandleFunc("POST /api/overlay/reset", s.mutating(s.overlayReset))
+	mux.HandleFunc("POST /api/overlay/adjust", s.mutating(s.overlayAdjust))
+}
+
+func (s *Server) overlayIndex(w http.ResponseWriter, r *http.Request) {
+	var b strings.Builder
+	b.WriteString("The OBS overlays of this tikcraft (docs/OVERLAYS.md):\n")
+	for _, n := range OverlayNames {
+		fmt.Fprintf(&b, "  %soverlay/%s\n", s.URL(), n)
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	io.WriteString(w, b.String())
+}
+
+func (s *Server) overlayPage(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	known := false
+	for _, n := range OverlayNames {
+		known = known || n == name
+	}
+	if !known {
+		http.Error(w, "no such overlay: the overlays are /overlay/"+strings.Join(OverlayNames, ", /overlay/"), http.StatusNotFound)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", overlayCSP)
+	h.Set("Cache-Control", "no-store")
+	st := s.o.OverlayStyle
+	data := struct {
+		Kind  string
+		Style OverlayStyle
+	}{name, st}
+	if err := overlayTemplate.Execute(w, data); err != nil {
+		s.log.Debug("writing an overlay page", "error", err)
+	}
+}
+
+// overlayStream is the overlays' SSE endpoint: the state first, then every
+// change. Each message is the whole state, so a page that reconnects is
+// at once up to date.
+func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
+	if s.o.Overlays == nil {
+		httpError(w, http.StatusConflict, "the overlays are not available in this run")
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	sub := s.o.Dashboard.Subscribe(TypeOverlay)
+	defer sub.Close()
+	first, err := json.Marshal(s.o.Overlays.OverlayState())
+	if err != nil {
+		return
+	}
+	if _, err := io.WriteString(w, "retry: 2000\n\n"); err != nil {
+		return
+	}
+	if err := writeSSE(w, Message{Type: TypeOverlay, Data: first}); err != nil {
+		return
+	}
+	rc.Flush()
+	ping := time.NewTicker(15 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case m := <-sub.C:
+			if m.Type != TypeOverlay {
+				continue // the dashboard's own snapshot
+			}
+			if err := writeSSE(w, m); err != nil {
+				return
+			}
+		case <-ping.C:
+			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
+				return
+			}
+		case <-sub.Done:
+			return
+		case <-r.Context().Done():
+			return
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+// overlaySound serves a file of the sounds folder. Only plain file names
+// of sound files are served (actions.ValidSoundName), and through an
+// os.Root, so no name can reach outside the folder.
+func (s *Server) overlaySound(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	if !actions.ValidSoundName(name) || s.o.Sounds == "" {
+		http.NotFound(w, r)
+		return
+	}
+	root, err := os.OpenRoot(s.o.Sounds)
+	if err != nil {
+		s.log.Debug("no sounds folder", "folder", s.o.Sounds, "error", err)
+		http.NotFound(w, r)
+		return
+	}
+	defer root.Close()
+	f, err := root.Open(name)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("cannot read an alert sound", "file", name, "error", err)
+		} else {
+			s.log.Warn("an alert names a sound that is not in the sounds folder", "file", name, "folder", s.o.Sounds)
+		}
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	if ct := mime.TypeByExtension(strings.ToLower(filepath.Ext(name))); ct != "" {
+		h.Set("Content-Type", ct)
+	}
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Security-Policy", "default-src 'none'")
+	http.ServeContent(w, r, name, fi.ModTime(), f)
+}
+
+func (s *Server) overlayReset(w http.ResponseWriter, r *http.Request) {
+	if s.o.Overlays == nil {
+		httpError(w, http.StatusConflict, "the overlays are not available in this run")
+		return
+	}
+	var body struct {
+		Parts []string `json:"parts"`
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&body); err != nil {
+			requestError(w, bodyError(err))
+			return
+		}
+	} else {
+		if err := r.ParseForm(); err != nil {
+			requestError(w, bodyError(err))
+			return
+		}
+		body.Parts = r.Form["part"]
+	}
+	if len(body.Parts) == 0 || len(body.Parts) > 10 {
+		httpError(w, http.StatusBadRequest, "name what to reset: parts timer, wins, deaths, likegoal, feed or top")
+		return
+	}
+	if err := s.o.Overlays.ResetOverlays(r.Context(), body.Parts); err != nil {
+		requestError(w, err)
+		return
+	}
+	s.log.Info("overlays reset from the dashboard", "parts", strings.Join(body.Parts, ","))
+	writeJSON(w, http.StatusOK, s.o.Overlays.OverlayState())
+}
+
+func (s *Server) overlayAdjust(w http.ResponseWriter, r *http.Request) {
+	if s.o.Overlays == nil {
+		httpError(w, http.StatusConflict, "the overlays are not available in this run")
+		return
+	}
+	var body struct {
+		Op string `json:"op"`
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		requestError(w, bodyError(err))
+		return
+	}
+	op := strings.TrimPrefix(strings.TrimSpace(body.Op), "$")
+	if _, err := actions.ParseOverlay(op); err != nil || len(op) > 100 {
+		httpError(w, http.StatusBadRequest, "op must be an overlay action such as \"wins +1\" or \"timer +60s\"")
+		return
+	}
+	if err := s.o.Overlays.AdjustOverlay(r.Context(), op); err != nil {
+		requestError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.o.Overlays.OverlayState())
+}

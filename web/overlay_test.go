@@ -1,0 +1,156 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+type fakeOverlays struct {
+	mu    sync.Mutex
+	wins  int
+	reset []string
+}
+
+func (f *fakeOverlays) OverlayState() any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return map[string]any{"wins": f.wins, "feed": []any{}}
+}
+
+func (f *fakeOverlays) ResetOverlays(_ context.Context, parts []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, p := range parts {
+		if p == "nope" {
+			return fmt.Errorf("%w: unknown overlay %q", ErrInvalid, p)
+		}
+	}
+	f.reset = append(f.reset, parts...)
+	return nil
+}
+
+func (f *fakeOverlays) AdjustOverlay(_ context.Context, op string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if op == "wins +1" {
+		f.wins++
+	}
+	return nil
+}
+
+func startOverlays(t *testing.T) (*testServer, *fakeOverlays, string) {
+	t.Helper()
+	dir := t.TempDir()
+	sounds := filepath.Join(dir, "sounds")
+	os.Mkdir(sounds, 0o755)
+	os.WriteFile(filepath.Join(sounds, "horn.mp3"), []byte("ID3 fake mp3"), 0o644)
+	os.WriteFile(filepath.Join(dir, "secret.mp3"), []byte("outside the folder"), 0o644)
+	os.Mkdir(filepath.Join(sounds, "dir.mp3"), 0o755)
+	if err := os.Symlink(filepath.Join(dir, "secret.mp3"), filepath.Join(sounds, "link.mp3")); err != nil {
+		t.Log("no symlink:", err)
+	}
+	ov := &fakeOverlays{}
+	dash := NewDashboard("demo")
+	s, err := Listen(Options{
+		Listen: "127.0.0.1:0", Token: testToken, Dashboard: dash, Log: slog.New(slog.DiscardHandler),
+		Overlays: ov, Sounds: sounds,
+		OverlayStyle: OverlayStyle{Font: "Arial", Color: "#ffffff", Accent: "#fe2c55", Background: "transparent", Size: 48, Align: "center"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Serve()
+	t.Cleanup(func() { s.Close() })
+	return &testServer{Server: s, dash: dash, base: strings.TrimSuffix(s.URL(), "/")}, ov, dir
+}
+
+func TestOverlayPages(t *testing.T) {
+	ts, _, _ := startOverlays(t)
+	for _, name := range OverlayNames {
+		res, err := http.Get(ts.base + "/overlay/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+			t.Errorf("/overlay/%s: %d, CSP %q", name, res.StatusCode, res.Header.Get("Content-Security-Policy"))
+		}
+	}
+	if code, _ := ts.do(t, req{method: "GET", path: "/overlay/nosuch"}); code != 404 {
+		t.Errorf("unknown overlay: %d", code)
+	}
+	if code, body := ts.do(t, req{method: "GET", path: "/overlay/"}); code != 200 || !strings.Contains(body, "/overlay/likegoal") {
+		t.Errorf("overlay index: %d %s", code, body)
+	}
+}
+
+// TestOverlaySounds: only plain sound file names of the sounds folder are
+// served; nothing outside it, whatever the name.
+func TestOverlaySounds(t *testing.T) {
+	ts, _, _ := startOverlays(t)
+	if code, body := ts.do(t, req{method: "GET", path: "/overlay/sounds/horn.mp3"}); code != 200 || body != "ID3 fake mp3" {
+		t.Fatalf("horn.mp3: %d %q", code, body)
+	}
+	for _, p := range []string{
+		"/overlay/sounds/../secret.mp3", "/overlay/sounds/..%2fsecret.mp3", "/overlay/sounds/%2e%2e%2fsecret.mp3",
+		"/overlay/sounds/..%5csecret.mp3", "/overlay/sounds/link.mp3", "/overlay/sounds/dir.mp3",
+		"/overlay/sounds/missing.mp3", "/overlay/sounds/secret.txt", "/overlay/sounds/.mp3",
+	} {
+		res, err := http.Get(ts.base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b [64]byte
+		n, _ := res.Body.Read(b[:])
+		res.Body.Close()
+		if res.StatusCode == 200 || strings.Contains(string(b[:n]), "outside the folder") {
+			t.Errorf("%s: %d %q", p, res.StatusCode, b[:n])
+		}
+	}
+}
+
+func TestOverlayStreamAndControls(t *testing.T) {
+	ts, ov, _ := startOverlays(t)
+	st := openStream(t, ts.base+"/overlay/stream")
+	if typ, data := st.next(t); typ != TypeOverlay || !strings.Contains(data, `"wins":0`) {
+		t.Fatalf("first message %s %s", typ, data)
+	}
+	ts.dash.Event(nil, false)
+	ts.dash.Publish(TypeOverlay, map[string]int{"wins": 7})
+	if typ, data := st.next(t); typ != TypeOverlay || data != `{"wins":7}` {
+		t.Fatalf("update %s %s", typ, data)
+	}
+	// Changing needs the token.
+	if code, _ := ts.do(t, req{method: "POST", path: "/api/overlay/reset", body: `{"parts":["timer"]}`, header: map[string]string{"Content-Type": "application/json"}}); code != 401 {
+		t.Fatalf("reset without the token: %d", code)
+	}
+	if code, body := ts.do(t, req{method: "POST", path: "/api/overlay/reset", body: `{"parts":["timer","wins"]}`, header: bearer}); code != 200 {
+		t.Fatalf("reset: %d %s", code, body)
+	}
+	if code, _ := ts.do(t, req{method: "POST", path: "/api/overlay/reset", body: `{"parts":["nope"]}`, header: bearer}); code != 400 {
+		t.Fatalf("unknown part: %d", code)
+	}
+	if code, _ := ts.do(t, req{method: "POST", path: "/api/overlay/reset?token=" + testToken + "&part=deaths"}); code != 200 {
+		t.Fatalf("reset by form: %d", code)
+	}
+	code, body := ts.do(t, req{method: "POST", path: "/api/overlay/adjust", body: `{"op":"$wins +1"}`, header: bearer})
+	var got struct{ Wins int }
+	json.Unmarshal([]byte(body), &got)
+	if code != 200 || got.Wins != 1 {
+		t.Fatalf("adjust: %d %s", code, body)
+	}
+	if code, _ := ts.do(t, req{method: "POST", path: "/api/overlay/adjust", body: `{"op":"say hi"}`, header: bearer}); code != 400 {
+		t.Fatalf("a non-overlay op: %d", code)
+	}
+	if strings.Join(ov.reset, ",") != "timer,wins,deaths" {
+		t.Fatalf("reset %v", ov.reset)
+	}
+}
