@@ -19,7 +19,7 @@ func TestReplayDatapackMode(t *testing.T) {
 	world := t.TempDir()
 	packs := filepath.Join(world, "datapacks")
 	os.Mkdir(packs, 0o755)
-	actions := "lion:/execute at @a run summon minecraft:zombie ~ ~ ~ x500 # ignore-lag\nrose:/say rose from {user}\nmoney:!eco give {user} 10\n"
+	actions := "lion:/execute at @a run summon minecraft:zombie ~ ~ ~ x500 # ignore-lag\nrose:/say rose from {user}; /particle heart ~ ~ ~\nmoney:!eco give {user} 10\n"
 	p := newProject(t, srv.Addr(), "minecraft:\n  datapack_dir: "+packs+"\n  version: 1.21.4\n", actions,
 		giftLine("1", user("anna"), "Lion", 6369, false, 1, false, ""),
 		giftLine("2", user("bob"), "Rose", 5655, true, 2, true, "g1"),
@@ -32,7 +32,7 @@ func TestReplayDatapackMode(t *testing.T) {
 		t.Fatalf("server received\n %q\nwant\n %q", got, want)
 	}
 	fn, err := os.ReadFile(filepath.Join(packs, "tikcraft", "data", "tikcraft", "function", "rose.mcfunction"))
-	if err != nil || !strings.HasSuffix(string(fn), "$say rose from $(user)\n") {
+	if err != nil || !strings.HasSuffix(string(fn), "$say rose from $(user)\nparticle heart ~ ~ ~\n") {
 		t.Fatalf("rose.mcfunction: %q %v", fn, err)
 	}
 	// The same rules again: nothing changed, so no second /reload.

@@ -118,12 +118,14 @@ func snbtString(s string) string {
 func compile(r *actions.Rule) (body []byte, args []string, ok bool) {
 	total := 0
 	for _, c := range r.Commands {
-		if c.Kind != actions.Minecraft || c.Over > 0 {
+		if c.Kind != actions.Minecraft || c.Over > 0 || !functionSafe(c.Text) {
 			return nil, nil, false
 		}
 		total += max(c.Repeat, 1)
 	}
-	if total == 0 || total > MaxFunctionCommands {
+	// A rule of one command gains nothing as a function, and would wait
+	// for a /reload.
+	if total < 2 || total > MaxFunctionCommands {
 		return nil, nil, false
 	}
 	var b bytes.Buffer
@@ -149,6 +151,32 @@ func compile(r *actions.Rule) (body []byte, args []string, ok bool) {
 	return b.Bytes(), args, true
 }
 
+// operatorOnly are the commands functions may not run: they need a
+// higher permission level than function-permission-level (2 by default),
+// so in a function they would fail silently; over RCON they work.
+var operatorOnly = map[string]bool{
+	"op": true, "deop": true, "ban": true, "ban-ip": true, "pardon": true, "pardon-ip": true,
+	"kick": true, "whitelist": true, "stop": true, "save-all": true, "save-on": true,
+	"save-off": true, "transfer": true, "reload": true, "debug": true, "perf": true,
+	"jfr": true, "setidletimeout": true,
+}
+
+// functionSafe reports whether a command means the same in a function
+// file: not an operator-only command (also behind execute ... run), no
+// "$(" (a macro argument nobody passes) and no "\" at the end (which joins
+// the next line since 1.20.2).
+func functionSafe(text string) bool {
+	if strings.Contains(text, "$(") || strings.HasSuffix(strings.TrimSpace(text), `\`) {
+		return false
+	}
+	cmd := text
+	if i := strings.LastIndex(cmd, " run "); i >= 0 && strings.HasPrefix(strings.TrimSpace(cmd), "execute") {
+		cmd = cmd[i+len(" run "):]
+	}
+	f := strings.Fields(cmd)
+	return len(f) == 0 || !operatorOnly[strings.TrimPrefix(strings.ToLower(f[0]), "minecraft:")]
+}
+
 // functionName makes a function name from a trigger: lower case, letters,
 // digits and _ (Minecraft also allows - and ., which triggers never
 // need), unique in the pack.
@@ -172,6 +200,10 @@ func functionName(trigger string, line int, used map[string]bool) string {
 	return name
 }
 
+// marker is the pack's description; Write only replaces a tikcraft
+// folder whose pack.mcmeta carries it, never a pack someone else wrote.
+const marker = "tikcraft: the rules of actions.mca, written by tikcraft"
+
 // Write puts the pack into datapacksDir/tikcraft, writing only files whose
 // content changed and removing functions no longer in it. changed reports
 // whether anything was written or removed, which is when Minecraft needs a
@@ -181,6 +213,11 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 		return false, fmt.Errorf("minecraft.datapack_dir %s is not a folder: point it at your world's datapacks folder (for example world/datapacks)", datapacksDir)
 	}
 	root := filepath.Join(datapacksDir, Namespace)
+	if old, err := os.ReadFile(filepath.Join(root, "pack.mcmeta")); err == nil && !bytes.Contains(old, []byte(marker)) {
+		return false, fmt.Errorf("%s holds a data pack tikcraft did not write; move it away or rename it, tikcraft needs that folder for its own pack", root)
+	} else if _, serr := os.Stat(root); err != nil && serr == nil {
+		return false, fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", root)
+	}
 	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
 		path := filepath.Join(root, filepath.FromSlash(rel))
 		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, p.files[rel]) {
@@ -248,9 +285,15 @@ func packMeta(version string) ([]byte, []string, error) {
 		MinFormat        int     `json:"min_format,omitempty"`
 		MaxFormat        int     `json:"max_format,omitempty"`
 	}
-	p := pack{Description: "tikcraft: the rules of actions.mca, written by tikcraft"}
+	p := pack{Description: marker}
 	var folders []string
-	if version == "" {
+	f, err := 0, error(nil)
+	if version != "" {
+		if f, err = Format(version); err != nil {
+			return nil, nil, err
+		}
+	}
+	if f == 0 {
 		// Any version with function macros (1.20.2 on): each reads the
 		// fields and the folder it knows and ignores the others.
 		p.PackFormat = formatMacros
@@ -258,10 +301,6 @@ func packMeta(version string) ([]byte, []string, error) {
 		p.MinFormat, p.MaxFormat = formatMacros, maxFormat
 		folders = []string{"function", "functions"}
 	} else {
-		f, err := Format(version)
-		if err != nil {
-			return nil, nil, err
-		}
 		p.PackFormat = f
 		if f >= formatMinMax {
 			p.MinFormat, p.MaxFormat = f, f

@@ -16,7 +16,10 @@ import (
 
 const rules = `rose:/execute at @a run summon creeper ~ ~ ~3; /tellraw @a {"text":"{nickname} sent {count} roses"}
 lion:/execute at @a run summon minecraft:zombie ~ ~ ~ x500 # ignore-lag
-coins 100+:/say big {coins} from {user}
+coins 100+:/say big {coins} from {user}; /say thanks
+one:/say just one command
+oper:/say bye; /execute as @a run kick {user}
+macro:/say $(odd); /say x
 money:!eco give {user} 10
 alert:>>{nickname}|hi|3
 rnd:$random
@@ -43,7 +46,7 @@ func TestBuildWritesFunctionsForPlainRules(t *testing.T) {
 	files := p.Files()
 	want := map[string]string{
 		"data/tikcraft/function/rose.mcfunction":          "$tellraw @a {\"text\":\"$(nickname) sent $(count) roses\"}\n",
-		"data/tikcraft/function/coins_100plus.mcfunction": "$say big $(coins) from $(user)\n",
+		"data/tikcraft/function/coins_100plus.mcfunction": "$say big $(coins) from $(user)\nsay thanks\n",
 	}
 	for path, tail := range want {
 		if !strings.HasSuffix(string(files[path]), tail) {
@@ -54,7 +57,7 @@ func TestBuildWritesFunctionsForPlainRules(t *testing.T) {
 	if n := strings.Count(lion, "execute at @a run summon minecraft:zombie ~ ~ ~\n"); n != 500 {
 		t.Errorf("lion has %d zombie lines, want 500", n)
 	}
-	for _, name := range []string{"money", "alert", "rnd", "slow"} {
+	for _, name := range []string{"money", "alert", "rnd", "slow", "one", "oper", "macro"} {
 		if r := f.Lookup(name); p.Has(r) {
 			t.Errorf("%s became a function; it must stay on RCON", name)
 		}
@@ -87,13 +90,13 @@ func TestCallPassesValuesAsArguments(t *testing.T) {
 }
 
 func TestVersions(t *testing.T) {
-	cases := map[string]int{"1.20.2": 18, "1.20.4": 26, "1.20.6": 41, "1.21": 48, "1.21.1": 48, "1.21.3": 57, "1.21.4": 61, "1.21.5": 71, "1.21.8": 81, "1.21.10": 88, "1.21.11": 94, "1.22": 94}
+	cases := map[string]int{"1.20.2": 18, "1.20.4": 26, "1.20.6": 41, "1.21": 48, "1.21.1": 48, "1.21.3": 57, "1.21.4": 61, "1.21.5": 71, "1.21.8": 81, "1.21.10": 88, "1.21.11": 94, "1.22": 0, "26.1": 0, "26.1.2": 0}
 	for v, want := range cases {
 		if got, err := Format(v); err != nil || got != want {
 			t.Errorf("Format(%q) = %d, %v; want %d", v, got, err, want)
 		}
 	}
-	for _, v := range []string{"1.20.1", "1.19", "2.0", "latest", "1.21.x", ""} {
+	for _, v := range []string{"1.20.1", "1.19", "2.0", "latest", "1.21.x", "", "26"} {
 		if _, err := Format(v); err == nil {
 			t.Errorf("Format(%q) accepted", v)
 		}
@@ -123,6 +126,13 @@ func TestWriteOnlyWhenChanged(t *testing.T) {
 	if _, err := p2.Write(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "datapacks folder") {
 		t.Errorf("missing folder: %v", err)
 	}
+	// Someone else's pack named tikcraft is never overwritten.
+	other := t.TempDir()
+	os.MkdirAll(filepath.Join(other, "tikcraft"), 0o755)
+	os.WriteFile(filepath.Join(other, "tikcraft", "pack.mcmeta"), []byte(`{"pack":{"description":"mine","pack_format":48}}`), 0o644)
+	if _, err := p2.Write(other); err == nil || !strings.Contains(err.Error(), "did not write") {
+		t.Errorf("foreign pack: %v", err)
+	}
 }
 
 // An x500 rule costs one RCON command in datapack mode instead of 500,
@@ -148,7 +158,7 @@ func FuzzFormat(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		n, err := Format(v)
-		if err == nil && (n < formatMacros || n > maxFormat) {
+		if err == nil && n != 0 && (n < formatMacros || n > maxFormat) {
 			t.Fatalf("Format(%q) = %d", v, n)
 		}
 	})
@@ -158,7 +168,7 @@ func FuzzCall(f *testing.F) {
 	for _, s := range []string{`"}]`, `\`, "a\nb", "§k", "@a[x]", "$(user)"} {
 		f.Add(s)
 	}
-	file, _ := actions.Parse("a.mca", []byte("r:/say {user} {nickname} {gift} {count}\n"), actions.Options{})
+	file, _ := actions.Parse("a.mca", []byte("r:/say {user} {nickname}; /say {gift} {count}\n"), actions.Options{})
 	p, _ := Build(file, "")
 	f.Fuzz(func(t *testing.T, v string) {
 		a, ok := p.Call(file.Lookup("r"), actions.Vars{User: v, Nickname: v, Gift: v, Count: 2})

@@ -29,12 +29,14 @@ var formats = []struct {
 
 // Format returns the data pack format of a Minecraft Java version such as
 // "1.21.4". Versions before 1.20.2 have no function macros and are an
-// error; versions newer than the table get its newest format.
+// error. A version newer than the table (1.22, or the year-numbered 26.1
+// and later) gives 0: the pack then declares every format from 1.20.2 on,
+// as without a version.
 func Format(version string) (int, error) {
 	v := strings.TrimSpace(version)
 	parts := strings.Split(v, ".")
-	bad := fmt.Errorf("minecraft.version %q is not a Minecraft Java version such as 1.21.4", version)
-	if len(parts) < 2 || len(parts) > 3 || parts[0] != "1" {
+	bad := fmt.Errorf("minecraft.version %q is not a Minecraft Java version such as 1.21.4 or 26.1", version)
+	if len(parts) < 2 || len(parts) > 3 {
 		return 0, bad
 	}
 	nums := make([]int, 3)
@@ -45,7 +47,16 @@ func Format(version string) (int, error) {
 		}
 		nums[i] = n
 	}
+	switch {
+	case nums[0] >= 26: // year-numbered releases, after 1.21
+		return 0, nil
+	case nums[0] != 1:
+		return 0, bad
+	}
 	minor, patch := nums[1], nums[2]
+	if last := formats[len(formats)-1]; minor > last.minor {
+		return 0, nil
+	}
 	if minor < 20 || minor == 20 && patch < 2 {
 		return 0, fmt.Errorf("minecraft.version %s is too old for datapack mode: it needs function macros, which came with Minecraft 1.20.2; leave out minecraft.datapack_dir to send every command over RCON", version)
 	}
