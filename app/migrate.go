@@ -63,6 +63,15 @@ func Migrate(mo MigrateOptions) error {
 	m := &migration{t2m: t2m, cfgPath: cfgPath}
 	likeFns := m.likeFunctions()
 	converted := m.convertActions(actionsPath, string(src), likeFns)
+	if httpPath := findHTTPActions(cfgPath, actionsPath); httpPath != "" {
+		b, err := os.ReadFile(httpPath)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", httpPath, unwrapPathError(err))
+		}
+		rules, allow := m.convertHTTPActions(filepath.Base(httpPath), string(b))
+		converted = mergeHTTPRules(converted, rules)
+		m.httpAllow = allow
+	}
 	cfgText := m.config()
 
 	if err := os.MkdirAll(mo.Out, 0o755); err != nil {
@@ -128,8 +137,9 @@ func findTiktok2Mc(from string) (cfg, actionsFile string, err error) {
 
 // migration collects what migrate did, for its report.
 type migration struct {
-	t2m     *tiktok2mc.Config
-	cfgPath string
+	t2m       *tiktok2mc.Config
+	cfgPath   string
+	httpAllow []string // hosts the converted $http calls go to
 	carried []string
 	left    []string // "what: why"
 	notes   []string // differences to know
@@ -209,8 +219,15 @@ func (m *migration) config() string {
 		m.carried = append(m.carried, "likes.triggers: "+strings.Join(names, ", ")+" (Gifts.like_triggers)")
 	}
 	if g := t.LikeGoal; g != nil {
-		fmt.Fprintf(&b, "\n# Tiktok2Mc's LikeGoal overlay (%q, first goal %d likes, GoalMultiplier %d) has no\n# counterpart in tikcraft yet; the like rules above still run.\n", g.DisplayText, g.InitialGoal, g.GoalMultiplier)
-		m.left = append(m.left, fmt.Sprintf("LikeGoal (%q, first goal %d likes, GoalMultiplier %d): tikcraft has no like-goal overlay; the like rules still run", g.DisplayText, g.InitialGoal, g.GoalMultiplier))
+		fmt.Fprintf(&b, "\noverlays:\n  likegoal:   # Tiktok2Mc's LikeGoal; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d\n", strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier)
+		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (LikeGoal)", g.DisplayText, g.InitialGoal, g.GoalMultiplier))
+	}
+	if len(m.httpAllow) > 0 {
+		b.WriteString("\nhttp:\n  allow:   # the addresses http_actions.txt called, now called by $http\n")
+		for _, h := range m.httpAllow {
+			fmt.Fprintf(&b, "    - %s\n", strconv.Quote(h))
+		}
+		m.carried = append(m.carried, "http.allow: "+strings.Join(m.httpAllow, ", ")+" (the hosts of http_actions.txt)")
 	}
 	for _, u := range t.Unused {
 		m.left = append(m.left, u.Key+": "+u.Why)

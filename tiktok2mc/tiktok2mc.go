@@ -34,6 +34,11 @@ type Config struct {
 	ReconnectDelay int
 	LikeTriggers   []LikeTrigger // Gifts.like_triggers
 	LikeGoal       *LikeGoal     // the LikeGoal section, if any
+	// OverlayPorts are the Port of each overlay section (Timer,
+	// WinCounter, DeathCounter, Overlaytxt) and Gifts.LIKE_GOAL_PORT (as
+	// "LikeGoal"), so that migrate can tell which overlay an
+	// http_actions.txt line calls.
+	OverlayPorts map[string]int
 	// Unused lists the settings left behind, in file order.
 	Unused []Unused
 }
@@ -71,10 +76,19 @@ var sectionReasons = map[string]string{
 	"Console":            "Tiktok2Mc's launcher windows; tikcraft prints to the terminal (--quiet for less)",
 	"GUI":                "Tiktok2Mc's web dashboard",
 	"MinecraftServerAPI": "a Tiktok2Mc server plugin; tikcraft needs only RCON",
-	"WinCounter":         "a Tiktok2Mc overlay; tikcraft has no overlays",
-	"Overlaytxt":         "a Tiktok2Mc overlay; tikcraft shows >>alerts in its log for now",
-	"Timer":              "a Tiktok2Mc overlay; tikcraft has no overlays",
-	"DeathCounter":       "a Tiktok2Mc overlay; tikcraft has no overlays",
+	"WinCounter":         "a Tiktok2Mc overlay program; tikcraft serves /overlay/wins itself (docs/OVERLAYS.md)",
+	"Overlaytxt":         "a Tiktok2Mc overlay program; tikcraft serves /overlay/alerts itself (docs/OVERLAYS.md)",
+	"Timer":              "a Tiktok2Mc overlay program; tikcraft serves /overlay/timer itself (overlays.timer in tikcraft.yaml)",
+	"DeathCounter":       "a Tiktok2Mc overlay program; tikcraft serves /overlay/deaths itself (docs/OVERLAYS.md)",
+}
+
+func (c *Config) overlayPort(name string, v any) {
+	if p, err := intOf(v); err == nil && v != nil && p > 0 && p <= 65535 {
+		if c.OverlayPorts == nil {
+			c.OverlayPorts = map[string]int{}
+		}
+		c.OverlayPorts[name] = int(p)
+	}
 }
 
 // ParseConfig reads a Tiktok2Mc config.yaml. name is used in errors.
@@ -127,8 +141,9 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 				}
 				c.LikeTriggers = ts
 			}
-			if _, ok := m["LIKE_GOAL_PORT"]; ok {
-				c.Unused = append(c.Unused, Unused{"Gifts.LIKE_GOAL_PORT", "the port of Tiktok2Mc's like goal overlay; tikcraft has no overlays"})
+			if v, ok := m["LIKE_GOAL_PORT"]; ok {
+				c.overlayPort("LikeGoal", v)
+				c.Unused = append(c.Unused, Unused{"Gifts.LIKE_GOAL_PORT", "the port of Tiktok2Mc's like goal overlay; tikcraft serves /overlay/likegoal from its own web server"})
 			}
 			c.unusedKeys("Gifts", m, "like_triggers", "LIKE_GOAL_PORT")
 		case "LikeGoal":
@@ -148,6 +163,10 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			}
 			c.LikeGoal = g
 		default:
+			switch key {
+			case "Timer", "WinCounter", "DeathCounter", "Overlaytxt":
+				c.overlayPort(key, mapOf(item.Value)["Port"])
+			}
 			why, ok := sectionReasons[key]
 			if !ok {
 				why = "not a Tiktok2Mc setting migrate knows"

@@ -338,7 +338,14 @@ func TestMigrateTiktok2McFolder(t *testing.T) {
 		"rcon: 127.0.0.1:25580",
 		"likes.triggers: small (every 250 likes runs likes), huge (every 50000 likes runs like_2, off)",
 		"not carried over:",
-		"LikeGoal (\"Road to 10k\", first goal 10000 likes, GoalMultiplier 1)",
+		"overlays.likegoal: \"Road to 10k\", first goal 10000 likes, multiplier 1 (LikeGoal)",
+		"rose:$timer +30s",
+		"lion:$wins +1; $timer reset",
+		"follow:$timer -10s",
+		`share:$http POST http://localhost:8080/hook {"event":"share"}`,
+		"http.allow: localhost:8080",
+		"http_actions.txt line 6 (subscribe:curl -X POST -d 'plain text' h…): its body is not JSON",
+		"http_actions.txt line 7 (wget http://localhost:7777/add): only curl calls can be converted",
 		"Java: tikcraft does not start the Minecraft server",
 		"6064:$confetti",
 		"Tiktok2Mc put @a in its place",
@@ -356,6 +363,13 @@ func TestMigrateTiktok2McFolder(t *testing.T) {
 	}
 	if out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD="}, "check", "-c", filepath.Join("new", "tikcraft.yaml")); code != 0 {
 		t.Fatalf("check on the migrated files: exit %d\n%s", code, out)
+	}
+	// http_actions.txt: merged into the rules of the same trigger, or new ones.
+	migrated, _ := os.ReadFile(filepath.Join(dir, "new", "actions.mca"))
+	for _, want := range []string{"follow:/say x3; $timer -10s #x3 spawns", "rose:$timer +30s", "lion:$wins +1; $timer reset"} {
+		if !strings.Contains(string(migrated), want) {
+			t.Errorf("migrated actions.mca lacks %q:\n%s", want, migrated)
+		}
 	}
 	// The comments Tiktok2Mc dropped are comments here too.
 	out, _, _ = tikcraft(t, dir, nil, "replay", "--dry-run", "-c", filepath.Join("new", "tikcraft.yaml"), writeEvents(t, dir))
