@@ -168,5 +168,8 @@ func TestBrowserOverlayScreenshots(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "overlay-"+name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// Leave the page: Chromium keeps at most 6 connections per host,
+		// and each overlay holds one stream.
+		run(t, ctx, "leave "+name, chromedp.Navigate("about:blank"))
 	}
 }
