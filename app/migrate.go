@@ -140,9 +140,9 @@ type migration struct {
 	t2m       *tiktok2mc.Config
 	cfgPath   string
 	httpAllow []string // hosts the converted $http calls go to
-	carried []string
-	left    []string // "what: why"
-	notes   []string // differences to know
+	carried   []string
+	left      []string // "what: why"
+	notes     []string // differences to know
 }
 
 func (m *migration) likeFunctions() []string {
