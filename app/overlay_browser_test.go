@@ -173,3 +173,22 @@ func TestBrowserOverlayScreenshots(t *testing.T) {
 		run(t, ctx, "leave "+name, chromedp.Navigate("about:blank"))
 	}
 }
+
+// TestBrowserAllOverlaysAtOnce opens the seven overlays side by side in
+// one browser, as an OBS scene does (its browser sources share one
+// browser): every page must get its state and its updates, though a
+// browser keeps at most 6 HTTP streams per host.
+func TestBrowserAllOverlaysAtOnce(t *testing.T) {
+	d := startDashDemo(t, "", overlayActions, overlayEvents)
+	names := []string{"alerts", "timer", "deaths", "likegoal", "feed", "top", "wins"}
+	tabs := map[string]context.Context{}
+	for _, name := range names {
+		ctx := tab(t)
+		run(t, ctx, "open /overlay/"+name, chromedp.Navigate(d.base+"/overlay/"+name), waitJS(`document.body.dataset.ready === "1"`))
+		tabs[name] = ctx
+	}
+	d.call(t, "POST", "/api/trigger", map[string]any{"trigger": "win"})
+	run(t, tabs["wins"], "the seventh overlay still updates", waitText("#count", "2"))
+	d.call(t, "POST", "/api/trigger", map[string]any{"trigger": "rose", "user": "anna"})
+	run(t, tabs["alerts"], "and the first", waitText("#alert-subtitle", "sent a Rose"))
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/tikcraft/tikcraft/actions"
 )
 
@@ -62,6 +63,7 @@ func (s *Server) overlayRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, s.o.Overlays.OverlayState())
 	})
 	mux.HandleFunc("GET /overlay/stream", s.overlayStream)
+	mux.HandleFunc("GET /overlay/ws", s.overlaySocket)
 	mux.HandleFunc("GET /overlay/sounds/{file}", s.overlaySound)
 	mux.HandleFunc("POST /api/overlay/reset", s.mutating(s.overlayReset))
 	mux.HandleFunc("POST /api/overlay/adjust", s.mutating(s.overlayAdjust))
@@ -151,6 +153,49 @@ func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+// overlaySocket is overlayStream over a WebSocket, which the pages use:
+// a browser keeps at most 6 HTTP connections per host, and OBS's browser
+// sources share one browser, so seven overlays each holding an SSE stream
+// would leave the seventh waiting forever. WebSockets do not count
+// against that limit. Each message is the whole state, as JSON.
+func (s *Server) overlaySocket(w http.ResponseWriter, r *http.Request) {
+	if s.o.Overlays == nil {
+		httpError(w, http.StatusConflict, "the overlays are not available in this run")
+		return
+	}
+	// Accept checks that the page asking is served from this host.
+	c, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	ctx := c.CloseRead(r.Context()) // the pages never send; this notices them leaving
+	sub := s.o.Dashboard.Subscribe(TypeOverlay)
+	defer sub.Close()
+	send := func(data []byte) bool {
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return c.Write(wctx, websocket.MessageText, data) == nil
+	}
+	first, err := json.Marshal(s.o.Overlays.OverlayState())
+	if err != nil || !send(first) {
+		return
+	}
+	for {
+		select {
+		case m := <-sub.C:
+			if m.Type == TypeOverlay && !send(m.Data) {
+				return
+			}
+		case <-sub.Done:
+			c.Close(websocket.StatusGoingAway, "tikcraft is stopping")
+			return
+		case <-ctx.Done():
 			return
 		}
 	}

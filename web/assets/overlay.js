@@ -119,8 +119,15 @@
   }
   if (kind === "timer") setInterval(drawTimer, 200);
 
-  const es = new EventSource("/overlay/stream");
-  es.addEventListener("overlay", (e) => {
-    try { render(JSON.parse(e.data)); } catch (err) { /* a bad message changes nothing */ }
-  });
+  // A WebSocket, not an EventSource: OBS's browser sources share one
+  // browser, which keeps at most 6 HTTP streams per host, and there are 7
+  // overlays. Each message is the whole state; after a drop, reconnect.
+  const connect = () => {
+    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/overlay/ws");
+    ws.onmessage = (e) => {
+      try { render(JSON.parse(e.data)); } catch (err) { /* a bad message changes nothing */ }
+    };
+    ws.onclose = () => setTimeout(connect, 2000);
+  };
+  connect();
 })();
