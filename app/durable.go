@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tikcraft/tikcraft/overlay"
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
@@ -76,6 +77,14 @@ func Drain(ctx context.Context, do DrainOptions) error {
 	}
 	sink, closeSink := s.sink(do.Options, false, do.GiveUp)
 	defer closeSink()
+	// $wins, $timer and $deaths left in the queue change the saved overlay
+	// state, so a crash mid-stream loses none of them: the overlays show
+	// it at the next run.
+	if r, ok := sink.(*overlayRoute); ok {
+		if sv, ok := q.(overlay.Saver); ok {
+			r.ov = overlay.New(ctx, overlay.Options{Config: overlayConfig(s.Config.Overlays), Log: do.Log, Saver: sv})
+		}
+	}
 	res, err := pipeline.Run(ctx, source.Empty{}, pipeline.Options{
 		Engine: s.Engine(do.Log, 1, nil), Queue: q, Sink: sink, Log: do.Log, Recorder: rec, Finish: true, EventClock: true,
 	})
