@@ -1,7 +1,6 @@
 package actions
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -340,21 +339,3 @@ func hasWord(s, w string) bool {
 }
 
 func wordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// Describe says in words when a rule fires, for check -v and the dashboard.
-func (r *Rule) Describe() string {
-	switch r.Kind {
-	case CoinRange:
-		if r.MaxCoins < 0 {
-			return fmt.Sprintf("a gift worth %d or more diamonds that no name or id rule matches", r.MinCoins)
-		}
-		return fmt.Sprintf("a gift worth %d to %d diamonds that no name or id rule matches", r.MinCoins, r.MaxCoins)
-	case AnyGift:
-		return "any gift no other rule matches"
-	case ChatCommand:
-		return fmt.Sprintf("a chat message !%s", r.Word)
-	case ChatKeyword:
-		return fmt.Sprintf("a chat message with the word %s", r.Word)
-	}
-	return r.Trigger
-}
