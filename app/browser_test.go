@@ -250,20 +250,7 @@ func TestBrowserScreenshots(t *testing.T) {
 		dir = filepath.Join("..", dir) // relative to the repository, not to app/
 	}
 	ctx := tab(t)
-	srv := rcontest.Start(t, testPassword)
-	cfgDir := t.TempDir()
-	write(t, filepath.Join(cfgDir, "tikcraft.yaml"), fmt.Sprintf("rcon:\n  address: %s\n  password: %s\nweb:\n  listen: 127.0.0.1:0\nminecraft:\n  pause_on_death: true\n", srv.Addr(), testPassword))
-	out := newLines()
-	dctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- Demo(dctx, DemoOptions{Options: Options{ConfigPath: filepath.Join(cfgDir, "tikcraft.yaml"), Stdout: out, Stderr: io.Discard}, Seed: 1})
-	}()
-	defer func() { cancel(); <-done }()
-	first := <-out.ch
-	link := first[strings.Index(first, "Dashboard: ")+len("Dashboard: "):]
-	base := link[:strings.Index(link, "/?token=")]
-	d := &dashDemo{base: base, token: link[strings.Index(link, "=")+1:], rcon: srv}
+	d, link := startBuiltinDemo(t, "minecraft:\n  pause_on_death: true\n")
 	run(t, ctx, "open", chromedp.Navigate(link), waitText("#live-state", "live"))
 	d.waitFor(t, "a round of demo traffic", func(s web.Snapshot) bool {
 		return slices.ContainsFunc(s.Feed, func(f web.FeedItem) bool { return f.Gift == "Lion" })
@@ -275,7 +262,7 @@ func TestBrowserScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The player died: delivery waits for the respawn.
-	res, err := http.Post(base+"/webhook?token="+d.token, "application/json", strings.NewReader(`{"event":"player_death","player":"Steve"}`))
+	res, err := http.Post(d.base+"/webhook?token="+d.token, "application/json", strings.NewReader(`{"event":"player_death","player":"Steve"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,4 +272,25 @@ func TestBrowserScreenshots(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "dashboard-death-pause.png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startBuiltinDemo runs the demo with its built-in traffic and rules
+// against a real RCON server, as a streamer sees it, for the screenshot
+// tests; it returns the dashboard and its link, and stops at cleanup.
+func startBuiltinDemo(t *testing.T, yamlExtra string) (*dashDemo, string) {
+	t.Helper()
+	srv := rcontest.Start(t, testPassword)
+	cfgDir := t.TempDir()
+	write(t, filepath.Join(cfgDir, "tikcraft.yaml"), fmt.Sprintf("rcon:\n  address: %s\n  password: %s\nweb:\n  listen: 127.0.0.1:0\n%s", srv.Addr(), testPassword, yamlExtra))
+	out := newLines()
+	dctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Demo(dctx, DemoOptions{Options: Options{ConfigPath: filepath.Join(cfgDir, "tikcraft.yaml"), Stdout: out, Stderr: io.Discard}, Seed: 1})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	first := <-out.ch
+	link := first[strings.Index(first, "Dashboard: ")+len("Dashboard: "):]
+	base := link[:strings.Index(link, "/?token=")]
+	return &dashDemo{base: base, token: link[strings.Index(link, "=")+1:], rcon: srv}, link
 }

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,8 +12,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-
-	"github.com/tikcraft/tikcraft/rcon/rcontest"
 )
 
 const overlayActions = `rose:/say rose {user}; >>{nickname}|sent a Rose|60
@@ -126,20 +122,7 @@ func TestBrowserOverlayScreenshots(t *testing.T) {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join("..", dir)
 	}
-	srv := rcontest.Start(t, testPassword)
-	cfgDir := t.TempDir()
-	write(t, filepath.Join(cfgDir, "tikcraft.yaml"), fmt.Sprintf("rcon:\n  address: %s\n  password: %s\nweb:\n  listen: 127.0.0.1:0\n", srv.Addr(), testPassword))
-	out := newLines()
-	dctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- Demo(dctx, DemoOptions{Options: Options{ConfigPath: filepath.Join(cfgDir, "tikcraft.yaml"), Stdout: out, Stderr: io.Discard}, Seed: 1})
-	}()
-	defer func() { cancel(); <-done }()
-	first := <-out.ch
-	link := first[strings.Index(first, "Dashboard: ")+len("Dashboard: "):]
-	base := link[:strings.Index(link, "/?token=")]
-	d := &dashDemo{base: base, token: link[strings.Index(link, "=")+1:], rcon: srv}
+	d, _ := startBuiltinDemo(t, "")
 	// A round of the demo's traffic: likes, gifts, a death ($deaths on Lion).
 	for _, name := range []string{"alerts", "likegoal", "timer", "deaths", "wins", "feed", "top"} {
 		ctx := tab(t)
@@ -147,7 +130,7 @@ func TestBrowserOverlayScreenshots(t *testing.T) {
 			_, err := cdp.Call(ctx, tg, emulation.SetDefaultBackgroundColorOverride, emulation.SetDefaultBackgroundColorOverrideParams{Color: &cdp.RGBA{R: 38, G: 52, B: 44, A: 1}})
 			return chromedp.Void{}, err
 		}
-		run(t, ctx, "open "+name, scene, chromedp.EmulateViewport(900, 320), chromedp.Navigate(base+"/overlay/"+name), waitJS(`document.body.dataset.ready === "1"`))
+		run(t, ctx, "open "+name, scene, chromedp.EmulateViewport(900, 320), chromedp.Navigate(d.base+"/overlay/"+name), waitJS(`document.body.dataset.ready === "1"`))
 		switch name {
 		case "alerts":
 			d.call(t, "POST", "/api/trigger", map[string]any{"trigger": "11046", "user": "Anna"})
