@@ -91,3 +91,27 @@ mine:/say {user} liked 10 times
 		t.Fatalf("web server got %q", hooks[0])
 	}
 }
+
+// The dashboard's test panel fires the new kinds of rule too: a coin
+// range by a gift of its value, chat rules by their message, milestones
+// directly; conditions do not hide what the rule does.
+func TestTestPanelFiresNewTriggers(t *testing.T) {
+	d := startDashDemo(t, "", "coins 100+[subscribers]:/say big {coins}\ngift:/say any {user}\ncommand tnt[cooldown=1h]:/say boom {user}\nkeyword creeper:/say ssss\nfirst_gift:/say first {user}\n")
+	cases := []struct {
+		trigger string
+		count   int
+		want    string
+	}{
+		{"coins 100+", 1, "[say big 100]"},
+		{"gift", 1, "[say any tester]"},
+		{"command tnt", 2, "[say boom tester say boom tester]"},
+		{"keyword creeper", 1, "[say ssss]"},
+		{"first_gift", 1, "[say first tester]"},
+	}
+	for _, c := range cases {
+		code, res := d.call(t, "POST", "/api/trigger", map[string]any{"trigger": c.trigger, "user": "tester", "count": c.count})
+		if code != 200 || fmt.Sprint(res["actions"]) != c.want {
+			t.Errorf("%s: HTTP %d %v, want %s", c.trigger, code, res["actions"], c.want)
+		}
+	}
+}

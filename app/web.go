@@ -407,36 +407,22 @@ func (ui *webUI) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	user := tikcraft.User{UniqueID: f.User, Nickname: f.User}
 	res := web.Fired{User: f.User, Count: f.Count, Actions: []string{}}
 	var ev tikcraft.Event
-	special := file.Lookup(f.Trigger)
-	if special != nil && special.Kind == actions.Named && !milestones[actions.Normalize(special.Trigger)] {
-		special = nil
-	}
-	if special != nil {
-		// Coin ranges, the catch-all, chat rules and milestones: the event
-		// that fires them.
-		res.Trigger, res.Kind = special.Trigger, "event"
-		switch special.Kind {
-		case actions.CoinRange, actions.AnyGift:
-			res.Kind = "gift"
-			g := tikcraft.Gift{Name: "tikcraft test gift", Diamonds: max(special.MinCoins, 1), Combo: true}
-			ev = &tikcraft.GiftEvent{Meta: meta, User: user, Gift: g, RepeatCount: f.Count, RepeatEnd: true, GroupID: meta.MsgID}
-		case actions.ChatCommand:
-			ev = &tikcraft.ChatEvent{Meta: meta, User: user, Text: "!" + special.Word}
-		case actions.ChatKeyword:
-			ev = &tikcraft.ChatEvent{Meta: meta, User: user, Text: special.Word}
-		}
-	}
-	if special != nil && special.Kind == actions.Named {
+	if ru := file.Lookup(f.Trigger); ru != nil && milestones[actions.Normalize(ru.Trigger)] {
 		// first_gift, follow_milestone, viewers_milestone: no single event
 		// makes them happen, so the rule runs directly.
+		res.Trigger, res.Kind = ru.Trigger, "event"
 		var acts []tikcraft.Action
 		for range f.Count {
-			acts = append(acts, rules.Fire(special.Trigger, engine.Vars{User: user.Name(), Nickname: user.DisplayName(), Count: 1})...)
+			acts = append(acts, rules.Fire(ru.Trigger, engine.Vars{User: user.Name(), Nickname: user.DisplayName(), Count: 1})...)
 		}
 		return ui.pushTest(ctx, res, nil, acts)
-	}
-	if ev != nil {
-		// a coin range, the catch-all or a chat rule: built above
+	} else if ru != nil && ru.Kind != actions.Named {
+		// Coin ranges, the catch-all and chat rules: the event that fires them.
+		res.Trigger, res.Kind = ru.Trigger, "event"
+		ev = testEvent(ru, meta, user, f.Count)
+		if _, isGift := ev.(*tikcraft.GiftEvent); isGift {
+			res.Kind = "gift"
+		}
 	} else if lr, ok := likeRule(ui.s.Config, f.Trigger); ok {
 		cfg.Likes = []engine.LikeRule{{ID: lr.ID, Every: lr.Every, Function: lr.Function, Payload: lr.Payload}}
 		ev = &tikcraft.LikeEvent{Meta: meta, User: user, Count: lr.Every * f.Count}
@@ -483,7 +469,7 @@ func (ui *webUI) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	}
 	// A test shows what the rule does: its cooldowns and audience filters
 	// would only hide that.
-	eng := engine.New(cfg, noConditions{rules}, ui.log)
+	eng := engine.New(cfg, testRules{rules}, ui.log)
 	var acts []tikcraft.Action
 	var evs []tikcraft.Event
 	for i := range n {
@@ -499,13 +485,36 @@ func (ui *webUI) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	return ui.pushTest(ctx, res, evs, acts)
 }
 
+// testEvent is the event that fires a rule of a kind other than Named: a
+// gift worth its range's lowest value (nothing for the catch-all, which
+// no range then takes), or the chat message of a command or keyword.
+func testEvent(ru *actions.Rule, meta tikcraft.Meta, user tikcraft.User, count int64) tikcraft.Event {
+	switch ru.Kind {
+	case actions.ChatCommand:
+		return &tikcraft.ChatEvent{Meta: meta, User: user, Text: "!" + ru.Word}
+	case actions.ChatKeyword:
+		return &tikcraft.ChatEvent{Meta: meta, User: user, Text: ru.Word}
+	}
+	g := tikcraft.Gift{Name: "tikcraft test gift", Combo: true}
+	if ru.Kind == actions.CoinRange {
+		g.Diamonds = ru.MinCoins
+	}
+	return &tikcraft.GiftEvent{Meta: meta, User: user, Gift: g, RepeatCount: count, RepeatEnd: true, GroupID: meta.MsgID}
+}
+
 // milestones are the triggers fired by a count reaching a number.
 var milestones = map[string]bool{"firstgift": true, "followmilestone": true, "viewersmilestone": true}
 
-// noConditions is the live rules without their conditions, for tests.
-type noConditions struct{ engine.Rules }
+// testRules is the live rules as a test firing sees them: without their
+// conditions, and without the milestones (a test gift is always someone's
+// "first", which would fire first_gift with every test).
+type testRules struct{ engine.Rules }
 
-func (noConditions) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+func (testRules) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
+
+func (r testRules) Has(trigger string) bool {
+	return !milestones[actions.Normalize(trigger)] && r.Rules.Has(trigger)
+}
 
 // pushTest queues a test's actions, marked as a test, and shows its events.
 func (ui *webUI) pushTest(ctx context.Context, res web.Fired, evs []tikcraft.Event, acts []tikcraft.Action) (web.Fired, error) {
@@ -544,6 +553,9 @@ func cloneEvent(ev tikcraft.Event, msgID string) tikcraft.Event {
 		x := *e
 		c = &x
 	case *tikcraft.SubscribeEvent:
+		x := *e
+		c = &x
+	case *tikcraft.ChatEvent:
 		x := *e
 		c = &x
 	default:
