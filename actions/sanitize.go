@@ -85,16 +85,20 @@ func forbidden(r rune) bool {
 // other braces are command text (tellraw JSON, NBT) and stay as they are.
 // vals are the values in placeholderTokens order, for fitCommand.
 func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *strings.Replacer) {
-	user = SanitizeUser(v.User)
-	vals = [len(placeholderTokens)]string{
-		phUser:     user,
+	vals = values(v)
+	return vals[phUser], vals, replacer(vals)
+}
+
+// values are the sanitized placeholder values, in placeholderTokens order.
+func values(v Vars) [len(placeholderTokens)]string {
+	return [len(placeholderTokens)]string{
+		phUser:     SanitizeUser(v.User),
 		phNickname: Sanitize(v.Nickname, "anonymous"),
 		phGift:     Sanitize(v.Gift, "gift"),
 		phCount:    countText(v.Count),
 		phCoins:    countText(v.Coins),
 		phMessage:  Sanitize(v.Message, ""),
 	}
-	return user, vals, replacer(vals)
 }
 
 // Placeholder is one placeholder's name, without braces ("user"), and the
@@ -108,7 +112,7 @@ type Placeholder struct {
 // Placeholders returns the placeholders text uses, in the order of
 // placeholderTokens, with their sanitized values for v.
 func Placeholders(text string, v Vars) []Placeholder {
-	_, vals, _ := placeholders(v)
+	vals := values(v)
 	var out []Placeholder
 	for i, t := range placeholderTokens {
 		if strings.Contains(text, t) {

@@ -58,17 +58,14 @@ func (e *Engine) like(ev *tikcraft.LikeEvent) []tikcraft.Action {
 		if due <= 0 {
 			continue
 		}
-		if due > e.cfg.MaxRepeat {
-			e.log.Warn("like rule firings clipped to gifts.max_repeat", "rule", r.ID, "due", due, "max_repeat", e.cfg.MaxRepeat)
-			c.fired[i] += due - e.cfg.MaxRepeat
-			due = e.cfg.MaxRepeat
-		}
 		c.fired[i] += due
 		out = append(out, e.fireLikes(r, ev.User, due)...)
 	}
 	return out
 }
 
+// fireLikes fires like rule r due times (at most gifts.max_repeat: the
+// rest count as fired, so a flood cannot queue them later).
 func (e *Engine) fireLikes(r LikeRule, u tikcraft.User, due int64) []tikcraft.Action {
 	if due > e.cfg.MaxRepeat {
 		e.log.Warn("like rule firings clipped to gifts.max_repeat", "rule", r.ID, "due", due, "max_repeat", e.cfg.MaxRepeat)
