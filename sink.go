@@ -82,3 +82,21 @@ type SinkState struct {
 type StateReporter interface {
 	SinkState() SinkState
 }
+
+// DeliverReply delivers a through s and returns its answer when s is a
+// Replier; a sink that only delivers answers nothing.
+func DeliverReply(ctx context.Context, s Sink, a Action) (Reply, error) {
+	if r, ok := s.(Replier); ok {
+		return r.DeliverReply(ctx, a)
+	}
+	return Reply{}, s.Deliver(ctx, a)
+}
+
+// StateOf asks s how it is doing; ok is false when s cannot tell (the
+// dry-run printer, test fakes).
+func StateOf(s Sink) (st SinkState, ok bool) {
+	if r, isReporter := s.(StateReporter); isReporter {
+		return r.SinkState(), true
+	}
+	return SinkState{}, false
+}

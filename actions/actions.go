@@ -8,6 +8,7 @@ package actions
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -357,4 +358,30 @@ func (f *File) pick(self *Rule, rnd *rand.Rand) *Rule {
 		i--
 	}
 	return nil
+}
+
+// String is c as the actions file writes it, with its repeat and spread.
+func (c Command) String() string {
+	s := ""
+	switch c.Kind {
+	case Minecraft:
+		s = "/" + c.Text
+	case Plugin:
+		s = "!" + c.Text
+	case Random:
+		s = "$random"
+	case Alert:
+		s = ">>" + c.Text
+	case Wait:
+		s = c.Text
+	case HTTP, Overlay:
+		s = "$" + c.Text
+	}
+	if c.Repeat > 1 {
+		s += " x" + strconv.Itoa(c.Repeat)
+	}
+	if c.Over > 0 {
+		s += " over " + c.Over.String()
+	}
+	return s
 }

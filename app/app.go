@@ -1,7 +1,9 @@
-// Package app assembles tikcraft from its configuration: it loads
-// tikcraft.yaml and the actions file, builds the engine, the queue and the
-// sinks, and implements the commands (demo, check, replay, run). The CLI in
-// cmd/tikcraft only parses flags and calls it.
+// Package app is tikcraft's composition root: it loads tikcraft.yaml and
+// the actions file (Load), builds the pipeline the same way for every
+// command that runs one (assemble: run, demo, replay, drain, bench), and
+// wires the other commands to the packages that do their work (check,
+// init, migrate, gifts, decode, report, reset, trigger, web-token). The
+// CLI in cmd/tikcraft only parses flags and calls it.
 package app
 
 import (
@@ -9,18 +11,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/redact"
+	"github.com/tikcraft/tikcraft/rules"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
 
@@ -63,9 +62,6 @@ type Setup struct {
 	Diagnostics []string
 	Errors      int
 	Warnings    int
-
-	rules *rules     // shared by every engine of this setup
-	pack  *packState // datapack mode, once a real sink opened it
 }
 
 // ErrInvalid is returned (wrapped) when the files have errors; the
@@ -143,15 +139,10 @@ func Load(o Options, demo bool) (*Setup, error) {
 		src = []byte(examples.Actions)
 	}
 	s.ActionsName = actionsPath
-	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow})
+	f, adiags := rules.Parse(cfg, actionsPath, src)
 	s.Actions = f
 	for _, d := range adiags {
 		s.add(d.Severity.String(), d.String())
-	}
-	for _, t := range cfg.Likes.Triggers {
-		if t.Enabled() && f.Lookup(t.Function) == nil {
-			s.add("warning", fmt.Sprintf("%s:%d:%d: warning: like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.File, t.Line, t.Col, t.ID, t.Function, actionsPath))
-		}
 	}
 	s.checkUser()
 	if s.Errors > 0 {
@@ -224,13 +215,6 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Engine builds the engine for this setup. All engines of a setup share
-// its rules, which a reload swaps (see app/web.go). Seed 0 picks a random
-// seed for $random; con, if not nil, is shown each $random pick.
-func (s *Setup) Engine(log *slog.Logger, seed uint64, con *console) *engine.Engine {
-	return engine.New(s.engineConfig(), s.liveRules(seed, con), log)
-}
-
 func (s *Setup) engineConfig() engine.Config {
 	c := s.Config
 	ec := engine.Config{
@@ -247,93 +231,4 @@ func (s *Setup) engineConfig() engine.Config {
 		}
 	}
 	return ec
-}
-
-// liveRules returns the setup's rules, made on first use with seed for
-// $random (0: random); con, if not nil, is shown the picks from then on.
-func (s *Setup) liveRules(seed uint64, con *console) *rules {
-	if s.rules == nil {
-		if seed == 0 {
-			seed = rand.Uint64()
-		}
-		s.rules = &rules{f: s.Actions, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), pack: s.pack}
-	}
-	if con != nil {
-		s.rules.mu.Lock()
-		s.rules.console = con
-		s.rules.mu.Unlock()
-	}
-	return s.rules
-}
-
-// rules adapts the actions file to what the engine needs. The file can be
-// swapped while the engine runs (reload); the lock also guards rnd, since
-// test triggers fire from the web server's goroutines.
-type rules struct {
-	mu      sync.Mutex
-	f       *actions.File
-	rnd     *rand.Rand
-	console *console // shows $random picks; may be nil
-	// pack, in datapack mode, runs the rules it holds as one function
-	// command per firing.
-	pack *packState
-}
-
-func (r *rules) file() *actions.File {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.f
-}
-
-func (r *rules) swap(f *actions.File) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.f = f
-}
-
-func (r *rules) MatchGift(g tikcraft.Gift) string {
-	if ru := r.file().MatchGift(g.Name, g.ID, g.Diamonds); ru != nil {
-		return ru.Trigger
-	}
-	return ""
-}
-
-func (r *rules) MatchChat(text string) string {
-	if ru := r.file().MatchChat(text); ru != nil {
-		return ru.Trigger
-	}
-	return ""
-}
-
-func (r *rules) Has(trigger string) bool { return r.file().Lookup(trigger) != nil }
-
-func (r *rules) Conditions(trigger string) tikcraft.Conditions {
-	if ru := r.file().Lookup(trigger); ru != nil {
-		return ru.Conditions
-	}
-	return tikcraft.Conditions{}
-}
-
-func (r *rules) Fire(trigger string, v engine.Vars) []tikcraft.Action {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ru := r.f.Lookup(trigger)
-	if ru == nil {
-		return nil
-	}
-	vars := actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count, Coins: v.Coins, Message: v.Message}
-	if a, ok := r.pack.current().Call(ru, vars); ok {
-		return []tikcraft.Action{a}
-	}
-	var picked func(*actions.Rule)
-	if r.console != nil {
-		picked = func(p *actions.Rule) {
-			cause := "from " + strconv.Quote(v.User)
-			if v.Gift != "" {
-				cause = fmt.Sprintf("gift %s from %s", strconv.Quote(v.Gift), strconv.Quote(v.User))
-			}
-			r.console.picked(ru.Trigger, cause, p.Trigger)
-		}
-	}
-	return r.f.FireTraced(ru, vars, r.rnd, picked)
 }

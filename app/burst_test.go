@@ -36,16 +36,6 @@ func (g *gateSink) Deliver(ctx context.Context, _ tikcraft.Action) error {
 	return nil
 }
 
-type fireOnce struct{}
-
-func (fireOnce) MatchGift(tikcraft.Gift) string        { return "gift" }
-func (fireOnce) MatchChat(string) string               { return "" }
-func (fireOnce) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
-func (fireOnce) Has(t string) bool                     { return t != "first_gift" }
-func (fireOnce) Fire(t string, v engine.Vars) []tikcraft.Action {
-	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say " + v.User, Trigger: t, User: v.User}}
-}
-
 // burst builds seconds×perSecond gift messages in event time: combo streaks
 // of many users, interleaved, with duplicated messages and lost ends.
 func burst(seconds, perSecond int) ([]source.Step, int64) {
@@ -114,7 +104,7 @@ func TestBurstLosesNothingAndNeverBlocksReceiving(t *testing.T) {
 		q, rec = st, st
 	}
 	sink := &gateSink{open: make(chan struct{})}
-	eng := engine.New(engine.Config{MaxRepeat: 1000}, fireOnce{}, nil)
+	eng := engine.New(engine.Config{MaxRepeat: 1000}, mustRules(t, "gift:/say {user}\n"), nil)
 	var received atomic.Int64
 	allIn := make(chan struct{})
 	var once sync.Once

@@ -82,7 +82,7 @@ func printRandomPicks(co CheckOptions, s *Setup) {
 	for _, r := range picks {
 		first := ""
 		if len(r.Commands) > 0 {
-			first = commandText(r.Commands[0])
+			first = r.Commands[0].String()
 			if len(r.Commands) > 1 {
 				first += fmt.Sprintf(" (+%d more)", len(r.Commands)-1)
 			}

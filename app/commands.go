@@ -7,43 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/deliver"
-	"github.com/tikcraft/tikcraft/dryrun"
-	"github.com/tikcraft/tikcraft/httpcall"
-	"github.com/tikcraft/tikcraft/pipeline"
-	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/console"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
-
-// sinks builds the delivery sink: RCON, or the dry-run printer.
-func (s *Setup) sink(o Options, dry bool, giveUp time.Duration) (tikcraft.Sink, func()) {
-	if dry {
-		return dryrun.New(o.Stdout), func() {}
-	}
-	c := s.Config.RCON
-	cl := rcon.New(rcon.Config{
-		Address:              c.Address,
-		Password:             c.Password.Reveal(),
-		ReadTimeout:          c.Timeout.D(),
-		MaxCommandsPerSecond: *c.MaxCommandsPerSecond,
-		GiveUpAfter:          giveUp,
-	}, o.Log)
-	hc := httpcall.New(httpcall.Config{Allow: s.Config.HTTP.Allow, Timeout: s.Config.HTTP.Timeout.D()}, o.Log)
-	var commands tikcraft.Sink = cl
-	if st := s.openDatapack(o.Log); st != nil {
-		commands = packSink{next: cl, st: st}
-	}
-	// Alerts and overlay actions never reach RCON: run and demo send them
-	// to the overlays (webUI.wire), other commands to the log; $http
-	// requests go to their own sink.
-	return &overlayRoute{next: deliver.Split{Commands: commands, HTTP: hc}, ov: overlayLog{o.Log}}, func() { cl.Close() }
-}
 
 // ReplayOptions are replay's flags.
 type ReplayOptions struct {
@@ -75,14 +47,15 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 	if ro.GiveUp <= 0 {
 		ro.GiveUp = time.Minute
 	}
-	sink, closeSink := s.sink(ro.Options, ro.DryRun, ro.GiveUp)
-	defer closeSink()
+	// Replay's stdout is the dry run's commands (or nothing), for scripts:
+	// the console shows only failures, on stderr.
+	con := console.New(ro.Stderr, console.Options{Quiet: true, Dry: ro.DryRun, LikeEvery: s.likeEvery(), JoinRule: s.Actions.Lookup("join") != nil})
 	// A dry run must not touch the real server's pending actions.
-	q, rec, closeQ, err := s.queueFor(ctx, ro.Options, !ro.DryRun)
+	a, err := s.assemble(ctx, ro.Options, plan{mode: "replay", dry: ro.DryRun, durable: !ro.DryRun, giveUp: ro.GiveUp, console: con, seed: ro.Seed, stdout: ro.Stdout})
 	if err != nil {
 		return err
 	}
-	defer closeQ()
+	defer a.close()
 	var src source.Source
 	var skipped func() int
 	if ro.Frames {
@@ -92,21 +65,11 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 		f := &source.File{Path: ro.File, Speed: ro.Speed, Log: ro.Log}
 		src, skipped = f, func() int { return f.Skipped }
 	}
-	// Replay's stdout is the dry run's commands (or nothing), for scripts:
-	// the console shows only failures, on stderr.
-	con := newConsole(ro.Stderr, true, ro.DryRun, s.likeEvery(), s.Actions.Lookup("join") != nil)
-	res, err := pipeline.Run(ctx, src, pipeline.Options{
-		Engine:     s.Engine(ro.Log, ro.Seed, nil),
-		Queue:      q,
-		Recorder:   recorder{next: rec, console: con},
-		Sink:       sink,
-		Log:        ro.Log,
-		EventClock: true,
-		Finish:     true,
-		// A replay is a session of its own: the same file twice fires twice.
-		FreshStreaks: true,
-	})
-	st := con.snapshot()
+	a.pipe.EventClock, a.pipe.Finish = true, true
+	// A replay is a session of its own: the same file twice fires twice.
+	a.pipe.FreshStreaks = true
+	res, err := a.run(ctx, src)
+	st := con.Stats()
 	line := fmt.Sprintf("replayed %d events (%d bad lines skipped): %d actions, %d delivered, %d rejected, %d parked", res.Events, skipped(), res.Actions, st.Delivered, st.Rejected, res.Parked)
 	if st.LeftDelivered+st.LeftRejected > 0 {
 		line += fmt.Sprintf("; and %d actions left from an earlier run delivered first", st.LeftDelivered)
@@ -117,7 +80,7 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 	}
 	if err != nil {
 		if !ro.DryRun {
-			if n, _, serr := q.Stats(context.WithoutCancel(ctx)); serr == nil && n > 0 {
+			if n, _, serr := a.queue.Stats(context.WithoutCancel(ctx)); serr == nil && n > 0 {
 				return fmt.Errorf("replay did not deliver every action: %w\n%d actions are kept in %s; once Minecraft is reachable, `tikcraft drain` (or the next start) delivers them", err, n, s.Config.DataDir)
 			}
 		}
@@ -213,11 +176,6 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	if err != nil {
 		return err
 	}
-	ui, err := s.openWeb(do.Options, "demo", s.Config.DataDirConfigured)
-	if err != nil {
-		return err
-	}
-	defer ui.Close()
 	if do.Duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, do.Duration)
@@ -232,55 +190,47 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	if finite {
 		giveUp = do.GiveUp
 	}
-	sink, closeSink := s.sink(do.Options, dry, giveUp)
-	defer closeSink()
+	con := console.New(do.Stdout, console.Options{Quiet: do.Quiet, Dry: dry, LikeEvery: s.likeEvery(), JoinRule: s.Actions.Lookup("join") != nil})
 	// The demo keeps no files unless the config names a data_dir, and a
 	// dry run never queues into the real data_dir: its actions would be
 	// sent to Minecraft by the next run.
-	q, rec, closeQ, err := s.queueFor(ctx, do.Options, !dry && s.Config.DataDirConfigured)
+	durable := !dry && s.Config.DataDirConfigured
+	a, err := s.assemble(ctx, do.Options, plan{mode: "demo", dry: dry, durable: durable, giveUp: giveUp, live: true,
+		tokenInDataDir: s.Config.DataDirConfigured, console: con, seed: do.Seed, stdout: do.Stdout})
 	if err != nil {
 		return err
 	}
-	defer closeQ()
+	defer a.close()
 	if dry {
-		ui.announce(fmt.Sprintf("tikcraft demo: simulated LIVE stream, no Minecraft connected, printing the commands it would send (actions: %s)", s.ActionsName))
+		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: simulated LIVE stream, no Minecraft connected, printing the commands it would send (actions: %s)", s.ActionsName))
 	} else {
-		ui.announce(fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); press Ctrl-C to stop", s.Config.RCON.Address, do.ConfigPath))
+		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); press Ctrl-C to stop", s.Config.RCON.Address, do.ConfigPath))
 	}
 	var traffic source.Source = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
 	if finite {
 		traffic = &source.File{Path: do.Events, Speed: do.Speed, Log: do.Log}
 	}
-	con := newConsole(do.Stdout, do.Quiet, dry, s.likeEvery(), s.Actions.Lookup("join") != nil)
 	src := traffic
 	if !do.Direct {
-		src = &wireDemo{traffic: traffic, opts: do.Options, onState: func(st tiktok.State) { con.tiktok(st); ui.tiktokState(st) }}
+		src = &source.Wire{Traffic: traffic, Log: do.Log, OnState: a.tiktokState(con)}
 	}
-	po := pipeline.Options{
-		Engine:   s.Engine(do.Log, do.Seed, con),
-		Queue:    q,
-		Recorder: recorder{next: rec, console: con},
-		Sink:     sink,
-		Log:      do.Log,
-		OnEvent:  con.event,
-		// Simulated traffic is a session of its own, like a replay.
-		FreshStreaks: true,
-	}
+	// Simulated traffic is a session of its own, like a replay.
+	a.pipe.FreshStreaks = true
 	if finite {
 		// Deliver everything before exiting; give up (and say so) only
 		// when Minecraft stays unreachable for GiveUp.
-		po.Finish = true
+		a.pipe.Finish = true
 	} else {
-		po.Retry = 5 * time.Second
+		a.pipe.Retry = 5 * time.Second
 		// Without a data_dir nothing survives the demo: deliver what the
 		// shutdown flush produced before exiting.
-		po.DrainOnStop = drainOnStop(!dry && s.Config.DataDirConfigured)
+		a.pipe.DrainOnStop = drainOnStop(durable)
 	}
-	res, err := pipeline.Run(ctx, src, ui.wire(po, dry))
-	ui.Close()
-	con.finish()
-	st := con.snapshot()
-	fmt.Fprintf(do.Stdout, "demo finished: %s\n", st.summary(res.Events, res.Actions))
+	res, err := a.run(ctx, src)
+
+	con.Finish()
+	st := con.Stats()
+	fmt.Fprintf(do.Stdout, "demo finished: %s\n", st.Summary(res.Events, res.Actions))
 	if !finite {
 		return err
 	}
@@ -311,61 +261,62 @@ func Run(ctx context.Context, ro RunOptions) error {
 	if err != nil {
 		return err
 	}
-	var src source.Source
-	var live *liveSource // following TikTok (not --source)
-	con := newConsole(ro.Stdout, ro.Quiet, false, s.likeEvery(), s.Actions.Lookup("join") != nil)
-	opts := pipeline.Options{Engine: s.Engine(ro.Log, ro.Seed, con), Log: ro.Log, Retry: 30 * time.Second, OnEvent: con.event}
-	switch {
-	case ro.Source == "demo":
-		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(ro.Seed, n) }, Speed: 1}
-		opts.FreshStreaks = true
-	case len(ro.Source) > len("replay:") && ro.Source[:len("replay:")] == "replay:":
-		src = &source.File{Path: ro.Source[len("replay:"):], Speed: 1, Log: ro.Log}
-		opts.EventClock, opts.Finish, opts.FreshStreaks = true, true, true
-	case ro.Source != "":
+	if ro.Source != "" && ro.Source != "demo" && !strings.HasPrefix(ro.Source, "replay:") {
 		return fmt.Errorf("unknown --source %q: use demo or replay:FILE", ro.Source)
-	default:
-		if s.Config.TikTok.User == "" {
-			return errors.New("no TikTok account to follow: set tiktok.user in the config (for example user: \"@your_name\")")
-		}
-		live = &liveSource{cfg: s.Config.TikTok, capture: ro.Capture, opts: ro.Options}
-		src = live
 	}
 	from := ro.Source
 	if from == "" {
+		if s.Config.TikTok.User == "" {
+			return errors.New("no TikTok account to follow: set tiktok.user in the config (for example user: \"@your_name\")")
+		}
 		name, err := tiktok.NormalizeUser(s.Config.TikTok.User)
 		if err != nil {
 			return err
 		}
 		from = "TikTok LIVE of @" + name
 	}
-	ui, err := s.openWeb(ro.Options, "run", true)
+	con := console.New(ro.Stdout, console.Options{Quiet: ro.Quiet, LikeEvery: s.likeEvery(), JoinRule: s.Actions.Lookup("join") != nil})
+	a, err := s.assemble(ctx, ro.Options, plan{mode: "run", durable: true, live: true, tokenInDataDir: true, console: con, seed: ro.Seed, stdout: ro.Stdout})
 	if err != nil {
 		return err
 	}
-	defer ui.Close()
-	ui.announce("")
-	if live != nil {
-		live.onState = func(st tiktok.State) { con.tiktok(st); ui.tiktokState(st) }
+	defer a.close()
+	a.announce(ro.Stdout, "")
+	var src source.Source
+	switch {
+	case ro.Source == "demo":
+		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(ro.Seed, n) }, Speed: 1}
+		a.pipe.FreshStreaks = true
+	case strings.HasPrefix(ro.Source, "replay:"):
+		src = &source.File{Path: strings.TrimPrefix(ro.Source, "replay:"), Speed: 1, Log: ro.Log}
+		a.pipe.EventClock, a.pipe.Finish, a.pipe.FreshStreaks = true, true, true
+	default:
+		src = &source.Live{Config: s.tiktokConfig(ro.Log, a.tiktokState(con)), Capture: ro.Capture}
 	}
-	q, rec, closeQ, err := s.queueFor(ctx, ro.Options, true)
-	if err != nil {
-		return err
-	}
-	defer closeQ()
-	sink, closeSink := s.sink(ro.Options, false, 0)
-	defer closeSink()
-	opts.Sink, opts.Queue, opts.Recorder = sink, q, recorder{next: rec, console: con}
+	a.pipe.Retry = 30 * time.Second
 	ro.Log.Info("tikcraft is running; press Ctrl-C to stop", "events_from", from, "minecraft", s.Config.RCON.Address, "actions", s.ActionsName, "data_dir", s.Config.DataDir)
-	res, err := pipeline.Run(ctx, src, ui.wire(opts, false))
-	ui.Close()
-	con.finish()
-	st := con.snapshot()
+	res, err := a.run(ctx, src)
+	con.Finish()
+	st := con.Stats()
 	if !ro.Quiet {
-		fmt.Fprintf(ro.Stdout, "tikcraft stopped: this run: %s\n", st.summary(res.Events, res.Actions))
+		fmt.Fprintf(ro.Stdout, "tikcraft stopped: this run: %s\n", st.Summary(res.Events, res.Actions))
 	}
 	ro.Log.Info("stopped", "events", res.Events, "actions", res.Actions, "delivered", st.Delivered, "left_from_earlier_run_delivered", st.LeftDelivered)
 	return err
+}
+
+// tiktokConfig is the TikTok client's configuration for tiktok.user.
+func (s *Setup) tiktokConfig(log *slog.Logger, onState func(tiktok.State)) tiktok.Config {
+	c := s.Config.TikTok
+	return tiktok.Config{
+		User:         c.User,
+		SignServer:   c.SignServer,
+		APIKey:       c.SignAPIKey.Reveal(),
+		RetryOffline: c.RetryOffline.D(),
+		WebBase:      c.WebBase,
+		Log:          log,
+		OnState:      onState,
+	}
 }
 
 func drainOnStop(durable bool) time.Duration {

@@ -2,46 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
-	"github.com/tikcraft/tikcraft/overlay"
-	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/store"
 )
-
-// queueFor opens the action queue: the durable store in data_dir, or an
-// in-memory queue when durable is false. The store also serves as the event
-// log; entries beyond log_retention and log_max_size are pruned on open and
-// every minute.
-func (s *Setup) queueFor(ctx context.Context, o Options, durable bool) (queue.Queue, pipeline.Recorder, func(), error) {
-	if !durable {
-		return queue.NewMemory(), nil, func() {}, nil
-	}
-	unlock, err := lockDataDir(s.Config.DataDir)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	st, err := store.Open(ctx, s.Config.DataDir, o.Log)
-	if err != nil {
-		unlock()
-		return nil, nil, nil, err
-	}
-	if err := st.KeepLog(ctx, s.Config.LogRetention.D(), int64(s.Config.LogMaxSize)); err != nil {
-		o.Log.Warn("could not prune old event log entries", "error", err)
-	}
-	if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {
-		o.Log.Info("delivering actions left from the last run first", "pending", n, "oldest", oldest.Format(time.DateTime))
-	}
-	return st, maskRecorder(st, o.Secrets), func() {
-		if err := st.Close(); err != nil {
-			o.Log.Error("closing the data directory", "error", err)
-		}
-		unlock()
-	}, nil
-}
 
 // DrainOptions are drain's flags.
 type DrainOptions struct {
@@ -63,11 +31,12 @@ func Drain(ctx context.Context, do DrainOptions) error {
 	if do.GiveUp <= 0 {
 		do.GiveUp = time.Minute
 	}
-	q, rec, closeQ, err := s.queueFor(ctx, do.Options, true)
+	a, err := s.assemble(ctx, do.Options, plan{mode: "drain", durable: true, giveUp: do.GiveUp, seed: 1, stdout: do.Stdout})
 	if err != nil {
 		return err
 	}
-	defer closeQ()
+	defer a.close()
+	q := a.queue
 	if err := retryParked(ctx, do, q); err != nil {
 		return err
 	}
@@ -75,19 +44,11 @@ func Drain(ctx context.Context, do DrainOptions) error {
 	if err != nil {
 		return err
 	}
-	sink, closeSink := s.sink(do.Options, false, do.GiveUp)
-	defer closeSink()
 	// $wins, $timer and $deaths left in the queue change the saved overlay
-	// state, so a crash mid-stream loses none of them: the overlays show
-	// it at the next run.
-	if r, ok := sink.(*overlayRoute); ok {
-		if sv, ok := q.(overlay.Saver); ok {
-			r.ov = overlay.New(ctx, overlay.Options{Config: overlayConfig(s.Config.Overlays), Log: do.Log, Saver: sv})
-		}
-	}
-	res, err := pipeline.Run(ctx, source.Empty{}, pipeline.Options{
-		Engine: s.Engine(do.Log, 1, nil), Queue: q, Sink: sink, Log: do.Log, Recorder: rec, Finish: true, EventClock: true,
-	})
+	// state (the assembly's overlays keep it in the store), so a crash
+	// mid-stream loses none of them: the overlays show it at the next run.
+	a.pipe.Finish, a.pipe.EventClock = true, true
+	res, err := a.run(ctx, source.Empty{})
 	fmt.Fprintf(do.Stderr, "%d pending actions: %d delivered, %d rejected, %d parked\n", n, res.Delivered, res.Rejected, res.Parked)
 	if err != nil {
 		return fmt.Errorf("drain did not deliver everything: %w", err)
@@ -132,6 +93,9 @@ func Report(ctx context.Context, ro ReportOptions) error {
 		return err
 	}
 	st, err := store.Open(ctx, s.Config.DataDir, ro.Log)
+	if errors.Is(err, store.ErrInUse) {
+		return fmt.Errorf("%w\nWhile tikcraft runs, its dashboard shows the session report; `tikcraft report` reads the data directory once it has stopped", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -2,60 +2,68 @@ package app
 
 import (
 	"context"
-	"errors"
-	"os"
+	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/deliver"
-	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/redact"
+	"github.com/tikcraft/tikcraft/store"
 )
 
-type fakeRecorder struct {
-	events  []tikcraft.Event
-	items   []queue.Item
-	errs    []error
-	replies []string
-}
-
-func (f *fakeRecorder) LogEvent(_ context.Context, ev tikcraft.Event) {
-	f.events = append(f.events, ev)
-}
-func (f *fakeRecorder) LogDelivery(_ context.Context, d deliver.Delivery) {
-	f.items, f.errs, f.replies = append(f.items, d.Item), append(f.errs, d.Err), append(f.replies, d.Reply.Text)
-}
-
-// Load teaches the secrets to the set, and the event log never gets them,
-// whether a viewer typed one or a server echoed it.
+// TestSecretsNeverReachTheEventLog: Load teaches the secrets to the set,
+// and the event log in data_dir never holds them, whether a viewer typed
+// one, a rule put one in a command or Minecraft echoed it.
 func TestSecretsNeverReachTheEventLog(t *testing.T) {
-	const pw = "pw-Rcon-Secret-9"
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "tikcraft.yaml")
-	os.WriteFile(cfgPath, []byte("actions: "+filepath.Join(dir, "a.mca")+"\nrcon:\n  password: "+pw+"\n"), 0o600)
-	os.WriteFile(filepath.Join(dir, "a.mca"), []byte("follow:/say hi\n"), 0o600)
-	secrets := redact.New()
-	if _, err := Load(Options{ConfigPath: cfgPath, Secrets: secrets}, false); err != nil {
+	t.Parallel()
+	srv := rcontest.Start(t, testPassword, rcontest.Reply(func(cmd string) string { return "echo " + cmd }))
+	p := newProject(t, srv.Addr(), "data_dir: data\n", "follow:/say {nickname}\n",
+		`{"type":"chat","msg_id":"1","user":{"unique_id":"anna"},"text":"the password is `+testPassword+`"}`,
+		`{"type":"follow","msg_id":"2","user":{"unique_id":"bob","nickname":"`+testPassword+`"}}`)
+	p.opts.Secrets = redact.New()
+	if err := Replay(context.Background(), p.opts); err != nil {
+		t.Fatalf("%v\n%s", err, p.stderr)
+	}
+	if got := srv.Commands(); len(got) != 1 || !strings.Contains(got[0], testPassword) {
+		t.Fatalf("Minecraft got %q; the rule's command itself is not masked", got)
+	}
+	// Every row of the event log, as text.
+	db, err := sql.Open("sqlite", filepath.Join(p.dir, "data", store.FileName)+"?_pragma=query_only(1)")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := secrets.String("x " + pw); strings.Contains(got, pw) {
-		t.Fatalf("Load did not register the RCON password: %q", got)
+	defer db.Close()
+	rows := 0
+	for _, table := range []string{"events", "deliveries"} {
+		r, err := db.Query("SELECT * FROM " + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := r.Columns()
+		for r.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := r.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			rows++
+			for i, v := range vals {
+				if b, ok := v.([]byte); ok {
+					vals[i] = string(b)
+				}
+			}
+			if row := fmt.Sprint(vals...); strings.Contains(row, testPassword) {
+				t.Errorf("%s row holds the RCON password: %s", table, row)
+			}
+		}
+		r.Close()
 	}
-	var f fakeRecorder
-	rec := maskRecorder(&f, secrets)
-	chat := &tikcraft.ChatEvent{User: tikcraft.User{Nickname: pw}, Text: "the password is " + pw}
-	rec.LogEvent(context.Background(), chat)
-	rec.LogDelivery(context.Background(), deliver.Delivery{Item: queue.Item{Action: tikcraft.Action{Command: "say " + pw}}, Err: errors.New("server said " + pw), Reply: tikcraft.Reply{Text: "echo " + pw}})
-	got := f.events[0].(*tikcraft.ChatEvent)
-	if strings.Contains(got.Text+got.User.Nickname+f.items[0].Action.Command+f.errs[0].Error()+f.replies[0], pw) {
-		t.Fatalf("a secret reached the event log: %+v %+v %v", got, f.items[0], f.errs[0])
-	}
-	if chat.Text != "the password is "+pw {
-		t.Fatal("the event the engine sees must not change")
-	}
-	if maskRecorder(nil, secrets) != nil {
-		t.Fatal("no recorder must stay no recorder")
+	if rows < 3 { // two events and a delivery at least
+		t.Fatalf("the event log has %d rows", rows)
 	}
 }

@@ -198,7 +198,9 @@ func TestReplayWaitsForALateServer(t *testing.T) {
 	// Start the server only once the client has been refused (its log says
 	// so): the replay must have waited for it.
 	<-refused.ch
-	srv.Listen()
+	if err := srv.Listen(); err != nil {
+		t.Error(err)
+	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

@@ -243,14 +243,14 @@ func TestDashboardFiresTestTriggersIntoMinecraft(t *testing.T) {
 	// tikcraft trigger against the running demo.
 	port := strings.TrimPrefix(d.base, "http://127.0.0.1:")
 	t.Setenv("TIKCRAFT_WEB_LISTEN", "127.0.0.1:"+port)
-	t.Setenv(EnvWebToken, d.token)
+	t.Setenv(web.EnvToken, d.token)
 	out := &bytes.Buffer{}
 	err := Trigger(context.Background(), TriggerOptions{Options: Options{ConfigPath: filepath.Join(d.dir, "tikcraft.yaml"), Stdout: out, Stderr: out}, Trigger: "follow", User: "cli_user"})
 	if err != nil || !strings.Contains(out.String(), "fired follow x1 as cli_user (a test): 1 action queued") {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	d.waitCommand(t, "say thanks cli_user")
-	t.Setenv(EnvWebToken, "wrong-token-wrong-token")
+	t.Setenv(web.EnvToken, "wrong-token-wrong-token")
 	if err := Trigger(context.Background(), TriggerOptions{Options: Options{ConfigPath: filepath.Join(d.dir, "tikcraft.yaml"), Stdout: out, Stderr: out}, Trigger: "follow"}); err == nil || !strings.Contains(err.Error(), "wrong dashboard token") {
 		t.Fatalf("wrong token: %v", err)
 	}

@@ -2,9 +2,11 @@ package deaths
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"unicode/utf8"
 )
@@ -151,4 +153,38 @@ func (m Mapping) event(name string) string {
 		}
 	}
 	return ""
+}
+
+// Receiver handles what a Minecraft plugin posts to the dashboard's
+// /webhook: deaths and respawns reach Tracker when UseDeaths is set
+// (minecraft.deaths: webhook); every message is mapped by Mapping.
+type Receiver struct {
+	Tracker   *Tracker
+	Mapping   Mapping
+	UseDeaths bool
+	Log       *slog.Logger
+}
+
+// Webhook handles one post and says what it meant (Death, Respawn, Ignore
+// or ""). An error means the body is not a webhook message.
+func (r *Receiver) Webhook(_ context.Context, body []byte) (string, error) {
+	h, err := ParseWebhook(body)
+	if err != nil {
+		return "", err
+	}
+	means := r.Mapping.Means(h)
+	switch {
+	case means == "":
+		r.Log.Debug("webhook event not mapped to anything; ignored (see minecraft.webhook in docs/WEB.md)", "event", h.Event, "message", h.Message)
+	case means == Ignore:
+	case !r.UseDeaths:
+		r.Log.Debug("webhook death or respawn ignored: minecraft.deaths is not webhook", "means", means)
+	case means == Death:
+		r.Log.Info("Minecraft: the player died", "player", h.Player, "message", h.Message)
+		r.Tracker.Died(h.Player, 1)
+	case means == Respawn:
+		r.Log.Info("Minecraft: the player respawned", "player", h.Player)
+		r.Tracker.Respawned(h.Player)
+	}
+	return means, nil
 }

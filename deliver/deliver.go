@@ -64,9 +64,10 @@ type Worker struct {
 	Log   *slog.Logger
 	// Recorder, if set, receives every outcome.
 	Recorder Recorder
-	// OnDelivery, if set, sees every outcome too, after the Recorder (the
-	// console, the dashboard). It runs on the worker's goroutine: keep it
-	// quick.
+	// OnSend, if set, sees each action as it is handed to the sink, and
+	// OnDelivery every outcome, after the Recorder (the console, the
+	// dashboard). They run on the worker's goroutine: keep them quick.
+	OnSend     func(queue.Item)
 	OnDelivery func(Delivery)
 	// Grace is how long the action in flight may still take after the
 	// context is cancelled (Ctrl-C finishes it rather than cutting it off).
@@ -161,7 +162,10 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			return st, fmt.Errorf("reading the action queue: %w", err)
 		}
 		start := time.Now()
-		reply, err := deliverReply(dctx, w.Sink, item.Action)
+		if w.OnSend != nil {
+			w.OnSend(item)
+		}
+		reply, err := tikcraft.DeliverReply(dctx, w.Sink, item.Action)
 		d := Delivery{Item: item, Reply: reply, Err: err, At: time.Now()}
 		d.Latency = d.At.Sub(start)
 		var mark func(context.Context) error // how the queue learns of it
@@ -243,55 +247,59 @@ func (w *Worker) mark(ctx, dctx context.Context, log *slog.Logger, item queue.It
 	}
 }
 
-func deliverReply(ctx context.Context, s tikcraft.Sink, a tikcraft.Action) (tikcraft.Reply, error) {
-	if r, ok := s.(tikcraft.Replier); ok {
-		return r.DeliverReply(ctx, a)
-	}
-	return tikcraft.Reply{}, s.Deliver(ctx, a)
-}
-
-// Split sends commands, alerts and web requests each to their own sink.
-// It passes on the sinks' replies; StateOf reads the commands sink's state
-// through it.
-type Split struct {
+// Router sends each action to the output it is for: Minecraft commands to
+// Commands, alerts and overlay changes ($timer, $wins, $deaths) to
+// Overlays, $http requests to HTTP. It passes on the outputs' replies and
+// reports the Minecraft connection's state as its own.
+type Router struct {
 	Commands tikcraft.Sink
-	Alerts   tikcraft.Sink
+	// Overlays shows alerts and applies overlay changes; nil counts them
+	// as done (nothing shows overlays in that run).
+	Overlays tikcraft.Sink
 	// HTTP receives $http requests; nil rejects them (they must never
 	// reach Minecraft as commands).
 	HTTP tikcraft.Sink
+	// Echo, if set, is also shown every alert and overlay change: the
+	// dry-run printer, so that a dry run prints everything it would do.
+	Echo tikcraft.Sink
 }
 
+var (
+	_ tikcraft.Replier       = Router{}
+	_ tikcraft.StateReporter = Router{}
+)
+
 // Deliver routes a by kind.
-func (s Split) Deliver(ctx context.Context, a tikcraft.Action) error {
-	_, err := s.DeliverReply(ctx, a)
+func (r Router) Deliver(ctx context.Context, a tikcraft.Action) error {
+	_, err := r.DeliverReply(ctx, a)
 	return err
 }
 
-// DeliverReply routes a by kind and returns the sink's answer.
-func (s Split) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
+// DeliverReply routes a by kind and returns the output's answer.
+func (r Router) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
 	switch a.Kind {
-	case tikcraft.KindAlert:
-		if s.Alerts == nil {
-			return tikcraft.Reply{}, nil
+	case tikcraft.KindAlert, tikcraft.KindOverlay:
+		if r.Overlays != nil {
+			if err := r.Overlays.Deliver(ctx, a); err != nil {
+				return tikcraft.Reply{}, err
+			}
 		}
-		return deliverReply(ctx, s.Alerts, a)
+		if r.Echo != nil {
+			return tikcraft.DeliverReply(ctx, r.Echo, a)
+		}
+		return tikcraft.Reply{}, nil
 	case tikcraft.KindHTTP:
-		if s.HTTP == nil {
+		if r.HTTP == nil {
 			return tikcraft.Reply{}, fmt.Errorf("$http requests are not sent from here: %w", tikcraft.ErrRejected)
 		}
-		return deliverReply(ctx, s.HTTP, a)
+		return tikcraft.DeliverReply(ctx, r.HTTP, a)
 	}
-	return deliverReply(ctx, s.Commands, a)
+	return tikcraft.DeliverReply(ctx, r.Commands, a)
 }
 
-// StateOf asks s, or the commands sink of a Split, how it is doing; ok is
-// false when it cannot tell (the dry-run printer, test fakes).
-func StateOf(s tikcraft.Sink) (st tikcraft.SinkState, ok bool) {
-	if sp, isSplit := s.(Split); isSplit {
-		s = sp.Commands
-	}
-	if r, isReporter := s.(tikcraft.StateReporter); isReporter {
-		return r.SinkState(), true
-	}
-	return tikcraft.SinkState{}, false
+// SinkState is the Minecraft connection's state (tikcraft.StateReporter);
+// zero when the commands output cannot tell (the dry-run printer).
+func (r Router) SinkState() tikcraft.SinkState {
+	st, _ := tikcraft.StateOf(r.Commands)
+	return st
 }

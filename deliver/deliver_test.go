@@ -124,17 +124,44 @@ func TestAckThatCannotBeWrittenIsRetried(t *testing.T) {
 	}
 }
 
-func TestStateOf(t *testing.T) {
-	if _, ok := StateOf(&scriptSink{}); ok {
-		t.Error("a sink without state reports one")
+func TestRouterSendsEachKindToItsOutput(t *testing.T) {
+	ctx := context.Background()
+	cmds, ovs, web, echo := &recordSink{}, &recordSink{}, &recordSink{}, &recordSink{}
+	r := Router{Commands: cmds, Overlays: ovs, HTTP: web}
+	for _, a := range []tikcraft.Action{
+		{Kind: tikcraft.KindCommand, Command: "say 1"},
+		{Kind: tikcraft.KindAlert, Command: "alert"},
+		{Kind: tikcraft.KindOverlay, Command: "wins +1"},
+		{Kind: tikcraft.KindHTTP, Command: "POST http://localhost/x"},
+	} {
+		if err := r.Deliver(ctx, a); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, ok := StateOf(Split{Commands: &scriptSink{}}); ok {
-		t.Error("a Split over a sink without state reports one")
+	if !slices.Equal(cmds.got, []string{"say 1"}) || !slices.Equal(ovs.got, []string{"alert", "wins +1"}) || !slices.Equal(web.got, []string{"POST http://localhost/x"}) {
+		t.Errorf("commands %q, overlays %q, http %q", cmds.got, ovs.got, web.got)
 	}
-	st, ok := StateOf(Split{Commands: &stateSink{}})
-	if !ok || !st.Pacing {
-		t.Errorf("StateOf(Split) = %+v, %t", st, ok)
+	// A dry run also prints what the overlays show.
+	r.Echo = echo
+	r.Deliver(ctx, tikcraft.Action{Kind: tikcraft.KindAlert, Command: "alert 2"})
+	if !slices.Equal(echo.got, []string{"alert 2"}) || ovs.got[len(ovs.got)-1] != "alert 2" {
+		t.Errorf("echo %q, overlays %q", echo.got, ovs.got)
 	}
+	// Without an HTTP output a request is rejected, never sent as a command.
+	err := Router{Commands: cmds}.Deliver(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "GET http://x"})
+	if !errors.Is(err, tikcraft.ErrRejected) || len(cmds.got) != 1 {
+		t.Errorf("err %v, commands %q", err, cmds.got)
+	}
+	if st, ok := tikcraft.StateOf(Router{Commands: &stateSink{}}); !ok || !st.Pacing {
+		t.Errorf("StateOf(Router) = %+v, %t", st, ok)
+	}
+}
+
+type recordSink struct{ got []string }
+
+func (s *recordSink) Deliver(_ context.Context, a tikcraft.Action) error {
+	s.got = append(s.got, a.Command)
+	return nil
 }
 
 type stateSink struct{ scriptSink }

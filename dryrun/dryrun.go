@@ -15,6 +15,11 @@ import (
 	"github.com/tikcraft/tikcraft"
 )
 
+var (
+	_ tikcraft.Sink          = (*Sink)(nil)
+	_ tikcraft.StateReporter = (*Sink)(nil)
+)
+
 // Sink prints actions to W.
 type Sink struct {
 	mu  sync.Mutex
@@ -67,3 +72,7 @@ func oneLine(s string) string {
 		return r
 	}, s)
 }
+
+// SinkState says the printer is always ready (tikcraft.StateReporter): a
+// dry run never waits for Minecraft.
+func (s *Sink) SinkState() tikcraft.SinkState { return tikcraft.SinkState{Connected: true} }

@@ -25,12 +25,18 @@ type Rules interface {
 	// MatchChat returns the trigger a chat message fires (a chat command
 	// or keyword), or "".
 	MatchChat(text string) string
-	// Has reports whether a trigger exists (follow, share, a like function...).
-	Has(trigger string) bool
-	// Conditions returns the trigger's cooldowns and audience filters.
-	Conditions(trigger string) tikcraft.Conditions
-	// Fire expands one firing of trigger into the actions it causes.
-	Fire(trigger string, v Vars) []tikcraft.Action
+	// Rule returns trigger's rule (follow, share, a like function...), or
+	// nil when the actions file has none. The engine looks a rule up once
+	// per firing.
+	Rule(trigger string) Rule
+}
+
+// Rule is one rule of the actions file.
+type Rule interface {
+	// Conditions returns the rule's cooldowns and audience filters.
+	Conditions() tikcraft.Conditions
+	// Fire expands one firing into the actions it causes.
+	Fire(v Vars) []tikcraft.Action
 }
 
 // Vars are the values a firing can use in placeholders. The actions layer
@@ -219,14 +225,18 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 // nothing; during a cooldown a paid firing (a gift) is delayed until the
 // cooldown ends, any other is skipped.
 func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source string, paid bool) []tikcraft.Action {
-	if n <= 0 || trigger == "" || !e.rules.Has(trigger) {
+	if n <= 0 || trigger == "" {
+		return nil
+	}
+	rule := e.rules.Rule(trigger)
+	if rule == nil {
 		return nil
 	}
 	v.User, v.Nickname = u.Name(), u.DisplayName()
 	if v.Count == 0 {
 		v.Count = n
 	}
-	c := e.rules.Conditions(trigger)
+	c := rule.Conditions()
 	if !c.IsZero() {
 		if why := e.session.filteredOut(c, u); why != "" {
 			e.notRun(trigger, why, u, source)
@@ -240,7 +250,7 @@ func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source 
 			e.notRun(trigger, "it is cooling down (chat, follows, shares and likes are skipped; gifts wait)", u, source)
 			continue
 		}
-		for _, a := range e.rules.Fire(trigger, v) {
+		for _, a := range rule.Fire(v) {
 			a.Source = source
 			a.Delay += delay
 			out = append(out, a)

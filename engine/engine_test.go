@@ -30,14 +30,23 @@ func (f *fakeRules) MatchGift(g tikcraft.Gift) string {
 	}
 	return ""
 }
-func (f *fakeRules) MatchChat(string) string               { return "" }
-func (f *fakeRules) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
-func (f *fakeRules) Has(t string) bool                     { return f.triggers[t] }
-func (f *fakeRules) Fire(t string, v Vars) []tikcraft.Action {
-	if t == "panic" {
+func (f *fakeRules) MatchChat(string) string { return "" }
+func (f *fakeRules) Rule(t string) Rule {
+	if !f.triggers[t] {
+		return nil
+	}
+	return fakeRule(t)
+}
+
+// fakeRule fires one command: "<trigger> <user>".
+type fakeRule string
+
+func (fakeRule) Conditions() tikcraft.Conditions { return tikcraft.Conditions{} }
+func (r fakeRule) Fire(v Vars) []tikcraft.Action {
+	if r == "panic" {
 		panic("boom")
 	}
-	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Trigger: t, Command: t + " " + v.User, User: v.User}}
+	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Trigger: string(r), Command: string(r) + " " + v.User, User: v.User}}
 }
 
 var t0 = time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC)

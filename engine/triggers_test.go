@@ -10,12 +10,11 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/rules"
 )
 
-// fileRules runs a real actions file, as the app does.
-type fileRules struct{ f *actions.File }
-
-func newRules(t testing.TB, src string) fileRules {
+// newRules runs a real actions file, as tikcraft does.
+func newRules(t testing.TB, src string) *rules.Set {
 	t.Helper()
 	f, diags := actions.Parse("actions.mca", []byte(src), actions.Options{HTTPAllow: []string{"localhost:8080"}})
 	for _, d := range diags {
@@ -23,30 +22,7 @@ func newRules(t testing.TB, src string) fileRules {
 			t.Fatal(d)
 		}
 	}
-	return fileRules{f}
-}
-
-func (r fileRules) MatchGift(g tikcraft.Gift) string {
-	if ru := r.f.MatchGift(g.Name, g.ID, g.Diamonds); ru != nil {
-		return ru.Trigger
-	}
-	return ""
-}
-func (r fileRules) MatchChat(s string) string {
-	if ru := r.f.MatchChat(s); ru != nil {
-		return ru.Trigger
-	}
-	return ""
-}
-func (r fileRules) Has(t string) bool { return r.f.Lookup(t) != nil }
-func (r fileRules) Conditions(t string) tikcraft.Conditions {
-	if ru := r.f.Lookup(t); ru != nil {
-		return ru.Conditions
-	}
-	return tikcraft.Conditions{}
-}
-func (r fileRules) Fire(t string, v engine.Vars) []tikcraft.Action {
-	return r.f.Fire(r.f.Lookup(t), actions.Vars{User: v.User, Nickname: v.Nickname, Gift: v.Gift, Count: v.Count, Coins: v.Coins, Message: v.Message}, rand.New(rand.NewPCG(1, 2)))
+	return rules.New(f, 1)
 }
 
 var start = time.Date(2026, 12, 3, 20, 0, 0, 0, time.UTC)

@@ -17,6 +17,8 @@ import (
 	"github.com/tikcraft/tikcraft/actions"
 )
 
+var _ tikcraft.Replier = (*Sink)(nil)
+
 // Config tunes the sink. Zero values take the defaults.
 type Config struct {
 	// Allow lists the hosts requests may go to (http.allow).

@@ -15,6 +15,8 @@ import (
 	"github.com/tikcraft/tikcraft/actions"
 )
 
+var _ tikcraft.Sink = (*Manager)(nil)
+
 // Saver keeps the overlay state between runs (the SQLite store).
 type Saver interface {
 	LoadOverlayState(ctx context.Context) ([]byte, error)

@@ -15,7 +15,11 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/deliver"
+)
+
+var (
+	_ tikcraft.Replier       = (*Gate)(nil)
+	_ tikcraft.StateReporter = (*Gate)(nil)
 )
 
 // State is what holds delivery right now.
@@ -88,7 +92,7 @@ func (g *Gate) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 // SinkState is the next sink's state (when it reports one), with Paused
 // saying why the gate holds delivery.
 func (g *Gate) SinkState() tikcraft.SinkState {
-	st, _ := deliver.StateOf(g.next)
+	st, _ := tikcraft.StateOf(g.next)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	switch {

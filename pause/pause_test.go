@@ -161,21 +161,21 @@ func (s replySink) SinkState() tikcraft.SinkState { return s.st }
 // the console and the status line see them, and says why it holds delivery.
 func TestGatePassesRepliesAndState(t *testing.T) {
 	next := replySink{tikcraft.SinkState{Connected: true, Pacing: true, MaxPerSecond: 20}}
-	g := New(deliver.Split{Commands: next}, 0)
+	g := New(deliver.Router{Commands: next}, 0)
 	r, err := g.DeliverReply(context.Background(), cmd("fly"))
 	if err != nil || !r.Refused || r.Text != "Unknown command: fly" {
 		t.Fatalf("reply %+v, %v", r, err)
 	}
-	if st, ok := deliver.StateOf(g); !ok || !st.Connected || !st.Pacing || st.Paused != "" {
+	if st, ok := tikcraft.StateOf(g); !ok || !st.Connected || !st.Pacing || st.Paused != "" {
 		t.Fatalf("state %+v %v", st, ok)
 	}
 	g.Pause()
-	if st, _ := deliver.StateOf(g); st.Paused == "" || !st.Connected {
+	if st, _ := tikcraft.StateOf(g); st.Paused == "" || !st.Connected {
 		t.Fatalf("paused state %+v", st)
 	}
 	g.Resume()
 	g.Died()
-	if st, _ := deliver.StateOf(g); !strings.Contains(st.Paused, "died") {
+	if st, _ := tikcraft.StateOf(g); !strings.Contains(st.Paused, "died") {
 		t.Fatalf("death state %+v", st)
 	}
 }

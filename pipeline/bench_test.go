@@ -45,8 +45,8 @@ func BenchmarkPipelineRCON(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			res, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
-				Engine: engine.New(engine.Config{}, followRule{}, nil), Queue: q, Recorder: rec,
-				Sink: deliver.Split{Commands: cl}, EventClock: true, Finish: true,
+				Engine: engine.New(engine.Config{}, followRules(b), nil), Queue: q, Recorder: rec,
+				Sink: deliver.Router{Commands: cl}, EventClock: true, Finish: true,
 			})
 			b.StopTimer()
 			if err != nil || res.Delivered != int64(b.N) {

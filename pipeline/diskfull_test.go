@@ -86,7 +86,7 @@ func TestFailedPushIsHeldAndRetried(t *testing.T) {
 	done := make(chan runResult, 1)
 	go func() {
 		res, err := Run(context.Background(), follows(300, &emitted), Options{
-			Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: q, Sink: sink,
+			Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: q, Sink: sink,
 			Log: slog.New(logs), EventClock: true, Finish: true, holdBackoff: time.Millisecond,
 		})
 		done <- runResult{res, err}
@@ -122,7 +122,7 @@ func TestFullHoldStopsReceiving(t *testing.T) {
 	done := make(chan runResult, 1)
 	go func() {
 		res, err := Run(context.Background(), follows(n, &emitted), Options{
-			Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: q, Sink: sink,
+			Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: q, Sink: sink,
 			Log: slog.New(logs), EventClock: true, Finish: true, MaxHeld: hold, holdBackoff: time.Millisecond,
 			OnEvent: func(tikcraft.Event) { handled.Add(1) },
 		})

@@ -53,9 +53,14 @@ type Options struct {
 	StatsEvery time.Duration
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
-	// OnDelivery, if set, sees the outcome of every delivery attempt
-	// (sent with Minecraft's reply, retried, parked, rejected): the console
-	// and the dashboard. It runs on the delivery goroutine.
+	// OnQueued, if set, sees every batch of actions the engine queued
+	// (the dashboard's queue). It runs on the pipeline's goroutine.
+	OnQueued func([]tikcraft.Action)
+	// OnSend, if set, sees each action as it is handed to the sink, and
+	// OnDelivery the outcome of every delivery attempt (sent with
+	// Minecraft's reply, retried, parked, rejected): the console and the
+	// dashboard. Both run on the delivery goroutine.
+	OnSend     func(queue.Item)
 	OnDelivery func(deliver.Delivery)
 	// DrainOnStop keeps delivering for up to this long after ctx ends, so
 	// that an in-memory queue (the demo) does not drop the streaks flushed
@@ -110,7 +115,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		})
 	}()
 
-	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnDelivery: o.OnDelivery}
+	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnSend: o.OnSend, OnDelivery: o.OnDelivery}
 	finish := make(chan struct{})
 	var wst deliver.Stats
 	var werr error
@@ -145,6 +150,9 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 			b.State = append(b.State, queue.StateEntry(r))
 		}
 		h.push(pctx, b)
+		if o.OnQueued != nil && len(acts) > 0 {
+			o.OnQueued(acts)
+		}
 	}
 	if err := resume(ctx, o, log, push); err != nil {
 		scancel()
@@ -316,7 +324,7 @@ func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deli
 
 // statusLine words why actions wait, from what the sink says of itself.
 func statusLine(sink tikcraft.Sink) (slog.Level, string, []any) {
-	st, ok := deliver.StateOf(sink)
+	st, ok := tikcraft.StateOf(sink)
 	switch {
 	case !ok:
 		return slog.LevelWarn, "actions are waiting for Minecraft", nil

@@ -12,18 +12,9 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/rules"
 	"github.com/tikcraft/tikcraft/source"
 )
-
-type oneRule struct{}
-
-func (oneRule) MatchGift(tikcraft.Gift) string        { return "gift" }
-func (oneRule) MatchChat(string) string               { return "" }
-func (oneRule) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
-func (oneRule) Has(t string) bool                     { return t != "first_gift" }
-func (oneRule) Fire(t string, v engine.Vars) []tikcraft.Action {
-	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: t + " " + v.User, Trigger: t, User: v.User}}
-}
 
 // flakySink fails the first n deliveries with a transient error.
 type flakySink struct {
@@ -57,7 +48,7 @@ func TestReplayFinishesAfterEveryDelivery(t *testing.T) {
 	steps = append(steps, source.Step{Event: &tikcraft.GiftEvent{User: tikcraft.User{UniqueID: "last"}, Gift: tikcraft.Gift{Name: "Rose", Combo: true}, RepeatCount: 3}})
 	sink := &flakySink{}
 	res, err := Run(context.Background(), source.Steps(steps, source.Max), Options{
-		Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
+		Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +67,7 @@ func TestPermanentFailureEndsReplayWithError(t *testing.T) {
 	sink := &flakySink{err: fmt.Errorf("wrong password: %w", tikcraft.ErrPermanent)}
 	steps := []source.Step{{Event: &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}}}
 	_, err := Run(context.Background(), source.Steps(steps, source.Max), Options{
-		Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
+		Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
 	})
 	if !errors.Is(err, tikcraft.ErrPermanent) {
 		t.Fatalf("want the permanent error, got %v", err)
@@ -99,7 +90,7 @@ func TestRejectedActionIsSkipped(t *testing.T) {
 		steps = append(steps, source.Step{Event: &tikcraft.ShareEvent{User: tikcraft.User{UniqueID: u}}})
 	}
 	res, err := Run(context.Background(), source.Steps(steps, source.Max), Options{
-		Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
+		Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
 	})
 	if err != nil || res.Rejected != 1 || fmt.Sprint(sink.got) != "[share a share c]" {
 		t.Fatalf("res %+v err %v got %v", res, err, sink.got)
@@ -118,7 +109,7 @@ func TestLiveModeStopsOnCancel(t *testing.T) {
 	})
 	done := make(chan error)
 	go func() {
-		_, err := Run(ctx, src, Options{Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink})
+		_, err := Run(ctx, src, Options{Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: sink})
 		done <- err
 	}()
 	<-delivered
@@ -165,7 +156,7 @@ func TestQueueDepthIsLogged(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		_, err := Run(runCtx, src, Options{
-			Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: sink,
+			Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: sink,
 			Log: slog.New(logs), StatsEvery: time.Millisecond, Retry: time.Millisecond,
 		})
 		done <- err
@@ -190,3 +181,16 @@ func TestQueueDepthIsLogged(t *testing.T) {
 		}
 	}
 }
+
+// mustRules is the live rules of an actions file.
+func mustRules(t testing.TB, src string) *rules.Set {
+	t.Helper()
+	r, err := rules.FromText("actions.mca", src, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// everyRule fires "<trigger> <user>" for gifts, follows and shares.
+const everyRule = "gift:/gift {user}\nfollow:/follow {user}\nshare:/share {user}\n"

@@ -16,19 +16,10 @@ import (
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
+	"github.com/tikcraft/tikcraft/rules"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/store"
 )
-
-type followRule struct{}
-
-func (followRule) MatchGift(tikcraft.Gift) string        { return "" }
-func (followRule) MatchChat(string) string               { return "" }
-func (followRule) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
-func (followRule) Has(t string) bool                     { return t == "follow" }
-func (followRule) Fire(_ string, v engine.Vars) []tikcraft.Action {
-	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say f " + v.User, Trigger: "follow", User: v.User}}
-}
 
 // TestUnansweredCommandIsParked: a real RCON server takes the second
 // command and hangs up without answering, every time it is sent. It gets it
@@ -50,8 +41,8 @@ func TestUnansweredCommandIsParked(t *testing.T) {
 	}
 	var outcomes []string
 	res, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
-		Engine: engine.New(engine.Config{}, followRule{}, nil), Queue: st, Recorder: st,
-		Sink: deliver.Split{Commands: cl}, EventClock: true, Finish: true,
+		Engine: engine.New(engine.Config{}, followRules(t), nil), Queue: st, Recorder: st,
+		Sink: deliver.Router{Commands: cl}, EventClock: true, Finish: true,
 		OnDelivery: func(d deliver.Delivery) { outcomes = append(outcomes, d.Item.Action.Command+" "+string(d.Outcome)) },
 	})
 	if err != nil {
@@ -103,8 +94,8 @@ func TestStatusLineWithRealPacing(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		_, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
-			Engine: engine.New(engine.Config{}, followRule{}, nil), Queue: queue.NewMemory(),
-			Sink: deliver.Split{Commands: cl}, Log: slog.New(logs), StatsEvery: 20 * time.Millisecond, EventClock: true, Finish: true,
+			Engine: engine.New(engine.Config{}, followRules(t), nil), Queue: queue.NewMemory(),
+			Sink: deliver.Router{Commands: cl}, Log: slog.New(logs), StatsEvery: 20 * time.Millisecond, EventClock: true, Finish: true,
 		})
 		done <- err
 	}()
@@ -125,4 +116,14 @@ func TestStatusLineWithRealPacing(t *testing.T) {
 			t.Fatal("no status line")
 		}
 	}
+}
+
+// followRules is the live rules of "follow:/say f {user}".
+func followRules(t testing.TB) *rules.Set {
+	t.Helper()
+	r, err := rules.FromText("actions.mca", "follow:/say f {user}\n", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -66,7 +66,7 @@ func TestStatusLineNamesTheCause(t *testing.T) {
 			unstick := make(chan struct{})
 			go func() {
 				_, err := Run(runCtx, src, Options{
-					Engine: engine.New(engine.Config{}, oneRule{}, nil), Queue: queue.NewMemory(), Sink: stuckSink{tt.state, unstick},
+					Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: stuckSink{tt.state, unstick},
 					Log: slog.New(logs), StatsEvery: time.Millisecond,
 				})
 				done <- err

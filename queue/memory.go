@@ -11,6 +11,8 @@ import (
 	"github.com/tikcraft/tikcraft"
 )
 
+var _ Queue = (*Memory)(nil)
+
 // Memory is an in-process Queue: fast and unbounded, but lost when the
 // process exits. The demo and tests use it; live streams use package store.
 type Memory struct {

@@ -26,6 +26,11 @@ import (
 	"github.com/tikcraft/tikcraft"
 )
 
+var (
+	_ tikcraft.Replier       = (*Client)(nil)
+	_ tikcraft.StateReporter = (*Client)(nil)
+)
+
 // Defaults for the zero values of Config.
 const (
 	DefaultAddress     = "127.0.0.1:25575"
@@ -164,7 +169,7 @@ func burstFor(perSecond float64) int {
 
 // Deliver sends a KindCommand action and returns nil once Minecraft has
 // answered it. Alerts are not for Minecraft: Deliver returns nil for them
-// without sending anything (deliver.Split routes them to their own sink).
+// without sending anything (deliver.Router routes them to their own output).
 //
 // If the connection fails before the command was written, Deliver
 // reconnects and tries again, with backoff, until ctx ends or GiveUpAfter

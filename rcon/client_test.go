@@ -211,7 +211,9 @@ func TestServerStartsLate(t *testing.T) {
 	if !strings.HasPrefix(r.Message, wantMsg) {
 		t.Errorf("log message %q, want it to start with %q", r.Message, wantMsg)
 	}
-	s.Listen()
+	if err := s.Listen(); err != nil {
+		t.Error(err)
+	}
 	if err := <-done; err != nil {
 		t.Fatalf("Deliver: %v", err)
 	}
@@ -287,7 +289,9 @@ func TestServerRestarts(t *testing.T) {
 	sent := cmds("weather", 6)
 	for i, cmd := range sent {
 		if i == 3 {
-			s.Restart()
+			if err := s.Restart(); err != nil {
+				t.Error(err)
+			}
 		}
 		if err := c.Deliver(testContext(t), command(cmd)); err != nil {
 			t.Fatalf("Deliver(%q): %v", cmd, err)
@@ -315,7 +319,9 @@ func TestServerDownThenBack(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- c.Deliver(testContext(t), command("time set night")) }()
 	log.waitFor(t, slog.LevelWarn, "is not reachable (connection refused)")
-	s.Listen()
+	if err := s.Listen(); err != nil {
+		t.Error(err)
+	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,9 @@ func TestSinkState(t *testing.T) {
 	if st.Connected || !strings.Contains(st.Problem, "is not reachable (connection refused)") || st.Since.IsZero() {
 		t.Fatalf("while the server is down: %+v", st)
 	}
-	s.Listen()
+	if err := s.Listen(); err != nil {
+		t.Error(err)
+	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,15 @@ import (
 	"github.com/tikcraft/tikcraft/webcast"
 )
 
+var (
+	_ Source = (*File)(nil)
+	_ Source = (*Frames)(nil)
+	_ Source = (*Script)(nil)
+	_ Source = (*Live)(nil)
+	_ Source = (*Wire)(nil)
+	_ Source = Empty{}
+)
+
 // Source produces events.
 type Source interface {
 	Run(ctx context.Context, emit func(tikcraft.Event)) error

@@ -16,16 +16,6 @@ import (
 	"github.com/tikcraft/tikcraft/source"
 )
 
-type followRules struct{}
-
-func (followRules) MatchGift(tikcraft.Gift) string        { return "" }
-func (followRules) MatchChat(string) string               { return "" }
-func (followRules) Conditions(string) tikcraft.Conditions { return tikcraft.Conditions{} }
-func (followRules) Has(t string) bool                     { return t == "follow" }
-func (followRules) Fire(_ string, v engine.Vars) []tikcraft.Action {
-	return []tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say f " + v.User, Trigger: "follow", User: v.User}}
-}
-
 // orderSink records what it delivers.
 type orderSink struct {
 	mu  sync.Mutex
@@ -82,7 +72,7 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	done := make(chan result, 1)
 	go func() {
 		res, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
-			Engine: engine.New(engine.Config{}, followRules{}, nil), Queue: s, Recorder: s, Sink: sink,
+			Engine: engine.New(engine.Config{}, mustRules(t, "follow:/say f {user}\n"), nil), Queue: s, Recorder: s, Sink: sink,
 			Log: slog.New(logs), EventClock: true, Finish: true,
 		})
 		done <- result{res, err}

@@ -66,6 +66,9 @@ func (s *Store) LogEvent(_ context.Context, ev tikcraft.Event) {
 	if ev == nil || s.closed() {
 		return
 	}
+	if s.mask != nil {
+		ev = tikcraft.MapText(ev, s.mask)
+	}
 	m := ev.EventMeta()
 	row := eventRow{logged: s.now().UnixNano(), typ: string(ev.Type()), msgID: m.MsgID}
 	if !m.Time.IsZero() {
@@ -132,6 +135,9 @@ func (s *Store) LogDelivery(_ context.Context, d deliver.Delivery) {
 		if row.errText == "" {
 			row.errText = "failed"
 		}
+	}
+	if s.mask != nil {
+		row.reply, row.command, row.trigger, row.errText = s.mask(row.reply), s.mask(row.command), s.mask(row.trigger), s.mask(row.errText)
 	}
 	s.logMu.Lock()
 	if s.buffered() >= maxBuffered {

@@ -28,7 +28,7 @@ func TestFollowersSurviveARestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		eng := engine.New(engine.Config{FollowOncePerUser: true}, followRules{}, nil)
+		eng := engine.New(engine.Config{FollowOncePerUser: true}, mustRules(t, "follow:/say f {user}\n"), nil)
 		if _, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
 			Engine: eng, Queue: s, Recorder: s, Sink: sink, EventClock: true, Finish: true,
 		}); err != nil {

@@ -33,9 +33,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/overlay"
 	"github.com/tikcraft/tikcraft/queue"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+)
+
+var (
+	_ queue.StateQueue = (*Store)(nil)
+	_ deliver.Recorder = (*Store)(nil)
+	_ overlay.Saver    = (*Store)(nil)
 )
 
 // FileName is the database file inside the data directory.
@@ -115,9 +123,11 @@ type Store struct {
 	logLost   int64
 	logToldAt time.Time
 
-	stop      chan struct{}  // closed by Close
-	flushDone chan struct{}  // closed when the flusher has exited
-	upkeepWG  sync.WaitGroup // the KeepLog goroutine
+	stop      chan struct{}       // closed by Close
+	flushDone chan struct{}       // closed when the flusher has exited
+	upkeepWG  sync.WaitGroup      // the KeepLog goroutine
+	unlock    func()              // releases the data_dir lock (see lockDir)
+	mask      func(string) string // applied to every text the event log records; nil: none
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -139,12 +149,38 @@ type options struct {
 	// onQueueRead, if set, is called for every query the queue operations
 	// (Next, Stats) send to the database: tests count them.
 	onQueueRead func()
+	mask        func(string) string // see Mask
+	// unlocked skips the data_dir lock: a test that plays a crash opens a
+	// second Store while the first, "dead", one is still open.
+	unlocked bool
 }
 
 // Open opens (creating if needed) the database in dir and brings its
 // schema up to date. log may be nil. Close the Store when done.
-func Open(ctx context.Context, dir string, log *slog.Logger) (*Store, error) {
-	return open(ctx, dir, log, options{synchronous: "NORMAL"})
+//
+// Only one Store may use dir at a time, across processes: Open fails, saying
+// so, while another holds it, so that two tikcraft processes never deliver
+// the same pending actions twice. The lock goes with the process, even after
+// kill -9.
+func Open(ctx context.Context, dir string, log *slog.Logger, opts ...Option) (*Store, error) {
+	o := options{synchronous: "NORMAL"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return open(ctx, dir, log, o)
+}
+
+// ErrInUse: another process (another tikcraft) holds the data directory.
+var ErrInUse = errors.New("another tikcraft is already using the data directory")
+
+// Option changes how Open opens a Store.
+type Option func(*options)
+
+// Mask makes the event log pass every text it records through mask first
+// (viewer names, chat, commands, Minecraft's replies, errors), so that
+// secrets such as the RCON password never reach the file.
+func Mask(mask func(string) string) Option {
+	return func(o *options) { o.mask = mask }
 }
 
 func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store, error) {
@@ -178,6 +214,24 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("cannot use data directory %s: it is a file, not a folder; set data_dir in tikcraft.yaml to a folder", dir)
 	}
+	unlock := func() {}
+	if !o.unlocked {
+		if unlock, err = lockDir(dir); err != nil {
+			return nil, err
+		}
+	}
+	s, err := openLocked(ctx, dir, log, o, after)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	s.unlock = unlock
+	return s, nil
+}
+
+// openLocked opens the database in dir, whose lock the caller holds.
+func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, after func(time.Duration) <-chan time.Time) (*Store, error) {
+	var err error
 	path := filepath.Join(dir, FileName)
 	s := &Store{
 		path:      path,
@@ -186,6 +240,7 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		after:     after,
 		onWait:    o.onWait,
 		onRead:    o.onQueueRead,
+		mask:      o.mask,
 		wake:      make(chan struct{}),
 		kick:      make(chan struct{}, 1),
 		full:      make(chan struct{}, 1),
@@ -314,6 +369,9 @@ func (s *Store) Close() error {
 			}
 		}
 		errs = append(errs, s.r.Close(), s.ckpt.Close(), s.w.Close())
+		if s.unlock != nil {
+			s.unlock() // after the database is closed: the next process finds it settled
+		}
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("closing %s: %w", s.path, err)
 		}

@@ -95,7 +95,15 @@ func TestOpenCreatesDatabase(t *testing.T) {
 	if mode != "wal" || version != len(migrations()) {
 		t.Errorf("journal_mode %q, user_version %d; want wal, %d", mode, version, len(migrations()))
 	}
-	// A second Open of a migrated file changes nothing and works.
+	// A second Open is refused while the first holds the folder: two
+	// processes would deliver the same actions twice.
+	if _, err := Open(context.Background(), dir, nil); err == nil || !strings.Contains(err.Error(), "another tikcraft is already using the data directory") {
+		t.Fatalf("second Open while the first is open: %v", err)
+	}
+	// Once closed, a second Open of a migrated file changes nothing and works.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	openT(t, dir, options{})
 }
 
@@ -319,7 +327,7 @@ func drainExpect(t *testing.T, s *Store, from, to int) {
 func TestAbandonedStoreLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	first := openT(t, dir, options{}) // never closed before the second opens: a crash
+	first := openT(t, dir, options{unlocked: true}) // never closed before the second opens: a crash
 	for i := range 20 {
 		if err := first.Push(ctx, cmd(i)); err != nil {
 			t.Fatal(err)
@@ -333,7 +341,7 @@ func TestAbandonedStoreLosesNothing(t *testing.T) {
 	}
 	head, _ := first.Next(ctx) // taken but not acknowledged: must come back
 
-	second := openT(t, dir, options{})
+	second := openT(t, dir, options{unlocked: true})
 	it, err := second.Next(ctx)
 	if err != nil {
 		t.Fatal(err)

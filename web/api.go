@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tikcraft/tikcraft/rules"
 )
 
 func (s *Server) routes(mux *http.ServeMux) {
@@ -217,14 +219,14 @@ func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.o.Reloader.Reload(r.Context())
-	rules := s.o.Dashboard.Status().Rules
+	shown := s.o.Dashboard.Status().Rules
 	switch {
 	case err == nil:
-		writeJSON(w, http.StatusOK, map[string]any{"reloaded": true, "rules": rules})
-	case errors.Is(err, ErrInvalid):
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"reloaded": false, "error": err.Error(), "rules": rules})
-	default:
-		requestError(w, err)
+		writeJSON(w, http.StatusOK, map[string]any{"reloaded": true, "rules": shown})
+	case errors.Is(err, rules.ErrNotReloadable):
+		httpError(w, http.StatusConflict, err.Error())
+	default: // the file could not be read or has errors: the running rules stay
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"reloaded": false, "error": err.Error(), "rules": shown})
 	}
 }
 
@@ -239,8 +241,8 @@ func (s *Server) webhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	means, err := s.o.Webhook.Webhook(r.Context(), body)
-	if err != nil {
-		requestError(w, err)
+	if err != nil { // the body is not a webhook message
+		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if means == "" {

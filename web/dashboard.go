@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -215,6 +216,9 @@ type Dashboard struct {
 
 	subs map[*subscriber]struct{}
 	now  func() time.Time
+	// sending is when the action in flight was handed to Minecraft (Unix
+	// ns); 0: none (see Sending).
+	sending atomic.Int64
 }
 
 type subscriber struct {

@@ -16,7 +16,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/overlay"
 )
 
 // TypeOverlay is the SSE message type of the overlays' state.
@@ -25,18 +28,16 @@ const TypeOverlay = "overlay"
 // OverlayNames are the overlay pages, /overlay/NAME.
 var OverlayNames = []string{"alerts", "likegoal", "timer", "deaths", "wins", "feed", "top"}
 
-// Overlays is the state behind the OBS overlay pages (the app's
-// overlay.Manager). Changes reach the pages as Dashboard.Publish(TypeOverlay,
-// state).
+// Overlays is the state behind the OBS overlay pages (overlay.Manager).
+// Changes reach the pages as Dashboard.Publish(TypeOverlay, state).
 type Overlays interface {
-	// OverlayState is the state a page gets first (JSON).
-	OverlayState() any
-	// ResetOverlays resets the named parts; an error wrapping ErrInvalid
-	// names an unknown one.
-	ResetOverlays(ctx context.Context, parts []string) error
-	// AdjustOverlay carries out an overlay action written as in the
-	// actions file without the "$" ("wins +1").
-	AdjustOverlay(ctx context.Context, op string) error
+	// Snapshot is the state a page gets first.
+	Snapshot() overlay.Snapshot
+	// Reset resets the named parts; overlay.ErrUnknownPart names an
+	// unknown one.
+	Reset(ctx context.Context, parts ...string) error
+	// Deliver carries out an overlay action (the dashboard's wins buttons).
+	Deliver(ctx context.Context, a tikcraft.Action) error
 }
 
 // OverlayStyle is the overlays' default look; each URL's query
@@ -60,7 +61,7 @@ func (s *Server) overlayRoutes(mux *http.ServeMux) {
 			httpError(w, http.StatusConflict, "the overlays are not available in this run")
 			return
 		}
-		writeJSON(w, http.StatusOK, s.o.Overlays.OverlayState())
+		writeJSON(w, http.StatusOK, s.o.Overlays.Snapshot())
 	})
 	mux.HandleFunc("GET /overlay/stream", s.overlayStream)
 	mux.HandleFunc("GET /overlay/ws", s.overlaySocket)
@@ -121,7 +122,7 @@ func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	sub := s.o.Dashboard.Subscribe(TypeOverlay)
 	defer sub.Close()
-	first, err := json.Marshal(s.o.Overlays.OverlayState())
+	first, err := json.Marshal(s.o.Overlays.Snapshot())
 	if err != nil {
 		return
 	}
@@ -182,7 +183,7 @@ func (s *Server) overlaySocket(w http.ResponseWriter, r *http.Request) {
 		defer cancel()
 		return c.Write(wctx, websocket.MessageText, data) == nil
 	}
-	first, err := json.Marshal(s.o.Overlays.OverlayState())
+	first, err := json.Marshal(s.o.Overlays.Snapshot())
 	if err != nil || !send(first) {
 		return
 	}
@@ -268,12 +269,17 @@ func (s *Server) overlayReset(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "name what to reset: parts timer, wins, deaths, likegoal, feed or top")
 		return
 	}
-	if err := s.o.Overlays.ResetOverlays(r.Context(), body.Parts); err != nil {
+	if err := s.o.Overlays.Reset(r.Context(), body.Parts...); err != nil {
+		if errors.Is(err, overlay.ErrUnknownPart) {
+			httpError(w, http.StatusBadRequest, err.Error())
+			return
+		}
 		requestError(w, err)
 		return
 	}
 	s.log.Info("overlays reset from the dashboard", "parts", strings.Join(body.Parts, ","))
-	writeJSON(w, http.StatusOK, s.o.Overlays.OverlayState())
+	s.o.Dashboard.Note("overlay", "reset "+strings.Join(body.Parts, ", "))
+	writeJSON(w, http.StatusOK, s.o.Overlays.Snapshot())
 }
 
 func (s *Server) overlayAdjust(w http.ResponseWriter, r *http.Request) {
@@ -295,9 +301,16 @@ func (s *Server) overlayAdjust(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "op must be an overlay action such as \"wins +1\" or \"timer +60s\"")
 		return
 	}
-	if err := s.o.Overlays.AdjustOverlay(r.Context(), op); err != nil {
-		requestError(w, err)
+	// Applied at once, not queued behind Minecraft's commands.
+	if err := s.o.Overlays.Deliver(r.Context(), tikcraft.Action{Kind: tikcraft.KindOverlay, Command: op, Trigger: "dashboard"}); err != nil {
+		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, s.o.Overlays.OverlayState())
+	writeJSON(w, http.StatusOK, s.o.Overlays.Snapshot())
+}
+
+// StyleOf is the overlays' default look from overlays.style in tikcraft.yaml.
+func StyleOf(c config.Overlays) OverlayStyle {
+	s := c.Style
+	return OverlayStyle{Font: s.Font, Color: s.Color, Accent: s.Accent, Background: s.Background, Size: s.Size, Align: s.Align}
 }

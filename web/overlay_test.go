@@ -11,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/overlay"
 )
 
 type fakeOverlays struct {
@@ -19,28 +22,28 @@ type fakeOverlays struct {
 	reset []string
 }
 
-func (f *fakeOverlays) OverlayState() any {
+func (f *fakeOverlays) Snapshot() overlay.Snapshot {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return map[string]any{"wins": f.wins, "feed": []any{}}
+	return overlay.Snapshot{Wins: int64(f.wins), Feed: []overlay.FeedItem{}}
 }
 
-func (f *fakeOverlays) ResetOverlays(_ context.Context, parts []string) error {
+func (f *fakeOverlays) Reset(_ context.Context, parts ...string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, p := range parts {
 		if p == "nope" {
-			return fmt.Errorf("%w: unknown overlay %q", ErrInvalid, p)
+			return fmt.Errorf("%w %q", overlay.ErrUnknownPart, p)
 		}
 	}
 	f.reset = append(f.reset, parts...)
 	return nil
 }
 
-func (f *fakeOverlays) AdjustOverlay(_ context.Context, op string) error {
+func (f *fakeOverlays) Deliver(_ context.Context, a tikcraft.Action) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if op == "wins +1" {
+	if a.Command == "wins +1" {
 		f.wins++
 	}
 	return nil

@@ -57,15 +57,16 @@ type Pauser interface {
 	Resume()
 }
 
-// Reloader reloads the actions file. It returns an error wrapping
-// ErrInvalid, with the diagnostics, when the new file has errors: the
-// running rules stay.
+// Reloader reloads the actions file (rules.Reloader). An error means the
+// running rules stay: rules.ErrNotReloadable that these rules come from no
+// file, anything else that the file could not be read or has errors.
 type Reloader interface {
 	Reload(ctx context.Context) error
 }
 
-// Webhook handles what a Minecraft plugin posts; it returns what the
-// message meant ("death", "respawn", "ignore", "").
+// Webhook handles what a Minecraft plugin posts (deaths.Receiver); it
+// returns what the message meant ("death", "respawn", "ignore", ""), or an
+// error saying why the body is not a webhook message (HTTP 400).
 type Webhook interface {
 	Webhook(ctx context.Context, body []byte) (string, error)
 }

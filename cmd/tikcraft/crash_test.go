@@ -96,7 +96,9 @@ func TestKill9NeverLosesAnAction(t *testing.T) {
 	}))
 	dir, want := durableProject(t, srv.Addr(), 40*(kills+1))
 	owe(t, dir)
-	srv.Listen()
+	if err := srv.Listen(); err != nil {
+		t.Error(err)
+	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	ctx := context.Background()
 	for k := range kills {
@@ -133,7 +135,9 @@ func TestCtrlCKeepsTheRest(t *testing.T) {
 	}))
 	dir, want := durableProject(t, srv.Addr(), 120)
 	owe(t, dir)
-	srv.Listen()
+	if err := srv.Listen(); err != nil {
+		t.Error(err)
+	}
 	for range 2 {
 		cmd, done := startDrain(t, dir)
 		wctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

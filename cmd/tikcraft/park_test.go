@@ -37,7 +37,9 @@ func TestParkedCommandsReportAndRetry(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "parked now       1") || !strings.Contains(out, "tikcraft drain --retry-failed") || !strings.Contains(out, want[0]) {
 		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
 	}
-	srv.Listen()
+	if err := srv.Listen(); err != nil {
+		t.Error(err)
+	}
 	if _, errOut, code := tikcraft(t, dir, nil, "drain", "-c", "tikcraft.yaml"); code != 0 || !strings.Contains(errOut, "--retry-failed") {
 		t.Fatalf("drain: exit %d\n%s", code, errOut)
 	}

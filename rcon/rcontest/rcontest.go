@@ -8,14 +8,15 @@
 //
 // Every command that arrives is recorded in order, including one whose
 // connection is then dropped, so tests can assert exactly what the server
-// received.
+// received. `tikcraft bench` uses the same server (New) as its Minecraft.
 package rcontest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"sync"
-	"testing"
 
 	mcnet "github.com/Tnze/go-mc/net"
 )
@@ -52,9 +53,16 @@ func Late() Option {
 	return func(s *Server) { s.late = true }
 }
 
+// TB is what Start needs of a test: *testing.T and *testing.B are one. The
+// package does not import testing, so that tikcraft bench can use it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Server is a running test RCON server.
 type Server struct {
-	t        testing.TB
 	password string
 	addr     string
 	reply    func(string) string
@@ -74,10 +82,20 @@ type Server struct {
 
 // Start starts a server on a free loopback port that accepts password, and
 // stops it when the test ends. Call it from the test goroutine.
-func Start(t testing.TB, password string, opts ...Option) *Server {
+func Start(t TB, password string, opts ...Option) *Server {
 	t.Helper()
+	s, err := New(password, opts...)
+	if err != nil {
+		t.Fatalf("rcontest: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// New starts a server on a free loopback port that accepts password; Stop
+// it when done.
+func New(password string, opts ...Option) (*Server, error) {
 	s := &Server{
-		t:        t,
 		password: password,
 		reply:    func(string) string { return "" },
 		drop:     map[int]bool{},
@@ -89,18 +107,17 @@ func Start(t testing.TB, password string, opts ...Option) *Server {
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("rcontest: reserving a port: %v", err)
+		return nil, fmt.Errorf("reserving a loopback port for the RCON server: %w", err)
 	}
 	s.addr = ln.Addr().String()
 	if s.late {
 		// Give the port back: nothing listens until Listen. Another
 		// process could take it meanwhile, which loopback tests accept.
 		ln.Close()
-	} else {
-		s.serve(&mcnet.RCONListener{Listener: ln})
+	} else if err := s.serve(&mcnet.RCONListener{Listener: ln}); err != nil {
+		return nil, err
 	}
-	t.Cleanup(s.Stop)
-	return s
+	return s, nil
 }
 
 // Addr is the host:port to connect to.
@@ -109,15 +126,13 @@ func (s *Server) Addr() string { return s.addr }
 // Password is the password the server accepts.
 func (s *Server) Password() string { return s.password }
 
-// Listen starts listening on Addr again after Late or Stop. Call it from the
-// test goroutine.
-func (s *Server) Listen() {
-	s.t.Helper()
+// Listen starts listening on Addr again after Late or Stop.
+func (s *Server) Listen() error {
 	ln, err := mcnet.ListenRCON(s.addr)
 	if err != nil {
-		s.t.Fatalf("rcontest: listening again on %s: %v", s.addr, err)
+		return fmt.Errorf("listening again on %s: %w", s.addr, err)
 	}
-	s.serve(ln)
+	return s.serve(ln)
 }
 
 // Stop closes the listener and every connection, without answering
@@ -142,11 +157,10 @@ func (s *Server) Stop() {
 }
 
 // Restart stops the server and listens again on the same port, like a
-// Minecraft server restarting. Call it from the test goroutine.
-func (s *Server) Restart() {
-	s.t.Helper()
+// Minecraft server restarting.
+func (s *Server) Restart() error {
 	s.Stop()
-	s.Listen()
+	return s.Listen()
 }
 
 // Commands returns the commands received so far, in order.
@@ -213,13 +227,12 @@ func (s *Server) notify() {
 	s.changed = make(chan struct{})
 }
 
-func (s *Server) serve(ln *mcnet.RCONListener) {
+func (s *Server) serve(ln *mcnet.RCONListener) error {
 	s.mu.Lock()
 	if s.ln != nil {
 		s.mu.Unlock()
 		ln.Close()
-		s.t.Errorf("rcontest: Listen called while already listening on %s", s.addr)
-		return
+		return errors.New("Listen called while already listening on " + s.addr)
 	}
 	s.ln = ln
 	s.mu.Unlock()
@@ -244,6 +257,7 @@ func (s *Server) serve(ln *mcnet.RCONListener) {
 			go s.handle(raw)
 		}
 	}()
+	return nil
 }
 
 func (s *Server) handle(c *mcnet.RCONConn) {

@@ -78,12 +78,16 @@ func TestLateStopRestart(t *testing.T) {
 	if _, err := mcnet.DialRCON(s.Addr(), "pw"); err == nil {
 		t.Fatal("connected before Listen")
 	}
-	s.Listen()
+	if err := s.Listen(); err != nil {
+		t.Error(err)
+	}
 	c, err := mcnet.DialRCON(s.Addr(), "pw")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Restart()
+	if err := s.Restart(); err != nil {
+		t.Error(err)
+	}
 	if _, err := exec(t, c, "lost"); err == nil {
 		t.Error("a connection from before the restart still works")
 	}

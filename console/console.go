@@ -1,7 +1,18 @@
-package app
+// Package console is what a streamer watches in the terminal while tikcraft
+// runs (run and demo print the same): one line per event (a gift with its
+// streak progress, follows, shares, subscriptions, like milestones, joins
+// folded into counts), one per $random pick naming the rule it picked and
+// what caused it, one per delivered action with Minecraft's answer, and the
+// TikTok connection's changes. With quiet only problems are shown. It also
+// counts this run's work apart from actions left over from an earlier run,
+// for the summary.
+//
+// It is fed by the pipeline's hooks (OnEvent, OnDelivery), the rules'
+// OnPick and the TikTok client's state. Viewer-controlled text is always
+// quoted, so nothing a viewer types can forge or break a line.
+package console
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,24 +23,13 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/deliver"
-	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/rules"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
 
-// console is what a streamer watches while tikcraft runs (run and demo
-// print the same): one line per event (gift with its streak progress,
-// follow, share, subscribe, like milestones, joins folded into counts),
-// one per $random pick naming the rule it picked and what caused it, and
-// one per delivered action with its result. With quiet only failures are
-// shown. It also counts this run's work apart from actions left over from
-// an earlier run, for the summary.
-//
-// It is fed by the pipeline's hooks: OnEvent (event), the rules adapter
-// (picked) and the Recorder, which recorder wraps so that the event log
-// still gets everything. Viewer-controlled text is always quoted, so
-// nothing a viewer types can forge or break a line.
-type console struct {
+// Console prints to a terminal. It is safe for concurrent use.
+type Console struct {
 	mu    sync.Mutex
 	w     io.Writer
 	quiet bool
@@ -56,11 +56,11 @@ type console struct {
 	joinNames  []string  // the first few of them
 	joinsSince time.Time // when the first of them arrived
 
-	stats consoleStats
+	stats Stats
 }
 
-// consoleStats are the counts for the summary line.
-type consoleStats struct {
+// Stats are the counts for the summary line.
+type Stats struct {
 	Events                      int64
 	Delivered, Rejected, Failed int64 // this run's actions
 	LeftDelivered, LeftRejected int64 // actions from an earlier run
@@ -83,25 +83,41 @@ const (
 	foldJoinsFor   = 10 * time.Second
 )
 
-func newConsole(w io.Writer, quiet, dry bool, likeEvery int64, joinRule bool) *console {
-	if likeEvery <= 0 {
-		likeEvery = 100
+// Options tune a Console.
+type Options struct {
+	// Quiet keeps only warnings and errors (--quiet).
+	Quiet bool
+	// Dry: the dry-run printer shows each action itself; the console then
+	// shows only what it adds (events, picks).
+	Dry bool
+	// LikeEvery prints a like line every this many likes: the smallest
+	// like rule (default 100).
+	LikeEvery int64
+	// JoinRule: a rule reacts to joins, so each join gets a line instead of
+	// being folded into counts.
+	JoinRule bool
+}
+
+// New prints to w.
+func New(w io.Writer, o Options) *Console {
+	if o.LikeEvery <= 0 {
+		o.LikeEvery = 100
 	}
-	c := &console{w: w, quiet: quiet, dry: dry, now: time.Now, likeEvery: likeEvery, foldJoins: !joinRule}
+	c := &Console{w: w, quiet: o.Quiet, dry: o.Dry, now: time.Now, likeEvery: o.LikeEvery, foldJoins: !o.JoinRule}
 	c.start = c.now()
 	return c
 }
 
 // line prints one line; shown reports lines that --quiet keeps.
-func (c *console) line(warn bool, tag, text string) {
+func (c *Console) line(warn bool, tag, text string) {
 	if c.quiet && !warn {
 		return
 	}
 	fmt.Fprintf(c.w, "%-9s %s\n", "["+tag+"]", text)
 }
 
-// event prints ev (pipeline.Options.OnEvent).
-func (c *console) event(ev tikcraft.Event) {
+// Event prints ev (pipeline.Options.OnEvent).
+func (c *Console) Event(ev tikcraft.Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stats.Events++
@@ -158,7 +174,7 @@ func quoteUser(u *tikcraft.User) string {
 }
 
 // like returns a line when the stream's likes crossed a milestone, else "".
-func (c *console) like(e *tikcraft.LikeEvent) string {
+func (c *Console) like(e *tikcraft.LikeEvent) string {
 	if e.Total > c.likeTotal {
 		c.likeTotal = e.Total
 	} else if e.Total <= 0 {
@@ -172,7 +188,7 @@ func (c *console) like(e *tikcraft.LikeEvent) string {
 	return fmt.Sprintf("likes passed %d (last from %s)", m, quoteUser(&e.User))
 }
 
-func (c *console) join(e *tikcraft.JoinEvent) {
+func (c *Console) join(e *tikcraft.JoinEvent) {
 	if c.joins == 0 {
 		c.joinsSince = c.now()
 	}
@@ -187,13 +203,13 @@ func (c *console) join(e *tikcraft.JoinEvent) {
 	c.flushJoinsIfDue()
 }
 
-func (c *console) flushJoinsIfDue() {
+func (c *Console) flushJoinsIfDue() {
 	if c.joins > 0 && c.now().Sub(c.joinsSince) >= foldJoinsFor {
 		c.flushJoins()
 	}
 }
 
-func (c *console) flushJoins() {
+func (c *Console) flushJoins() {
 	if c.joins == 0 {
 		return
 	}
@@ -207,17 +223,22 @@ func (c *console) flushJoins() {
 	c.line(false, "event", text)
 }
 
-// picked prints a $random pick: the rule that ran $random, what fired it
-// and the rule it picked.
-func (c *console) picked(trigger, cause, pick string) {
+// Picked prints a $random pick (rules.Set.OnPick): the rule that ran
+// $random, what fired it and the rule it picked.
+func (c *Console) Picked(p rules.Pick) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.flushJoins()
-	c.line(false, "random", fmt.Sprintf("%s ran $random and picked %s (%s)", trigger, strconv.Quote(pick), cause))
+	c.line(false, "random", fmt.Sprintf("%s ran $random and picked %s (%s)", p.Rule, strconv.Quote(p.Picked), p.Cause))
 }
 
-// delivered prints the result of one delivery attempt and counts it.
-func (c *console) delivered(item queue.Item, out deliveryOutcome) {
+// Delivered prints the outcome of one delivery attempt and counts it
+// (pipeline.Options.OnDelivery).
+func (c *Console) Delivered(d deliver.Delivery) {
+	c.delivered(d.Item, deliveryOutcome{Err: d.Err, Reply: d.Reply.Text, Refused: d.Reply.Refused, Retries: d.Reply.Resends, Parked: d.Outcome == deliver.Parked})
+}
+
+func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	left := !item.Enqueued.IsZero() && item.Enqueued.Before(c.start)
@@ -274,23 +295,23 @@ func actionText(a tikcraft.Action) string {
 	return "/" + oneLine(a.Command, 200)
 }
 
-// finish prints what is still folded.
-func (c *console) finish() {
+// Finish prints what is still folded.
+func (c *Console) Finish() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.flushJoins()
 }
 
-// snapshot returns the counts so far.
-func (c *console) snapshot() consoleStats {
+// Stats returns the counts so far.
+func (c *Console) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stats
 }
 
-// summary is the closing line: this run's numbers, and leftovers from an
+// Summary is the closing line: this run's numbers, and leftovers from an
 // earlier run apart.
-func (st consoleStats) summary(events, actions int64) string {
+func (st Stats) Summary(events, actions int64) string {
 	s := fmt.Sprintf("%d events, %d actions, %d delivered", events, actions, st.Delivered)
 	if st.Rejected > 0 {
 		s += fmt.Sprintf(", %d skipped", st.Rejected)
@@ -304,30 +325,10 @@ func (st consoleStats) summary(events, actions int64) string {
 	return s
 }
 
-// recorder tees the pipeline's Recorder: the event log (next, may be nil)
-// gets everything, the console sees every delivery.
-type recorder struct {
-	next    pipeline.Recorder
-	console *console
-}
-
-func (r recorder) LogEvent(ctx context.Context, ev tikcraft.Event) {
-	if r.next != nil {
-		r.next.LogEvent(ctx, ev)
-	}
-}
-
-func (r recorder) LogDelivery(ctx context.Context, d deliver.Delivery) {
-	if r.next != nil {
-		r.next.LogDelivery(ctx, d)
-	}
-	r.console.delivered(d.Item, deliveryOutcome{Err: d.Err, Reply: d.Reply.Text, Refused: d.Reply.Refused, Retries: d.Reply.Resends, Parked: d.Outcome == deliver.Parked})
-}
-
-// tiktok prints a change of the TikTok connection's state. Problems are
+// TikTok prints a change of the TikTok connection's state. Problems are
 // warnings, so --quiet still shows them; the same line twice in a row is
 // printed once.
-func (c *console) tiktok(st tiktok.State) {
+func (c *Console) TikTok(st tiktok.State) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.haveState = true
@@ -338,4 +339,14 @@ func (c *console) tiktok(st tiktok.State) {
 	c.lastState = text
 	c.flushJoins()
 	c.line(st.Err != nil, "tiktok", text)
+}
+
+// oneLine shortens server text for a message and keeps it on one line.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

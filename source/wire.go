@@ -1,21 +1,20 @@
-package app
+package source
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/sim"
-	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
 
-// wireDemo sends a scenario through the wire-level simulator, received by
+// Wire sends a scenario through the wire-level simulator, received by
 // the real TikTok client over a loopback WebSocket, so the demo exercises
 // the same code as a real LIVE.
 //
@@ -23,28 +22,33 @@ import (
 // out, and the demo returns once the client has received everything. A
 // stream_end inside the scenario ends the simulated LIVE and starts the
 // next one, as a streamer going live again would.
-type wireDemo struct {
-	traffic source.Source
-	opts    Options
-	onState func(tiktok.State) // see liveSource
+type Wire struct {
+	Traffic Source
+	Log     *slog.Logger
+	// OnState, if set, is told every change of the client's connection.
+	OnState func(tiktok.State)
 }
 
-func (d *wireDemo) Run(ctx context.Context, emit func(tikcraft.Event)) error {
-	srv, err := sim.Start(sim.Options{User: "tikcraft_demo", Log: d.opts.Log})
+// Run plays Traffic through the simulator to the client, whose events it
+// emits; it ends when a finite Traffic has been received whole, or ctx ends.
+func (d *Wire) Run(ctx context.Context, emit func(tikcraft.Event)) error {
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	srv, err := sim.Start(sim.Options{User: "tikcraft_demo", Log: log})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	client := &liveSource{
-		cfg: config.TikTok{
-			User:         "@" + srv.User(),
-			SignServer:   srv.URL(),
-			WebBase:      srv.URL(),
-			RetryOffline: config.Duration(time.Second),
-		},
-		opts:    d.opts,
-		onState: d.onState,
-	}
+	client := &Live{Config: tiktok.Config{
+		User:         "@" + srv.User(),
+		SignServer:   srv.URL(),
+		WebBase:      srv.URL(),
+		RetryOffline: time.Second,
+		Log:          log,
+		OnState:      d.OnState,
+	}}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -81,7 +85,7 @@ func (d *wireDemo) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 		// it ended).
 		var waitErr error
 		ended := false
-		err := d.traffic.Run(ctx, func(ev tikcraft.Event) {
+		err := d.Traffic.Run(ctx, func(ev tikcraft.Event) {
 			if waitErr != nil {
 				return
 			}
@@ -94,7 +98,7 @@ func (d *wireDemo) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 			}
 			ev = ids.numeric(ev)
 			if err := srv.Push(ev); err != nil {
-				d.opts.Log.Warn("the simulator could not send a scenario event; skipped", "event", string(ev.Type()), "error", err)
+				log.Warn("the simulator could not send a scenario event; skipped", "event", string(ev.Type()), "error", err)
 				return
 			}
 			if ev.Type() != tikcraft.TypeStreamEnd {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package app
+package store
 
 import (
 	"errors"
@@ -10,10 +10,10 @@ import (
 	"syscall"
 )
 
-// lockDataDir takes an exclusive lock on data_dir so that two tikcraft
+// lockDir takes an exclusive lock on data_dir so that two tikcraft
 // processes never deliver the same pending actions (a double-fired gift).
 // The lock goes away with the process, even after kill -9.
-func lockDataDir(dir string) (func(), error) {
+func lockDir(dir string) (func(), error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
@@ -25,7 +25,7 @@ func lockDataDir(dir string) (func(), error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("another tikcraft is already using the data directory %s; stop it first (two would send the same actions twice)", dir)
+			return nil, fmt.Errorf("%w %s; stop it first (two would send the same actions twice)", ErrInUse, dir)
 		}
 		return nil, fmt.Errorf("locking data directory %s: %w", dir, err)
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package app
+package store
 
 import (
 	"errors"
@@ -11,10 +11,10 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// lockDataDir takes an exclusive lock on data_dir/tikcraft.lock so that two
+// lockDir takes an exclusive lock on data_dir/tikcraft.lock so that two
 // tikcraft processes never deliver the same pending actions (a double-fired
 // gift). Windows releases the lock when the process ends, however it ends.
-func lockDataDir(dir string) (func(), error) {
+func lockDir(dir string) (func(), error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
@@ -28,7 +28,7 @@ func lockDataDir(dir string) (func(), error) {
 	if err != nil {
 		f.Close()
 		if errors.Is(err, windows.ERROR_LOCK_VIOLATION) || errors.Is(err, windows.ERROR_IO_PENDING) {
-			return nil, fmt.Errorf("another tikcraft is already using the data directory %s; stop it first (two would send the same actions twice)", dir)
+			return nil, fmt.Errorf("%w %s; stop it first (two would send the same actions twice)", ErrInUse, dir)
 		}
 		return nil, fmt.Errorf("locking data directory %s: %w", dir, err)
 	}

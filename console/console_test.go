@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"bytes"
@@ -10,38 +10,39 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/rules"
 )
 
 func TestConsoleFoldsJoinsAndShowsLikeMilestones(t *testing.T) {
 	var b bytes.Buffer
-	c := newConsole(&b, false, false, 100, false)
+	c := New(&b, Options{Quiet: false, Dry: false, LikeEvery: 100, JoinRule: false})
 	clock := time.Unix(1000, 0)
 	c.now = func() time.Time { return clock }
 	for i := range 5 {
-		c.event(&tikcraft.JoinEvent{User: tikcraft.User{UniqueID: fmt.Sprintf("v%d", i)}})
+		c.Event(&tikcraft.JoinEvent{User: tikcraft.User{UniqueID: fmt.Sprintf("v%d", i)}})
 	}
-	c.event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "anna"}, Count: 40, Total: 40})
-	c.event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "anna"}, Count: 70, Total: 110})
-	c.event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "bob"}, Count: 5, Total: 115})
-	c.event(&tikcraft.ChatEvent{User: tikcraft.User{UniqueID: "bob"}, Text: "hi"})
-	c.event(&tikcraft.JoinEvent{User: tikcraft.User{UniqueID: "late"}})
+	c.Event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "anna"}, Count: 40, Total: 40})
+	c.Event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "anna"}, Count: 70, Total: 110})
+	c.Event(&tikcraft.LikeEvent{User: tikcraft.User{UniqueID: "bob"}, Count: 5, Total: 115})
+	c.Event(&tikcraft.ChatEvent{User: tikcraft.User{UniqueID: "bob"}, Text: "hi"})
+	c.Event(&tikcraft.JoinEvent{User: tikcraft.User{UniqueID: "late"}})
 	clock = clock.Add(11 * time.Second)
-	c.event(&tikcraft.ViewersEvent{Count: 3})
-	c.finish()
+	c.Event(&tikcraft.ViewersEvent{Count: 3})
+	c.Finish()
 	want := "[event]   5 joined: \"v0\", \"v1\", \"v2\" and 2 more\n" +
 		"[event]   likes passed 100 (last from \"anna\")\n" +
 		"[event]   join \"late\"\n"
 	if b.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
-	if c.snapshot().Events != 11 {
-		t.Errorf("events %d", c.snapshot().Events)
+	if c.Stats().Events != 11 {
+		t.Errorf("events %d", c.Stats().Events)
 	}
 }
 
 func TestConsoleActionsQuietAndLeftovers(t *testing.T) {
 	var b bytes.Buffer
-	c := newConsole(&b, false, false, 0, true)
+	c := New(&b, Options{Quiet: false, Dry: false, LikeEvery: 0, JoinRule: true})
 	old := queue.Item{ID: 1, Enqueued: c.start.Add(-time.Hour), Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say old", Trigger: "follow", User: "x"}}
 	plugin := queue.Item{ID: 2, Enqueued: c.start, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "tnt 2", Plugin: true, Trigger: "money", User: "anna"}}
 	c.delivered(old, deliveryOutcome{})
@@ -59,11 +60,11 @@ func TestConsoleActionsQuietAndLeftovers(t *testing.T) {
 			t.Errorf("lacks %q", want)
 		}
 	}
-	st := c.snapshot()
+	st := c.Stats()
 	if st.Delivered != 1 || st.Rejected != 1 || st.Failed != 1 || st.LeftDelivered != 1 {
 		t.Errorf("stats %+v", st)
 	}
-	if s := st.summary(3, 2); s != "3 events, 2 actions, 1 delivered, 1 skipped; and 1 actions left from an earlier run delivered" {
+	if s := st.Summary(3, 2); s != "3 events, 2 actions, 1 delivered, 1 skipped; and 1 actions left from an earlier run delivered" {
 		t.Errorf("summary %q", s)
 	}
 	if t.Failed() {
@@ -71,10 +72,10 @@ func TestConsoleActionsQuietAndLeftovers(t *testing.T) {
 	}
 
 	b.Reset()
-	q := newConsole(&b, true, false, 0, true)
-	q.event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "anna"}})
+	q := New(&b, Options{Quiet: true, Dry: false, LikeEvery: 0, JoinRule: true})
+	q.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "anna"}})
 	q.delivered(plugin, deliveryOutcome{})
-	q.picked("rose", "gift", "pick")
+	q.Picked(rules.Pick{Rule: "rose", Cause: "gift", Picked: "pick"})
 	q.delivered(plugin, deliveryOutcome{Err: errors.New("down")})
 	if out := b.String(); strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "[failed]") {
 		t.Fatalf("quiet console printed:\n%s", out)
@@ -84,10 +85,10 @@ func TestConsoleActionsQuietAndLeftovers(t *testing.T) {
 // Nothing a viewer types can add a line or fake one.
 func TestConsoleLinesCannotBeForged(t *testing.T) {
 	var b bytes.Buffer
-	c := newConsole(&b, false, false, 0, true)
+	c := New(&b, Options{Quiet: false, Dry: false, LikeEvery: 0, JoinRule: true})
 	evil := tikcraft.User{UniqueID: "x\n[sent]    /op x", Nickname: "\r\n[event] fake"}
-	c.event(&tikcraft.GiftEvent{User: evil, Gift: tikcraft.Gift{Name: "Rose\n[sent] /op"}, RepeatCount: 1})
-	c.event(&tikcraft.FollowEvent{User: evil})
+	c.Event(&tikcraft.GiftEvent{User: evil, Gift: tikcraft.Gift{Name: "Rose\n[sent] /op"}, RepeatCount: 1})
+	c.Event(&tikcraft.FollowEvent{User: evil})
 	c.delivered(queue.Item{Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say a\nb", User: evil.UniqueID, Trigger: "t\n"}}, deliveryOutcome{})
 	if n := strings.Count(b.String(), "\n"); n != 3 {
 		t.Fatalf("%d lines:\n%s", n, b.String())
@@ -98,7 +99,7 @@ func TestConsoleLinesCannotBeForged(t *testing.T) {
 // refused command is a warning, so --quiet keeps it.
 func TestConsoleShowsMinecraftsErrorReply(t *testing.T) {
 	var b bytes.Buffer
-	c := newConsole(&b, true, false, 0, true)
+	c := New(&b, Options{Quiet: true, Dry: false, LikeEvery: 0, JoinRule: true})
 	it := queue.Item{ID: 1, Enqueued: c.start, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "summn creeper", Trigger: "rose", User: "anna"}}
 	c.delivered(it, deliveryOutcome{Reply: "Unknown or incomplete command, see below for error", Refused: true, Retries: 1})
 	c.delivered(it, deliveryOutcome{Reply: "Summoned new Creeper"})

@@ -1,0 +1,437 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/console"
+	"github.com/tikcraft/tikcraft/datapack"
+	"github.com/tikcraft/tikcraft/deaths"
+	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/dryrun"
+	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/httpcall"
+	"github.com/tikcraft/tikcraft/inject"
+	"github.com/tikcraft/tikcraft/overlay"
+	"github.com/tikcraft/tikcraft/pause"
+	"github.com/tikcraft/tikcraft/pipeline"
+	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/rules"
+	"github.com/tikcraft/tikcraft/source"
+	"github.com/tikcraft/tikcraft/store"
+	"github.com/tikcraft/tikcraft/tiktok"
+	"github.com/tikcraft/tikcraft/web"
+)
+
+// What the dashboard's server is given implements what it needs.
+var (
+	_ web.Pauser   = (*pause.Gate)(nil)
+	_ web.Reloader = (*rules.Reloader)(nil)
+	_ web.Webhook  = (*deaths.Receiver)(nil)
+	_ web.Overlays = (*overlay.Manager)(nil)
+	_ web.Injector = (*inject.Injector)(nil)
+)
+
+// plan is what differs between the commands that run the pipeline (run,
+// demo, replay, drain, bench), besides their event source and the
+// pipeline's timing options. Everything else is built by assemble, the
+// same way for all of them, so that a path the tests cover is the path a
+// streamer runs.
+type plan struct {
+	// mode names the command: the dashboard says "run" or "demo".
+	mode string
+	// dry prints the commands instead of sending them to Minecraft.
+	dry bool
+	// durable keeps the queue, the engine's state and the event log in
+	// data_dir; otherwise they live in memory and die with the process.
+	durable bool
+	// giveUp bounds how long an unreachable Minecraft is waited for (0:
+	// for ever).
+	giveUp time.Duration
+	// live is a LIVE, real or simulated (run, demo): the dashboard and the
+	// overlay pages are served unless web.listen is off, the overlays tick
+	// and see every event, deaths are followed and the actions file is
+	// watched.
+	live bool
+	// tokenInDataDir keeps the dashboard token in data_dir; otherwise it
+	// lives in memory (a demo without data_dir writes nothing).
+	tokenInDataDir bool
+	// console, if set, is shown every event, $random pick and delivery.
+	console *console.Console
+	// seed for $random; 0 picks one.
+	seed uint64
+	// stdout is where a dry run prints its commands.
+	stdout io.Writer
+}
+
+// assembly is one pipeline ready to run and the parts built around it.
+type assembly struct {
+	s    *Setup
+	log  *slog.Logger
+	dry  bool             // commands are printed, not sent
+	pipe pipeline.Options // the command sets its timing options, then run
+
+	rules    *rules.Set
+	queue    queue.Queue
+	overlays *overlay.Manager
+	gate     *pause.Gate
+	inject   *inject.Injector
+	reloader *rules.Reloader
+	tracker  *deaths.Tracker
+	dash     *web.Dashboard // nil unless live
+	srv      *web.Server    // nil unless served
+
+	bg      context.Context // the background work: ends at close
+	stopBG  context.CancelFunc
+	wg      sync.WaitGroup
+	closers []func() // run in reverse by close
+	once    sync.Once
+}
+
+// assemble builds the pipeline for p: the live rules, the queue, the
+// outputs in their one order (the pause gate, then the router to Minecraft
+// — through the data pack in datapack mode —, the overlays and $http),
+// and the observers on the pipeline's hooks (console, dashboard, overlays,
+// event log). Nothing wraps another part to watch it.
+func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, err error) {
+	cfg := s.Config
+	log := o.Log
+	a = &assembly{s: s, log: log, dry: p.dry}
+	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+
+	a.rules = rules.New(s.Actions, p.seed)
+	if p.console != nil {
+		a.rules.OnPick(p.console.Picked)
+	}
+
+	// The queue first: it takes data_dir's lock, so a second tikcraft is
+	// refused before it says anything else.
+	var st *store.Store
+	if p.durable {
+		var opts []store.Option
+		if o.Secrets != nil { // the event log never holds the RCON password or the API key
+			opts = append(opts, store.Mask(o.Secrets.String))
+		}
+		if st, err = store.Open(ctx, cfg.DataDir, log, opts...); err != nil {
+			return a, err
+		}
+		a.closers = append(a.closers, func() {
+			if err := st.Close(); err != nil {
+				log.Error("closing the data directory", "error", err)
+			}
+		})
+		if err := st.KeepLog(ctx, cfg.LogRetention.D(), int64(cfg.LogMaxSize)); err != nil {
+			log.Warn("could not prune old event log entries", "error", err)
+		}
+		if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {
+			log.Info("delivering actions left from the last run first", "pending", n, "oldest", oldest.Format(time.DateTime))
+		}
+		a.queue = st
+	} else {
+		a.queue = queue.NewMemory()
+	}
+
+	// The outputs.
+	var commands, echo tikcraft.Sink
+	if p.dry {
+		pr := dryrun.New(p.stdout)
+		commands, echo = pr, pr
+	} else {
+		rc := cfg.RCON
+		cl := rcon.New(rcon.Config{
+			Address:              rc.Address,
+			Password:             rc.Password.Reveal(),
+			ReadTimeout:          rc.Timeout.D(),
+			MaxCommandsPerSecond: *rc.MaxCommandsPerSecond,
+			GiveUpAfter:          p.giveUp,
+		}, log)
+		a.closers = append(a.closers, func() { cl.Close() })
+		commands = cl
+		if mc := cfg.Minecraft; mc.DatapackDir != "" {
+			pack := datapack.Open(mc.DatapackDir, mc.Version, s.Actions, log)
+			a.rules.UsePack(pack)
+			commands = datapack.Sink{Next: cl, Live: pack}
+		}
+	}
+	if p.live {
+		a.dash = web.NewDashboard(dashboardMode(p.mode))
+	}
+	engineCfg := s.engineConfig()
+	a.inject = &inject.Injector{Rules: a.rules, Engine: engineCfg, ActionsName: s.ActionsName, Queue: a.queue, Log: log}
+	ovo := overlay.Options{Config: overlay.ConfigFrom(cfg.Overlays), Log: log}
+	if st != nil {
+		ovo.Saver = st
+	}
+	if a.dash != nil {
+		ovo.Publish = func(snap overlay.Snapshot) { a.dash.Publish(web.TypeOverlay, snap) }
+		ovo.Fire = a.inject.Trigger
+	}
+	a.overlays = overlay.New(ctx, ovo)
+	router := deliver.Router{
+		Commands: commands,
+		Overlays: a.overlays,
+		HTTP:     httpcall.New(httpcall.Config{Allow: cfg.HTTP.Allow, Timeout: cfg.HTTP.Timeout.D()}, log),
+		Echo:     echo,
+	}
+	a.gate = pause.New(router, cfg.Minecraft.PauseTimeout.D())
+
+	a.pipe = pipeline.Options{Engine: engine.New(engineCfg, a.rules, log), Queue: a.queue, Sink: a.gate, Log: log}
+	if st != nil {
+		a.pipe.Recorder = st
+	}
+	a.hook(p.console, a.pipe.Recorder)
+
+	if !p.live {
+		return a, nil
+	}
+	reloadable := p.mode != "demo" || cfg.ActionsConfigured
+	path := ""
+	if reloadable {
+		path = s.ActionsName
+	}
+	a.reloader = rules.NewReloader(a.rules, path, s.Diagnostics, cfg, log, a.showRules)
+	a.dash.SetRules(web.RulesOf(a.reloader.Status(), cfg.Likes.Triggers))
+	a.followDeaths()
+	if err := a.listen(o, p); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// hook puts the observers on the pipeline's hooks and the injector's.
+func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
+	dash, ov := a.dash, a.overlays
+	a.pipe.OnEvent = func(ev tikcraft.Event) {
+		if con != nil {
+			con.Event(ev)
+		}
+		if dash != nil {
+			dash.Event(ev, ev.EventMeta().Test)
+			ov.Event(ev)
+		}
+	}
+	if con != nil || dash != nil {
+		a.pipe.OnDelivery = func(d deliver.Delivery) {
+			if con != nil {
+				con.Delivered(d)
+			}
+			if dash != nil {
+				dash.Delivery(d)
+			}
+		}
+	}
+	if dash == nil {
+		return
+	}
+	a.pipe.OnQueued = dash.Queued
+	a.pipe.OnSend = dash.Sending
+	a.inject.OnQueued = dash.Queued
+	a.inject.OnEvent = func(ev tikcraft.Event) {
+		dash.Event(ev, true)
+		if rec != nil {
+			rec.LogEvent(context.Background(), ev)
+		}
+	}
+	a.gate.OnChange(func(st pause.State) {
+		dash.SetPause(web.Pause{Paused: st.Paused, Manual: st.Manual, Death: st.Death, Until: st.Until})
+	})
+}
+
+// showRules shows the rules after every load attempt (rules.Reloader).
+func (a *assembly) showRules(st rules.Status) {
+	a.dash.SetRules(web.RulesOf(st, a.s.Config.Likes.Triggers))
+	if st.Error != "" {
+		a.dash.Note("reload-error", st.Error)
+		return
+	}
+	triggers, commands := st.Rules.Stats()
+	a.dash.Note("reload", fmt.Sprintf("reloaded %s: %d %s, %d %s", st.File, triggers, plural(triggers, "trigger"), commands, plural(commands, "command")))
+}
+
+// followDeaths counts Minecraft's deaths for the overlays and the
+// dashboard, and pauses delivery after one when pause_on_death is on.
+func (a *assembly) followDeaths() {
+	var pauser deaths.Pauser
+	if a.s.Config.Minecraft.PauseOnDeathEnabled() {
+		pauser = a.gate
+	}
+	a.tracker = deaths.NewTracker(pauser)
+	var seen int64
+	a.tracker.OnChange(func(c deaths.Count) {
+		for ; seen < c.Deaths; seen++ {
+			a.overlays.Died()
+		}
+		a.dash.SetDeaths(c.Deaths, c.Dead)
+		if c.Dead {
+			a.dash.Note("death", strings.TrimSpace(c.Player+" died"))
+		} else {
+			a.dash.Note("respawn", strings.TrimSpace(c.Player+" respawned"))
+		}
+	})
+}
+
+// listen opens the dashboard's server, unless web.listen is off. The token
+// lives in data_dir, or only in memory for a demo without one.
+func (a *assembly) listen(o Options, p plan) error {
+	cfg := a.s.Config
+	if !cfg.Web.Enabled() {
+		return nil
+	}
+	token := web.NewToken()
+	if p.tokenInDataDir {
+		t, created, err := web.LoadToken(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		if created {
+			a.log.Info("made a new dashboard token; `tikcraft web-token` prints it", "data_dir", cfg.DataDir)
+		}
+		token = t
+	}
+	mc := cfg.Minecraft
+	srv, err := web.Listen(web.Options{
+		Listen: cfg.Web.Listen, Token: token, Dashboard: a.dash, Log: a.log,
+		Injector: a.inject, Pauser: a.gate, Reloader: a.reloader,
+		Webhook:  &deaths.Receiver{Tracker: a.tracker, Mapping: webhookMapping(mc), UseDeaths: mc.Deaths == config.DeathsWebhook, Log: a.log},
+		Overlays: a.overlays, OverlayStyle: web.StyleOf(cfg.Overlays), Sounds: cfg.Overlays.Sounds,
+	})
+	if err != nil {
+		return err
+	}
+	a.srv = srv
+	return nil
+}
+
+func webhookMapping(mc config.Minecraft) deaths.Mapping {
+	m := deaths.Mapping{Events: mc.Webhook.Events}
+	for _, r := range mc.Webhook.Messages {
+		m.Messages = append(m.Messages, deaths.MessageRule{Contains: r.Contains, Means: r.Means})
+	}
+	return m
+}
+
+func dashboardMode(mode string) string {
+	if mode == "demo" {
+		return "demo"
+	}
+	return "run"
+}
+
+// tiktokState is the TikTok client's state hook: the console and the
+// dashboard show it.
+func (a *assembly) tiktokState(con *console.Console) func(tiktok.State) {
+	return func(st tiktok.State) {
+		if con != nil {
+			con.TikTok(st)
+		}
+		if a.dash != nil {
+			a.dash.TikTokState(st)
+		}
+	}
+}
+
+// run starts the background work (serving, overlays, watching the actions
+// file, following deaths) and runs src through the pipeline.
+func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result, error) {
+	if a.dash != nil {
+		a.start(func(ctx context.Context) { a.overlays.Run(ctx) })
+		a.start(func(ctx context.Context) {
+			a.dash.Watch(ctx, a.queue, a.gate, a.s.Config.RCON.Address, a.dry)
+		})
+		a.start(func(ctx context.Context) { a.reloader.Watch(ctx, time.Second) })
+		a.followScoreboard()
+	}
+	if a.srv != nil {
+		a.srv.Serve()
+	}
+	res, err := pipeline.Run(ctx, src, a.pipe)
+	a.stopServing()
+	return res, err
+}
+
+func (a *assembly) start(f func(context.Context)) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		f(a.bg)
+	}()
+}
+
+// followScoreboard polls Minecraft's deathCount scoreboard when
+// minecraft.deaths is scoreboard.
+func (a *assembly) followScoreboard() {
+	if a.s.Config.Minecraft.Deaths != config.DeathsScoreboard {
+		return
+	}
+	if a.dry {
+		a.log.Info("minecraft.deaths is scoreboard, but there is no Minecraft server in this dry run: deaths are not polled")
+		return
+	}
+	rc := a.s.Config.RCON
+	cl := rcon.New(rcon.Config{Address: rc.Address, Password: rc.Password.Reveal(), ReadTimeout: rc.Timeout.D()}, a.log)
+	sb := &deaths.Scoreboard{RCON: cl, Tracker: a.tracker, Log: a.log}
+	a.start(func(ctx context.Context) {
+		defer cl.Close()
+		sb.Run(ctx)
+	})
+}
+
+// stopServing stops the dashboard and refuses test triggers: nothing may
+// push into the queue once the pipeline is done.
+func (a *assembly) stopServing() {
+	if a.srv != nil {
+		a.srv.Close()
+	}
+	a.inject.Close()
+}
+
+// close stops everything in order: serving, the background work (the
+// overlays save their state), then the outputs and the queue.
+func (a *assembly) close() {
+	a.once.Do(func() {
+		if a.inject != nil {
+			a.stopServing()
+		}
+		a.stopBG()
+		a.wg.Wait()
+		for i := len(a.closers) - 1; i >= 0; i-- {
+			a.closers[i]()
+		}
+	})
+}
+
+// announce prints the first line of run and demo: head (what the command
+// does, may be empty) and the dashboard link, which ends the line so that
+// terminals and scripts find it whole. Then the warning for an address
+// other computers can reach.
+func (a *assembly) announce(out io.Writer, head string) {
+	if a.srv == nil {
+		if head != "" {
+			fmt.Fprintln(out, head)
+		}
+		return
+	}
+	line := "Dashboard: " + a.srv.Link()
+	if head != "" {
+		line = head + " · " + line
+	}
+	fmt.Fprintln(out, line)
+	if w := a.s.Config.Web; !w.Loopback() {
+		msg := fmt.Sprintf("the dashboard listens on %s, so other computers can reach it; anyone with the token can fire triggers and pause: keep the link private, or set web.listen: %s", w.Listen, config.DefaultWebListen)
+		fmt.Fprintln(out, "Warning: "+msg)
+		a.log.Warn(msg)
+	}
+}

@@ -1,0 +1,230 @@
+package rules
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/config"
+)
+
+// Errors of Reload.
+var (
+	// ErrNotReloadable: the rules do not come from a file (the demo's
+	// embedded example).
+	ErrNotReloadable = errors.New("these rules cannot be reloaded")
+	// ErrKept: the file could not be read or has errors; the running rules
+	// stay.
+	ErrKept = errors.New("the running rules stay")
+)
+
+// Status is what the dashboard shows of the rules.
+type Status struct {
+	File       string
+	Loaded     time.Time // when the rules in force were loaded
+	Reloadable bool
+	Rules      *actions.File // the rules in force
+	// Diagnostics of the last file read, formatted FILE:LINE:COL.
+	Diagnostics []string
+	// Error is set when the last reload failed: Rules still run.
+	Error string
+}
+
+// Reloader reloads the actions file behind a Set: on demand (the
+// dashboard's button) and when it changes on disk. A file with errors never
+// replaces the running rules; the streamer sees why.
+type Reloader struct {
+	set    *Set
+	path   string // "": not reloadable
+	cfg    *config.Config
+	log    *slog.Logger
+	notify func(Status)
+
+	mu       sync.Mutex
+	loaded   []byte // content of the running rules, or of the last file tried
+	loadedAt time.Time
+	status   Status
+}
+
+// NewReloader watches path (the file set was loaded from, with diags
+// formatted FILE:LINE:COL; "" when it came from no file) and tells notify
+// every change of Status.
+func NewReloader(set *Set, path string, diags []string, cfg *config.Config, log *slog.Logger, notify func(Status)) *Reloader {
+	r := &Reloader{set: set, path: path, cfg: cfg, log: log, notify: notify, loadedAt: time.Now()}
+	if path != "" {
+		r.loaded, _ = os.ReadFile(path)
+	}
+	r.status = Status{File: path, Loaded: r.loadedAt, Reloadable: path != "", Rules: set.File(), Diagnostics: diags}
+	return r
+}
+
+// Status is the rules' state now.
+func (r *Reloader) Status() Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.status
+}
+
+// Reload reads the file again. The new rules replace the running ones only
+// when the file has no errors; otherwise the error (wrapping ErrKept) says
+// why and the old rules keep running.
+func (r *Reloader) Reload(context.Context) error {
+	if r.path == "" {
+		return fmt.Errorf("%w: the demo runs the embedded example actions; name your own file (actions: in a config given with -c) to reload it", ErrNotReloadable)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	src, err := os.ReadFile(r.path)
+	if err != nil {
+		msg := fmt.Sprintf("%s: error: cannot read the actions file: %v; the rules loaded at %s keep running", r.path, pathErr(err), r.loadedAt.Format(time.TimeOnly))
+		r.show([]string{msg}, msg)
+		r.log.Warn("reload: cannot read the actions file; the running rules stay", "file", r.path, "error", pathErr(err))
+		return fmt.Errorf("%w: %s", ErrKept, msg)
+	}
+	return r.reload(src)
+}
+
+// reload validates src and swaps it in; mu is held.
+func (r *Reloader) reload(src []byte) error {
+	r.loaded = src
+	if len(bytes.TrimSpace(src)) == 0 && len(r.set.File().Rules()) > 0 {
+		// An editor that saves by truncating first shows an empty file for
+		// a moment; taking it would silently drop every rule mid-LIVE.
+		msg := fmt.Sprintf("%s is empty; the rules loaded at %s keep running. To run with no rules, leave a comment line in it (# no rules)", r.path, r.loadedAt.Format(time.TimeOnly))
+		r.show([]string{r.path + ":1:1: warning: the file is empty"}, msg)
+		r.log.Warn("the actions file is empty; keeping the running rules until it has content again (a comment line alone means: no rules)", "file", r.path)
+		return fmt.Errorf("%w: %s", ErrKept, msg)
+	}
+	f, diags := Parse(r.cfg, r.path, src)
+	var errs []string
+	for _, d := range diags {
+		if d.Severity == actions.Error {
+			errs = append(errs, d.String())
+		}
+	}
+	if len(errs) > 0 {
+		msg := fmt.Sprintf("%s has %d %s; the rules loaded at %s keep running until it is fixed", r.path, len(errs), plural(len(errs), "error"), r.loadedAt.Format(time.TimeOnly))
+		r.show(diagStrings(diags), msg)
+		r.log.Warn("the actions file has errors; keeping the running rules", "file", r.path, "errors", strings.Join(errs, "\n"))
+		return fmt.Errorf("%w: %s:\n%s", ErrKept, msg, strings.Join(errs, "\n"))
+	}
+	r.set.Swap(f)
+	r.loadedAt = time.Now()
+	r.show(diagStrings(diags), "")
+	triggers, commands := f.Stats()
+	r.log.Info("reloaded the actions file", "file", r.path, "triggers", triggers, "commands", commands, "warnings", len(diags))
+	return nil
+}
+
+// show updates the status; mu is held.
+func (r *Reloader) show(diags []string, failure string) {
+	r.status = Status{File: r.path, Loaded: r.loadedAt, Reloadable: true, Rules: r.set.File(), Diagnostics: diags, Error: failure}
+	if r.notify != nil {
+		r.notify(r.status)
+	}
+}
+
+// Watch reloads the file when it changes on disk, until ctx ends. It polls
+// every interval (portable, and editors that save by replacing the file are
+// seen too) and waits until two looks agree, so that a file still being
+// written is not read.
+func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
+	if r.path == "" {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	type look struct {
+		mod  time.Time
+		size int64
+	}
+	stat := func() (look, bool) {
+		fi, err := os.Stat(r.path)
+		if err != nil {
+			return look{}, false
+		}
+		return look{fi.ModTime(), fi.Size()}, true
+	}
+	last, _ := stat()
+	pending := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now, ok := stat()
+		if !ok {
+			continue // being replaced, or deleted: keep the running rules
+		}
+		if now != last {
+			last, pending = now, true
+			continue
+		}
+		if !pending {
+			continue
+		}
+		pending = false
+		src, err := os.ReadFile(r.path)
+		if err != nil {
+			continue
+		}
+		r.mu.Lock()
+		if !bytes.Equal(src, r.loaded) {
+			r.log.Info("the actions file changed; reloading it", "file", r.path)
+			if err := r.reload(src); err != nil && !errors.Is(err, ErrKept) {
+				r.log.Warn("reload failed", "error", err)
+			}
+		}
+		r.mu.Unlock()
+	}
+}
+
+// Parse reads an actions file as check does: the actions language with the
+// options the config gives it, and the config's like rules, which must name
+// a trigger of the file.
+func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []actions.Diagnostic) {
+	f, diags := actions.Parse(name, src, ParseOptions(cfg))
+	for _, t := range cfg.Likes.Triggers {
+		if t.Enabled() && f.Lookup(t.Function) == nil {
+			diags = append(diags, actions.Diagnostic{File: t.File, Line: t.Line, Col: t.Col, Severity: actions.Warning,
+				Message: fmt.Sprintf("like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.ID, t.Function, name)})
+		}
+	}
+	return f, diags
+}
+
+// ParseOptions are the options of the actions language the config sets.
+func ParseOptions(cfg *config.Config) actions.Options {
+	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow}
+}
+
+func diagStrings(diags []actions.Diagnostic) []string {
+	out := make([]string, len(diags))
+	for i, d := range diags {
+		out[i] = d.String()
+	}
+	return out
+}
+
+func pathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/tiktok"
+)
+
+// The pipeline's hooks feed the dashboard through these methods; it never
+// wraps the queue or the sink to watch them.
+
+// Sending notes the action just handed to Minecraft (pipeline.Options.OnSend).
+func (d *Dashboard) Sending(queue.Item) { d.sending.Store(time.Now().UnixNano()) }
+
+// Delivery shows the outcome of one delivery attempt
+// (pipeline.Options.OnDelivery).
+func (d *Dashboard) Delivery(dl deliver.Delivery) {
+	d.sending.Store(0)
+	o := Delivery{Item: dl.Item, Err: dl.Err, Latency: dl.Latency, Reply: dl.Reply.Text}
+	switch dl.Outcome {
+	case deliver.Parked:
+		o.Result = ResultParked
+	case deliver.Rejected:
+		o.Result = ResultRejected
+	case deliver.Retried:
+		o.Result = ResultRetrying
+	}
+	d.Delivered(o)
+}
+
+// TikTokState shows the TikTok client's connection state (its OnState).
+func (d *Dashboard) TikTokState(st tiktok.State) {
+	state := TikTokReconnecting
+	switch st.Phase {
+	case tiktok.PhaseWaiting:
+		state = TikTokWaiting
+	case tiktok.PhaseConnected:
+		state = TikTokConnected
+	case tiktok.PhaseConnecting:
+		state = TikTokConnecting
+	case tiktok.PhaseStopped:
+		state = TikTokStopped
+	}
+	detail := ""
+	if st.Phase != tiktok.PhaseConnected || st.Err != nil {
+		detail = st.String()
+	} else if st.RoomID != "" {
+		detail = "room " + st.RoomID
+	}
+	d.SetTikTok(state, detail)
+}
+
+// Watch shows the queue's numbers every second until ctx ends, and the
+// Minecraft connection as sink (the delivery chain) reports it; addr is
+// the RCON address shown, dry a run without Minecraft. The RCON client
+// retries on its own, so a delivery that takes long is also a sign that
+// Minecraft stopped answering.
+func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink, addr string, dry bool) {
+	if dry {
+		d.SetMinecraft(MinecraftDryRun, "no Minecraft server configured: commands are printed")
+	} else {
+		d.SetMinecraft(MinecraftUnknown, addr)
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, oldest, err := q.Stats(ctx)
+		if err != nil {
+			continue
+		}
+		var inFlight time.Duration
+		if s := d.sending.Load(); s != 0 {
+			inFlight = time.Since(time.Unix(0, s))
+		}
+		d.SetQueue(n, oldest, inFlight)
+		if dry {
+			continue
+		}
+		if st, ok := tikcraft.StateOf(sink); ok {
+			switch {
+			case st.Connected:
+				d.SetMinecraft(MinecraftConnected, addr)
+			case st.Problem == "":
+				// not contacted yet: keep what the dashboard shows
+			case st.Refused:
+				d.SetMinecraft(MinecraftRefused, st.Problem)
+			default:
+				d.SetMinecraft(MinecraftUnreachable, st.Problem+"; tikcraft keeps trying and nothing is lost")
+			}
+			continue
+		}
+		if inFlight > 3*time.Second {
+			d.SetMinecraft(MinecraftUnreachable, fmt.Sprintf("no answer from %s for %s; tikcraft keeps trying and nothing is lost", addr, inFlight.Round(time.Second)))
+		}
+	}
+}
