@@ -44,6 +44,12 @@ func (n *Names) Suggest(k Kind, word string) []string {
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.name, b.name)) })
+	// Only the nearest: golden_aple suggests golden_apple and golden_axe,
+	// not golden_hoe as well.
+	if len(cands) > 0 {
+		best := cands[0].d
+		cands = slices.DeleteFunc(cands, func(c cand) bool { return c.d > best+1 })
+	}
 	out := make([]string, 0, min(len(cands), maxSuggestions))
 	for _, c := range cands[:min(len(cands), maxSuggestions)] {
 		out = append(out, c.name)
