@@ -143,7 +143,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		src = []byte(examples.Actions)
 	}
 	s.ActionsName = actionsPath
-	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow})
+	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, Minecraft: cfg.Minecraft.Names()})
 	s.Actions = f
 	for _, d := range adiags {
 		s.add(d.Severity.String(), d.String())
