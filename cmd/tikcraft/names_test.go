@@ -75,3 +75,20 @@ share:/tellraw @a {"text":"thanks {nickname}","color":"gold"}; !eco give {user} 
 		})
 	}
 }
+
+// migrate keeps a Tiktok2Mc rule with a misspelt name as a comment that
+// says what to write, so that the migrated files pass check.
+func TestMigrateCommentsOutUnknownNames(t *testing.T) {
+	dir := t.TempDir()
+	from := filepath.Join(dir, "t2m")
+	writeFile(t, filepath.Join(from, "config", "config.yaml"), "config_version: 1\nRCON:\n  Enable: true\n  Password: a-long-random-password\n  Port: 25575\nTikTok:\n  User: someone\n")
+	writeFile(t, filepath.Join(from, "data", "actions.mca"), "5655:/execute at @a run summon minecraft:creper ~ ~ ~\nfollow:/give @a minecraft:golden_apple 7\n")
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 || !strings.Contains(out, `actions.mca line 1 (5655:/execute at @a run summon minecraft…): unknown entity type "minecraft:creper"`) || !strings.Contains(out, "did you mean creeper?") || !strings.Contains(out, "check: no errors") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	migrated := readFile(t, filepath.Join(dir, "new", "actions.mca"))
+	if !strings.Contains(migrated, "# 5655:/execute at @a run summon minecraft:creper") || !strings.Contains(migrated, "\nfollow:/give @a minecraft:golden_apple 7") {
+		t.Fatalf("migrated actions.mca:\n%s", migrated)
+	}
+}
