@@ -110,6 +110,37 @@ type walker struct {
 	s     string
 	toks  []token
 	probs []Problem
+	// want, if set, is told each token that should be a name, and of
+	// which kind (Expect); problems are then not collected.
+	want func(i int, k Kind)
+}
+
+// Expect tells what kind of name the word being typed at the end of
+// command is, for completion: command is the text so far, without the
+// "/"; start is the byte offset where that word begins (len(command)
+// after a space, where a new word begins). ok is false where no name is
+// expected, and inside item components, NBT or quotes. The names to offer
+// are List(k), or the namespaced ones of another mod, which tikcraft does
+// not know.
+func (n *Names) Expect(command string) (k Kind, start int, ok bool) {
+	toks := tokenize(command)
+	last, start := len(toks), len(command)
+	if len(toks) > 0 && toks[len(toks)-1].end == len(command) {
+		last = len(toks) - 1
+		start = toks[last].start
+	}
+	for _, c := range []byte(command[start:]) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-./:", c) >= 0) {
+			return 0, start, false
+		}
+	}
+	w := &walker{n: n, s: command, toks: toks, want: func(i int, kind Kind) {
+		if i == last {
+			k, ok = kind, true
+		}
+	}}
+	w.command(0)
+	return k, start, ok
 }
 
 // word returns token i, or "" past the end.
@@ -123,6 +154,9 @@ func (w *walker) word(i int) string {
 
 // command checks the command whose name is token i and what it names.
 func (w *walker) command(i int) {
+	if w.want != nil {
+		w.want(i, Command)
+	}
 	word := w.word(i)
 	name := word
 	if ns, path, ok := strings.Cut(word, ":"); ok {
@@ -348,6 +382,9 @@ func coordinates(s string) int {
 // id checks token i as a name of kind k: an item with components, a
 // block with states or NBT, a particle with options.
 func (w *walker) id(i int, k Kind) {
+	if w.want != nil {
+		w.want(i, k)
+	}
 	word := w.word(i)
 	if word == "" || templated(word) {
 		return
@@ -380,6 +417,9 @@ func (w *walker) known(i int, name string, k Kind) bool {
 		word = word[:j]
 	}
 	lower := strings.ToLower(name)
+	if w.want != nil {
+		return w.n.Has(k, lower)
+	}
 	if w.n.Has(k, lower) {
 		if lower == name {
 			return true
@@ -408,6 +448,9 @@ func (w *walker) known(i int, name string, k Kind) bool {
 var kindLabels = [numKinds]string{"command", "entity type", "item", "block", "effect", "particle", "sound", "enchantment"}
 
 func (w *walker) add(i int, word string, k Kind, warning bool, msg string, sugg []string) {
+	if w.want != nil {
+		return
+	}
 	w.probs = append(w.probs, Problem{Offset: w.toks[i].start, Word: word, Kind: k, Warning: warning, Message: msg, Suggestions: sugg})
 }
 

@@ -578,3 +578,45 @@ func TestCoordinates(t *testing.T) {
 		}
 	}
 }
+
+func TestExpect(t *testing.T) {
+	n := For("1.21.4")
+	for _, tc := range []struct {
+		typed string
+		kind  Kind
+		start int
+		ok    bool
+	}{
+		{"", Command, 0, true},
+		{"sum", Command, 0, true},
+		{"give", Command, 0, true},
+		{"summon ", Entity, 7, true},
+		{"summon cre", Entity, 7, true},
+		{"summon minecraft:cr", Entity, 7, true},
+		{"execute at @a run summon minecraft:cr", Entity, 25, true},
+		{"execute as @a at @s run ", Command, 24, true},
+		{"execute summon ", Entity, 15, true},
+		{"give @a ", Item, 8, true},
+		{"give {user} dia", Item, 12, true},
+		{"clear @a ", Item, 9, true},
+		{"item replace entity @s weapon.mainhand with ", Item, 44, true},
+		{"setblock ~ ~ ~ ", Block, 15, true},
+		{"fill ~ ~ ~ ~1 ~1 ~1 stone replace ", Block, 34, true},
+		{"effect give @a ", Effect, 15, true},
+		{"particle fl", Particle, 9, true},
+		{"playsound ", Sound, 10, true},
+		{"enchant @p ", Enchantment, 11, true},
+		{"give ", 0, 5, false},
+		{"give @a diamond_sword[", 0, 8, false},
+		{"give @a diamond_sword[enchantments={", 0, 8, false},
+		{"summon creeper ~ ", 0, 17, false},
+		{"say hi ", 0, 7, false},
+		{"setblock ~ ~ ", 0, 13, false},
+		{"tellraw @a {\"text\":\"", 0, 11, false},
+	} {
+		k, start, ok := n.Expect(tc.typed)
+		if ok != tc.ok || start != tc.start || ok && k != tc.kind {
+			t.Errorf("Expect(%q) = %v, %d, %v; want %v, %d, %v", tc.typed, k, start, ok, tc.kind, tc.start, tc.ok)
+		}
+	}
+}

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// FuzzCheck feeds any text to the tokenizer and the checker: they never
-// panic, and every problem points at its word in the command.
+// FuzzCheck feeds any text to the tokenizer, the checker and Expect: they
+// never panic, and every problem points at its word in the command.
 func FuzzCheck(f *testing.F) {
 	for _, c := range validCommands {
 		f.Add(c)
@@ -30,6 +30,9 @@ func FuzzCheck(f *testing.F) {
 				t.Fatalf("bad token %v after %d in %q", tok, end, cmd)
 			}
 			end = tok.end
+		}
+		if _, start, _ := n.Expect(cmd); start < 0 || start > len(cmd) {
+			t.Fatalf("Expect(%q) starts the word at %d", cmd, start)
 		}
 		for _, p := range n.Check(cmd) {
 			if p.Offset < 0 || p.Offset+len(p.Word) > len(cmd) || cmd[p.Offset:p.Offset+len(p.Word)] != p.Word || p.Word == "" {
