@@ -177,9 +177,7 @@ func (w *walker) command(i int) {
 	switch name {
 	case "summon":
 		w.id(i+1, Entity)
-	case "give":
-		w.id(i+2, Item)
-	case "clear":
+	case "give", "clear":
 		w.id(i+2, Item)
 	case "item":
 		w.itemReplace(i + 1)
