@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/mcnames"
 )
 
 // Severity of a diagnostic.
@@ -132,6 +133,12 @@ type Options struct {
 	// HTTPAllow lists the hosts $http may call (http.allow): "host:port",
 	// or "host" for any port. A $http to any other host is an error.
 	HTTPAllow []string
+	// Minecraft, if set, checks the names in "/" commands (commands,
+	// entities, items, blocks, effects, particles, sounds, enchantments)
+	// against these, usually mcnames.For(minecraft.version): an unknown
+	// one is an error with suggestions (actions/names.go). Nil checks
+	// none.
+	Minecraft *mcnames.Names
 }
 
 // Vars are the values placeholders expand to. They come from viewers and

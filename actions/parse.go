@@ -57,6 +57,7 @@ type parser struct {
 	errors    int
 	firstLine map[string]int // normalized trigger -> line it was first defined on
 	idLine    map[int64]int  // gift id -> line of its numeric trigger
+	noted     bool           // Options.Minecraft's notice is out
 }
 
 func (p *parser) diag(line, col int, sev Severity, format string, args ...any) {
@@ -147,6 +148,7 @@ func (p *parser) line(n int, line string) {
 			continue
 		}
 		if c, ok := p.command(n, line, off, cmdText, ignoreLag); ok {
+			p.checkNames(line, off, c, comment)
 			if c.Kind == Random && !rule.random {
 				rule.random = true
 				rule.randomCol = c.Col

@@ -267,8 +267,10 @@ func (m *migration) convertActions(path, src string, likeFns []string) string {
 	}
 	out := strings.Join(lines, "\n")
 
-	// Lines tikcraft refuses become comments, as Tiktok2Mc skipped them.
-	_, diags := actions.Parse(path, []byte(out), actions.Options{LikeFunctions: likeFns})
+	// Lines tikcraft refuses become comments, as Tiktok2Mc skipped them;
+	// a misspelt Minecraft name too (the migrated config names no
+	// minecraft.version), since check would refuse the file.
+	_, diags := actions.Parse(path, []byte(out), actions.Options{LikeFunctions: likeFns, Minecraft: config.Minecraft{}.Names()})
 	bad := map[int]string{}
 	for _, d := range diags {
 		if d.Severity == actions.Error {

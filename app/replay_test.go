@@ -71,7 +71,7 @@ func TestReplayDeliversExactCommands(t *testing.T) {
 rose:/say rose from {user}
 5655:/say never: rose matches by name first
 heart_me:/give {user} cookie 2; !eco give {user} 5
-5760:/summon lion_by_id
+5760:/summon tikcraft:lion_by_id
 galaxy:/weather thunder x3
 follow:/say follow {user}
 likes:/say likes {user}
@@ -104,7 +104,7 @@ pick_b:/say picked b
 		{"name first, then id; chains and plugin commands", []string{
 			giftLine("1", user("cy"), "Heart Me", 7934, true, 1, true, "g3"),
 			giftLine("2", user("cy"), "Lion", 5760, false, 1, false, ""),
-		}, []string{"give cy cookie 2", "eco give cy 5", "summon lion_by_id"}},
+		}, []string{"give cy cookie 2", "eco give cy 5", "summon tikcraft:lion_by_id"}},
 		{"xN repeats", []string{giftLine("1", user("dee"), "Galaxy", 11046, false, 1, false, "")},
 			[]string{"weather thunder", "weather thunder", "weather thunder"}},
 		{"follow dedupe", []string{

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -69,7 +70,9 @@ func (c *Config) applyTriggers(layer *Config, file *ast.File, errAt func(path, f
 		c.Minecraft.DatapackDir = d
 	}
 	if v := layer.Minecraft.Version; v != "" {
-		if _, err := datapack.Format(v); err != nil {
+		// A release too old for datapack mode (1.20.1, the modded
+		// servers' favourite) still tells check which names it has.
+		if _, err := datapack.Format(v); err != nil && (c.Minecraft.DatapackDir != "" || !errors.Is(err, datapack.ErrTooOld)) {
 			errAt("$.minecraft.version", "%v", err)
 		}
 		c.Minecraft.Version = v

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/tikcraft/tikcraft/mcnames"
 )
 
 // EnvWebListen overrides web.listen (tests run many instances at once with
@@ -75,9 +76,24 @@ type Minecraft struct {
 	// with only "/" commands become functions of a tikcraft data pack
 	// there, and each firing is one "function" command (docs/ACTIONS.md).
 	DatapackDir string `yaml:"datapack_dir"`
-	// Version is the server's Minecraft version ("1.21.4"), for the data
-	// pack's pack.mcmeta; empty writes one for every version from 1.20.2.
+	// Version is the server's Minecraft version ("1.21.4"): the names
+	// check knows (Names) and the data pack's pack.mcmeta. Empty: check
+	// knows the names of every release from 1.20 on, and the pack is
+	// written for every version from 1.20.2.
 	Version string `yaml:"version"`
+	// CheckNames turns the check of Minecraft names in the actions
+	// file's "/" commands on or off (default on).
+	CheckNames *bool `yaml:"check_names"`
+}
+
+// Names returns what the actions file's "/" commands are checked against
+// (actions.Options.Minecraft): the names of minecraft.version, or of every
+// release tikcraft knows without it; nil when check_names is false.
+func (m Minecraft) Names() *mcnames.Names {
+	if m.CheckNames != nil && !*m.CheckNames {
+		return nil
+	}
+	return mcnames.For(m.Version)
 }
 
 // PauseOnDeathEnabled reports minecraft.pause_on_death (default false).
@@ -130,6 +146,9 @@ func (c *Config) mergeWeb(layer *Config, file *ast.File, errAt func(path, format
 	m := layer.Minecraft
 	if m.PauseOnDeath != nil {
 		c.Minecraft.PauseOnDeath = m.PauseOnDeath
+	}
+	if m.CheckNames != nil {
+		c.Minecraft.CheckNames = m.CheckNames
 	}
 	if m.PauseTimeout < 0 {
 		errAt("$.minecraft.pause_timeout", "minecraft.pause_timeout must not be negative")

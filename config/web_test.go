@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tikcraft/tikcraft/mcnames"
 )
 
 func TestWebAndMinecraftDefaults(t *testing.T) {
@@ -74,5 +76,40 @@ func TestWebErrorsHavePositions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: got %v (%v), want %q", tt.yaml, err, diags, tt.want)
 		}
+	}
+}
+
+// minecraft.version picks the names check knows; check_names: false turns
+// the check off; a release too old for datapack mode is fine without it.
+func TestMinecraftNames(t *testing.T) {
+	c, _, err := load(t, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Minecraft.Names(); n == nil || n.Version() != "" || !n.Has(mcnames.Entity, "boat") || !n.Has(mcnames.Entity, "nautilus") {
+		t.Errorf("without a version: %v, want every release's names", n)
+	}
+	c, _, err = load(t, "minecraft:\n  version: 1.21.4\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Minecraft.Names(); n.Version() != "1.21.4" || n.Has(mcnames.Entity, "nautilus") {
+		t.Errorf("1.21.4: got %q", n.Version())
+	}
+	c, _, err = load(t, "minecraft:\n  version: 1.20.1\n  check_names: false\n")
+	if err != nil {
+		t.Fatalf("1.20.1 without datapack mode: %v", err)
+	}
+	if c.Minecraft.Names() != nil {
+		t.Error("check_names: false still checks")
+	}
+	dir := t.TempDir()
+	_, _, err = Load(Layer{Name: "tikcraft.yaml", Data: []byte("minecraft:\n  datapack_dir: " + dir + "\n  version: 1.20.1\n")})
+	if err == nil || !strings.Contains(err.Error(), "too old for datapack mode") {
+		t.Errorf("1.20.1 with datapack mode: %v", err)
+	}
+	_, _, err = load(t, "minecraft:\n  version: 1.21.x\n")
+	if err == nil || !strings.Contains(err.Error(), "is not a Minecraft Java version") {
+		t.Errorf("1.21.x: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package datapack
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -26,6 +27,10 @@ var formats = []struct {
 	{21, 0, 48}, {21, 2, 57}, {21, 4, 61}, {21, 5, 71}, {21, 6, 80}, {21, 7, 81},
 	{21, 9, 88}, {21, 11, 94},
 }
+
+// ErrTooOld is returned (wrapped) by Format for a release before 1.20.2,
+// which has no function macros.
+var ErrTooOld = errors.New("too old for datapack mode")
 
 // Format returns the data pack format of a Minecraft Java version such as
 // "1.21.4". Versions before 1.20.2 have no function macros and are an
@@ -58,7 +63,7 @@ func Format(version string) (int, error) {
 		return 0, nil
 	}
 	if minor < 20 || minor == 20 && patch < 2 {
-		return 0, fmt.Errorf("minecraft.version %s is too old for datapack mode: it needs function macros, which came with Minecraft 1.20.2; leave out minecraft.datapack_dir to send every command over RCON", version)
+		return 0, fmt.Errorf("minecraft.version %s is %w: it needs function macros, which came with Minecraft 1.20.2; leave out minecraft.datapack_dir to send every command over RCON", version, ErrTooOld)
 	}
 	f := formats[0].format
 	for _, e := range formats {

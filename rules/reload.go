@@ -203,7 +203,7 @@ func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []action
 
 // ParseOptions are the options of the actions language the config sets.
 func ParseOptions(cfg *config.Config) actions.Options {
-	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow}
+	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, Minecraft: cfg.Minecraft.Names()}
 }
 
 func diagStrings(diags []actions.Diagnostic) []string {
