@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/recent"
 )
 
 // Rules is the actions file as the engine sees it.
@@ -102,7 +103,7 @@ type Engine struct {
 	rules Rules
 	log   *slog.Logger
 
-	seen    *idSet
+	seen    *recent.IDs
 	streaks map[streakKey]*streak
 	settled *settledSet
 	// track is the change tracking behind Changes, nil until Restore.
@@ -156,7 +157,7 @@ func New(cfg Config, rules Rules, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{cfg: cfg, rules: rules, log: log, seen: newIDSet(cfg.SeenIDs), warned: map[string]int{}}
+	e := &Engine{cfg: cfg, rules: rules, log: log, seen: recent.New(cfg.SeenIDs), warned: map[string]int{}}
 	e.resetSession()
 	return e
 }
@@ -186,7 +187,7 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 			out = nil
 		}
 	}()
-	if id := ev.EventMeta().MsgID; id != "" && !e.seen.add(string(ev.Type())+":"+id) {
+	if id := ev.EventMeta().MsgID; id != "" && !e.seen.Add(string(ev.Type())+":"+id) {
 		e.log.Debug("duplicate message dropped", "event", describe(ev))
 		return nil
 	}

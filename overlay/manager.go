@@ -13,6 +13,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/recent"
 )
 
 var _ tikcraft.Sink = (*Manager)(nil)
@@ -60,8 +61,7 @@ type Manager struct {
 	feed       *Feed
 	top        *Top
 	liveEnded  bool // a stream end was seen: the next LIVE resets
-	seen       map[string]struct{}
-	seenOrder  []string
+	seen       *recent.IDs
 	dirty      bool // changed since the last save
 }
 
@@ -74,7 +74,7 @@ func New(ctx context.Context, o Options) *Manager {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: map[string]struct{}{}}
+	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: recent.New(seenRing)}
 	now := m.now()
 	m.alerts = NewAlerts(m.cfg.Alerts)
 	m.goal = NewLikeGoal(m.cfg.LikeGoal)
@@ -332,7 +332,7 @@ func (m *Manager) Event(ev tikcraft.Event) {
 			m.liveEnded, changed = false, true
 			m.newLiveLocked(now)
 		}
-		if id := ev.EventMeta().MsgID; id != "" && !m.firstTime(string(ev.Type())+":"+id) {
+		if id := ev.EventMeta().MsgID; id != "" && !m.seen.Add(string(ev.Type())+":"+id) {
 			return changed, nil
 		}
 		var fire []string
@@ -356,19 +356,6 @@ func (m *Manager) Event(ev tikcraft.Event) {
 		}
 		return changed, fire
 	})
-}
-
-func (m *Manager) firstTime(key string) bool {
-	if _, ok := m.seen[key]; ok {
-		return false
-	}
-	m.seen[key] = struct{}{}
-	m.seenOrder = append(m.seenOrder, key)
-	if len(m.seenOrder) > seenRing {
-		delete(m.seen, m.seenOrder[0])
-		m.seenOrder = m.seenOrder[1:]
-	}
-	return true
 }
 
 // newLiveLocked resets what a new LIVE resets. The room's like total

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/recent"
 	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/webcast"
 )
@@ -319,7 +320,7 @@ func (c *Client) Run(ctx context.Context) error {
 	defer c.running.Store(false)
 	r := &runner{
 		Client: c,
-		seen:   newDedupe(c.cfg.Dedupe),
+		seen:   recent.New(c.cfg.Dedupe),
 		retry:  newBackoff(c.cfg.ReconnectMin, c.cfg.ReconnectMax),
 		events: make(chan tikcraft.Event, c.cfg.EventBuffer),
 	}
@@ -347,7 +348,7 @@ func (c *Client) Run(ctx context.Context) error {
 // runner is the state of one Run.
 type runner struct {
 	*Client
-	seen  *dedupe
+	seen  *recent.IDs
 	retry *backoff
 	// events is the bounded buffer between the socket and the handlers.
 	events chan tikcraft.Event
@@ -492,7 +493,7 @@ const (
 func (r *runner) deliver(evs []tikcraft.Event) endKind {
 	end := endNone
 	for _, ev := range evs {
-		if !r.seen.first(ev.EventMeta().MsgID) {
+		if !r.seen.Add(ev.EventMeta().MsgID) {
 			r.duplicates.Add(1)
 			r.log.Debug("dropped a message TikTok sent twice", eventAttrs(ev))
 			continue

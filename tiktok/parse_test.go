@@ -358,44 +358,6 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-// TestDedupeProperty checks the dedupe against a plain model: an id is new
-// exactly when it is not among the last `size` distinct ids remembered.
-func TestDedupeProperty(t *testing.T) {
-	for _, size := range []int{1, 2, 7, 64} {
-		d := newDedupe(size)
-		var window []string
-		seq := uint64(size) * 2654435761
-		for i := range 5000 {
-			seq = seq*6364136223846793005 + 1442695040888963407
-			id := ""
-			if seq>>60 != 0 { // some empty ids
-				id = string(rune('a' + (seq>>33)%uint64(size*3)))
-			}
-			want := id == ""
-			if id != "" {
-				want = true
-				for _, w := range window {
-					if w == id {
-						want = false
-					}
-				}
-				if want {
-					window = append(window, id)
-					if len(window) > size {
-						window = window[1:]
-					}
-				}
-			}
-			if got := d.first(id); got != want {
-				t.Fatalf("size %d step %d id %q: first = %v, want %v", size, i, id, got, want)
-			}
-			if len(d.seen) > size {
-				t.Fatalf("size %d: remembers %d ids", size, len(d.seen))
-			}
-		}
-	}
-}
-
 func TestBuildWSURL(t *testing.T) {
 	res := &pb.ProtoMessageFetchResult{
 		PushServer:  "https://push.example/webcast/im/push/v2/?existing=1",

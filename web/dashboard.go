@@ -10,6 +10,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/recent"
 )
 
 // Sizes of what the dashboard remembers. A browser that connects gets these,
@@ -211,7 +212,7 @@ type Dashboard struct {
 	queued  []ActionItem
 	rate    []time.Time // recent successful deliveries, for PerSecond
 	tally   *tally
-	seen    *seenSet
+	seen    *recent.IDs
 	dirty   bool
 
 	subs map[*subscriber]struct{}
@@ -233,7 +234,7 @@ func NewDashboard(mode string) *Dashboard {
 	d := &Dashboard{
 		streaks: map[string]int64{},
 		tally:   newTally(now),
-		seen:    newSeenSet(1 << 13),
+		seen:    recent.New(1 << 13),
 		subs:    map[*subscriber]struct{}{},
 		now:     time.Now,
 	}
@@ -255,7 +256,7 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if id := ev.EventMeta().MsgID; id != "" && !test && !d.seen.add(string(ev.Type())+":"+id) {
+	if id := ev.EventMeta().MsgID; id != "" && !test && !d.seen.Add(string(ev.Type())+":"+id) {
 		return // a duplicate: the engine drops it too
 	}
 	now := d.now()
@@ -691,27 +692,4 @@ func (d *Dashboard) send(typ string, v any) {
 			close(s.gone)
 		}
 	}
-}
-
-// seenSet remembers the last n message ids.
-type seenSet struct {
-	ids  map[string]struct{}
-	ring []string
-	next int
-}
-
-func newSeenSet(n int) *seenSet { return &seenSet{ids: map[string]struct{}{}, ring: make([]string, n)} }
-
-// add reports whether id is new.
-func (s *seenSet) add(id string) bool {
-	if _, ok := s.ids[id]; ok {
-		return false
-	}
-	if old := s.ring[s.next]; old != "" {
-		delete(s.ids, old)
-	}
-	s.ring[s.next] = id
-	s.ids[id] = struct{}{}
-	s.next = (s.next + 1) % len(s.ring)
-	return true
 }
