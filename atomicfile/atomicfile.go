@@ -1,0 +1,59 @@
+// Package atomicfile replaces files so that a crash, a full disk or a
+// reader at the wrong moment sees the old content or the new, never half of
+// it: server.properties, the gift cache, data pack functions, the actions
+// file saved from the dashboard.
+package atomicfile
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Write replaces path with data. It writes a temporary file in the same
+// folder, syncs it to disk, then renames it over path. perm is the new
+// file's permission less the process umask, as with os.WriteFile; the
+// caller creates the folder. Errors name path.
+func Write(path string, data []byte, perm os.FileMode) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	var tmp *os.File
+	var err error
+	for range 10 {
+		name := filepath.Join(dir, "."+base+".tmp-"+rand.Text()[:8])
+		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write next to %s: %w", path, err)
+	}
+	name := tmp.Name()
+	done := false
+	defer func() {
+		if !done {
+			os.Remove(name)
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		return fmt.Errorf("cannot replace %s: %w", path, err)
+	}
+	done = true
+	return nil
+}
