@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // httpMethods are the methods $http may use.
@@ -36,7 +38,7 @@ func (p *parser) httpCommand(n int, line string, off int, text string, c Command
 	}
 	host, err := httpHost(raw)
 	if err != nil {
-		p.diag(n, col(line, urlAt), Error, "bad $http URL %q: %v", clipText(raw, 60), err)
+		p.diag(n, col(line, urlAt), Error, "bad $http URL %q: %v", clip.String(strings.TrimSpace(raw), 60), err)
 		return c, false
 	}
 	if !HostAllowed(host, p.opts.HTTPAllow) {

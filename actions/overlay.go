@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // Overlay actions: "$timer +60s", "$wins +1", "$deaths +1" change the OBS
@@ -231,7 +233,7 @@ func (p *parser) alertSound(n int, line string, at int, raw string) (string, boo
 	}
 	at += len(raw) - len(strings.TrimLeft(raw, " \t"))
 	if !ValidSoundName(s) {
-		p.diag(n, col(line, at), Error, "alert sound %q must be the name of a .mp3, .wav or .ogg file in the sounds folder next to the config (letters, digits, space, _ - and ., no folder)", clipText(s, 40))
+		p.diag(n, col(line, at), Error, "alert sound %q must be the name of a .mp3, .wav or .ogg file in the sounds folder next to the config (letters, digits, space, _ - and ., no folder)", clip.String(strings.TrimSpace(s), 40))
 		return "", false
 	}
 	return s, true

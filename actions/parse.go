@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // Limits of the language.
@@ -94,9 +96,9 @@ func (p *parser) line(n int, line string) {
 	if strings.TrimSpace(body) != "" {
 		switch guess {
 		case guessWord:
-			p.diag(n, col(line, at), Warning, "%q is taken as a comment and not sent (only #namespace:path tags and a # inside [], {} or quotes are command text); write '# ' with a space after the # to make the comment clear, or put the text in quotes if it belongs to the command", clipText(comment, 40))
+			p.diag(n, col(line, at), Warning, "%q is taken as a comment and not sent (only #namespace:path tags and a # inside [], {} or quotes are command text); write '# ' with a space after the # to make the comment clear, or put the text in quotes if it belongs to the command", clip.String(strings.TrimSpace(comment), 40))
 		case guessQuote:
-			p.diag(n, col(line, at), Warning, "%q is taken as a comment and not sent, because the '\"' before it is never closed; close the quote if the # is part of the text", clipText(comment, 40))
+			p.diag(n, col(line, at), Warning, "%q is taken as a comment and not sent, because the '\"' before it is never closed; close the quote if the # is part of the text", clip.String(strings.TrimSpace(comment), 40))
 		}
 	}
 	if strings.TrimSpace(body) == "" {
@@ -471,7 +473,7 @@ func (p *parser) checkDestructivePicks() {
 			}
 			if what := Destructive(c.Text); what != "" {
 				p.diag(c.Line, c.Col, Warning, "$random (line %s) can pick %s, which runs /%s (%s); $random never picks follow, share, join, subscribe, likes, like_2, like rules or rules that use $random, so make this one of those if a random gift should not do it",
-					joinLines(users), r.Trigger, clipText(c.Text, 40), what)
+					joinLines(users), r.Trigger, clip.String(strings.TrimSpace(c.Text), 40), what)
 				break // one warning per rule
 			}
 		}
@@ -702,15 +704,6 @@ func unbalanced(s string) (string, int) {
 		return fmt.Sprintf("unbalanced %q: it is never closed with %q", top.ch, closer), top.off
 	}
 	return "", 0
-}
-
-// clipText shortens s to at most n runes for a message.
-func clipText(s string, n int) string {
-	r := []rune(strings.TrimSpace(s))
-	if len(r) <= n {
-		return string(r)
-	}
-	return string(r[:n]) + "…"
 }
 
 // StripComment returns line without its inline comment, by the rules of

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
@@ -137,7 +138,7 @@ func checkRCON(ctx context.Context, s *Setup, o Options, timeout time.Duration) 
 	// "list" changes nothing and every server knows it.
 	resp, err := cl.Exec(ctx, "list")
 	if err == nil {
-		return fmt.Sprintf("Minecraft answered at %s with this password (list: %s)", addr, oneLine(resp, 80)), nil
+		return fmt.Sprintf("Minecraft answered at %s with this password (list: %s)", addr, clip.Line(resp, 80)), nil
 	}
 	return "", rconProblem(addr, err)
 }
@@ -185,16 +186,6 @@ func checkTikTok(ctx context.Context, s *Setup, o Options, timeout time.Duration
 		return fmt.Sprintf("TikTok reports @%s live now (room %s)", c.User(), st.RoomID), nil
 	}
 	return fmt.Sprintf("TikTok knows @%s, who is not live right now; run waits until you go live", c.User()), nil
-}
-
-// oneLine shortens server text for a message and keeps it on one line.
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 func plural(n int, word string) string {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rules"
@@ -264,7 +265,7 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 		}
 		if out.Refused {
 			// Minecraft ran nothing: the streamer must fix the rule.
-			text += "  Minecraft said: " + strconv.Quote(oneLine(out.Reply, 120))
+			text += "  Minecraft said: " + strconv.Quote(clip.Line(out.Reply, 120))
 		}
 		c.flushJoins()
 		c.line(out.Refused, "sent", text)
@@ -275,11 +276,11 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 			c.stats.Rejected++
 		}
 		c.flushJoins()
-		c.line(true, "skipped", fmt.Sprintf("%s  %s: %s", what, from, oneLine(out.Err.Error(), 300)))
+		c.line(true, "skipped", fmt.Sprintf("%s  %s: %s", what, from, clip.Line(out.Err.Error(), 300)))
 	default:
 		c.stats.Failed++
 		c.flushJoins()
-		c.line(true, "failed", fmt.Sprintf("%s  %s: %s; it is kept and sent again", what, from, oneLine(out.Err.Error(), 300)))
+		c.line(true, "failed", fmt.Sprintf("%s  %s: %s; it is kept and sent again", what, from, clip.Line(out.Err.Error(), 300)))
 	}
 }
 
@@ -288,11 +289,11 @@ func actionText(a tikcraft.Action) string {
 	case a.Kind == tikcraft.KindAlert:
 		return "alert " + strconv.Quote(a.Alert.Title+" | "+a.Alert.Subtitle)
 	case a.Kind == tikcraft.KindOverlay:
-		return "$" + oneLine(a.Command, 200)
+		return "$" + clip.Line(a.Command, 200)
 	case a.Plugin:
-		return "!" + oneLine(a.Command, 200)
+		return "!" + clip.Line(a.Command, 200)
 	}
-	return "/" + oneLine(a.Command, 200)
+	return "/" + clip.Line(a.Command, 200)
 }
 
 // Finish prints what is still folded.
@@ -339,14 +340,4 @@ func (c *Console) TikTok(st tiktok.State) {
 	c.lastState = text
 	c.flushJoins()
 	c.line(st.Err != nil, "tiktok", text)
-}
-
-// oneLine shortens server text for a message and keeps it on one line.
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }

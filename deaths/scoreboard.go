@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // maxJump is the most deaths one player can plausibly have between polls.
@@ -98,7 +100,7 @@ func (s *Scoreboard) Poll(ctx context.Context) error {
 			return err
 		}
 		if !strings.Contains(resp, "Created new objective") && !strings.Contains(resp, "already exists") {
-			return fmt.Errorf("Minecraft did not create the scoreboard objective %s: it answered %q", Objective, clipAnswer(resp))
+			return fmt.Errorf("Minecraft did not create the scoreboard objective %s: it answered %q", Objective, clip.String(resp, 200))
 		}
 		s.created = true
 	}
@@ -108,7 +110,7 @@ func (s *Scoreboard) Poll(ctx context.Context) error {
 	}
 	m := listRE.FindStringSubmatch(resp)
 	if m == nil {
-		return fmt.Errorf("unexpected answer to list: %q", clipAnswer(resp))
+		return fmt.Errorf("unexpected answer to list: %q", clip.String(resp, 200))
 	}
 	online, _ := strconv.Atoi(m[1])
 	var names []string
@@ -152,18 +154,11 @@ func (s *Scoreboard) Poll(ctx context.Context) error {
 		if m := aliveRE.FindStringSubmatch(resp); m != nil {
 			alive, _ = strconv.Atoi(m[1])
 		} else if !strings.Contains(resp, "Test failed") {
-			return fmt.Errorf("unexpected answer to execute if entity: %q", clipAnswer(resp))
+			return fmt.Errorf("unexpected answer to execute if entity: %q", clip.String(resp, 200))
 		}
 		if alive >= online {
 			s.Tracker.Respawned(who)
 		}
 	}
 	return nil
-}
-
-func clipAnswer(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "..."
-	}
-	return s
 }

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // Hook is one webhook a server plugin posted.
@@ -61,8 +63,8 @@ func ParseWebhook(body []byte) (Hook, error) {
 			}
 		}
 		h.Event = strings.TrimSpace(h.Event)
-		h.Message = clip(h.Message)
-		h.Player = clip(h.Player)
+		h.Message = clip.String(h.Message, MaxMessage)
+		h.Player = clip.String(h.Player, MaxMessage)
 		if h.Event == "" && strings.TrimSpace(h.Message) == "" {
 			return Hook{}, errors.New(`the webhook JSON has neither "event" nor "message"`)
 		}
@@ -72,11 +74,11 @@ func ParseWebhook(body []byte) (Hook, error) {
 		if err := json.Unmarshal(body, &s); err != nil {
 			return Hook{}, fmt.Errorf("the webhook body is not a valid JSON string: %w", plain(err))
 		}
-		return Hook{Message: clip(s)}, nil
+		return Hook{Message: clip.String(s, MaxMessage)}, nil
 	case '[':
 		return Hook{}, errors.New("the webhook body is a JSON list; send one event object or a message text")
 	}
-	return Hook{Message: clip(string(body))}, nil
+	return Hook{Message: clip.String(string(body), MaxMessage)}, nil
 }
 
 func plain(err error) error {
@@ -99,17 +101,6 @@ func kind(raw json.RawMessage) string {
 		return "true/false"
 	}
 	return "a number"
-}
-
-func clip(s string) string {
-	if len(s) <= MaxMessage {
-		return s
-	}
-	n := MaxMessage
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // Mapping says what webhooks mean (minecraft.webhook in the config).

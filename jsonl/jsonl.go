@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // wireEvent is the union of all event fields as they appear on a line.
@@ -175,7 +176,7 @@ func Unmarshal(line []byte) (tikcraft.Event, error) {
 	case "":
 		return nil, errors.New(`missing "type" field`)
 	default:
-		return nil, fmt.Errorf("unknown event type %q (known: gift, follow, share, like, join, chat, subscribe, viewers, connect, disconnect, stream_end)", clip(w.Type, 40))
+		return nil, fmt.Errorf("unknown event type %q (known: gift, follow, share, like, join, chat, subscribe, viewers, connect, disconnect, stream_end)", clip.String(w.Type, 40))
 	}
 }
 
@@ -212,13 +213,6 @@ func friendlyType(t string) string {
 	return t
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
 // Marshal encodes an event as one line of JSON, without the trailing newline.
 func Marshal(ev tikcraft.Event) ([]byte, error) {
 	b, err := AppendEvent(nil, ev)
@@ -246,7 +240,7 @@ func (t *eventTime) UnmarshalJSON(b []byte) error {
 	}
 	v, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return fmt.Errorf(`field "time": %q is not an RFC 3339 time such as "2026-11-22T18:00:00Z"`, clip(s, 40))
+		return fmt.Errorf(`field "time": %q is not an RFC 3339 time such as "2026-11-22T18:00:00Z"`, clip.String(s, 40))
 	}
 	*t = eventTime(v)
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // FeedItem is one line of /overlay/feed. User and Text come from viewers:
@@ -81,7 +82,7 @@ func (f *Feed) Add(ev tikcraft.Event) bool {
 	default:
 		return false
 	}
-	it.User, it.Text = clipRunes(it.User, 64), clipRunes(it.Text, 200)
+	it.User, it.Text = clip.String(it.User, 64), clip.String(it.Text, 200)
 	f.NextID++
 	it.ID = f.NextID
 	f.Items = append(f.Items, it)
@@ -132,7 +133,7 @@ func (t *Top) Add(e *tikcraft.GiftEvent) bool {
 		g = &Gifter{Key: key}
 		t.by[key] = g
 	}
-	g.Name = clipRunes(e.User.DisplayName(), 64)
+	g.Name = clip.String(e.User.DisplayName(), 64)
 	g.Gifts += n
 	g.Diamonds += max(e.Gift.Diamonds, 0) * n
 	return true
@@ -174,12 +175,4 @@ func (t *Top) restore(gs []Gifter) {
 			t.by[g.Key] = &g
 		}
 	}
-}
-
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

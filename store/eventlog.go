@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/jsonl"
 )
@@ -124,13 +125,13 @@ func (s *Store) LogDelivery(_ context.Context, d deliver.Delivery) {
 		actionID: d.Item.ID,
 		ok:       d.Outcome == deliver.Sent,
 		outcome:  string(d.Outcome),
-		reply:    clipBytes(d.Reply.Text, maxErrorLen),
+		reply:    clip.String(d.Reply.Text, maxErrorLen),
 		command:  d.Item.Action.String(),
 		trigger:  d.Item.Action.Trigger,
 	}
 	if !row.ok {
 		if d.Err != nil {
-			row.errText = clipBytes(d.Err.Error(), maxErrorLen)
+			row.errText = clip.String(d.Err.Error(), maxErrorLen)
 		}
 		if row.errText == "" {
 			row.errText = "failed"
@@ -370,14 +371,3 @@ func giftKey(g tikcraft.Gift) string {
 }
 
 func clamp(n, lo int64) int64 { return min(max(n, lo), maxAmount) }
-
-// clipBytes cuts s to at most n bytes without splitting a character.
-func clipBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && n < len(s) && s[n]&0xc0 == 0x80 {
-		n--
-	}
-	return s[:n]
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -335,7 +336,7 @@ func (s *Store) Park(ctx context.Context, id int64, reason string) error {
 	defer s.qmu.Unlock()
 	var parked bool
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.StmtContext(ctx, s.parkAction).ExecContext(ctx, s.now().UnixNano(), clipBytes(reason, maxErrorLen), id)
+		res, err := tx.StmtContext(ctx, s.parkAction).ExecContext(ctx, s.now().UnixNano(), clip.String(reason, maxErrorLen), id)
 		if err != nil {
 			return err
 		}

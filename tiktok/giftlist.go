@@ -96,7 +96,7 @@ func parseGiftList(body []byte) ([]GiftInfo, error) {
 	if r.StatusCode != 0 {
 		msg := ""
 		if r.Extra != nil {
-			msg = " (" + clip(r.Extra.Message) + ")"
+			msg = " (" + serverText(r.Extra.Message) + ")"
 		}
 		return nil, fmt.Errorf("TikTok refused the gift list: status %d%s", int64(r.StatusCode), msg)
 	}
@@ -112,7 +112,7 @@ func parseGiftList(body []byte) ([]GiftInfo, error) {
 		if err != nil {
 			continue
 		}
-		out = append(out, GiftInfo{ID: id, Name: clip(g.Name), Diamonds: int64(g.Diamonds), Combo: g.Type == 1})
+		out = append(out, GiftInfo{ID: id, Name: serverText(g.Name), Diamonds: int64(g.Diamonds), Combo: g.Type == 1})
 	}
 	return out, nil
 }

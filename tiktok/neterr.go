@@ -56,7 +56,7 @@ func describeNet(err error, host string) error {
 		strings.Contains(msg, "connection reset") || strings.Contains(msg, "forcibly closed"):
 		kind, text = "closed", fmt.Sprintf("%s closed the connection", host)
 	default:
-		text = fmt.Sprintf("cannot reach %s: %s", host, clip(err.Error()))
+		text = fmt.Sprintf("cannot reach %s: %s", host, serverText(err.Error()))
 	}
 	return &netError{kind: kind, text: text, err: err}
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // ErrUserNotFound means every lookup route said that the account in
@@ -332,7 +334,7 @@ func parseAPILive(body []byte) (room, error) {
 		return room{}, fmt.Errorf("user_not_found: %w", ErrUserNotFound)
 	}
 	if r.StatusCode != 0 {
-		return room{}, fmt.Errorf("TikTok error %d (%s)", r.StatusCode, clip(r.Message))
+		return room{}, fmt.Errorf("TikTok error %d (%s)", r.StatusCode, serverText(r.Message))
 	}
 	if r.Data == nil || r.Data.User == nil {
 		return room{}, errNoLiveRoom
@@ -363,9 +365,9 @@ func parseEulerRoom(body []byte) (room, error) {
 	}
 	if !r.OK {
 		if m := strings.ToLower(r.Message); r.Code == 404 || strings.Contains(m, "not found") || strings.Contains(m, "not_found") {
-			return room{}, fmt.Errorf("%s: %w", clip(r.Message), ErrUserNotFound)
+			return room{}, fmt.Errorf("%s: %w", serverText(r.Message), ErrUserNotFound)
 		}
-		return room{}, fmt.Errorf("no room found (%s)", clip(r.Message))
+		return room{}, fmt.Errorf("no room found (%s)", serverText(r.Message))
 	}
 	if r.IsLive == nil {
 		return room{}, errNoStatus
@@ -448,11 +450,11 @@ func (f flexID) present() bool { return f != "" && f != "0" }
 // URL path and a protobuf int64 field.
 func (f flexID) check() error {
 	if len(f) > 19 {
-		return fmt.Errorf("room id %q is too long", clip(string(f)))
+		return fmt.Errorf("room id %q is too long", serverText(string(f)))
 	}
 	for _, r := range f {
 		if r < '0' || r > '9' {
-			return fmt.Errorf("room id %q is not a number", clip(string(f)))
+			return fmt.Errorf("room id %q is not a number", serverText(string(f)))
 		}
 	}
 	return nil
@@ -474,26 +476,19 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	var n int64
 	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("status %q is not a whole number", clip(string(b)))
+		return fmt.Errorf("status %q is not a whole number", serverText(string(b)))
 	}
 	*f = flexInt(n)
 	return nil
 }
 
-// clip shortens text a server chose before it goes into an error, and
+// serverText shortens text a server chose before it goes into an error, and
 // drops control characters so it cannot break a log line.
-func clip(s string) string {
-	const max = 200
-	var b strings.Builder
-	for _, r := range s {
-		if b.Len() >= max {
-			b.WriteString("…")
-			break
-		}
+func serverText(s string) string {
+	return clip.String(strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
-			r = ' '
+			return ' '
 		}
-		b.WriteRune(r)
-	}
-	return b.String()
+		return r
+	}, s), 200)
 }

@@ -94,7 +94,7 @@ func (c *Client) sign(ctx context.Context, roomID, cursor string) (signed, error
 	if rawCookie == "" {
 		msg := fmt.Sprintf("the sign server %s sent no TikTok cookies (X-Set-TT-Cookie); TikTok may be blocking it right now", c.signHost)
 		if hm := hdr.Get("Handshake-Msg"); hm != "" {
-			msg += " (" + clip(hm) + ")"
+			msg += " (" + serverText(hm) + ")"
 		}
 		return signed{}, c.signErr(0, "", msg, nil)
 	}
@@ -189,13 +189,13 @@ func serverMessage(body []byte) string {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &j) == nil {
-		return clip(j.Message)
+		return serverText(j.Message)
 	}
 	s := strings.TrimSpace(string(body))
 	if s == "" || strings.HasPrefix(s, "<") {
 		return ""
 	}
-	return clip(s)
+	return serverText(s)
 }
 
 // retryAfter reads how long a 429 asks us to wait: Retry-After in seconds

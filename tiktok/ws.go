@@ -275,7 +275,7 @@ func (r *runner) dial(ctx context.Context, wsURL, cookies string) (*websocket.Co
 			resp.Body.Close()
 		}
 		if msg := resp.Header.Get("Handshake-Msg"); msg != "" || resp.Header.Get("Handshake-Status") != "" {
-			return nil, fmt.Errorf("TikTok refused the live connection (%s, status %s): TikTok may be blocking this network or the sign server's signature; if it keeps happening, try another network", clip(msg), clip(resp.Header.Get("Handshake-Status")))
+			return nil, fmt.Errorf("TikTok refused the live connection (%s, status %s): TikTok may be blocking this network or the sign server's signature; if it keeps happening, try another network", serverText(msg), serverText(resp.Header.Get("Handshake-Status")))
 		}
 		return nil, fmt.Errorf("TikTok's live server answered HTTP %d instead of opening the connection", resp.StatusCode)
 	}
@@ -309,7 +309,7 @@ func closeConn(conn *websocket.Conn, reason string) {
 func describeClose(err error) error {
 	if ce, ok := errors.AsType[websocket.CloseError](err); ok {
 		if ce.Reason != "" {
-			return fmt.Errorf("TikTok closed the connection (%d: %s)", ce.Code, clip(ce.Reason))
+			return fmt.Errorf("TikTok closed the connection (%d: %s)", ce.Code, serverText(ce.Reason))
 		}
 		return fmt.Errorf("TikTok closed the connection (%d)", ce.Code)
 	}
@@ -345,7 +345,7 @@ func buildWSURL(res *pb.ProtoMessageFetchResult, roomID string) (string, error) 
 	case "http":
 		u.Scheme = "ws"
 	default:
-		return "", fmt.Errorf("sent a WebSocket address with the unknown scheme %q", clip(u.Scheme))
+		return "", fmt.Errorf("sent a WebSocket address with the unknown scheme %q", serverText(u.Scheme))
 	}
 	q := u.Query()
 	for _, kv := range wsDefaults {

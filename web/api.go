@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/rules"
 )
 
@@ -128,7 +129,7 @@ func readFire(r *http.Request) (Fire, error) {
 		case string:
 			n, err := strconv.ParseInt(strings.TrimSpace(c), 10, 64)
 			if err != nil {
-				return f, fmt.Errorf("%w: count must be a whole number, not %q", ErrInvalid, clip(c, 20))
+				return f, fmt.Errorf("%w: count must be a whole number, not %q", ErrInvalid, clip.String(c, 20))
 			}
 			f.Count = n
 		default:
@@ -142,7 +143,7 @@ func readFire(r *http.Request) (Fire, error) {
 		if c := strings.TrimSpace(r.Form.Get("count")); c != "" {
 			n, err := strconv.ParseInt(c, 10, 64)
 			if err != nil {
-				return f, fmt.Errorf("%w: count must be a whole number, not %q", ErrInvalid, clip(c, 20))
+				return f, fmt.Errorf("%w: count must be a whole number, not %q", ErrInvalid, clip.String(c, 20))
 			}
 			f.Count = n
 		}
@@ -291,13 +292,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
-}
-
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "..."
 }
 
 // stream is the SSE endpoint. The first message is a full snapshot (type

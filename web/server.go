@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // Injector fires test triggers through the real engine and queue.
@@ -243,12 +245,12 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		if !s.allowedHost(r.Host) {
-			s.log.Warn("dashboard request refused: unknown Host header (DNS rebinding?)", "host", clipLog(r.Host), "path", r.URL.Path)
+			s.log.Warn("dashboard request refused: unknown Host header (DNS rebinding?)", "host", strconv.Quote(clip.String(r.Host, 100)), "path", r.URL.Path)
 			httpError(w, http.StatusMisdirectedRequest, "this server answers only to its own address (Host "+s.URL()+")")
 			return
 		}
 		if o := r.Header.Get("Origin"); o != "" && !s.allowedOrigin(o) {
-			s.log.Warn("dashboard request refused: it came from another site", "origin", clipLog(o), "path", r.URL.Path)
+			s.log.Warn("dashboard request refused: it came from another site", "origin", strconv.Quote(clip.String(o, 100)), "path", r.URL.Path)
 			httpError(w, http.StatusForbidden, "requests from other sites are refused")
 			return
 		}
@@ -308,13 +310,4 @@ func (s *Server) RequireToken(w http.ResponseWriter, r *http.Request) bool {
 	s.log.Warn("dashboard request refused: missing or wrong token", "path", r.URL.Path)
 	httpError(w, http.StatusUnauthorized, msg)
 	return false
-}
-
-// clipLog keeps a refused request's header from flooding the log and
-// from carrying line breaks (slog quotes them anyway).
-func clipLog(s string) string {
-	if len(s) > 100 {
-		s = s[:100] + "..."
-	}
-	return strconv.Quote(s)
 }
