@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/jsonl"
 	"github.com/tikcraft/tikcraft/webcast"
 )
@@ -42,11 +43,11 @@ func Decode(ctx context.Context, do DecodeOptions) error {
 	var werr error
 	skipped := 0
 	err = dec.DecodeCapture(ctx, webcast.NewCaptureReader(f, do.File), 0, func(d webcast.Decoded) error {
-		var le *webcast.LineError
+		var le *tikcraft.LineError
 		switch {
 		case errors.As(d.Err, &le):
 			skipped++
-			do.Log.Warn("skipping a bad line of the capture file", "where", fmt.Sprintf("%s:%d", le.Name, le.Line), "error", le.Err.Error())
+			do.Log.Warn("skipping a bad line of the capture file", "where", fmt.Sprintf("%s:%d", le.File, le.Line), "error", le.Err.Error())
 			return nil
 		case d.Err != nil:
 			if len(d.Events) == 0 {

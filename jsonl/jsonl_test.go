@@ -98,7 +98,7 @@ func TestReaderSkipsBadLinesWithLineNumbers(t *testing.T) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var le *LineError
+		var le *tikcraft.LineError
 		if errors.As(err, &le) {
 			errs = append(errs, le.Error())
 			continue
@@ -120,7 +120,7 @@ func TestReaderSkipsOverlongLine(t *testing.T) {
 	in := `{"type":"chat","text":"` + strings.Repeat("a", MaxLineBytes+10) + "\"}\n{\"type\":\"follow\"}\n"
 	r := NewReader(strings.NewReader(in), "big.jsonl")
 	_, err := r.Next()
-	var le *LineError
+	var le *tikcraft.LineError
 	if !errors.As(err, &le) || le.Line != 1 {
 		t.Fatalf("want a line-1 error, got %v", err)
 	}

@@ -14,19 +14,6 @@ import (
 // corrupt file cannot exhaust memory.
 const MaxLineBytes = 1 << 20
 
-// LineError is a problem with one line. The reader skips the line and goes on.
-type LineError struct {
-	File string
-	Line int
-	Err  error
-}
-
-func (e *LineError) Error() string {
-	return fmt.Sprintf("%s:%d: %v; line skipped", e.File, e.Line, e.Err)
-}
-
-func (e *LineError) Unwrap() error { return e.Err }
-
 // Reader reads events line by line.
 type Reader struct {
 	name string
@@ -43,7 +30,7 @@ func NewReader(r io.Reader, name string) *Reader {
 func (r *Reader) Line() int { return r.line }
 
 // Next returns the next event. Blank lines are skipped. A bad line gives a
-// *LineError and the next call continues after it; io.EOF ends the stream;
+// *tikcraft.LineError and the next call continues after it; io.EOF ends the stream;
 // any other error is from the underlying reader.
 func (r *Reader) Next() (tikcraft.Event, error) {
 	for {
@@ -60,13 +47,13 @@ func (r *Reader) Next() (tikcraft.Event, error) {
 		}
 		ev, err := Unmarshal(line)
 		if err != nil {
-			return nil, &LineError{File: r.name, Line: r.line, Err: err}
+			return nil, &tikcraft.LineError{File: r.name, Line: r.line, Err: err}
 		}
 		return ev, nil
 	}
 }
 
-// readLine returns one line without its newline, or a *LineError for a line
+// readLine returns one line without its newline, or a *tikcraft.LineError for a line
 // over MaxLineBytes (after skipping the rest of it).
 func (r *Reader) readLine() ([]byte, error) {
 	var buf []byte
@@ -83,7 +70,7 @@ func (r *Reader) readLine() ([]byte, error) {
 		case err == nil:
 			r.line++
 			if tooLong {
-				return nil, &LineError{File: r.name, Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
+				return nil, &tikcraft.LineError{File: r.name, Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
 			}
 			return buf, nil
 		case errors.Is(err, bufio.ErrBufferFull):
@@ -94,7 +81,7 @@ func (r *Reader) readLine() ([]byte, error) {
 			}
 			r.line++
 			if tooLong {
-				return nil, &LineError{File: r.name, Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
+				return nil, &tikcraft.LineError{File: r.name, Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
 			}
 			return buf, nil
 		default:

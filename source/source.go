@@ -156,7 +156,7 @@ func (f *File) read(ctx context.Context, r io.Reader, emit func(tikcraft.Event),
 	p := pacer{speed: f.Speed, log: log}
 	for {
 		ev, err := jr.Next()
-		var le *jsonl.LineError
+		var le *tikcraft.LineError
 		switch {
 		case errors.Is(err, io.EOF):
 			return nil
@@ -251,13 +251,13 @@ func (f *Frames) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 	p := pacer{speed: f.Speed, log: log}
 	for {
 		frame, err := cr.Next()
-		var le *webcast.LineError
+		var le *tikcraft.LineError
 		switch {
 		case errors.Is(err, io.EOF):
 			return nil
 		case errors.As(err, &le):
 			f.Skipped++
-			log.Warn("skipping a bad line of the capture file", "where", fmt.Sprintf("%s:%d", le.Name, le.Line), "error", le.Err.Error())
+			log.Warn("skipping a bad line of the capture file", "where", fmt.Sprintf("%s:%d", le.File, le.Line), "error", le.Err.Error())
 			continue
 		case err != nil:
 			return err

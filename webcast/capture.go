@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/tikcraft/tikcraft"
 )
 
 // A capture file holds one received binary WebSocket message per line, in
@@ -72,19 +74,6 @@ func (c *CaptureWriter) Close() error {
 	return nil
 }
 
-// LineError reports a capture line that is not a frame. Reading can go on.
-type LineError struct {
-	Name string // the capture's name, as given to NewCaptureReader
-	Line int    // 1-based
-	Err  error
-}
-
-func (e *LineError) Error() string {
-	return fmt.Sprintf("%s line %d: %v", e.Name, e.Line, e.Err)
-}
-
-func (e *LineError) Unwrap() error { return e.Err }
-
 // CaptureReader reads frames back from a capture.
 type CaptureReader struct {
 	name string
@@ -106,7 +95,7 @@ func NewCaptureReader(r io.Reader, name string) *CaptureReader {
 func (r *CaptureReader) Line() int { return r.line }
 
 // Next returns the next frame. A line that is not a frame gives a
-// *LineError, and the next call carries on with the line after it. At the
+// *tikcraft.LineError, and the next call carries on with the line after it. At the
 // end it returns io.EOF; any other error is from the underlying reader and
 // ends the capture.
 func (r *CaptureReader) Next() ([]byte, error) {
@@ -117,7 +106,7 @@ func (r *CaptureReader) Next() ([]byte, error) {
 		}
 		r.line++
 		if tooLong {
-			return nil, &LineError{Name: r.name, Line: r.line, Err: fmt.Errorf("line is longer than %d characters, more than any frame we accept", maxCaptureLine)}
+			return nil, &tikcraft.LineError{File: r.name, Line: r.line, Err: fmt.Errorf("line is longer than %d characters, more than any frame we accept", maxCaptureLine)}
 		}
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
@@ -126,7 +115,7 @@ func (r *CaptureReader) Next() ([]byte, error) {
 		frame := make([]byte, base64.StdEncoding.DecodedLen(len(line)))
 		n, err := base64.StdEncoding.Decode(frame, line)
 		if err != nil {
-			return nil, &LineError{Name: r.name, Line: r.line, Err: fmt.Errorf("not a base64 frame: %w", err)}
+			return nil, &tikcraft.LineError{File: r.name, Line: r.line, Err: fmt.Errorf("not a base64 frame: %w", err)}
 		}
 		return frame[:n], nil
 	}

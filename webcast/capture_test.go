@@ -10,17 +10,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tikcraft/tikcraft"
 )
 
 // readAll collects every frame and every line error of a capture.
-func readAll(t testing.TB, r *CaptureReader) (frames [][]byte, lineErrs []*LineError) {
+func readAll(t testing.TB, r *CaptureReader) (frames [][]byte, lineErrs []*tikcraft.LineError) {
 	t.Helper()
 	for {
 		f, err := r.Next()
 		if errors.Is(err, io.EOF) {
 			return frames, lineErrs
 		}
-		var le *LineError
+		var le *tikcraft.LineError
 		switch {
 		case errors.As(err, &le):
 			lineErrs = append(lineErrs, le)
@@ -87,7 +89,7 @@ func TestCaptureReaderBadLines(t *testing.T) {
 		{name: "empty", in: ""},
 		{name: "blank lines and CRLF", in: "\n" + good + "\r\n\n  " + good + "  \n", frames: 2},
 		{name: "no final newline", in: good + "\n" + good, frames: 2},
-		{name: "not base64", in: good + "\nhello world!\n" + good + "\n", frames: 2, errLines: []int{2}, errSubstr: "line 2: not a base64 frame"},
+		{name: "not base64", in: good + "\nhello world!\n" + good + "\n", frames: 2, errLines: []int{2}, errSubstr: "stream.capture:2: not a base64 frame"},
 		{name: "bad padding", in: "QUJD=\n" + good + "\n", frames: 1, errLines: []int{1}},
 		{name: "url alphabet is not standard", in: "-_-_\n", errLines: []int{1}},
 		{name: "line too long, then more", in: good + "\n" + long + "\n" + good + "\n", frames: 2, errLines: []int{2}, errSubstr: "longer than"},
@@ -108,7 +110,7 @@ func TestCaptureReaderBadLines(t *testing.T) {
 			var lines []int
 			for _, le := range lineErrs {
 				lines = append(lines, le.Line)
-				if le.Name != "stream.capture" || !strings.HasPrefix(le.Error(), "stream.capture line ") {
+				if le.File != "stream.capture" || !strings.HasPrefix(le.Error(), "stream.capture:") {
 					t.Errorf("error %q does not name the file", le)
 				}
 				if tt.errSubstr != "" && !strings.Contains(le.Error(), tt.errSubstr) {
@@ -129,7 +131,7 @@ func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
 func TestCaptureReaderIOError(t *testing.T) {
 	boom := errors.New("disk on fire")
 	_, err := NewCaptureReader(failingReader{boom}, "x").Next()
-	var le *LineError
+	var le *tikcraft.LineError
 	if !errors.Is(err, boom) || errors.As(err, &le) {
 		t.Fatalf("err = %v, want the read error, not a line error", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/webcast/pb"
 )
 
@@ -88,7 +89,7 @@ func FuzzCaptureReader(f *testing.F) {
 				t.Fatalf("line number went from %d to %d", last, r.Line())
 			}
 			last = r.Line()
-			var le *LineError
+			var le *tikcraft.LineError
 			if err != nil && !errors.As(err, &le) {
 				t.Fatalf("Next: %v", err)
 			}

@@ -17,7 +17,7 @@ type Decoded struct {
 	Line   int // 1-based line of the capture
 	Frame  Frame
 	Events []tikcraft.Event
-	// Err is a *LineError for a line that holds no frame, else what
+	// Err is a *tikcraft.LineError for a line that holds no frame, else what
 	// DecodeFrame returned for the frame.
 	Err error
 }
@@ -40,7 +40,7 @@ type batch struct {
 // counts everything exactly as if DecodeFrame had been called on each frame
 // in turn.
 //
-// A line that is not a frame is passed to emit with its *LineError and
+// A line that is not a frame is passed to emit with its *tikcraft.LineError and
 // reading goes on. It returns emit's first error, ctx's, or the reader's
 // (io.EOF ends the capture and is not returned).
 func (d *Decoder) DecodeCapture(ctx context.Context, r *CaptureReader, workers int, emit func(Decoded) error) error {
@@ -91,7 +91,7 @@ func (d *Decoder) DecodeCapture(ctx context.Context, r *CaptureReader, workers i
 			return ctx.Err()
 		}
 		for _, it := range b.items {
-			var le *LineError
+			var le *tikcraft.LineError
 			if !errors.As(it.Err, &le) {
 				d.countDecoded(it.Frame, it.Events, it.Err)
 			}
@@ -126,7 +126,7 @@ func readBatches(ctx context.Context, r *CaptureReader, order, work chan<- *batc
 	b := &batch{done: make(chan struct{})}
 	for {
 		frame, err := r.Next()
-		var le *LineError
+		var le *tikcraft.LineError
 		switch {
 		case errors.As(err, &le):
 			b.items = append(b.items, Decoded{Line: r.Line(), Err: err})

@@ -63,7 +63,7 @@ func TestDecodeCaptureMatchesDecodeFrame(t *testing.T) {
 		var want []result
 		for {
 			b, err := r.Next()
-			var le *LineError
+			var le *tikcraft.LineError
 			if errors.As(err, &le) {
 				want = append(want, result{line: r.Line(), err: err.Error(), isBad: true})
 				continue
@@ -85,7 +85,7 @@ func TestDecodeCaptureMatchesDecodeFrame(t *testing.T) {
 			w := want[i]
 			i++
 			kept = append(kept, d.Events)
-			var le *LineError
+			var le *tikcraft.LineError
 			got := result{line: d.Line, f: d.Frame, evs: describeEvents(d.Events), err: fmt.Sprint(d.Err), isBad: errors.As(d.Err, &le)}
 			if got.line != w.line || got.isBad != w.isBad || got.evs != w.evs || got.err != w.err || frameDiff(got.f, w.f) != "" {
 				t.Fatalf("workers=%d, line %d: got %+v\nwant %+v", workers, w.line, got, w)

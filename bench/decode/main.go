@@ -34,6 +34,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/webcast"
 	"github.com/tikcraft/tikcraft/webcast/webcasttest"
 )
@@ -246,7 +247,7 @@ func countFrames(path string) (int, error) {
 	n := 0
 	for {
 		_, err := r.Next()
-		var le *webcast.LineError
+		var le *tikcraft.LineError
 		switch {
 		case errors.Is(err, io.EOF):
 			return n, nil
