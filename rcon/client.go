@@ -24,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/wait"
 )
 
 var (
@@ -150,7 +151,7 @@ func New(cfg Config, log *slog.Logger) *Client {
 		cfg:   cfg,
 		log:   log,
 		now:   time.Now,
-		sleep: sleepCtx,
+		sleep: wait.For,
 		sem:   make(chan struct{}, 1),
 	}
 	if r := cfg.MaxCommandsPerSecond; r > 0 && !math.IsInf(r, 1) {
@@ -450,17 +451,6 @@ func (c *Client) dropConn() {
 		c.conn.Close()
 		c.conn, c.br = nil, nil
 		c.setState(func(s *tikcraft.SinkState) { s.Connected = false })
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/jsonl"
+	"github.com/tikcraft/tikcraft/wait"
 	"github.com/tikcraft/tikcraft/webcast"
 )
 
@@ -110,21 +111,7 @@ func (p *pacer) wait(ctx context.Context, t time.Time, where func() string) erro
 		p.due = now
 	}
 	p.due = p.due.Add(time.Duration(float64(gap) / float64(p.speed)))
-	return sleep(ctx, p.due.Sub(now))
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return wait.For(ctx, p.due.Sub(now))
 }
 
 // File replays a JSONL event file. Bad lines are logged with their line
@@ -207,7 +194,7 @@ func (s *Script) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 		for _, st := range steps {
 			if s.Speed != Max {
 				due = due.Add(time.Duration(float64(st.Delay) / float64(s.Speed)))
-				if err := sleep(ctx, time.Until(due)); err != nil {
+				if err := wait.For(ctx, time.Until(due)); err != nil {
 					return err
 				}
 			} else if err := ctx.Err(); err != nil {

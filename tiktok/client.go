@@ -40,6 +40,7 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/recent"
 	"github.com/tikcraft/tikcraft/redact"
+	"github.com/tikcraft/tikcraft/wait"
 	"github.com/tikcraft/tikcraft/webcast"
 )
 
@@ -394,22 +395,22 @@ func (r *runner) run(ctx context.Context) error {
 		if connected && time.Since(start) >= stableAfter {
 			r.retry.reset()
 		}
-		wait := r.retry.next()
-		if se, ok := errors.AsType[*SignError](err); ok && se.RetryAfter > wait {
-			wait = se.RetryAfter
+		delay := r.retry.next()
+		if se, ok := errors.AsType[*SignError](err); ok && se.RetryAfter > delay {
+			delay = se.RetryAfter
 		}
 		var msg string
 		switch {
 		case errors.Is(err, errSuspended):
-			msg = fmt.Sprintf("TikTok suspended @%s's LIVE; going back in if it is still live, in %s", r.user, friendlyDuration(wait))
+			msg = fmt.Sprintf("TikTok suspended @%s's LIVE; going back in if it is still live, in %s", r.user, friendlyDuration(delay))
 		case connected:
-			msg = fmt.Sprintf("lost the connection to @%s's LIVE; reconnecting in %s", r.user, friendlyDuration(wait))
+			msg = fmt.Sprintf("lost the connection to @%s's LIVE; reconnecting in %s", r.user, friendlyDuration(delay))
 		default:
-			msg = fmt.Sprintf("could not connect to @%s's LIVE; trying again in %s", r.user, friendlyDuration(wait))
+			msg = fmt.Sprintf("could not connect to @%s's LIVE; trying again in %s", r.user, friendlyDuration(delay))
 		}
 		r.log.Warn(msg, "error", err.Error())
-		r.setState(State{Phase: PhaseReconnecting, RoomID: rm.ID, Err: err, Retry: wait})
-		if err := sleep(ctx, wait); err != nil {
+		r.setState(State{Phase: PhaseReconnecting, RoomID: rm.ID, Err: err, Retry: delay})
+		if err := wait.For(ctx, delay); err != nil {
 			return err
 		}
 	}
@@ -436,15 +437,15 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 			}
 			r.setState(State{Phase: PhaseWaiting, Err: err, Retry: r.cfg.RetryOffline})
 			r.waiting = false
-			if err := sleep(ctx, r.cfg.RetryOffline); err != nil {
+			if err := wait.For(ctx, r.cfg.RetryOffline); err != nil {
 				return room{}, err
 			}
 			continue
 		case err != nil:
-			wait := r.retry.next()
-			r.log.Warn(fmt.Sprintf("could not check whether @%s is live; trying again in %s", r.user, friendlyDuration(wait)), "error", err.Error())
-			r.setState(State{Phase: PhaseReconnecting, Err: err, Retry: wait})
-			if err := sleep(ctx, wait); err != nil {
+			delay := r.retry.next()
+			r.log.Warn(fmt.Sprintf("could not check whether @%s is live; trying again in %s", r.user, friendlyDuration(delay)), "error", err.Error())
+			r.setState(State{Phase: PhaseReconnecting, Err: err, Retry: delay})
+			if err := wait.For(ctx, delay); err != nil {
 				return room{}, err
 			}
 			continue
@@ -471,7 +472,7 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 		if st := r.State(); st.Phase != PhaseWaiting || st.Err != nil {
 			r.setState(State{Phase: PhaseWaiting, Retry: r.cfg.RetryOffline})
 		}
-		if err := sleep(ctx, r.cfg.RetryOffline); err != nil {
+		if err := wait.For(ctx, r.cfg.RetryOffline); err != nil {
 			return room{}, err
 		}
 	}
@@ -560,17 +561,6 @@ func (c *Client) do(req *http.Request, limit int64) (int, http.Header, []byte, e
 		return 0, nil, nil, fmt.Errorf("the answer is larger than %d bytes", limit)
 	}
 	return resp.StatusCode, resp.Header, body, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // friendlyDuration writes 30s, 1m, 1m30s, 2h rather than 1m0s or 2h0m0s.
