@@ -1,10 +1,11 @@
-// Package tiktok2mc reads the configuration of Tiktok2Mc, the Python tool
-// tikcraft replaces, so that `tikcraft migrate` can carry a streamer's
-// setup over: its config.yaml (TikTok user, RCON port and password, like
-// triggers, like goal) and the trigger names of its actions.mca.
+// Package tiktok2mc reads the setup of Tiktok2Mc, the Python tool tikcraft
+// replaces, and converts it (Convert) into tikcraft.yaml and actions.mca for
+// `tikcraft migrate`: its config.yaml (TikTok user, RCON port and password,
+// like triggers, like goal), its actions.mca and the curl calls of its
+// http_actions.txt.
 //
-// Only what tikcraft can use is read; Unused lists the rest with the reason
-// it is left behind.
+// Only what tikcraft can use is carried over; the report names the rest
+// with the reason it is left behind.
 package tiktok2mc
 
 import (

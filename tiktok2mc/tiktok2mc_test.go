@@ -74,3 +74,23 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestConvertFixture(t *testing.T) {
+	res, err := Convert("testdata/t2m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Read) != 2 || !strings.HasSuffix(res.Read[0], "config.yaml") || !strings.HasSuffix(res.Read[1], "actions.mca") {
+		t.Errorf("read %v", res.Read)
+	}
+	for _, want := range []string{`user: "@creeper_queen.tv"`, "address: 127.0.0.1:25580", `"localhost:8080"`} {
+		if !strings.Contains(res.Config, want) {
+			t.Errorf("config lacks %q:\n%s", want, res.Config)
+		}
+	}
+	for _, want := range []string{"heart_me:/give {user} minecraft:cookie 3", "rose:$timer +30s", "# 6064:$confetti"} {
+		if !strings.Contains(res.Actions, want) {
+			t.Errorf("actions lack %q:\n%s", want, res.Actions)
+		}
+	}
+}

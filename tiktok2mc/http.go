@@ -1,4 +1,4 @@
-package app
+package tiktok2mc
 
 import (
 	"fmt"
@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/tikcraft/tikcraft/actions"
-	"github.com/tikcraft/tikcraft/tiktok2mc"
 )
 
 // httpRule is what one http_actions.txt line becomes: its trigger and the
@@ -27,7 +26,7 @@ type httpRule struct {
 // call to the timer, win or death counter becomes $timer, $wins or
 // $deaths; any other http(s) call becomes $http, its host added to
 // allow; what cannot be read is listed in m.left.
-func (m *migration) convertHTTPActions(name, src string) (rules []httpRule, allow []string) {
+func (m *converter) convertHTTPActions(name, src string) (rules []httpRule, allow []string) {
 	for i, l := range strings.Split(strings.TrimPrefix(src, "\ufeff"), "\n") {
 		l = strings.TrimSpace(strings.TrimSuffix(l, "\r"))
 		if l == "" || l[0] == '#' {
@@ -39,7 +38,7 @@ func (m *migration) convertHTTPActions(name, src string) (rules []httpRule, allo
 			m.left = append(m.left, where+": not TRIGGER:curl ...; left out")
 			continue
 		}
-		trigger := tiktok2mc.TriggerName(strings.TrimSpace(trig))
+		trigger := TriggerName(strings.TrimSpace(trig))
 		if trigger == "" {
 			m.left = append(m.left, where+": no trigger before ':'; left out")
 			continue
@@ -70,7 +69,7 @@ func (m *migration) convertHTTPActions(name, src string) (rules []httpRule, allo
 
 // convertCurl turns one curl call into an actions-file command; host is
 // set for $http (to allow it), why when it cannot be converted.
-func (m *migration) convertCurl(call string) (cmd, host, why string) {
+func (m *converter) convertCurl(call string) (cmd, host, why string) {
 	args, err := shellWords(call)
 	if err != nil || len(args) == 0 || args[0] != "curl" {
 		return "", "", "only curl calls can be converted"
@@ -136,7 +135,7 @@ func (m *migration) convertCurl(call string) (cmd, host, why string) {
 // overlayOp recognises a call to Tiktok2Mc's timer, win counter or death
 // counter by its port (or a path naming it) and returns the $ action that
 // does the same on tikcraft's own overlays, or "".
-func (m *migration) overlayOp(u *url.URL) string {
+func (m *converter) overlayOp(u *url.URL) string {
 	target := ""
 	if p, err := strconv.Atoi(u.Port()); err == nil && isLocal(u.Hostname()) {
 		for name, t := range map[string]string{"Timer": "timer", "WinCounter": "wins", "DeathCounter": "deaths"} {
