@@ -36,9 +36,9 @@ func Convert(from string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(cfgPath)
+	raw, err := readFile(cfgPath)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", cfgPath, unwrapPathError(err))
+		return nil, err
 	}
 	t2m, err := ParseConfig(cfgPath, raw)
 	if err != nil {
@@ -48,17 +48,18 @@ func Convert(from string) (*Result, error) {
 	m.read = append(m.read, cfgPath)
 	var src []byte
 	if actionsPath != "" {
-		if src, err = os.ReadFile(actionsPath); err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", actionsPath, unwrapPathError(err))
+		if src, err = readFile(actionsPath); err != nil {
+			return nil, err
 		}
 		m.read = append(m.read, actionsPath)
 	}
 	converted := m.convertActions(actionsPath, string(src), m.likeFunctions())
 	if httpPath := findHTTPActions(cfgPath, actionsPath); httpPath != "" {
-		b, err := os.ReadFile(httpPath)
+		b, err := readFile(httpPath)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", httpPath, unwrapPathError(err))
+			return nil, err
 		}
+		m.read = append(m.read, httpPath)
 		rules, allow := m.convertHTTPActions(filepath.Base(httpPath), string(b))
 		converted = mergeHTTPRules(converted, rules)
 		m.httpAllow = allow

@@ -80,7 +80,7 @@ func TestConvertFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Read) != 2 || !strings.HasSuffix(res.Read[0], "config.yaml") || !strings.HasSuffix(res.Read[1], "actions.mca") {
+	if len(res.Read) != 3 || !strings.HasSuffix(res.Read[2], "http_actions.txt") || !strings.HasSuffix(res.Read[0], "config.yaml") || !strings.HasSuffix(res.Read[1], "actions.mca") {
 		t.Errorf("read %v", res.Read)
 	}
 	for _, want := range []string{`user: "@creeper_queen.tv"`, "address: 127.0.0.1:25580", `"localhost:8080"`} {
