@@ -101,6 +101,9 @@ type Command struct {
 	// their placeholders still in.
 	Method, URL, Body string
 	Sound             string // alerts: a file of the sounds folder, or ""
+	// AlertName is the alerts overlay an alert is for (@name>>), or ""
+	// for the default one.
+	AlertName string
 }
 
 // Rule is one line: a trigger and its commands, run in order.
@@ -298,7 +301,7 @@ func (fi *firing) rule(r *Rule) {
 				Title:    fi.fill.Replace(c.Title),
 				Subtitle: fi.fill.Replace(c.Subtitle),
 				Seconds:  c.Seconds,
-			}, Command: c.Sound}
+			}, Command: tikcraft.AlertCommand(c.AlertName, c.Sound)}
 		case Overlay:
 			a = tikcraft.Action{Kind: tikcraft.KindOverlay, Command: c.Text}
 		}
