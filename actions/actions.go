@@ -134,6 +134,10 @@ type Options struct {
 	// HTTPAllow lists the hosts $http may call (http.allow): "host:port",
 	// or "host" for any port. A $http to any other host is an error.
 	HTTPAllow []string
+	// RandomOnly, when set, lists every rule $random may pick (random.only);
+	// RandomNever lists rules it never picks (random.never). Names match
+	// like triggers do.
+	RandomOnly, RandomNever []string
 }
 
 // Vars are the values placeholders expand to. They come from viewers and

@@ -417,7 +417,7 @@ func (p *parser) finish(opts Options) {
 	largest, largestTrigger := int64(0), ""
 	for _, r := range p.f.rules {
 		r.size = ruleSize(r, 0)
-		if !r.random && r.Kind == Named && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] && !IsOverlayTrigger(r.Trigger) {
+		if randomEligible(r, likes, opts) {
 			p.f.random = append(p.f.random, r)
 			if r.size > largest {
 				largest, largestTrigger = r.size, r.Trigger

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,7 +144,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		src = []byte(examples.Actions)
 	}
 	s.ActionsName = actionsPath
-	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow})
+	f, adiags := actions.Parse(actionsPath, src, actionOptions(cfg))
 	s.Actions = f
 	for _, d := range adiags {
 		s.add(d.Severity.String(), d.String())
@@ -151,6 +152,11 @@ func Load(o Options, demo bool) (*Setup, error) {
 	for _, t := range cfg.Likes.Triggers {
 		if t.Enabled() && f.Lookup(t.Function) == nil {
 			s.add("warning", fmt.Sprintf("%s:%d:%d: warning: like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.File, t.Line, t.Col, t.ID, t.Function, actionsPath))
+		}
+	}
+	for _, n := range append(slices.Clone(cfg.Random.Only), cfg.Random.Never...) {
+		if f.Lookup(n) == nil {
+			s.add("warning", fmt.Sprintf("warning: random names %q, which is not a rule in %s", n, actionsPath))
 		}
 	}
 	s.checkUser()
@@ -240,6 +246,8 @@ func (s *Setup) engineConfig() engine.Config {
 		FollowOncePerUser: c.Follows.OncePerUserEnabled(),
 		FollowMilestones:  c.Follows.Milestones,
 		ViewerMilestones:  c.Viewers.Milestones,
+		FollowForever:     c.Follows.RememberForever(),
+		Chat:              chatCommands(c.ChatCommands),
 	}
 	for _, t := range c.Likes.Triggers {
 		if t.Enabled() {
