@@ -117,3 +117,14 @@ func isAlert(text string) bool {
 	_, _, ok := alertName(text)
 	return ok
 }
+
+// SplitCommands splits the commands of a line (what follows the trigger's
+// ':', without the comment) on ';' as Parse does: never inside a "..."
+// string or brackets. The commands are returned as written.
+func SplitCommands(s string) []string {
+	var out []string
+	for _, p := range splitCommands(s) {
+		out = append(out, s[p[0]:p[1]])
+	}
+	return out
+}

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,6 +16,9 @@ import (
 
 // DefaultRCONPort is Minecraft's (and Tiktok2Mc's) default rcon.port.
 const DefaultRCONPort = 25575
+
+// maxPlugins bounds the plugin folders read: more is not a Tiktok2Mc folder.
+const maxPlugins = 100
 
 // Result is a converted Tiktok2Mc setup: the text of tikcraft.yaml and
 // actions.mca, and the report of what was carried over and what not.
@@ -29,48 +32,115 @@ type Result struct {
 	Carried, Left, Notes []string
 }
 
+// folder are the files of a Tiktok2Mc setup; "" where there is none.
+type folder struct {
+	config, actions                 string
+	comments, events, shell, http   string
+	randomHook                      string
+	plugins                         []string // plugins/NAME/config.yaml, sorted
+	pluginNames                     []string
+	root                            string
+	configDir, dataDir, defaultsDir string
+}
+
 // Convert reads the Tiktok2Mc setup at from (its folder, or its
-// config.yaml) and converts it. It writes nothing.
+// config.yaml) and converts it: every file of either layout that it
+// finds, each read as an ordinary file of at most MaxFileSize. It writes
+// nothing.
 func Convert(from string) (*Result, error) {
-	cfgPath, actionsPath, err := find(from)
+	f, err := find(from)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := readFile(cfgPath)
+	m := &converter{cfgPath: f.config}
+	raw, err := m.readFile(f.config)
 	if err != nil {
 		return nil, err
 	}
-	t2m, err := ParseConfig(cfgPath, raw)
-	if err != nil {
+	if m.t2m, err = ParseConfig(f.config, raw); err != nil {
 		return nil, err
 	}
-	m := &converter{t2m: t2m, cfgPath: cfgPath}
-	m.read = append(m.read, cfgPath)
-	var src []byte
-	if actionsPath != "" {
-		if src, err = readFile(actionsPath); err != nil {
-			return nil, err
-		}
-		m.read = append(m.read, actionsPath)
-	}
-	converted := m.convertActions(actionsPath, string(src), m.likeFunctions())
-	if httpPath := findHTTPActions(cfgPath, actionsPath); httpPath != "" {
-		b, err := readFile(httpPath)
+	t := m.t2m
+	if f.comments != "" {
+		b, err := m.readFile(f.comments)
 		if err != nil {
 			return nil, err
 		}
-		m.read = append(m.read, httpPath)
-		rules, allow := m.convertHTTPActions(filepath.Base(httpPath), string(b))
-		converted = mergeHTTPRules(converted, rules)
-		m.httpAllow = allow
+		cc, err := ReadCommentCommands(f.comments, b)
+		if err != nil {
+			return nil, err
+		}
+		if t.Comments != nil {
+			m.left = append(m.left, fmt.Sprintf("%s: superseded by %s, which is what Tiktok2Mc 1.0 reads", t.Comments.From, filepath.Base(f.comments)))
+		}
+		t.Comments = cc
 	}
-	return &Result{Config: m.config(), Actions: converted, Read: m.read, Carried: m.carried, Left: m.left, Notes: m.notes}, nil
+	if f.events != "" {
+		b, err := m.readFile(f.events)
+		if err != nil {
+			return nil, err
+		}
+		if t.Events, err = ReadEventCommands(f.events, b); err != nil {
+			return nil, err
+		}
+		m.eventsRead = true
+	}
+	if f.randomHook != "" {
+		b, err := m.readFile(f.randomHook)
+		if err != nil {
+			return nil, err
+		}
+		p, err := ReadRandomHook(f.randomHook, b)
+		if err != nil {
+			return nil, err
+		}
+		if t.Random != nil {
+			m.left = append(m.left, fmt.Sprintf("%s: superseded by %s, which Tiktok2Mc 1.0's $random reads", t.Random.From, f.randomHook))
+		}
+		t.Random = p
+	}
+	for i, p := range f.plugins {
+		b, err := m.readFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.ReadPlugin(p, f.pluginNames[i], b); err != nil {
+			return nil, err
+		}
+	}
+
+	var src []byte
+	if f.actions != "" {
+		if src, err = m.readFile(f.actions); err != nil {
+			return nil, err
+		}
+	}
+	converted := m.convertActions(f.actions, string(src))
+	for _, p := range []string{f.http, f.shell} {
+		if p == "" {
+			continue
+		}
+		b, err := m.readFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var added []string
+		converted, added = mergeRules(converted, m.convertShellFile(filepath.Base(p), string(b)), filepath.Base(p))
+		// Tiktok2Mc ran these by themselves, never through $random.
+		m.notRandom = append(m.notRandom, added...)
+	}
+	converted, _ = mergeRules(converted, m.convertEvents(), "event_commands.yaml")
+	// The report starts with the settings, then the files' rules.
+	nc, nl := len(m.carried), len(m.left)
+	cfg := m.config()
+	m.carried = append(m.carried[nc:], m.carried[:nc]...)
+	m.left = append(m.left[nl:], m.left[:nl]...)
+	return &Result{Config: cfg, Actions: converted, Read: m.read, Carried: m.carried, Left: m.left, Notes: m.notes}, nil
 }
 
 // WriteReport prints what was read and written, what was carried over,
 // what was not and why, and the differences a Tiktok2Mc user must know.
 func (r *Result) WriteReport(w io.Writer, outCfg, outActions string) {
-	fmt.Fprintf(w, "read %s\nwrote %s and %s\n", strings.Join(r.Read, " and "), outCfg, outActions)
 	section := func(title string, items []string) {
 		if len(items) == 0 {
 			return
@@ -80,32 +150,37 @@ func (r *Result) WriteReport(w io.Writer, outCfg, outActions string) {
 			fmt.Fprintf(w, "  - %s\n", it)
 		}
 	}
+	section("read:", r.Read)
+	fmt.Fprintf(w, "wrote %s and %s\n", outCfg, outActions)
 	section("carried over:", r.Carried)
 	section("not carried over:", r.Left)
 	section("differences to know:", r.Notes)
 }
 
-// find finds config.yaml and actions.mca in a Tiktok2Mc folder: an
-// installed one (config/config.yaml, data/actions.mca), its repository
-// (defaults/), or a folder holding both files.
-func find(from string) (cfg, actionsFile string, err error) {
+// find finds the files of a Tiktok2Mc folder: an installed one
+// (config/config.yaml, data/..., hooks/, plugins/), its repository
+// (defaults/, src/hooks, src/plugins), or a folder holding the files.
+func find(from string) (*folder, error) {
 	st, err := os.Stat(from)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", "", fmt.Errorf("%s does not exist: give the Tiktok2Mc folder (the one with config/ and data/ in it)", from)
+		return nil, fmt.Errorf("%s does not exist: give the Tiktok2Mc folder (the one with config/ and data/ in it)", from)
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("cannot read %s: %w", from, unwrapPathError(err))
+		return nil, fmt.Errorf("cannot read %s: %w", from, unwrapPathError(err))
 	}
-	dir := from
+	f := &folder{root: from}
 	if !st.IsDir() {
 		if filepath.Base(from) != "config.yaml" {
-			return "", "", fmt.Errorf("%s is a file: give the Tiktok2Mc folder, or its config.yaml", from)
+			return nil, fmt.Errorf("%s is a file: give the Tiktok2Mc folder, or its config.yaml", from)
 		}
-		cfg, dir = from, filepath.Dir(from)
-		if filepath.Base(dir) == "config" || filepath.Base(dir) == "defaults" {
-			dir = filepath.Dir(dir)
+		f.config, f.root = from, filepath.Dir(from)
+		if b := filepath.Base(f.root); b == "config" || b == "defaults" {
+			f.root = filepath.Dir(f.root)
 		}
 	}
+	at := func(parts ...string) string { return filepath.Join(append([]string{f.root}, parts...)...) }
+	// first returns the first path that exists and is not a folder; what
+	// it is (a pipe, a device) is readFile's to refuse.
 	first := func(paths ...string) string {
 		for _, p := range paths {
 			if st, err := os.Stat(p); err == nil && !st.IsDir() {
@@ -114,14 +189,38 @@ func find(from string) (cfg, actionsFile string, err error) {
 		}
 		return ""
 	}
-	if cfg == "" {
-		cfg = first(filepath.Join(dir, "config", "config.yaml"), filepath.Join(dir, "config.yaml"), filepath.Join(dir, "defaults", "config.yaml"))
+	if f.config == "" {
+		f.config = first(at("config", "config.yaml"), at("config.yaml"), at("defaults", "config.yaml"))
 	}
-	if cfg == "" {
-		return "", "", fmt.Errorf("%s has no Tiktok2Mc config.yaml (looked for config/config.yaml, config.yaml and defaults/config.yaml)", from)
+	if f.config == "" {
+		return nil, fmt.Errorf("%s has no Tiktok2Mc config.yaml (looked for config/config.yaml, config.yaml and defaults/config.yaml)", from)
 	}
-	actionsFile = first(filepath.Join(dir, "data", "actions.mca"), filepath.Join(dir, "actions.mca"), filepath.Join(dir, "defaults", "actions.mca"))
-	return cfg, actionsFile, nil
+	inData := func(name string) string { return first(at("data", name), at(name), at("defaults", name)) }
+	f.actions = inData("actions.mca")
+	f.comments = inData("comment_commands.yaml")
+	f.events = inData("event_commands.yaml")
+	f.shell = inData("shell_actions.txt")
+	f.http = inData("http_actions.txt")
+	f.randomHook = first(at("hooks", "random", "config.yaml"), at("src", "hooks", "random", "config.yaml"))
+	for _, dir := range []string{at("plugins"), at("src", "plugins")} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if p := first(filepath.Join(dir, e.Name(), "config.yaml")); p != "" && e.IsDir() {
+				f.plugins = append(f.plugins, p)
+				f.pluginNames = append(f.pluginNames, e.Name())
+			}
+		}
+		if len(f.plugins) > maxPlugins {
+			return nil, fmt.Errorf("%s has %d plugin folders: that is not a Tiktok2Mc folder", dir, len(f.plugins))
+		}
+		if len(f.plugins) > 0 {
+			break
+		}
+	}
+	return f, nil
 }
 
 func unwrapPathError(err error) error {
@@ -134,13 +233,47 @@ func unwrapPathError(err error) error {
 
 // converter collects what Convert did, for its report.
 type converter struct {
-	t2m       *Config
-	cfgPath   string
-	httpAllow []string // hosts the converted $http calls go to
-	read      []string // files read
-	carried   []string
-	left      []string // "what: why"
-	notes     []string // differences to know
+	t2m        *Config
+	cfgPath    string
+	eventsRead bool     // data/event_commands.yaml was read
+	httpAllow  []string // hosts the converted $http calls go to
+	read       []string // files read
+	carried    []string
+	left       []string // "what: why"
+	notes      []string // differences to know
+
+	// What the event mappings said about the timer (nil: nothing).
+	resetOnDeath, winOnEnd *bool
+	// notRandom are rules made from http_actions.txt or shell_actions.txt:
+	// Tiktok2Mc ran them by themselves, so $random must not pick them.
+	notRandom  []string
+	extraRules []rule // rules the event mappings add
+}
+
+func (m *converter) readFile(path string) ([]byte, error) {
+	b, err := readFile(path)
+	if err == nil {
+		m.read = append(m.read, path)
+	}
+	return b, err
+}
+
+// likes are the like rules carried over: duplicate ids dropped.
+func (m *converter) likes() []LikeTrigger {
+	var out []LikeTrigger
+	seen := map[string]bool{}
+	for i, lt := range m.t2m.LikeTriggers {
+		if lt.ID == "" {
+			lt.ID = fmt.Sprintf("likes_%d", i+1)
+		}
+		if seen[lt.ID] {
+			m.left = append(m.left, fmt.Sprintf("%s %s: a like rule with this id came first", lt.From, lt.ID))
+			continue
+		}
+		seen[lt.ID] = true
+		out = append(out, lt)
+	}
+	return out
 }
 
 func (m *converter) likeFunctions() []string {
@@ -155,77 +288,82 @@ func (m *converter) likeFunctions() []string {
 func (m *converter) config() string {
 	t := m.t2m
 	var b strings.Builder
-	fmt.Fprintf(&b, "# tikcraft configuration, converted by `tikcraft migrate` from\n# %s.\n# docs/CONFIG.md explains every key.\n\nactions: actions.mca\n\n", filepath.ToSlash(m.cfgPath))
+	fmt.Fprintf(&b, "# tikcraft configuration, converted by `tikcraft migrate` from\n# %s.\n# docs/CONFIG.md explains every key; docs/TIKTOK2MC.md what became of each Tiktok2Mc setting.\n\nactions: actions.mca\n\n", filepath.ToSlash(m.cfgPath))
+	key := func(old, snake string) string {
+		if t.Layout == Layout10 {
+			return snake
+		}
+		return old
+	}
 
 	b.WriteString("tiktok:\n")
+	userKey := key("TikTok.User", "tiktok.user")
 	switch user := strings.TrimPrefix(t.User, "@"); {
 	case user == "":
-		b.WriteString("  # user: \"@your_name\"   # Tiktok2Mc's TikTok.User was empty\n")
-		m.left = append(m.left, "TikTok.User: it is empty; set tiktok.user to your @handle")
+		fmt.Fprintf(&b, "  # user: \"@your_name\"   # Tiktok2Mc's %s was empty\n", userKey)
+		m.left = append(m.left, userKey+": it is empty; set tiktok.user to your @handle")
 	default:
 		if _, err := tiktok.NormalizeUser(user); err != nil {
 			fmt.Fprintf(&b, "  # user: %s   # not a TikTok handle; write your @handle here\n", strconv.Quote(t.User))
-			m.left = append(m.left, fmt.Sprintf("TikTok.User %q: %v", t.User, err))
+			m.left = append(m.left, fmt.Sprintf("%s %q: %v", userKey, t.User, err))
 		} else {
 			fmt.Fprintf(&b, "  user: %s\n", strconv.Quote("@"+user))
-			m.carried = append(m.carried, fmt.Sprintf("tiktok.user: @%s (TikTok.User)", user))
+			m.carried = append(m.carried, fmt.Sprintf("tiktok.user: @%s (%s)", user, userKey))
 			if user == "your_tiktok_username" {
 				m.notes = append(m.notes, "tiktok.user is still Tiktok2Mc's placeholder your_tiktok_username: put your own @handle there")
 			}
 		}
 	}
 	if t.ReconnectDelay > 0 {
-		fmt.Fprintf(&b, "  retry_offline: %ds   # TikTok.ReconnectDelaySeconds\n", t.ReconnectDelay)
-		m.carried = append(m.carried, fmt.Sprintf("tiktok.retry_offline: %ds (TikTok.ReconnectDelaySeconds)", t.ReconnectDelay))
+		k := key("TikTok.ReconnectDelaySeconds", "tiktok.reconnect_delay_seconds")
+		fmt.Fprintf(&b, "  retry_offline: %ds   # %s\n", t.ReconnectDelay, k)
+		m.carried = append(m.carried, fmt.Sprintf("tiktok.retry_offline: %ds (%s)", t.ReconnectDelay, k))
 	}
 
 	port := t.RCONPort
 	if port == 0 {
 		port = DefaultRCONPort
 	}
+	pwKey, portKey := key("RCON.Password", "rcon.password"), key("RCON.Port", "rcon.port")
 	fmt.Fprintf(&b, "\nrcon:\n  address: 127.0.0.1:%d   # Tiktok2Mc always used this computer (localhost)\n", port)
 	if t.RCONPassword != "" {
-		fmt.Fprintf(&b, "  password: %s   # RCON.Password; TIKCRAFT_RCON_PASSWORD overrides it\n", strconv.Quote(t.RCONPassword))
-		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d with the password of RCON.Password", port))
+		fmt.Fprintf(&b, "  password: %s   # %s; TIKCRAFT_RCON_PASSWORD overrides it\n", strconv.Quote(t.RCONPassword), pwKey)
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d with the password of %s", port, pwKey))
 		if t.RCONPassword == DefaultPassword {
 			m.notes = append(m.notes, fmt.Sprintf("the RCON password is Tiktok2Mc's default %s, which anyone who can reach the port can use: put a long random one into server.properties and tikcraft.yaml", DefaultPassword))
 		}
 	} else {
 		b.WriteString("  # password: set TIKCRAFT_RCON_PASSWORD to the rcon.password of server.properties\n")
-		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d (RCON.Port); RCON.Password was empty", port))
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d (%s); %s was empty", port, portKey, pwKey))
 	}
 	if t.RCONDisabled {
-		m.notes = append(m.notes, "RCON.Enable was false: tikcraft sends everything over RCON, so server.properties needs enable-rcon=true (tikcraft init --server DIR does it)")
+		m.notes = append(m.notes, key("RCON.Enable", "rcon.enabled")+" was false: tikcraft sends everything over RCON, so server.properties needs enable-rcon=true (tikcraft init --server DIR does it)")
 	}
 
-	if len(t.LikeTriggers) > 0 {
-		b.WriteString("\nlikes:\n  triggers:   # Gifts.like_triggers\n")
+	m.follows(&b)
+	if likes := m.likes(); len(likes) > 0 {
+		fmt.Fprintf(&b, "\nlikes:\n  triggers:   # %s\n", likes[0].From)
 		var names []string
-		for i, lt := range t.LikeTriggers {
-			id := lt.ID
-			if id == "" {
-				id = fmt.Sprintf("likes_%d", i+1)
-			}
+		for _, lt := range likes {
 			fn := TriggerName(lt.Function)
-			fmt.Fprintf(&b, "    - {id: %s, every: %d, function: %s, payload: %s, enable: %t}\n", strconv.Quote(id), lt.Every, strconv.Quote(fn), strconv.Quote(lt.Payload), lt.Enable)
+			fmt.Fprintf(&b, "    - {id: %s, every: %d, function: %s, payload: %s, enable: %t}\n", strconv.Quote(lt.ID), lt.Every, strconv.Quote(fn), strconv.Quote(lt.Payload), lt.Enable)
 			state := ""
 			if !lt.Enable {
 				state = ", off"
 			}
-			names = append(names, fmt.Sprintf("%s (every %d likes runs %s%s)", id, lt.Every, fn, state))
+			names = append(names, fmt.Sprintf("%s (every %d likes runs %s%s)", lt.ID, lt.Every, fn, state))
 		}
-		m.carried = append(m.carried, "likes.triggers: "+strings.Join(names, ", ")+" (Gifts.like_triggers)")
+		m.carried = append(m.carried, "likes.triggers: "+strings.Join(names, ", ")+" ("+likes[0].From+")")
 	}
-	if g := t.LikeGoal; g != nil {
-		fmt.Fprintf(&b, "\noverlays:\n  likegoal:   # Tiktok2Mc's LikeGoal; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d\n", strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier)
-		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (LikeGoal)", g.DisplayText, g.InitialGoal, g.GoalMultiplier))
-	}
+	m.random(&b)
+	m.chatCommands(&b)
+	m.overlays(&b)
 	if len(m.httpAllow) > 0 {
-		b.WriteString("\nhttp:\n  allow:   # the addresses http_actions.txt called, now called by $http\n")
+		b.WriteString("\nhttp:\n  allow:   # the addresses Tiktok2Mc's curl calls and chat commands called, now called by $http\n")
 		for _, h := range m.httpAllow {
 			fmt.Fprintf(&b, "    - %s\n", strconv.Quote(h))
 		}
-		m.carried = append(m.carried, "http.allow: "+strings.Join(m.httpAllow, ", ")+" (the hosts of http_actions.txt)")
+		m.carried = append(m.carried, "http.allow: "+strings.Join(m.httpAllow, ", ")+" (the hosts Tiktok2Mc called)")
 	}
 	for _, u := range t.Unused {
 		m.left = append(m.left, u.Key+": "+u.Why)
@@ -233,63 +371,183 @@ func (m *converter) config() string {
 	return b.String()
 }
 
-// convertActions carries the actions file over line by line: trigger
-// names Tiktok2Mc accepted but tikcraft does not ("Heart Me") are renamed
-// the way Tiktok2Mc matched them, and a line tikcraft cannot run stays in
-// the file as a comment. Every other line is kept as it is.
-func (m *converter) convertActions(path, src string, likeFns []string) string {
-	if path == "" {
-		m.left = append(m.left, "actions.mca: the Tiktok2Mc folder has none; the new actions.mca has only a comment")
-		return "# No actions.mca was found in the Tiktok2Mc folder. One rule per line: TRIGGER:COMMAND (docs/ACTIONS.md)\n"
+// follows writes follows: from tiktok.follow_tracking.mode.
+func (m *converter) follows(b *strings.Builder) {
+	mode := m.t2m.FollowTracking
+	def := ""
+	if mode == "" && m.t2m.Layout == Layout10 {
+		mode, def = "all_time", ", Tiktok2Mc's default"
 	}
-	eol := "\n"
-	if strings.Contains(src, "\r\n") {
-		eol = "\r\n"
+	switch mode {
+	case "":
+	case "all_time":
+		fmt.Fprintf(b, "\nfollows:\n  remember: forever   # tiktok.follow_tracking.mode: all_time%s\n", def)
+		m.carried = append(m.carried, "follows.remember: forever, a viewer's follow fires once ever (tiktok.follow_tracking.mode: all_time"+def+")")
+	case "per_stream":
+		b.WriteString("\nfollows:\n  once_per_user: true   # tiktok.follow_tracking.mode: per_stream\n  remember: live\n")
+		m.carried = append(m.carried, "follows.once_per_user: a viewer's follow fires once per LIVE (tiktok.follow_tracking.mode: per_stream)")
+	default:
+		m.left = append(m.left, fmt.Sprintf("tiktok.follow_tracking.mode %q: not all_time or per_stream; tikcraft fires a viewer's follow once per LIVE", mode))
 	}
-	lines := strings.Split(strings.TrimPrefix(src, "\ufeff"), "\n")
-	for i, l := range lines {
-		l = strings.TrimSuffix(l, "\r")
-		t := strings.TrimSpace(l)
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		colon := strings.IndexByte(l, ':')
-		if colon < 0 {
-			continue
-		}
-		trigger := strings.TrimSpace(l[:colon])
-		if fixed := TriggerName(trigger); fixed != "" && fixed != trigger && !validTrigger(trigger) {
-			lines[i] = fixed + ":" + l[colon+1:]
-			m.notes = append(m.notes, fmt.Sprintf("actions.mca line %d: trigger %q is now %q (tikcraft triggers have no spaces; the gift still matches)", i+1, trigger, fixed))
-		}
-	}
-	out := strings.Join(lines, "\n")
+}
 
-	// Lines tikcraft refuses become comments, as Tiktok2Mc skipped them.
-	_, diags := actions.Parse(path, []byte(out), actions.Options{LikeFunctions: likeFns})
-	bad := map[int]string{}
-	for _, d := range diags {
-		if d.Severity == actions.Error {
-			if _, seen := bad[d.Line]; !seen {
-				bad[d.Line] = d.Message
+// random writes random: from Tiktok2Mc's $random filter, and keeps the
+// rules made from shell files out of $random's pool.
+func (m *converter) random(b *strings.Builder) {
+	p := m.t2m.Random
+	if p == nil {
+		p = &RandomPool{}
+	}
+	likes := m.likeFunctions()
+	names := func(list []string, skipNeverPicked bool) []string {
+		var out []string
+		for _, n := range list {
+			tn := TriggerName(n)
+			switch {
+			case tn == "":
+				m.left = append(m.left, fmt.Sprintf("%s: %q is not a trigger name", p.From, n))
+			case skipNeverPicked && (actions.IsEventTrigger(tn) || tn == "likes" || tn == "like_2" || slices.Contains(likes, tn)):
+				// tikcraft's $random never picks it anyway.
+			default:
+				out = append(out, tn)
+			}
+		}
+		return out
+	}
+	only, never := names(p.Only, false), names(p.Never, true)
+	var shell []string
+	if len(only) == 0 {
+		for _, t := range names(m.notRandom, true) {
+			if !slices.Contains(never, t) {
+				never = append(never, t)
+				shell = append(shell, t)
 			}
 		}
 	}
-	lines = strings.Split(out, "\n")
-	badLines := make([]int, 0, len(bad))
-	for n := range bad {
-		badLines = append(badLines, n)
+	if len(only) == 0 && len(never) == 0 {
+		return
 	}
-	sort.Ints(badLines)
-	for _, n := range badLines {
-		msg := bad[n]
-		orig := strings.TrimSuffix(lines[n-1], "\r")
-		lines[n-1] = fmt.Sprintf("# tikcraft migrate: not carried over, %s:%s# %s", msg, eol, orig)
-		m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s; kept as a comment", n, clipLine(orig), msg))
+	var from []string
+	if p.From != "" {
+		from = append(from, p.From)
 	}
-	out = strings.Join(lines, "\n")
-	m.actionNotes(out)
-	return out
+	if len(shell) > 0 {
+		from = append(from, strings.Join(shell, ", ")+" come from a shell file, which Tiktok2Mc never ran through $random")
+	}
+	p = &RandomPool{Only: p.Only, Never: p.Never, From: strings.Join(from, "; ")}
+	fmt.Fprintf(b, "\nrandom:   # %s\n", from)
+	if len(only) > 0 {
+		fmt.Fprintf(b, "  only: [%s]   # $random picks only these\n", strings.Join(only, ", "))
+		m.carried = append(m.carried, fmt.Sprintf("random.only: %s ($random picks only these; %s)", strings.Join(only, ", "), p.From))
+	}
+	if len(never) > 0 {
+		fmt.Fprintf(b, "  never: [%s]   # $random never picks these\n", strings.Join(never, ", "))
+		m.carried = append(m.carried, fmt.Sprintf("random.never: %s ($random never picks these; %s)", strings.Join(never, ", "), from))
+	}
+}
+
+// overlays writes overlays: (alerts, like goal, timer).
+func (m *converter) overlays(b *strings.Builder) {
+	t := m.t2m
+	var lines []string
+	if o := t.OverlayText; o != nil {
+		var parts []string
+		switch o.DisplayMode {
+		case "":
+		case "overwrite", "queue":
+			parts = append(parts, "display_mode: "+o.DisplayMode)
+		default:
+			m.left = append(m.left, fmt.Sprintf("%s display_mode %q: not overwrite or queue", o.From, o.DisplayMode))
+		}
+		for _, f := range []struct {
+			name string
+			v    *int64
+		}{{"fade_in", o.FadeIn}, {"fade_out", o.FadeOut}} {
+			if f.v != nil {
+				parts = append(parts, fmt.Sprintf("%s: %d", f.name, min(max(*f.v, 0), 10000)))
+			}
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("  alerts: {%s}   # %s (milliseconds)", strings.Join(parts, ", "), o.From))
+			m.carried = append(m.carried, fmt.Sprintf("overlays.alerts: %s (%s)", strings.Join(parts, ", "), o.From))
+		}
+		var named []string
+		for _, n := range o.Overlays {
+			if n = strings.ToLower(n); n != "default" {
+				named = append(named, "/overlay/alerts?name="+n)
+			}
+		}
+		if len(named) > 0 {
+			m.carried = append(m.carried, fmt.Sprintf("named overlays (%s overlays): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", o.From, strings.Join(named, ", ")))
+		}
+	}
+	if g := t.LikeGoal; g != nil {
+		from := g.From
+		if from == "" {
+			from = "LikeGoal"
+		}
+		lines = append(lines, fmt.Sprintf("  likegoal:   # %s; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d", from, strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier))
+		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, from))
+	}
+	if timer := m.timer(); timer != "" {
+		lines = append(lines, timer)
+	}
+	if len(lines) > 0 {
+		b.WriteString("\noverlays:\n" + strings.Join(lines, "\n") + "\n")
+	}
+}
+
+// timer is the overlays.timer block, or "": the start, and what a death
+// and the end do, from Tiktok2Mc's timer settings and event mappings.
+func (m *converter) timer() string {
+	t := m.t2m
+	var parts, why []string
+	if t.TimerStart > 0 {
+		s := min(max(t.TimerStart, 1), 24*3600)
+		parts = append(parts, "start: "+durationText(s))
+		why = append(why, t.TimerFrom)
+	}
+	reset, win := m.resetOnDeath, m.winOnEnd
+	if t.TimerPauseOnDeath != nil && *t.TimerPauseOnDeath && reset == nil {
+		reset = new(bool)
+		why = append(why, "the timer plugin's pause_on_death (tikcraft's timer runs on instead of pausing)")
+	}
+	if t.TimerAutoWin != nil && win == nil {
+		win = t.TimerAutoWin
+		why = append(why, "the timer plugin's auto_win")
+	}
+	if t.Layout == Layout0x && t.TimerStart > 0 && reset == nil {
+		// Tiktok2Mc 0.x's timer paused while the player was dead.
+		reset = new(bool)
+		why = append(why, "Tiktok2Mc's timer paused while the player was dead; tikcraft's runs on")
+	}
+	if reset != nil {
+		parts = append(parts, fmt.Sprintf("reset_on_death: %t", *reset))
+	}
+	if win != nil {
+		parts = append(parts, fmt.Sprintf("win_on_end: %t", *win))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	m.carried = append(m.carried, fmt.Sprintf("overlays.timer: %s (%s)", strings.Join(parts, ", "), strings.Join(why, "; ")))
+	return fmt.Sprintf("  timer: {%s}", strings.Join(parts, ", "))
+}
+
+// durationText writes seconds as tikcraft durations: 10m, 90s, 1h30m.
+func durationText(s int64) string {
+	h, mnt, sec := s/3600, s%3600/60, s%60
+	var b strings.Builder
+	if h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+	}
+	if mnt > 0 {
+		fmt.Fprintf(&b, "%dm", mnt)
+	}
+	if sec > 0 || b.Len() == 0 {
+		fmt.Fprintf(&b, "%ds", sec)
+	}
+	return b.String()
 }
 
 func validTrigger(s string) bool {
@@ -299,41 +557,6 @@ func validTrigger(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// actionNotes points out where the file now behaves differently.
-func (m *converter) actionNotes(src string) {
-	var userLines, hashLines []string
-	example := ""
-	for i, l := range strings.Split(src, "\n") {
-		l = strings.TrimSuffix(l, "\r")
-		t := strings.TrimSpace(l)
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		body := actions.StripComment(l)
-		_, cmds, _ := strings.Cut(body, ":")
-		for _, c := range strings.Split(cmds, ";") {
-			c = strings.TrimSpace(c)
-			if (strings.HasPrefix(c, "/") || strings.HasPrefix(c, "!")) && strings.Contains(c, "{user}") {
-				userLines = append(userLines, strconv.Itoa(i+1))
-				if example == "" {
-					example = c
-				}
-				break
-			}
-		}
-		if cut, _, _ := strings.Cut(l, "#"); len(cut) < len(body) {
-			hashLines = append(hashLines, strconv.Itoa(i+1))
-		}
-	}
-	if len(userLines) > 0 {
-		m.notes = append(m.notes, fmt.Sprintf("{user} in a command (actions.mca line %s): Tiktok2Mc put @a in its place; tikcraft puts the viewer's TikTok handle, so %s now targets the player named like the viewer, which is nobody unless that viewer plays on your server. Write @a where you meant everyone (see docs/ACTIONS.md)",
-			strings.Join(userLines, ", "), "`"+example+"`"))
-	}
-	if len(hashLines) > 0 {
-		m.notes = append(m.notes, fmt.Sprintf("'#' in a command (actions.mca line %s): Tiktok2Mc cut the line at the first #; tikcraft keeps tags such as #minecraft:skeletons and a # inside [], {} or quotes, so the command is now sent whole", strings.Join(hashLines, ", ")))
-	}
 }
 
 func clipLine(s string) string {

@@ -37,13 +37,18 @@ func FuzzConvertHTTPActions(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		m := &converter{t2m: &Config{OverlayPorts: map[string]int{"Timer": 7777, "WinCounter": 7778}}}
-		rules, allow := m.convertHTTPActions("http_actions.txt", src)
+		rules := m.convertShellFile("http_actions.txt", src)
 		for _, r := range rules {
 			line := r.trigger + ":" + strings.Join(r.commands, "; ") + "\n"
 			if strings.ContainsAny(line[:len(line)-1], "\r\n") {
-				continue // a value spanning lines cannot come from one line
+				t.Fatalf("a command spans lines: %q", line)
 			}
-			_, _ = actions.Parse("a.mca", []byte(line), actions.Options{HTTPAllow: allow})
+			_, diags := actions.Parse("a.mca", []byte(line), actions.Options{HTTPAllow: m.httpAllow})
+			for _, d := range diags {
+				if d.Severity == actions.Error {
+					t.Fatalf("%q converted to %q: %s", src, line, d)
+				}
+			}
 		}
 	})
 }
