@@ -77,8 +77,11 @@ func (m *converter) convertActions(path, src string) string {
 				m.carried = append(m.carried, fmt.Sprintf("actions.mca line %d: %s is now %s", i+1, clipLine(c), cmd))
 				c = cmd
 			case strings.HasPrefix(c, "$"):
-				name := strings.ToLower(strings.Fields(c[1:] + " ")[0])
-				if !tikcraftFuncs[name] {
+				name := ""
+				if f := strings.Fields(c[1:]); len(f) > 0 {
+					name = strings.ToLower(f[0])
+				}
+				if name != "" && !tikcraftFuncs[name] {
 					why := "a Tiktok2Mc hook, which tikcraft does not have"
 					if strings.HasPrefix(name, "spotify") {
 						why = "tikcraft does not control Spotify"

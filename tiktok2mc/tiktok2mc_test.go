@@ -53,10 +53,13 @@ func TestTriggerName(t *testing.T) {
 }
 
 func FuzzParseConfig(f *testing.F) {
-	if b, err := os.ReadFile("testdata/t2m/config/config.yaml"); err == nil {
-		f.Add(b)
+	for _, p := range []string{"testdata/t2m/config/config.yaml", "testdata/t2m10/config/config.yaml"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
-	for _, s := range []string{"RCON: {Port: 1}", "TikTok: {User: x}\nGifts: {like_triggers: [{every: 1_000, function: likes}]}", "Gifts: {like_triggers: 3}", "LikeGoal: {InitialGoal: x}\nRCON: {}"} {
+	for _, s := range []string{"RCON: {Port: 1}", "rcon: {port: 1}\ntiktok: {follow_tracking: {mode: x}}", "like_goal: {triggers: [{id: a, every: '1_000', function: b, enabled: 'no'}]}",
+		"comment_commands: {groups: [{prefix: '#'}]}", "overlay_text: {fade_in: -5, overlays: [{name: a}, 3]}", "random_triggers: {mode: allow-all, triggers: x}", "TikTok: {User: x}\nGifts: {like_triggers: [{every: 1_000, function: likes}]}", "Gifts: {like_triggers: 3}", "LikeGoal: {InitialGoal: x}\nRCON: {}"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
