@@ -274,3 +274,13 @@ func FuzzReadFiles(f *testing.F) {
 		}
 	})
 }
+
+func writeT(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
