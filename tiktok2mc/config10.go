@@ -60,20 +60,9 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 			return false, fmt.Errorf("%s is a tikcraft.yaml (rcon.address), not a Tiktok2Mc config.yaml: there is nothing to migrate", name)
 		}
 		c.Layout = Layout10
-		if v, ok := m["port"]; ok {
-			p, err := intOf(v)
-			if err != nil || p <= 0 || p > 65535 {
-				return true, fmt.Errorf("%s: rcon.port %v is not a port number", name, v)
-			}
-			c.RCONPort = int(p)
+		if err := c.rcon(name, "rcon", m, "port", "password", "enabled"); err != nil {
+			return true, err
 		}
-		if v, ok := m["password"]; ok && v != nil {
-			c.RCONPassword = fmt.Sprint(v)
-		}
-		if v, ok := m["enabled"].(bool); ok && !v {
-			c.RCONDisabled = true
-		}
-		c.unusedKeys("rcon", m, "port", "password", "enabled")
 	case "tiktok":
 		if _, ok := m["sign_server"]; ok {
 			return false, fmt.Errorf("%s is a tikcraft.yaml (tiktok.sign_server), not a Tiktok2Mc config.yaml: there is nothing to migrate", name)

@@ -127,21 +127,9 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 		switch key {
 		case "RCON":
 			seen = true
-			m := mapOf(item.Value)
-			if v, ok := m["Port"]; ok {
-				p, err := intOf(v)
-				if err != nil || p <= 0 || p > 65535 {
-					return nil, fmt.Errorf("%s: RCON.Port %v is not a port number", name, v)
-				}
-				c.RCONPort = int(p)
+			if err := c.rcon(name, "RCON", mapOf(item.Value), "Port", "Password", "Enable"); err != nil {
+				return nil, err
 			}
-			if v, ok := m["Password"]; ok && v != nil {
-				c.RCONPassword = fmt.Sprint(v)
-			}
-			if v, ok := m["Enable"].(bool); ok && !v {
-				c.RCONDisabled = true
-			}
-			c.unusedKeys("RCON", m, "Port", "Password", "Enable")
 		case "TikTok":
 			seen = true
 			m := mapOf(item.Value)
@@ -238,6 +226,25 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// rcon reads the RCON section (0.x RCON, 1.0 rcon) by its keys' names.
+func (c *Config) rcon(name, section string, m map[string]any, port, password, enable string) error {
+	if v, ok := m[port]; ok {
+		p, err := intOf(v)
+		if err != nil || p <= 0 || p > 65535 {
+			return fmt.Errorf("%s: %s.%s %v is not a port number", name, section, port, v)
+		}
+		c.RCONPort = int(p)
+	}
+	if v, ok := m[password]; ok && v != nil {
+		c.RCONPassword = fmt.Sprint(v)
+	}
+	if v, ok := m[enable].(bool); ok && !v {
+		c.RCONDisabled = true
+	}
+	c.unusedKeys(section, m, port, password, enable)
+	return nil
 }
 
 func (c *Config) unusedKeys(section string, m map[string]any, known ...string) {
