@@ -2,6 +2,7 @@ package tikcraft
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -32,7 +33,8 @@ type Action struct {
 	Kind ActionKind
 	// Command is, for KindCommand, the command text without prefix; for
 	// KindOverlay, the overlay change ("timer +60s"); for KindAlert, the
-	// alert's sound file or "" (see Sound).
+	// alert's sound file or "", after "@name " for a named alerts overlay
+	// (see AlertCommand).
 	Command string
 	Alert   Alert // KindAlert
 	// Plugin marks a server-plugin command ("!" in the actions file). It
@@ -58,10 +60,14 @@ type Alert struct {
 func (a Action) String() string {
 	switch a.Kind {
 	case KindAlert:
-		if a.Command != "" {
-			return fmt.Sprintf(">>%s|%s|%d|%s", a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Command)
+		name := ""
+		if n := a.AlertName(); n != "" {
+			name = "@" + n
 		}
-		return fmt.Sprintf(">>%s|%s|%d", a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds)
+		if s := a.Sound(); s != "" {
+			return fmt.Sprintf("%s>>%s|%s|%d|%s", name, a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, s)
+		}
+		return fmt.Sprintf("%s>>%s|%s|%d", name, a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds)
 	case KindOverlay:
 		return "$" + a.Command
 	default:
@@ -69,11 +75,42 @@ func (a Action) String() string {
 	}
 }
 
+// AlertCommand is the Command of a KindAlert action for the alerts
+// overlay name ("" is the default one, @name>> in the actions file) and
+// the sound file (or ""): "horn.mp3", "@party" or "@party horn.mp3". Both
+// are kept in Command so that the durable queue stores them; a sound name
+// never starts with "@" or holds a space after a name.
+func AlertCommand(name, sound string) string {
+	switch {
+	case name == "":
+		return sound
+	case sound == "":
+		return "@" + name
+	}
+	return "@" + name + " " + sound
+}
+
 // Sound is an alert's sound file (">>Title|Subtitle|5|sound.mp3"), or "".
-// It is kept in Command so that the durable queue stores it.
 func (a Action) Sound() string {
-	if a.Kind == KindAlert {
-		return a.Command
+	if a.Kind != KindAlert {
+		return ""
+	}
+	if named, ok := strings.CutPrefix(a.Command, "@"); ok {
+		_, sound, _ := strings.Cut(named, " ")
+		return sound
+	}
+	return a.Command
+}
+
+// AlertName is the alerts overlay an alert is for (@name>>), or "" for the
+// default one.
+func (a Action) AlertName() string {
+	if a.Kind != KindAlert {
+		return ""
+	}
+	if named, ok := strings.CutPrefix(a.Command, "@"); ok {
+		name, _, _ := strings.Cut(named, " ")
+		return name
 	}
 	return ""
 }

@@ -55,6 +55,9 @@ type User struct {
 	Follower   bool // follows the streamer
 	Subscriber bool // subscribed to the streamer
 	Moderator  bool // a moderator of the streamer's LIVE
+	// FanClub: a member of the streamer's fan club (team), from the fan
+	// club badge, which TikTok sends with some messages only.
+	FanClub bool
 }
 
 // Name is the stable name used for {user}: the unique id, else the nickname,

@@ -103,6 +103,9 @@ type Command struct {
 	// their placeholders still in.
 	Method, URL, Body string
 	Sound             string // alerts: a file of the sounds folder, or ""
+	// AlertName is the alerts overlay an alert is for (@name>>), or ""
+	// for the default one.
+	AlertName string
 }
 
 // Rule is one line: a trigger and its commands, run in order.
@@ -139,6 +142,10 @@ type Options struct {
 	// one is an error with suggestions (actions/names.go). Nil checks
 	// none.
 	Minecraft *mcnames.Names
+	// RandomOnly, when set, lists every rule $random may pick (random.only);
+	// RandomNever lists rules it never picks (random.never). Names match
+	// like triggers do.
+	RandomOnly, RandomNever []string
 }
 
 // Vars are the values placeholders expand to. They come from viewers and
@@ -306,7 +313,7 @@ func (fi *firing) rule(r *Rule) {
 				Title:    fi.fill.Replace(c.Title),
 				Subtitle: fi.fill.Replace(c.Subtitle),
 				Seconds:  c.Seconds,
-			}, Command: c.Sound}
+			}, Command: tikcraft.AlertCommand(c.AlertName, c.Sound)}
 		case Overlay:
 			a = tikcraft.Action{Kind: tikcraft.KindOverlay, Command: c.Text}
 		}

@@ -121,7 +121,7 @@ func HTTPHost(command string) (string, error) {
 }
 
 // sampleVals stand in for the values when a template is checked.
-var sampleVals = [len(placeholderTokens)]string{phUser: "anna_123", phNickname: "Anna", phGift: "Rose", phCount: "1", phCoins: "1", phMessage: "hi"}
+var sampleVals = [len(placeholderTokens)]string{phUser: "anna_123", phNickname: "Anna", phGift: "Rose", phCount: "1", phCoins: "1", phMessage: "hi", phComment: "hi"}
 
 func expandHTTP(c Command, vals [len(placeholderTokens)]string) string {
 	s := c.Method + " " + expandURL(c.URL, vals)

@@ -14,7 +14,7 @@ import (
 const MaxCommandBytes = 1446
 
 // The placeholders, in the order of the vals arrays below.
-var placeholderTokens = [...]string{"{user}", "{nickname}", "{gift}", "{count}", "{coins}", "{message}"}
+var placeholderTokens = [...]string{"{user}", "{nickname}", "{gift}", "{count}", "{coins}", "{message}", "{comment}"}
 
 const (
 	phUser = iota
@@ -23,11 +23,12 @@ const (
 	phCount
 	phCoins
 	phMessage
+	phComment // Tiktok2Mc's name for {message}
 )
 
 // textPlaceholders are the placeholders whose values are viewer text,
 // shortened when a command would not fit; the others are numbers.
-var textPlaceholders = [...]int{phUser, phNickname, phGift, phMessage}
+var textPlaceholders = [...]int{phUser, phNickname, phGift, phMessage, phComment}
 
 // maxValueBytes is the most bytes a sanitized {user}, {nickname}, {gift}
 // or {message} can have: MaxValueRunes characters of up to 4 bytes each.
@@ -56,7 +57,7 @@ func (c *Command) fixedBytes() int {
 // worstBytes is the longest the command can get once filled in.
 func (c *Command) worstBytes() int {
 	occ := occurrences(c.Text)
-	return c.fixedBytes() + (occ[phUser]+occ[phNickname]+occ[phGift]+occ[phMessage])*maxValueBytes + (occ[phCount]+occ[phCoins])*maxCountBytes
+	return c.fixedBytes() + (occ[phUser]+occ[phNickname]+occ[phGift]+occ[phMessage]+occ[phComment])*maxValueBytes + (occ[phCount]+occ[phCoins])*maxCountBytes
 }
 
 // fitCommand fills text with vals, shortening {user}, {nickname}, {gift}

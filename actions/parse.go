@@ -252,6 +252,9 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		p.diag(n, col(line, off+i), Warning, "invisible character %U in a command (copied from a web page?); Minecraft will not understand it, so retype that spot", r)
 	}
+	if text[0] == '/' || text[0] == '!' {
+		text = stripRC(text)
+	}
 	text, ok := p.over(n, line, off, text, &c)
 	if !ok {
 		return c, false
@@ -265,7 +268,7 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		return c, false
 	}
 	switch {
-	case strings.HasPrefix(text, ">>"):
+	case isAlert(text):
 		return p.alert(n, line, off, text, c)
 	case text[0] == '/' || text[0] == '!':
 		c.Kind = Minecraft
@@ -314,6 +317,11 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 			hint = fmt.Sprintf("; did you forget the / (/%s)?", strings.Fields(text)[0])
 		} else if r == '>' {
 			hint = "; alerts start with two: >>Title|Subtitle|Seconds"
+		} else if r == '&' {
+			p.diag(n, c.Col, Error, "tikcraft never runs programs on your computer, so the shell command %q is not run; `tikcraft migrate` turns Tiktok2Mc's &curl calls to its timer, win and death counters into $timer, $wins or $deaths, and other web calls into $http", clip.String(strings.TrimSpace(text), 40))
+			return c, false
+		} else if r == '@' {
+			hint = "; an alert for a named overlay is @name>>Title|Subtitle|Seconds (letters, digits, _ and - in the name)"
 		}
 		p.diag(n, c.Col, Error, "bad prefix %q: a command starts with / (Minecraft), ! (plugin), $random or >> (alert)%s", r, hint)
 		return c, false
@@ -344,7 +352,7 @@ func (p *parser) multiplier(n int, line string, off int, text string, ignoreLag 
 		p.diag(n, mcol, Error, "bad multiplier %q: write x1 to x%d", word, MaxRepeat)
 		return text, false
 	}
-	if strings.HasPrefix(text, ">>") {
+	if isAlert(text) {
 		p.diag(n, mcol, Error, "an alert cannot be repeated with %s; write the alert once", word)
 		return text, false
 	}
@@ -355,9 +363,19 @@ func (p *parser) multiplier(n int, line string, off int, text string, ignoreLag 
 	return strings.TrimRight(text[:i], " \t"), true
 }
 
-// alert parses ">>Title|Subtitle|Seconds" at byte off of line.
+// alert parses ">>Title|Subtitle|Seconds" or "@name>>Title|Subtitle|Seconds"
+// at byte off of line.
 func (p *parser) alert(n int, line string, off int, text string, c Command) (Command, bool) {
 	c.Kind = Alert
+	if name, rest, ok := alertName(text); ok {
+		if len(name) > MaxAlertName {
+			p.diag(n, c.Col, Error, "the alerts overlay's name %q is longer than %d characters", clip.String(strings.TrimSpace(name), 40), MaxAlertName)
+			return c, false
+		}
+		c.AlertName = name
+		off += len(text) - len(rest)
+		text = rest
+	}
 	c.Text = text[2:]
 	c.Seconds = 3
 	parts := strings.SplitN(c.Text, "|", 4)
@@ -403,7 +421,7 @@ func (p *parser) finish(opts Options) {
 	largest, largestTrigger := int64(0), ""
 	for _, r := range p.f.rules {
 		r.size = ruleSize(r, 0)
-		if !r.random && r.Kind == Named && !IsEventTrigger(r.Trigger) && !likes[Normalize(r.Trigger)] && !IsOverlayTrigger(r.Trigger) {
+		if randomEligible(r, likes, opts) {
 			p.f.random = append(p.f.random, r)
 			if r.size > largest {
 				largest, largestTrigger = r.size, r.Trigger

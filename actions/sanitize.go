@@ -91,13 +91,15 @@ func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *
 
 // values are the sanitized placeholder values, in placeholderTokens order.
 func values(v Vars) [len(placeholderTokens)]string {
+	msg := Sanitize(v.Message, "")
 	return [len(placeholderTokens)]string{
 		phUser:     SanitizeUser(v.User),
 		phNickname: Sanitize(v.Nickname, "anonymous"),
 		phGift:     Sanitize(v.Gift, "gift"),
 		phCount:    countText(v.Count),
 		phCoins:    countText(v.Coins),
-		phMessage:  Sanitize(v.Message, ""),
+		phMessage:  msg,
+		phComment:  msg,
 	}
 }
 

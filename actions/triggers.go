@@ -42,6 +42,7 @@ const maxKeywordRunes = 64
 var eventTriggers = map[string]bool{
 	"follow": true, "share": true, "join": true, "subscribe": true,
 	"gift": true, "firstgift": true, "followmilestone": true, "viewersmilestone": true,
+	"comment": true, // every chat message (Tiktok2Mc's comment trigger)
 }
 
 // head is a parsed trigger, before its commands.
@@ -69,6 +70,9 @@ func (p *parser) triggerHead(n int, line string, off int, raw string) (head, boo
 	trigger := strings.TrimSpace(trig)
 	h.rule.Trigger = trigger
 	h.rule.Line, h.rule.Col = n, col(line, start)
+	if strings.HasPrefix(trigger, "'") {
+		return p.quotedHead(n, line, start, trigger, h)
+	}
 	fields := strings.Fields(trigger)
 	if len(fields) >= 2 {
 		switch strings.ToLower(fields[0]) {

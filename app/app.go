@@ -224,6 +224,8 @@ func (s *Setup) engineConfig() engine.Config {
 		FollowOncePerUser: c.Follows.OncePerUserEnabled(),
 		FollowMilestones:  c.Follows.Milestones,
 		ViewerMilestones:  c.Viewers.Milestones,
+		FollowForever:     c.Follows.RememberForever(),
+		Chat:              chatCommands(c.ChatCommands),
 	}
 	for _, t := range c.Likes.Triggers {
 		if t.Enabled() {

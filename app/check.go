@@ -90,7 +90,14 @@ func printRandomPicks(co CheckOptions, s *Setup) {
 		}
 		fmt.Fprintf(w, "  %s (line %d): %s\n", r.Trigger, r.Line, first)
 	}
-	fmt.Fprintln(w, "  never picked: follow, share, join, subscribe, likes, like_2, like rules and rules that use $random")
+	switch r := s.Config.Random; {
+	case len(r.Only) > 0:
+		fmt.Fprintf(w, "  only what random.only lists (%s), never rules that use $random\n", strings.Join(r.Only, ", "))
+	case len(r.Never) > 0:
+		fmt.Fprintf(w, "  never picked: follow, share, join, subscribe, comment, likes, like_2, like rules, rules that use $random and random.never (%s)\n", strings.Join(r.Never, ", "))
+	default:
+		fmt.Fprintln(w, "  never picked: follow, share, join, subscribe, comment, likes, like_2, like rules and rules that use $random")
+	}
 }
 
 // checkConnections logs in to Minecraft and asks TikTok about tiktok.user,

@@ -69,6 +69,9 @@ type Config struct {
 	Web          Web       `yaml:"web"`
 	Minecraft    Minecraft `yaml:"minecraft"`
 	Overlays     Overlays  `yaml:"overlays"`
+	// ChatCommands and Random: config/chatcmd.go.
+	ChatCommands ChatCommands `yaml:"chat_commands"`
+	Random       Random       `yaml:"random"`
 
 	// Files lists the files the configuration was read from, in order.
 	Files []string `yaml:"-"`
@@ -105,6 +108,9 @@ type Follows struct {
 	OncePerUser *bool `yaml:"once_per_user"`
 	// Milestones fire follow_milestone when the LIVE's Nth follow arrives.
 	Milestones []int64 `yaml:"milestones"`
+	// Remember is how long once_per_user remembers a follower: "live"
+	// (default) or "forever".
+	Remember string `yaml:"remember"`
 }
 
 // Likes holds the like rules.
@@ -145,6 +151,9 @@ type TikTok struct {
 	// UserAt is where user was set (File is "" when no file set it).
 	UserAt Diagnostic `yaml:"-"`
 }
+
+// RememberForever reports follows.remember: forever.
+func (f Follows) RememberForever() bool { return f.Remember == RememberForever }
 
 // OncePerUserEnabled reports follows.once_per_user (default true).
 func (f Follows) OncePerUserEnabled() bool { return f.OncePerUser == nil || *f.OncePerUser }
@@ -223,6 +232,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	c.webDefaults()
 	c.triggerDefaults()
 	c.overlayDefaults()
+	diags = append(diags, c.checkChatURLs()...)
 	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign {
 		// Point at the line that set it; never at a file that does not
 		// exist (no config file, or the password from the environment).
@@ -325,6 +335,10 @@ func (c *Config) apply(l Layer) []Diagnostic {
 		c.passwordAt = Diagnostic{File: l.Name}
 		c.passwordAt.Line, c.passwordAt.Col = pos("$.rcon.password")
 	}
+	if hasPath(file, "$.random") {
+		c.Random.At = Diagnostic{File: l.Name}
+		c.Random.At.Line, c.Random.At.Col = pos("$.random")
+	}
 	if hasPath(file, "$.tiktok.user") {
 		c.TikTok.UserAt = Diagnostic{File: l.Name}
 		c.TikTok.UserAt.Line, c.TikTok.UserAt.Col = pos("$.tiktok.user")
@@ -398,6 +412,11 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	c.mergeWeb(&layer, file, errAt)
 	c.applyTriggers(&layer, file, errAt)
 	c.mergeOverlays(l, &layer, file, errAt)
+	warnAt := func(path, format string, args ...any) {
+		line, col := pos(path)
+		diags = append(diags, Diagnostic{File: l.Name, Line: line, Col: col, Severity: "warning", Message: fmt.Sprintf(format, args...)})
+	}
+	c.applyChat(l.Name, &layer, file, errAt, warnAt, pos)
 	return diags
 }
 

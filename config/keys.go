@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -155,15 +156,27 @@ func editDistance(a, b string) int {
 }
 
 // tiktok2mcKeys are top-level keys of Tiktok2Mc's config.yaml that
-// tikcraft.yaml never has.
+// tikcraft.yaml never has: 0.x's CamelCase ones and 0.4 to 1.0's
+// snake_case ones.
 var tiktok2mcKeys = []string{
 	"config_version", "auto_update_config", "control_method", "Java", "RCON", "TikTok", "Gifts",
 	"Console", "GUI", "Update", "MinecraftServerAPI", "WinCounter", "Overlaytxt", "Timer",
-	"DeathCounter", "LikeGoal",
+	"DeathCounter", "LikeGoal", "CommentCommands",
+	"show_sudo_warning", "server_host", "shutdown", "java", "console", "minecraft_server_api",
+	"overlay_text", "like_goal", "random_triggers", "comment_commands", "death_counter",
+	"win_counter", "timer", "gui", "spotify", "channel_points", "theme", "update",
+}
+
+// sharedKeys are top-level keys both files have, with the sub-keys only
+// tikcraft.yaml uses: one of those makes the file ours.
+var sharedKeys = map[string][]string{
+	"rcon":   {"address", "timeout", "max_commands_per_second"},
+	"tiktok": {"sign_server", "retry_offline", "web_base"},
 }
 
 // IsTiktok2Mc reports whether a parsed YAML file is Tiktok2Mc's
-// config.yaml: at least two of its top-level keys and none of ours.
+// config.yaml: at least two of its top-level keys, and none of ours but
+// rcon and tiktok without tikcraft's own sub-keys.
 func isTiktok2Mc(f *ast.File) bool {
 	ours := keysOf(reflect.TypeFor[Config]()).children
 	theirs := 0
@@ -176,13 +189,19 @@ func isTiktok2Mc(f *ast.File) bool {
 				continue
 			}
 			k := keyText(mv.Key)
+			if only, shared := sharedKeys[k]; shared {
+				for _, sub := range pairs(mv.Value) {
+					if sub != nil && sub.Key != nil && slices.Contains(only, keyText(sub.Key)) {
+						return false
+					}
+				}
+				continue
+			}
 			if _, ok := ours[k]; ok {
 				return false
 			}
-			for _, t := range tiktok2mcKeys {
-				if k == t {
-					theirs++
-				}
+			if slices.Contains(tiktok2mcKeys, k) {
+				theirs++
 			}
 		}
 	}

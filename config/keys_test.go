@@ -57,11 +57,19 @@ func TestTiktok2McConfigIsRecognised(t *testing.T) {
 	if d := diags[0].String(); !strings.Contains(d, "Tiktok2Mc") || !strings.Contains(d, "tikcraft migrate t2m") {
 		t.Fatalf("got %s", d)
 	}
+	// Tiktok2Mc 1.0's snake_case keys, rcon and tiktok included.
+	const t2m10 = "config_version: 1.0\nshow_sudo_warning: true\nrcon:\n  enabled: true\n  password: x\n  port: 25575\ntiktok:\n  user: someone\n  follow_tracking: {mode: all_time}\nlike_goal:\n  triggers: []\n"
+	_, diags, err = Load(Layer{Name: "t2m/config/config.yaml", Data: []byte(t2m10), Dir: "t2m/config"})
+	if err == nil || len(diags) != 1 || !strings.Contains(diags[0].String(), "this is a Tiktok2Mc config.yaml") || !strings.Contains(diags[0].String(), "tikcraft migrate t2m") {
+		t.Fatalf("1.0 config.yaml: %v", diags)
+	}
 	// A tikcraft.yaml with one such key is not mistaken for it.
-	_, diags, _ = load(t, "rcon: {address: a:1}\nTikTok: {User: x}\nRCON: {}\n")
-	for _, d := range diags {
-		if strings.Contains(d.Message, "Tiktok2Mc") {
-			t.Fatalf("tikcraft.yaml taken for Tiktok2Mc: %v", d)
+	for _, src := range []string{"rcon: {address: a:1}\nTikTok: {User: x}\nRCON: {}\n", "rcon: {address: a:1}\ntimer: {}\nspotify: {}\n", "tiktok: {retry_offline: 5s}\ntimer: {}\nshutdown: {}\n", "overlays: {}\ntimer: {}\ngui: {}\n"} {
+		_, diags, _ = load(t, src)
+		for _, d := range diags {
+			if strings.Contains(d.Message, "Tiktok2Mc") {
+				t.Fatalf("tikcraft.yaml taken for Tiktok2Mc: %v", d)
+			}
 		}
 	}
 }

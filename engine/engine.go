@@ -95,6 +95,11 @@ type Config struct {
 	// sent, likes, cooldowns, followers); beyond it the oldest viewers
 	// are forgotten. Default 100000.
 	MaxViewers int
+	// FollowForever keeps FollowOncePerUser's followers across LIVEs
+	// (follows.remember: forever): a viewer's follow fires once ever.
+	FollowForever bool
+	// Chat are the chat commands with arguments (engine/chatcmd.go).
+	Chat ChatCommands
 }
 
 // Engine is the event → action stage.
@@ -169,7 +174,7 @@ func (e *Engine) resetSession() {
 		e.track.reset()
 	}
 	e.likes = likeCounter{fired: make([]int64, len(e.cfg.Likes))}
-	e.follows = newLRU[struct{}](e.cfg.MaxViewers)
+	e.resetFollows()
 	e.session = newSession(e.cfg)
 }
 
@@ -207,9 +212,7 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 	case *tikcraft.SubscribeEvent:
 		out = append(out, e.fire("subscribe", &ev.User, Vars{}, 1, "subscribe", false)...)
 	case *tikcraft.ChatEvent:
-		if t := e.rules.MatchChat(ev.Text); t != "" {
-			out = append(out, e.fire(t, &ev.User, Vars{Message: ev.Text}, 1, "chat from "+ev.User.Name(), false)...)
-		}
+		out = append(out, e.chat(ev)...)
 	case *tikcraft.ViewersEvent:
 		out = append(out, e.viewers(ev)...)
 	case *tikcraft.StreamEndEvent:

@@ -24,6 +24,7 @@ type session struct {
 	userLikes *lru[[]int64] // per viewer: [likes, firings of like rule 0, ...]
 	follows   int64         // follows counted this LIVE
 	viewers   []bool        // ViewerMilestones reached
+	chat      chatState     // chat commands' cooldowns and what was logged
 }
 
 func newSession(cfg Config) session {
@@ -34,6 +35,7 @@ func newSession(cfg Config) session {
 		skips:     map[string]int64{},
 		userLikes: newLRU[[]int64](cfg.MaxViewers),
 		viewers:   make([]bool, len(cfg.ViewerMilestones)),
+		chat:      newChatState(cfg),
 	}
 }
 
@@ -128,7 +130,11 @@ func (e *Engine) follow(ev *tikcraft.FollowEvent) []tikcraft.Action {
 	if e.cfg.FollowOncePerUser {
 		k := userKey(&ev.User)
 		if _, dup := e.follows.get(k); dup {
-			e.log.Info("follow ignored: this viewer already followed this LIVE (follows.once_per_user)", "user", ev.User.Name())
+			if e.cfg.FollowForever {
+				e.log.Info("follow ignored: this viewer already followed before (follows.remember: forever)", "user", ev.User.Name())
+			} else {
+				e.log.Info("follow ignored: this viewer already followed this LIVE (follows.once_per_user)", "user", ev.User.Name())
+			}
 			return nil
 		}
 		if old, evicted := e.follows.put(k, struct{}{}); evicted {
@@ -145,6 +151,19 @@ func (e *Engine) follow(ev *tikcraft.FollowEvent) []tikcraft.Action {
 		}
 	}
 	return out
+}
+
+// resetFollows starts a LIVE's follower memory: empty, or with
+// follows.remember: forever the followers of before, written again after
+// the state rows of the last LIVE are forgotten.
+func (e *Engine) resetFollows() {
+	if !e.cfg.FollowForever || e.follows == nil {
+		e.follows = newLRU[struct{}](e.cfg.MaxViewers)
+		return
+	}
+	for el := e.follows.order.Back(); el != nil; el = el.Prev() {
+		e.trackFollow(el.Value.(*lruEntry[struct{}]).key, true)
+	}
 }
 
 // viewers fires viewers_milestone for each milestone first reached.

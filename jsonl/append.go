@@ -112,6 +112,9 @@ func appendUser(dst []byte, u *tikcraft.User) []byte {
 	if u.Moderator {
 		dst = append(dst, `,"moderator":true`...)
 	}
+	if u.FanClub {
+		dst = append(dst, `,"fan_club":true`...)
+	}
 	return append(dst, '}')
 }
 

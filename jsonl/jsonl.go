@@ -42,6 +42,7 @@ type wireUser struct {
 	Follower   bool `json:"follower,omitempty"`
 	Subscriber bool `json:"subscriber,omitempty"`
 	Moderator  bool `json:"moderator,omitempty"`
+	FanClub    bool `json:"fan_club,omitempty"`
 }
 
 type wireGift struct {
@@ -123,7 +124,7 @@ func Unmarshal(line []byte) (tikcraft.Event, error) {
 			return tikcraft.User{}
 		}
 		return tikcraft.User{ID: string(w.User.ID), UniqueID: w.User.UniqueID, Nickname: w.User.Nickname,
-			Follower: w.User.Follower, Subscriber: w.User.Subscriber, Moderator: w.User.Moderator}
+			Follower: w.User.Follower, Subscriber: w.User.Subscriber, Moderator: w.User.Moderator, FanClub: w.User.FanClub}
 	}
 	i64 := func(p *flexInt) int64 {
 		if p == nil {

@@ -52,6 +52,7 @@ type Manager struct {
 
 	mu         sync.Mutex
 	alerts     *Alerts
+	named      map[string]*Alerts // the alerts of named overlays (@name>>), by name
 	goal       *LikeGoal
 	likes      likeCounter
 	goalOffset int64 // subtracted from the like total before the goal sees it
@@ -222,6 +223,11 @@ func (m *Manager) tickLocked(now time.Time, changed *bool) []string {
 	if m.alerts.Tick(now) {
 		*changed = true
 	}
+	for _, a := range m.named {
+		if a.Tick(now) {
+			*changed = true
+		}
+	}
 	if m.timer.Tick(now) {
 		*changed = true
 		fire = append(fire, TriggerTimerEnd)
@@ -250,7 +256,12 @@ func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 			if s := a.Sound(); actions.ValidSoundName(s) {
 				al.Sound = s
 			}
-			if d := m.alerts.Push(al, now); d != nil {
+			q := m.alertsFor(a.AlertName())
+			if q == nil {
+				m.log.Warn("too many named alert overlays: this alert is dropped", "name", a.AlertName(), "title", al.Title, "limit", maxNamedAlerts)
+				return false, nil
+			}
+			if d := q.Push(al, now); d != nil {
 				m.log.Warn("too many alerts waiting: the oldest is dropped (overlays.alerts.max_queue)", "title", d.Title, "subtitle", d.Subtitle, "max_queue", m.cfg.Alerts.MaxQueue)
 			}
 			return true, nil
@@ -269,6 +280,31 @@ func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 		m.log.Warn("the overlay state was not saved; it is tried again in a second", "error", err)
 	}
 	return nil
+}
+
+// maxNamedAlerts bounds the named alert overlays (@name>>); names come
+// from the actions file, so more means a mistake.
+const maxNamedAlerts = 64
+
+// alertsFor returns the alert line of the overlay name ("" the default
+// one, /overlay/alerts), or nil beyond maxNamedAlerts; mu is held. Each
+// named overlay has its own line, as in Tiktok2Mc.
+func (m *Manager) alertsFor(name string) *Alerts {
+	if name == "" {
+		return m.alerts
+	}
+	if a := m.named[name]; a != nil {
+		return a
+	}
+	if len(m.named) >= maxNamedAlerts {
+		return nil
+	}
+	if m.named == nil {
+		m.named = map[string]*Alerts{}
+	}
+	a := NewAlerts(m.cfg.Alerts)
+	m.named[name] = a
+	return a
 }
 
 func (m *Manager) applyLocked(op actions.OverlayOp, now time.Time) bool {
@@ -412,13 +448,16 @@ func (m *Manager) resetLocked(part string, now time.Time) {
 // Snapshot is everything the overlay pages show. Viewer text (titles,
 // names, chat) is data: the pages insert it with textContent.
 type Snapshot struct {
-	Alert    *AlertView   `json:"alert"`
-	LikeGoal LikeGoalView `json:"likegoal"`
-	Timer    TimerView    `json:"timer"`
-	Wins     int64        `json:"wins"`
-	Deaths   int64        `json:"deaths"`
-	Feed     []FeedItem   `json:"feed"`
-	Top      []Gifter     `json:"top"`
+	Alert *AlertView `json:"alert"`
+	// Alerts are the alerts on screen of the named alert overlays
+	// (/overlay/alerts?name=NAME), by name.
+	Alerts   map[string]*AlertView `json:"alerts,omitempty"`
+	LikeGoal LikeGoalView          `json:"likegoal"`
+	Timer    TimerView             `json:"timer"`
+	Wins     int64                 `json:"wins"`
+	Deaths   int64                 `json:"deaths"`
+	Feed     []FeedItem            `json:"feed"`
+	Top      []Gifter              `json:"top"`
 }
 
 // AlertView is the alert on screen and how long it still shows.
@@ -460,8 +499,20 @@ func (m *Manager) snapshotLocked(now time.Time) Snapshot {
 	if s.Feed == nil {
 		s.Feed = []FeedItem{}
 	}
-	if al, left, ok := m.alerts.Current(now); ok {
-		s.Alert = &AlertView{Alert: al, LeftMS: left.Milliseconds(), FadeInMS: m.cfg.Alerts.FadeIn.Milliseconds(), FadeOutMS: m.cfg.Alerts.FadeOut.Milliseconds()}
+	view := func(a *Alerts) *AlertView {
+		if al, left, ok := a.Current(now); ok {
+			return &AlertView{Alert: al, LeftMS: left.Milliseconds(), FadeInMS: m.cfg.Alerts.FadeIn.Milliseconds(), FadeOutMS: m.cfg.Alerts.FadeOut.Milliseconds()}
+		}
+		return nil
+	}
+	s.Alert = view(m.alerts)
+	for name, a := range m.named {
+		if v := view(a); v != nil {
+			if s.Alerts == nil {
+				s.Alerts = map[string]*AlertView{}
+			}
+			s.Alerts[name] = v
+		}
 	}
 	have, need := m.goal.Progress()
 	s.LikeGoal = LikeGoalView{Label: m.goal.Label(), Have: have, Need: need, Likes: m.goal.Likes, Goal: m.goal.Goal, Reached: m.goal.Reached}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -198,12 +199,19 @@ func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []action
 				Message: fmt.Sprintf("like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.ID, t.Function, name)})
 		}
 	}
+	for _, n := range append(slices.Clone(cfg.Random.Only), cfg.Random.Never...) {
+		if f.Lookup(n) == nil {
+			diags = append(diags, actions.Diagnostic{File: cfg.Random.At.File, Line: cfg.Random.At.Line, Col: cfg.Random.At.Col, Severity: actions.Warning,
+				Message: fmt.Sprintf("random names %q, which is not a rule in %s", n, name)})
+		}
+	}
 	return f, diags
 }
 
 // ParseOptions are the options of the actions language the config sets.
 func ParseOptions(cfg *config.Config) actions.Options {
-	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, Minecraft: cfg.Minecraft.Names()}
+	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, Minecraft: cfg.Minecraft.Names(),
+		RandomOnly: cfg.Random.Only, RandomNever: cfg.Random.Never}
 }
 
 func diagStrings(diags []actions.Diagnostic) []string {

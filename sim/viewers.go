@@ -25,6 +25,7 @@ func Viewers(seed uint64, n int) []tikcraft.User {
 		if rng.IntN(20) == 0 {
 			u.Moderator, u.Follower = true, true
 		}
+		u.FanClub = id%10 == 0 // no draw of rng: the other viewers stay as they were
 		out[i] = u
 	}
 	return out

@@ -1,10 +1,12 @@
-// Package tiktok2mc reads the configuration of Tiktok2Mc, the Python tool
-// tikcraft replaces, so that `tikcraft migrate` can carry a streamer's
-// setup over: its config.yaml (TikTok user, RCON port and password, like
-// triggers, like goal) and the trigger names of its actions.mca.
+// Package tiktok2mc reads the setup of Tiktok2Mc, the Python tool tikcraft
+// replaces, and converts it (Convert) into tikcraft.yaml and actions.mca for
+// `tikcraft migrate`. It reads both layouts: 0.x (CamelCase config.yaml,
+// http_actions.txt) and 0.4 to 1.0 (snake_case config.yaml,
+// data/comment_commands.yaml, data/event_commands.yaml,
+// data/shell_actions.txt, hooks/random/config.yaml, plugins/*/config.yaml).
 //
-// Only what tikcraft can use is read; Unused lists the rest with the reason
-// it is left behind.
+// Only what tikcraft can use is carried over; the report names every file
+// read and the rest with the reason it is left behind.
 package tiktok2mc
 
 import (
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,9 +25,11 @@ import (
 // DefaultPassword is the RCON password Tiktok2Mc ships with.
 const DefaultPassword = "ABC1234"
 
-// Config is what tikcraft can use from a Tiktok2Mc config.yaml.
+// Config is what tikcraft can use from a Tiktok2Mc setup: its config.yaml,
+// and the files of a 1.0 folder that Convert reads into it.
 type Config struct {
-	User string // TikTok.User
+	Layout string // Layout0x or Layout10
+	User   string // TikTok.User
 	// RCONPort and RCONPassword are RCON.Port and RCON.Password (Port 0:
 	// not set). Tiktok2Mc always talks to localhost.
 	RCONPort     int
@@ -32,8 +37,24 @@ type Config struct {
 	RCONDisabled bool // RCON.Enable: false
 	// ReconnectDelay is TikTok.ReconnectDelaySeconds (0: not set).
 	ReconnectDelay int
-	LikeTriggers   []LikeTrigger // Gifts.like_triggers
+	LikeTriggers   []LikeTrigger // Gifts.like_triggers, like_goal.triggers
 	LikeGoal       *LikeGoal     // the LikeGoal section, if any
+	// FollowTracking is tiktok.follow_tracking.mode: all_time or
+	// per_stream ("": not set).
+	FollowTracking string
+	Random         *RandomPool      // $random's filter, if any
+	Comments       *CommentCommands // the comment command groups, if any
+	OverlayText    *OverlayText     // the alerts' display settings, if any
+	// TimerStart is the timer's start in seconds (0: not set), read from
+	// TimerFrom.
+	TimerStart int64
+	TimerFrom  string
+	// TimerAutoWin and TimerPauseOnDeath are the 0.4+ timer plugin's
+	// auto_win and pause_on_death (nil: not set); WinsOnDeath its win
+	// counter's decrement_on_death.
+	TimerAutoWin, TimerPauseOnDeath, WinsOnDeath *bool
+	// Events are data/event_commands.yaml's mappings, in file order.
+	Events []EventCommand
 	// OverlayPorts are the Port of each overlay section (Timer,
 	// WinCounter, DeathCounter, Overlaytxt) and Gifts.LIKE_GOAL_PORT (as
 	// "LikeGoal"), so that migrate can tell which overlay an
@@ -51,6 +72,7 @@ type LikeTrigger struct {
 	Function string
 	Payload  string
 	Enable   bool
+	From     string // where it was read
 }
 
 // LikeGoal is Tiktok2Mc's like goal overlay.
@@ -59,6 +81,7 @@ type LikeGoal struct {
 	DisplayText    string
 	InitialGoal    int64
 	GoalMultiplier int64
+	From           string // where it was read; "" for 0.x's LikeGoal
 }
 
 // Unused is a setting migrate does not carry over.
@@ -97,28 +120,16 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 	if err := yaml.UnmarshalWithOptions(b, &doc, yaml.UseOrderedMap()); err != nil {
 		return nil, fmt.Errorf("%s is not valid YAML: %v", name, cleanYAMLError(err))
 	}
-	c := &Config{}
+	c := &Config{Layout: Layout0x}
 	seen := false
 	for _, item := range doc {
 		key := fmt.Sprint(item.Key)
 		switch key {
 		case "RCON":
 			seen = true
-			m := mapOf(item.Value)
-			if v, ok := m["Port"]; ok {
-				p, err := intOf(v)
-				if err != nil || p <= 0 || p > 65535 {
-					return nil, fmt.Errorf("%s: RCON.Port %v is not a port number", name, v)
-				}
-				c.RCONPort = int(p)
+			if err := c.rcon(name, "RCON", mapOf(item.Value), "Port", "Password", "Enable"); err != nil {
+				return nil, err
 			}
-			if v, ok := m["Password"]; ok && v != nil {
-				c.RCONPassword = fmt.Sprint(v)
-			}
-			if v, ok := m["Enable"].(bool); ok && !v {
-				c.RCONDisabled = true
-			}
-			c.unusedKeys("RCON", m, "Port", "Password", "Enable")
 		case "TikTok":
 			seen = true
 			m := mapOf(item.Value)
@@ -135,17 +146,27 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			seen = true
 			m := mapOf(item.Value)
 			if v, ok := m["like_triggers"]; ok {
-				ts, err := likeTriggers(name, v)
+				ts, err := likeTriggers(name, "Gifts.like_triggers", v)
 				if err != nil {
 					return nil, err
 				}
 				c.LikeTriggers = ts
 			}
+			only, never := stringList(m["random_included"]), stringList(m["random_exclude"])
+			if len(only) > 0 || len(never) > 0 {
+				c.Random = &RandomPool{Only: only, Never: never, From: "config.yaml Gifts.random_included and random_exclude"}
+			}
 			if v, ok := m["LIKE_GOAL_PORT"]; ok {
 				c.overlayPort("LikeGoal", v)
 				c.Unused = append(c.Unused, Unused{"Gifts.LIKE_GOAL_PORT", "the port of Tiktok2Mc's like goal overlay; tikcraft serves /overlay/likegoal from its own web server"})
 			}
-			c.unusedKeys("Gifts", m, "like_triggers", "LIKE_GOAL_PORT")
+			if _, ok := m["autosave_interval_seconds"]; ok {
+				c.Unused = append(c.Unused, Unused{"Gifts.autosave_interval_seconds", "Tiktok2Mc's revenue log; tikcraft logs every event in its data_dir (tikcraft report)"})
+			}
+			c.unusedKeys("Gifts", m, "like_triggers", "LIKE_GOAL_PORT", "random_included", "random_exclude", "autosave_interval_seconds")
+		case "CommentCommands":
+			seen = true
+			c.Comments = legacyComments(mapOf(item.Value))
 		case "LikeGoal":
 			m := mapOf(item.Value)
 			g := &LikeGoal{Enable: true, DisplayText: "Like Goal", InitialGoal: 100000, GoalMultiplier: 2}
@@ -163,23 +184,67 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			}
 			c.LikeGoal = g
 		default:
+			m := mapOf(item.Value)
 			switch key {
 			case "Timer", "WinCounter", "DeathCounter", "Overlaytxt":
-				c.overlayPort(key, mapOf(item.Value)["Port"])
+				c.overlayPort(key, m["Port"])
+			}
+			switch key {
+			case "Timer":
+				if n, err := intOf(m["StartTime"]); err == nil && m["StartTime"] != nil && n > 0 {
+					c.TimerStart, c.TimerFrom = n*60, "Timer.StartTime (minutes)"
+				}
+			case "Overlaytxt":
+				c.overlayText(map[string]any{"display_mode": m["DisplayMode"], "fade_in": m["FadeIn"], "fade_out": m["FadeOut"], "overlays": m["Overlays"]}, "config.yaml Overlaytxt")
 			}
 			why, ok := sectionReasons[key]
-			if !ok {
-				why = "not a Tiktok2Mc setting migrate knows"
-			} else {
+			if ok {
 				seen = true
+				c.Unused = append(c.Unused, Unused{key, why})
+				continue
 			}
-			c.Unused = append(c.Unused, Unused{key, why})
+			known, err := c.snakeKey(name, key, item.Value)
+			if err != nil {
+				return nil, err
+			}
+			if known {
+				seen = true
+				continue
+			}
+			c.Unused = append(c.Unused, Unused{key, "not a Tiktok2Mc setting migrate knows"})
 		}
 	}
 	if !seen {
-		return nil, fmt.Errorf("%s does not look like a Tiktok2Mc config.yaml (it has none of RCON, TikTok, Gifts)", name)
+		return nil, fmt.Errorf("%s does not look like a Tiktok2Mc config.yaml (it has none of rcon, tiktok, like_goal, RCON, TikTok, Gifts)", name)
+	}
+	if c.Layout == Layout10 {
+		// 0.4+ ports, where config.yaml does not set them.
+		for name, p := range map[string]int{"Timer": defaultTimerPort, "DeathCounter": defaultDeathPort, "WinCounter": defaultWinPort} {
+			if c.OverlayPorts[name] == 0 {
+				c.overlayPort(name, p)
+			}
+		}
 	}
 	return c, nil
+}
+
+// rcon reads the RCON section (0.x RCON, 1.0 rcon) by its keys' names.
+func (c *Config) rcon(name, section string, m map[string]any, port, password, enable string) error {
+	if v, ok := m[port]; ok {
+		p, err := intOf(v)
+		if err != nil || p <= 0 || p > 65535 {
+			return fmt.Errorf("%s: %s.%s %v is not a port number", name, section, port, v)
+		}
+		c.RCONPort = int(p)
+	}
+	if v, ok := m[password]; ok && v != nil {
+		c.RCONPassword = fmt.Sprint(v)
+	}
+	if v, ok := m[enable].(bool); ok && !v {
+		c.RCONDisabled = true
+	}
+	c.unusedKeys(section, m, port, password, enable)
+	return nil
 }
 
 func (c *Config) unusedKeys(section string, m map[string]any, known ...string) {
@@ -204,44 +269,55 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func likeTriggers(name string, v any) ([]LikeTrigger, error) {
+func likeTriggers(name, where string, v any) ([]LikeTrigger, error) {
 	list, ok := v.([]any)
 	if !ok {
 		if v == nil {
 			return nil, nil
 		}
-		return nil, fmt.Errorf("%s: Gifts.like_triggers is not a list", name)
+		return nil, fmt.Errorf("%s: %s is not a list", name, where)
 	}
 	var out []LikeTrigger
 	for i, e := range list {
 		m := mapOf(e)
 		if m == nil {
-			return nil, fmt.Errorf("%s: Gifts.like_triggers[%d] is not a mapping of id, every, function, payload and enable", name, i)
+			return nil, fmt.Errorf("%s: %s[%d] is not a mapping of id, every, function, payload and enabled", name, where, i)
 		}
-		t := LikeTrigger{Enable: true}
+		t := LikeTrigger{Enable: true, From: where}
 		if v, ok := m["id"]; ok && v != nil {
 			t.ID = fmt.Sprint(v)
 		}
 		every, err := intOf(m["every"])
 		if err != nil || every <= 0 {
-			return nil, fmt.Errorf("%s: Gifts.like_triggers[%d].every is %v, not a positive number of likes", name, i, m["every"])
+			return nil, fmt.Errorf("%s: %s[%d].every is %v, not a positive number of likes", name, where, i, m["every"])
 		}
 		t.Every = every
 		if v, ok := m["function"]; ok && v != nil {
 			t.Function = fmt.Sprint(v)
 		}
 		if t.Function == "" {
-			return nil, fmt.Errorf("%s: Gifts.like_triggers[%d] has no function", name, i)
+			return nil, fmt.Errorf("%s: %s[%d] has no function", name, where, i)
 		}
 		if v, ok := m["payload"]; ok && v != nil {
 			t.Payload = fmt.Sprint(v)
 		}
-		if v, ok := m["enable"].(bool); ok {
-			t.Enable = v
+		// 0.x wrote enable, 0.4+ enabled.
+		for _, k := range []string{"enable", "enabled"} {
+			switch v := m[k].(type) {
+			case bool:
+				t.Enable = v
+			case string:
+				t.Enable = slices.Contains([]string{"true", "1", "yes", "on"}, strings.ToLower(v))
+			}
 		}
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+func asMapSlice(v any) (yaml.MapSlice, bool) {
+	m, ok := v.(yaml.MapSlice)
+	return m, ok
 }
 
 // mapOf turns a decoded YAML mapping into a map with string keys.

@@ -18,7 +18,7 @@ func TestParseConfigFixture(t *testing.T) {
 	if c.User != "creeper_queen.tv" || c.RCONPort != 25580 || c.RCONPassword != DefaultPassword || c.RCONDisabled || c.ReconnectDelay != 45 {
 		t.Errorf("got %+v", c)
 	}
-	if len(c.LikeTriggers) != 2 || c.LikeTriggers[1] != (LikeTrigger{ID: "huge", Every: 50000, Function: "like_2", Payload: "Everyone", Enable: false}) {
+	if len(c.LikeTriggers) != 2 || c.LikeTriggers[1] != (LikeTrigger{ID: "huge", Every: 50000, Function: "like_2", Payload: "Everyone", Enable: false, From: "Gifts.like_triggers"}) {
 		t.Errorf("like triggers %+v", c.LikeTriggers)
 	}
 	if g := c.LikeGoal; g == nil || g.InitialGoal != 10000 || g.GoalMultiplier != 1 || g.DisplayText != "Road to 10k" {
@@ -53,10 +53,13 @@ func TestTriggerName(t *testing.T) {
 }
 
 func FuzzParseConfig(f *testing.F) {
-	if b, err := os.ReadFile("testdata/t2m/config/config.yaml"); err == nil {
-		f.Add(b)
+	for _, p := range []string{"testdata/t2m/config/config.yaml", "testdata/t2m10/config/config.yaml"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
-	for _, s := range []string{"RCON: {Port: 1}", "TikTok: {User: x}\nGifts: {like_triggers: [{every: 1_000, function: likes}]}", "Gifts: {like_triggers: 3}", "LikeGoal: {InitialGoal: x}\nRCON: {}"} {
+	for _, s := range []string{"RCON: {Port: 1}", "rcon: {port: 1}\ntiktok: {follow_tracking: {mode: x}}", "like_goal: {triggers: [{id: a, every: '1_000', function: b, enabled: 'no'}]}",
+		"comment_commands: {groups: [{prefix: '#'}]}", "overlay_text: {fade_in: -5, overlays: [{name: a}, 3]}", "random_triggers: {mode: allow-all, triggers: x}", "TikTok: {User: x}\nGifts: {like_triggers: [{every: 1_000, function: likes}]}", "Gifts: {like_triggers: 3}", "LikeGoal: {InitialGoal: x}\nRCON: {}"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -73,4 +76,24 @@ func FuzzParseConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestConvertFixture(t *testing.T) {
+	res, err := Convert("testdata/t2m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Read) != 3 || !strings.HasSuffix(res.Read[2], "http_actions.txt") || !strings.HasSuffix(res.Read[0], "config.yaml") || !strings.HasSuffix(res.Read[1], "actions.mca") {
+		t.Errorf("read %v", res.Read)
+	}
+	for _, want := range []string{`user: "@creeper_queen.tv"`, "address: 127.0.0.1:25580", `"localhost:8080"`} {
+		if !strings.Contains(res.Config, want) {
+			t.Errorf("config lacks %q:\n%s", want, res.Config)
+		}
+	}
+	for _, want := range []string{"heart_me:/give {user} minecraft:cookie 3", "rose:$timer +30s", "# 6064:$confetti"} {
+		if !strings.Contains(res.Actions, want) {
+			t.Errorf("actions lack %q:\n%s", want, res.Actions)
+		}
+	}
 }

@@ -39,6 +39,7 @@ type fixtureEvent struct {
 		Follower   bool `json:"follower"`
 		Subscriber bool `json:"subscriber"`
 		Moderator  bool `json:"moderator"`
+		FanClub    bool `json:"fan_club"`
 	} `json:"user"`
 	Gift struct {
 		ID       string `json:"id"`
@@ -122,7 +123,7 @@ func checkFixtureEvent(t *testing.T, ev tikcraft.Event, want fixtureEvent) {
 		t.Errorf("%s: time %v, want %v", want.Type, meta.Time, wantTime)
 	}
 	wantUser := tikcraft.User{ID: want.User.ID, UniqueID: want.User.UniqueID, Nickname: want.User.Nickname,
-		Follower: want.User.Follower, Subscriber: want.User.Subscriber, Moderator: want.User.Moderator}
+		Follower: want.User.Follower, Subscriber: want.User.Subscriber, Moderator: want.User.Moderator, FanClub: want.User.FanClub}
 	checkUser := func(got tikcraft.User) {
 		if got != wantUser {
 			t.Errorf("%s: user %+v, want %+v", want.Type, got, wantUser)

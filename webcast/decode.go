@@ -498,9 +498,10 @@ func user(u *pb.User) tikcraft.User {
 const (
 	followStatusFollows = 1 // follow_status at or above it: a follower
 
-	badgeSceneAdmin         = 1 // BadgeSceneType ADMIN: a moderator
-	badgeSceneSubscriber    = 4 // SUBSCRIBER
-	badgeSceneNewSubscriber = 7 // NEW_SUBSCRIBER
+	badgeSceneAdmin         = 1  // BadgeSceneType ADMIN: a moderator
+	badgeSceneSubscriber    = 4  // SUBSCRIBER
+	badgeSceneNewSubscriber = 7  // NEW_SUBSCRIBER
+	badgeSceneFans          = 10 // FANS: a member of the host's fan club (team)
 )
 
 // applyBadge sets the flag a badge of this scene stands for.
@@ -510,6 +511,8 @@ func applyBadge(u *tikcraft.User, scene int32) {
 		u.Moderator = true
 	case badgeSceneSubscriber, badgeSceneNewSubscriber:
 		u.Subscriber = true
+	case badgeSceneFans:
+		u.FanClub = true
 	}
 }
 

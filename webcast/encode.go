@@ -247,6 +247,9 @@ func pbUser(u tikcraft.User) *pb.User {
 	if u.Subscriber {
 		p.BadgeList = []*pb.BadgeStruct{{SceneType: badgeSceneSubscriber}}
 	}
+	if u.FanClub {
+		p.BadgeList = append(p.BadgeList, &pb.BadgeStruct{SceneType: badgeSceneFans})
+	}
 	return p
 }
 

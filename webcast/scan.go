@@ -579,6 +579,7 @@ func (u *userData) user(id identityData) tikcraft.User {
 	v.Follower = u.followStatus >= followStatusFollows || id.follower || id.mutual
 	v.Subscriber = u.badges.Subscriber || id.subscriber
 	v.Moderator = u.admin || u.badges.Moderator || id.moderator
+	v.FanClub = u.badges.FanClub
 	return v
 }
 

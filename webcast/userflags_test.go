@@ -51,8 +51,9 @@ func flagCases() []flagCase {
 		{"is_admin", MethodSubNotify, &pb.WebcastSubNotifyMessage{User: u(func(p *pb.User) { p.UserAttr = &pb.UserAttr{IsAdmin: true} })}, with(false, false, true)},
 		{"badge admin", MethodSocial, &pb.WebcastSocialMessage{Common: share, User: u(func(p *pb.User) { p.BadgeList = badges(1) })}, with(false, false, true)},
 		{"badge subscriber", MethodLike, &pb.WebcastLikeMessage{User: u(func(p *pb.User) { p.BadgeList = badges(4) })}, with(false, true, false)},
-		{"badge new subscriber among others", MethodLike, &pb.WebcastLikeMessage{User: u(func(p *pb.User) { p.BadgeList = badges(8, 6, 7, 10) })}, with(false, true, false)},
-		{"badges that mean nothing here", MethodLike, &pb.WebcastLikeMessage{User: u(func(p *pb.User) { p.BadgeList = badges(0, 2, 3, 5, 6, 8, 10, 12) })}, base},
+		{"badge new subscriber among others", MethodLike, &pb.WebcastLikeMessage{User: u(func(p *pb.User) { p.BadgeList = badges(8, 6, 7) })}, with(false, true, false)},
+		{"badge fans is the fan club", MethodChat, &pb.WebcastChatMessage{User: u(func(p *pb.User) { p.BadgeList = badges(8, 10) })}, tikcraft.User{ID: "7", UniqueID: "h", FanClub: true}},
+		{"badges that mean nothing here", MethodLike, &pb.WebcastLikeMessage{User: u(func(p *pb.User) { p.BadgeList = badges(0, 2, 3, 5, 6, 8, 12) })}, base},
 		{"everything in the user", MethodChat, &pb.WebcastChatMessage{User: u(func(p *pb.User) {
 			p.FollowInfo, p.UserAttr, p.BadgeList = &pb.FollowInfo{FollowStatus: 1}, &pb.UserAttr{IsAdmin: true}, badges(4)
 		})}, with(true, true, true)},
@@ -97,8 +98,8 @@ func TestUserFlags(t *testing.T) {
 // TestUserFlagsRoundTrip: every combination of flags survives EncodeEvent
 // and both decoders, for every event type with a user.
 func TestUserFlagsRoundTrip(t *testing.T) {
-	for i := range 8 {
-		u := tikcraft.User{ID: "9", UniqueID: "v", Nickname: "V", Follower: i&1 != 0, Subscriber: i&2 != 0, Moderator: i&4 != 0}
+	for i := range 16 {
+		u := tikcraft.User{ID: "9", UniqueID: "v", Nickname: "V", Follower: i&1 != 0, Subscriber: i&2 != 0, Moderator: i&4 != 0, FanClub: i&8 != 0}
 		for _, ev := range []tikcraft.Event{
 			&tikcraft.GiftEvent{User: u, Gift: tikcraft.Gift{ID: 1}, RepeatCount: 1},
 			&tikcraft.LikeEvent{User: u, Count: 1},

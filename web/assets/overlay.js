@@ -36,6 +36,10 @@
   const num = (n) => Number(n || 0).toLocaleString("en-US");
 
   // ---- alerts ----
+  // ?name=NAME shows the alerts of a named overlay (@NAME>> in the actions
+  // file); without it, or with name=default, the unnamed ones.
+  const alertName = /^[a-z0-9_-]{1,32}$/.test((params.get("name") || "").toLowerCase()) ? params.get("name").toLowerCase() : "default";
+  const own = (o, k) => (o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : null);
   let shownAlert = 0, hideTimer = 0, goneTimer = 0;
   function renderAlert(a) {
     const box = $("alert");
@@ -85,7 +89,7 @@
 
   function render(s) {
     switch (kind) {
-      case "alerts": renderAlert(s.alert); break;
+      case "alerts": renderAlert(alertName === "default" ? s.alert : own(s.alerts, alertName)); break;
       case "likegoal": {
         const g = s.likegoal;
         $("goal-label").textContent = g.label || "";

@@ -139,7 +139,8 @@ const cases = [
 // follow_info.follow_status >= 1, the identity says follower or mutual, or
 // the event is a follow; subscriber when a badge has scene 4 or 7 or the
 // identity says subscriber; moderator when user_attr.is_admin, a badge has
-// scene 1 or the identity says moderator. They are written only when true.
+// scene 1 or the identity says moderator; fan club when a badge has scene
+// 10 (FANS). They are written only when true.
 const userOf = (u, identity, isFollow) => {
   const out = {
     id: u && u.id !== "0" ? u.id : (u?.idStr ?? ""),
@@ -151,6 +152,7 @@ const userOf = (u, identity, isFollow) => {
   if (isFollow || BigInt(u?.followInfo?.followStatus ?? "0") >= 1n || identity?.isFollowerOfAnchor || identity?.isMutualFollowingWithAnchor) out.follower = true;
   if (scenes.includes(B.SUBSCRIBER) || scenes.includes(B.NEW_SUBSCRIBER) || identity?.isSubscriberOfAnchor) out.subscriber = true;
   if (u?.userAttr?.isAdmin || scenes.includes(B.ADMIN) || identity?.isModeratorOfAnchor) out.moderator = true;
+  if (scenes.includes(10)) out.fan_club = true; // BadgeSceneType FANS
   return out;
 };
 

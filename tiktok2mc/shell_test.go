@@ -1,15 +1,14 @@
-package app
+package tiktok2mc
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/tikcraft/tikcraft/actions"
-	"github.com/tikcraft/tikcraft/tiktok2mc"
 )
 
 func TestConvertCurl(t *testing.T) {
-	m := &migration{t2m: &tiktok2mc.Config{OverlayPorts: map[string]int{"Timer": 7777, "WinCounter": 7778, "DeathCounter": 7779}}}
+	m := &converter{t2m: &Config{OverlayPorts: map[string]int{"Timer": 7777, "WinCounter": 7778, "DeathCounter": 7779}}}
 	cases := map[string]string{
 		"curl -X POST http://localhost:7777/add?amount=60":        "$timer +60s",
 		"curl -X POST 'http://localhost:7777/subtract?amount=15'": "$timer -15s",
@@ -37,14 +36,19 @@ func FuzzConvertHTTPActions(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		m := &migration{t2m: &tiktok2mc.Config{OverlayPorts: map[string]int{"Timer": 7777, "WinCounter": 7778}}}
-		rules, allow := m.convertHTTPActions("http_actions.txt", src)
+		m := &converter{t2m: &Config{OverlayPorts: map[string]int{"Timer": 7777, "WinCounter": 7778}}}
+		rules := m.convertShellFile("http_actions.txt", src)
 		for _, r := range rules {
 			line := r.trigger + ":" + strings.Join(r.commands, "; ") + "\n"
 			if strings.ContainsAny(line[:len(line)-1], "\r\n") {
-				continue // a value spanning lines cannot come from one line
+				t.Fatalf("a command spans lines: %q", line)
 			}
-			_, _ = actions.Parse("a.mca", []byte(line), actions.Options{HTTPAllow: allow})
+			_, diags := actions.Parse("a.mca", []byte(line), actions.Options{HTTPAllow: m.httpAllow})
+			for _, d := range diags {
+				if d.Severity == actions.Error {
+					t.Fatalf("%q converted to %q: %s", src, line, d)
+				}
+			}
 		}
 	})
 }

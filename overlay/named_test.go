@@ -1,0 +1,44 @@
+package overlay
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+)
+
+// Each named alerts overlay (@name>> in the actions file,
+// /overlay/alerts?name=NAME) has its own line, beside the default one.
+func TestManagerNamedAlerts(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t0}
+	m := New(ctx, Options{Config: Defaults(), Now: c.now})
+	alert := func(name, title string) tikcraft.Action {
+		return tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: title, Seconds: 2}, Command: tikcraft.AlertCommand(name, "")}
+	}
+	m.Deliver(ctx, alert("", "plain"))
+	m.Deliver(ctx, alert("party", "p1"))
+	m.Deliver(ctx, alert("party", "p2"))
+	m.Deliver(ctx, alert("stats", "s1"))
+	s := m.Snapshot()
+	if s.Alert == nil || s.Alert.Title != "plain" || s.Alerts["party"] == nil || s.Alerts["party"].Title != "p1" || s.Alerts["stats"].Title != "s1" || len(s.Alerts) != 2 {
+		t.Fatalf("snapshot %+v %+v", s.Alert, s.Alerts)
+	}
+	c.t = t0.Add(2600 * time.Millisecond)
+	m.Tick()
+	s = m.Snapshot()
+	if s.Alert != nil || s.Alerts["party"] == nil || s.Alerts["party"].Title != "p2" || s.Alerts["stats"] != nil {
+		t.Fatalf("after one alert's time: %+v %+v", s.Alert, s.Alerts)
+	}
+	// Names come from the actions file; a flood of them is bounded.
+	for i := range maxNamedAlerts + 5 {
+		m.Deliver(ctx, alert(string(rune('a'+i%26))+string(rune('a'+i/26)), "x"))
+	}
+	m.mu.Lock()
+	n := len(m.named)
+	m.mu.Unlock()
+	if n != maxNamedAlerts {
+		t.Fatalf("%d named overlays", n)
+	}
+}

@@ -1,0 +1,568 @@
+package tiktok2mc
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/tiktok"
+)
+
+// DefaultRCONPort is Minecraft's (and Tiktok2Mc's) default rcon.port.
+const DefaultRCONPort = 25575
+
+// maxPlugins bounds the plugin folders read: more is not a Tiktok2Mc folder.
+const maxPlugins = 100
+
+// Result is a converted Tiktok2Mc setup: the text of tikcraft.yaml and
+// actions.mca, and the report of what was carried over and what not.
+type Result struct {
+	Config  string // tikcraft.yaml
+	Actions string // actions.mca
+	// Read lists every file that was read, in order.
+	Read []string
+	// Carried, Left ("what: why") and Notes (differences to know) are
+	// the report's three parts.
+	Carried, Left, Notes []string
+}
+
+// folder are the files of a Tiktok2Mc setup; "" where there is none.
+type folder struct {
+	config, actions                 string
+	comments, events, shell, http   string
+	randomHook                      string
+	plugins                         []string // plugins/NAME/config.yaml, sorted
+	pluginNames                     []string
+	root                            string
+	configDir, dataDir, defaultsDir string
+}
+
+// Convert reads the Tiktok2Mc setup at from (its folder, or its
+// config.yaml) and converts it: every file of either layout that it
+// finds, each read as an ordinary file of at most MaxFileSize. It writes
+// nothing.
+func Convert(from string) (*Result, error) {
+	f, err := find(from)
+	if err != nil {
+		return nil, err
+	}
+	m := &converter{cfgPath: f.config}
+	raw, err := m.readFile(f.config)
+	if err != nil {
+		return nil, err
+	}
+	if m.t2m, err = ParseConfig(f.config, raw); err != nil {
+		return nil, err
+	}
+	t := m.t2m
+	if f.comments != "" {
+		b, err := m.readFile(f.comments)
+		if err != nil {
+			return nil, err
+		}
+		cc, err := ReadCommentCommands(f.comments, b)
+		if err != nil {
+			return nil, err
+		}
+		if t.Comments != nil {
+			m.left = append(m.left, fmt.Sprintf("%s: superseded by %s, which is what Tiktok2Mc 1.0 reads", t.Comments.From, filepath.Base(f.comments)))
+		}
+		t.Comments = cc
+	}
+	if f.events != "" {
+		b, err := m.readFile(f.events)
+		if err != nil {
+			return nil, err
+		}
+		if t.Events, err = ReadEventCommands(f.events, b); err != nil {
+			return nil, err
+		}
+		m.eventsRead = true
+	}
+	if f.randomHook != "" {
+		b, err := m.readFile(f.randomHook)
+		if err != nil {
+			return nil, err
+		}
+		p, err := ReadRandomHook(f.randomHook, b)
+		if err != nil {
+			return nil, err
+		}
+		if t.Random != nil {
+			m.left = append(m.left, fmt.Sprintf("%s: superseded by %s, which Tiktok2Mc 1.0's $random reads", t.Random.From, f.randomHook))
+		}
+		t.Random = p
+	}
+	for i, p := range f.plugins {
+		b, err := m.readFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.ReadPlugin(p, f.pluginNames[i], b); err != nil {
+			return nil, err
+		}
+	}
+
+	var src []byte
+	if f.actions != "" {
+		if src, err = m.readFile(f.actions); err != nil {
+			return nil, err
+		}
+	}
+	converted := m.convertActions(f.actions, string(src))
+	for _, p := range []string{f.http, f.shell} {
+		if p == "" {
+			continue
+		}
+		b, err := m.readFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var added []string
+		converted, added = mergeRules(converted, m.convertShellFile(filepath.Base(p), string(b)), filepath.Base(p))
+		// Tiktok2Mc ran these by themselves, never through $random.
+		m.notRandom = append(m.notRandom, added...)
+	}
+	converted, _ = mergeRules(converted, m.convertEvents(), "event_commands.yaml")
+	// The report starts with the settings, then the files' rules.
+	nc, nl := len(m.carried), len(m.left)
+	cfg := m.config()
+	m.carried = append(m.carried[nc:], m.carried[:nc]...)
+	m.left = append(m.left[nl:], m.left[:nl]...)
+	return &Result{Config: cfg, Actions: converted, Read: m.read, Carried: m.carried, Left: m.left, Notes: m.notes}, nil
+}
+
+// WriteReport prints what was read and written, what was carried over,
+// what was not and why, and the differences a Tiktok2Mc user must know.
+func (r *Result) WriteReport(w io.Writer, outCfg, outActions string) {
+	section := func(title string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		fmt.Fprintln(w, title)
+		for _, it := range items {
+			fmt.Fprintf(w, "  - %s\n", it)
+		}
+	}
+	section("read:", r.Read)
+	fmt.Fprintf(w, "wrote %s and %s\n", outCfg, outActions)
+	section("carried over:", r.Carried)
+	section("not carried over:", r.Left)
+	section("differences to know:", r.Notes)
+}
+
+// find finds the files of a Tiktok2Mc folder: an installed one
+// (config/config.yaml, data/..., hooks/, plugins/), its repository
+// (defaults/, src/hooks, src/plugins), or a folder holding the files.
+func find(from string) (*folder, error) {
+	st, err := os.Stat(from)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist: give the Tiktok2Mc folder (the one with config/ and data/ in it)", from)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", from, unwrapPathError(err))
+	}
+	f := &folder{root: from}
+	if !st.IsDir() {
+		if filepath.Base(from) != "config.yaml" {
+			return nil, fmt.Errorf("%s is a file: give the Tiktok2Mc folder, or its config.yaml", from)
+		}
+		f.config, f.root = from, filepath.Dir(from)
+		if b := filepath.Base(f.root); b == "config" || b == "defaults" {
+			f.root = filepath.Dir(f.root)
+		}
+	}
+	at := func(parts ...string) string { return filepath.Join(append([]string{f.root}, parts...)...) }
+	// first returns the first path that exists and is not a folder; what
+	// it is (a pipe, a device) is readFile's to refuse.
+	first := func(paths ...string) string {
+		for _, p := range paths {
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p
+			}
+		}
+		return ""
+	}
+	if f.config == "" {
+		f.config = first(at("config", "config.yaml"), at("config.yaml"), at("defaults", "config.yaml"))
+	}
+	if f.config == "" {
+		return nil, fmt.Errorf("%s has no Tiktok2Mc config.yaml (looked for config/config.yaml, config.yaml and defaults/config.yaml)", from)
+	}
+	inData := func(name string) string { return first(at("data", name), at(name), at("defaults", name)) }
+	f.actions = inData("actions.mca")
+	f.comments = inData("comment_commands.yaml")
+	f.events = inData("event_commands.yaml")
+	f.shell = inData("shell_actions.txt")
+	f.http = inData("http_actions.txt")
+	f.randomHook = first(at("hooks", "random", "config.yaml"), at("src", "hooks", "random", "config.yaml"))
+	for _, dir := range []string{at("plugins"), at("src", "plugins")} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if p := first(filepath.Join(dir, e.Name(), "config.yaml")); p != "" && e.IsDir() {
+				f.plugins = append(f.plugins, p)
+				f.pluginNames = append(f.pluginNames, e.Name())
+			}
+		}
+		if len(f.plugins) > maxPlugins {
+			return nil, fmt.Errorf("%s has %d plugin folders: that is not a Tiktok2Mc folder", dir, len(f.plugins))
+		}
+		if len(f.plugins) > 0 {
+			break
+		}
+	}
+	return f, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// converter collects what Convert did, for its report.
+type converter struct {
+	t2m        *Config
+	cfgPath    string
+	eventsRead bool     // data/event_commands.yaml was read
+	httpAllow  []string // hosts the converted $http calls go to
+	read       []string // files read
+	carried    []string
+	left       []string // "what: why"
+	notes      []string // differences to know
+
+	// What the event mappings said about the timer (nil: nothing).
+	resetOnDeath, winOnEnd *bool
+	// notRandom are rules made from http_actions.txt or shell_actions.txt:
+	// Tiktok2Mc ran them by themselves, so $random must not pick them.
+	notRandom  []string
+	extraRules []rule // rules the event mappings add
+}
+
+func (m *converter) readFile(path string) ([]byte, error) {
+	b, err := readFile(path)
+	if err == nil {
+		m.read = append(m.read, path)
+	}
+	return b, err
+}
+
+// likes are the like rules carried over: duplicate ids dropped.
+func (m *converter) likes() []LikeTrigger {
+	var out []LikeTrigger
+	seen := map[string]bool{}
+	for i, lt := range m.t2m.LikeTriggers {
+		if lt.ID == "" {
+			lt.ID = fmt.Sprintf("likes_%d", i+1)
+		}
+		if seen[lt.ID] {
+			m.left = append(m.left, fmt.Sprintf("%s %s: a like rule with this id came first", lt.From, lt.ID))
+			continue
+		}
+		seen[lt.ID] = true
+		out = append(out, lt)
+	}
+	return out
+}
+
+func (m *converter) likeFunctions() []string {
+	var out []string
+	for _, t := range m.t2m.LikeTriggers {
+		out = append(out, TriggerName(t.Function))
+	}
+	return out
+}
+
+// config writes tikcraft.yaml from the Tiktok2Mc settings.
+func (m *converter) config() string {
+	t := m.t2m
+	var b strings.Builder
+	fmt.Fprintf(&b, "# tikcraft configuration, converted by `tikcraft migrate` from\n# %s.\n# docs/CONFIG.md explains every key; docs/TIKTOK2MC.md what became of each Tiktok2Mc setting.\n\nactions: actions.mca\n\n", filepath.ToSlash(m.cfgPath))
+	key := func(old, snake string) string {
+		if t.Layout == Layout10 {
+			return snake
+		}
+		return old
+	}
+
+	b.WriteString("tiktok:\n")
+	userKey := key("TikTok.User", "tiktok.user")
+	switch user := strings.TrimPrefix(t.User, "@"); {
+	case user == "":
+		fmt.Fprintf(&b, "  # user: \"@your_name\"   # Tiktok2Mc's %s was empty\n", userKey)
+		m.left = append(m.left, userKey+": it is empty; set tiktok.user to your @handle")
+	default:
+		if _, err := tiktok.NormalizeUser(user); err != nil {
+			fmt.Fprintf(&b, "  # user: %s   # not a TikTok handle; write your @handle here\n", strconv.Quote(t.User))
+			m.left = append(m.left, fmt.Sprintf("%s %q: %v", userKey, t.User, err))
+		} else {
+			fmt.Fprintf(&b, "  user: %s\n", strconv.Quote("@"+user))
+			m.carried = append(m.carried, fmt.Sprintf("tiktok.user: @%s (%s)", user, userKey))
+			if user == "your_tiktok_username" {
+				m.notes = append(m.notes, "tiktok.user is still Tiktok2Mc's placeholder your_tiktok_username: put your own @handle there")
+			}
+		}
+	}
+	if t.ReconnectDelay > 0 {
+		k := key("TikTok.ReconnectDelaySeconds", "tiktok.reconnect_delay_seconds")
+		fmt.Fprintf(&b, "  retry_offline: %ds   # %s\n", t.ReconnectDelay, k)
+		m.carried = append(m.carried, fmt.Sprintf("tiktok.retry_offline: %ds (%s)", t.ReconnectDelay, k))
+	}
+
+	port := t.RCONPort
+	if port == 0 {
+		port = DefaultRCONPort
+	}
+	pwKey, portKey := key("RCON.Password", "rcon.password"), key("RCON.Port", "rcon.port")
+	fmt.Fprintf(&b, "\nrcon:\n  address: 127.0.0.1:%d   # Tiktok2Mc always used this computer (localhost)\n", port)
+	if t.RCONPassword != "" {
+		fmt.Fprintf(&b, "  password: %s   # %s; TIKCRAFT_RCON_PASSWORD overrides it\n", strconv.Quote(t.RCONPassword), pwKey)
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d with the password of %s", port, pwKey))
+		if t.RCONPassword == DefaultPassword {
+			m.notes = append(m.notes, fmt.Sprintf("the RCON password is Tiktok2Mc's default %s, which anyone who can reach the port can use: put a long random one into server.properties and tikcraft.yaml", DefaultPassword))
+		}
+	} else {
+		b.WriteString("  # password: set TIKCRAFT_RCON_PASSWORD to the rcon.password of server.properties\n")
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d (%s); %s was empty", port, portKey, pwKey))
+	}
+	if t.RCONDisabled {
+		m.notes = append(m.notes, key("RCON.Enable", "rcon.enabled")+" was false: tikcraft sends everything over RCON, so server.properties needs enable-rcon=true (tikcraft init --server DIR does it)")
+	}
+
+	m.follows(&b)
+	if likes := m.likes(); len(likes) > 0 {
+		fmt.Fprintf(&b, "\nlikes:\n  triggers:   # %s\n", likes[0].From)
+		var names []string
+		for _, lt := range likes {
+			fn := TriggerName(lt.Function)
+			fmt.Fprintf(&b, "    - {id: %s, every: %d, function: %s, payload: %s, enable: %t}\n", strconv.Quote(lt.ID), lt.Every, strconv.Quote(fn), strconv.Quote(lt.Payload), lt.Enable)
+			state := ""
+			if !lt.Enable {
+				state = ", off"
+			}
+			names = append(names, fmt.Sprintf("%s (every %d likes runs %s%s)", lt.ID, lt.Every, fn, state))
+		}
+		m.carried = append(m.carried, "likes.triggers: "+strings.Join(names, ", ")+" ("+likes[0].From+")")
+	}
+	m.random(&b)
+	m.chatCommands(&b)
+	m.overlays(&b)
+	if len(m.httpAllow) > 0 {
+		b.WriteString("\nhttp:\n  allow:   # the addresses Tiktok2Mc's curl calls and chat commands called, now called by $http\n")
+		for _, h := range m.httpAllow {
+			fmt.Fprintf(&b, "    - %s\n", strconv.Quote(h))
+		}
+		m.carried = append(m.carried, "http.allow: "+strings.Join(m.httpAllow, ", ")+" (the hosts Tiktok2Mc called)")
+	}
+	for _, u := range t.Unused {
+		m.left = append(m.left, u.Key+": "+u.Why)
+	}
+	return b.String()
+}
+
+// follows writes follows: from tiktok.follow_tracking.mode.
+func (m *converter) follows(b *strings.Builder) {
+	mode := m.t2m.FollowTracking
+	def := ""
+	if mode == "" && m.t2m.Layout == Layout10 {
+		mode, def = "all_time", ", Tiktok2Mc's default"
+	}
+	switch mode {
+	case "":
+	case "all_time":
+		fmt.Fprintf(b, "\nfollows:\n  remember: forever   # tiktok.follow_tracking.mode: all_time%s\n", def)
+		m.carried = append(m.carried, "follows.remember: forever, a viewer's follow fires once ever (tiktok.follow_tracking.mode: all_time"+def+")")
+	case "per_stream":
+		b.WriteString("\nfollows:\n  once_per_user: true   # tiktok.follow_tracking.mode: per_stream\n  remember: live\n")
+		m.carried = append(m.carried, "follows.once_per_user: a viewer's follow fires once per LIVE (tiktok.follow_tracking.mode: per_stream)")
+	default:
+		m.left = append(m.left, fmt.Sprintf("tiktok.follow_tracking.mode %q: not all_time or per_stream; tikcraft fires a viewer's follow once per LIVE", mode))
+	}
+}
+
+// random writes random: from Tiktok2Mc's $random filter, and keeps the
+// rules made from shell files out of $random's pool.
+func (m *converter) random(b *strings.Builder) {
+	p := m.t2m.Random
+	if p == nil {
+		p = &RandomPool{}
+	}
+	likes := m.likeFunctions()
+	names := func(list []string, skipNeverPicked bool) []string {
+		var out []string
+		for _, n := range list {
+			tn := TriggerName(n)
+			switch {
+			case tn == "":
+				m.left = append(m.left, fmt.Sprintf("%s: %q is not a trigger name", p.From, n))
+			case skipNeverPicked && (actions.IsEventTrigger(tn) || tn == "likes" || tn == "like_2" || slices.Contains(likes, tn)):
+				// tikcraft's $random never picks it anyway.
+			default:
+				out = append(out, tn)
+			}
+		}
+		return out
+	}
+	only, never := names(p.Only, false), names(p.Never, true)
+	var shell []string
+	if len(only) == 0 {
+		for _, t := range names(m.notRandom, true) {
+			if !slices.Contains(never, t) {
+				never = append(never, t)
+				shell = append(shell, t)
+			}
+		}
+	}
+	if len(only) == 0 && len(never) == 0 {
+		return
+	}
+	var from []string
+	if p.From != "" {
+		from = append(from, p.From)
+	}
+	if len(shell) > 0 {
+		from = append(from, strings.Join(shell, ", ")+" come from a shell file, which Tiktok2Mc never ran through $random")
+	}
+	p = &RandomPool{Only: p.Only, Never: p.Never, From: strings.Join(from, "; ")}
+	fmt.Fprintf(b, "\nrandom:   # %s\n", from)
+	if len(only) > 0 {
+		fmt.Fprintf(b, "  only: [%s]   # $random picks only these\n", strings.Join(only, ", "))
+		m.carried = append(m.carried, fmt.Sprintf("random.only: %s ($random picks only these; %s)", strings.Join(only, ", "), p.From))
+	}
+	if len(never) > 0 {
+		fmt.Fprintf(b, "  never: [%s]   # $random never picks these\n", strings.Join(never, ", "))
+		m.carried = append(m.carried, fmt.Sprintf("random.never: %s ($random never picks these; %s)", strings.Join(never, ", "), from))
+	}
+}
+
+// overlays writes overlays: (alerts, like goal, timer).
+func (m *converter) overlays(b *strings.Builder) {
+	t := m.t2m
+	var lines []string
+	if o := t.OverlayText; o != nil {
+		var parts []string
+		switch o.DisplayMode {
+		case "":
+		case "overwrite", "queue":
+			parts = append(parts, "display_mode: "+o.DisplayMode)
+		default:
+			m.left = append(m.left, fmt.Sprintf("%s display_mode %q: not overwrite or queue", o.From, o.DisplayMode))
+		}
+		for _, f := range []struct {
+			name string
+			v    *int64
+		}{{"fade_in", o.FadeIn}, {"fade_out", o.FadeOut}} {
+			if f.v != nil {
+				parts = append(parts, fmt.Sprintf("%s: %d", f.name, min(max(*f.v, 0), 10000)))
+			}
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("  alerts: {%s}   # %s (milliseconds)", strings.Join(parts, ", "), o.From))
+			m.carried = append(m.carried, fmt.Sprintf("overlays.alerts: %s (%s)", strings.Join(parts, ", "), o.From))
+		}
+		var named []string
+		for _, n := range o.Overlays {
+			if n = strings.ToLower(n); n != "default" {
+				named = append(named, "/overlay/alerts?name="+n)
+			}
+		}
+		if len(named) > 0 {
+			m.carried = append(m.carried, fmt.Sprintf("named overlays (%s overlays): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", o.From, strings.Join(named, ", ")))
+		}
+	}
+	if g := t.LikeGoal; g != nil {
+		from := g.From
+		if from == "" {
+			from = "LikeGoal"
+		}
+		lines = append(lines, fmt.Sprintf("  likegoal:   # %s; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d", from, strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier))
+		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, from))
+	}
+	if timer := m.timer(); timer != "" {
+		lines = append(lines, timer)
+	}
+	if len(lines) > 0 {
+		b.WriteString("\noverlays:\n" + strings.Join(lines, "\n") + "\n")
+	}
+}
+
+// timer is the overlays.timer block, or "": the start, and what a death
+// and the end do, from Tiktok2Mc's timer settings and event mappings.
+func (m *converter) timer() string {
+	t := m.t2m
+	var parts, why []string
+	if t.TimerStart > 0 {
+		s := min(max(t.TimerStart, 1), 24*3600)
+		parts = append(parts, "start: "+durationText(s))
+		why = append(why, t.TimerFrom)
+	}
+	reset, win := m.resetOnDeath, m.winOnEnd
+	if t.TimerPauseOnDeath != nil && *t.TimerPauseOnDeath && reset == nil {
+		reset = new(bool)
+		why = append(why, "the timer plugin's pause_on_death (tikcraft's timer runs on instead of pausing)")
+	}
+	if t.TimerAutoWin != nil && win == nil {
+		win = t.TimerAutoWin
+		why = append(why, "the timer plugin's auto_win")
+	}
+	if t.Layout == Layout0x && t.TimerStart > 0 && reset == nil {
+		// Tiktok2Mc 0.x's timer paused while the player was dead.
+		reset = new(bool)
+		why = append(why, "Tiktok2Mc's timer paused while the player was dead; tikcraft's runs on")
+	}
+	if reset != nil {
+		parts = append(parts, fmt.Sprintf("reset_on_death: %t", *reset))
+	}
+	if win != nil {
+		parts = append(parts, fmt.Sprintf("win_on_end: %t", *win))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	m.carried = append(m.carried, fmt.Sprintf("overlays.timer: %s (%s)", strings.Join(parts, ", "), strings.Join(why, "; ")))
+	return fmt.Sprintf("  timer: {%s}", strings.Join(parts, ", "))
+}
+
+// durationText writes seconds as tikcraft durations: 10m, 90s, 1h30m.
+func durationText(s int64) string {
+	h, mnt, sec := s/3600, s%3600/60, s%60
+	var b strings.Builder
+	if h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+	}
+	if mnt > 0 {
+		fmt.Fprintf(&b, "%dm", mnt)
+	}
+	if sec > 0 || b.Len() == 0 {
+		fmt.Fprintf(&b, "%ds", sec)
+	}
+	return b.String()
+}
+
+func validTrigger(s string) bool {
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func clipLine(s string) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,286 @@
+package tiktok2mc
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/config"
+)
+
+// TestConvert10Fixture converts a Tiktok2Mc 1.0 folder (its own defaults
+// plus a streamer's edits) and checks each file's part of the result.
+func TestConvert10Fixture(t *testing.T) {
+	res, err := Convert("testdata/t2m10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, p := range res.Read {
+		read = append(read, filepath.ToSlash(strings.TrimPrefix(p, filepath.FromSlash("testdata/t2m10/"))))
+	}
+	if got := strings.Join(read, " "); got != "config/config.yaml data/comment_commands.yaml data/event_commands.yaml hooks/random/config.yaml plugins/deathcounter/config.yaml plugins/spotify/config.yaml plugins/timer/config.yaml plugins/wincounter/config.yaml data/actions.mca data/shell_actions.txt" {
+		t.Errorf("read %s", got)
+	}
+	for _, want := range []string{
+		`user: "@nova_builds"`, "retry_offline: 20s", "address: 127.0.0.1:25581", `password: "s3cret-Creeper-42"`,
+		"remember: forever",
+		`{id: "likes_standard", every: 500, function: "likes", payload: "Community", enable: true}`,
+		`{id: "likes_100k", every: 100000, function: "like_2", payload: "Community", enable: false}`,
+		"never: [7168, 18508, 9101]",
+		"    - prefix: \"#\"\n      roles: [moderators]\n      commands: [give]\n      user_cooldown: 5s\n",
+		"    - prefix: \"#\"\n      roles: [moderators, subscribers]\n      commands: [say]\n",
+		"      handler: http\n      url: \"http://127.0.0.1:8090/chat?user={user}&text={text}\"\n      cooldown: 3s\n      comment_rule: false\n",
+		"alerts: {display_mode: queue, fade_in: 250, fade_out: 500}",
+		"timer: {start: 15m, reset_on_death: false, win_on_end: true}",
+		`- "127.0.0.1:8090"`,
+	} {
+		if !strings.Contains(res.Config, want) {
+			t.Errorf("tikcraft.yaml lacks %q:\n%s", want, res.Config)
+		}
+	}
+	for _, bad := range []string{"execute", "spotify_port", "allow-all", "op, stop"} {
+		if strings.Contains(res.Config, bad) {
+			t.Errorf("tikcraft.yaml holds %q:\n%s", bad, res.Config)
+		}
+	}
+	for _, want := range []string{
+		"comment:>>{user} wrote:|{comment}|3\n",
+		"16111:/give {user} minecraft:cookie 4 !rc\n",
+		"Rosa:/give @a minecraft:poppy 3; @alerts>>Rosa!|from {user}|4\n",
+		"'Tom the Tomato':$random\n",
+		"##like_2:/clear @a *; /kill @a\n",
+		"16071:$random; $wins -10\n",
+		"# tikcraft migrate: taken out of the next line: $confetti (a Tiktok2Mc hook, which tikcraft does not have)\n6064:/say confetti for {user} !rc; >>Confetti!|{user}|3\n",
+		"5760:$wins +1\n", "5827:$timer +60s; /say more time\n",
+		"# 7934:&notepad.exe\n", "# 8244:$spotify_play\n",
+		"18508:$wins +10\n9101:$wins -1000\n",
+		"share:$timer +30s\n",
+	} {
+		if !strings.Contains(res.Actions, want) {
+			t.Errorf("actions.mca lacks %q:\n%s", want, res.Actions)
+		}
+	}
+	report := strings.Join(append(append(res.Carried, res.Left...), res.Notes...), "\n")
+	for _, want := range []string{
+		"config.yaml comment_commands: superseded by comment_commands.yaml",
+		"the command execute runs other commands",
+		"mode allow-all let viewers run every command but op, stop",
+		"event_commands.yaml minecraft.player_death → spotify-control pause: tikcraft does not control Spotify",
+		"event_commands.yaml timer.zero → win-counter add_win: overlays.timer.win_on_end: true",
+		"$confetti (a Tiktok2Mc hook, which tikcraft does not have) taken out; the rest of the line is kept",
+		"plugins/spotify/config.yaml: tikcraft does not control Spotify",
+		"shutdown: tikcraft does not shut anything down",
+		"java: tikcraft does not start the Minecraft server",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	// Every line with {user} in this file has !rc or is an alert: no note.
+	if strings.Contains(report, "put @a in its place") {
+		t.Errorf("{user} note for a 1.0 file whose commands all have !rc:\n%s", report)
+	}
+	checkResult(t, res)
+}
+
+// checkResult loads the converted files as tikcraft would: no errors.
+func checkResult(t *testing.T, res *Result) {
+	t.Helper()
+	t.Setenv(config.EnvRCONPassword, "")
+	cfg, diags, err := config.Load(config.Layer{Name: "tikcraft.yaml", Data: []byte(res.Config)})
+	if err != nil {
+		t.Fatalf("tikcraft.yaml: %v\n%s", diags, res.Config)
+	}
+	_, adiags := actions.Parse("actions.mca", []byte(res.Actions), actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, RandomOnly: cfg.Random.Only, RandomNever: cfg.Random.Never})
+	for _, d := range adiags {
+		if d.Severity == actions.Error {
+			t.Errorf("%s\n%s", d, res.Actions)
+		}
+	}
+}
+
+// convertFolder writes files (path: content) into a temporary folder and
+// converts it.
+func convertFolder(t *testing.T, files map[string]string) *Result {
+	t.Helper()
+	dir := t.TempDir()
+	for p, s := range files {
+		writeT(t, filepath.Join(dir, filepath.FromSlash(p)), s)
+	}
+	res, err := Convert(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res)
+	return res
+}
+
+func TestConvert10Variants(t *testing.T) {
+	const cfg = "config_version: 1.0\nrcon: {password: pw-long-enough, port: 25575}\ntiktok:\n  user: anna\n"
+	tests := []struct {
+		name      string
+		files     map[string]string
+		config    []string // in tikcraft.yaml
+		notConfig []string
+		actions   []string // in actions.mca
+		report    []string
+		notReport []string
+	}{
+		{"follow tracking per_stream", map[string]string{"config/config.yaml": cfg + "  follow_tracking: {mode: per_stream}\n"},
+			[]string{"once_per_user: true", "remember: live"}, []string{"forever"}, nil, []string{"per_stream"}, nil},
+		{"follow tracking unset is all_time", map[string]string{"config/config.yaml": cfg},
+			[]string{"remember: forever"}, nil, nil, []string{"Tiktok2Mc's default"}, nil},
+		{"comment commands off stay off", map[string]string{"config/config.yaml": cfg,
+			"data/comment_commands.yaml": "comment_commands:\n  enabled: false\n  groups:\n    - {prefix: \"#\", allowed_roles: [moderator, superfan], mode: deny-all, commands: [say, give]}\n"},
+			[]string{"# chat_commands:", "#       commands: [say, give]"}, []string{"\nchat_commands:"}, nil, []string{"written commented out because they were off"}, nil},
+		{"random allow-only", map[string]string{"config/config.yaml": cfg, "hooks/random/config.yaml": "mode: allow-only\ntriggers: [a, 'Tom the Tomato']\n",
+			"data/actions.mca": "a:/say a\nb:/say b\n'Tom the Tomato':/say tom\nrose:$random\n"},
+			[]string{"only: [a, tom_the_tomato]"}, nil, nil, []string{"random.only: a, tom_the_tomato"}, nil},
+		{"0.x random lists", map[string]string{"config.yaml": "RCON: {Password: pw-long-enough}\nGifts: {random_included: [a], random_exclude: [b]}\n"},
+			[]string{"only: [a]", "never: [b]"}, nil, nil, nil, nil},
+		{"0.x comment commands", map[string]string{"config.yaml": "RCON: {Password: pw-long-enough}\nCommentCommands:\n  Enable: true\n  Prefix: \"#\"\n  AllowedRoles: [moderator]\n  Whitelist: [say, give, op]\n  Blacklist: [op]\n"},
+			[]string{"prefix: \"#\"\n      roles: [moderators]\n      commands: [say, give]"}, nil, nil, nil, nil},
+		{"events: nothing mapped", map[string]string{"config/config.yaml": cfg + "timer: {start_time: 5}\n", "data/event_commands.yaml": "event_commands: {}\n"},
+			[]string{"timer: {start: 5m, reset_on_death: false, win_on_end: false}"}, nil, nil, []string{"no mappings"}, nil},
+		{"events: reset on death, more wins at zero, hostile", map[string]string{"config/config.yaml": cfg,
+			"data/event_commands.yaml": "event_commands:\n  minecraft.player_death:\n    - {target: timer, command: reset}\n    - {target: win-counter, command: remove_win}\n  timer.zero:\n    - {target: win-counter, command: add_win, args: {amount: 3}}\n    - {target: timer, command: set_time, args: {seconds: 60}}\n  tiktok.follow:\n    - {target: death-counter, command: add_death}\n  win.milestone:\n    - {target: timer, command: pause}\n"},
+			[]string{"reset_on_death: true", "win_on_end: false"}, nil, []string{"timer_end:$wins +3\n", "follow:$deaths +1\n"},
+			[]string{"remove_win: tikcraft fires no rule when player_death happens", "set_time: tikcraft's timer cannot be set", "win.milestone → timer pause: tikcraft has no event win.milestone"}, nil},
+		{"chat: http group with Spotify port, plugin group, per-command cooldown", map[string]string{"config/config.yaml": cfg,
+			"data/comment_commands.yaml": "comment_commands:\n  enabled: true\n  cooldown: 4\n  groups:\n    - {prefix: \"$\", allowed_roles: [all], commands: [play], handler: http, url: \"http://127.0.0.1:{spotify_port}/comment?text={text}\"}\n    - {prefix: \"!\", handler: plugin, plugin_name: points, commands: [points]}\n    - prefix: \"#\"\n      allowed_roles: [fanclub, nobody]\n      commands: [say, tp]\n      commands_config:\n        tp: {cooldown: 60, points_cost: 5}\n"},
+			[]string{"cooldown: 4s", "roles: [fan_club]\n      commands: [tp]\n      cooldown: 60s", "roles: [fan_club]\n      commands: [say]"}, []string{"spotify", "points"},
+			nil, []string{"it called Tiktok2Mc's Spotify plugin", "Tiktok2Mc plugin points", "role \"nobody\"", "points_cost 5: tikcraft has no channel points"}, nil},
+		{"{user} without !rc gets the 1.0 note", map[string]string{"config/config.yaml": cfg, "data/actions.mca": "rose:/give {user} cookie\nlion:!tnt 2 {user} !rc\n"},
+			nil, nil, []string{"rose:/give {user} cookie\n"}, []string{"Tiktok2Mc 1.0 put @a in its place (in ! commands, and in / commands without !rc)", "line 1, 2"}, nil},
+		{"a tikcraft.yaml is refused", nil, nil, nil, nil, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.files == nil {
+				dir := t.TempDir()
+				writeT(t, filepath.Join(dir, "config.yaml"), "rcon: {address: 127.0.0.1:25575}\ntiktok: {user: \"@anna\"}\n")
+				if _, err := Convert(dir); err == nil || !strings.Contains(err.Error(), "is a tikcraft.yaml") {
+					t.Fatalf("got %v", err)
+				}
+				return
+			}
+			res := convertFolder(t, tt.files)
+			report := strings.Join(append(append(res.Carried, res.Left...), res.Notes...), "\n")
+			for _, w := range tt.config {
+				if !strings.Contains(res.Config, w) {
+					t.Errorf("tikcraft.yaml lacks %q:\n%s", w, res.Config)
+				}
+			}
+			for _, w := range tt.notConfig {
+				if strings.Contains(res.Config, w) {
+					t.Errorf("tikcraft.yaml holds %q:\n%s", w, res.Config)
+				}
+			}
+			for _, w := range tt.actions {
+				if !strings.Contains(res.Actions, w) {
+					t.Errorf("actions.mca lacks %q:\n%s", w, res.Actions)
+				}
+			}
+			for _, w := range tt.report {
+				if !strings.Contains(report, w) {
+					t.Errorf("report lacks %q:\n%s", w, report)
+				}
+			}
+		})
+	}
+}
+
+func TestPluginOp(t *testing.T) {
+	for _, c := range []struct {
+		plugin, cmd string
+		args        map[string]any
+		op, why     string
+	}{
+		{"win-counter", "add_win", nil, "$wins +1", ""},
+		{"win-counter", "add_win", map[string]any{"amount": "3"}, "$wins +3", ""},
+		{"win-counter", "remove_win", map[string]any{"amount": 2}, "$wins -2", ""},
+		{"death-counter", "add_death", nil, "$deaths +1", ""},
+		{"death-counter", "reset", nil, "$deaths reset", ""},
+		{"timer", "add_time", map[string]any{"seconds": -30}, "$timer -30s", ""},
+		{"timer", "pause", nil, "$timer pause", ""},
+		{"timer", "start", nil, "$timer resume", ""},
+		{"timer", "set_time", nil, "", "cannot be set"},
+		{"win-counter", "dance", nil, "", "has no tikcraft equivalent"},
+		{"win-counter", "add_win", map[string]any{"amount": 99999999}, "", "$wins +99999999"},
+		{"spotify-control", "play", nil, "", ""},
+	} {
+		op, why := pluginOp(c.plugin, c.cmd, c.args)
+		if op != c.op || !strings.Contains(why, c.why) || (c.why == "") != (why == "") {
+			t.Errorf("%s %s %v: got %q %q", c.plugin, c.cmd, c.args, op, why)
+		}
+	}
+}
+
+// FuzzConvertActions: whatever a Tiktok2Mc actions.mca holds, what
+// migrate writes passes tikcraft's check.
+func FuzzConvertActions(f *testing.F) {
+	if b, err := os.ReadFile("testdata/t2m10/data/actions.mca"); err == nil {
+		f.Add(string(b))
+	}
+	for _, s := range []string{"r:&curl http://x/a; /say b", "r:$hook; $random", "Heart Me:/x", "'a b':/x !rc; @n>>t", "r:&curl -d '{' http://localhost:1/x", "a:&\nb:$"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		m := &converter{t2m: &Config{Layout: Layout10, OverlayPorts: map[string]int{"WinCounter": 29191}}}
+		out := m.convertActions("actions.mca", src)
+		_, diags := actions.Parse("actions.mca", []byte(out), actions.Options{HTTPAllow: m.httpAllow})
+		for _, d := range diags {
+			if d.Severity == actions.Error {
+				t.Fatalf("%q became\n%s\nwith %s", src, out, d)
+			}
+		}
+	})
+}
+
+// FuzzReadFiles: the parsers of a 1.0 folder's other files never panic,
+// and what they read converts.
+func FuzzReadFiles(f *testing.F) {
+	for _, s := range []string{
+		"comment_commands: {enabled: true, groups: [{prefix: '#', commands: [say], commands_config: {say: {cooldown: 3}}}]}",
+		"event_commands: {timer.zero: [{target: win-counter, command: add_win, args: {amount: 2}}]}",
+		"mode: deny-all\ntriggers: [a, 1]", "start_time: 600\nauto_win: true", "triggers: [{id: a, every: 5, function: b}]",
+		"event_commands: {x: 3}", "comment_commands: {groups: [1]}", "[", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		c := &Config{Layout: Layout10}
+		if cc, err := ReadCommentCommands("c.yaml", b); err == nil {
+			c.Comments = cc
+		}
+		if ev, err := ReadEventCommands("e.yaml", b); err == nil {
+			c.Events = ev
+		}
+		if p, err := ReadRandomHook("r.yaml", b); err == nil {
+			c.Random = p
+		}
+		for _, plugin := range []string{"timer", "likegoal", "overlaytxt", "wincounter", "x"} {
+			_ = c.ReadPlugin("p.yaml", plugin, b)
+		}
+		m := &converter{t2m: c, eventsRead: true}
+		m.convertEvents()
+		cfg := m.config()
+		if _, diags, err := config.Load(config.Layer{Name: "tikcraft.yaml", Data: []byte(cfg)}); err != nil {
+			t.Fatalf("%q became\n%s\n%v", s, cfg, diags)
+		}
+	})
+}
+
+func writeT(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

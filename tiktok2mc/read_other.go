@@ -1,0 +1,5 @@
+//go:build !unix
+
+package tiktok2mc
+
+const openNonblock = 0
