@@ -12,6 +12,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/examples"
+	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/serverprops"
 )
 
@@ -29,12 +30,9 @@ type InitOptions struct {
 // The lines of examples/tikcraft.yaml that init replaces with the
 // server's address and password. TestInitTemplateHasItsLines keeps them.
 const (
-	templateAddress  = "  address: 127.0.0.1:25575\n"
+	templateAddress  = "  address: " + rcon.DefaultAddress + "\n"
 	templatePassword = "  # password: set TIKCRAFT_RCON_PASSWORD instead of writing it here\n"
 )
-
-// DefaultRCONPort is Minecraft's default rcon.port.
-const DefaultRCONPort = 25575
 
 // Init writes a commented tikcraft.yaml and actions.mca into Dir, never
 // overwriting a file that exists. With ServerDir it first turns on RCON in
@@ -182,7 +180,7 @@ func enableRCON(dir string, now time.Time) (*rconSetup, error) {
 		props.Set("enable-rcon", "true")
 		r.what = append(r.what, "enable-rcon=true")
 	}
-	r.port = DefaultRCONPort
+	r.port = rcon.DefaultPort
 	if v, ok := props.Get("rcon.port"); ok {
 		if p, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && p > 0 && p < 65536 {
 			r.port = p

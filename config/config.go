@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/tikcraft/tikcraft/rcon"
 )
 
 // Environment variables that override the file.
@@ -27,7 +28,7 @@ const (
 
 // Defaults.
 const (
-	DefaultRCONAddress   = "127.0.0.1:25575"
+	DefaultRCONAddress   = rcon.DefaultAddress
 	DefaultActions       = "actions.mca"
 	DefaultStreakTimeout = 10 * time.Second
 	DefaultMaxRepeat     = 1000

@@ -2,6 +2,8 @@ package rcon
 
 import (
 	"math"
+	"net"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -60,5 +62,11 @@ func TestBurstFor(t *testing.T) {
 		if got := burstFor(tt.perSecond); got != tt.want {
 			t.Errorf("burstFor(%v) = %d, want %d", tt.perSecond, got, tt.want)
 		}
+	}
+}
+
+func TestDefaultAddressIsTheDefaultPort(t *testing.T) {
+	if want := net.JoinHostPort("127.0.0.1", strconv.Itoa(DefaultPort)); DefaultAddress != want {
+		t.Fatalf("DefaultAddress %q, want %q", DefaultAddress, want)
 	}
 }

@@ -34,6 +34,9 @@ var (
 
 // Defaults for the zero values of Config.
 const (
+	// DefaultPort is Minecraft's rcon.port when server.properties does not
+	// set it; DefaultAddress is this computer at that port.
+	DefaultPort        = 25575
 	DefaultAddress     = "127.0.0.1:25575"
 	DefaultDialTimeout = 5 * time.Second
 	DefaultReadTimeout = 10 * time.Second

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/mcnames"
 )
 
@@ -75,7 +76,7 @@ func (m *converter) convertActions(path, src string) string {
 					dropped = append(dropped, fmt.Sprintf("%s (%s)", c, why))
 					continue
 				}
-				m.carried = append(m.carried, fmt.Sprintf("actions.mca line %d: %s is now %s", i+1, clipLine(c), cmd))
+				m.carried = append(m.carried, fmt.Sprintf("actions.mca line %d: %s is now %s", i+1, clip.Line(c, shown), cmd))
 				c = cmd
 			case strings.HasPrefix(c, "$"):
 				name := ""
@@ -109,11 +110,11 @@ func (m *converter) convertActions(path, src string) string {
 			what := strings.Join(dropped, ", ")
 			if len(kept) > 0 {
 				emit(fmt.Sprintf("# tikcraft migrate: taken out of the next line: %s%s", what, suffix), i+1)
-				m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s taken out; the rest of the line is kept", i+1, clipLine(l), what))
+				m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s taken out; the rest of the line is kept", i+1, clip.Line(l, shown), what))
 			} else {
 				emit(fmt.Sprintf("# tikcraft migrate: not carried over, %s:%s", what, suffix), i+1)
 				emit("# "+l+suffix, i+1)
-				m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s; kept as a comment", i+1, clipLine(l), what))
+				m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s; kept as a comment", i+1, clip.Line(l, shown), what))
 				continue
 			}
 		}
@@ -146,7 +147,7 @@ func (m *converter) convertActions(path, src string) string {
 	for _, n := range badLines {
 		orig := strings.TrimSuffix(out[n-1], "\r")
 		out[n-1] = fmt.Sprintf("# tikcraft migrate: not carried over, %s:%s# %s", bad[n], eol, orig)
-		m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s; kept as a comment", at[n-1], clipLine(orig), bad[n]))
+		m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s; kept as a comment", at[n-1], clip.Line(orig, shown), bad[n]))
 	}
 	result := strings.Join(out, "\n")
 	m.actionNotes(result)

@@ -11,11 +11,10 @@ import (
 	"strings"
 
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
-
-// DefaultRCONPort is Minecraft's (and Tiktok2Mc's) default rcon.port.
-const DefaultRCONPort = 25575
 
 // maxPlugins bounds the plugin folders read: more is not a Tiktok2Mc folder.
 const maxPlugins = 100
@@ -322,7 +321,7 @@ func (m *converter) config() string {
 
 	port := t.RCONPort
 	if port == 0 {
-		port = DefaultRCONPort
+		port = rcon.DefaultPort
 	}
 	pwKey, portKey := key("RCON.Password", "rcon.password"), key("RCON.Port", "rcon.port")
 	fmt.Fprintf(&b, "\nrcon:\n  address: 127.0.0.1:%d   # Tiktok2Mc always used this computer (localhost)\n", port)
@@ -559,10 +558,6 @@ func validTrigger(s string) bool {
 	return s != ""
 }
 
-func clipLine(s string) string {
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
-}
+// shown is how much of a Tiktok2Mc line the report quotes: 40 characters
+// of plain text and the ellipsis.
+const shown = 40 + len(clip.Ellipsis)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/clip"
 )
 
 // Tiktok2Mc ran commands on the streamer's computer: 0.x's
@@ -48,7 +49,7 @@ func (m *converter) convertShellFile(name, src string) []rule {
 		for k, v := range defines {
 			l = strings.ReplaceAll(l, "{"+k+"}", v)
 		}
-		where := fmt.Sprintf("%s line %d (%s)", name, i+1, clipLine(l))
+		where := fmt.Sprintf("%s line %d (%s)", name, i+1, clip.Line(l, shown))
 		trig, rest, ok := strings.Cut(l, ":")
 		if !ok || strings.Contains(trig, "/") {
 			m.left = append(m.left, where+": not TRIGGER:curl ...; left out")
@@ -90,7 +91,7 @@ func (m *converter) convertShell(call string) (cmd, why string) {
 	// What is carried over must pass check.
 	allow := append(slices.Clone(m.httpAllow), host)
 	if _, diags := actions.Parse("x", []byte("x:"+cmd+"\n"), actions.Options{HTTPAllow: allow}); len(diags) > 0 && diags[0].Severity == actions.Error {
-		return "", fmt.Sprintf("tikcraft would refuse %s (%s)", clipLine(cmd), diags[0].Message)
+		return "", fmt.Sprintf("tikcraft would refuse %s (%s)", clip.Line(cmd, shown), diags[0].Message)
 	}
 	if host != "" && !slices.Contains(m.httpAllow, host) {
 		m.httpAllow = append(m.httpAllow, host)
