@@ -60,7 +60,8 @@ const (
 	Alert                        // ">>Title|Subtitle|Seconds": an on-screen alert
 	Wait                         // "$wait 2s": the commands after it wait that long
 	HTTP                         // "$http POST URL {json}": an outgoing web request
-	Overlay                      // "$timer", "$wins", "$deaths": an OBS overlay change (actions/overlay.go)
+	Overlay                      // "$timer", "$wins", "$deaths", "$sound": an OBS overlay change (actions/overlay.go)
+	OBS                          // "$obs scene Game": a change in OBS Studio (actions/obs.go)
 )
 
 func (k CommandKind) String() string {
@@ -79,6 +80,8 @@ func (k CommandKind) String() string {
 		return "http"
 	case Overlay:
 		return "overlay"
+	case OBS:
+		return "obs"
 	}
 	return fmt.Sprintf("CommandKind(%d)", int(k))
 }
@@ -101,6 +104,7 @@ type Command struct {
 	// their placeholders still in.
 	Method, URL, Body string
 	Sound             string // alerts: a file of the sounds folder, or ""
+	OBS               OBSOp  // $obs, with the placeholders of its text still in
 }
 
 // Rule is one line: a trigger and its commands, run in order.
@@ -131,6 +135,12 @@ type Options struct {
 	// HTTPAllow lists the hosts $http may call (http.allow): "host:port",
 	// or "host" for any port. A $http to any other host is an error.
 	HTTPAllow []string
+	// OBS says that tikcraft.yaml has an obs section; without one a $obs
+	// action is an error that says what to add.
+	OBS bool
+	// SoundsDir, when set, is the sounds folder: a sound an alert or
+	// $sound names must be a file in it.
+	SoundsDir string
 }
 
 // Vars are the values placeholders expand to. They come from viewers and
@@ -301,6 +311,8 @@ func (fi *firing) rule(r *Rule) {
 			}, Command: c.Sound}
 		case Overlay:
 			a = tikcraft.Action{Kind: tikcraft.KindOverlay, Command: c.Text}
+		case OBS:
+			a = tikcraft.Action{Kind: tikcraft.KindOBS, Command: fillOBS(c.OBS, fi.fill).String()}
 		}
 		a.Trigger, a.User = r.Trigger, fi.user
 		repeat := max(c.Repeat, 1)

@@ -678,7 +678,7 @@ func commandText(c actions.Command) string {
 		s = ">>" + c.Text
 	case actions.Wait:
 		s = c.Text
-	case actions.HTTP, actions.Overlay:
+	case actions.HTTP, actions.Overlay, actions.OBS:
 		s = "$" + c.Text
 	}
 	if c.Repeat > 1 {
