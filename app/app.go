@@ -98,7 +98,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		layers = append(layers, l)
 	}
 	cfg, cdiags, _ := config.Load(layers...)
-	o.Secrets.Add(cfg.RCON.Password.Reveal(), cfg.TikTok.SignAPIKey.Reveal())
+	o.Secrets.Add(cfg.RCON.Password.Reveal(), cfg.TikTok.SignAPIKey.Reveal(), cfg.OBS.Password.Reveal())
 	s := &Setup{Config: cfg}
 	for _, d := range cdiags {
 		s.add(d.Severity, d.String())
@@ -143,7 +143,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		src = []byte(examples.Actions)
 	}
 	s.ActionsName = actionsPath
-	f, adiags := actions.Parse(actionsPath, src, actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow})
+	f, adiags := actions.Parse(actionsPath, src, parseOptions(cfg))
 	s.Actions = f
 	for _, d := range adiags {
 		s.add(d.Severity.String(), d.String())
@@ -158,6 +158,11 @@ func Load(o Options, demo bool) (*Setup, error) {
 		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
 	}
 	return s, nil
+}
+
+// parseOptions are what the actions file is checked against.
+func parseOptions(cfg *config.Config) actions.Options {
+	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, OBS: cfg.OBSConfigured}
 }
 
 // checkUser reports a tiktok.user that was set but is not a TikTok

@@ -603,7 +603,7 @@ func (ui *webUI) Reload(context.Context) error {
 func (ui *webUI) reload(src []byte) error {
 	ui.loaded = src
 	cfg := ui.s.Config
-	f, adiags := actions.Parse(ui.actionsAt, src, actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow})
+	f, adiags := actions.Parse(ui.actionsAt, src, parseOptions(cfg))
 	var diags, errs []string
 	for _, d := range adiags {
 		diags = append(diags, d.String())

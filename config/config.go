@@ -69,6 +69,7 @@ type Config struct {
 	Web          Web       `yaml:"web"`
 	Minecraft    Minecraft `yaml:"minecraft"`
 	Overlays     Overlays  `yaml:"overlays"`
+	OBS          OBS       `yaml:"obs"`
 
 	// Files lists the files the configuration was read from, in order.
 	Files []string `yaml:"-"`
@@ -79,6 +80,9 @@ type Config struct {
 	ActionsConfigured bool `yaml:"-"`
 	// DataDirConfigured reports whether some file set data_dir.
 	DataDirConfigured bool `yaml:"-"`
+	// OBSConfigured reports whether some file has an obs section (or
+	// TIKCRAFT_OBS_PASSWORD is set): $obs actions need one.
+	OBSConfigured bool `yaml:"-"`
 
 	configDir  string     // folder of the last config file, for overlays.sounds
 	passwordAt Diagnostic // where rcon.password was last set, for warnings
@@ -218,6 +222,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 		diags = append(diags, d...)
 	}
 	c.applyEnv()
+	c.obsEnv()
 	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
@@ -398,6 +403,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	c.mergeWeb(&layer, file, errAt)
 	c.applyTriggers(&layer, file, errAt)
 	c.mergeOverlays(l, &layer, file, errAt)
+	c.mergeOBS(&layer, file, errAt)
 	return diags
 }
 
