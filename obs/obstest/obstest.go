@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/andreykaipov/goobs"
@@ -258,3 +259,20 @@ func freePort() (int, error) {
 type quiet struct{}
 
 func (quiet) Printf(string, ...any) {}
+
+// Need is Start for one test: it fails the test when OBS cannot start
+// (or skips it when OBS is not installed and TIKCRAFT_NO_OBS is set) and
+// stops OBS when the test ends. Packages with several OBS tests share one
+// server from TestMain instead.
+func Need(t testing.TB) *Server {
+	t.Helper()
+	if why := Missing(); why != "" && os.Getenv(EnvNoOBS) != "" {
+		t.Skipf("no OBS here (%s) and %s is set", why, EnvNoOBS)
+	}
+	s, err := Start(context.Background())
+	if err != nil {
+		t.Fatalf("a real OBS Studio is needed for this test and did not start: %v\n(set %s=1 to skip where obs-studio is not installed)", err, EnvNoOBS)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
