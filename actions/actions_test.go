@@ -614,6 +614,7 @@ func FuzzParse(f *testing.F) {
 		"r:$timer +60s; $wins +1 x2; $deaths -1", "r:$timer 1m30s", "r:$timer reset x3; $timer pause", "r:$wins +1 +2",
 		"timer_end:$timer reset; >>WIN|{user}|5|win.mp3", "r:>>a|b|3|../x.mp3", "r:$timer +99999999999999s",
 		"r:$obs scene \"Creeper Cam\"; $obs show \"Jump Scare\" for 5s", "r:$obs text T {nickname} x3; $obs filter a b on",
+		"r:$sound \"Air Horn.mp3\" 50 overlap; >>a|b|3|sound=x.mp3; $sound a.wav x2",
 	} {
 		f.Add([]byte(s))
 	}

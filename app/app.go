@@ -162,7 +162,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 
 // parseOptions are what the actions file is checked against.
 func parseOptions(cfg *config.Config) actions.Options {
-	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, OBS: cfg.OBSConfigured}
+	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, OBS: cfg.OBSConfigured, SoundsDir: cfg.Overlays.Sounds}
 }
 
 // checkUser reports a tiktok.user that was set but is not a TikTok
