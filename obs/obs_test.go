@@ -348,7 +348,7 @@ func TestMedia(t *testing.T) {
 	o := newSetup(t, c)
 	game := o.scene("Game")
 	wav := t.TempDir() + "/clip.wav"
-	if err := os.WriteFile(wav, tone(30*time.Second), 0o644); err != nil {
+	if err := os.WriteFile(wav, obstest.Tone(30*time.Second), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	clip := o.input(game, "Clip", "ffmpeg_source", map[string]any{"local_file": wav, "looping": true}, true)

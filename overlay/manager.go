@@ -49,6 +49,7 @@ type Manager struct {
 
 	mu         sync.Mutex
 	alerts     *Alerts
+	sounds     *Sounds
 	goal       *LikeGoal
 	likes      likeCounter
 	goalOffset int64 // subtracted from the like total before the goal sees it
@@ -75,6 +76,7 @@ func New(ctx context.Context, o Options) *Manager {
 	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: map[string]struct{}{}}
 	now := m.now()
 	m.alerts = NewAlerts(m.cfg.Alerts)
+	m.sounds = NewSounds(now)
 	m.goal = NewLikeGoal(m.cfg.LikeGoal)
 	m.timer = NewTimer(m.cfg.Timer.Start, now)
 	m.feed = NewFeed(m.cfg.Feed)
@@ -262,6 +264,14 @@ func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", tikcraft.ErrRejected, err)
 	}
+	if op.Target == "sound" {
+		// A sound is a moment: nothing to save.
+		m.change(func(now time.Time) (bool, []string) {
+			m.sounds.Push(Sound{File: op.File, Volume: op.Volume, Overlap: op.Overlap}, now)
+			return true, nil
+		})
+		return nil
+	}
 	m.change(func(now time.Time) (bool, []string) { return m.applyLocked(op, now), nil })
 	if err := m.Save(ctx); err != nil {
 		m.log.Warn("the overlay state was not saved; it is tried again in a second", "error", err)
@@ -424,6 +434,7 @@ func (m *Manager) resetLocked(part string, now time.Time) {
 // names, chat) is data: the pages insert it with textContent.
 type Snapshot struct {
 	Alert    *AlertView   `json:"alert"`
+	Sounds   []Sound      `json:"sounds"` // the $sound actions of the last moments
 	LikeGoal LikeGoalView `json:"likegoal"`
 	Timer    TimerView    `json:"timer"`
 	Wins     int64        `json:"wins"`
@@ -467,7 +478,7 @@ func (m *Manager) Snapshot() Snapshot {
 }
 
 func (m *Manager) snapshotLocked(now time.Time) Snapshot {
-	s := Snapshot{Wins: m.wins, Deaths: m.deaths, Feed: slices.Clone(m.feed.Items), Top: m.top.List()}
+	s := Snapshot{Wins: m.wins, Deaths: m.deaths, Feed: slices.Clone(m.feed.Items), Top: m.top.List(), Sounds: m.sounds.View(now)}
 	if s.Feed == nil {
 		s.Feed = []FeedItem{}
 	}

@@ -13,9 +13,11 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"os/exec"
@@ -275,4 +277,28 @@ func Need(t testing.TB) *Server {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// Tone is a WAV file (for OBS media sources and the overlays' sound tests): a quiet 440 Hz sine of length d, 8 kHz mono 16 bit.
+func Tone(d time.Duration) []byte {
+	const rate = 8000
+	n := int(d.Seconds() * rate)
+	b := make([]byte, 44+2*n)
+	copy(b, "RIFF")
+	binary.LittleEndian.PutUint32(b[4:], uint32(36+2*n))
+	copy(b[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(b[16:], 16)
+	binary.LittleEndian.PutUint16(b[20:], 1) // PCM
+	binary.LittleEndian.PutUint16(b[22:], 1) // mono
+	binary.LittleEndian.PutUint32(b[24:], rate)
+	binary.LittleEndian.PutUint32(b[28:], rate*2)
+	binary.LittleEndian.PutUint16(b[32:], 2)
+	binary.LittleEndian.PutUint16(b[34:], 16)
+	copy(b[36:], "data")
+	binary.LittleEndian.PutUint32(b[40:], uint32(2*n))
+	for i := range n {
+		v := int16(3000 * math.Sin(2*math.Pi*440*float64(i)/rate))
+		binary.LittleEndian.PutUint16(b[44+2*i:], uint16(v))
+	}
+	return b
 }
