@@ -27,10 +27,12 @@ const (
 )
 
 // IsOverlayTrigger reports whether trigger is fired by an overlay
-// (timer_end, likegoal_reached) rather than by a gift.
+// (timer_end, likegoal_reached, goal_ID_reached) rather than by a gift.
 func IsOverlayTrigger(trigger string) bool {
-	switch Normalize(trigger) {
-	case "timerend", "likegoalreached":
+	switch n := Normalize(trigger); {
+	case n == "timerend", n == "likegoalreached":
+		return true
+	case len(n) > len("goalreached") && strings.HasPrefix(n, "goal") && strings.HasSuffix(n, "reached"):
 		return true
 	}
 	return false

@@ -103,6 +103,7 @@ func (s *Setup) openWeb(o Options, mode string, tokenInDataDir bool) (*webUI, er
 		Listen: w.Listen, Token: token, Dashboard: ui.dash, Log: o.Log,
 		Injector: ui, Pauser: ui, Reloader: ui, Webhook: ui,
 		Overlays: ui, OverlayStyle: overlayStyle(s.Config.Overlays), Sounds: s.Config.Overlays.Sounds,
+		Goals: goalIDs(s.Config.Overlays),
 	})
 	if err != nil {
 		return nil, err

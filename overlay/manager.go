@@ -51,6 +51,7 @@ type Manager struct {
 	alerts     *Alerts
 	sounds     *Sounds
 	goal       *LikeGoal
+	goals      *goals
 	likes      likeCounter
 	goalOffset int64 // subtracted from the like total before the goal sees it
 	timer      *Timer
@@ -78,6 +79,7 @@ func New(ctx context.Context, o Options) *Manager {
 	m.alerts = NewAlerts(m.cfg.Alerts)
 	m.sounds = NewSounds(now)
 	m.goal = NewLikeGoal(m.cfg.LikeGoal)
+	m.goals = newGoals(m.cfg.Goals)
 	m.timer = NewTimer(m.cfg.Timer.Start, now)
 	m.feed = NewFeed(m.cfg.Feed)
 	m.top = NewTop(m.cfg.Top)
@@ -108,6 +110,7 @@ type saved struct {
 	Feed       Feed        `json:"feed"`
 	Top        []Gifter    `json:"top"`
 	LiveEnded  bool        `json:"live_ended"`
+	Goals      []goalSaved `json:"goals,omitempty"`
 }
 
 func (m *Manager) restore(b []byte, now time.Time) error {
@@ -131,6 +134,7 @@ func (m *Manager) restore(b []byte, now time.Time) error {
 	}
 	m.top.restore(s.Top)
 	m.liveEnded = s.LiveEnded
+	m.goals.restore(s.Goals)
 	return nil
 }
 
@@ -139,6 +143,7 @@ func (m *Manager) encode(now time.Time) ([]byte, error) {
 		Version: 1, Wins: m.wins, Deaths: m.deaths, Timer: m.timer.save(now),
 		Goal: *m.goal, Likes: m.likes, GoalOffset: m.goalOffset,
 		Feed: Feed{NextID: m.feed.NextID, Items: m.feed.Items}, Top: m.top.save(), LiveEnded: m.liveEnded,
+		Goals: m.goals.save(),
 	})
 }
 
@@ -359,6 +364,10 @@ func (m *Manager) Event(ev tikcraft.Event) {
 				changed = true
 			}
 		}
+		if moved, reached := m.goals.event(ev, m.likes.Session); moved {
+			changed = true
+			fire = append(fire, reached...)
+		}
 		if m.feed.Add(ev) {
 			changed = true
 		}
@@ -386,6 +395,7 @@ func (m *Manager) newLiveLocked(now time.Time) {
 	m.log.Info("a new LIVE started: resetting the overlays of overlays.new_live_reset", "reset", strings.Join(m.cfg.NewLiveReset, ","))
 	m.likes = likeCounter{}
 	m.goalOffset = -m.goal.Likes
+	m.goals.newLive()
 	for _, p := range m.cfg.NewLiveReset {
 		m.resetLocked(p, now)
 	}
@@ -399,8 +409,8 @@ var ErrUnknownPart = errors.New("unknown overlay")
 // the feed and top list empty.
 func (m *Manager) Reset(ctx context.Context, parts ...string) error {
 	for _, p := range parts {
-		if !slices.Contains(Parts(), p) {
-			return fmt.Errorf("%w %q: name %s", ErrUnknownPart, p, strings.Join(Parts(), ", "))
+		if !slices.Contains(Parts(), p) && !m.goals.isGoalPart(p) {
+			return fmt.Errorf("%w %q: name %s", ErrUnknownPart, p, strings.Join(append(Parts(), m.goalParts()...), ", "))
 		}
 	}
 	m.change(func(now time.Time) (bool, []string) {
@@ -427,20 +437,23 @@ func (m *Manager) resetLocked(part string, now time.Time) {
 		m.feed.Reset()
 	case PartTop:
 		m.top.Reset()
+	default:
+		m.goals.resetPart(part, m.likes.Session)
 	}
 }
 
 // Snapshot is everything the overlay pages show. Viewer text (titles,
 // names, chat) is data: the pages insert it with textContent.
 type Snapshot struct {
-	Alert    *AlertView   `json:"alert"`
-	Sounds   []Sound      `json:"sounds"` // the $sound actions of the last moments
-	LikeGoal LikeGoalView `json:"likegoal"`
-	Timer    TimerView    `json:"timer"`
-	Wins     int64        `json:"wins"`
-	Deaths   int64        `json:"deaths"`
-	Feed     []FeedItem   `json:"feed"`
-	Top      []Gifter     `json:"top"`
+	Alert    *AlertView          `json:"alert"`
+	Sounds   []Sound             `json:"sounds"` // the $sound actions of the last moments
+	LikeGoal LikeGoalView        `json:"likegoal"`
+	Timer    TimerView           `json:"timer"`
+	Wins     int64               `json:"wins"`
+	Deaths   int64               `json:"deaths"`
+	Feed     []FeedItem          `json:"feed"`
+	Top      []Gifter            `json:"top"`
+	Goals    map[string]GoalView `json:"goals"` // overlays.goals by id
 }
 
 // AlertView is the alert on screen and how long it still shows.
@@ -487,6 +500,7 @@ func (m *Manager) snapshotLocked(now time.Time) Snapshot {
 	}
 	have, need := m.goal.Progress()
 	s.LikeGoal = LikeGoalView{Label: m.goal.Label(), Have: have, Need: need, Likes: m.goal.Likes, Goal: m.goal.Goal, Reached: m.goal.Reached}
+	s.Goals = m.goals.view()
 	s.Timer = TimerView{LeftMS: m.timer.Left(now).Milliseconds(), StartMS: m.timer.Start().Milliseconds(), Running: m.timer.Running(), Paused: m.timer.Paused(), Ended: m.timer.Ended()}
 	return s
 }

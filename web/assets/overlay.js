@@ -146,9 +146,11 @@
   function render(s) {
     switch (kind) {
       case "alerts": renderAlert(s.alert); renderSounds(s.sounds); break;
-      case "likegoal": {
-        const g = s.likegoal;
-        $("goal-label").textContent = g.label || "";
+      case "likegoal":
+      case "goal": {
+        const g = kind === "goal" ? (s.goals || {})[body.dataset.goal] : s.likegoal;
+        if (!g) break;
+        $("goal-label").textContent = params.has("label") ? params.get("label").slice(0, 100) : (g.label || "");
         $("goal-count").textContent = num(g.have) + " / " + num(g.need);
         $("goal-fill").style.width = (g.need > 0 ? Math.min(100, (100 * g.have) / g.need) : 0) + "%";
         break;
