@@ -154,6 +154,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		}
 	}
 	s.checkUser()
+	s.checkGoalTriggers()
 	if s.Errors > 0 {
 		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
 	}

@@ -86,6 +86,20 @@ func overlayConfig(c config.Overlays) overlay.Config {
 	return oc
 }
 
+// checkGoalTriggers warns about a goal_ID_reached rule whose ID is not a
+// goal of overlays.goals: it would never run.
+func (s *Setup) checkGoalTriggers() {
+	ids := goalIDs(s.Config.Overlays)
+	for _, r := range s.Actions.Rules() {
+		n := strings.ToLower(r.Trigger)
+		id, ok := strings.CutPrefix(n, "goal_")
+		if id, ok = strings.CutSuffix(id, "_reached"); !ok || id == "" || slices.Contains(ids, id) {
+			continue
+		}
+		s.add("warning", fmt.Sprintf("%s:%d:%d: warning: %s runs when the goal %q of overlays.goals is reached, but there is no such goal (goals: %s); it will never run", s.ActionsName, r.Line, r.Col, r.Trigger, id, strings.Join(ids, ", ")))
+	}
+}
+
 // goalIDs are the ids of overlays.goals.
 func goalIDs(c config.Overlays) []string {
 	var ids []string

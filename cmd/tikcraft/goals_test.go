@@ -78,3 +78,16 @@ overlays:
 		t.Fatalf("goal without id: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestCheckGoalTrigger: check warns about a goal_ID_reached rule for a
+// goal overlays.goals does not have.
+func TestCheckGoalTrigger(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "rcon:\n  password: a-long-random-password\noverlays:\n  goals:\n    - {type: followers}\n")
+	writeFile(t, filepath.Join(dir, "actions.mca"), "goal_followers_reached:/say yes\ngoal_folowers_reached:/say typo\n")
+	out, _, code := tikcraft(t, dir, nil, "check")
+	if code != 0 || !strings.Contains(out, `actions.mca:2:1: warning: goal_folowers_reached runs when the goal "folowers" of overlays.goals is reached, but there is no such goal (goals: followers)`) ||
+		strings.Contains(out, "goal_followers_reached runs") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
