@@ -177,12 +177,34 @@ func (s *Sink) Deliver(ctx context.Context, a tikcraft.Action) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", tikcraft.ErrRejected, err)
 	}
-	return s.do(ctx, op, "$obs "+a.Command, a.Trigger)
+	return s.do(ctx, op, "$obs "+a.Command, a.Trigger, time.Now().Add(s.cfg.MaxWait))
+}
+
+// DeliverDue is Deliver for an action that was due at due (the queue
+// item's Due): MaxWait counts from then, so an effect that waited in the
+// queue (tikcraft was stopped, or OBS's lane was held up) is dropped once
+// it is more than MaxWait late, instead of playing long after its moment.
+func (s *Sink) DeliverDue(ctx context.Context, a tikcraft.Action, due time.Time) error {
+	if a.Kind != tikcraft.KindOBS {
+		return s.Deliver(ctx, a)
+	}
+	op, err := actions.ParseOBS(a.Command)
+	if err != nil {
+		return fmt.Errorf("%w: %v", tikcraft.ErrRejected, err)
+	}
+	if due.IsZero() {
+		due = time.Now()
+	}
+	return s.do(ctx, op, "$obs "+a.Command, a.Trigger, due.Add(s.cfg.MaxWait))
 }
 
 // do carries out op, waiting for OBS until the deadline.
-func (s *Sink) do(ctx context.Context, op actions.OBSOp, what, trigger string) error {
-	deadline := time.Now().Add(s.cfg.MaxWait)
+func (s *Sink) do(ctx context.Context, op actions.OBSOp, what, trigger string, deadline time.Time) error {
+	if late := time.Since(deadline); late > 0 {
+		why := fmt.Sprintf("it is %s past its moment", roundDuration(late+s.cfg.MaxWait))
+		s.log.Warn("OBS action dropped: "+why, "action", what, "trigger", trigger)
+		return fmt.Errorf("%w (%s)", ErrDropped, why)
+	}
 	for {
 		c, why := s.wait(ctx, deadline)
 		if c == nil {

@@ -585,3 +585,25 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+// TestDeliverDue: an action that waited in the queue past MaxWait is
+// dropped even with OBS there; one still in time is carried out.
+func TestDeliverDue(t *testing.T) {
+	srv, c := need(t)
+	o := newSetup(t, c)
+	game := o.scene("Game")
+	other := o.scene("Other")
+	o.setProgram(other)
+	s, lb := sinkFor(t, srv)
+	a := tikcraft.Action{Kind: tikcraft.KindOBS, Command: "scene " + q(game), Trigger: "rose"}
+	err := s.DeliverDue(context.Background(), a, time.Now().Add(-2*time.Minute))
+	if !errors.Is(err, ErrDropped) || !strings.Contains(err.Error(), "past its moment") || o.program() != other {
+		t.Fatalf("stale action: %v, program %q", err, o.program())
+	}
+	if !strings.Contains(lb.String(), "OBS action dropped: it is 2m0s past its moment") {
+		t.Errorf("log:\n%s", lb)
+	}
+	if err := s.DeliverDue(context.Background(), a, time.Now().Add(-10*time.Second)); err != nil || o.program() != game {
+		t.Fatalf("action in time: %v, program %q", err, o.program())
+	}
+}

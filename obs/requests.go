@@ -192,7 +192,7 @@ func (s *Sink) runRevert(key string, r *revert) {
 	delete(s.reverts, key)
 	s.mu.Unlock()
 	what := "$obs " + r.back.String()
-	if err := s.do(s.life, r.back, what, "for"); err != nil && s.life.Err() == nil && !errors.Is(err, ErrDropped) {
+	if err := s.do(s.life, r.back, what, "for", time.Now().Add(s.cfg.MaxWait)); err != nil && s.life.Err() == nil && !errors.Is(err, ErrDropped) {
 		s.log.Warn("could not turn an OBS change back", "action", what, "error", err)
 	}
 }
