@@ -92,8 +92,9 @@ func (s *Setup) checkGoalTriggers() {
 	ids := goalIDs(s.Config.Overlays)
 	for _, r := range s.Actions.Rules() {
 		n := strings.ToLower(r.Trigger)
-		id, ok := strings.CutPrefix(n, "goal_")
-		if id, ok = strings.CutSuffix(id, "_reached"); !ok || id == "" || slices.Contains(ids, id) {
+		rest, isGoal := strings.CutPrefix(n, "goal_")
+		id, reached := strings.CutSuffix(rest, "_reached")
+		if !isGoal || !reached || id == "" || slices.Contains(ids, id) {
 			continue
 		}
 		s.add("warning", fmt.Sprintf("%s:%d:%d: warning: %s runs when the goal %q of overlays.goals is reached, but there is no such goal (goals: %s); it will never run", s.ActionsName, r.Line, r.Col, r.Trigger, id, strings.Join(ids, ", ")))
