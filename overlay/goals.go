@@ -69,15 +69,14 @@ type goal struct {
 type goals struct {
 	list []*goal
 	// followed holds who followed this LIVE, so that a viewer who
-	// follows again after an unfollow counts once. Bounded.
-	followed  map[string]struct{}
-	followSeq []string
+	// follows again after an unfollow counts once.
+	followed *recentKeys
 }
 
 const maxFollowersTracked = 10000
 
 func newGoals(cfgs []GoalConfig) *goals {
-	gs := &goals{followed: map[string]struct{}{}}
+	gs := &goals{followed: newRecentKeys(maxFollowersTracked)}
 	for _, c := range cfgs {
 		d := goalDefaults[c.Type]
 		if c.Initial <= 0 {
@@ -146,19 +145,7 @@ func (gs *goals) event(ev tikcraft.Event, likes int64) (changed bool, fire []str
 
 func (gs *goals) firstFollow(u *tikcraft.User) bool {
 	key := u.Key()
-	if key == "" {
-		return true
-	}
-	if _, ok := gs.followed[key]; ok {
-		return false
-	}
-	gs.followed[key] = struct{}{}
-	gs.followSeq = append(gs.followSeq, key)
-	if len(gs.followSeq) > maxFollowersTracked {
-		delete(gs.followed, gs.followSeq[0])
-		gs.followSeq = gs.followSeq[1:]
-	}
-	return true
+	return key == "" || gs.followed.add(key)
 }
 
 // reset starts g again from zero; likes is the session's like total now.
@@ -178,8 +165,7 @@ func (gs *goals) newLive() {
 			g.offset = -g.bar.Likes
 		}
 	}
-	clear(gs.followed)
-	gs.followSeq = nil
+	gs.followed.reset()
 }
 
 // goalSaved is one goal in the saved state.

@@ -59,10 +59,9 @@ type Manager struct {
 	deaths     int64
 	feed       *Feed
 	top        *Top
-	liveEnded  bool // a stream end was seen: the next LIVE resets
-	seen       map[string]struct{}
-	seenOrder  []string
-	dirty      bool // changed since the last save
+	liveEnded  bool        // a stream end was seen: the next LIVE resets
+	seen       *recentKeys // message ids, so a repeated message counts once
+	dirty      bool        // changed since the last save
 }
 
 // New returns the overlays' state, restored from o.Saver when it holds
@@ -74,7 +73,7 @@ func New(ctx context.Context, o Options) *Manager {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: map[string]struct{}{}}
+	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: newRecentKeys(seenRing)}
 	now := m.now()
 	m.alerts = NewAlerts(m.cfg.Alerts)
 	m.sounds = NewSounds(now)
@@ -375,18 +374,7 @@ func (m *Manager) Event(ev tikcraft.Event) {
 	})
 }
 
-func (m *Manager) firstTime(key string) bool {
-	if _, ok := m.seen[key]; ok {
-		return false
-	}
-	m.seen[key] = struct{}{}
-	m.seenOrder = append(m.seenOrder, key)
-	if len(m.seenOrder) > seenRing {
-		delete(m.seen, m.seenOrder[0])
-		m.seenOrder = m.seenOrder[1:]
-	}
-	return true
-}
+func (m *Manager) firstTime(key string) bool { return m.seen.add(key) }
 
 // newLiveLocked resets what a new LIVE resets. The room's like total
 // starts again, so the like counter does too; a like goal that is kept
