@@ -266,8 +266,8 @@ func actionText(a tikcraft.Action) string {
 	switch {
 	case a.Kind == tikcraft.KindAlert:
 		return "alert " + strconv.Quote(a.Alert.Title+" | "+a.Alert.Subtitle)
-	case a.Kind == tikcraft.KindOverlay:
-		return "$" + oneLine(a.Command, 200)
+	case a.Kind == tikcraft.KindOverlay || a.Kind == tikcraft.KindOBS:
+		return oneLine(a.String(), 200)
 	case a.Plugin:
 		return "!" + oneLine(a.Command, 200)
 	}
