@@ -23,6 +23,11 @@ const (
 	// Command is the change without the "$" (actions.ParseOverlay reads
 	// it). It never goes to Minecraft.
 	KindOverlay ActionKind = "overlay"
+	// KindOBS controls OBS Studio over obs-websocket ("$obs scene Game");
+	// its Command is the request without "$obs " in the canonical form
+	// actions.ParseOBS reads back, names quoted. It never goes to
+	// Minecraft.
+	KindOBS ActionKind = "obs"
 )
 
 // Action is one unit of delivery: a single command or alert, already expanded
@@ -70,6 +75,8 @@ func (a Action) String() string {
 		return fmt.Sprintf("%s>>%s|%s|%d", name, a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds)
 	case KindOverlay:
 		return "$" + a.Command
+	case KindOBS:
+		return "$obs " + a.Command
 	default:
 		return a.Command
 	}

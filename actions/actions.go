@@ -62,7 +62,8 @@ const (
 	Alert                        // ">>Title|Subtitle|Seconds": an on-screen alert
 	Wait                         // "$wait 2s": the commands after it wait that long
 	HTTP                         // "$http POST URL {json}": an outgoing web request
-	Overlay                      // "$timer", "$wins", "$deaths": an OBS overlay change (actions/overlay.go)
+	Overlay                      // "$timer", "$wins", "$deaths", "$sound": an OBS overlay change (actions/overlay.go)
+	OBS                          // "$obs scene Game": a change in OBS Studio (actions/obs.go)
 )
 
 func (k CommandKind) String() string {
@@ -81,6 +82,8 @@ func (k CommandKind) String() string {
 		return "http"
 	case Overlay:
 		return "overlay"
+	case OBS:
+		return "obs"
 	}
 	return fmt.Sprintf("CommandKind(%d)", int(k))
 }
@@ -106,6 +109,7 @@ type Command struct {
 	// AlertName is the alerts overlay an alert is for (@name>>), or ""
 	// for the default one.
 	AlertName string
+	OBS       OBSOp // $obs, with the placeholders of its text still in
 }
 
 // Rule is one line: a trigger and its commands, run in order.
@@ -146,6 +150,12 @@ type Options struct {
 	// RandomNever lists rules it never picks (random.never). Names match
 	// like triggers do.
 	RandomOnly, RandomNever []string
+	// OBS says that tikcraft.yaml has an obs section; without one a $obs
+	// action is an error that says what to add.
+	OBS bool
+	// SoundsDir, when set, is the sounds folder: a sound an alert or
+	// $sound names must be a file in it.
+	SoundsDir string
 }
 
 // Vars are the values placeholders expand to. They come from viewers and
@@ -316,6 +326,8 @@ func (fi *firing) rule(r *Rule) {
 			}, Command: tikcraft.AlertCommand(c.AlertName, c.Sound)}
 		case Overlay:
 			a = tikcraft.Action{Kind: tikcraft.KindOverlay, Command: c.Text}
+		case OBS:
+			a = tikcraft.Action{Kind: tikcraft.KindOBS, Command: fillOBS(c.OBS, fi.fill).String()}
 		}
 		a.Trigger, a.User = r.Trigger, fi.user
 		repeat := max(c.Repeat, 1)
@@ -388,7 +400,7 @@ func (c Command) String() string {
 		s = ">>" + c.Text
 	case Wait:
 		s = c.Text
-	case HTTP, Overlay:
+	case HTTP, Overlay, OBS:
 		s = "$" + c.Text
 	}
 	if c.Repeat > 1 {

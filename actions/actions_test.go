@@ -54,8 +54,8 @@ func TestDiagnostics(t *testing.T) {
 		{"alert seconds too long", "rose:>>Hi|x|301\n", []string{"actions.mca:1:13: error: alert seconds \"301\""}},
 		{"alert extra field", "rose:>>Hi|x|3|4\n", []string{"actions.mca:1:15: error: alert sound \"4\" must be"}},
 		{"empty alert", "rose:>>\n", []string{"actions.mca:1:6: error: empty alert"}},
-		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; the functions are $random, $wait 2s, $http POST URL {json}, $timer, $wins and $deaths"}},
-		{"bare dollar", "rose:$\n", []string{"actions.mca:1:6: error: missing function name after $; the functions are $random, $wait, $http, $timer, $wins and $deaths"}},
+		{"unknown function", "rose:/say a; $dance\n", []string{"actions.mca:1:14: error: unknown function $dance; the functions are $random, $wait 2s, $http POST URL {json}, $timer, $wins, $deaths, $sound FILE and $obs"}},
+		{"bare dollar", "rose:$\n", []string{"actions.mca:1:6: error: missing function name after $; the functions are $random, $wait, $http, $timer, $wins, $deaths, $sound and $obs"}},
 		{"random with argument", "rose:$random 3\n", []string{"actions.mca:1:6: error: $random takes nothing after it"}},
 		{"brace never closed", "rose:/summon zombie ~ ~ ~ {CustomName:'x'\n", []string{"actions.mca:1:27: error: unbalanced '{': it is never closed with '}'"}},
 		{"extra bracket", "rose:/kill @e[type=zombie]]\n", []string{"actions.mca:1:27: error: unbalanced ']': there is no '[' before it to close"}},
@@ -613,11 +613,13 @@ func FuzzParse(f *testing.F) {
 		"r[:/a", "coins 5-:/a", "command :/a", "r[min_coins=1]:$http GET http://x/",
 		"r:$timer +60s; $wins +1 x2; $deaths -1", "r:$timer 1m30s", "r:$timer reset x3; $timer pause", "r:$wins +1 +2",
 		"timer_end:$timer reset; >>WIN|{user}|5|win.mp3", "r:>>a|b|3|../x.mp3", "r:$timer +99999999999999s",
+		"r:$obs scene \"Creeper Cam\"; $obs show \"Jump Scare\" for 5s", "r:$obs text T {nickname} x3; $obs filter a b on",
+		"r:$sound \"Air Horn.mp3\" 50 overlap; >>a|b|3|sound=x.mp3; $sound a.wav x2",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		file, diags := Parse("f.mca", src, Options{LikeFunctions: []string{"likes"}, HTTPAllow: []string{"localhost:8080"}})
+		file, diags := Parse("f.mca", src, Options{LikeFunctions: []string{"likes"}, HTTPAllow: []string{"localhost:8080"}, OBS: true})
 		if file == nil {
 			t.Fatal("nil File")
 		}

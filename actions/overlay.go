@@ -3,6 +3,8 @@ package actions
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -27,10 +29,12 @@ const (
 )
 
 // IsOverlayTrigger reports whether trigger is fired by an overlay
-// (timer_end, likegoal_reached) rather than by a gift.
+// (timer_end, likegoal_reached, goal_ID_reached) rather than by a gift.
 func IsOverlayTrigger(trigger string) bool {
-	switch Normalize(trigger) {
-	case "timerend", "likegoalreached":
+	switch n := Normalize(trigger); {
+	case n == "timerend", n == "likegoalreached":
+		return true
+	case len(n) > len("goalreached") && strings.HasPrefix(n, "goal") && strings.HasSuffix(n, "reached"):
 		return true
 	}
 	return false
@@ -38,18 +42,30 @@ func IsOverlayTrigger(trigger string) bool {
 
 // OverlayOp is one overlay action.
 type OverlayOp struct {
-	Target string // "timer", "wins" or "deaths"
-	// Verb is "add" (Amount), "reset", or for the timer "pause" or
-	// "resume".
+	Target string // "timer", "wins", "deaths" or "sound"
+	// Verb is "add" (Amount), "reset", for the timer "pause" or "resume",
+	// for a sound "play".
 	Verb string
 	// Amount is what "add" adds: seconds for the timer, else a count.
 	// Negative takes away.
 	Amount int64
+	// A sound's file in the sounds folder, its volume in percent (1 to
+	// 100), and whether it may play over the sound playing already.
+	File    string
+	Volume  int
+	Overlap bool
 }
 
 // String is the op as the actions file writes it, without the "$": the
 // text of its tikcraft.KindOverlay action.
 func (o OverlayOp) String() string {
+	if o.Target == "sound" {
+		s := "sound " + quoteOBS(o.File) + " " + strconv.Itoa(o.Volume)
+		if o.Overlap {
+			s += " overlap"
+		}
+		return s
+	}
 	if o.Verb != "add" {
 		return o.Target + " " + o.Verb
 	}
@@ -66,7 +82,7 @@ func (o OverlayOp) String() string {
 // isOverlayFunc reports whether name ($name) is an overlay function.
 func isOverlayFunc(name string) bool {
 	switch strings.ToLower(name) {
-	case "timer", "wins", "deaths":
+	case "timer", "wins", "deaths", "sound":
 		return true
 	}
 	return false
@@ -95,9 +111,12 @@ func parseOverlay(s string) (OverlayOp, *errOverlay) {
 	var op OverlayOp
 	fields := strings.Fields(s)
 	if len(fields) == 0 || !isOverlayFunc(fields[0]) {
-		return op, &errOverlay{0, "not an overlay action: write $timer, $wins or $deaths"}
+		return op, &errOverlay{0, "not an overlay action: write $timer, $wins, $deaths or $sound"}
 	}
 	op.Target = strings.ToLower(fields[0])
+	if op.Target == "sound" {
+		return parseSound(s)
+	}
 	usage := "$wins +1, $wins -1 or $wins reset"
 	switch op.Target {
 	case "timer":
@@ -190,9 +209,78 @@ func (p *parser) overlay(n int, line string, off int, text string, c Command) (C
 		p.diag(n, col(line, off+1+err.at), Error, "%s", err.msg)
 		return c, false
 	}
+	if op.Target == "sound" {
+		at := off + 1 + len("sound") + max(strings.Index(text[1+len("sound"):], op.File), 0)
+		if !p.soundExists(n, line, at, op.File) {
+			return c, false
+		}
+	}
 	c.Kind = Overlay
 	c.Text = op.String()
 	return c, true
+}
+
+// Sound volumes, in percent.
+const (
+	DefaultSoundVolume = 100
+	maxSoundVolume     = 100
+)
+
+const soundUsage = "$sound FILE [volume] [overlap], e.g. $sound airhorn.mp3 or $sound \"Air Horn.mp3\" 50"
+
+// parseSound reads "sound FILE [volume] [overlap]" (s starts with the
+// word sound). A file name with spaces goes in double quotes.
+func parseSound(s string) (OverlayOp, *errOverlay) {
+	op := OverlayOp{Target: "sound", Verb: "play", Volume: DefaultSoundVolume}
+	toks, err := obsTokens(s)
+	if err != nil {
+		return op, err
+	}
+	args := toks[1:]
+	if len(args) == 0 {
+		return op, &errOverlay{len(s), "$sound needs the sound's file: write " + soundUsage}
+	}
+	f := args[0]
+	if !ValidSoundName(f.text) {
+		return op, &errOverlay{f.at, fmt.Sprintf("sound %q must be the name of a .mp3, .wav or .ogg file in the sounds folder next to the config (letters, digits, space, _ - and ., no folder)", clip.String(strings.TrimSpace(f.text), 40))}
+	}
+	op.File = f.text
+	args = args[1:]
+	if len(args) > 0 && !args[0].keyword("overlap") {
+		v := args[0]
+		n, err := strconv.Atoi(strings.TrimSuffix(v.text, "%"))
+		if v.quoted || err != nil || !isDigits(strings.TrimSuffix(v.text, "%")) || n < 1 || n > maxSoundVolume {
+			return op, &errOverlay{v.at, fmt.Sprintf("sound volume %q must be a whole number from 1 to %d (percent): write %s", clip.String(strings.TrimSpace(v.text), 20), maxSoundVolume, soundUsage)}
+		}
+		op.Volume = n
+		args = args[1:]
+	}
+	if len(args) > 0 && args[0].keyword("overlap") {
+		op.Overlap = true
+		args = args[1:]
+	}
+	if len(args) > 0 {
+		hint := ""
+		if !f.quoted && strings.Contains(args[0].text, ".") {
+			hint = fmt.Sprintf(" (a file name with spaces goes in double quotes: \"%s %s\")", f.text, args[0].text)
+		}
+		return op, &errOverlay{args[0].at, fmt.Sprintf("unexpected %q: write %s%s", clip.String(strings.TrimSpace(args[0].text), 30), soundUsage, hint)}
+	}
+	return op, nil
+}
+
+// soundExists checks, when the sounds folder is known, that it has the
+// file; at is where the name is written.
+func (p *parser) soundExists(n int, line string, at int, name string) bool {
+	if p.opts.SoundsDir == "" || name == "" {
+		return true
+	}
+	fi, err := os.Stat(filepath.Join(p.opts.SoundsDir, name))
+	if err == nil && fi.Mode().IsRegular() {
+		return true
+	}
+	p.diag(n, col(line, at), Error, "sound %q is not in the sounds folder %s: put the file there, or fix the name", name, p.opts.SoundsDir)
+	return false
 }
 
 // Sound files an alert may play: a plain file name of the sounds folder.
@@ -224,16 +312,22 @@ func ValidSoundName(name string) bool {
 	return false
 }
 
-// alertSound checks the fourth part of an alert (">>T|S|5|sound.mp3"),
-// which starts at byte at of line.
+// alertSound checks the fourth part of an alert (">>T|S|5|sound=airhorn.mp3",
+// or without "sound=" as before), which starts at byte at of line.
 func (p *parser) alertSound(n int, line string, at int, raw string) (string, bool) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return "", true
 	}
 	at += len(raw) - len(strings.TrimLeft(raw, " \t"))
+	if key, val, ok := strings.Cut(s, "="); ok && strings.EqualFold(strings.TrimSpace(key), "sound") {
+		s = strings.TrimSpace(val)
+	}
 	if !ValidSoundName(s) {
-		p.diag(n, col(line, at), Error, "alert sound %q must be the name of a .mp3, .wav or .ogg file in the sounds folder next to the config (letters, digits, space, _ - and ., no folder)", clip.String(strings.TrimSpace(s), 40))
+		p.diag(n, col(line, at), Error, "alert sound %q must be the name of a .mp3, .wav or .ogg file in the sounds folder next to the config (letters, digits, space, _ - and ., no folder), written as sound=airhorn.mp3", clip.String(strings.TrimSpace(s), 40))
+		return "", false
+	}
+	if !p.soundExists(n, line, at, s) {
 		return "", false
 	}
 	return s, true

@@ -60,6 +60,7 @@ type parser struct {
 	firstLine map[string]int // normalized trigger -> line it was first defined on
 	idLine    map[int64]int  // gift id -> line of its numeric trigger
 	noted     bool           // Options.Minecraft's notice is out
+	obsTold   int            // line where the missing obs section was reported
 }
 
 func (p *parser) diag(line, col int, sev Severity, format string, args ...any) {
@@ -252,6 +253,9 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		p.diag(n, col(line, off+i), Warning, "invisible character %U in a command (copied from a web page?); Minecraft will not understand it, so retype that spot", r)
 	}
+	if IsOBS(text) {
+		return p.obs(n, line, off, text, c)
+	}
 	if text[0] == '/' || text[0] == '!' {
 		text = stripRC(text)
 	}
@@ -302,12 +306,12 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 			p.diag(n, c.Col, Error, "$random takes nothing after it; put other commands after a ';'")
 			return c, false
 		case name == "":
-			p.diag(n, c.Col, Error, "missing function name after $; the functions are $random, $wait, $http, $timer, $wins and $deaths")
+			p.diag(n, c.Col, Error, "missing function name after $; the functions are $random, $wait, $http, $timer, $wins, $deaths, $sound and $obs")
 			return c, false
 		case isOverlayFunc(fields[0]):
 			return p.overlay(n, line, off, text, c)
 		default:
-			p.diag(n, c.Col, Error, "unknown function $%s; the functions are $random, $wait 2s, $http POST URL {json}, $timer, $wins and $deaths", name)
+			p.diag(n, c.Col, Error, "unknown function $%s; the functions are $random, $wait 2s, $http POST URL {json}, $timer, $wins, $deaths, $sound FILE and $obs", name)
 			return c, false
 		}
 	default:

@@ -94,7 +94,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		layers = append(layers, l)
 	}
 	cfg, cdiags, _ := config.Load(layers...)
-	o.Secrets.Add(cfg.RCON.Password.Reveal(), cfg.TikTok.SignAPIKey.Reveal())
+	o.Secrets.Add(cfg.RCON.Password.Reveal(), cfg.TikTok.SignAPIKey.Reveal(), cfg.OBS.Password.Reveal())
 	s := &Setup{Config: cfg}
 	for _, d := range cdiags {
 		s.add(d.Severity, d.String())

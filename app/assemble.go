@@ -306,7 +306,7 @@ func (a *assembly) listen(o Options, p plan) error {
 		Listen: cfg.Web.Listen, Token: token, Dashboard: a.dash, Log: a.log,
 		Injector: a.inject, Pauser: a.gate, Reloader: a.reloader,
 		Webhook:  &deaths.Receiver{Tracker: a.tracker, Mapping: webhookMapping(mc), UseDeaths: mc.Deaths == config.DeathsWebhook, Log: a.log},
-		Overlays: a.overlays, OverlayStyle: web.StyleOf(cfg.Overlays), Sounds: cfg.Overlays.Sounds,
+		Overlays: a.overlays, OverlayStyle: web.StyleOf(cfg.Overlays), Sounds: cfg.Overlays.Sounds, Goals: goalIDs(cfg.Overlays),
 	})
 	if err != nil {
 		return err
@@ -434,4 +434,13 @@ func (a *assembly) announce(out io.Writer, head string) {
 		fmt.Fprintln(out, "Warning: "+msg)
 		a.log.Warn(msg)
 	}
+}
+
+// goalIDs are the ids of overlays.goals.
+func goalIDs(c config.Overlays) []string {
+	var ids []string
+	for _, g := range c.Goals {
+		ids = append(ids, g.ID)
+	}
+	return ids
 }

@@ -80,6 +80,9 @@ func tab(t *testing.T) context.Context {
 			chromedp.Flag("disable-quic", true),
 			chromedp.Flag("disable-extensions", true),
 			chromedp.Flag("disable-dev-shm-usage", true),
+			// As in OBS's browser sources: the alerts page plays sounds
+			// without a click.
+			chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 			chromedp.WindowSize(1440, 1000),
 		}
 		actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -22,7 +22,8 @@ type CheckOptions struct {
 	// Verbose lists what $random can pick (check -v).
 	Verbose bool
 	// Connect also logs in to Minecraft's RCON and asks TikTok whether
-	// tiktok.user is live (check --connect).
+	// tiktok.user is live (check --connect); with an obs section it logs
+	// in to OBS and checks the names $obs actions use.
 	Connect bool
 	// ConnectTimeout bounds each of the two connection checks. Default 15s.
 	ConnectTimeout time.Duration
@@ -121,6 +122,9 @@ func checkConnections(ctx context.Context, co CheckOptions, s *Setup) bool {
 		ok = false
 	} else {
 		fmt.Fprintf(w, "tiktok: ok: %s\n", msg)
+	}
+	if s.Config.OBSConfigured && !checkOBS(ctx, co, s, timeout) {
+		ok = false
 	}
 	return ok
 }

@@ -17,7 +17,9 @@ import (
 // ResetOptions are reset's arguments.
 type ResetOptions struct {
 	Options
-	Parts []string // timer, wins, deaths, likegoal, feed, top; "all" for every one
+	// Parts are timer, wins, deaths, likegoal, feed, top, goals, "goal ID"
+	// (one goal of overlays.goals); "all" for every one.
+	Parts []string
 }
 
 // Reset sets overlay parts back to their start: in the running tikcraft
@@ -53,17 +55,27 @@ func Reset(ctx context.Context, ro ResetOptions) error {
 }
 
 func resetParts(args []string) ([]string, error) {
+	names := strings.Join(overlay.Parts(), ", ") + ", goal ID"
 	if len(args) == 0 {
-		return nil, fmt.Errorf("name what to reset: %s, or all", strings.Join(overlay.Parts(), ", "))
+		return nil, fmt.Errorf("name what to reset: %s, or all", names)
 	}
 	var parts []string
-	for _, a := range args {
-		a = strings.ToLower(strings.TrimSpace(a))
+	for i := 0; i < len(args); i++ {
+		a := strings.ToLower(strings.TrimSpace(args[i]))
+		if a == "goal" {
+			// "goal ID" resets one goal of overlays.goals; the overlays
+			// say whether it exists.
+			if i+1 >= len(args) {
+				return nil, errors.New("name the goal to reset: tikcraft reset goal ID (the id in overlays.goals), or tikcraft reset goals for all")
+			}
+			i++
+			a = overlay.GoalPart(strings.ToLower(strings.TrimSpace(args[i])))
+		}
 		switch {
 		case a == "all":
 			return overlay.Parts(), nil
-		case !slices.Contains(overlay.Parts(), a):
-			return nil, fmt.Errorf("cannot reset %q: name %s, or all", a, strings.Join(overlay.Parts(), ", "))
+		case !slices.Contains(overlay.Parts(), a) && !strings.HasPrefix(a, "goal:"):
+			return nil, fmt.Errorf("cannot reset %q: name %s, or all", a, names)
 		case !slices.Contains(parts, a):
 			parts = append(parts, a)
 		}

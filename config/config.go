@@ -73,6 +73,7 @@ type Config struct {
 	// ChatCommands and Random: config/chatcmd.go.
 	ChatCommands ChatCommands `yaml:"chat_commands"`
 	Random       Random       `yaml:"random"`
+	OBS          OBS       `yaml:"obs"`
 
 	// Files lists the files the configuration was read from, in order.
 	Files []string `yaml:"-"`
@@ -83,6 +84,9 @@ type Config struct {
 	ActionsConfigured bool `yaml:"-"`
 	// DataDirConfigured reports whether some file set data_dir.
 	DataDirConfigured bool `yaml:"-"`
+	// OBSConfigured reports whether some file has an obs section (or
+	// TIKCRAFT_OBS_PASSWORD is set): $obs actions need one.
+	OBSConfigured bool `yaml:"-"`
 
 	configDir  string     // folder of the last config file, for overlays.sounds
 	passwordAt Diagnostic // where rcon.password was last set, for warnings
@@ -228,6 +232,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 		diags = append(diags, d...)
 	}
 	c.applyEnv()
+	c.obsEnv()
 	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
@@ -418,6 +423,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 		diags = append(diags, Diagnostic{File: l.Name, Line: line, Col: col, Severity: "warning", Message: fmt.Sprintf(format, args...)})
 	}
 	c.applyChat(l.Name, &layer, file, errAt, warnAt, pos)
+	c.mergeOBS(&layer, file, errAt)
 	return diags
 }
 

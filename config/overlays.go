@@ -27,6 +27,9 @@ type Overlays struct {
 	// Sounds is the folder the alert sounds are served from; default
 	// "sounds" next to the config file.
 	Sounds string `yaml:"sounds"`
+	// Goals are progress bars for followers, shares, subscribers,
+	// diamonds and likes (config/goals.go).
+	Goals []OverlayGoal `yaml:"goals"`
 }
 
 // OverlayAlerts tunes /overlay/alerts.
@@ -97,7 +100,7 @@ func ValidColor(s string) bool { return cssColor.MatchString(s) }
 // of letters, digits, spaces, _ and -, separated by commas.
 func ValidFont(s string) bool { return cssFont.MatchString(s) }
 
-var overlayParts = []string{"timer", "wins", "deaths", "likegoal", "feed", "top"}
+var overlayParts = []string{"timer", "wins", "deaths", "likegoal", "feed", "top", "goals"}
 var feedKinds = []string{"gift", "follow", "share", "subscribe", "chat", "like", "join"}
 
 // mergeOverlays validates and merges the overlays keys of one layer.
@@ -200,6 +203,7 @@ func (c *Config) mergeOverlays(l Layer, layer *Config, file *ast.File, errAt fun
 	mergeString(&dst.Style.Background, st.Background)
 	merge(&dst.Style.Size, st.Size)
 	mergeString(&dst.Style.Align, st.Align)
+	c.mergeGoals(layer, file, errAt)
 	if s := o.Sounds; s != "" {
 		if l.Dir != "" && !filepath.IsAbs(s) {
 			s = filepath.Join(l.Dir, s)

@@ -27,9 +27,10 @@ const (
 	PartTop      = "top"
 )
 
-// Parts lists every part that can be reset, in the order docs name them.
+// Parts lists every part that can be reset, in the order docs name them
+// (PartGoals is every goal of overlays.goals; GoalPart names one).
 func Parts() []string {
-	return []string{PartTimer, PartWins, PartDeaths, PartLikeGoal, PartFeed, PartTop}
+	return []string{PartTimer, PartWins, PartDeaths, PartLikeGoal, PartFeed, PartTop, PartGoals}
 }
 
 // Triggers the overlays fire as rules of the actions file.
@@ -49,6 +50,8 @@ type Config struct {
 	// NewLiveReset lists the parts a new LIVE (a stream end, then a
 	// start) resets.
 	NewLiveReset []string
+	// Goals are the progress bars of overlays.goals (goals.go).
+	Goals []GoalConfig
 }
 
 // AlertsConfig tunes /overlay/alerts.
@@ -110,7 +113,7 @@ func DefaultFeedKinds() []string { return []string{"gift", "follow", "share", "s
 // DefaultNewLiveReset is what a new LIVE resets unless configured: the
 // session's parts, not the running tallies of wins and deaths.
 func DefaultNewLiveReset() []string {
-	return []string{PartTimer, PartLikeGoal, PartFeed, PartTop}
+	return []string{PartTimer, PartLikeGoal, PartFeed, PartTop, PartGoals}
 }
 
 // Defaults returns the configuration with every default filled in.

@@ -52,5 +52,18 @@ func ConfigFrom(c config.Overlays) Config {
 	if c.NewLiveReset != nil {
 		oc.NewLiveReset = c.NewLiveReset
 	}
+	for _, g := range c.Goals {
+		gc := DefaultGoal(g.ID, g.Type)
+		if g.InitialGoal > 0 {
+			gc.Initial = g.InitialGoal
+		}
+		if g.Multiplier != nil {
+			gc.Multiplier = *g.Multiplier
+		}
+		if g.Label != nil {
+			gc.Label = *g.Label
+		}
+		oc.Goals = append(oc.Goals, gc)
+	}
 	return oc
 }

@@ -53,7 +53,9 @@ type Manager struct {
 	mu         sync.Mutex
 	alerts     *Alerts
 	named      map[string]*Alerts // the alerts of named overlays (@name>>), by name
+	sounds     *Sounds
 	goal       *LikeGoal
+	goals      *goals
 	likes      likeCounter
 	goalOffset int64 // subtracted from the like total before the goal sees it
 	timer      *Timer
@@ -78,7 +80,9 @@ func New(ctx context.Context, o Options) *Manager {
 	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: recent.New(seenRing)}
 	now := m.now()
 	m.alerts = NewAlerts(m.cfg.Alerts)
+	m.sounds = NewSounds(now)
 	m.goal = NewLikeGoal(m.cfg.LikeGoal)
+	m.goals = newGoals(m.cfg.Goals)
 	m.timer = NewTimer(m.cfg.Timer.Start, now)
 	m.feed = NewFeed(m.cfg.Feed)
 	m.top = NewTop(m.cfg.Top)
@@ -109,6 +113,7 @@ type saved struct {
 	Feed       Feed        `json:"feed"`
 	Top        []Gifter    `json:"top"`
 	LiveEnded  bool        `json:"live_ended"`
+	Goals      []goalSaved `json:"goals,omitempty"`
 }
 
 func (m *Manager) restore(b []byte, now time.Time) error {
@@ -132,6 +137,7 @@ func (m *Manager) restore(b []byte, now time.Time) error {
 	}
 	m.top.restore(s.Top)
 	m.liveEnded = s.LiveEnded
+	m.goals.restore(s.Goals)
 	return nil
 }
 
@@ -140,6 +146,7 @@ func (m *Manager) encode(now time.Time) ([]byte, error) {
 		Version: 1, Wins: m.wins, Deaths: m.deaths, Timer: m.timer.save(now),
 		Goal: *m.goal, Likes: m.likes, GoalOffset: m.goalOffset,
 		Feed: Feed{NextID: m.feed.NextID, Items: m.feed.Items}, Top: m.top.save(), LiveEnded: m.liveEnded,
+		Goals: m.goals.save(),
 	})
 }
 
@@ -275,6 +282,14 @@ func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", tikcraft.ErrRejected, err)
 	}
+	if op.Target == "sound" {
+		// A sound is a moment: nothing to save.
+		m.change(func(now time.Time) (bool, []string) {
+			m.sounds.Push(Sound{File: op.File, Volume: op.Volume, Overlap: op.Overlap}, now)
+			return true, nil
+		})
+		return nil
+	}
 	m.change(func(now time.Time) (bool, []string) { return m.applyLocked(op, now), nil })
 	if err := m.Save(ctx); err != nil {
 		m.log.Warn("the overlay state was not saved; it is tried again in a second", "error", err)
@@ -387,6 +402,10 @@ func (m *Manager) Event(ev tikcraft.Event) {
 				changed = true
 			}
 		}
+		if moved, reached := m.goals.event(ev, m.likes.Session); moved {
+			changed = true
+			fire = append(fire, reached...)
+		}
 		if m.feed.Add(ev) {
 			changed = true
 		}
@@ -401,6 +420,7 @@ func (m *Manager) newLiveLocked(now time.Time) {
 	m.log.Info("a new LIVE started: resetting the overlays of overlays.new_live_reset", "reset", strings.Join(m.cfg.NewLiveReset, ","))
 	m.likes = likeCounter{}
 	m.goalOffset = -m.goal.Likes
+	m.goals.newLive()
 	for _, p := range m.cfg.NewLiveReset {
 		m.resetLocked(p, now)
 	}
@@ -414,8 +434,8 @@ var ErrUnknownPart = errors.New("unknown overlay")
 // the feed and top list empty.
 func (m *Manager) Reset(ctx context.Context, parts ...string) error {
 	for _, p := range parts {
-		if !slices.Contains(Parts(), p) {
-			return fmt.Errorf("%w %q: name %s", ErrUnknownPart, p, strings.Join(Parts(), ", "))
+		if !slices.Contains(Parts(), p) && !m.goals.isGoalPart(p) {
+			return fmt.Errorf("%w %q: name %s", ErrUnknownPart, p, strings.Join(append(Parts(), m.goalParts()...), ", "))
 		}
 	}
 	m.change(func(now time.Time) (bool, []string) {
@@ -442,6 +462,8 @@ func (m *Manager) resetLocked(part string, now time.Time) {
 		m.feed.Reset()
 	case PartTop:
 		m.top.Reset()
+	default:
+		m.goals.resetPart(part, m.likes.Session)
 	}
 }
 
@@ -452,12 +474,14 @@ type Snapshot struct {
 	// Alerts are the alerts on screen of the named alert overlays
 	// (/overlay/alerts?name=NAME), by name.
 	Alerts   map[string]*AlertView `json:"alerts,omitempty"`
+	Sounds   []Sound               `json:"sounds"` // the $sound actions of the last moments
 	LikeGoal LikeGoalView          `json:"likegoal"`
 	Timer    TimerView             `json:"timer"`
 	Wins     int64                 `json:"wins"`
 	Deaths   int64                 `json:"deaths"`
 	Feed     []FeedItem            `json:"feed"`
 	Top      []Gifter              `json:"top"`
+	Goals    map[string]GoalView   `json:"goals"` // overlays.goals by id
 }
 
 // AlertView is the alert on screen and how long it still shows.
@@ -495,7 +519,7 @@ func (m *Manager) Snapshot() Snapshot {
 }
 
 func (m *Manager) snapshotLocked(now time.Time) Snapshot {
-	s := Snapshot{Wins: m.wins, Deaths: m.deaths, Feed: slices.Clone(m.feed.Items), Top: m.top.List()}
+	s := Snapshot{Wins: m.wins, Deaths: m.deaths, Feed: slices.Clone(m.feed.Items), Top: m.top.List(), Sounds: m.sounds.View(now)}
 	if s.Feed == nil {
 		s.Feed = []FeedItem{}
 	}
@@ -516,6 +540,7 @@ func (m *Manager) snapshotLocked(now time.Time) Snapshot {
 	}
 	have, need := m.goal.Progress()
 	s.LikeGoal = LikeGoalView{Label: m.goal.Label(), Have: have, Need: need, Likes: m.goal.Likes, Goal: m.goal.Goal, Reached: m.goal.Reached}
+	s.Goals = m.goals.view()
 	s.Timer = TimerView{LeftMS: m.timer.Left(now).Milliseconds(), StartMS: m.timer.Start().Milliseconds(), Running: m.timer.Running(), Paused: m.timer.Paused(), Ended: m.timer.Ended()}
 	return s
 }

@@ -34,3 +34,10 @@ func (s *IDs) Add(id string) bool {
 	s.next = (s.next + 1) % len(s.ring)
 	return true
 }
+
+// Reset forgets every id (a new LIVE).
+func (s *IDs) Reset() {
+	clear(s.in)
+	clear(s.ring)
+	s.next = 0
+}

@@ -205,13 +205,25 @@ func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []action
 				Message: fmt.Sprintf("random names %q, which is not a rule in %s", n, name)})
 		}
 	}
+	var goals []string
+	for _, g := range cfg.Overlays.Goals {
+		goals = append(goals, g.ID)
+	}
+	for _, r := range f.Rules() {
+		rest, isGoal := strings.CutPrefix(strings.ToLower(r.Trigger), "goal_")
+		id, reached := strings.CutSuffix(rest, "_reached")
+		if isGoal && reached && id != "" && !slices.Contains(goals, id) {
+			diags = append(diags, actions.Diagnostic{File: name, Line: r.Line, Col: r.Col, Severity: actions.Warning,
+				Message: fmt.Sprintf("%s runs when the goal %q of overlays.goals is reached, but there is no such goal (goals: %s); it will never run", r.Trigger, id, strings.Join(goals, ", "))})
+		}
+	}
 	return f, diags
 }
 
 // ParseOptions are the options of the actions language the config sets.
 func ParseOptions(cfg *config.Config) actions.Options {
 	return actions.Options{LikeFunctions: cfg.LikeFunctions(), HTTPAllow: cfg.HTTP.Allow, Minecraft: cfg.Minecraft.Names(),
-		RandomOnly: cfg.Random.Only, RandomNever: cfg.Random.Never}
+		RandomOnly: cfg.Random.Only, RandomNever: cfg.Random.Never, OBS: cfg.OBSConfigured, SoundsDir: cfg.Overlays.Sounds}
 }
 
 func diagStrings(diags []actions.Diagnostic) []string {

@@ -54,6 +54,12 @@ const (
 	MinecraftRefused     = "refused password"
 	MinecraftUnreachable = "unreachable"
 	MinecraftDryRun      = "dry run"
+
+	// OBS's states use the same words (the page colours them alike).
+	OBSUnknown     = "not contacted yet"
+	OBSConnected   = "connected"
+	OBSRefused     = "refused password"
+	OBSUnreachable = "unreachable"
 )
 
 // FeedItem is one line of the live feed. Viewer text is data: the page
@@ -178,10 +184,13 @@ type Status struct {
 	Started   time.Time `json:"started"`
 	TikTok    Conn      `json:"tiktok"`
 	Minecraft Conn      `json:"minecraft"`
-	Counters  Counters  `json:"counters"`
-	Queue     Queue     `json:"queue"`
-	Pause     Pause     `json:"pause"`
-	Rules     Rules     `json:"rules"`
+	// OBS is OBS Studio's connection, for $obs actions; nil when no obs
+	// section is configured (the page then shows none).
+	OBS      *Conn    `json:"obs,omitempty"`
+	Counters Counters `json:"counters"`
+	Queue    Queue    `json:"queue"`
+	Pause    Pause    `json:"pause"`
+	Rules    Rules    `json:"rules"`
 }
 
 // Snapshot is what a browser gets when it connects.
@@ -458,7 +467,12 @@ func (d *Dashboard) Delivered(o Delivery) {
 	d.tally.delivered(it.Result, it.Test)
 	st := &d.status
 	switch {
-	case o.Err == nil && st.Minecraft.State != MinecraftDryRun && o.Item.Action.Kind != tikcraft.KindAlert && o.Item.Action.Kind != tikcraft.KindOverlay:
+	case !toMinecraft(o.Item.Action.Kind):
+		// Overlays, OBS and web requests say nothing about Minecraft.
+		if o.Err == nil {
+			d.rate = append(d.rate, now)
+		}
+	case o.Err == nil && st.Minecraft.State != MinecraftDryRun:
 		if st.Minecraft.State != MinecraftConnected {
 			st.Minecraft = Conn{State: MinecraftConnected, Since: now}
 			d.dirty = true
@@ -494,6 +508,38 @@ func (d *Dashboard) SetTikTok(state, detail string) {
 		d.status.TikTok = Conn{State: state, Detail: detail, Since: d.now()}
 		d.dirty = true
 	}
+}
+
+// toMinecraft reports whether an action of kind k goes to Minecraft.
+func toMinecraft(k tikcraft.ActionKind) bool {
+	return k == tikcraft.KindCommand || k == ""
+}
+
+// SetOBS sets OBS's connection state (from the OBS sink's state hook;
+// see OBSConn).
+func (d *Dashboard) SetOBS(c Conn) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if old := d.status.OBS; old == nil || old.State != c.State || old.Detail != c.Detail {
+		if c.Since.IsZero() {
+			c.Since = d.now()
+		}
+		d.status.OBS = &c
+		d.dirty = true
+	}
+}
+
+// OBSConn words an OBS sink's state for the dashboard.
+func OBSConn(st tikcraft.SinkState) Conn {
+	switch {
+	case st.Connected:
+		return Conn{State: OBSConnected}
+	case st.Refused:
+		return Conn{State: OBSRefused, Detail: st.Problem, Since: st.Since}
+	case st.Problem != "":
+		return Conn{State: OBSUnreachable, Detail: st.Problem, Since: st.Since}
+	}
+	return Conn{State: OBSUnknown}
 }
 
 // SetMinecraft sets Minecraft's connection state.

@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,6 +78,9 @@ func (s *Server) overlayIndex(w http.ResponseWriter, r *http.Request) {
 	for _, n := range OverlayNames {
 		fmt.Fprintf(&b, "  %soverlay/%s\n", s.URL(), n)
 	}
+	for _, id := range s.o.Goals {
+		fmt.Fprintf(&b, "  %soverlay/goal?id=%s\n", s.URL(), url.QueryEscape(id))
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	io.WriteString(w, b.String())
@@ -87,8 +92,21 @@ func (s *Server) overlayPage(w http.ResponseWriter, r *http.Request) {
 	for _, n := range OverlayNames {
 		known = known || n == name
 	}
+	goal := ""
+	if name == "goal" {
+		goal = r.URL.Query().Get("id")
+		if !slices.Contains(s.o.Goals, goal) {
+			msg := "no such goal: overlays.goals in tikcraft.yaml has none"
+			if len(s.o.Goals) > 0 {
+				msg = "no such goal: the goals are /overlay/goal?id=" + strings.Join(s.o.Goals, ", /overlay/goal?id=")
+			}
+			http.Error(w, msg, http.StatusNotFound)
+			return
+		}
+		known = true
+	}
 	if !known {
-		http.Error(w, "no such overlay: the overlays are /overlay/"+strings.Join(OverlayNames, ", /overlay/"), http.StatusNotFound)
+		http.Error(w, "no such overlay: the overlays are /overlay/"+strings.Join(OverlayNames, ", /overlay/")+", /overlay/goal?id=ID", http.StatusNotFound)
 		return
 	}
 	h := w.Header()
@@ -98,8 +116,9 @@ func (s *Server) overlayPage(w http.ResponseWriter, r *http.Request) {
 	st := s.o.OverlayStyle
 	data := struct {
 		Kind  string
+		Goal  string
 		Style OverlayStyle
-	}{name, st}
+	}{name, goal, st}
 	if err := overlayTemplate.Execute(w, data); err != nil {
 		s.log.Debug("writing an overlay page", "error", err)
 	}
@@ -266,7 +285,7 @@ func (s *Server) overlayReset(w http.ResponseWriter, r *http.Request) {
 		body.Parts = r.Form["part"]
 	}
 	if len(body.Parts) == 0 || len(body.Parts) > 10 {
-		httpError(w, http.StatusBadRequest, "name what to reset: parts timer, wins, deaths, likegoal, feed or top")
+		httpError(w, http.StatusBadRequest, "name what to reset: parts timer, wins, deaths, likegoal, feed, top, goals or goal:ID")
 		return
 	}
 	if err := s.o.Overlays.Reset(r.Context(), body.Parts...); err != nil {

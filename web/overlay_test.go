@@ -64,7 +64,7 @@ func startOverlays(t *testing.T) (*testServer, *fakeOverlays, string) {
 	dash := NewDashboard("demo")
 	s, err := Listen(Options{
 		Listen: "127.0.0.1:0", Token: testToken, Dashboard: dash, Log: slog.New(slog.DiscardHandler),
-		Overlays: ov, Sounds: sounds,
+		Overlays: ov, Sounds: sounds, Goals: []string{"followers", "coins"},
 		OverlayStyle: OverlayStyle{Font: "Arial", Color: "#ffffff", Accent: "#fe2c55", Background: "transparent", Size: 48, Align: "center"},
 	})
 	if err != nil {

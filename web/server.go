@@ -103,6 +103,8 @@ type Options struct {
 	Overlays     Overlays
 	OverlayStyle OverlayStyle
 	Sounds       string
+	// Goals are the ids of overlays.goals: /overlay/goal?id=ID shows one.
+	Goals []string
 
 	// Routes adds handlers to the server's mux. They get
 	// the same Host and Origin checks; a handler that changes state must

@@ -9,7 +9,7 @@
 //	tikcraft gifts [--user @name]                  list TikTok's gifts with their ids
 //	tikcraft version                               print the version
 //	tikcraft trigger NAME [--user U] [--count N]   fire a test trigger in the running tikcraft
-//	tikcraft reset timer|wins|deaths|likegoal ...  reset OBS overlays (docs/OVERLAYS.md)
+//	tikcraft reset timer|wins|goal ID ...          reset OBS overlays (docs/OVERLAYS.md)
 //	tikcraft web-token                             print the dashboard token
 package main
 
@@ -276,11 +276,11 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	trigger.Flags().StringVar(&user, "user", "", "the viewer name to fire it as (default tikcraft_test)")
 	trigger.Flags().Int64Var(&count, "count", 1, "how many gifts, or how many firings of a like rule (1 to 100)")
 	reset := &cobra.Command{
-		Use:   "reset timer|wins|deaths|likegoal|feed|top|all ...",
+		Use:   "reset timer|wins|deaths|likegoal|feed|top|goals|goal ID|all ...",
 		Short: "Reset OBS overlays: in the running tikcraft, or in data_dir's saved state when none runs",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return errors.New("name what to reset: tikcraft reset timer|wins|deaths|likegoal|feed|top|all")
+				return errors.New("name what to reset: tikcraft reset timer|wins|deaths|likegoal|feed|top|goals|goal ID|all")
 			}
 			return nil
 		},

@@ -63,6 +63,8 @@
     $("mode").textContent = s.mode;
     setConn("tiktok", s.tiktok);
     setConn("minecraft", s.minecraft);
+    $("obs").hidden = !s.obs;
+    if (s.obs) setConn("obs", s.obs);
     const c = s.counters;
     $("c-viewers").textContent = num(c.viewers);
     $("c-likes").textContent = num(c.likes);

@@ -61,9 +61,69 @@
     void box.offsetWidth; // restart the fade
     box.classList.add("show");
     hideTimer = setTimeout(() => box.classList.remove("show"), Math.max(0, a.left_ms - (a.fade_out_ms | 0)));
-    if (a.sound && fresh && !params.has("mute")) {
-      const audio = new Audio("/overlay/sounds/" + encodeURIComponent(a.sound));
-      audio.play().catch(() => { /* OBS allows autoplay; a browser tab may not */ });
+    if (a.sound && fresh) queueSound({ file: a.sound, volume: 100 });
+  }
+
+  // ---- sounds: one at a time, in order (an alert's when it shows, $sound
+  // when it comes); "overlap" plays at once over the others. ----
+  const audioLog = []; // what the players did, for tests and a look in the console
+  window.tikcraftAudio = audioLog;
+  const waiting = [];
+  let playing = false, lastSound = -1;
+  function note(ev, file) {
+    audioLog.push(ev + ":" + file);
+    if (audioLog.length > 100) audioLog.shift();
+  }
+  function play(snd, done) {
+    let finished = false, guard = 0;
+    const end = (ev) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(guard);
+      note(ev, snd.file);
+      done();
+    };
+    const audio = new Audio("/overlay/sounds/" + encodeURIComponent(snd.file));
+    audio.volume = Math.min(1, Math.max(0, (snd.volume || 100) / 100));
+    let started = false; // "playing" comes again after a stall
+    audio.addEventListener("playing", () => {
+      if (!started) note("playing", snd.file + "@" + Math.round(audio.volume * 100));
+      started = true;
+    });
+    audio.addEventListener("ended", () => end("ended"));
+    audio.addEventListener("error", () => end("error"));
+    // A sound that stalls must not hold the others up for ever.
+    audio.addEventListener("loadedmetadata", () => {
+      if (isFinite(audio.duration)) { clearTimeout(guard); guard = setTimeout(() => end("timeout"), audio.duration * 1000 + 5000); }
+    });
+    guard = setTimeout(() => end("timeout"), 120000);
+    audio.play().catch(() => end("blocked")); // OBS allows autoplay; a browser tab may not
+  }
+  function next() {
+    if (playing || waiting.length === 0) return;
+    playing = true;
+    play(waiting.shift(), () => { playing = false; next(); });
+  }
+  function queueSound(snd) {
+    if (params.has("mute")) return;
+    if (snd.overlap) { play(snd, () => {}); return; }
+    waiting.push(snd);
+    if (waiting.length > 20) waiting.shift();
+    next();
+  }
+  function renderSounds(list) {
+    list = list || [];
+    // The first state only says where we are: what came before the page
+    // opened is never played late.
+    if (lastSound < 0) {
+      lastSound = list.reduce((m, snd) => Math.max(m, snd.id), 0);
+      return;
+    }
+    for (const snd of list) {
+      if (snd.id > lastSound) {
+        lastSound = snd.id;
+        if (snd.age_ms < 10000) queueSound(snd); // not after a long reconnect
+      }
     }
   }
 
@@ -89,10 +149,17 @@
 
   function render(s) {
     switch (kind) {
-      case "alerts": renderAlert(alertName === "default" ? s.alert : own(s.alerts, alertName)); break;
-      case "likegoal": {
-        const g = s.likegoal;
-        $("goal-label").textContent = g.label || "";
+      case "alerts":
+        renderAlert(alertName === "default" ? s.alert : own(s.alerts, alertName));
+        // $sound plays on the default alerts page only, so that several
+        // alert pages in one scene never play it twice.
+        if (alertName === "default") renderSounds(s.sounds);
+        break;
+      case "likegoal":
+      case "goal": {
+        const g = kind === "goal" ? (s.goals || {})[body.dataset.goal] : s.likegoal;
+        if (!g) break;
+        $("goal-label").textContent = params.has("label") ? params.get("label").slice(0, 100) : (g.label || "");
         $("goal-count").textContent = num(g.have) + " / " + num(g.need);
         $("goal-fill").style.width = (g.need > 0 ? Math.min(100, (100 * g.have) / g.need) : 0) + "%";
         break;

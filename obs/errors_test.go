@@ -1,0 +1,5 @@
+package obs
+
+import "syscall"
+
+var errConnRefused error = syscall.ECONNREFUSED
