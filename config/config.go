@@ -73,7 +73,7 @@ type Config struct {
 	// ChatCommands and Random: config/chatcmd.go.
 	ChatCommands ChatCommands `yaml:"chat_commands"`
 	Random       Random       `yaml:"random"`
-	OBS          OBS       `yaml:"obs"`
+	OBS          OBS          `yaml:"obs"`
 
 	// Files lists the files the configuration was read from, in order.
 	Files []string `yaml:"-"`
