@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,50 @@ func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
 	out, _, code = tikcraft(t, dir2, nil, "init", "--server", "mc")
 	if code != 0 || !strings.Contains(out, "TIKCRAFT_RCON_PASSWORD") || readFile(t, filepath.Join(dir2, "tikcraft.yaml")) != "tiktok: {user: \"@me\"}\n" {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// init --server keeps server.properties' own permission bits: a file only
+// its owner could read must not become readable by everyone (it now holds
+// the RCON password), nor executable; the backup of the old file is no
+// looser than the file was.
+func TestInitServerKeepsThePropertiesFileMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows files have no Unix permission bits")
+	}
+	for _, mode := range []os.FileMode{0o644, 0o600, 0o640, 0o440} {
+		t.Run(mode.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			props := filepath.Join(dir, "mc", "server.properties")
+			writeFile(t, props, serverProps)
+			if err := os.Chmod(filepath.Join(dir, "mc"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(props, mode); err != nil {
+				t.Fatal(err)
+			}
+			if out, errOut, code := tikcraft(t, dir, nil, "init", "--server", "mc"); code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			st, err := os.Stat(props)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode().Perm() != mode {
+				t.Errorf("server.properties is %v after init, was %v", st.Mode().Perm(), mode)
+			}
+			backups, _ := filepath.Glob(props + ".tikcraft-backup-*")
+			if len(backups) != 1 {
+				t.Fatalf("backups: %v", backups)
+			}
+			bst, err := os.Stat(backups[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if extra := bst.Mode().Perm() &^ mode; extra != 0 {
+				t.Errorf("the backup is %v, looser than the original %v", bst.Mode().Perm(), mode)
+			}
+		})
 	}
 }
 
