@@ -103,16 +103,23 @@ func Init(in InitOptions) error {
 				rcon.address, config.EnvRCONPassword, rcon.propsPath)
 		}
 	}
-	fmt.Fprintln(out, "next:")
+	// The steps left, numbered as printed: which ones apply depends on
+	// what init did.
+	var steps []string
 	if wroteCfg {
-		fmt.Fprintf(out, "  1. set tiktok.user in %s to your TikTok @handle\n", cfgPath)
+		steps = append(steps, fmt.Sprintf("set tiktok.user in %s to your TikTok @handle", cfgPath))
 	}
 	if rcon == nil {
-		fmt.Fprintf(out, "  2. turn on RCON: tikcraft init --server YOUR_MINECRAFT_SERVER_FOLDER (or see docs/CONFIG.md)\n")
+		steps = append(steps, "turn on RCON: tikcraft init --server YOUR_MINECRAFT_SERVER_FOLDER (or see docs/CONFIG.md)")
 	}
-	fmt.Fprintf(out, "  3. tikcraft check --connect -c %s     tests the files, Minecraft and TikTok\n", cfgPath)
-	fmt.Fprintf(out, "  4. tikcraft demo -c %s                sends a simulated stream to your server\n", cfgPath)
-	fmt.Fprintf(out, "  5. tikcraft run -c %s                 goes live\n", cfgPath)
+	steps = append(steps,
+		fmt.Sprintf("tikcraft check --connect -c %s     tests the files, Minecraft and TikTok", cfgPath),
+		fmt.Sprintf("tikcraft demo -c %s                sends a simulated stream to your server", cfgPath),
+		fmt.Sprintf("tikcraft run -c %s                 goes live", cfgPath))
+	fmt.Fprintln(out, "next:")
+	for i, s := range steps {
+		fmt.Fprintf(out, "  %d. %s\n", i+1, s)
+	}
 	return nil
 }
 

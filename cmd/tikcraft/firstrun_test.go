@@ -182,6 +182,35 @@ func TestInitServerKeepsThePropertiesFileMode(t *testing.T) {
 	}
 }
 
+// init's next steps are numbered 1, 2, 3, ... whichever steps are left.
+func TestInitNumbersItsNextSteps(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "mc", "server.properties"), serverProps)
+	for _, args := range [][]string{
+		{"init", "plain"},
+		{"init", "plain"}, // tikcraft.yaml exists: no "set tiktok.user" step
+		{"init", "withserver", "--server", "mc"},
+	} {
+		out, errOut, code := tikcraft(t, dir, nil, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		_, next, ok := strings.Cut(out, "next:\n")
+		if !ok {
+			t.Fatalf("%v: no next steps:\n%s", args, out)
+		}
+		steps := regexp.MustCompile(`(?m)^  (\d+)\. `).FindAllStringSubmatch(next, -1)
+		if len(steps) < 3 {
+			t.Fatalf("%v: next steps:\n%s", args, next)
+		}
+		for i, m := range steps {
+			if m[1] != fmt.Sprint(i+1) {
+				t.Fatalf("%v: step %d is numbered %s:\n%s", args, i+1, m[1], next)
+			}
+		}
+	}
+}
+
 func TestInitServerRefusesMissingOrBadProperties(t *testing.T) {
 	dir := t.TempDir()
 	os.Mkdir(filepath.Join(dir, "empty"), 0o755)
