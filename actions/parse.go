@@ -248,6 +248,7 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		p.diag(n, col(line, off+i), Warning, "invisible character %U in a command (copied from a web page?); Minecraft will not understand it, so retype that spot", r)
 	}
+	p.checkPlaceholders(n, line, off, text)
 	text, ok := p.over(n, line, off, text, &c)
 	if !ok {
 		return c, false
