@@ -35,6 +35,16 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
+// setUser replaces the example tiktok.user of a config init wrote.
+func setUser(t *testing.T, path, user string) {
+	t.Helper()
+	cfg := readFile(t, path)
+	if !strings.Contains(cfg, `"@your_tiktok_name"`) {
+		t.Fatalf("%s has no example tiktok.user", path)
+	}
+	writeFile(t, path, strings.Replace(cfg, `"@your_tiktok_name"`, fmt.Sprintf("%q", user), 1))
+}
+
 func TestVersion(t *testing.T) {
 	out, _, code := tikcraft(t, t.TempDir(), nil, "version")
 	out2, _, code2 := tikcraft(t, t.TempDir(), nil, "--version")
@@ -79,8 +89,21 @@ func TestInitWritesStarterFilesAndNeverOverwrites(t *testing.T) {
 	if !strings.HasPrefix(cfg, "# tikcraft configuration") || !strings.Contains(readFile(t, filepath.Join(dir, "stream", "actions.mca")), "11046:") {
 		t.Fatalf("not the commented starter files:\n%s", cfg)
 	}
-	// The result passes check (the password comes from the environment).
-	if out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}, "check", "-c", filepath.Join("stream", "tikcraft.yaml")); code != 0 {
+	// check finds exactly one thing to do: tiktok.user is still the
+	// example, in check and in check --connect (before asking anyone).
+	env := []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}
+	cfgPath := filepath.Join("stream", "tikcraft.yaml")
+	for _, args := range [][]string{{"check", "-c", cfgPath}, {"check", "--connect", "-c", cfgPath}} {
+		out, _, code := tikcraft(t, dir, env, args...)
+		if code != 1 || strings.Count(out, ": error: ") != 1 ||
+			!regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(cfgPath)+`:11:9: error: tiktok.user is still the example "@your_tiktok_name" from tikcraft init: set it to your own TikTok handle`).MatchString(out) {
+			t.Fatalf("%v on init's files: exit %d\n%s", args, code, out)
+		}
+	}
+	// With a handle the result passes check (the password comes from the
+	// environment).
+	setUser(t, filepath.Join(dir, cfgPath), "@creeper_queen")
+	if out, _, code := tikcraft(t, dir, env, "check", "-c", cfgPath); code != 0 {
 		t.Fatalf("check on init's files: exit %d\n%s", code, out)
 	}
 	writeFile(t, filepath.Join(dir, "stream", "actions.mca"), "rose:/say mine\n")
@@ -124,6 +147,7 @@ func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
 		t.Errorf("tikcraft.yaml with a password is readable by others: %v", st.Mode())
 	}
 	// check finds the new password fine (no weak-password warning).
+	setUser(t, filepath.Join(dir, "tikcraft.yaml"), "@creeper_queen")
 	if out, _, code := tikcraft(t, dir, nil, "check"); code != 0 || !strings.Contains(out, "0 warnings") {
 		t.Fatalf("check: exit %d\n%s", code, out)
 	}
@@ -237,6 +261,8 @@ func TestCheckUserMustBeAHandle(t *testing.T) {
 	for _, tt := range []struct{ user, want string }{
 		{`"Anna Smith"`, `tikcraft.yaml:1:16: error: tiktok.user "Anna Smith" looks like a display name, not a TikTok handle`},
 		{`""`, "tikcraft.yaml:1:16: error: tiktok.user is empty"},
+		{`"@your_tiktok_name"`, `tikcraft.yaml:1:16: error: tiktok.user is still the example "@your_tiktok_name" from tikcraft init`},
+		{`"https://www.tiktok.com/@Your_TikTok_Name/live"`, `tikcraft.yaml:1:16: error: tiktok.user is still the example`},
 	} {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: "+tt.user+"}\nrcon: {password: a-long-random-password}\n")

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tikcraft/tikcraft/examples"
 )
 
 // bin is the tikcraft binary built once for these tests: they run the real
@@ -72,11 +74,37 @@ func TestCheckPrintsCompilerStyleDiagnostics(t *testing.T) {
 	}
 }
 
+// The example files are clean but for the one thing every streamer must
+// set: tiktok.user.
 func TestCheckExampleIsClean(t *testing.T) {
 	root, _ := filepath.Abs("../..")
-	out, _, code := tikcraft(t, root, []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}, "check", "-c", "examples/tikcraft.yaml")
+	env := []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}
+	out, _, code := tikcraft(t, root, env, "check", "-c", "examples/tikcraft.yaml")
+	if code != 1 || strings.Count(out, "error") != 1 || !strings.Contains(out, "examples/tikcraft.yaml:11:9: error: tiktok.user is still the example") || !strings.Contains(out, "0 warnings") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	dir := t.TempDir()
+	cfg, _ := os.ReadFile(filepath.Join(root, "examples", "tikcraft.yaml"))
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte(strings.Replace(string(cfg), "@your_tiktok_name", "@creeper_queen", 1)), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(examples.Actions), 0o600)
+	out, _, code = tikcraft(t, dir, env, "check")
 	if code != 0 || !strings.Contains(out, "0 warnings") {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// A placeholder typo is an error naming the placeholder meant, in check
+// and in check --connect (which then asks no one).
+func TestCheckFlagsUnknownPlaceholders(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\"}\nrcon: {password: a-long-random-password}\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {usr}!\nrose:/say {user} sent {gift}\n"), 0o600)
+	for _, args := range [][]string{{"check"}, {"check", "--connect"}} {
+		out, _, code := tikcraft(t, dir, nil, args...)
+		if code != 1 || !strings.Contains(out, "actions.mca:1:20: error: unknown placeholder {usr}: did you mean {user}? the placeholders are {user}, {nickname}, {gift}, {count}, {coins} and {message}") ||
+			strings.Contains(out, "minecraft:") {
+			t.Errorf("%v: exit %d\n%s", args, code, out)
+		}
 	}
 }
 
