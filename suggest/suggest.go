@@ -8,11 +8,14 @@ import (
 	"strings"
 )
 
-// Distance is the Levenshtein distance between a and b: how many
-// characters (runes) must be inserted, deleted or replaced to turn one
-// into the other.
+// Distance is the number of typing slips between a and b: characters
+// (runes) inserted, deleted or replaced, and two neighbours swapped
+// ("rsoe" is one slip from "rose"). It is the optimal string alignment
+// distance.
 func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	// Three rows: two back (for swaps), the last and this one.
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -26,8 +29,11 @@ func Distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

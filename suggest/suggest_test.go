@@ -17,6 +17,9 @@ func TestDistance(t *testing.T) {
 		{"Galaxi", "Galaxy", 1},
 		{"héllo", "hello", 1}, // runes, not bytes
 		{"abc", "", 3},
+		{"rsoe", "rose", 1}, // a swap is one slip
+		{"ab", "ba", 1},
+		{"abc", "ca", 3},
 	} {
 		if got := Distance(tt.a, tt.b); got != tt.want {
 			t.Errorf("Distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
@@ -24,8 +27,8 @@ func TestDistance(t *testing.T) {
 	}
 }
 
-// Distance is a metric: symmetric, zero only for equal strings, and never
-// more than the longer length.
+// Distance is symmetric, zero only for equal strings, and never more than
+// the longer length.
 func FuzzDistance(f *testing.F) {
 	f.Add("usr", "user")
 	f.Add("", "x")
