@@ -513,7 +513,8 @@ func TestGiftsListsTikToksGiftsAndCachesThem(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("tiktok:\n  sign_server: %s\n  web_base: %s\n", tt.URL(), tt.URL()))
 	writeFile(t, filepath.Join(dir, "actions.mca"), "rose:/say rose\n11046:/say galaxy\n")
 	out, errOut, code := tikcraft(t, dir, nil, "gifts", "--user", "@"+tt.User())
-	if code != 0 || !regexp.MustCompile(`(?m)^11046\s+"Galaxy"\s+1000\s+11046$`).MatchString(out) || !regexp.MustCompile(`(?m)^5655\s+"Rose"\s+1\s+rose$`).MatchString(out) || !strings.Contains(out, "from TikTok") {
+	if code != 0 || !regexp.MustCompile(`(?m)^11046\s+"Galaxy"\s+1000\s+11046$`).MatchString(out) || !regexp.MustCompile(`(?m)^5655\s+"Rose"\s+1\s+rose$`).MatchString(out) ||
+		!strings.Contains(out, "gifts, fresh from TikTok (its list for @sim_streamer's LIVE); kept in") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "tikcraft-data", "gifts.json")); err != nil {
@@ -521,12 +522,50 @@ func TestGiftsListsTikToksGiftsAndCachesThem(t *testing.T) {
 	}
 	asked := tt.Snapshot().Lookups["gift_list"]
 	out, _, code = tikcraft(t, dir, nil, "gifts", "--user", "@"+tt.User())
-	if code != 0 || !strings.Contains(out, "gifts.json, fetched") || tt.Snapshot().Lookups["gift_list"] != asked {
+	if code != 0 || !regexp.MustCompile(`gifts, cached from 20\d\d-\d\d-\d\d \d\d:\d\d \S+ \(TikTok's list for @sim_streamer's LIVE\); kept in \S+gifts.json, fetched less than a minute ago`).MatchString(out) ||
+		tt.Snapshot().Lookups["gift_list"] != asked {
 		t.Fatalf("second call did not use the cache: exit %d\n%s", code, out)
 	}
-	_, errOut, code = tikcraft(t, dir, nil, "gifts")
-	if code == 0 || !strings.Contains(errOut, "tikcraft gifts --user @name") {
-		t.Fatalf("without a user: exit %d %s", code, errOut)
+	// TikTok gone: --refresh falls back to the kept list and says why.
+	tt.Close()
+	out, _, code = tikcraft(t, dir, nil, "gifts", "--user", "@"+tt.User(), "--refresh")
+	if code != 0 || !strings.Contains(out, "gifts, cached from ") || !strings.Contains(out, "TikTok could not be asked: ") || !strings.Contains(out, `"Galaxy"`) {
+		t.Fatalf("TikTok gone: exit %d\n%s", code, out)
+	}
+	// Without a user, the kept list (whoever's it was).
+	out, _, code = tikcraft(t, dir, nil, "gifts")
+	if code != 0 || !strings.Contains(out, "14 gifts, cached from ") || !strings.Contains(out, "give --user @name (or set tiktok.user") {
+		t.Fatalf("without a user: exit %d\n%s", code, out)
+	}
+}
+
+// With no network and nothing kept (the first day, a streamer who has
+// not set tiktok.user yet), gifts shows the built-in list, with the rules
+// of the actions file, and says that is what it shows.
+func TestGiftsWorksOffline(t *testing.T) {
+	closed := "http://" + closedPort(t)
+	dir := t.TempDir()
+	out, errOut, code := tikcraft(t, dir, nil, "init")
+	if code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", code, out, errOut)
+	}
+	cfg := readFile(t, filepath.Join(dir, "tikcraft.yaml"))
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), strings.Replace(cfg, "tiktok:\n", fmt.Sprintf("tiktok:\n  web_base: %s\n  sign_server: %s\n", closed, closed), 1))
+	builtin := func(out string) bool {
+		return regexp.MustCompile(`(?m)^11046\s+"Galaxy"\s+1000\s+11046$`).MatchString(out) &&
+			regexp.MustCompile(`(?m)^5655\s+"Rose"\s+1\s+rose$`).MatchString(out) &&
+			regexp.MustCompile(`(?m)^7934\s+"Heart Me"\s+1\s`).MatchString(out) &&
+			regexp.MustCompile(`(?m)^\d{3} gifts, the built-in list \(.+, as of 20\d\d-\d\d-\d\d\); `).MatchString(out)
+	}
+	// tiktok.user is still init's example: no one to ask.
+	out, errOut, code = tikcraft(t, dir, nil, "gifts")
+	if code != 0 || !builtin(out) || !strings.Contains(out, "give --user @name") {
+		t.Fatalf("no user: exit %d\n%s%s", code, out, errOut)
+	}
+	// A user, but TikTok cannot be reached.
+	out, errOut, code = tikcraft(t, dir, nil, "gifts", "--user", "@creeper_queen")
+	if code != 0 || !builtin(out) || !strings.Contains(out, "TikTok could not be asked: ") {
+		t.Fatalf("offline: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
