@@ -108,6 +108,26 @@ func TestCheckFlagsUnknownPlaceholders(t *testing.T) {
 	}
 }
 
+// A rule named like no gift never runs (without $random nothing else
+// picks it): check says so from the built-in gift list, offline, with the
+// close names.
+func TestCheckWarnsAboutAGiftNameNoGiftHas(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\", web_base: \"http://127.0.0.1:1\"}\nrcon: {password: a-long-random-password}\n"), 0o600)
+	rules := "galaxi:/say hi\nheart_me:/say h\nRose:/say r\n11999999:/say a new gift\nlikes:/say l\nfollow:/say f\n"
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(rules), 0o600)
+	out, _, code := tikcraft(t, dir, nil, "check")
+	if code != 0 || !strings.Contains(out, `actions.mca:1:1: warning: "galaxi" runs only for a gift called so, and no gift in tikcraft's gift list is (did you mean "Galaxy"?)`) ||
+		!strings.Contains(out, "1 warning\n") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	// With $random, rules named like no gift are its picks.
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(rules+"subscribe:$random\n"), 0o600)
+	if out, _, code := tikcraft(t, dir, nil, "check"); code != 0 || !strings.Contains(out, " 0 warnings") {
+		t.Fatalf("with $random: exit %d\n%s", code, out)
+	}
+}
+
 func TestCheckWithActionsArgument(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "mine.mca"), []byte("follow:/say thanks {user}\nrose:/give {user} diamond x60\n"), 0o600)
