@@ -253,6 +253,7 @@ func (p *parser) command(n int, line string, off int, text string, ignoreLag boo
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		p.diag(n, col(line, off+i), Warning, "invisible character %U in a command (copied from a web page?); Minecraft will not understand it, so retype that spot", r)
 	}
+	p.checkPlaceholders(n, line, off, text)
 	if IsOBS(text) {
 		return p.obs(n, line, off, text, c)
 	}

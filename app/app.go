@@ -144,7 +144,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 	for _, d := range adiags {
 		s.add(d.Severity.String(), d.String())
 	}
-	s.checkUser()
+	s.checkUser(demo)
 	if s.Errors > 0 {
 		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
 	}
@@ -152,22 +152,37 @@ func Load(o Options, demo bool) (*Setup, error) {
 }
 
 // checkUser reports a tiktok.user that was set but is not a TikTok
-// handle: empty, or a display name with spaces. A config that does not set
-// it at all is fine for everything but run, which says so itself.
-func (s *Setup) checkUser() {
+// handle: empty, or a display name with spaces, or still the example from
+// tikcraft init (that account may exist: run would follow a stranger's
+// LIVE). A config that does not set it at all is fine for everything but
+// run, which says so itself. The demo never follows anyone, so the
+// example handle is fine there.
+func (s *Setup) checkUser(demo bool) {
 	at := s.Config.TikTok.UserAt
 	if at.File == "" {
 		return
 	}
 	u := s.Config.TikTok.User
-	if _, err := tiktok.NormalizeUser(u); err != nil {
-		msg := err.Error()
+	name, err := tiktok.NormalizeUser(u)
+	switch {
+	case err != nil:
+		at.Message = err.Error()
 		if strings.ContainsAny(strings.TrimSpace(u), " \t") && !strings.Contains(u, "/") {
-			msg = fmt.Sprintf("tiktok.user %q looks like a display name, not a TikTok handle: use the @name from your profile link (tiktok.com/@name), which has no spaces, for example \"@%s\"", u, suggestHandle(u))
+			at.Message = fmt.Sprintf("tiktok.user %q looks like a display name, not a TikTok handle: use the @name from your profile link (tiktok.com/@name), which has no spaces, for example \"@%s\"", u, suggestHandle(u))
 		}
-		at.Severity, at.Message = "error", msg
-		s.add("error", at.String())
+	case !demo && isExampleUser(name):
+		at.Message = fmt.Sprintf("tiktok.user is still the example %q from tikcraft init: set it to your own TikTok handle, the @name in your profile link (tiktok.com/@name)", examples.User)
+	default:
+		return
 	}
+	at.Severity = "error"
+	s.add("error", at.String())
+}
+
+// isExampleUser reports whether name (normalized, as tiktok.NormalizeUser
+// returns it) is the example config's placeholder handle.
+func isExampleUser(name string) bool {
+	return strings.EqualFold(name, strings.TrimPrefix(examples.User, "@"))
 }
 
 // suggestHandle makes a handle-shaped example out of a display name.

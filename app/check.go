@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/tiktok"
@@ -39,6 +41,9 @@ func Check(ctx context.Context, co CheckOptions) int {
 		fmt.Fprintf(o.Stdout, "%s\n", err)
 		return 1
 	}
+	if !s.Config.Foreign() {
+		s.checkGiftNames(knownGifts(s.Config.DataDir))
+	}
 	for _, d := range s.Diagnostics {
 		fmt.Fprintln(o.Stdout, d)
 	}
@@ -63,6 +68,55 @@ func Check(ctx context.Context, co CheckOptions) int {
 		return 1
 	}
 	return 0
+}
+
+// checkGiftNames warns about a rule that can only ever run for a gift of
+// its name when no gift of the list has that name (a typo such as
+// "galaxi"): without $random, a rule that is no event, like rule or
+// overlay trigger runs for nothing else. A file that uses $random has
+// rules only $random picks, so there it stays quiet. Gift ids are not
+// checked: TikTok adds gifts, and an id rule for a new one is right. The
+// list is the one kept in data_dir or the built-in one: no network.
+func (s *Setup) checkGiftNames(list *tiktok.GiftList) {
+	if s.Actions == nil {
+		return
+	}
+	likes := map[string]bool{"likes": true, "like2": true}
+	for _, f := range s.Config.LikeFunctions() {
+		likes[actions.Normalize(f)] = true
+	}
+	var named []*actions.Rule
+	for _, r := range s.Actions.Rules() {
+		if r.UsesRandom() {
+			return
+		}
+		if r.Kind != actions.Named || actions.IsEventTrigger(r.Trigger) || actions.IsOverlayTrigger(r.Trigger) || likes[actions.Normalize(r.Trigger)] {
+			continue
+		}
+		if strings.Trim(r.Trigger, "0123456789") == "" {
+			continue // a gift id
+		}
+		named = append(named, r)
+	}
+	for _, r := range named {
+		if _, ok := list.ByName(r.Trigger); ok {
+			continue
+		}
+		hint := ""
+		if close := list.CloseNames(r.Trigger, 3); len(close) > 0 {
+			hint = fmt.Sprintf(" (did you mean %s?)", quoteAll(close))
+		}
+		s.add("warning", fmt.Sprintf("%s:%d:%d: warning: %q runs only for a gift called so, and no gift in tikcraft's gift list is%s; `tikcraft gifts` lists them (a rule by id, such as 11046:, works for any gift)",
+			s.ActionsName, r.Line, r.Col, r.Trigger, hint))
+	}
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, " or ")
 }
 
 // printRandomPicks lists the rules $random can pick, with their first

@@ -13,7 +13,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
 
@@ -36,11 +35,11 @@ type giftCache struct {
 	Gifts   []tiktok.GiftInfo `json:"gifts"`
 }
 
-// Gifts lists the gifts TikTok offers in the account's LIVE (id, name,
-// diamonds), cheapest first, and which rule of the actions file each one
-// runs. The list comes from TikTok through the connector and is kept in
-// data_dir for a day; when TikTok cannot be reached, an older list is
-// shown with its age.
+// Gifts lists the gifts (id, name, diamonds), cheapest first, and which
+// rule of the actions file each one runs. The list is TikTok's for the
+// account's LIVE when TikTok can be asked (kept in data_dir for a day),
+// else the one kept earlier, else the list built into tikcraft; the last
+// line says which it is.
 func Gifts(ctx context.Context, g GiftsOptions) error {
 	g.defaults()
 	if g.MaxAge <= 0 {
@@ -53,31 +52,34 @@ func Gifts(ctx context.Context, g GiftsOptions) error {
 	if s == nil {
 		return err
 	}
-	// Rules are only for the extra column; a broken actions file must not
-	// stop the listing.
-	var rules *actions.File
-	if err == nil {
-		rules = s.Actions
-	}
+	// Rules are only for the extra column: errors elsewhere in the files
+	// (tiktok.user still the example, a broken line) must not stop the
+	// listing.
+	rules := s.Actions
 	user := g.User
 	if user == "" {
 		user = s.Config.TikTok.User
+		if n, err := tiktok.NormalizeUser(user); err == nil && isExampleUser(n) {
+			user = ""
+		}
 	}
-	if strings.TrimSpace(user) == "" {
-		return errors.New("gifts: say whose LIVE: tikcraft gifts --user @name (or set tiktok.user in tikcraft.yaml)")
-	}
-	name, err := tiktok.NormalizeUser(user)
-	if err != nil {
-		return err
+	var name string
+	if strings.TrimSpace(user) != "" {
+		if name, err = tiktok.NormalizeUser(user); err != nil {
+			return err
+		}
 	}
 	path := filepath.Join(s.Config.DataDir, giftCacheFile)
 	cached, _ := readGiftCache(path)
-	note := ""
-	var list []tiktok.GiftInfo
+	var list *tiktok.GiftList
+	var note string
 	switch {
+	case name == "":
+		list = cached.orBuiltin()
+		note = "to ask TikTok for the gifts of your LIVE, give --user @name (or set tiktok.user in tikcraft.yaml)"
 	case cached != nil && !g.Refresh && strings.EqualFold(cached.User, name) && g.Now().Sub(cached.Fetched) < g.MaxAge:
-		list = cached.Gifts
-		note = fmt.Sprintf("from %s, fetched %s ago (--refresh asks TikTok again)", path, friendlyAge(g.Now().Sub(cached.Fetched)))
+		list = cached.orBuiltin()
+		note = fmt.Sprintf("kept in %s, fetched %s ago (--refresh asks TikTok again)", path, friendlyAge(g.Now().Sub(cached.Fetched)))
 	default:
 		t := s.Config.TikTok
 		c, err := tiktok.New(tiktok.Config{User: name, SignServer: t.SignServer, APIKey: t.SignAPIKey.Reveal(), WebBase: t.WebBase, Log: g.Log})
@@ -87,27 +89,33 @@ func Gifts(ctx context.Context, g GiftsOptions) error {
 		fetched, ferr := c.Gifts(ctx)
 		switch {
 		case ferr == nil:
-			list = fetched
-			note = fmt.Sprintf("from TikTok, for @%s's LIVE", name)
-			if err := writeGiftCache(path, giftCache{User: name, Fetched: g.Now().UTC(), Gifts: fetched}); err != nil {
+			now := g.Now().UTC()
+			list = tiktok.NewGiftList(fetched, tiktok.GiftsFresh, now, "@"+name)
+			note = "kept in " + path
+			if err := writeGiftCache(path, giftCache{User: name, Fetched: now, Gifts: fetched}); err != nil {
 				g.Log.Warn("could not keep the gift list in data_dir", "error", err.Error())
+				note = "could not keep it in " + path + ": " + err.Error()
 			}
-		case cached != nil && !errors.Is(ferr, tiktok.ErrUserNotFound):
-			list = cached.Gifts
-			note = fmt.Sprintf("TikTok could not be asked (%v); this is the list in %s from %s ago", ferr, path, friendlyAge(g.Now().Sub(cached.Fetched)))
-		default:
+		case errors.Is(ferr, tiktok.ErrUserNotFound):
 			return ferr
+		default:
+			list = cached.orBuiltin()
+			note = fmt.Sprintf("TikTok could not be asked: %v", ferr)
+			if cached != nil {
+				note += fmt.Sprintf(" (this list is %s old)", friendlyAge(g.Now().Sub(cached.Fetched)))
+			}
 		}
 	}
-	sort.SliceStable(list, func(i, j int) bool {
-		if list[i].Diamonds != list[j].Diamonds {
-			return list[i].Diamonds < list[j].Diamonds
+	gifts := list.Gifts()
+	sort.SliceStable(gifts, func(i, j int) bool {
+		if gifts[i].Diamonds != gifts[j].Diamonds {
+			return gifts[i].Diamonds < gifts[j].Diamonds
 		}
-		return list[i].Name < list[j].Name
+		return gifts[i].Name < gifts[j].Name
 	})
 	tw := tabwriter.NewWriter(g.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "id\tname\tdiamonds\trule")
-	for _, gi := range list {
+	for _, gi := range gifts {
 		rule := ""
 		if r := rules.MatchGift(gi.Name, gi.ID, gi.Diamonds); r != nil {
 			rule = r.Trigger
@@ -116,8 +124,29 @@ func Gifts(ctx context.Context, g GiftsOptions) error {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\n", gi.ID, strconv.Quote(gi.Name), gi.Diamonds, rule)
 	}
 	tw.Flush()
-	fmt.Fprintf(g.Stdout, "%d gifts %s; write a rule by id, e.g. %d:/say thanks {user}\n", len(list), note, exampleID(list))
+	fmt.Fprintf(g.Stdout, "%d gifts, %s; %s\n", len(gifts), list.Describe(), note)
+	fmt.Fprintf(g.Stdout, "write a rule by name or id, e.g. %d:/say thanks {user}\n", exampleID(gifts))
 	return nil
+}
+
+// knownGifts is the gift list to look names and ids up in without asking
+// TikTok: the one `tikcraft gifts` kept in dataDir (whoever's LIVE it was
+// for, however old), with the built-in list behind it for the gifts of
+// other regions; or the built-in list alone.
+func knownGifts(dataDir string) *tiktok.GiftList {
+	cached, _ := readGiftCache(filepath.Join(dataDir, giftCacheFile))
+	if cached == nil {
+		return tiktok.BuiltinGifts()
+	}
+	return cached.orBuiltin().WithFallback(tiktok.BuiltinGifts())
+}
+
+// orBuiltin is the kept list, or the built-in one when there is none.
+func (c *giftCache) orBuiltin() *tiktok.GiftList {
+	if c == nil {
+		return tiktok.BuiltinGifts()
+	}
+	return tiktok.NewGiftList(c.Gifts, tiktok.GiftsCached, c.Fetched, "@"+c.User)
 }
 
 func exampleID(list []tiktok.GiftInfo) int64 {

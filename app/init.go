@@ -101,16 +101,23 @@ func Init(in InitOptions) error {
 				rcon.address, config.EnvRCONPassword, rcon.propsPath)
 		}
 	}
-	fmt.Fprintln(out, "next:")
+	// The steps left, numbered as printed: which ones apply depends on
+	// what init did.
+	var steps []string
 	if wroteCfg {
-		fmt.Fprintf(out, "  1. set tiktok.user in %s to your TikTok @handle\n", cfgPath)
+		steps = append(steps, fmt.Sprintf("set tiktok.user in %s to your TikTok @handle", cfgPath))
 	}
 	if rcon == nil {
-		fmt.Fprintf(out, "  2. turn on RCON: tikcraft init --server YOUR_MINECRAFT_SERVER_FOLDER (or see docs/CONFIG.md)\n")
+		steps = append(steps, "turn on RCON: tikcraft init --server YOUR_MINECRAFT_SERVER_FOLDER (or see docs/CONFIG.md)")
 	}
-	fmt.Fprintf(out, "  3. tikcraft check --connect -c %s     tests the files, Minecraft and TikTok\n", cfgPath)
-	fmt.Fprintf(out, "  4. tikcraft demo -c %s                sends a simulated stream to your server\n", cfgPath)
-	fmt.Fprintf(out, "  5. tikcraft run -c %s                 goes live\n", cfgPath)
+	steps = append(steps,
+		fmt.Sprintf("tikcraft check --connect -c %s     tests the files, Minecraft and TikTok", cfgPath),
+		fmt.Sprintf("tikcraft demo -c %s                sends a simulated stream to your server", cfgPath),
+		fmt.Sprintf("tikcraft run -c %s                 goes live", cfgPath))
+	fmt.Fprintln(out, "next:")
+	for i, s := range steps {
+		fmt.Fprintf(out, "  %d. %s\n", i+1, s)
+	}
 	return nil
 }
 
@@ -160,10 +167,14 @@ func enableRCON(dir string, now time.Time) (*rconSetup, error) {
 		return nil, fmt.Errorf("%s is a file, not a folder: give the Minecraft server folder that holds server.properties (for example --server %s)", dir, filepath.Dir(dir))
 	}
 	path := filepath.Join(dir, "server.properties")
-	b, err := os.ReadFile(path)
+	pst, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s has no server.properties: is it the Minecraft server folder? Start the server once so that it writes the file, then run this again", dir)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
 	}
@@ -205,11 +216,16 @@ func enableRCON(dir string, now time.Time) (*rconSetup, error) {
 		return r, nil
 	}
 	r.changed = true
+	// The file keeps its own permission bits (the new password must not
+	// become readable by more people than the old one was); the backup
+	// holds the old password, so it is at most readable by its owner and
+	// never looser than the file.
+	perm := pst.Mode().Perm()
 	r.backup = backupName(path, now)
-	if err := os.WriteFile(r.backup, b, 0o600); err != nil {
+	if err := writeBackup(r.backup, b, perm&0o600); err != nil {
 		return nil, fmt.Errorf("cannot back up %s, so it was not changed: %w", path, unwrapPathError(err))
 	}
-	if err := replaceFile(path, props.Bytes(), st.Mode()); err != nil {
+	if err := replaceFile(path, props.Bytes(), perm); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -235,9 +251,26 @@ func backupName(path string, now time.Time) string {
 	}
 }
 
+// writeBackup creates path with b and exactly perm, whatever the umask;
+// it never replaces a file.
+func writeBackup(path string, b []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600&perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(path, perm)
+}
+
 // replaceFile writes b to path through a temporary file and a rename, so
 // that a crash leaves the old file or the new one, never half of one.
-func replaceFile(path string, b []byte, mode os.FileMode) error {
+func replaceFile(path string, b []byte, perm os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".server.properties-*")
 	if err != nil {
 		return fmt.Errorf("cannot write next to %s: %w", path, unwrapPathError(err))
@@ -254,7 +287,7 @@ func replaceFile(path string, b []byte, mode os.FileMode) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	_ = os.Chmod(tmp.Name(), mode.Perm())
+	_ = os.Chmod(tmp.Name(), perm)
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("cannot replace %s (is the Minecraft server holding it open?): %w", path, unwrapPathError(err))
 	}

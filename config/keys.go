@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/tikcraft/tikcraft/suggest"
 )
 
 // keyTree is the set of keys tikcraft.yaml may contain, built from the
@@ -127,32 +129,11 @@ func keyText(k ast.MapKeyNode) string {
 func closest(key string, known map[string]*keyTree) string {
 	best, bestD := "", 3
 	for k := range known {
-		if d := editDistance(strings.ToLower(key), k); d < bestD || d == bestD && k < best {
+		if d := suggest.Distance(strings.ToLower(key), k); d < bestD || d == bestD && k < best {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // tiktok2mcKeys are top-level keys of Tiktok2Mc's config.yaml that

@@ -9,6 +9,10 @@ import _ "embed"
 //go:embed actions.mca
 var Actions string
 
+// User is the tiktok.user of the example tikcraft.yaml: a placeholder
+// every streamer must replace with their own handle.
+const User = "@your_tiktok_name"
+
 // Config is the example tikcraft.yaml.
 //
 //go:embed tikcraft.yaml

@@ -47,9 +47,10 @@ type Options struct {
 	Finish bool
 	// Retry is passed to the worker: see deliver.Worker.
 	Retry time.Duration
-	// StatsEvery logs, while actions are waiting, the queue depth, the
-	// oldest pending action's age, the commands sent per second and why
-	// they wait (Minecraft not answering, or pacing). Default 5s.
+	// StatsEvery logs, while due actions have waited that long, how many
+	// wait, the oldest one's wait, the commands sent per second and why
+	// they wait (Minecraft not answering, or pacing). Actions planned for
+	// later are not counted. Default 5s.
 	StatsEvery time.Duration
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
@@ -297,7 +298,9 @@ func resume(ctx context.Context, o Options, log *slog.Logger, push func([]tikcra
 
 // reportStats logs, while actions wait, how many, for how long, how fast
 // they go out and why they wait: Minecraft not answering, or only the pace
-// set by rcon.max_commands_per_second.
+// set by rcon.max_commands_per_second. Only due actions count: those
+// planned for later ($wait, "x10 over 20s") are not late, and one that
+// came due within the last interval may simply be on its way.
 func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deliver.Worker, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -310,13 +313,24 @@ func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deli
 			sent := w.Sent()
 			rate := float64(sent-lastSent) / now.Sub(lastAt).Seconds()
 			lastSent, lastAt = sent, now
-			n, oldest, err := q.Stats(ctx)
-			if err != nil || n == 0 {
+			n, since, err := q.Due(ctx)
+			if err != nil {
+				continue
+			}
+			if n == 0 || now.Sub(since) < every {
+				if log.Enabled(ctx, slog.LevelDebug) {
+					if pending, _, err := q.Stats(ctx); err == nil && pending > 0 {
+						log.Debug("actions are planned for later or on their way; none is late", "pending", pending, "due", n)
+					}
+				}
 				continue
 			}
 			level, msg, attrs := statusLine(sink)
-			attrs = append([]any{"pending", n, "oldest_waiting", time.Since(oldest).Round(time.Second).String(),
+			attrs = append([]any{"pending", n, "oldest_waiting", now.Sub(since).Round(time.Second).String(),
 				"commands_per_second", math.Round(rate*10) / 10}, attrs...)
+			if pending, _, err := q.Stats(ctx); err == nil && pending > n {
+				attrs = append(attrs, "planned_later", pending-n)
+			}
 			log.Log(ctx, level, msg, attrs...)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/queue"
+	"github.com/tikcraft/tikcraft/queue/queuetest"
 )
 
 // stuckSink holds every delivery until the context ends and reports a
@@ -96,5 +97,51 @@ func TestStatusLineNamesTheCause(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// healthySink delivers at once and reports Minecraft connected.
+type healthySink struct{}
+
+func (healthySink) Deliver(context.Context, tikcraft.Action) error { return nil }
+func (healthySink) SinkState() tikcraft.SinkState                  { return tikcraft.SinkState{Connected: true} }
+
+// TestPlannedActionsAreNotLate: actions planned for later wait in the
+// queue by design; while none is due, no "actions are waiting" line warns
+// the streamer about Minecraft.
+func TestPlannedActionsAreNotLate(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	clock := queuetest.NewClock(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)) // stands still: nothing comes due
+	src := sourceFunc(func(ctx context.Context, emit func(tikcraft.Event)) error {
+		emit(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "anna"}})
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	logs := make(recordHandler, 1000)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(runCtx, src, Options{
+			Engine: engine.New(engine.Config{}, mustRules(t, "follow:$wait 2s;/summon zombie x10 over 20s\n"), nil), Queue: queue.NewMemory(queue.WithClock(clock)), Sink: healthySink{},
+			Log: slog.New(logs), StatsEvery: time.Millisecond,
+		})
+		done <- err
+	}()
+	defer func() { stop(); <-done }()
+	for {
+		select {
+		case r := <-logs:
+			if strings.HasPrefix(r.Message, "actions are waiting") {
+				t.Fatalf("%v %q while every action was planned for later", r.Level, r.Message)
+			}
+			attrs := map[string]string{}
+			r.Attrs(func(a slog.Attr) bool { attrs[a.Key] = a.Value.String(); return true })
+			if strings.HasPrefix(r.Message, "actions are planned for later") && attrs["pending"] == "10" && attrs["due"] == "0" {
+				return // a report ran with all ten planned, and said nothing late
+			}
+		case <-ctx.Done():
+			t.Fatal("no report ran with the planned actions in the queue")
+		}
 	}
 }

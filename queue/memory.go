@@ -174,3 +174,22 @@ func (m *Memory) Stats(context.Context) (int, time.Time, error) {
 	}
 	return len(m.items), m.items[0].Enqueued, nil
 }
+
+// Due counts the items whose due time has come and finds the earliest of
+// those times.
+func (m *Memory) Due(context.Context) (int, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.clock.Now()
+	n, since := 0, time.Time{}
+	for _, it := range m.items {
+		if it.Due.After(now) {
+			continue
+		}
+		n++
+		if since.IsZero() || it.Due.Before(since) {
+			since = it.Due
+		}
+	}
+	return n, since, nil
+}

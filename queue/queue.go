@@ -79,6 +79,12 @@ type Queue interface {
 	// delayed ones included) and when the oldest was pushed (zero time when
 	// empty). It costs the same however many are pending.
 	Stats(ctx context.Context) (pending int, oldest time.Time, err error)
+	// Due reports how many pending items are due now, leaving out those
+	// still waiting for their delay ($wait, "x10 over 20s": planned, not
+	// late) and parked ones, and when the one that has waited longest came
+	// due (zero time when none is). Actions that are due and not delivered
+	// are the ones that wait for Minecraft.
+	Due(ctx context.Context) (due int, since time.Time, err error)
 }
 
 // WriteError is a queue write that failed because of where the queue keeps

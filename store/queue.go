@@ -459,6 +459,30 @@ func (s *Store) Stats(ctx context.Context) (int, time.Time, error) {
 	return n, s.head[0].Enqueued, nil
 }
 
+// Due reports the pending actions whose due time has come and the
+// earliest of those times. Without delayed actions that is every pending
+// one (Stats, no query); with some it counts them in the database.
+func (s *Store) Due(ctx context.Context) (int, time.Time, error) {
+	if s.closed() {
+		return 0, time.Time{}, fmt.Errorf("cannot read the action queue: %w", ErrClosed)
+	}
+	if s.delayed.Load() <= 0 {
+		return s.Stats(ctx)
+	}
+	s.countRead()
+	var n int
+	var since sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(coalesce(due_ns, enqueued_ns)) FROM actions
+		WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)`, s.now().UnixNano()).Scan(&n, &since)
+	if err != nil {
+		return 0, time.Time{}, s.fail("cannot read the action queue", err)
+	}
+	if n == 0 || !since.Valid {
+		return 0, time.Time{}, nil
+	}
+	return n, time.Unix(0, since.Int64), nil
+}
+
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,16 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// setUser replaces the example tiktok.user of a config init wrote.
+func setUser(t *testing.T, path, user string) {
+	t.Helper()
+	cfg := readFile(t, path)
+	if !strings.Contains(cfg, `"@your_tiktok_name"`) {
+		t.Fatalf("%s has no example tiktok.user", path)
+	}
+	writeFile(t, path, strings.Replace(cfg, `"@your_tiktok_name"`, fmt.Sprintf("%q", user), 1))
 }
 
 func TestVersion(t *testing.T) {
@@ -78,8 +89,21 @@ func TestInitWritesStarterFilesAndNeverOverwrites(t *testing.T) {
 	if !strings.HasPrefix(cfg, "# tikcraft configuration") || !strings.Contains(readFile(t, filepath.Join(dir, "stream", "actions.mca")), "11046:") {
 		t.Fatalf("not the commented starter files:\n%s", cfg)
 	}
-	// The result passes check (the password comes from the environment).
-	if out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}, "check", "-c", filepath.Join("stream", "tikcraft.yaml")); code != 0 {
+	// check finds exactly one thing to do: tiktok.user is still the
+	// example, in check and in check --connect (before asking anyone).
+	env := []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}
+	cfgPath := filepath.Join("stream", "tikcraft.yaml")
+	for _, args := range [][]string{{"check", "-c", cfgPath}, {"check", "--connect", "-c", cfgPath}} {
+		out, _, code := tikcraft(t, dir, env, args...)
+		if code != 1 || strings.Count(out, ": error: ") != 1 ||
+			!regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(cfgPath)+`:11:9: error: tiktok.user is still the example "@your_tiktok_name" from tikcraft init: set it to your own TikTok handle`).MatchString(out) {
+			t.Fatalf("%v on init's files: exit %d\n%s", args, code, out)
+		}
+	}
+	// With a handle the result passes check (the password comes from the
+	// environment).
+	setUser(t, filepath.Join(dir, cfgPath), "@creeper_queen")
+	if out, _, code := tikcraft(t, dir, env, "check", "-c", cfgPath); code != 0 {
 		t.Fatalf("check on init's files: exit %d\n%s", code, out)
 	}
 	writeFile(t, filepath.Join(dir, "stream", "actions.mca"), "rose:/say mine\n")
@@ -123,6 +147,7 @@ func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
 		t.Errorf("tikcraft.yaml with a password is readable by others: %v", st.Mode())
 	}
 	// check finds the new password fine (no weak-password warning).
+	setUser(t, filepath.Join(dir, "tikcraft.yaml"), "@creeper_queen")
 	if out, _, code := tikcraft(t, dir, nil, "check"); code != 0 || !strings.Contains(out, "0 warnings") {
 		t.Fatalf("check: exit %d\n%s", code, out)
 	}
@@ -134,6 +159,79 @@ func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
 	out, _, code = tikcraft(t, dir2, nil, "init", "--server", "mc")
 	if code != 0 || !strings.Contains(out, "TIKCRAFT_RCON_PASSWORD") || readFile(t, filepath.Join(dir2, "tikcraft.yaml")) != "tiktok: {user: \"@me\"}\n" {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// init --server keeps server.properties' own permission bits: a file only
+// its owner could read must not become readable by everyone (it now holds
+// the RCON password), nor executable; the backup of the old file is no
+// looser than the file was.
+func TestInitServerKeepsThePropertiesFileMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows files have no Unix permission bits")
+	}
+	for _, mode := range []os.FileMode{0o644, 0o600, 0o640, 0o440} {
+		t.Run(mode.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			props := filepath.Join(dir, "mc", "server.properties")
+			writeFile(t, props, serverProps)
+			if err := os.Chmod(filepath.Join(dir, "mc"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(props, mode); err != nil {
+				t.Fatal(err)
+			}
+			if out, errOut, code := tikcraft(t, dir, nil, "init", "--server", "mc"); code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			st, err := os.Stat(props)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode().Perm() != mode {
+				t.Errorf("server.properties is %v after init, was %v", st.Mode().Perm(), mode)
+			}
+			backups, _ := filepath.Glob(props + ".tikcraft-backup-*")
+			if len(backups) != 1 {
+				t.Fatalf("backups: %v", backups)
+			}
+			bst, err := os.Stat(backups[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if extra := bst.Mode().Perm() &^ mode; extra != 0 {
+				t.Errorf("the backup is %v, looser than the original %v", bst.Mode().Perm(), mode)
+			}
+		})
+	}
+}
+
+// init's next steps are numbered 1, 2, 3, ... whichever steps are left.
+func TestInitNumbersItsNextSteps(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "mc", "server.properties"), serverProps)
+	for _, args := range [][]string{
+		{"init", "plain"},
+		{"init", "plain"}, // tikcraft.yaml exists: no "set tiktok.user" step
+		{"init", "withserver", "--server", "mc"},
+	} {
+		out, errOut, code := tikcraft(t, dir, nil, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		_, next, ok := strings.Cut(out, "next:\n")
+		if !ok {
+			t.Fatalf("%v: no next steps:\n%s", args, out)
+		}
+		steps := regexp.MustCompile(`(?m)^  (\d+)\. `).FindAllStringSubmatch(next, -1)
+		if len(steps) < 3 {
+			t.Fatalf("%v: next steps:\n%s", args, next)
+		}
+		for i, m := range steps {
+			if m[1] != fmt.Sprint(i+1) {
+				t.Fatalf("%v: step %d is numbered %s:\n%s", args, i+1, m[1], next)
+			}
+		}
 	}
 }
 
@@ -163,6 +261,8 @@ func TestCheckUserMustBeAHandle(t *testing.T) {
 	for _, tt := range []struct{ user, want string }{
 		{`"Anna Smith"`, `tikcraft.yaml:1:16: error: tiktok.user "Anna Smith" looks like a display name, not a TikTok handle`},
 		{`""`, "tikcraft.yaml:1:16: error: tiktok.user is empty"},
+		{`"@your_tiktok_name"`, `tikcraft.yaml:1:16: error: tiktok.user is still the example "@your_tiktok_name" from tikcraft init`},
+		{`"https://www.tiktok.com/@Your_TikTok_Name/live"`, `tikcraft.yaml:1:16: error: tiktok.user is still the example`},
 	} {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: "+tt.user+"}\nrcon: {password: a-long-random-password}\n")
@@ -413,7 +513,8 @@ func TestGiftsListsTikToksGiftsAndCachesThem(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("tiktok:\n  sign_server: %s\n  web_base: %s\n", tt.URL(), tt.URL()))
 	writeFile(t, filepath.Join(dir, "actions.mca"), "rose:/say rose\n11046:/say galaxy\n")
 	out, errOut, code := tikcraft(t, dir, nil, "gifts", "--user", "@"+tt.User())
-	if code != 0 || !regexp.MustCompile(`(?m)^11046\s+"Galaxy"\s+1000\s+11046$`).MatchString(out) || !regexp.MustCompile(`(?m)^5655\s+"Rose"\s+1\s+rose$`).MatchString(out) || !strings.Contains(out, "from TikTok") {
+	if code != 0 || !regexp.MustCompile(`(?m)^11046\s+"Galaxy"\s+1000\s+11046$`).MatchString(out) || !regexp.MustCompile(`(?m)^5655\s+"Rose"\s+1\s+rose$`).MatchString(out) ||
+		!strings.Contains(out, "gifts, fresh from TikTok (its list for @sim_streamer's LIVE); kept in") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "tikcraft-data", "gifts.json")); err != nil {
@@ -421,12 +522,50 @@ func TestGiftsListsTikToksGiftsAndCachesThem(t *testing.T) {
 	}
 	asked := tt.Snapshot().Lookups["gift_list"]
 	out, _, code = tikcraft(t, dir, nil, "gifts", "--user", "@"+tt.User())
-	if code != 0 || !strings.Contains(out, "gifts.json, fetched") || tt.Snapshot().Lookups["gift_list"] != asked {
+	if code != 0 || !regexp.MustCompile(`gifts, cached from 20\d\d-\d\d-\d\d \d\d:\d\d \S+ \(TikTok's list for @sim_streamer's LIVE\); kept in \S+gifts.json, fetched less than a minute ago`).MatchString(out) ||
+		tt.Snapshot().Lookups["gift_list"] != asked {
 		t.Fatalf("second call did not use the cache: exit %d\n%s", code, out)
 	}
-	_, errOut, code = tikcraft(t, dir, nil, "gifts")
-	if code == 0 || !strings.Contains(errOut, "tikcraft gifts --user @name") {
-		t.Fatalf("without a user: exit %d %s", code, errOut)
+	// TikTok gone: --refresh falls back to the kept list and says why.
+	tt.Close()
+	out, _, code = tikcraft(t, dir, nil, "gifts", "--user", "@"+tt.User(), "--refresh")
+	if code != 0 || !strings.Contains(out, "gifts, cached from ") || !strings.Contains(out, "TikTok could not be asked: ") || !strings.Contains(out, `"Galaxy"`) {
+		t.Fatalf("TikTok gone: exit %d\n%s", code, out)
+	}
+	// Without a user, the kept list (whoever's it was).
+	out, _, code = tikcraft(t, dir, nil, "gifts")
+	if code != 0 || !strings.Contains(out, "14 gifts, cached from ") || !strings.Contains(out, "give --user @name (or set tiktok.user") {
+		t.Fatalf("without a user: exit %d\n%s", code, out)
+	}
+}
+
+// With no network and nothing kept (the first day, a streamer who has
+// not set tiktok.user yet), gifts shows the built-in list, with the rules
+// of the actions file, and says that is what it shows.
+func TestGiftsWorksOffline(t *testing.T) {
+	closed := "http://" + closedPort(t)
+	dir := t.TempDir()
+	out, errOut, code := tikcraft(t, dir, nil, "init")
+	if code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", code, out, errOut)
+	}
+	cfg := readFile(t, filepath.Join(dir, "tikcraft.yaml"))
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), strings.Replace(cfg, "tiktok:\n", fmt.Sprintf("tiktok:\n  web_base: %s\n  sign_server: %s\n", closed, closed), 1))
+	builtin := func(out string) bool {
+		return regexp.MustCompile(`(?m)^11046\s+"Galaxy"\s+1000\s+11046$`).MatchString(out) &&
+			regexp.MustCompile(`(?m)^5655\s+"Rose"\s+1\s+rose$`).MatchString(out) &&
+			regexp.MustCompile(`(?m)^7934\s+"Heart Me"\s+1\s`).MatchString(out) &&
+			regexp.MustCompile(`(?m)^\d{3} gifts, the built-in list \(.+, as of 20\d\d-\d\d-\d\d\); `).MatchString(out)
+	}
+	// tiktok.user is still init's example: no one to ask.
+	out, errOut, code = tikcraft(t, dir, nil, "gifts")
+	if code != 0 || !builtin(out) || !strings.Contains(out, "give --user @name") {
+		t.Fatalf("no user: exit %d\n%s%s", code, out, errOut)
+	}
+	// A user, but TikTok cannot be reached.
+	out, errOut, code = tikcraft(t, dir, nil, "gifts", "--user", "@creeper_queen")
+	if code != 0 || !builtin(out) || !strings.Contains(out, "TikTok could not be asked: ") {
+		t.Fatalf("offline: exit %d\n%s%s", code, out, errOut)
 	}
 }
 

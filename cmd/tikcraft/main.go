@@ -6,7 +6,7 @@
 //	tikcraft replay [-c FILE] EVENTS.jsonl         replay recorded events into Minecraft
 //	tikcraft run -c FILE                           live mode
 //	tikcraft migrate T2M_DIR [--out DIR]           convert a Tiktok2Mc setup
-//	tikcraft gifts [--user @name]                  list TikTok's gifts with their ids
+//	tikcraft gifts [--user @name]                  list the gifts with their ids (offline: the built-in list)
 //	tikcraft version                               print the version
 //	tikcraft trigger NAME [--user U] [--count N]   fire a test trigger in the running tikcraft
 //	tikcraft reset timer|wins|goal ID ...          reset OBS overlays (docs/OVERLAYS.md)
@@ -329,7 +329,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	var refresh bool
 	gifts := &cobra.Command{
 		Use:   "gifts",
-		Short: "List the gifts TikTok offers (id, name, diamonds), so rules can name them by id",
+		Short: "List the gifts (id, name, diamonds, the rule each runs): TikTok's list, the one kept in data_dir, or offline the built-in one",
 		Args:  noArgs("gifts", "name the account with --user: tikcraft gifts --user @name"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return app.Gifts(cmd.Context(), app.GiftsOptions{Options: opts(cmd), User: giftsUser, Refresh: refresh})

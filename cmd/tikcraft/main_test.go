@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tikcraft/tikcraft/examples"
 )
 
 // bin is the tikcraft binary built once for these tests: they run the real
@@ -72,11 +74,57 @@ func TestCheckPrintsCompilerStyleDiagnostics(t *testing.T) {
 	}
 }
 
+// The example files are clean but for the one thing every streamer must
+// set: tiktok.user.
 func TestCheckExampleIsClean(t *testing.T) {
 	root, _ := filepath.Abs("../..")
-	out, _, code := tikcraft(t, root, []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}, "check", "-c", "examples/tikcraft.yaml")
+	env := []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}
+	out, _, code := tikcraft(t, root, env, "check", "-c", "examples/tikcraft.yaml")
+	if code != 1 || strings.Count(out, "error") != 1 || !strings.Contains(out, "examples/tikcraft.yaml:11:9: error: tiktok.user is still the example") || !strings.Contains(out, "0 warnings") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	dir := t.TempDir()
+	cfg, _ := os.ReadFile(filepath.Join(root, "examples", "tikcraft.yaml"))
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte(strings.Replace(string(cfg), "@your_tiktok_name", "@creeper_queen", 1)), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(examples.Actions), 0o600)
+	out, _, code = tikcraft(t, dir, env, "check")
 	if code != 0 || !strings.Contains(out, "0 warnings") {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// A placeholder typo is an error naming the placeholder meant, in check
+// and in check --connect (which then asks no one).
+func TestCheckFlagsUnknownPlaceholders(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\"}\nrcon: {password: a-long-random-password}\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {usr}!\nrose:/say {user} sent {gift}\n"), 0o600)
+	for _, args := range [][]string{{"check"}, {"check", "--connect"}} {
+		out, _, code := tikcraft(t, dir, nil, args...)
+		if code != 1 || !strings.Contains(out, "actions.mca:1:20: error: unknown placeholder {usr}: did you mean {user}? the placeholders are {user}, {nickname}, {gift}, {count}, {coins}, {message} and {comment}") ||
+			strings.Contains(out, "minecraft:") {
+			t.Errorf("%v: exit %d\n%s", args, code, out)
+		}
+	}
+}
+
+// A rule named like no gift never runs (without $random nothing else
+// picks it): check says so from the built-in gift list, offline, with the
+// close names.
+func TestCheckWarnsAboutAGiftNameNoGiftHas(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\", web_base: \"http://127.0.0.1:1\"}\nrcon: {password: a-long-random-password}\n"), 0o600)
+	rules := "galaxi:/say hi\nheart_me:/say h\nRose:/say r\n11999999:/say a new gift\nlikes:/say l\nfollow:/say f\n"
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(rules), 0o600)
+	out, _, code := tikcraft(t, dir, nil, "check")
+	if code != 0 || !strings.Contains(out, `actions.mca:1:1: warning: "galaxi" runs only for a gift called so, and no gift in tikcraft's gift list is (did you mean "Galaxy"?)`) ||
+		!strings.Contains(out, "1 warning\n") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	// With $random, rules named like no gift are its picks.
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(rules+"subscribe:$random\n"), 0o600)
+	if out, _, code := tikcraft(t, dir, nil, "check"); code != 0 || !strings.Contains(out, " 0 warnings") {
+		t.Fatalf("with $random: exit %d\n%s", code, out)
 	}
 }
 

@@ -34,7 +34,7 @@ share:/tellraw @a {"text":"thanks {nickname}","color":"gold"}; !eco give {user} 
 			unwanted: []string{"actions.mca:1:", "actions.mca:2:", "actions.mca:3:", "actions.mca:4:"},
 		},
 		{name: "valid 1.21", config: "minecraft:\n  version: 1.21\n", actions: valid, want: []string{"4 triggers, 8 commands, 0 warnings"}},
-		{name: "no version", config: "", actions: valid + "boat:/summon boat\n", want: []string{"5 triggers, 9 commands, 0 warnings"}},
+		{name: "no version", config: "", actions: valid + "5655:/summon boat\n", want: []string{"5 triggers, 9 commands, 0 warnings"}},
 		{
 			name:    "newer release",
 			config:  "minecraft:\n  version: \"26.2\"\n",

@@ -23,6 +23,7 @@ func RunDelay(t *testing.T, open func(t *testing.T, clock queue.Clock) queue.Que
 		{"due actions keep their push order", dueKeepOrder},
 		{"a blocked Next wakes when an action comes due", nextWakesWhenDue},
 		{"a delayed action is pending and can be parked", delayedParkRetry},
+		{"only actions whose time has come are due", dueCountsOnlyDue},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := NewClock(startTime())
@@ -150,4 +151,50 @@ func delayedParkRetry(t *testing.T, q queue.Queue, clock *Clock) {
 	}
 	ack(t, q, it)
 	pending(t, q, 0)
+}
+
+func due(t *testing.T, q queue.Queue, want int, since time.Time) {
+	t.Helper()
+	n, got, err := q.Due(context.Background())
+	if err != nil || n != want || !got.Equal(since) {
+		t.Fatalf("Due = %d, %v, %v; want %d due since %v", n, got, err, want, since)
+	}
+}
+
+// dueCountsOnlyDue: actions planned for later ($wait, "x10 over 20s") are
+// pending but not due, so nothing is late; once their time comes they
+// count, since their due time, not since they were pushed. Parked ones
+// never count.
+func dueCountsOnlyDue(t *testing.T, q queue.Queue, clock *Clock) {
+	start := clock.Now()
+	ctx := context.Background()
+	due(t, q, 0, time.Time{})
+	var spread []tikcraft.Action // x10 over 20s
+	for i := range 10 {
+		spread = append(spread, delayed(i, time.Duration(i+1)*2*time.Second))
+	}
+	if err := q.Push(ctx, spread...); err != nil {
+		t.Fatal(err)
+	}
+	pending(t, q, 10)
+	due(t, q, 0, time.Time{})
+	if err := q.Push(ctx, cmd(10)); err != nil {
+		t.Fatal(err)
+	}
+	due(t, q, 1, start)
+	clock.Advance(5 * time.Second) // the first two come due, at 2s and 4s
+	due(t, q, 3, start)
+	ack(t, q, next(t, q, "say 0"))
+	ack(t, q, next(t, q, "say 1"))
+	due(t, q, 1, start)
+	ack(t, q, next(t, q, "say 10"))
+	due(t, q, 0, time.Time{})
+	clock.Advance(time.Second) // the third comes due at 6s
+	due(t, q, 1, start.Add(6*time.Second))
+	it := next(t, q, "say 2")
+	if err := q.Park(ctx, it.ID, "never answered"); err != nil {
+		t.Fatal(err)
+	}
+	due(t, q, 0, time.Time{})
+	pending(t, q, 7)
 }

@@ -1,6 +1,6 @@
 // Command dist builds the download archives of tikcraft for people without
-// Go: one per platform, each with the program, the README, the user docs
-// and the examples, zipped for Windows and as .tar.gz elsewhere, plus a
+// Go: one per platform, each with the program, the README, the docs (and
+// every file they link) and the examples, zipped for Windows and as .tar.gz elsewhere, plus a
 // SHA256SUMS file. It needs only Go (no make, no shell tools):
 //
 //	go run ./tools/dist                     # every platform, into dist/
@@ -21,10 +21,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -37,12 +39,99 @@ var defaultTargets = []string{
 	"linux/amd64", "linux/arm64",
 }
 
-// included are the files every archive carries, relative to the module
-// root, besides the program.
-var included = []string{
-	"README.md",
-	"docs/WINDOWS.md", "docs/CONFIG.md", "docs/ACTIONS.md", "docs/EVENTS.md", "docs/TIKTOK.md", "docs/DELIVERY.md", "docs/FIRST-RUN.md",
-	"examples/tikcraft.yaml", "examples/actions.mca", "examples/events.jsonl",
+// examples are the example files every archive carries.
+var examples = []string{"examples/tikcraft.yaml", "examples/actions.mca", "examples/events.jsonl"}
+
+// included lists the files every archive carries besides the program,
+// relative to the module root with forward slashes: the README, every
+// page in docs/, every file those link to (screenshots, other pages),
+// and the examples. A link to a file that does not exist is an error, so
+// an archive never ships a dangling link.
+func included(root string) ([]string, error) {
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		return nil, err
+	}
+	queue := []string{"README.md"}
+	for _, p := range pages {
+		queue = append(queue, "docs/"+filepath.Base(p))
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for len(queue) > 0 {
+		page := queue[0]
+		queue = queue[1:]
+		if seen[page] {
+			continue
+		}
+		add(page)
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(page)))
+		if err != nil {
+			return nil, fmt.Errorf("%s is missing: %w", page, err)
+		}
+		for _, target := range localLinks(page, string(b)) {
+			src := filepath.Join(root, filepath.FromSlash(target))
+			st, err := os.Stat(src)
+			if err != nil {
+				return nil, fmt.Errorf("%s links %s, which does not exist", page, target)
+			}
+			if st.IsDir() {
+				err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+					if err != nil || d.IsDir() {
+						return err
+					}
+					rel, err := filepath.Rel(root, p)
+					add(filepath.ToSlash(rel))
+					return err
+				})
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if strings.HasSuffix(target, ".md") {
+				queue = append(queue, target)
+			} else {
+				add(target)
+			}
+		}
+	}
+	for _, f := range examples {
+		add(f)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// markdownLink finds the targets of [text](target "title"), ![alt](target),
+// reference definitions "[name]: target" and HTML src="" / href="".
+var markdownLink = regexp.MustCompile(`\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|(?m)^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)|(?:src|href)="([^"]+)"`)
+
+// localLinks returns the files page links to, relative to the module root:
+// web addresses, mailto: and links within the page are left out, anchors
+// and queries dropped.
+func localLinks(page, text string) []string {
+	var out []string
+	for _, m := range markdownLink.FindAllStringSubmatch(text, -1) {
+		target := m[1] + m[2] + m[3]
+		if i := strings.IndexAny(target, "#?"); i >= 0 {
+			target = target[:i]
+		}
+		if target == "" || strings.Contains(target, ":") {
+			continue // within the page, or a scheme (https:, mailto:)
+		}
+		if t, err := url.PathUnescape(target); err == nil {
+			target = t
+		}
+		out = append(out, path.Clean(path.Join(path.Dir(page), target)))
+	}
+	return out
 }
 
 func main() {
@@ -115,12 +204,15 @@ func buildCommand(root, bin, goos, goarch string) *exec.Cmd {
 func pack(root, out, bin, goos, goarch, version string) (string, error) {
 	base := fmt.Sprintf("tikcraft_%s_%s_%s", version, goos, goarch)
 	files := map[string]string{path.Join(base, exeName(goos)): bin}
-	for _, f := range included {
-		src := filepath.Join(root, filepath.FromSlash(f))
-		if _, err := os.Stat(src); err != nil {
-			return "", fmt.Errorf("%s is missing: %w", f, err)
+	docs, err := included(root)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range docs {
+		if strings.HasPrefix(f, "../") {
+			return "", fmt.Errorf("a doc links %s, outside the repository", f)
 		}
-		files[path.Join(base, f)] = src
+		files[path.Join(base, f)] = filepath.Join(root, filepath.FromSlash(f))
 	}
 	names := make([]string, 0, len(files))
 	for n := range files {
