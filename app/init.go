@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tikcraft/tikcraft/atomicfile"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon"
@@ -225,8 +226,8 @@ func enableRCON(dir string, now time.Time) (*rconSetup, error) {
 	if err := writeBackup(r.backup, b, perm&0o600); err != nil {
 		return nil, fmt.Errorf("cannot back up %s, so it was not changed: %w", path, unwrapPathError(err))
 	}
-	if err := replaceFile(path, props.Bytes(), perm); err != nil {
-		return nil, err
+	if err := atomicfile.Replace(path, props.Bytes()); err != nil {
+		return nil, fmt.Errorf("%w (is the Minecraft server holding it open?)", err)
 	}
 	return r, nil
 }
@@ -266,32 +267,6 @@ func writeBackup(path string, b []byte, perm os.FileMode) error {
 		return err
 	}
 	return os.Chmod(path, perm)
-}
-
-// replaceFile writes b to path through a temporary file and a rename, so
-// that a crash leaves the old file or the new one, never half of one.
-func replaceFile(path string, b []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".server.properties-*")
-	if err != nil {
-		return fmt.Errorf("cannot write next to %s: %w", path, unwrapPathError(err))
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	_ = os.Chmod(tmp.Name(), perm)
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot replace %s (is the Minecraft server holding it open?): %w", path, unwrapPathError(err))
-	}
-	return nil
 }
 
 // strongPassword: at least 16 characters and not a well-known one.
