@@ -10,11 +10,7 @@ import (
 // benchEvents is a typical mix: chat, likes, joins and gifts of viewers with
 // ordinary names, one with HTML in it.
 func benchEvents() []tikcraft.Event {
-	var evs []tikcraft.Event
-	for _, ev := range allEvents()[:11*4] {
-		evs = append(evs, ev)
-	}
-	return evs
+	return append([]tikcraft.Event(nil), allEvents()[:11*4]...)
 }
 
 func BenchmarkWriter(b *testing.B) {

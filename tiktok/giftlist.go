@@ -56,7 +56,7 @@ func (c *Client) Gifts(ctx context.Context) ([]GiftInfo, error) {
 	} else if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	body, err := c.webGet(ctx, c.giftListURL(q), "application/json")
+	body, err := c.webGet(ctx, c.giftListURL(q), "application/json", maxGiftListBytes)
 	if err != nil {
 		return nil, fmt.Errorf("could not get TikTok's gift list: %w", err)
 	}

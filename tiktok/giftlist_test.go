@@ -3,6 +3,9 @@ package tiktok_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/tikcraft/tikcraft/sim"
@@ -51,5 +54,35 @@ func TestGiftsAndLookupLiveAgainstTheSimulator(t *testing.T) {
 	nobody, _ := tiktok.New(tiktok.Config{User: "@nobody_here", SignServer: srv.URL(), WebBase: srv.URL()})
 	if _, err := nobody.Gifts(ctx); !errors.Is(err, tiktok.ErrUserNotFound) {
 		t.Fatalf("unknown account: %v", err)
+	}
+}
+
+// TestGiftListSizeLimit: a real gift list runs to several MiB with every
+// image URL, more than a web page may be; the list's own limit applies to
+// it, and a larger answer is refused rather than read.
+func TestGiftListSizeLimit(t *testing.T) {
+	answer := func(pad int) []byte {
+		return []byte(`{"data":{"gifts":[{"id":5655,"name":"Rose","diamond_count":1,"type":1,"image":"` + strings.Repeat("x", pad) + `"}]}}`)
+	}
+	var body []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/webcast/gift/list/" {
+			http.Error(w, "no", http.StatusTeapot)
+			return
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	c, err := tiktok.New(tiktok.Config{User: "@anna", SignServer: srv.URL, WebBase: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = answer(20 << 20) // bigger than a page may be
+	if gifts, err := c.Gifts(context.Background()); err != nil || len(gifts) != 1 || gifts[0].ID != 5655 {
+		t.Fatalf("a 20 MiB gift list: %v, %v", gifts, err)
+	}
+	body = answer(40 << 20)
+	if _, err := c.Gifts(context.Background()); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("a 40 MiB gift list: %v", err)
 	}
 }

@@ -158,7 +158,7 @@ func (c *Client) roomInfoLive(ctx context.Context, roomID string) (bool, error) 
 	u := c.webcastBase.JoinPath("webcast", "room", "info")
 	u.Path += "/"
 	u.RawQuery = q.Encode()
-	body, err := c.webGet(ctx, u.String(), "application/json")
+	body, err := c.webGet(ctx, u.String(), "application/json", maxPageBytes)
 	if err != nil {
 		return false, err
 	}
@@ -166,7 +166,7 @@ func (c *Client) roomInfoLive(ctx context.Context, roomID string) (bool, error) 
 }
 
 func (c *Client) roomFromPage(ctx context.Context) (room, error) {
-	body, err := c.webGet(ctx, c.webURL("/@"+c.user+"/live", nil), "text/html,application/json,application/protobuf")
+	body, err := c.webGet(ctx, c.webURL("/@"+c.user+"/live", nil), "text/html,application/json,application/protobuf", maxPageBytes)
 	if err != nil {
 		return room{}, err
 	}
@@ -177,7 +177,7 @@ func (c *Client) roomFromAPILive(ctx context.Context) (room, error) {
 	q := c.webParams()
 	q.Set("uniqueId", c.user)
 	q.Set("sourceType", "54")
-	body, err := c.webGet(ctx, c.webURL("/api-live/user/room/", q), "application/json")
+	body, err := c.webGet(ctx, c.webURL("/api-live/user/room/", q), "application/json", maxPageBytes)
 	if err != nil {
 		return room{}, err
 	}
@@ -206,8 +206,8 @@ func (c *Client) roomFromSignServer(ctx context.Context) (room, error) {
 }
 
 // webGet fetches a TikTok web page or JSON with the browser-like headers
-// the peers send. Non-200 answers are errors.
-func (c *Client) webGet(ctx context.Context, u, accept string) ([]byte, error) {
+// the peers send, at most limit bytes. Non-200 answers are errors.
+func (c *Client) webGet(ctx context.Context, u, accept string, limit int64) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
@@ -222,7 +222,7 @@ func (c *Client) webGet(ctx context.Context, u, accept string) ([]byte, error) {
 	h.Set("Sec-Fetch-Mode", "cors")
 	h.Set("Sec-Fetch-Dest", "empty")
 	h.Set("Cookie", "tt-target-idc=useast1a")
-	status, _, body, err := c.do(req, maxPageBytes)
+	status, _, body, err := c.do(req, limit)
 	if err != nil {
 		return nil, err
 	}

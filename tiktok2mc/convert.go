@@ -33,13 +33,12 @@ type Result struct {
 
 // folder are the files of a Tiktok2Mc setup; "" where there is none.
 type folder struct {
-	config, actions                 string
-	comments, events, shell, http   string
-	randomHook                      string
-	plugins                         []string // plugins/NAME/config.yaml, sorted
-	pluginNames                     []string
-	root                            string
-	configDir, dataDir, defaultsDir string
+	config, actions               string
+	comments, events, shell, http string
+	randomHook                    string
+	plugins                       []string // plugins/NAME/config.yaml, sorted
+	pluginNames                   []string
+	root                          string
 }
 
 // Convert reads the Tiktok2Mc setup at from (its folder, or its
@@ -245,8 +244,7 @@ type converter struct {
 	resetOnDeath, winOnEnd *bool
 	// notRandom are rules made from http_actions.txt or shell_actions.txt:
 	// Tiktok2Mc ran them by themselves, so $random must not pick them.
-	notRandom  []string
-	extraRules []rule // rules the event mappings add
+	notRandom []string
 }
 
 func (m *converter) readFile(path string) ([]byte, error) {
