@@ -206,7 +206,7 @@ func (s *Store) flushLog(ctx context.Context) {
 	if dropped > 0 {
 		s.log.Warn("the event log fell behind and skipped some rows; the action queue is not affected", "skipped", dropped)
 	}
-	if len(evs) == 0 && len(dels) == 0 {
+	if len(evs) == 0 && len(dels) == 0 && !s.hasStaged() {
 		return
 	}
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -228,7 +228,7 @@ func (s *Store) flushLog(ctx context.Context) {
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && len(evs)+len(dels) > 0 {
 		// Said at most once a minute: on a full disk every flush fails.
 		s.logLost += int64(len(evs) + len(dels))
 		if now := time.Now(); now.Sub(s.logToldAt) >= time.Minute {

@@ -115,6 +115,15 @@ type Store struct {
 	logLost   int64
 	logToldAt time.Time
 
+	// The overlay counters waiting for the next commit (overlays.go);
+	// stageSeq numbers each staging, so a failed commit never puts back
+	// an older state over a newer one.
+	stageMu   sync.Mutex
+	staged    []byte
+	stagedSeq uint64
+	stageSeq  uint64
+	setStaged *sql.Stmt
+
 	stop      chan struct{}  // closed by Close
 	flushDone chan struct{}  // closed when the flusher has exited
 	upkeepWG  sync.WaitGroup // the KeepLog goroutine
@@ -290,6 +299,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		 diamonds, combo, repeat_end, group_id, count, raw)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`) // a re-delivered message (same type and msg_id)
+	s.setStaged = prep(s.w, `INSERT INTO overlay_state(key, value, updated_ns) VALUES (?, ?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns`)
 	s.insDeliv = prep(s.w, `INSERT INTO deliveries
 		(at_ns, action_id, ok, error, latency_ns, command, trigger_name, outcome, reply)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -308,7 +319,7 @@ func (s *Store) Close() error {
 		s.upkeepWG.Wait()
 		<-s.flushDone
 		var errs []error
-		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv} {
+		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv, s.setStaged} {
 			if st != nil {
 				errs = append(errs, st.Close())
 			}
@@ -367,7 +378,8 @@ func (s *Store) closed() bool {
 	}
 }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE: see Open).
+// write runs fn in a write transaction (BEGIN IMMEDIATE: see Open), with
+// the overlay counters staged since the last commit.
 func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -377,7 +389,19 @@ func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) err
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	staged, seq := s.takeStaged()
+	if staged != nil {
+		if _, err := tx.StmtContext(ctx, s.setStaged).ExecContext(ctx, countersKey, staged, s.now().UnixNano()); err != nil {
+			tx.Rollback()
+			s.restage(staged, seq)
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		s.restage(staged, seq)
+		return err
+	}
+	return nil
 }
 
 func dirError(dir string, err error) error {
