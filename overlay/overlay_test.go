@@ -423,7 +423,7 @@ func (s *counterStore) SaveOverlayState(ctx context.Context, b []byte) error {
 	return s.memSaver.SaveOverlayState(ctx, b)
 }
 func (s *counterStore) LoadOverlayCounters(context.Context) ([]byte, error) { return s.counters, nil }
-func (s *counterStore) StageOverlayCounters(b []byte)                      { s.staged = b }
+func (s *counterStore) StageOverlayCounters(b []byte)                       { s.staged = b }
 func (s *counterStore) commit() {
 	if s.staged != nil {
 		s.counters, s.staged = s.staged, nil
