@@ -154,7 +154,9 @@ func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 			// A delayed action came due: it may belong before what head holds.
 			s.head, s.nextDue, s.headAll = s.head[:0], 0, false
 		}
-		if len(s.head) == 0 {
+		// With headAll, an empty head means nothing is due: no query until
+		// a push (which Commit adds to head) or a due time (nextDue).
+		if len(s.head) == 0 && !s.headAll {
 			if err := s.refill(ctx, now); err != nil {
 				s.qmu.Unlock()
 				return queue.Item{}, err
@@ -193,10 +195,7 @@ func (s *Store) refill(ctx context.Context, now int64) error {
 		return ErrClosed
 	}
 	s.countRead()
-	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, coalesce(due_ns, enqueued_ns), kind, command, alert_title, alert_subtitle,
-		alert_seconds, trigger_name, user_name, source
-		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)
-		ORDER BY id LIMIT ?`, now, refillSize)
+	rows, err := s.readHead.QueryContext(ctx, now, refillSize)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
 	}

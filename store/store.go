@@ -76,6 +76,7 @@ type Store struct {
 	delState   *sql.Stmt
 	insEvent   *sql.Stmt
 	insDeliv   *sql.Stmt
+	readHead   *sql.Stmt // on r: the oldest pending actions that are due
 
 	// qmu orders Next's refills against Ack, so that a refill never
 	// brings back an item whose Ack is committing.
@@ -299,6 +300,10 @@ func (s *Store) prepare(ctx context.Context) error {
 		 diamonds, combo, repeat_end, group_id, count, raw)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`) // a re-delivered message (same type and msg_id)
+	s.readHead = prep(s.r, `SELECT id, enqueued_ns, coalesce(due_ns, enqueued_ns), kind, command, alert_title, alert_subtitle,
+		alert_seconds, trigger_name, user_name, source
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)
+		ORDER BY id LIMIT ?`)
 	s.setStaged = prep(s.w, `INSERT INTO overlay_state(key, value, updated_ns) VALUES (?, ?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns`)
 	s.insDeliv = prep(s.w, `INSERT INTO deliveries
@@ -319,7 +324,7 @@ func (s *Store) Close() error {
 		s.upkeepWG.Wait()
 		<-s.flushDone
 		var errs []error
-		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv, s.setStaged} {
+		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv, s.setStaged, s.readHead} {
 			if st != nil {
 				errs = append(errs, st.Close())
 			}
