@@ -262,7 +262,13 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	defer s.qmu.Unlock()
 	now := s.now().UnixNano()
 	acked := false
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	// When nothing else is due, the worker will only wait: this commit
+	// may as well wait a moment for the next push to share it.
+	var linger time.Duration
+	if s.headAll && len(s.head) == 1 && s.head[0].ID == id {
+		linger = s.linger
+	}
+	err := s.writeLinger(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
 		if err != nil {
 			return err
@@ -278,7 +284,7 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 			return errNotQueued
 		}
 		return err
-	})
+	}, linger)
 	switch {
 	case errors.Is(err, errNotQueued):
 		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
