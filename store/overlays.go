@@ -50,6 +50,7 @@ func (s *Store) SaveOverlayState(ctx context.Context, state []byte) error {
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns`,
 		overlayKey, state, s.now().UnixNano())
 	if err != nil {
+		s.noteFull(err)
 		return s.fail("saving the overlay state", err)
 	}
 	return nil

@@ -28,6 +28,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,6 +116,8 @@ type Store struct {
 	// last told, and when that was.
 	logLost   int64
 	logToldAt time.Time
+
+	fullAt atomic.Int64 // when a write last failed for a full disk (Unix ns), 0: never
 
 	// Group commit (write): open is the group new writes join; leading
 	// is set while a write runs a group's transaction.
@@ -230,7 +233,11 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 	// the log into the file and syncs it, stalling that Push or Ack for
 	// about 15 ms on an ordinary disk; the checkpointer goroutine does it on
 	// a connection of its own instead, which never blocks the writer.
-	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate&_auto_vacuum=INCREMENTAL&_pragma=wal_autocheckpoint(0)"); err != nil {
+	// journal_size_limit: once the log starts again from its beginning, the
+	// next commit cuts the file back to this size; without it the file
+	// keeps the largest size it ever had (see checkpointer).
+	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate&_auto_vacuum=INCREMENTAL&_pragma=wal_autocheckpoint(0)"+
+		"&_pragma=journal_size_limit("+strconv.Itoa(walKeepBytes)+")"); err != nil {
 		return nil, s.openError(err)
 	}
 	s.w.SetMaxOpenConns(1)
@@ -365,6 +372,18 @@ const checkpointEvery = 250 * time.Millisecond
 // checkpointer makes it start again (see checkpointer).
 const walRestartBytes = 64 << 20
 
+// walKeepBytes is how much of its file the write-ahead log keeps once it
+// starts again (journal_size_limit).
+const walKeepBytes = 4 << 20
+
+// lowDiskFor is how long after a write failed for a full disk the
+// checkpointer empties the write-ahead log whenever it passes walLowBytes,
+// so that the space freed is not taken again by the log.
+const (
+	lowDiskFor  = 5 * time.Minute
+	walLowBytes = 1 << 20
+)
+
 // checkpointer runs passive checkpoints: they copy what no reader still
 // needs and sync the file, while writers go on appending to the log.
 func (s *Store) checkpointer() {
@@ -377,21 +396,72 @@ func (s *Store) checkpointer() {
 			return
 		case <-t.C:
 		}
-		// First the bulk, beside the writer. The log only starts again
-		// from its beginning after a checkpoint with no write in between,
-		// which under steady writes means one on the writer's connection:
-		// it copies the few pages written meanwhile but syncs the file,
-		// stalling writes for a few milliseconds, so it runs only once
-		// the log has grown past walRestartBytes (every few seconds at
-		// 1,000 actions a second, never on an ordinary stream).
-		_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-		if fi, serr := os.Stat(s.path + "-wal"); err == nil && serr == nil && fi.Size() > walRestartBytes {
-			_, err = s.w.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-		}
-		if err != nil && !s.closed() {
-			s.log.Debug("could not checkpoint the database's write-ahead log; trying again shortly", "error", err)
-		}
+		s.checkpoint()
 	}
+}
+
+// checkpoint is one round of the checkpointer.
+func (s *Store) checkpoint() {
+	// First the bulk, beside the writer. The log only starts again from
+	// its beginning after a checkpoint with no write in between, which
+	// under steady writes means one on the writer's connection: it copies
+	// the few pages written meanwhile but syncs the file, stalling writes
+	// for a few milliseconds, so it runs only once the log has grown past
+	// walRestartBytes (every few seconds at 1,000 actions a second, never
+	// on an ordinary stream).
+	_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+	fi, serr := os.Stat(s.path + "-wal")
+	switch {
+	case err != nil || serr != nil:
+	case s.lowDisk() && fi.Size() > walLowBytes:
+		// After a full disk, the log is emptied and its file cut to
+		// nothing as soon as the database file can take its pages: a log
+		// that kept its size (the actions held in memory meanwhile are
+		// written in one go) would fill the disk again.
+		var emptied bool
+		if emptied, err = s.truncateWAL(); emptied {
+			s.log.Info("the write-ahead log was emptied after the disk was full", "wal_bytes_before", fi.Size())
+		}
+	case fi.Size() > walRestartBytes:
+		_, err = s.w.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+	}
+	if err != nil && !s.closed() {
+		s.noteFull(err)
+		s.log.Debug("could not checkpoint the database's write-ahead log; trying again shortly", "error", err)
+	}
+}
+
+// truncateWAL copies the whole write-ahead log into the database and cuts
+// its file to nothing. Writers wait while it runs, so it waits at most
+// 100 ms for readers (a report) and otherwise tries again next round.
+func (s *Store) truncateWAL() (bool, error) {
+	ctx := context.Background()
+	c, err := s.ckpt.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "PRAGMA busy_timeout = 100"); err != nil {
+		return false, err
+	}
+	defer c.ExecContext(ctx, "PRAGMA busy_timeout = 10000")
+	var busy, frames, done int
+	err = c.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
+	return err == nil && busy == 0, err
+}
+
+// noteFull remembers when a write failed for a full disk.
+func (s *Store) noteFull(err error) {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
+		s.fullAt.Store(time.Now().UnixNano())
+	}
+}
+
+// lowDisk reports whether a write failed for a full disk lately.
+func (s *Store) lowDisk() bool {
+	at := s.fullAt.Load()
+	return at != 0 && time.Since(time.Unix(0, at)) < lowDiskFor
 }
 
 func (s *Store) closed() bool {
@@ -494,6 +564,7 @@ func (s *Store) commitGroup(g *group) {
 	for len(live) > 0 {
 		tx, err := s.w.BeginTx(bg, nil)
 		if err != nil {
+			s.noteFull(err)
 			for _, i := range live {
 				g.errs[i] = err
 			}
@@ -502,6 +573,7 @@ func (s *Store) commitGroup(g *group) {
 		failed := -1
 		for k, i := range live {
 			if err := g.fns[i](g.ctxs[i], tx); err != nil {
+				s.noteFull(err)
 				g.errs[i], failed = err, k
 				break
 			}
@@ -524,6 +596,7 @@ func (s *Store) commitGroup(g *group) {
 		}
 		err = tx.Commit()
 		if err != nil {
+			s.noteFull(err)
 			s.restage(staged, seq)
 			for _, i := range live {
 				g.errs[i] = err
