@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -77,7 +78,23 @@ type Worker struct {
 	// on the server) instead of returning it.
 	Retry time.Duration
 
-	sent atomic.Int64 // actions sent so far, for Sent
+	sent     atomic.Int64           // actions sent so far, for Sent
+	inFlight atomic.Pointer[flight] // the action being delivered; nil between deliveries
+}
+
+type flight struct {
+	action tikcraft.Action
+	since  time.Time
+}
+
+// InFlight returns the action being delivered and when its delivery
+// started; ok is false between deliveries. Status lines use it to name
+// the output that holds the queue (a $http server, not Minecraft).
+func (w *Worker) InFlight() (a tikcraft.Action, since time.Time, ok bool) {
+	if f := w.inFlight.Load(); f != nil {
+		return f.action, f.since, true
+	}
+	return tikcraft.Action{}, time.Time{}, false
 }
 
 // Stats counts outcomes.
@@ -161,7 +178,9 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			return st, fmt.Errorf("reading the action queue: %w", err)
 		}
 		start := time.Now()
+		w.inFlight.Store(&flight{action: item.Action, since: start})
 		reply, err := deliverReply(dctx, w.Sink, item.Action)
+		w.inFlight.Store(nil)
 		d := Delivery{Item: item, Reply: reply, Err: err, At: time.Now()}
 		d.Latency = d.At.Sub(start)
 		var mark func(context.Context) error // how the queue learns of it
@@ -179,8 +198,7 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 		case errors.Is(err, tikcraft.ErrUnconfirmed):
 			d.Outcome = Parked
 			st.Parked++
-			log.Error("a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again",
-				"command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			log.Error(parkedMessage(item.Action), "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
 			reason := err.Error()
 			mark = func(c context.Context) error { return w.Queue.Park(c, item.ID, reason) }
 		case dctx.Err() != nil:
@@ -207,6 +225,19 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			return st, fmt.Errorf("recording that %q was %s: %w", item.Action.String(), d.Outcome, err)
 		}
 	}
+}
+
+// parkedMessage says which output never answered: a $http server that is
+// down is not Minecraft's fault.
+func parkedMessage(a tikcraft.Action) string {
+	if a.Kind == tikcraft.KindHTTP {
+		host, err := actions.HTTPHost(a.Command)
+		if err != nil {
+			host = "its server"
+		}
+		return "a $http request was set aside as failed: " + host + " never answered it, so it may have arrived; the next actions go on (Minecraft's commands waited behind it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
+	}
+	return "a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
 }
 
 func (w *Worker) observe(ctx context.Context, d Delivery) {
