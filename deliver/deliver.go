@@ -15,6 +15,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -149,6 +150,10 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			}
 		}()
 	}
+	// A rule that cannot be delivered fails at every firing: said once a
+	// minute at most, with a count.
+	skipped := lograte.New(log, slog.LevelError, "action could not be delivered and was skipped")
+	defer skipped.Close()
 	var st Stats
 	for {
 		if ctx.Err() != nil {
@@ -193,7 +198,7 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 		case errors.Is(err, tikcraft.ErrRejected):
 			d.Outcome = Rejected
 			st.Rejected++
-			log.Error("action could not be delivered and was skipped", "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			skipped.Log("command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
 			mark = func(c context.Context) error { return w.Queue.Ack(c, item.ID) }
 		case errors.Is(err, tikcraft.ErrUnconfirmed):
 			d.Outcome = Parked

@@ -204,7 +204,7 @@ func (s *Store) flushLog(ctx context.Context) {
 	}
 	s.logMu.Unlock()
 	if dropped > 0 {
-		s.log.Warn("the event log fell behind and skipped some rows; the action queue is not affected", "skipped", dropped)
+		s.behind.Log("skipped", dropped)
 	}
 	if len(evs) == 0 && len(dels) == 0 && !s.hasStaged() {
 		return

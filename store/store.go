@@ -35,6 +35,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/queue"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -112,6 +113,7 @@ type Store struct {
 	kick    chan struct{} // the buffer went from empty to non-empty
 	full    chan struct{} // the buffer holds a whole batch
 	flushMu sync.Mutex    // one flush at a time keeps rows in call order
+	behind  *lograte.Line // "the event log fell behind", once a minute at most
 	// Under flushMu: log rows lost to write errors since the streamer was
 	// last told, and when that was.
 	logLost   int64
@@ -225,6 +227,7 @@ func open(ctx context.Context, dir string, log *slog.Logger, o options) (*Store,
 		s.linger = o.ackLinger
 	}
 	s.gcond = sync.NewCond(&s.gmu)
+	s.behind = lograte.New(log, slog.LevelWarn, "the event log fell behind and skipped some rows; the action queue is not affected")
 	params := "?_pragma=busy_timeout(10000)&_pragma=synchronous(" + o.synchronous + ")"
 	// auto_vacuum lets Prune give space back to the disk. The driver sets
 	// it before anything else, as it only takes effect on a new file.
@@ -350,6 +353,7 @@ func (s *Store) Close() error {
 		close(s.stop)
 		s.upkeepWG.Wait()
 		<-s.flushDone
+		s.behind.Close()
 		var errs []error
 		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv, s.setStaged, s.readHead} {
 			if st != nil {
