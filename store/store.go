@@ -120,6 +120,10 @@ type Store struct {
 	logToldAt time.Time
 
 	fullAt atomic.Int64 // when a write last failed for a full disk (Unix ns), 0: never
+	// commits counts the group commits; checkpointed is its value at the
+	// checkpointer's last round (only the checkpointer touches it).
+	commits      atomic.Int64
+	checkpointed int64
 
 	// Group commit (write): open is the group new writes join; leading
 	// is set while a write runs a group's transaction.
@@ -413,6 +417,12 @@ func (s *Store) checkpoint() {
 	// for a few milliseconds, so it runs only once the log has grown past
 	// walRestartBytes (every few seconds at 1,000 actions a second, never
 	// on an ordinary stream).
+	// Nothing committed since the last round: nothing to copy.
+	if n := s.commits.Load(); n == s.checkpointed {
+		return
+	} else {
+		s.checkpointed = n
+	}
 	_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 	fi, serr := os.Stat(s.path + "-wal")
 	switch {
@@ -482,8 +492,10 @@ func (s *Store) closed() bool {
 // commit. The next command is not sent before it has committed, so a kill
 // still repeats at most the one command in flight; the worker has nothing
 // to send meanwhile, so no command waits for it. At 1,000 events a second
-// pushes come every millisecond and nearly every acknowledgement rides
-// along, which halves the commits per event.
+// pushes come every millisecond and nearly every such acknowledgement
+// rides along. (Longer would group at 100 events a second too, but a
+// caller that pushes only after its own Ack returns, as tests and
+// one-shot commands do, would wait that long for every action.)
 const ackLinger = 2 * time.Millisecond
 
 // group is the writes that share one transaction (group commit).
@@ -599,6 +611,7 @@ func (s *Store) commitGroup(g *group) {
 			}
 		}
 		err = tx.Commit()
+		s.commits.Add(1)
 		if err != nil {
 			s.noteFull(err)
 			s.restage(staged, seq)
