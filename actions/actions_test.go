@@ -724,3 +724,24 @@ func BenchmarkFire(b *testing.B) {
 		f.Fire(r, v, rnd)
 	}
 }
+
+func TestDisplayTextDropsBidiControls(t *testing.T) {
+	cases := map[string]string{
+		"anna":                          "anna",
+		"\u202Egnp.exe":                 "gnp.exe",
+		"a\u202Ab\u202Bc\u202Cd\u202De": "abcde",
+		"x\u2066y\u2067z\u2068w\u2069":  "xyzw",
+		"\u200Fmark\u200E\u061C":        "mark",
+		"zero\u200Bwidth\uFEFF":         "zerowidth",
+		"two\nlines\u2028here":          "two lines here",
+		"bell\a\x00":                    "bell",
+		`"quotes" <b>&{x}@a`:            `"quotes" <b>&{x}@a`,
+		"family 👨\u200d👩\u200d👧":        "family 👨\u200d👩\u200d👧",
+		"日本語 Ünïcödé":                   "日本語 Ünïcödé",
+	}
+	for in, want := range cases {
+		if got := DisplayText(in); got != want {
+			t.Errorf("DisplayText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

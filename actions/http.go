@@ -139,8 +139,20 @@ func expandURL(tmpl string, vals [len(placeholderTokens)]string) string {
 		if q >= 0 && at > q {
 			return url.QueryEscape(vals[i])
 		}
-		return url.PathEscape(vals[i])
+		return pathValue(vals[i])
 	})
+}
+
+// pathValue escapes a value for a URL path so that it stays inside its
+// segment. url.PathEscape leaves "." alone, so a viewer named ".." would
+// make /a/b/{nickname}/c the dot-segment /a/b/../c, which clients and
+// servers resolve to /a/c; a value made only of dots has them written as
+// %2E, which no one resolves.
+func pathValue(v string) string {
+	if v != "" && strings.Trim(v, ".") == "" {
+		return strings.Repeat("%2E", len(v))
+	}
+	return url.PathEscape(v)
 }
 
 // expandJSON fills in placeholders so that the body stays valid JSON

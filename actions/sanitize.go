@@ -123,3 +123,35 @@ func Placeholders(text string, v Vars) []Placeholder {
 	}
 	return out
 }
+
+// DisplayText makes viewer text (a nickname, a chat line, a gift name) fit
+// to show as text on a page or overlay: it drops the characters that change
+// how the text around them is shown, which Sanitize drops too —
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) and marks (U+200E, U+200F, U+061C), other invisible format
+// characters, control characters — and makes line breaks spaces. Unlike
+// Sanitize it keeps everything else (quotes, brackets, @), which a page
+// shows as text, and the zero-width joiners emoji sequences need.
+func DisplayText(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean { // plain ASCII text: the usual case, no copy
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u200c' || r == '\u200d': // joiners: emoji sequences, Persian
+			return r
+		case r == '\n' || r == '\r' || r == '\t' || unicode.In(r, unicode.Zl, unicode.Zp):
+			return ' '
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs):
+			return -1
+		}
+		return r
+	}, s)
+}

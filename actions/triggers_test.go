@@ -249,3 +249,30 @@ func TestHostAllowed(t *testing.T) {
 		}
 	}
 }
+
+// A viewer named ".." or "." must not become a dot-segment: /a/b/{nickname}/c
+// would be /a/b/../c, which resolves to /a/c.
+func TestHTTPPathValueStaysOneSegment(t *testing.T) {
+	f := parseOK(t, `r:$http GET http://localhost:8080/a/b/{nickname}/c?u={user}`+"\n")
+	for _, nick := range []string{"..", ".", "...", "a..b", ".anna."} {
+		acts := f.Fire(f.Lookup("r"), Vars{User: "anna", Nickname: nick}, nil)
+		_, raw, _ := HTTPRequest(acts[0].Command)
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatalf("%q: url %q: %v", nick, raw, err)
+		}
+		segs := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
+		if len(segs) != 4 || segs[0] != "a" || segs[1] != "b" || segs[3] != "c" {
+			t.Fatalf("%q: path %q has segments %q", nick, u.EscapedPath(), segs)
+		}
+		if segs[2] == "." || segs[2] == ".." {
+			t.Errorf("%q: the value became the dot-segment %q in %q", nick, segs[2], raw)
+		}
+		if got := u.ResolveReference(&url.URL{}).EscapedPath(); got != u.EscapedPath() {
+			t.Errorf("%q: %q resolves to %q", nick, u.EscapedPath(), got)
+		}
+		if v, err := url.PathUnescape(segs[2]); err != nil || v != nick {
+			t.Errorf("%q: the segment %q decodes to %q, %v", nick, segs[2], v, err)
+		}
+	}
+}

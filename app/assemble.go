@@ -38,6 +38,9 @@ var (
 	_ web.Webhook  = (*deaths.Receiver)(nil)
 	_ web.Overlays = (*overlay.Manager)(nil)
 	_ web.Injector = (*inject.Injector)(nil)
+	// The store keeps the overlays' state (overlay cannot import it: its
+	// tests use the store).
+	_ overlay.Saver = (*store.Store)(nil)
 )
 
 // plan is what differs between the commands that run the pipeline (run,

@@ -7,9 +7,13 @@ package datapack
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -208,67 +212,261 @@ const marker = "tikcraft: the rules of actions.mca, written by tikcraft"
 // content changed and removing functions no longer in it. changed reports
 // whether anything was written or removed, which is when Minecraft needs a
 // /reload.
+//
+// Files are written 0644 and folders 0755 (less what the process umask
+// takes away), so a Minecraft server running as another user can read
+// them. Write never follows a link inside the pack: a link where it would
+// write or look is refused with an error naming it, so nothing outside the
+// pack is written or removed. It removes only .mcfunction files it wrote
+// itself (they start with its header line).
 func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	if st, err := os.Stat(datapacksDir); err != nil || !st.IsDir() {
 		return false, fmt.Errorf("minecraft.datapack_dir %s is not a folder: point it at your world's datapacks folder (for example world/datapacks)", datapacksDir)
 	}
-	root := filepath.Join(datapacksDir, Namespace)
-	if old, err := os.ReadFile(filepath.Join(root, "pack.mcmeta")); err == nil && !bytes.Contains(old, []byte(marker)) {
-		return false, fmt.Errorf("%s holds a data pack tikcraft did not write; move it away or rename it, tikcraft needs that folder for its own pack", root)
-	} else if _, serr := os.Stat(root); err != nil && serr == nil {
-		return false, fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", root)
+	rootPath := filepath.Join(datapacksDir, Namespace)
+	fi, err := os.Lstat(rootPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.Mkdir(rootPath, dirPerm); err != nil {
+			return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
+		}
+	case err != nil:
+		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return false, linkError(rootPath)
+	case !fi.IsDir():
+		return false, fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
+	default:
+		if err := checkOwnPack(rootPath); err != nil {
+			return false, err
+		}
 	}
+	root, err := os.OpenRoot(rootPath)
+	if err != nil {
+		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	}
+	defer root.Close()
+	w := &packWriter{root: root, path: rootPath}
 	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
-		path := filepath.Join(root, filepath.FromSlash(rel))
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, p.files[rel]) {
-			continue
+		wrote, err := w.put(filepath.FromSlash(rel), p.files[rel])
+		if err != nil {
+			return changed, err
 		}
-		if err := writeAtomic(path, p.files[rel]); err != nil {
-			return changed, fmt.Errorf("writing the tikcraft data pack: %w", err)
-		}
-		changed = true
+		changed = changed || wrote
 	}
 	for _, dir := range []string{"function", "functions"} {
-		fdir := filepath.Join(root, "data", Namespace, dir)
-		entries, err := os.ReadDir(fdir)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		} else if err != nil {
-			return changed, fmt.Errorf("reading the tikcraft data pack: %w", err)
+		removed, err := w.prune(filepath.Join("data", Namespace, dir), p.files)
+		if err != nil {
+			return changed, err
 		}
-		for _, e := range entries {
-			rel := filepath.ToSlash(filepath.Join("data", Namespace, dir, e.Name()))
-			if _, keep := p.files[rel]; keep || !strings.HasSuffix(e.Name(), ".mcfunction") {
-				continue
-			}
-			if err := os.Remove(filepath.Join(fdir, e.Name())); err != nil {
-				return changed, fmt.Errorf("removing an old function from the tikcraft data pack: %w", err)
-			}
-			changed = true
-		}
+		changed = changed || removed
 	}
 	return changed, nil
 }
 
-// writeAtomic writes through a temporary file and a rename, so Minecraft
-// never reads half a function.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+// The modes of what Write creates; the process umask applies.
+const (
+	filePerm fs.FileMode = 0o644
+	dirPerm  fs.FileMode = 0o755
+)
+
+// header starts every function file Write writes (see compile): only
+// files that start with it are ever removed.
+const header = "# tikcraft: rule "
+
+// checkOwnPack refuses a pack folder whose pack.mcmeta is not tikcraft's
+// (or is a link).
+func checkOwnPack(rootPath string) error {
+	meta := filepath.Join(rootPath, "pack.mcmeta")
+	fi, err := os.Lstat(meta)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return linkError(meta)
+	}
+	old, err := os.ReadFile(meta)
+	if err != nil || !bytes.Contains(old, []byte(marker)) {
+		return fmt.Errorf("%s holds a data pack tikcraft did not write; move it away or rename it, tikcraft needs that folder for its own pack", rootPath)
+	}
+	return nil
+}
+
+func linkError(path string) error {
+	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; delete the link (tikcraft writes a real folder in its place)", path)
+}
+
+// packWriter writes inside the pack folder through an os.Root, so no name
+// reaches outside it, and checks every part of a path with Lstat first, so
+// no link inside it is followed either.
+type packWriter struct {
+	root *os.Root
+	path string // the pack folder, for messages
+	perm fs.FileMode
+}
+
+// dir makes sure rel is a real folder, creating it and its parents.
+func (w *packWriter) dir(rel string) error {
+	if rel == "." || rel == "" {
+		return nil
+	}
+	if err := w.dir(filepath.Dir(rel)); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tikcraft-*")
+	fi, err := w.root.Lstat(rel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := w.root.Mkdir(rel, dirPerm); err != nil {
+			return fmt.Errorf("writing the tikcraft data pack: %w", err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("writing the tikcraft data pack: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return linkError(filepath.Join(w.path, rel))
+	case !fi.IsDir():
+		return fmt.Errorf("writing the tikcraft data pack: %s is a file where tikcraft needs a folder; move it away", filepath.Join(w.path, rel))
+	}
+	return nil
+}
+
+// put writes data at rel unless it is there already, with the mode a new
+// file gets; it reports whether it wrote.
+func (w *packWriter) put(rel string, data []byte) (bool, error) {
+	if err := w.dir(filepath.Dir(rel)); err != nil {
+		return false, err
+	}
+	fi, err := w.root.Lstat(rel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return false, linkError(filepath.Join(w.path, rel))
+	case !fi.Mode().IsRegular():
+		return false, fmt.Errorf("writing the tikcraft data pack: %s is not a file; move it away", filepath.Join(w.path, rel))
+	default:
+		// Same content and the mode a new file gets (files from older
+		// versions were 0600, unreadable for a server running as another
+		// user): nothing to do.
+		if old, err := w.root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
+			perm, err := w.newPerm()
+			if err != nil {
+				return false, err
+			}
+			if fi.Mode().Perm() == perm {
+				return false, nil
+			}
+		}
+	}
+	if err := w.writeAtomic(rel, data); err != nil {
+		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	}
+	return true, nil
+}
+
+// writeAtomic writes through a temporary file and a rename, so Minecraft
+// never reads half a function.
+func (w *packWriter) writeAtomic(rel string, data []byte) error {
+	f, tmp, err := w.temp(filepath.Dir(rel))
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	defer w.root.Remove(tmp)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
+	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return w.root.Rename(tmp, rel)
+}
+
+// temp creates a new empty file in dir, mode filePerm less the umask.
+func (w *packWriter) temp(dir string) (*os.File, string, error) {
+	var b [8]byte
+	for {
+		rand.Read(b[:])
+		name := filepath.Join(dir, ".tikcraft-"+hex.EncodeToString(b[:]))
+		f, err := w.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, name, err
+	}
+}
+
+// newPerm is the mode a file Write creates gets here (filePerm less the
+// umask), found once by creating one.
+func (w *packWriter) newPerm() (fs.FileMode, error) {
+	if w.perm != 0 {
+		return w.perm, nil
+	}
+	f, name, err := w.temp(".")
+	if err != nil {
+		return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	}
+	fi, err := f.Stat()
+	f.Close()
+	w.root.Remove(name)
+	if err != nil {
+		return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	}
+	w.perm = fi.Mode().Perm()
+	return w.perm, nil
+}
+
+// prune removes the function files in dir that keep does not hold and
+// that tikcraft wrote; it reports whether it removed any.
+func (w *packWriter) prune(dir string, keep map[string][]byte) (bool, error) {
+	for d := dir; d != "."; d = filepath.Dir(d) {
+		fi, err := w.root.Lstat(d)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		} else if err != nil {
+			return false, fmt.Errorf("reading the tikcraft data pack: %w", err)
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return false, linkError(filepath.Join(w.path, d))
+		}
+	}
+	f, err := w.root.Open(dir)
+	if err != nil {
+		return false, fmt.Errorf("reading the tikcraft data pack: %w", err)
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return false, fmt.Errorf("reading the tikcraft data pack: %w", err)
+	}
+	removed := false
+	for _, e := range entries {
+		rel := filepath.Join(dir, e.Name())
+		if _, ok := keep[filepath.ToSlash(rel)]; ok || !strings.HasSuffix(e.Name(), ".mcfunction") || !e.Type().IsRegular() {
+			continue // a link or anything but a plain file is not tikcraft's
+		}
+		if !w.wroteIt(rel) {
+			continue
+		}
+		if err := w.root.Remove(rel); err != nil {
+			return removed, fmt.Errorf("removing an old function from the tikcraft data pack: %w", err)
+		}
+		removed = true
+	}
+	return removed, nil
+}
+
+// wroteIt reports whether the file at rel starts with tikcraft's header.
+func (w *packWriter) wroteIt(rel string) bool {
+	f, err := w.root.OpenFile(rel, os.O_RDONLY, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, len(header))
+	_, err = io.ReadFull(f, b)
+	return err == nil && string(b) == header
 }
 
 // Files returns the pack's files (path inside the pack folder → content),

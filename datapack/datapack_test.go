@@ -210,3 +210,26 @@ func BenchmarkX500(b *testing.B) {
 		})
 	}
 }
+
+// Only function files tikcraft wrote are removed: one the streamer put in
+// the pack's folder stays.
+func TestWriteRemovesOnlyItsOwnFunctions(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := Build(parse(t, rules), "1.21.4")
+	if _, err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	fdir := filepath.Join(dir, Namespace, "data", Namespace, "function")
+	mine := filepath.Join(fdir, "mine.mcfunction")
+	os.WriteFile(mine, []byte("say my own function\n"), 0o644)
+	p2, _ := Build(parse(t, "rose:/say a; /say b\n"), "1.21.4")
+	if changed, err := p2.Write(dir); err != nil || !changed {
+		t.Fatalf("changed %t, %v", changed, err)
+	}
+	if _, err := os.Stat(filepath.Join(fdir, "lion.mcfunction")); !os.IsNotExist(err) {
+		t.Errorf("tikcraft's old lion function is still there (%v)", err)
+	}
+	if b, err := os.ReadFile(mine); err != nil || string(b) != "say my own function\n" {
+		t.Errorf("the streamer's own function: %q, %v", b, err)
+	}
+}

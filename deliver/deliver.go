@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -78,7 +80,23 @@ type Worker struct {
 	// on the server) instead of returning it.
 	Retry time.Duration
 
-	sent atomic.Int64 // actions sent so far, for Sent
+	sent     atomic.Int64           // actions sent so far, for Sent
+	inFlight atomic.Pointer[flight] // the action being delivered; nil between deliveries
+}
+
+type flight struct {
+	action tikcraft.Action
+	since  time.Time
+}
+
+// InFlight returns the action being delivered and when its delivery
+// started; ok is false between deliveries. Status lines use it to name
+// the output that holds the queue (a $http server, not Minecraft).
+func (w *Worker) InFlight() (a tikcraft.Action, since time.Time, ok bool) {
+	if f := w.inFlight.Load(); f != nil {
+		return f.action, f.since, true
+	}
+	return tikcraft.Action{}, time.Time{}, false
 }
 
 // Stats counts outcomes.
@@ -133,6 +151,10 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			}
 		}()
 	}
+	// A rule that cannot be delivered fails at every firing: said once a
+	// minute at most, with a count.
+	skipped := lograte.New(log, slog.LevelError, "action could not be delivered and was skipped")
+	defer skipped.Close()
 	var st Stats
 	for {
 		if ctx.Err() != nil {
@@ -165,7 +187,9 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 		if w.OnSend != nil {
 			w.OnSend(item)
 		}
+		w.inFlight.Store(&flight{action: item.Action, since: start})
 		reply, err := tikcraft.DeliverReply(dctx, w.Sink, item.Action)
+		w.inFlight.Store(nil)
 		d := Delivery{Item: item, Reply: reply, Err: err, At: time.Now()}
 		d.Latency = d.At.Sub(start)
 		var mark func(context.Context) error // how the queue learns of it
@@ -178,13 +202,12 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 		case errors.Is(err, tikcraft.ErrRejected):
 			d.Outcome = Rejected
 			st.Rejected++
-			log.Error("action could not be delivered and was skipped", "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			skipped.Log("command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
 			mark = func(c context.Context) error { return w.Queue.Ack(c, item.ID) }
 		case errors.Is(err, tikcraft.ErrUnconfirmed):
 			d.Outcome = Parked
 			st.Parked++
-			log.Error("a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again",
-				"command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			log.Error(parkedMessage(item.Action), "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
 			reason := err.Error()
 			mark = func(c context.Context) error { return w.Queue.Park(c, item.ID, reason) }
 		case dctx.Err() != nil:
@@ -211,6 +234,19 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			return st, fmt.Errorf("recording that %q was %s: %w", item.Action.String(), d.Outcome, err)
 		}
 	}
+}
+
+// parkedMessage says which output never answered: a $http server that is
+// down is not Minecraft's fault.
+func parkedMessage(a tikcraft.Action) string {
+	if a.Kind == tikcraft.KindHTTP {
+		host, err := actions.HTTPHost(a.Command)
+		if err != nil {
+			host = "its server"
+		}
+		return "a $http request was set aside as failed: " + host + " never answered it, so it may have arrived; the next actions go on (Minecraft's commands waited behind it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
+	}
+	return "a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
 }
 
 func (w *Worker) observe(ctx context.Context, d Delivery) {

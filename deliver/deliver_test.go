@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/httpcall"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -168,4 +173,43 @@ type stateSink struct{ scriptSink }
 
 func (*stateSink) SinkState() tikcraft.SinkState {
 	return tikcraft.SinkState{Connected: true, Pacing: true}
+}
+
+// messages keeps the messages of the log records.
+type messages struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (m *messages) Enabled(context.Context, slog.Level) bool { return true }
+func (m *messages) Handle(_ context.Context, r slog.Record) error {
+	m.mu.Lock()
+	m.got = append(m.got, r.Message)
+	m.mu.Unlock()
+	return nil
+}
+func (m *messages) WithAttrs([]slog.Attr) slog.Handler { return m }
+func (m *messages) WithGroup(string) slog.Handler      { return m }
+
+// TestParkedHTTPNamesItsServer: a $http request whose server never answers
+// is parked with a message naming that server, not blaming Minecraft.
+func TestParkedHTTPNamesItsServer(t *testing.T) {
+	ctx := context.Background()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	q := queue.NewMemory()
+	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST " + srv.URL + "/gift {}"})
+	q.Push(ctx, cmds("say after")...)
+	mc := &scriptSink{}
+	logs := &messages{}
+	w := &Worker{Queue: q, Sink: Router{Commands: mc, HTTP: httpcall.New(httpcall.Config{Allow: []string{host}, Retries: -1}, nil)}, Log: slog.New(logs)}
+	if st, err := w.Run(ctx, finished()); err != nil || st.Parked != 1 || st.Delivered != 1 {
+		t.Fatalf("%+v, %v", st, err)
+	}
+	if len(logs.got) != 1 || !strings.Contains(logs.got[0], "$http request") || !strings.Contains(logs.got[0], host) || strings.Contains(logs.got[0], "Minecraft never answered") {
+		t.Fatalf("log %q", logs.got)
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte"
 )
 
 var _ tikcraft.Replier = (*Sink)(nil)
@@ -40,6 +41,9 @@ type Config struct {
 type Sink struct {
 	cfg Config
 	log *slog.Logger
+	// retrying is said for a failed attempt, which a dead server makes
+	// happen for every request: once a minute at most, with a count.
+	retrying *lograte.Line
 }
 
 // New returns a sink; log may be nil.
@@ -61,7 +65,7 @@ func New(cfg Config, log *slog.Logger) *Sink {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sink{cfg: cfg, log: log}
+	return &Sink{cfg: cfg, log: log, retrying: lograte.New(log, slog.LevelWarn, "$http request failed; trying again")}
 }
 
 // Deliver sends a.
@@ -98,7 +102,7 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 		if attempt >= s.cfg.Retries {
 			break
 		}
-		s.log.Warn("$http request failed; trying again", "host", host, "attempt", attempt+1, "error", err, "retry_in", wait)
+		s.retrying.Log("host", host, "attempt", attempt+1, "error", err, "retry_in", wait)
 		select {
 		case <-ctx.Done():
 			return tikcraft.Reply{}, ctx.Err()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 )
 
 // server is a real HTTP server on loopback that answers with the codes in
@@ -136,5 +137,26 @@ func TestTimeoutCountsAsUnconfirmed(t *testing.T) {
 	err := s.Deliver(context.Background(), action("POST "+srv.URL+"/slow {}"))
 	if !errors.Is(err, tikcraft.ErrUnconfirmed) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// A viewer named ".." reaches the server as one path segment, not as a
+// step up: the request for /a/b/{nickname}/c is not for /a/c.
+func TestDotNicknameStaysInItsSegment(t *testing.T) {
+	srv := newServer(t)
+	f, diags := actions.Parse("actions.mca", []byte("r:$http GET "+srv.URL+"/a/b/{nickname}/c\n"), actions.Options{HTTPAllow: []string{srv.host(t)}})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	s := New(Config{Allow: []string{srv.host(t)}}, nil)
+	for _, nick := range []string{"..", "."} {
+		acts := f.Fire(f.Lookup("r"), actions.Vars{User: "anna", Nickname: nick}, nil)
+		if _, err := s.DeliverReply(context.Background(), acts[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"GET /a/b/%2E%2E/c  ", "GET /a/b/%2E/c  "}
+	if got := srv.requests(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("server got %q, want %q", got, want)
 	}
 }

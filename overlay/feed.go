@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/clip"
 )
 
@@ -82,7 +83,7 @@ func (f *Feed) Add(ev tikcraft.Event) bool {
 	default:
 		return false
 	}
-	it.User, it.Text = clip.String(it.User, 64), clip.String(it.Text, 200)
+	it.User, it.Text = clip.String(actions.DisplayText(it.User), 64), clip.String(actions.DisplayText(it.Text), 200)
 	f.NextID++
 	it.ID = f.NextID
 	f.Items = append(f.Items, it)
@@ -100,10 +101,14 @@ type Gifter struct {
 	Gifts    int64  `json:"gifts"`
 }
 
-// Top counts the session's gifts per viewer, by diamonds.
+// Top counts the session's gifts per viewer, by diamonds. The list of the
+// first size gifters is kept between changes that cannot alter it, so a
+// LIVE with a thousand gifters does not sort them for every gift.
 type Top struct {
-	size int
-	by   map[string]*Gifter
+	size  int
+	by    map[string]*Gifter
+	list  []Gifter // the first size gifters, in order, while !stale
+	stale bool
 }
 
 // NewTop returns an empty top list.
@@ -112,7 +117,7 @@ func NewTop(cfg TopConfig) *Top {
 }
 
 // Reset forgets every gifter.
-func (t *Top) Reset() { clear(t.by) }
+func (t *Top) Reset() { clear(t.by); t.list, t.stale = t.list[:0], false }
 
 // Add counts a gift; a streak counts once, when it ends. It reports whether
 // the list may have changed.
@@ -133,10 +138,31 @@ func (t *Top) Add(e *tikcraft.GiftEvent) bool {
 		g = &Gifter{Key: key}
 		t.by[key] = g
 	}
-	g.Name = clip.String(e.User.DisplayName(), 64)
+	g.Name = clip.String(actions.DisplayText(e.User.DisplayName()), 64)
 	g.Gifts += n
 	g.Diamonds += max(e.Gift.Diamonds, 0) * n
+	// Only a gifter on the list, or one who now beats its last, changes it.
+	if !t.stale && (len(t.list) < t.size || !before(t.list[len(t.list)-1], *g) || t.listed(key)) {
+		t.stale = true
+	}
 	return true
+}
+
+func (t *Top) listed(key string) bool {
+	for _, g := range t.list {
+		if g.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// before orders gifters: the most diamonds first, then the most gifts,
+// then by name and key, so the order never depends on the map's.
+func before(a, b Gifter) bool { return compareGifters(a, b) < 0 }
+
+func compareGifters(a, b Gifter) int {
+	return cmp.Or(cmp.Compare(b.Diamonds, a.Diamonds), cmp.Compare(b.Gifts, a.Gifts), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Key, b.Key))
 }
 
 // trim forgets the smaller half of the gifters, so memory stays bounded
@@ -146,6 +172,7 @@ func (t *Top) trim() {
 	for _, g := range all[len(all)/2:] {
 		delete(t.by, g.Key)
 	}
+	t.stale = true
 }
 
 func (t *Top) sorted() []Gifter {
@@ -153,16 +180,30 @@ func (t *Top) sorted() []Gifter {
 	for _, g := range t.by {
 		all = append(all, *g)
 	}
-	slices.SortFunc(all, func(a, b Gifter) int {
-		return cmp.Or(cmp.Compare(b.Diamonds, a.Diamonds), cmp.Compare(b.Gifts, a.Gifts), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Key, b.Key))
-	})
+	slices.SortFunc(all, compareGifters)
 	return all
 }
 
 // List returns the top gifters, the most diamonds first.
 func (t *Top) List() []Gifter {
-	all := t.sorted()
-	return all[:min(len(all), t.size)]
+	if t.stale || len(t.list) == 0 && len(t.by) > 0 {
+		// The first size of all by insertion: a few comparisons per
+		// gifter, most of them against the list's last.
+		t.list = t.list[:0]
+		for _, g := range t.by {
+			if len(t.list) == t.size && !before(*g, t.list[len(t.list)-1]) {
+				continue
+			}
+			i, _ := slices.BinarySearchFunc(t.list, *g, compareGifters)
+			if len(t.list) < t.size {
+				t.list = append(t.list, Gifter{})
+			}
+			copy(t.list[i+1:], t.list[i:])
+			t.list[i] = *g
+		}
+		t.stale = false
+	}
+	return slices.Clone(t.list)
 }
 
 func (t *Top) save() []Gifter { return t.sorted() }
@@ -172,7 +213,9 @@ func (t *Top) restore(gs []Gifter) {
 	for _, g := range gs {
 		if g.Key != "" && len(t.by) < maxGiftersTracked {
 			g := g
+			g.Name = actions.DisplayText(g.Name)
 			t.by[g.Key] = &g
 		}
 	}
+	t.stale = true
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/recent"
 )
 
@@ -22,6 +23,20 @@ var _ tikcraft.Sink = (*Manager)(nil)
 type Saver interface {
 	LoadOverlayState(ctx context.Context) ([]byte, error)
 	SaveOverlayState(ctx context.Context, state []byte) error
+}
+
+// CounterSaver is a Saver that also keeps the small part of the state the
+// overlay actions change (wins, deaths, the timer) in its next commit of
+// any kind. The action queue's store is one: the acknowledgement of a
+// $wins action is such a commit, so the count and the acknowledgement
+// reach the disk together, with no commit of their own.
+type CounterSaver interface {
+	Saver
+	LoadOverlayCounters(ctx context.Context) ([]byte, error)
+	// StageOverlayCounters hands state to the next commit; it is on disk
+	// once that commit returns, and a few milliseconds later at the
+	// latest when no other commit comes.
+	StageOverlayCounters(state []byte)
 }
 
 // Options configure a Manager.
@@ -65,8 +80,17 @@ type Manager struct {
 	top        *Top
 	liveEnded  bool // a stream end was seen: the next LIVE resets
 	seen       *recent.IDs
-	dirty      bool // changed since the last save
+	dirty      bool  // changed since the last save
+	seq        int64 // counts changes; saved, so the newer of two saved documents wins
+	shown      int64 // seq of the last snapshot published
+
+	kick    chan struct{} // a change waits to be published
+	dropped *lograte.Line // "too many alerts waiting", at most once a minute
 }
+
+// frame is how often the pages get the state at most: one snapshot per
+// frame whatever the events per second.
+const frame = time.Second / 30
 
 // New returns the overlays' state, restored from o.Saver when it holds
 // one. A saved state that cannot be read is logged and replaced.
@@ -77,7 +101,8 @@ func New(ctx context.Context, o Options) *Manager {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: recent.New(seenRing)}
+	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: recent.New(seenRing), kick: make(chan struct{}, 1)}
+	m.dropped = lograte.New(m.log, slog.LevelWarn, "too many alerts waiting: the oldest is dropped (overlays.alerts.max_queue)")
 	now := m.now()
 	m.alerts = NewAlerts(m.cfg.Alerts)
 	m.sounds = NewSounds(now)
@@ -96,7 +121,19 @@ func New(ctx context.Context, o Options) *Manager {
 				m.log.Warn("the saved overlay state is damaged; the overlays start from zero", "error", err)
 			}
 		}
+		if cs, ok := o.Saver.(CounterSaver); ok {
+			b, err := cs.LoadOverlayCounters(ctx)
+			switch {
+			case err != nil:
+				m.log.Warn("could not read the saved overlay counters; wins, deaths and the timer are as saved a second before", "error", err)
+			case len(b) > 0:
+				if err := m.restoreCounters(b, now); err != nil {
+					m.log.Warn("the saved overlay counters are damaged; wins, deaths and the timer are as saved a second before", "error", err)
+				}
+			}
+		}
 	}
+	m.shown = -1
 	return m
 }
 
@@ -114,6 +151,17 @@ type saved struct {
 	Top        []Gifter    `json:"top"`
 	LiveEnded  bool        `json:"live_ended"`
 	Goals      []goalSaved `json:"goals,omitempty"`
+	Seq        int64       `json:"seq,omitempty"`
+}
+
+// counters is the part of the state overlay actions change, saved with
+// the queue's commits (CounterSaver); the full document is saved once a
+// second. Of the two, the one with the higher Seq is the newer.
+type counters struct {
+	Seq    int64      `json:"seq"`
+	Wins   int64      `json:"wins"`
+	Deaths int64      `json:"deaths"`
+	Timer  timerState `json:"timer"`
 }
 
 func (m *Manager) restore(b []byte, now time.Time) error {
@@ -135,9 +183,29 @@ func (m *Manager) restore(b []byte, now time.Time) error {
 	if len(m.feed.Items) > m.feed.size {
 		m.feed.Items = m.feed.Items[len(m.feed.Items)-m.feed.size:]
 	}
+	for i := range m.feed.Items { // saved by a version that kept them as they came
+		it := &m.feed.Items[i]
+		it.User, it.Text = actions.DisplayText(it.User), actions.DisplayText(it.Text)
+	}
 	m.top.restore(s.Top)
 	m.liveEnded = s.LiveEnded
 	m.goals.restore(s.Goals)
+	m.seq = max(s.Seq, 0)
+	return nil
+}
+
+// restoreCounters takes wins, deaths and the timer from the counters
+// document when it is newer than the full one.
+func (m *Manager) restoreCounters(b []byte, now time.Time) error {
+	var c counters
+	if err := json.Unmarshal(b, &c); err != nil {
+		return err
+	}
+	if c.Seq <= m.seq {
+		return nil
+	}
+	m.wins, m.deaths, m.seq = max(c.Wins, 0), max(c.Deaths, 0), c.Seq
+	m.timer.restore(c.Timer, now)
 	return nil
 }
 
@@ -147,6 +215,7 @@ func (m *Manager) encode(now time.Time) ([]byte, error) {
 		Goal: *m.goal, Likes: m.likes, GoalOffset: m.goalOffset,
 		Feed: Feed{NextID: m.feed.NextID, Items: m.feed.Items}, Top: m.top.save(), LiveEnded: m.liveEnded,
 		Goals: m.goals.save(),
+		Seq:   m.seq,
 	})
 }
 
@@ -175,19 +244,36 @@ func (m *Manager) Save(ctx context.Context) error {
 	return nil
 }
 
-// Run ticks the timer and the alerts until ctx ends, and saves what
-// changed about once a second and at the end.
+// Run ticks the timer and the alerts until ctx ends, publishes the state
+// to the pages at most once a frame (1/30 s) while it changes, and saves
+// what changed about once a second and at the end.
 func (m *Manager) Run(ctx context.Context) {
+	defer m.dropped.Close()
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	lastSave := m.now()
+	// frameEnd is set while a frame is running: changes in it wait for
+	// its end, so a thousand events a second cost thirty snapshots.
+	var frameEnd <-chan time.Time
 	for {
 		select {
 		case <-ctx.Done():
+			m.Publish()
 			if err := m.Save(context.WithoutCancel(ctx)); err != nil {
 				m.log.Warn("the overlay state was not saved", "error", err)
 			}
 			return
+		case <-m.kick:
+			if frameEnd == nil && m.Publish() {
+				frameEnd = time.After(frame)
+			}
+			continue
+		case <-frameEnd:
+			frameEnd = nil
+			if m.Publish() {
+				frameEnd = time.After(frame)
+			}
+			continue
 		case <-t.C:
 		}
 		m.Tick()
@@ -200,28 +286,67 @@ func (m *Manager) Run(ctx context.Context) {
 	}
 }
 
+// Publish hands the state to Options.Publish if it changed since the last
+// time, and reports whether it did. Run calls it once a frame while the
+// state changes.
+func (m *Manager) Publish() bool {
+	if m.o.Publish == nil {
+		return false
+	}
+	m.mu.Lock()
+	if m.seq == m.shown {
+		m.mu.Unlock()
+		return false
+	}
+	m.shown = m.seq
+	snap := m.snapshotLocked(m.now())
+	m.mu.Unlock()
+	m.o.Publish(snap)
+	return true
+}
+
 // change runs f under the lock; f returns whether it changed anything and
-// which triggers to fire. The state is then published and the triggers
-// fired, outside the lock.
+// which triggers to fire. A change is published at the next frame (Run);
+// one to wins, deaths or the timer is handed to a CounterSaver at once.
+// The triggers are fired outside the lock.
 func (m *Manager) change(f func(now time.Time) (bool, []string)) {
 	m.mu.Lock()
 	now := m.now()
+	before := m.countersLocked()
 	changed, fire := f(now)
 	fire = append(fire, m.tickLocked(now, &changed)...)
-	var snap Snapshot
+	var stage []byte
 	if changed {
 		m.dirty = true
-		snap = m.snapshotLocked(now)
+		m.seq++
+		if cs, ok := m.o.Saver.(CounterSaver); ok && m.countersLocked() != before {
+			stage, _ = json.Marshal(counters{Seq: m.seq, Wins: m.wins, Deaths: m.deaths, Timer: m.timer.save(now)})
+			cs.StageOverlayCounters(stage)
+		}
 	}
 	m.mu.Unlock()
-	if changed && m.o.Publish != nil {
-		m.o.Publish(snap)
+	if changed {
+		select {
+		case m.kick <- struct{}{}:
+		default:
+		}
 	}
 	if m.o.Fire != nil {
 		for _, t := range fire {
 			m.o.Fire(t)
 		}
 	}
+}
+
+// countedState is what a counters document holds, to tell whether a
+// change touched it; mu is held.
+type countedState struct {
+	wins, deaths int64
+	timer        Timer
+}
+
+func (m *Manager) countersLocked() countedState {
+	return countedState{m.wins, m.deaths, *m.timer}
 }
 
 // tickLocked moves the timer and the alerts on; mu is held.
@@ -252,14 +377,17 @@ func (m *Manager) Tick() {
 }
 
 // Deliver carries out an alert or an overlay action (tikcraft.Sink).
-// Other actions are rejected. An overlay action is saved before Deliver
-// returns, so a crash repeats it at most (the queue delivers again what
-// was not acknowledged) and never loses it.
+// Other actions are rejected. An overlay action is never lost by a crash:
+// with a CounterSaver (the queue's store) its result is staged before
+// Deliver returns and reaches the disk no later than the commit that
+// acknowledges the action, normally in that same commit, so a kill repeats
+// it at most as it repeats a command; with another Saver it is saved
+// before Deliver returns.
 func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 	switch a.Kind {
 	case tikcraft.KindAlert:
 		m.change(func(now time.Time) (bool, []string) {
-			al := Alert{Title: a.Alert.Title, Subtitle: a.Alert.Subtitle, Seconds: a.Alert.Seconds}
+			al := Alert{Title: actions.DisplayText(a.Alert.Title), Subtitle: actions.DisplayText(a.Alert.Subtitle), Seconds: a.Alert.Seconds}
 			if s := a.Sound(); actions.ValidSoundName(s) {
 				al.Sound = s
 			}
@@ -269,7 +397,7 @@ func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 				return false, nil
 			}
 			if d := q.Push(al, now); d != nil {
-				m.log.Warn("too many alerts waiting: the oldest is dropped (overlays.alerts.max_queue)", "title", d.Title, "subtitle", d.Subtitle, "max_queue", m.cfg.Alerts.MaxQueue)
+				m.dropped.Log("title", d.Title, "subtitle", d.Subtitle, "max_queue", m.cfg.Alerts.MaxQueue)
 			}
 			return true, nil
 		})
@@ -291,8 +419,10 @@ func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 		return nil
 	}
 	m.change(func(now time.Time) (bool, []string) { return m.applyLocked(op, now), nil })
-	if err := m.Save(ctx); err != nil {
-		m.log.Warn("the overlay state was not saved; it is tried again in a second", "error", err)
+	if _, staged := m.o.Saver.(CounterSaver); !staged {
+		if err := m.Save(ctx); err != nil {
+			m.log.Warn("the overlay state was not saved; it is tried again in a second", "error", err)
+		}
 	}
 	return nil
 }

@@ -2,7 +2,9 @@ package overlay
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -346,13 +348,123 @@ func TestManagerAlertsSnapshot(t *testing.T) {
 	if s.Alert == nil || s.Alert.Title != "<b>x</b>" || s.Alert.Sound != "horn.mp3" || s.Alert.LeftMS != 2600 || s.Alert.FadeInMS != 300 {
 		t.Fatalf("alert %+v", s.Alert)
 	}
+	// Changes are published once per frame, not once each: the two
+	// alerts make one snapshot, with the state after both.
+	if !m.Publish() || m.Publish() || len(pubs) != 1 || pubs[0].Alert == nil || pubs[0].Alert.Title != "<b>x</b>" {
+		t.Fatalf("publications %+v", pubs)
+	}
 	c.t = t0.Add(2600 * time.Millisecond)
 	m.Tick()
 	s = m.Snapshot()
 	if s.Alert == nil || s.Alert.Title != "t2" || s.Alert.Sound != "" {
 		t.Fatalf("second alert %+v", s.Alert)
 	}
-	if len(pubs) != 3 {
-		t.Fatalf("%d publications, want 3", len(pubs))
+	if !m.Publish() || len(pubs) != 2 || pubs[1].Alert == nil || pubs[1].Alert.Title != "t2" {
+		t.Fatalf("publications %+v", pubs)
+	}
+}
+
+// The top list kept between gifts is always the first Size of all gifters
+// sorted (property test over random gifts, names and resets).
+func TestTopListMatchesFullSort(t *testing.T) {
+	for seed := range 8 {
+		r := rand.New(rand.NewPCG(uint64(seed), 7))
+		top := NewTop(TopConfig{Size: 1 + r.IntN(8)})
+		for i := range 2500 {
+			u := fmt.Sprint("u", r.IntN(1+r.IntN(1500)))
+			e := &tikcraft.GiftEvent{User: tikcraft.User{UniqueID: u, Nickname: fmt.Sprint("n", r.IntN(5))}, Gift: tikcraft.Gift{Diamonds: int64(r.IntN(3))}, RepeatCount: int64(1 + r.IntN(3)), RepeatEnd: true}
+			top.Add(e)
+			if r.IntN(1000) == 0 {
+				top.Reset()
+			}
+			if r.IntN(25) == 0 {
+				all := top.sorted()
+				want := all[:min(len(all), top.size)]
+				if got := top.List(); !slices.Equal(got, want) {
+					t.Fatalf("seed %d step %d: list %v\nwant %v", seed, i, got, want)
+				}
+			}
+		}
+	}
+}
+
+// Viewer names and chat shown on the overlays lose bidirectional controls
+// (U+202E and friends), which would make what follows read backwards.
+func TestOverlaysDropBidiControls(t *testing.T) {
+	c := &clock{t0}
+	cfg := Defaults()
+	cfg.Feed = FeedConfig{Size: 5, Kinds: []string{"gift", "follow", "chat"}}
+	m, _ := newTestManager(cfg, c, nil)
+	evil := "\u202Eevil\u2066x\u2069\u200F"
+	m.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a", Nickname: evil}})
+	m.Event(&tikcraft.ChatEvent{User: tikcraft.User{UniqueID: "b", Nickname: "bob"}, Text: "hi " + evil})
+	m.Event(&tikcraft.GiftEvent{User: tikcraft.User{UniqueID: "c", Nickname: evil}, Gift: tikcraft.Gift{Name: "Rose" + evil, Diamonds: 1}, RepeatCount: 1, RepeatEnd: true})
+	m.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: evil, Subtitle: evil, Seconds: 2}})
+	s := m.Snapshot()
+	b, _ := json.Marshal(s)
+	if strings.ContainsAny(string(b), "\u202E\u2066\u2069\u200F") {
+		t.Fatalf("bidi controls on the overlays: %s", b)
+	}
+	if s.Feed[0].User != "evilx" || s.Feed[1].Text != "hi evilx" || s.Top[0].Name != "evilx" || s.Alert.Title != "evilx" {
+		t.Fatalf("snapshot %+v", s)
+	}
+}
+
+// counterStore stands in for the store: staged counters reach "disk" only
+// with the next commit (Ack here), as in store.Store.
+type counterStore struct {
+	memSaver
+	staged, counters []byte
+	saves            int
+}
+
+func (s *counterStore) SaveOverlayState(ctx context.Context, b []byte) error {
+	s.saves++
+	return s.memSaver.SaveOverlayState(ctx, b)
+}
+func (s *counterStore) LoadOverlayCounters(context.Context) ([]byte, error) { return s.counters, nil }
+func (s *counterStore) StageOverlayCounters(b []byte)                       { s.staged = b }
+func (s *counterStore) commit() {
+	if s.staged != nil {
+		s.counters, s.staged = s.staged, nil
+	}
+}
+
+// An overlay action costs no save of its own: its counters go with the
+// acknowledgement's commit. A "kill" before that commit leaves the action
+// unacknowledged (it is delivered again) and the counters unchanged, so it
+// counts once; after it, both are kept. The full state, saved a second
+// before, is older than the counters and does not undo them.
+func TestOverlayActionsSaveWithTheAcknowledgement(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t0}
+	sv := &counterStore{}
+	cfg := Defaults()
+	m, _ := newTestManager(cfg, c, sv)
+	m.Deliver(ctx, overlayAction("wins +1"))
+	sv.commit() // its Ack
+	if err := m.Save(ctx); err != nil || sv.saves != 1 {
+		t.Fatalf("save %v, %d saves", err, sv.saves)
+	}
+	for range 5 {
+		m.Deliver(ctx, overlayAction("wins +1"))
+		sv.commit()
+	}
+	m.Deliver(ctx, overlayAction("deaths +3"))
+	sv.commit()
+	m.Deliver(ctx, overlayAction("wins +1")) // killed before its Ack
+	if sv.saves != 1 {
+		t.Fatalf("%d saves: an overlay action saved the whole state", sv.saves)
+	}
+	m2, _ := newTestManager(cfg, c, sv)
+	if s := m2.Snapshot(); s.Wins != 6 || s.Deaths != 3 {
+		t.Fatalf("after the kill: wins %d deaths %d, want 6 and 3 (the unacknowledged one comes again)", s.Wins, s.Deaths)
+	}
+	// A later full save wins over older counters.
+	m2.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "x"}})
+	m2.Reset(ctx, PartWins)
+	m3, _ := newTestManager(cfg, c, sv)
+	if s := m3.Snapshot(); s.Wins != 0 || s.Deaths != 3 {
+		t.Fatalf("after a reset: %+v", s)
 	}
 }

@@ -21,6 +21,7 @@ func TestManagerSounds(t *testing.T) {
 		if err := m.Deliver(ctx, tikcraft.Action{Kind: tikcraft.KindOverlay, Command: cmd}); err != nil {
 			t.Fatal(err)
 		}
+		m.Publish() // what Run does at the next frame
 		c.t = c.t.Add(time.Second)
 	}
 	s := m.Snapshot()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/queue"
@@ -325,7 +326,7 @@ func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deli
 				}
 				continue
 			}
-			level, msg, attrs := statusLine(sink)
+			level, msg, attrs := statusLine(sink, w, now)
 			attrs = append([]any{"pending", n, "oldest_waiting", now.Sub(since).Round(time.Second).String(),
 				"commands_per_second", math.Round(rate*10) / 10}, attrs...)
 			if pending, _, err := q.Stats(ctx); err == nil && pending > n {
@@ -336,8 +337,18 @@ func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deli
 	}
 }
 
-// statusLine words why actions wait, from what the sink says of itself.
-func statusLine(sink tikcraft.Sink) (slog.Level, string, []any) {
+// statusLine words why actions wait, from what the sink says of itself,
+// or from the action in flight when it is a $http request that takes long
+// (its server, not Minecraft, holds the queue then).
+func statusLine(sink tikcraft.Sink, w *deliver.Worker, now time.Time) (slog.Level, string, []any) {
+	if a, since, ok := w.InFlight(); ok && a.Kind == tikcraft.KindHTTP && now.Sub(since) >= time.Second {
+		host, err := actions.HTTPHost(a.Command)
+		if err != nil {
+			host = "?"
+		}
+		return slog.LevelWarn, "actions are waiting for a $http request: its server is slow or not answering (not Minecraft)",
+			[]any{"host", host, "waiting_for", now.Sub(since).Round(time.Second).String()}
+	}
 	st, ok := tikcraft.StateOf(sink)
 	switch {
 	case !ok:

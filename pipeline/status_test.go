@@ -2,13 +2,18 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/httpcall"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/queue/queuetest"
 )
@@ -143,5 +148,47 @@ func TestPlannedActionsAreNotLate(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatal("no report ran with the planned actions in the queue")
 		}
+	}
+}
+
+// TestStatusLineNamesASlowHTTPServer: a $http target that does not answer
+// holds the queue; the status line names it, not Minecraft, which is
+// connected and fine.
+func TestStatusLineNamesASlowHTTPServer(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	mc := stuckSink{state: tikcraft.SinkState{Connected: true}, stop: make(chan struct{})}
+	sink := deliver.Router{Commands: mc, HTTP: httpcall.New(httpcall.Config{Allow: []string{host}, Timeout: time.Minute}, nil)}
+	q := queue.NewMemory()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST " + srv.URL + "/gift {}"}, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say after"})
+	w := &deliver.Worker{Queue: q, Sink: sink}
+	go w.Run(ctx, nil)
+	var since time.Time
+	for {
+		a, s, ok := w.InFlight()
+		if ok && a.Kind == tikcraft.KindHTTP {
+			since = s
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	level, msg, attrs := statusLine(sink, w, since.Add(12*time.Second))
+	line := fmt.Sprint(msg, attrs)
+	if level != slog.LevelWarn || !strings.Contains(msg, "$http") || strings.Contains(msg, "Minecraft's answers") || !strings.Contains(line, host) || !strings.Contains(line, "12s") {
+		t.Fatalf("status line %v %q", level, line)
+	}
+	// A moment into a request is no reason to blame it.
+	if _, msg, _ := statusLine(sink, w, since.Add(100*time.Millisecond)); strings.Contains(msg, "$http") {
+		t.Fatalf("status line %q", msg)
 	}
 }

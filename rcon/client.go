@@ -24,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/wait"
 )
 
@@ -98,6 +99,7 @@ var ErrClosed error = &markedError{msg: "the Minecraft RCON connection was close
 type Client struct {
 	cfg     Config
 	log     *slog.Logger
+	unknown *lograte.Line // "Minecraft did not understand a command", once a minute at most
 	limiter *rate.Limiter // nil: unlimited
 
 	// now and sleep are the clock used for pacing, backoff and giving up;
@@ -156,6 +158,8 @@ func New(cfg Config, log *slog.Logger) *Client {
 		now:   time.Now,
 		sleep: wait.For,
 		sem:   make(chan struct{}, 1),
+		// A misspelt command in a rule fails at every firing.
+		unknown: lograte.New(log, slog.LevelWarn, "Minecraft did not understand a command; check its spelling in actions.mca"),
 	}
 	if r := cfg.MaxCommandsPerSecond; r > 0 && !math.IsInf(r, 1) {
 		c.limiter = rate.NewLimiter(rate.Limit(r), burstFor(r))
@@ -245,6 +249,7 @@ func (c *Client) Close() error {
 	c.sem <- struct{}{}
 	defer func() { <-c.sem }()
 	c.dropConn()
+	c.unknown.Close()
 	return nil
 }
 
@@ -425,7 +430,7 @@ func (c *Client) pace(ctx context.Context) error {
 func (c *Client) logResponse(cmd, resp string, attrs []any) {
 	args := append([]any{"command", cmd, "response", resp}, attrs...)
 	if looksUnknown(resp) {
-		c.log.Warn("Minecraft did not understand a command; check its spelling in actions.mca", args...)
+		c.unknown.Log(args...)
 		return
 	}
 	c.log.Debug("Minecraft answered", args...)

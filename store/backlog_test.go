@@ -84,3 +84,48 @@ func TestCaughtUpWorkerReadsNothing(t *testing.T) {
 		t.Fatalf("Stats = %d, %v; want nothing pending", n, err)
 	}
 }
+
+// TestIdleWorkerReadsNothing: a worker that waits on an empty queue (as it
+// does between events on a stream) takes each new action from memory; it
+// reads the database only to start.
+func TestIdleWorkerReadsNothing(t *testing.T) {
+	ctx := context.Background()
+	var reads atomic.Int64
+	waiting := make(chan struct{}, 1)
+	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }, onWait: func() {
+		select {
+		case waiting <- struct{}{}:
+		default:
+		}
+	}})
+	got := make(chan string)
+	go func() {
+		for {
+			it, err := s.Next(ctx)
+			if err != nil {
+				close(got)
+				return
+			}
+			if err := s.Ack(ctx, it.ID); err != nil {
+				t.Error(err)
+			}
+			got <- it.Action.Command
+		}
+	}()
+	<-waiting
+	before := reads.Load()
+	for i := range 100 {
+		if err := s.Push(ctx, cmd(i)); err != nil {
+			t.Fatal(err)
+		}
+		if c := <-got; c != cmd(i).Command {
+			t.Fatalf("got %q, want %q", c, cmd(i).Command)
+		}
+		<-waiting // the worker waits for the next one
+	}
+	if n := reads.Load() - before; n != 0 {
+		t.Errorf("%d database reads for 100 actions pushed to an idle worker; want 0", n)
+	}
+	s.Close()
+	<-got
+}

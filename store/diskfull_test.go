@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +16,7 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/pipeline"
+	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
 )
 
@@ -110,5 +114,61 @@ wait:
 	}
 	if p, _, err := s.Stats(ctx); p != 0 || err != nil {
 		t.Fatalf("%d still pending, %v", p, err)
+	}
+}
+
+// TestWALShrinksAfterAFullDisk: after writes failed for a full disk, the
+// write-ahead log does not keep the space it grew to (the actions held in
+// memory are written in one go once there is room): it is emptied as soon
+// as the database can take its pages, so the disk does not fill again.
+func TestWALShrinksAfterAFullDisk(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{})
+	walSize := func() int64 {
+		fi, err := os.Stat(s.path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	// The disk fills: writes fail.
+	var pages int
+	if err := s.w.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	s.w.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages))
+	held := make([]tikcraft.Action, 40000)
+	for i := range held {
+		held[i] = cmd(i)
+	}
+	var we *queue.WriteError
+	if err := s.Push(ctx, held[:1000]...); !errors.As(err, &we) || !strings.Contains(we.Problem, "full") {
+		t.Fatalf("push on a full disk: %v", err)
+	}
+	// Room again: what waited in memory is written at once.
+	s.w.Exec("PRAGMA max_page_count = 1073741823")
+	if err := s.Push(ctx, held...); err != nil {
+		t.Fatal(err)
+	}
+	grown := walSize()
+	if grown < 2<<20 {
+		t.Fatalf("the log grew to only %d bytes; the test needs more", grown)
+	}
+	s.checkpoint()
+	if n := walSize(); n > walLowBytes {
+		t.Fatalf("after a checkpoint the log file still takes %d bytes (it grew to %d)", n, grown)
+	}
+	// Delivery goes on, and the log stays small while the disk was full lately.
+	for range 3 {
+		if err := s.Push(ctx, held[:20000]...); err != nil {
+			t.Fatal(err)
+		}
+		s.checkpoint()
+		if n := walSize(); n > walLowBytes {
+			t.Fatalf("the log regrew to %d bytes", n)
+		}
+	}
+	if n, _, err := s.Stats(ctx); err != nil || n != 100000 {
+		t.Fatalf("Stats = %d, %v", n, err)
 	}
 }

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -49,5 +52,67 @@ func TestOverlayStateSurvivesRestart(t *testing.T) {
 	after := overlay.New(ctx, overlay.Options{Config: cfg, Saver: s, Now: clock}).Snapshot()
 	if after.Wins != 3 || after.Deaths != 2 || after.Timer != before.Timer || after.LikeGoal != before.LikeGoal || len(after.Top) != 1 || after.Top[0].Diamonds != 29999 {
 		t.Fatalf("after a restart:\n got %+v\nwant %+v", after, before)
+	}
+}
+
+var _ overlay.CounterSaver = (*Store)(nil)
+
+// An overlay action's counters are written by the commit that acknowledges
+// the action (no commit of their own): once Ack returns they are on disk.
+// With no commit to ride on, the event log's flusher writes them.
+func TestOverlayCountersRideOnTheAck(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := overlay.New(ctx, overlay.Options{Config: overlay.Defaults(), Saver: s})
+	act := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1", Trigger: "follow"}
+	for range 3 {
+		if err := s.Push(ctx, act); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		it, err := s.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Deliver(ctx, it.Action); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ack(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Killed now: read the file as the next start would, with a second
+	// connection that sees only what was committed.
+	other, err := sql.Open("sqlite", filepath.Join(dir, FileName)+"?_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var b []byte
+	if err := other.QueryRow(`SELECT value FROM overlay_state WHERE key = ?`, countersKey).Scan(&b); err != nil {
+		t.Fatalf("no counters on disk after two acknowledged $wins: %v", err)
+	}
+	var c struct{ Wins int64 }
+	if json.Unmarshal(b, &c); c.Wins != 2 {
+		t.Fatalf("counters on disk %s, want 2 wins", b)
+	}
+	// The dashboard's buttons change counters with no acknowledgement.
+	m.Deliver(ctx, tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "deaths +5", Trigger: "dashboard"})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	after := overlay.New(ctx, overlay.Options{Config: overlay.Defaults(), Saver: s}).Snapshot()
+	if after.Wins != 2 || after.Deaths != 5 {
+		t.Fatalf("after a restart: wins %d deaths %d, want 2 and 5", after.Wins, after.Deaths)
 	}
 }

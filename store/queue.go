@@ -155,7 +155,9 @@ func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 			// A delayed action came due: it may belong before what head holds.
 			s.head, s.nextDue, s.headAll = s.head[:0], 0, false
 		}
-		if len(s.head) == 0 {
+		// With headAll, an empty head means nothing is due: no query until
+		// a push (which Commit adds to head) or a due time (nextDue).
+		if len(s.head) == 0 && !s.headAll {
 			if err := s.refill(ctx, now); err != nil {
 				s.qmu.Unlock()
 				return queue.Item{}, err
@@ -194,10 +196,7 @@ func (s *Store) refill(ctx context.Context, now int64) error {
 		return ErrClosed
 	}
 	s.countRead()
-	rows, err := s.r.QueryContext(ctx, `SELECT id, enqueued_ns, coalesce(due_ns, enqueued_ns), kind, command, alert_title, alert_subtitle,
-		alert_seconds, trigger_name, user_name, source
-		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)
-		ORDER BY id LIMIT ?`, now, refillSize)
+	rows, err := s.readHead.QueryContext(ctx, now, refillSize)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
 	}
@@ -264,7 +263,13 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	defer s.qmu.Unlock()
 	now := s.now().UnixNano()
 	acked := false
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	// When nothing else is due, the worker will only wait: this commit
+	// may as well wait a moment for the next push to share it.
+	var linger time.Duration
+	if s.headAll && len(s.head) == 1 && s.head[0].ID == id {
+		linger = s.linger
+	}
+	err := s.writeLinger(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
 		if err != nil {
 			return err
@@ -280,7 +285,7 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 			return errNotQueued
 		}
 		return err
-	})
+	}, linger)
 	switch {
 	case errors.Is(err, errNotQueued):
 		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)

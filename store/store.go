@@ -7,7 +7,8 @@
 // is running.
 //
 // Durability: Push and Ack have committed when they return, and survive
-// the process being killed at any moment (synchronous=NORMAL in WAL mode).
+// the process being killed at any moment (synchronous=NORMAL in WAL mode);
+// writes that come together share one commit.
 // A power cut or OS crash may lose the last commits; FULL would prevent
 // that at the price of an fsync per Push, which the 10,000 gifts a second
 // target cannot afford on ordinary disks. The event log is written in
@@ -27,6 +28,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,7 +36,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft/deliver"
-	"github.com/tikcraft/tikcraft/overlay"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/queue"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -43,7 +45,6 @@ import (
 var (
 	_ queue.StateQueue = (*Store)(nil)
 	_ deliver.Recorder = (*Store)(nil)
-	_ overlay.Saver    = (*Store)(nil)
 )
 
 // FileName is the database file inside the data directory.
@@ -64,11 +65,10 @@ type Store struct {
 	onRead func()
 
 	// w has exactly one connection and carries every write: SQLite allows
-	// one writer at a time, and waiting for database/sql's connection is
-	// cheaper and fairer than SQLite's sleeping busy handler. (Group commit
-	// through a writer goroutine was measured: it made every Push slower
-	// by two goroutine hand-offs and only helped when acks run as fast as
-	// pushes, which RCON never allows.)
+	// one writer at a time. Writes that arrive while another commits share
+	// the next transaction (write: group commit without a writer
+	// goroutine, so a lone write costs no hand-off), and an Ack that
+	// leaves nothing due waits briefly for the next push to share it.
 	w *sql.DB
 	// r carries reads (Next, Stats, Report); in WAL mode they never block
 	// the writer.
@@ -84,6 +84,7 @@ type Store struct {
 	delState   *sql.Stmt
 	insEvent   *sql.Stmt
 	insDeliv   *sql.Stmt
+	readHead   *sql.Stmt // on r: the oldest pending actions that are due
 
 	// qmu orders Next's refills against Ack, so that a refill never
 	// brings back an item whose Ack is committing.
@@ -118,10 +119,35 @@ type Store struct {
 	kick    chan struct{} // the buffer went from empty to non-empty
 	full    chan struct{} // the buffer holds a whole batch
 	flushMu sync.Mutex    // one flush at a time keeps rows in call order
+	behind  *lograte.Line // "the event log fell behind", once a minute at most
 	// Under flushMu: log rows lost to write errors since the streamer was
 	// last told, and when that was.
 	logLost   int64
 	logToldAt time.Time
+
+	fullAt atomic.Int64 // when a write last failed for a full disk (Unix ns), 0: never
+	// commits counts the group commits; checkpointed is its value at the
+	// checkpointer's last round (only the checkpointer touches it).
+	commits      atomic.Int64
+	checkpointed int64
+
+	// Group commit (write): open is the group new writes join; leading
+	// is set while a write runs a group's transaction.
+	gmu      sync.Mutex
+	gcond    *sync.Cond
+	open     *group
+	leading  bool
+	onCommit func(writes int, err error)
+	linger   time.Duration // ackLinger; tests set it
+
+	// The overlay counters waiting for the next commit (overlays.go);
+	// stageSeq numbers each staging, so a failed commit never puts back
+	// an older state over a newer one.
+	stageMu   sync.Mutex
+	staged    []byte
+	stagedSeq uint64
+	stageSeq  uint64
+	setStaged *sql.Stmt
 
 	stop      chan struct{}       // closed by Close
 	flushDone chan struct{}       // closed when the flusher has exited
@@ -153,6 +179,11 @@ type options struct {
 	// unlocked skips the data_dir lock: a test that plays a crash opens a
 	// second Store while the first, "dead", one is still open.
 	unlocked bool
+	// onCommit, if set, is told of every group commit: how many writes it
+	// carried (tests count them).
+	onCommit func(writes int, err error)
+	// ackLinger replaces ackLinger when positive.
+	ackLinger time.Duration
 }
 
 // Open opens (creating if needed) the database in dir and brings its
@@ -246,7 +277,14 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 		full:      make(chan struct{}, 1),
 		stop:      make(chan struct{}),
 		flushDone: make(chan struct{}),
+		onCommit:  o.onCommit,
+		linger:    ackLinger,
 	}
+	if o.ackLinger > 0 {
+		s.linger = o.ackLinger
+	}
+	s.gcond = sync.NewCond(&s.gmu)
+	s.behind = lograte.New(log, slog.LevelWarn, "the event log fell behind and skipped some rows; the action queue is not affected")
 	params := "?_pragma=busy_timeout(10000)&_pragma=synchronous(" + o.synchronous + ")"
 	// auto_vacuum lets Prune give space back to the disk. The driver sets
 	// it before anything else, as it only takes effect on a new file.
@@ -255,7 +293,11 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 	// the log into the file and syncs it, stalling that Push or Ack for
 	// about 15 ms on an ordinary disk; the checkpointer goroutine does it on
 	// a connection of its own instead, which never blocks the writer.
-	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate&_auto_vacuum=INCREMENTAL&_pragma=wal_autocheckpoint(0)"); err != nil {
+	// journal_size_limit: once the log starts again from its beginning, the
+	// next commit cuts the file back to this size; without it the file
+	// keeps the largest size it ever had (see checkpointer).
+	if s.w, err = sql.Open("sqlite", path+params+"&_txlock=immediate&_auto_vacuum=INCREMENTAL&_pragma=wal_autocheckpoint(0)"+
+		"&_pragma=journal_size_limit("+strconv.Itoa(walKeepBytes)+")"); err != nil {
 		return nil, s.openError(err)
 	}
 	s.w.SetMaxOpenConns(1)
@@ -345,6 +387,12 @@ func (s *Store) prepare(ctx context.Context) error {
 		 diamonds, combo, repeat_end, group_id, count, raw)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`) // a re-delivered message (same type and msg_id)
+	s.readHead = prep(s.r, `SELECT id, enqueued_ns, coalesce(due_ns, enqueued_ns), kind, command, alert_title, alert_subtitle,
+		alert_seconds, trigger_name, user_name, source
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)
+		ORDER BY id LIMIT ?`)
+	s.setStaged = prep(s.w, `INSERT INTO overlay_state(key, value, updated_ns) VALUES (?, ?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns`)
 	s.insDeliv = prep(s.w, `INSERT INTO deliveries
 		(at_ns, action_id, ok, error, latency_ns, command, trigger_name, outcome, reply)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -362,8 +410,9 @@ func (s *Store) Close() error {
 		close(s.stop)
 		s.upkeepWG.Wait()
 		<-s.flushDone
+		s.behind.Close()
 		var errs []error
-		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv} {
+		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv, s.setStaged, s.readHead} {
 			if st != nil {
 				errs = append(errs, st.Close())
 			}
@@ -387,6 +436,18 @@ const checkpointEvery = 250 * time.Millisecond
 // checkpointer makes it start again (see checkpointer).
 const walRestartBytes = 64 << 20
 
+// walKeepBytes is how much of its file the write-ahead log keeps once it
+// starts again (journal_size_limit).
+const walKeepBytes = 4 << 20
+
+// lowDiskFor is how long after a write failed for a full disk the
+// checkpointer empties the write-ahead log whenever it passes walLowBytes,
+// so that the space freed is not taken again by the log.
+const (
+	lowDiskFor  = 5 * time.Minute
+	walLowBytes = 1 << 20
+)
+
 // checkpointer runs passive checkpoints: they copy what no reader still
 // needs and sync the file, while writers go on appending to the log.
 func (s *Store) checkpointer() {
@@ -399,21 +460,78 @@ func (s *Store) checkpointer() {
 			return
 		case <-t.C:
 		}
-		// First the bulk, beside the writer. The log only starts again
-		// from its beginning after a checkpoint with no write in between,
-		// which under steady writes means one on the writer's connection:
-		// it copies the few pages written meanwhile but syncs the file,
-		// stalling writes for a few milliseconds, so it runs only once
-		// the log has grown past walRestartBytes (every few seconds at
-		// 1,000 actions a second, never on an ordinary stream).
-		_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-		if fi, serr := os.Stat(s.path + "-wal"); err == nil && serr == nil && fi.Size() > walRestartBytes {
-			_, err = s.w.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-		}
-		if err != nil && !s.closed() {
-			s.log.Debug("could not checkpoint the database's write-ahead log; trying again shortly", "error", err)
-		}
+		s.checkpoint()
 	}
+}
+
+// checkpoint is one round of the checkpointer.
+func (s *Store) checkpoint() {
+	// First the bulk, beside the writer. The log only starts again from
+	// its beginning after a checkpoint with no write in between, which
+	// under steady writes means one on the writer's connection: it copies
+	// the few pages written meanwhile but syncs the file, stalling writes
+	// for a few milliseconds, so it runs only once the log has grown past
+	// walRestartBytes (every few seconds at 1,000 actions a second, never
+	// on an ordinary stream).
+	// Nothing committed since the last round: nothing to copy.
+	if n := s.commits.Load(); n == s.checkpointed {
+		return
+	} else {
+		s.checkpointed = n
+	}
+	_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+	fi, serr := os.Stat(s.path + "-wal")
+	switch {
+	case err != nil || serr != nil:
+	case s.lowDisk() && fi.Size() > walLowBytes:
+		// After a full disk, the log is emptied and its file cut to
+		// nothing as soon as the database file can take its pages: a log
+		// that kept its size (the actions held in memory meanwhile are
+		// written in one go) would fill the disk again.
+		var emptied bool
+		if emptied, err = s.truncateWAL(); emptied {
+			s.log.Info("the write-ahead log was emptied after the disk was full", "wal_bytes_before", fi.Size())
+		}
+	case fi.Size() > walRestartBytes:
+		_, err = s.w.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+	}
+	if err != nil && !s.closed() {
+		s.noteFull(err)
+		s.log.Debug("could not checkpoint the database's write-ahead log; trying again shortly", "error", err)
+	}
+}
+
+// truncateWAL copies the whole write-ahead log into the database and cuts
+// its file to nothing. Writers wait while it runs, so it waits at most
+// 100 ms for readers (a report) and otherwise tries again next round.
+func (s *Store) truncateWAL() (bool, error) {
+	ctx := context.Background()
+	c, err := s.ckpt.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "PRAGMA busy_timeout = 100"); err != nil {
+		return false, err
+	}
+	defer c.ExecContext(ctx, "PRAGMA busy_timeout = 10000")
+	var busy, frames, done int
+	err = c.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
+	return err == nil && busy == 0, err
+}
+
+// noteFull remembers when a write failed for a full disk.
+func (s *Store) noteFull(err error) {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
+		s.fullAt.Store(time.Now().UnixNano())
+	}
+}
+
+// lowDisk reports whether a write failed for a full disk lately.
+func (s *Store) lowDisk() bool {
+	at := s.fullAt.Load()
+	return at != 0 && time.Since(time.Unix(0, at)) < lowDiskFor
 }
 
 func (s *Store) closed() bool {
@@ -425,17 +543,143 @@ func (s *Store) closed() bool {
 	}
 }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE: see Open).
+// ackLinger is how long an acknowledgement that leaves nothing due waits
+// for another write (the next event's push, the event log) to share its
+// commit. The next command is not sent before it has committed, so a kill
+// still repeats at most the one command in flight; the worker has nothing
+// to send meanwhile, so no command waits for it. At 1,000 events a second
+// pushes come every millisecond and nearly every such acknowledgement
+// rides along. (Longer would group at 100 events a second too, but a
+// caller that pushes only after its own Ack returns, as tests and
+// one-shot commands do, would wait that long for every action.)
+const ackLinger = 2 * time.Millisecond
+
+// group is the writes that share one transaction (group commit).
+type group struct {
+	fns    []func(context.Context, *sql.Tx) error
+	ctxs   []context.Context
+	errs   []error
+	joined chan struct{} // closed when a second write joins
+	done   chan struct{} // closed once the group committed or failed
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE: see Open). Writes
+// that arrive while another commits wait and then share one transaction,
+// with the overlay counters staged since the last commit; each returns
+// once that transaction committed (or with its own error, which leaves the
+// others' work unaffected).
 func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	return s.writeLinger(ctx, fn, 0)
+}
+
+// writeLinger is write, except that a write that starts a commit alone
+// waits up to linger for another to join it.
+func (s *Store) writeLinger(ctx context.Context, fn func(context.Context, *sql.Tx) error, linger time.Duration) error {
+	s.gmu.Lock()
+	g := s.open
+	if g == nil {
+		g = &group{joined: make(chan struct{}), done: make(chan struct{})}
+		s.open = g
 	}
-	if err := fn(ctx, tx); err != nil {
-		tx.Rollback()
-		return err
+	i := len(g.fns)
+	g.fns, g.ctxs = append(g.fns, fn), append(g.ctxs, ctx)
+	if i == 1 {
+		close(g.joined)
 	}
-	return tx.Commit()
+	for s.leading && s.open == g {
+		s.gcond.Wait()
+	}
+	if s.open != g { // another write led this group
+		s.gmu.Unlock()
+		<-g.done
+		return g.errs[i]
+	}
+	s.leading = true // this write leads: the others in g wait for it
+	s.gmu.Unlock()
+	if linger > 0 {
+		t := time.NewTimer(linger)
+		select {
+		case <-g.joined:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
+	s.gmu.Lock()
+	s.open = nil
+	s.gmu.Unlock()
+	s.commitGroup(g)
+	s.gmu.Lock()
+	s.leading = false
+	s.gcond.Broadcast()
+	s.gmu.Unlock()
+	return g.errs[i]
+}
+
+// commitGroup runs g's writes in one transaction and commits it. A write
+// that fails rolls the transaction back (SQLite may have undone all of it
+// for a full disk) and the others run again without it.
+func (s *Store) commitGroup(g *group) {
+	defer close(g.done)
+	g.errs = make([]error, len(g.fns))
+	var live []int
+	for i, ctx := range g.ctxs {
+		if err := ctx.Err(); err != nil {
+			g.errs[i] = err
+			continue
+		}
+		live = append(live, i)
+	}
+	// The transaction is not tied to any one caller's context: a caller
+	// giving up must not roll back the others' writes.
+	bg := context.Background()
+	for len(live) > 0 {
+		tx, err := s.w.BeginTx(bg, nil)
+		if err != nil {
+			s.noteFull(err)
+			for _, i := range live {
+				g.errs[i] = err
+			}
+			return
+		}
+		failed := -1
+		for k, i := range live {
+			if err := g.fns[i](g.ctxs[i], tx); err != nil {
+				s.noteFull(err)
+				g.errs[i], failed = err, k
+				break
+			}
+		}
+		if failed >= 0 {
+			tx.Rollback()
+			live = append(live[:failed], live[failed+1:]...)
+			continue
+		}
+		staged, seq := s.takeStaged()
+		if staged != nil {
+			if _, err := tx.StmtContext(bg, s.setStaged).ExecContext(bg, countersKey, staged, s.now().UnixNano()); err != nil {
+				tx.Rollback()
+				s.restage(staged, seq)
+				for _, i := range live {
+					g.errs[i] = err
+				}
+				return
+			}
+		}
+		err = tx.Commit()
+		s.commits.Add(1)
+		if err != nil {
+			s.noteFull(err)
+			s.restage(staged, seq)
+			for _, i := range live {
+				g.errs[i] = err
+			}
+		}
+		if s.onCommit != nil {
+			s.onCommit(len(live), err)
+		}
+		return
+	}
 }
 
 func dirError(dir string, err error) error {

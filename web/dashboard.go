@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/recent"
 )
@@ -277,11 +278,13 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 	}
 	item := FeedItem{Time: now, Type: string(ev.Type()), Test: test}
 	openStreak := "" // a streak whose later updates go to this item
-	setUser := func(u *tikcraft.User) { item.User, item.Nickname = u.Name(), u.DisplayName() }
+	setUser := func(u *tikcraft.User) {
+		item.User, item.Nickname = actions.DisplayText(u.Name()), actions.DisplayText(u.DisplayName())
+	}
 	switch e := ev.(type) {
 	case *tikcraft.GiftEvent:
 		setUser(&e.User)
-		item.Gift, item.GiftID, item.Count, item.Streak = e.Gift.Name, e.Gift.ID, 1, StreakSingle
+		item.Gift, item.GiftID, item.Count, item.Streak = actions.DisplayText(e.Gift.Name), e.Gift.ID, 1, StreakSingle
 		if e.Gift.Combo {
 			item.Count, item.Streak = e.Count(), StreakOpen
 			if e.RepeatEnd {
@@ -313,7 +316,7 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 		}
 	case *tikcraft.ChatEvent:
 		setUser(&e.User)
-		item.Text = e.Text
+		item.Text = actions.DisplayText(e.Text)
 	case *tikcraft.FollowEvent:
 		setUser(&e.User)
 	case *tikcraft.ShareEvent:
@@ -327,10 +330,11 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 			item.Users = append([]string(nil), item.Users...)
 		}
 		item.Count++
+		name := actions.DisplayText(e.User.Name())
 		if len(item.Users) < maxFolded {
-			item.Users = append(item.Users, e.User.Name())
+			item.Users = append(item.Users, name)
 		}
-		item.User = e.User.Name()
+		item.User = name
 	case *tikcraft.ViewersEvent:
 		if !test {
 			st.Counters.Viewers = e.Count
@@ -344,7 +348,7 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 			st.TikTok.Detail = "room " + e.RoomID
 		}
 	case *tikcraft.DisconnectEvent:
-		item.Text = e.Reason
+		item.Text = actions.DisplayText(e.Reason)
 		if st.TikTok.State != TikTokEnded {
 			st.TikTok = Conn{State: TikTokReconnecting, Detail: e.Reason, Since: now}
 		}
@@ -440,7 +444,7 @@ func IsTest(a tikcraft.Action) bool { return strings.HasPrefix(a.Source, TestSou
 const TestSourcePrefix = "test: "
 
 func actionItem(a tikcraft.Action, now time.Time) ActionItem {
-	return ActionItem{Time: now, Kind: string(a.Kind), Text: a.String(), Trigger: a.Trigger, User: a.User, Source: a.Source, Test: IsTest(a)}
+	return ActionItem{Time: now, Kind: string(a.Kind), Text: actions.DisplayText(a.String()), Trigger: a.Trigger, User: actions.DisplayText(a.User), Source: a.Source, Test: IsTest(a)}
 }
 
 // Delivered shows the outcome of a delivery attempt. An action retried
@@ -644,11 +648,22 @@ func (d *Dashboard) Report() Report {
 }
 
 // Publish sends a message of another type (the overlays' own) to the
-// browsers that asked for it.
+// browsers that asked for it. v is encoded outside the dashboard's lock,
+// and not at all when no browser wants it.
 func (d *Dashboard) Publish(typ string, v any) {
 	d.mu.Lock()
+	wanted := d.wantedLocked(typ)
+	d.mu.Unlock()
+	if !wanted {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.send(typ, v)
+	d.sendRaw(typ, b)
 }
 
 // Flush sends the status if it changed since the last one. The server
@@ -695,6 +710,20 @@ func (d *Dashboard) Subscribe(types ...string) *Subscription {
 	return &Subscription{d: d, s: s, C: s.ch, Done: s.gone}
 }
 
+// SubscribeOnly returns the messages of the given types only, without the
+// dashboard's snapshot and status (the overlay pages).
+func (d *Dashboard) SubscribeOnly(types ...string) *Subscription {
+	m := map[string]bool{}
+	for _, t := range types {
+		m[t] = true
+	}
+	s := &subscriber{ch: make(chan Message, clientQueue), types: m, gone: make(chan struct{})}
+	d.mu.Lock()
+	d.subs[s] = struct{}{}
+	d.mu.Unlock()
+	return &Subscription{d: d, s: s, C: s.ch, Done: s.gone}
+}
+
 // subscribe registers a browser. The first message is a full snapshot.
 // types limits the messages to those types (nil: all).
 func (d *Dashboard) subscribe(types map[string]bool) *subscriber {
@@ -717,15 +746,32 @@ func (d *Dashboard) unsubscribe(s *subscriber) {
 	}
 }
 
-// send marshals v once and queues it for every subscriber; mu is held.
+// wantedLocked reports whether a subscriber takes messages of typ; mu is
+// held.
+func (d *Dashboard) wantedLocked(typ string) bool {
+	for s := range d.subs {
+		if s.types == nil || s.types[typ] {
+			return true
+		}
+	}
+	return false
+}
+
+// send marshals v once and queues it for every subscriber that wants it
+// (none: nothing is encoded); mu is held.
 func (d *Dashboard) send(typ string, v any) {
-	if len(d.subs) == 0 {
+	if !d.wantedLocked(typ) {
 		return
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return
 	}
+	d.sendRaw(typ, b)
+}
+
+// sendRaw queues an encoded message; mu is held.
+func (d *Dashboard) sendRaw(typ string, b []byte) {
 	m := Message{Type: typ, Data: b}
 	for s := range d.subs {
 		if s.types != nil && !s.types[typ] {

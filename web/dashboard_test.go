@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/tikcraft/tikcraft"
@@ -160,3 +162,52 @@ func TestConnectionStateFromEvents(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 }
+
+// The dashboard's feed shows viewer text without bidirectional controls
+// (U+202E and friends), as the overlays and commands do.
+func TestFeedDropsBidiControls(t *testing.T) {
+	d := NewDashboard("run")
+	evil := tikcraft.User{ID: "9", UniqueID: "e\u202Evil", Nickname: "\u202Egnp.exe\u2066"}
+	d.Event(&tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: "c"}, User: evil, Text: "hi\u202Eereht"}, false)
+	d.Event(&tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: "j"}, User: evil}, false)
+	d.Event(gift("g", evil, tikcraft.Gift{ID: 1, Name: "Ro\u202Ese"}, 1, true, ""), false)
+	b, _ := json.Marshal(d.Snapshot())
+	if strings.ContainsAny(string(b), "\u202E\u2066") {
+		t.Fatalf("bidi controls in the dashboard: %s", b)
+	}
+	f := d.Snapshot().Feed
+	if f[0].Nickname != "gnp.exe" || f[0].User != "evil" || f[0].Text != "hiereht" || f[1].Users[0] != "evil" || f[2].Gift != "Rose" {
+		t.Fatalf("feed %+v", f)
+	}
+}
+
+// Overlay pages get the latest state, not a backlog: what waits is folded
+// into one message. With no page open nothing is even encoded.
+func TestOverlayMessagesFoldToTheLatest(t *testing.T) {
+	d := NewDashboard("run")
+	encoded := 0
+	d.Publish(TypeOverlay, countingJSON{&encoded})
+	if encoded != 0 {
+		t.Fatalf("encoded %d times with no page open", encoded)
+	}
+	sub := d.SubscribeOnly(TypeOverlay)
+	defer sub.Close()
+	for i := range 5 {
+		d.Publish(TypeOverlay, map[string]int{"wins": i})
+	}
+	d.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}, false) // not for overlays
+	d.Flush()
+	m := latest(sub.C, <-sub.C)
+	if m.Type != TypeOverlay || string(m.Data) != `{"wins":4}` {
+		t.Fatalf("got %s %s", m.Type, m.Data)
+	}
+	select {
+	case m := <-sub.C:
+		t.Fatalf("more waiting: %s %s", m.Type, m.Data)
+	default:
+	}
+}
+
+type countingJSON struct{ n *int }
+
+func (c countingJSON) MarshalJSON() ([]byte, error) { *c.n++; return []byte("{}"), nil }

@@ -139,7 +139,7 @@ func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	sub := s.o.Dashboard.Subscribe(TypeOverlay)
+	sub := s.o.Dashboard.SubscribeOnly(TypeOverlay)
 	defer sub.Close()
 	first, err := json.Marshal(s.o.Overlays.Snapshot())
 	if err != nil {
@@ -157,10 +157,7 @@ func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case m := <-sub.C:
-			if m.Type != TypeOverlay {
-				continue // the dashboard's own snapshot
-			}
-			if err := writeSSE(w, m); err != nil {
+			if err := writeSSE(w, latest(sub.C, m)); err != nil {
 				return
 			}
 		case <-ping.C:
@@ -195,7 +192,7 @@ func (s *Server) overlaySocket(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.CloseNow()
 	ctx := c.CloseRead(r.Context()) // the pages never send; this notices them leaving
-	sub := s.o.Dashboard.Subscribe(TypeOverlay)
+	sub := s.o.Dashboard.SubscribeOnly(TypeOverlay)
 	defer sub.Close()
 	send := func(data []byte) bool {
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -209,7 +206,7 @@ func (s *Server) overlaySocket(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case m := <-sub.C:
-			if m.Type == TypeOverlay && !send(m.Data) {
+			if !send(latest(sub.C, m).Data) {
 				return
 			}
 		case <-sub.Done:
@@ -217,6 +214,19 @@ func (s *Server) overlaySocket(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-ctx.Done():
 			return
+		}
+	}
+}
+
+// latest returns the last of m and the messages waiting in c: each is the
+// whole state, so a page that fell behind gets one message, not a backlog.
+func latest(c <-chan Message, m Message) Message {
+	for {
+		select {
+		case next := <-c:
+			m = next
+		default:
+			return m
 		}
 	}
 }
@@ -242,7 +252,7 @@ func (s *Server) overlaySound(w http.ResponseWriter, r *http.Request) {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.log.Warn("cannot read an alert sound", "file", name, "error", err)
 		} else {
-			s.log.Warn("an alert names a sound that is not in the sounds folder", "file", name, "folder", s.o.Sounds)
+			s.noSound.Log("file", name, "folder", s.o.Sounds)
 		}
 		http.NotFound(w, r)
 		return

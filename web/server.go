@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/lograte"
 )
 
 // Injector fires test triggers through the real engine and queue.
@@ -125,6 +126,10 @@ type Server struct {
 	base   context.Context
 	wg     sync.WaitGroup
 	once   sync.Once
+
+	// Warnings a page or a script can repeat per request, said at most
+	// once a minute with a count.
+	badHost, badOrigin, badToken, noSound *lograte.Line
 }
 
 // Listen binds the address now, so that a port in use is reported before
@@ -144,6 +149,10 @@ func Listen(o Options) (*Server, error) {
 		return nil, fmt.Errorf("cannot start the dashboard on %s: %w; is another tikcraft running? Stop it, or set web.listen in tikcraft.yaml to another port (or off)", o.Listen, plainNetErr(err))
 	}
 	s := &Server{o: o, log: o.Log, ln: ln, hosts: map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}}
+	s.badHost = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: unknown Host header (DNS rebinding?)")
+	s.badOrigin = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: it came from another site")
+	s.badToken = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: missing or wrong token")
+	s.noSound = lograte.New(s.log, slog.LevelWarn, "an alert names a sound that is not in the sounds folder")
 	host, port, _ := net.SplitHostPort(ln.Addr().String())
 	s.port = port
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
@@ -216,6 +225,9 @@ func (s *Server) Close() error {
 		}
 		s.ln.Close()
 		s.wg.Wait()
+		for _, l := range []*lograte.Line{s.badHost, s.badOrigin, s.badToken, s.noSound} {
+			l.Close()
+		}
 	})
 	return err
 }
@@ -247,12 +259,12 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		if !s.allowedHost(r.Host) {
-			s.log.Warn("dashboard request refused: unknown Host header (DNS rebinding?)", "host", strconv.Quote(clip.String(r.Host, 100)), "path", r.URL.Path)
+			s.badHost.Log("host", strconv.Quote(clip.String(r.Host, 100)), "path", r.URL.Path)
 			httpError(w, http.StatusMisdirectedRequest, "this server answers only to its own address (Host "+s.URL()+")")
 			return
 		}
 		if o := r.Header.Get("Origin"); o != "" && !s.allowedOrigin(o) {
-			s.log.Warn("dashboard request refused: it came from another site", "origin", strconv.Quote(clip.String(o, 100)), "path", r.URL.Path)
+			s.badOrigin.Log("origin", strconv.Quote(clip.String(o, 100)), "path", r.URL.Path)
 			httpError(w, http.StatusForbidden, "requests from other sites are refused")
 			return
 		}
@@ -309,7 +321,7 @@ func (s *Server) RequireToken(w http.ResponseWriter, r *http.Request) bool {
 	if got != "" {
 		msg = "wrong dashboard token: run `tikcraft web-token` for the right one"
 	}
-	s.log.Warn("dashboard request refused: missing or wrong token", "path", r.URL.Path)
+	s.badToken.Log("path", r.URL.Path)
 	httpError(w, http.StatusUnauthorized, msg)
 	return false
 }

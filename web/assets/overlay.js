@@ -54,8 +54,8 @@
     clearTimeout(goneTimer);
     root.setProperty("--fade-in", (a.fade_in_ms | 0) + "ms");
     root.setProperty("--fade-out", (a.fade_out_ms | 0) + "ms");
-    $("alert-title").textContent = a.title || "";
-    $("alert-subtitle").textContent = a.subtitle || "";
+    $("alert-title").textContent = clean(a.title || "");
+    $("alert-subtitle").textContent = clean(a.subtitle || "");
     box.hidden = false;
     box.classList.remove("show");
     void box.offsetWidth; // restart the fade
@@ -144,7 +144,11 @@
   }
 
   function li(cls) { const e = document.createElement("li"); if (cls) e.className = cls; return e; }
-  function span(cls, text) { const e = document.createElement("span"); e.className = cls; e.textContent = text; return e; }
+  // Bidirectional controls (U+202E and friends) would make what follows a
+  // name read backwards; tikcraft strips them already, this is the page's
+  // own guard, with each name isolated by the stylesheet as well.
+  function clean(text) { return String(text).replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ""); }
+  function span(cls, text) { const e = document.createElement("span"); e.className = cls; e.textContent = clean(text); return e; }
   const feedWords = { gift: "sent", follow: "followed", share: "shared the LIVE", subscribe: "subscribed", chat: ":", like: "liked", join: "joined" };
 
   function render(s) {

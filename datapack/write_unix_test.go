@@ -1,0 +1,123 @@
+//go:build unix
+
+package datapack
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// The pack's files and folders get 0644 and 0755 less the umask, so a
+// Minecraft server running as another user (a service account, a
+// container) can read them; files an older version wrote 0600 are fixed.
+func TestWriteModesFollowTheUmask(t *testing.T) {
+	for _, c := range []struct {
+		umask     int
+		file, dir fs.FileMode
+	}{{0o022, 0o644, 0o755}, {0o027, 0o640, 0o750}, {0o002, 0o644, 0o755}} {
+		old := syscall.Umask(c.umask)
+		dir := t.TempDir()
+		p, _ := Build(parse(t, rules), "")
+		_, err := p.Write(dir)
+		syscall.Umask(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := 0
+		filepath.WalkDir(filepath.Join(dir, Namespace), func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				t.Fatal(err)
+			}
+			fi, _ := d.Info()
+			want := c.file
+			if d.IsDir() {
+				want = c.dir
+			} else {
+				files++
+			}
+			if fi.Mode().Perm() != want {
+				t.Errorf("umask %03o: %s has mode %v, want %v", c.umask, path, fi.Mode().Perm(), want)
+			}
+			return nil
+		})
+		if files < 3 {
+			t.Fatalf("only %d files written", files)
+		}
+	}
+}
+
+func TestWriteFixesFilesAnOlderVersionMadePrivate(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	p, _ := Build(parse(t, rules), "1.21.4")
+	if _, err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	rose := filepath.Join(dir, Namespace, "data", Namespace, "function", "rose.mcfunction")
+	os.Chmod(rose, 0o600)
+	if changed, err := p.Write(dir); err != nil || !changed {
+		t.Fatalf("changed %t, %v", changed, err)
+	}
+	if fi, _ := os.Stat(rose); fi.Mode().Perm() != 0o644 {
+		t.Errorf("rose.mcfunction is %v", fi.Mode().Perm())
+	}
+	if changed, err := p.Write(dir); err != nil || changed {
+		t.Fatalf("third write: changed %t, %v", changed, err)
+	}
+}
+
+// A link inside the pack is never followed: tikcraft refuses, naming it,
+// and neither writes nor removes anything where it points.
+func TestWriteNeverFollowsLinks(t *testing.T) {
+	p, _ := Build(parse(t, rules), "1.21.4")
+	fdir := filepath.Join("data", Namespace, "function")
+	for _, c := range []struct {
+		name string
+		link string // inside the pack folder
+		dir  bool   // the link points at a folder
+	}{
+		{"function folder", fdir, true},
+		{"namespace folder", filepath.Join("data", Namespace), true},
+		{"data folder", "data", true},
+		{"function file", filepath.Join(fdir, "rose.mcfunction"), false},
+		{"pack.mcmeta", "pack.mcmeta", false},
+		{"pack folder", ".", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := p.Write(dir); err != nil {
+				t.Fatal(err)
+			}
+			elsewhere := t.TempDir()
+			mine := filepath.Join(elsewhere, "mine.mcfunction")
+			os.WriteFile(mine, []byte("say mine\n"), 0o644)
+			target := elsewhere
+			if !c.dir {
+				target = mine
+			}
+			at := filepath.Join(dir, Namespace, c.link)
+			if err := os.RemoveAll(at); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, at); err != nil {
+				t.Fatal(err)
+			}
+			_, err := p.Write(dir)
+			if err == nil || !strings.Contains(err.Error(), "is a link") || !strings.Contains(err.Error(), filepath.Base(at)) {
+				t.Fatalf("error %v; want a refusal naming %s", err, at)
+			}
+			entries, _ := os.ReadDir(elsewhere)
+			if len(entries) != 1 || entries[0].Name() != "mine.mcfunction" {
+				t.Errorf("the linked folder now holds %v", entries)
+			}
+			if b, err := os.ReadFile(mine); err != nil || string(b) != "say mine\n" {
+				t.Errorf("mine.mcfunction: %q, %v", b, err)
+			}
+		})
+	}
+}
