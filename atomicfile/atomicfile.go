@@ -17,7 +17,13 @@ import (
 // file's permission less the process umask, as with os.WriteFile; the
 // caller creates the folder. Errors name path.
 func Write(path string, data []byte, perm os.FileMode) error {
-	return write(path, data, perm, false)
+	return write(osFS{}, path, data, perm, false)
+}
+
+// WriteIn is Write for name inside root: nothing outside root is written,
+// whatever links the folders hold (the data pack).
+func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
+	return write(root, name, data, perm, false)
 }
 
 // Replace is Write for a file that exists: the new content keeps the old
@@ -28,15 +34,31 @@ func Replace(path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("cannot replace %s: %w", path, err)
 	}
-	return write(path, data, fi.Mode().Perm(), true)
+	return write(osFS{}, path, data, fi.Mode().Perm(), true)
 }
 
+// fsys is what write needs of a file system: the os package, or an os.Root.
+type fsys interface {
+	OpenFile(name string, flag int, perm os.FileMode) (*os.File, error)
+	Rename(oldname, newname string) error
+	Remove(name string) error
+	Chmod(name string, mode os.FileMode) error
+}
+
+type osFS struct{}
+
+func (osFS) OpenFile(name string, flag int, perm os.FileMode) (*os.File, error) {
+	return os.OpenFile(name, flag, perm)
+}
+func (osFS) Rename(oldname, newname string) error      { return os.Rename(oldname, newname) }
+func (osFS) Remove(name string) error                  { return os.Remove(name) }
+func (osFS) Chmod(name string, mode os.FileMode) error { return os.Chmod(name, mode) }
+
+var _ fsys = (*os.Root)(nil)
+
 // write is Write; exact sets perm as it is, not less the umask.
-func write(path string, data []byte, perm os.FileMode, exact bool) error {
+func write(fs fsys, path string, data []byte, perm os.FileMode, exact bool) error {
 	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
 	// The umask applies to what OpenFile creates; an exact mode is set
 	// once the file is whole (it is owner-only until then).
 	createPerm := perm
@@ -44,10 +66,11 @@ func write(path string, data []byte, perm os.FileMode, exact bool) error {
 		createPerm = 0o600
 	}
 	var tmp *os.File
+	var name string
 	var err error
 	for range 10 {
-		name := filepath.Join(dir, "."+base+".tmp-"+rand.Text()[:8])
-		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, createPerm)
+		name = filepath.Join(dir, "."+base+".tmp-"+rand.Text()[:8])
+		tmp, err = fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, createPerm)
 		if !errors.Is(err, os.ErrExist) {
 			break
 		}
@@ -55,11 +78,10 @@ func write(path string, data []byte, perm os.FileMode, exact bool) error {
 	if err != nil {
 		return fmt.Errorf("cannot write next to %s: %w", path, err)
 	}
-	name := tmp.Name()
 	done := false
 	defer func() {
 		if !done {
-			os.Remove(name)
+			fs.Remove(name)
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {
@@ -74,11 +96,11 @@ func write(path string, data []byte, perm os.FileMode, exact bool) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if exact {
-		if err := os.Chmod(name, perm); err != nil {
+		if err := fs.Chmod(name, perm); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 	}
-	if err := os.Rename(name, path); err != nil {
+	if err := fs.Rename(name, path); err != nil {
 		return fmt.Errorf("cannot replace %s: %w", path, err)
 	}
 	done = true

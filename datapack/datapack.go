@@ -23,6 +23,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/atomicfile"
 )
 
 // Namespace is the data pack's namespace and folder name.
@@ -359,28 +360,12 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 			}
 		}
 	}
-	if err := w.writeAtomic(rel, data); err != nil {
+	// Through a temporary file and a rename, so Minecraft never reads half a
+	// function.
+	if err := atomicfile.WriteIn(w.root, rel, data, filePerm); err != nil {
 		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
 	}
 	return true, nil
-}
-
-// writeAtomic writes through a temporary file and a rename, so Minecraft
-// never reads half a function.
-func (w *packWriter) writeAtomic(rel string, data []byte) error {
-	f, tmp, err := w.temp(filepath.Dir(rel))
-	if err != nil {
-		return err
-	}
-	defer w.root.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return w.root.Rename(tmp, rel)
 }
 
 // temp creates a new empty file in dir, mode filePerm less the umask.
