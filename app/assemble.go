@@ -197,12 +197,11 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 	if !p.live {
 		return a, nil
 	}
-	reloadable := p.mode != "demo" || cfg.ActionsConfigured
 	path := ""
-	if reloadable {
+	if s.ActionsFromFile {
 		path = s.ActionsName
 	}
-	a.reloader = rules.NewReloader(a.rules, path, s.Diagnostics, cfg, log, a.showRules)
+	a.reloader = rules.NewReloader(a.rules, path, s.ActionsText, s.Diagnostics, cfg, log, a.showRules)
 	a.dash.SetRules(web.RulesOf(a.reloader.Status(), cfg.Likes.Triggers))
 	a.followDeaths()
 	if err := a.listen(o, p); err != nil {
