@@ -33,11 +33,13 @@ import (
 
 // What the dashboard's server is given implements what it needs.
 var (
-	_ web.Pauser   = (*pause.Gate)(nil)
-	_ web.Reloader = (*rules.Reloader)(nil)
-	_ web.Webhook  = (*deaths.Receiver)(nil)
-	_ web.Overlays = (*overlay.Manager)(nil)
-	_ web.Injector = (*inject.Injector)(nil)
+	_ web.Pauser    = (*pause.Gate)(nil)
+	_ web.Reloader  = (*rules.Reloader)(nil)
+	_ web.Webhook   = (*deaths.Receiver)(nil)
+	_ web.Overlays  = (*overlay.Manager)(nil)
+	_ web.Injector  = (*inject.Injector)(nil)
+	_ web.Editor    = (*rules.Reloader)(nil)
+	_ web.Minecraft = (*rcon.Client)(nil)
 )
 
 // plan is what differs between the commands that run the pipeline (run,
@@ -81,6 +83,8 @@ type assembly struct {
 
 	rules    *rules.Set
 	queue    queue.Queue
+	store    *store.Store // nil unless durable
+	mc       *rcon.Client // nil in a dry run
 	overlays *overlay.Manager
 	gate     *pause.Gate
 	inject   *inject.Injector
@@ -139,7 +143,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {
 			log.Info("delivering actions left from the last run first", "pending", n, "oldest", oldest.Format(time.DateTime))
 		}
-		a.queue = st
+		a.queue, a.store = st, st
 	} else {
 		a.queue = queue.NewMemory()
 	}
@@ -159,7 +163,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 			GiveUpAfter:          p.giveUp,
 		}, log)
 		a.closers = append(a.closers, func() { cl.Close() })
-		commands = cl
+		commands, a.mc = cl, cl
 		if mc := cfg.Minecraft; mc.DatapackDir != "" {
 			pack := datapack.Open(mc.DatapackDir, mc.Version, s.Actions, log)
 			a.rules.UsePack(pack)
@@ -301,12 +305,17 @@ func (a *assembly) listen(o Options, p plan) error {
 		token = t
 	}
 	mc := cfg.Minecraft
-	srv, err := web.Listen(web.Options{
+	wo := web.Options{
 		Listen: cfg.Web.Listen, Token: token, Dashboard: a.dash, Log: a.log,
 		Injector: a.inject, Pauser: a.gate, Reloader: a.reloader,
 		Webhook:  &deaths.Receiver{Tracker: a.tracker, Mapping: webhookMapping(mc), UseDeaths: mc.Deaths == config.DeathsWebhook, Log: a.log},
 		Overlays: a.overlays, OverlayStyle: web.StyleOf(cfg.Overlays), Sounds: cfg.Overlays.Sounds,
-	})
+		Editor: a.reloader, Completion: a.s.completion(), OnConsole: a.consoleCommand,
+	}
+	if a.mc != nil { // a nil *rcon.Client must not become a non-nil interface
+		wo.Minecraft = a.mc
+	}
+	srv, err := web.Listen(wo)
 	if err != nil {
 		return err
 	}
