@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -77,7 +78,8 @@ func (s *Server) rcon(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"reply": reply})
 }
 
-// readCommand reads {"command": "..."} (or a form field command) and
+// readCommand reads {"command": "..."} (or a form field command, or a
+// text/plain body that is the command) and
 // checks it: one line of text Minecraft can take over RCON. A leading "/"
 // is dropped, as the actions file drops it.
 func readCommand(r *http.Request) (string, error) {
@@ -96,6 +98,12 @@ func readCommand(r *http.Request) (string, error) {
 			return "", fmt.Errorf(`%w: command is missing: send {"command": "list"}`, ErrInvalid)
 		}
 		cmd = *body.Command
+	} else if ct == "text/plain" {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return "", bodyError(err)
+		}
+		cmd = string(b)
 	} else {
 		if err := r.ParseForm(); err != nil {
 			return "", bodyError(err)

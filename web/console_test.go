@@ -41,6 +41,9 @@ func TestConsole(t *testing.T) {
 	if m := decode(t, body); len(m) != 1 || m["reply"] != listReply {
 		t.Errorf("answer %v", m)
 	}
+	if code, body := ts.do(t, req{method: "POST", path: "/api/rcon", body: "list\n", header: plainToken}); code != 200 || !strings.Contains(body, listReply) {
+		t.Errorf("a text/plain command: HTTP %d %s", code, body)
+	}
 	code, body = ts.do(t, req{method: "POST", path: "/api/rcon", body: `{"command":"/summn creeper"}`, header: bearer})
 	if code != 200 || !strings.Contains(body, "Unknown or incomplete command") {
 		t.Errorf("Minecraft's refusal is its reply: HTTP %d %s", code, body)
@@ -57,12 +60,12 @@ func TestConsole(t *testing.T) {
 			t.Errorf("%s %s %s: HTTP %d %s", bad.method, bad.path, bad.body, code, body)
 		}
 	}
-	if got := mc.Commands(); len(got) != 2 || got[0] != "list" || got[1] != "summn creeper" {
+	if got := mc.Commands(); len(got) != 3 || got[0] != "list" || got[2] != "summn creeper" {
 		t.Errorf("Minecraft got %q", got)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(seen) != 2 || seen[0].Command != "list" || seen[0].Reply != listReply || seen[0].Err != nil || seen[1].Command != "summn creeper" {
+	if len(seen) != 3 || seen[0].Command != "list" || seen[0].Reply != listReply || seen[0].Err != nil || seen[2].Command != "summn creeper" {
 		t.Errorf("hook saw %+v", seen)
 	}
 }
