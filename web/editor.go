@@ -130,16 +130,26 @@ func readText(r *http.Request) ([]byte, error) {
 	return []byte(*body.Text), nil
 }
 
-// checkActions answers POST /api/check: the diagnostics `tikcraft check`
-// would give the text, and its rules; nothing is written or run.
-func (s *Server) checkActions(w http.ResponseWriter, r *http.Request) {
+// editorText reads the text sent to the editor's endpoints; false when
+// the request was answered already (no editor in this run, a bad body).
+func (s *Server) editorText(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if s.o.Editor == nil {
 		httpError(w, http.StatusConflict, noEditor)
-		return
+		return nil, false
 	}
 	src, err := readText(r)
 	if err != nil {
 		requestError(w, err)
+		return nil, false
+	}
+	return src, true
+}
+
+// checkActions answers POST /api/check: the diagnostics `tikcraft check`
+// would give the text, and its rules; nothing is written or run.
+func (s *Server) checkActions(w http.ResponseWriter, r *http.Request) {
+	src, ok := s.editorText(w, r)
+	if !ok {
 		return
 	}
 	f, diags := s.o.Editor.Check(src)
@@ -160,13 +170,8 @@ func (s *Server) checkActions(w http.ResponseWriter, r *http.Request) {
 // its rules run, 422 with the diagnostics when it has errors (nothing
 // written), 409 when the rules come from no file.
 func (s *Server) saveActions(w http.ResponseWriter, r *http.Request) {
-	if s.o.Editor == nil {
-		httpError(w, http.StatusConflict, noEditor)
-		return
-	}
-	src, err := readText(r)
-	if err != nil {
-		requestError(w, err)
+	src, ok := s.editorText(w, r)
+	if !ok {
 		return
 	}
 	saved, err := s.o.Editor.Save(src)
