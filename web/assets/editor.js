@@ -176,7 +176,37 @@
     });
     const rulesAt = new Map(ruleLines.map((r) => [r.line, r.trigger]));
     const canFire = T.hasToken();
-    const rows = lines.map((_, i) => {
+    // The gutter changes with the line count, the diagnostics and the
+    // rules, not with every letter typed.
+    const key = [lines.length, canFire, [...running].join(), JSON.stringify(ruleLines), JSON.stringify([...byLine])].join("|");
+    if (key !== gutterKey) { gutterKey = key; drawGutter(lines.length, byLine, rulesAt, canFire); }
+    let plain = "";
+    const frag = document.createDocumentFragment();
+    lines.forEach((s, i) => {
+      const ds = (byLine.get(i + 1) || []).slice().sort((a, b) => a.col - b.col);
+      if (!ds.length) { plain += s + "\n"; return; }
+      frag.append(plain);
+      plain = "";
+      let at = 0;
+      ds.forEach((d) => {
+        const start = Math.max(at, offsetOf(s, d.col));
+        if (start > s.length) return;
+        const word = /^[^\s;]*/.exec(s.slice(start))[0] || s.slice(start, start + 1);
+        frag.append(s.slice(at, start), el("mark", sevClass(d), word || " "));
+        at = start + word.length;
+      });
+      frag.append(s.slice(at));
+      const d = ds.find((x) => x.severity === "error") || ds[0];
+      frag.append(el("span", "msg " + sevClass(d), d.message + (ds.length > 1 ? " (+" + (ds.length - 1) + " more)" : "")), "\n");
+    });
+    frag.append(plain);
+    back.replaceChildren(frag);
+    scrolled();
+  }
+
+  let gutterKey = "";
+  function drawGutter(count, byLine, rulesAt, canFire) {
+    const rows = Array.from({ length: count }, (_, i) => {
       const n = i + 1, ds = byLine.get(n) || [];
       const row = el("div", "ln" + (ds.some((d) => d.severity === "error") ? " err" : ds.length ? " warn" : ""));
       const trig = rulesAt.get(n);
@@ -194,24 +224,6 @@
       return row;
     });
     gutter.replaceChildren(...rows);
-    const frag = document.createDocumentFragment();
-    lines.forEach((s, i) => {
-      const ds = (byLine.get(i + 1) || []).slice().sort((a, b) => a.col - b.col);
-      if (!ds.length) { frag.append(s + "\n"); return; }
-      let at = 0;
-      ds.forEach((d) => {
-        const start = Math.max(at, offsetOf(s, d.col));
-        if (start > s.length) return;
-        const word = /^[^\s;]*/.exec(s.slice(start))[0] || s.slice(start, start + 1);
-        frag.append(s.slice(at, start), el("mark", sevClass(d), word || " "));
-        at = start + word.length;
-      });
-      frag.append(s.slice(at));
-      const d = ds.find((x) => x.severity === "error") || ds[0];
-      frag.append(el("span", "msg " + sevClass(d), d.message + (ds.length > 1 ? " (+" + (ds.length - 1) + " more)" : "")), "\n");
-    });
-    back.replaceChildren(frag);
-    scrolled();
   }
 
   function scrolled() {
@@ -249,7 +261,7 @@
     showDirty();
     const r = res.data.rules || {};
     running = new Set((r.triggers || []).map((t) => norm(t.name)));
-    loadedAt = r.loaded || loadedAt;
+    loadedAt = (r.loaded || "") + "|" + (r.error || "");
     const w = (res.data.diagnostics || []).length;
     say("Saved" + (res.data.backup ? " (the previous file is " + res.data.backup + ")" : "") + ": " +
       (r.triggers || []).length + " rules running now" + (w ? ", " + w + " warning" + (w === 1 ? "" : "s") : "") + ".", "ok");
@@ -326,8 +338,10 @@
     const changed = next.size !== running.size || [...next].some((x) => !running.has(x));
     running = next;
     if (changed) draw();
-    if (r.loaded && loadedAt && r.loaded !== loadedAt && !dirty()) load();
-    if (r.loaded) loadedAt = r.loaded;
+    // A reload that failed keeps the loaded time but sets the error.
+    const key = (r.loaded || "") + "|" + (r.error || "");
+    if (loadedAt && key !== loadedAt && !dirty()) load();
+    loadedAt = key;
     consoleMode(e.detail.minecraft);
   });
 
