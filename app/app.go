@@ -58,6 +58,11 @@ type Setup struct {
 	Config      *config.Config
 	Actions     *actions.File
 	ActionsName string
+	// ActionsText is the text the rules were read from, and ActionsFromFile
+	// whether that was ActionsName's file (not the embedded example): only
+	// then can the dashboard reload and edit it.
+	ActionsText     []byte
+	ActionsFromFile bool
 	// Diagnostics of both files, formatted FILE:LINE:COL: severity: message.
 	Diagnostics []string
 	Errors      int
@@ -134,11 +139,12 @@ func Load(o Options, demo bool) (*Setup, error) {
 			return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
 		}
 		src = b
+		s.ActionsFromFile = true
 	default:
 		actionsPath = "(embedded example actions.mca)"
 		src = []byte(examples.Actions)
 	}
-	s.ActionsName = actionsPath
+	s.ActionsName, s.ActionsText = actionsPath, src
 	f, adiags := rules.Parse(cfg, actionsPath, src)
 	s.Actions = f
 	for _, d := range adiags {

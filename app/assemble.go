@@ -33,11 +33,13 @@ import (
 
 // What the dashboard's server is given implements what it needs.
 var (
-	_ web.Pauser   = (*pause.Gate)(nil)
-	_ web.Reloader = (*rules.Reloader)(nil)
-	_ web.Webhook  = (*deaths.Receiver)(nil)
-	_ web.Overlays = (*overlay.Manager)(nil)
-	_ web.Injector = (*inject.Injector)(nil)
+	_ web.Pauser    = (*pause.Gate)(nil)
+	_ web.Reloader  = (*rules.Reloader)(nil)
+	_ web.Webhook   = (*deaths.Receiver)(nil)
+	_ web.Overlays  = (*overlay.Manager)(nil)
+	_ web.Injector  = (*inject.Injector)(nil)
+	_ web.Editor    = (*rules.Reloader)(nil)
+	_ web.Minecraft = (*rcon.Client)(nil)
 	// The store keeps the overlays' state (overlay cannot import it: its
 	// tests use the store).
 	_ overlay.Saver = (*store.Store)(nil)
@@ -84,6 +86,8 @@ type assembly struct {
 
 	rules    *rules.Set
 	queue    queue.Queue
+	store    *store.Store // nil unless durable
+	mc       *rcon.Client // nil in a dry run
 	overlays *overlay.Manager
 	gate     *pause.Gate
 	inject   *inject.Injector
@@ -142,7 +146,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {
 			log.Info("delivering actions left from the last run first", "pending", n, "oldest", oldest.Format(time.DateTime))
 		}
-		a.queue = st
+		a.queue, a.store = st, st
 	} else {
 		a.queue = queue.NewMemory()
 	}
@@ -162,7 +166,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 			GiveUpAfter:          p.giveUp,
 		}, log)
 		a.closers = append(a.closers, func() { cl.Close() })
-		commands = cl
+		commands, a.mc = cl, cl
 		if mc := cfg.Minecraft; mc.DatapackDir != "" {
 			pack := datapack.Open(mc.DatapackDir, mc.Version, s.Actions, log)
 			a.rules.UsePack(pack)
@@ -200,12 +204,11 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 	if !p.live {
 		return a, nil
 	}
-	reloadable := p.mode != "demo" || cfg.ActionsConfigured
 	path := ""
-	if reloadable {
+	if s.ActionsFromFile {
 		path = s.ActionsName
 	}
-	a.reloader = rules.NewReloader(a.rules, path, s.Diagnostics, cfg, log, a.showRules)
+	a.reloader = rules.NewReloader(a.rules, path, s.ActionsText, s.Diagnostics, cfg, log, a.showRules)
 	a.dash.SetRules(web.RulesOf(a.reloader.Status(), cfg.Likes.Triggers))
 	a.followDeaths()
 	if err := a.listen(o, p); err != nil {
@@ -305,12 +308,17 @@ func (a *assembly) listen(o Options, p plan) error {
 		token = t
 	}
 	mc := cfg.Minecraft
-	srv, err := web.Listen(web.Options{
+	wo := web.Options{
 		Listen: cfg.Web.Listen, Token: token, Dashboard: a.dash, Log: a.log,
 		Injector: a.inject, Pauser: a.gate, Reloader: a.reloader,
 		Webhook:  &deaths.Receiver{Tracker: a.tracker, Mapping: webhookMapping(mc), UseDeaths: mc.Deaths == config.DeathsWebhook, Log: a.log},
 		Overlays: a.overlays, OverlayStyle: web.StyleOf(cfg.Overlays), Sounds: cfg.Overlays.Sounds, Goals: goalIDs(cfg.Overlays),
-	})
+		Editor: a.reloader, Completion: a.s.completion(), OnConsole: a.consoleCommand,
+	}
+	if a.mc != nil { // a nil *rcon.Client must not become a non-nil interface
+		wo.Minecraft = a.mc
+	}
+	srv, err := web.Listen(wo)
 	if err != nil {
 		return err
 	}

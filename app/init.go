@@ -226,7 +226,7 @@ func enableRCON(dir string, now time.Time) (*rconSetup, error) {
 	if err := writeBackup(r.backup, b, perm&0o600); err != nil {
 		return nil, fmt.Errorf("cannot back up %s, so it was not changed: %w", path, unwrapPathError(err))
 	}
-	if err := atomicfile.Replace(path, props.Bytes()); err != nil {
+	if err := atomicfile.Write(path, props.Bytes(), perm); err != nil {
 		return nil, fmt.Errorf("%w (is the Minecraft server holding it open?)", err)
 	}
 	return r, nil

@@ -81,7 +81,12 @@ const quietEvents = `{"type":"connect","room_id":"1","time":"2026-01-01T10:00:00
 // are played before the quiet hour.
 func startDashDemo(t *testing.T, yamlExtra, actions string, events ...string) *dashDemo {
 	t.Helper()
-	srv := rcontest.Start(t, testPassword)
+	return startDashDemoOn(t, rcontest.Start(t, testPassword), yamlExtra, actions, events...)
+}
+
+// startDashDemoOn is startDashDemo against the RCON server srv.
+func startDashDemoOn(t *testing.T, srv *rcontest.Server, yamlExtra, actions string, events ...string) *dashDemo {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := fmt.Sprintf("rcon:\n  address: %s\n  password: %s\n  max_commands_per_second: 0\nactions: actions.mca\nweb:\n  listen: 127.0.0.1:0\n%s", srv.Addr(), testPassword, yamlExtra)
 	write(t, filepath.Join(dir, "tikcraft.yaml"), cfg)

@@ -1,40 +1,49 @@
 // Package atomicfile replaces files so that a crash, a full disk or a
 // reader at the wrong moment sees the old content or the new, never half of
-// it: server.properties, the gift cache, data pack functions, the actions
-// file saved from the dashboard.
+// it: the data goes to a temporary file in the same folder, is synced to
+// the disk, and is renamed over the file (server.properties, the gift
+// cache, data pack functions, the actions file saved from the dashboard).
 package atomicfile
 
 import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
 
-// Write replaces path with data. It writes a temporary file in the same
-// folder, syncs it to disk, then renames it over path. perm is the new
-// file's permission less the process umask, as with os.WriteFile; the
-// caller creates the folder. Errors name path.
+// Write replaces path with data. An existing file keeps its own permission
+// bits exactly (a server.properties only its owner may read stays so; one
+// the server's user reads stays readable); a new one gets perm less the
+// process umask, as with os.WriteFile. A symbolic link is followed: the
+// file it points to is replaced and the link stays. The caller creates the
+// folder. Errors name path.
 func Write(path string, data []byte, perm os.FileMode) error {
-	return write(osFS{}, path, data, perm, false)
+	target, err := filepath.EvalSymlinks(path)
+	switch {
+	case err == nil:
+		path = target
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot write %s: %w", path, plain(err))
+	}
+	exact := false
+	if fi, err := os.Stat(path); err == nil {
+		perm, exact = fi.Mode().Perm(), true
+	}
+	if err := write(osFS{}, path, data, perm, exact); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	return nil
 }
 
-// WriteIn is Write for name inside root: nothing outside root is written,
-// whatever links the folders hold (the data pack).
+// WriteIn replaces name inside root with data, a new file mode perm less
+// the umask, whatever mode the old one had; nothing outside root is
+// written, whatever links the folders hold (the data pack).
 func WriteIn(root *os.Root, name string, data []byte, perm os.FileMode) error {
 	return write(root, name, data, perm, false)
-}
-
-// Replace is Write for a file that exists: the new content keeps the old
-// file's permission bits exactly, so a server.properties that only its
-// owner may read stays so, and one the server's user reads stays readable.
-func Replace(path string, data []byte) error {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("cannot replace %s: %w", path, err)
-	}
-	return write(osFS{}, path, data, fi.Mode().Perm(), true)
 }
 
 // fsys is what write needs of a file system: the os package, or an os.Root.
@@ -56,11 +65,12 @@ func (osFS) Chmod(name string, mode os.FileMode) error { return os.Chmod(name, m
 
 var _ fsys = (*os.Root)(nil)
 
-// write is Write; exact sets perm as it is, not less the umask.
+// write writes through a temporary file; exact sets perm as it is, not
+// less the umask.
 func write(fs fsys, path string, data []byte, perm os.FileMode, exact bool) error {
 	dir, base := filepath.Split(path)
-	// The umask applies to what OpenFile creates; an exact mode is set
-	// once the file is whole (it is owner-only until then).
+	// The umask applies to what OpenFile creates; an exact mode is set once
+	// the file is whole (it is owner-only until then).
 	createPerm := perm
 	if exact {
 		createPerm = 0o600
@@ -76,7 +86,7 @@ func write(fs fsys, path string, data []byte, perm os.FileMode, exact bool) erro
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("cannot write next to %s: %w", path, err)
+		return fmt.Errorf("cannot write next to %s: %w", path, plain(err))
 	}
 	done := false
 	defer func() {
@@ -86,23 +96,46 @@ func write(fs fsys, path string, data []byte, perm os.FileMode, exact bool) erro
 	}()
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, plain(err))
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, plain(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, plain(err))
 	}
+	// On Windows only the read-only bit exists; that is kept too.
 	if exact {
 		if err := fs.Chmod(name, perm); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
+			return fmt.Errorf("writing %s: %w", path, plain(err))
 		}
 	}
 	if err := fs.Rename(name, path); err != nil {
-		return fmt.Errorf("cannot replace %s: %w", path, err)
+		return fmt.Errorf("cannot replace %s (is another program holding it open?): %w", path, plain(err))
 	}
 	done = true
 	return nil
+}
+
+// syncDir flushes the folder's entry for the renamed file, so the rename
+// itself survives a power cut. Windows cannot open folders for this and
+// commits renames on its own; errors are ignored everywhere, the data
+// already being safe.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	d.Close()
+}
+
+// plain drops a *PathError's operation and path, which the messages say.
+func plain(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -32,7 +32,7 @@ func TestReplaceKeepsTheFilesOwnBits(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.Chmod(path, mode)
-		if err := Replace(path, []byte("new")); err != nil {
+		if err := Write(path, []byte("new"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		fi, _ := os.Stat(path)

@@ -56,12 +56,11 @@ type Reloader struct {
 
 // NewReloader watches path (the file set was loaded from, with diags
 // formatted FILE:LINE:COL; "" when it came from no file) and tells notify
-// every change of Status.
-func NewReloader(set *Set, path string, diags []string, cfg *config.Config, log *slog.Logger, notify func(Status)) *Reloader {
-	r := &Reloader{set: set, path: path, cfg: cfg, log: log, notify: notify, loadedAt: time.Now()}
-	if path != "" {
-		r.loaded, _ = os.ReadFile(path)
-	}
+// every change of Status. src is the text set was loaded from: the
+// editor shows it when there is no file, and the watcher reloads the file
+// only once it differs.
+func NewReloader(set *Set, path string, src []byte, diags []string, cfg *config.Config, log *slog.Logger, notify func(Status)) *Reloader {
+	r := &Reloader{set: set, path: path, cfg: cfg, log: log, notify: notify, loadedAt: time.Now(), loaded: src}
 	r.status = Status{File: path, Loaded: r.loadedAt, Reloadable: path != "", Rules: set.File(), Diagnostics: diags}
 	return r
 }

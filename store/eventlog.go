@@ -323,6 +323,10 @@ func (s *Store) Prune(ctx context.Context, before time.Time) error {
 		(SELECT id FROM deliveries WHERE at_ns < ? LIMIT ?)`, cut); err != nil {
 		return err
 	}
+	if err := batches(`DELETE FROM console WHERE id IN
+		(SELECT id FROM console WHERE at_ns < ? LIMIT ?)`, cut); err != nil {
+		return err
+	}
 	// Delivered actions go from the oldest up to the first one pending or
 	// delivered recently: ids follow push order, so that is one range and
 	// needs no index on delivered_ns (which would cost every Ack a page

@@ -28,6 +28,9 @@ type Report struct {
 	// TestEvents counts the events fired from the test panel or
 	// `tikcraft trigger`: they are in no other number of the report.
 	TestEvents int64
+	// Console counts the commands typed in the dashboard's Minecraft
+	// console: sent over RCON, never queued, so not in Actions.
+	Console    int64
 	Gifts      int64       // gifts received: a combo streak counts its final count once
 	Diamonds   int64       // their worth: diamonds per gift × count
 	TopGifts   []GiftTotal // at most 10, most diamonds first
@@ -146,6 +149,9 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 
 func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
 	if err := tx.QueryRowContext(ctx, reportTests, from).Scan(&rep.TestEvents); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM console WHERE at_ns >= ?1`, from).Scan(&rep.Console); err != nil {
 		return err
 	}
 	// Events by type; the gift amount comes from the sendings below.
@@ -374,6 +380,9 @@ func (rep *Report) WriteText(w io.Writer) error {
 	acts.add("pending now", thousands(a.Pending), waiting)
 	acts.add("parked now", thousands(a.Parked), "sent without an answer, kept")
 	acts.write(bw, "")
+	if rep.Console > 0 {
+		fmt.Fprintf(bw, "(and %s typed in the dashboard's console, not counted here)\n", plural(rep.Console, "console command"))
+	}
 
 	if len(rep.Parked) > 0 {
 		parked := table{head: []string{"Parked (tikcraft drain --retry-failed sends them again)", "trigger", "command"}, right: []bool{false, false, false}}

@@ -8,7 +8,7 @@ import (
 
 // migrations()[i] takes the schema from version i to i+1 (PRAGMA
 // user_version). Never edit a released step; append a new one.
-func migrations() []string { return []string{schema1, schema2, schema3, schema4} }
+func migrations() []string { return []string{schema1, schema2, schema3, schema4, schema5} }
 
 // schema1: the queue, the event log and the delivery log. Times are Unix
 // nanoseconds. Each index costs a page write per commit, so the queue has
@@ -104,6 +104,19 @@ const schema4 = `CREATE TABLE overlay_state (
 		value      BLOB NOT NULL,
 		updated_ns INTEGER NOT NULL
 	) WITHOUT ROWID;`
+
+// schema5: the commands typed in the dashboard's Minecraft console
+// (store/console.go). They are kept apart from events and deliveries, so
+// no report counts them as a gift or an action.
+const schema5 = `CREATE TABLE console (
+		id         INTEGER PRIMARY KEY,
+		at_ns      INTEGER NOT NULL,
+		command    TEXT NOT NULL,
+		reply      TEXT,             -- Minecraft's answer; NULL when it gave none
+		error      TEXT,             -- why it got no answer; NULL when it did
+		latency_ns INTEGER NOT NULL
+	);
+	CREATE INDEX console_at ON console(at_ns);`
 
 // versionError: the file comes from a newer tikcraft.
 type versionError struct{ have, know int }

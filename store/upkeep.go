@@ -112,6 +112,7 @@ func (s *Store) removeOldest(ctx context.Context, share float64) (int64, error) 
 	for _, tb := range []struct{ table, where string }{
 		{"events", "1"},
 		{"deliveries", "1"},
+		{"console", "1"},
 		{"actions", "delivered_ns IS NOT NULL AND id < (SELECT max(id) FROM actions)"},
 	} {
 		var lo, hi sql.NullInt64

@@ -42,6 +42,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/reload", s.mutating(s.reload))
 	mux.HandleFunc("POST /webhook", s.mutating(s.webhook))
 	s.overlayRoutes(mux)
+	s.editorRoutes(mux)
+	s.consoleRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if m, ok := apiMethods[r.URL.Path]; ok {
@@ -58,6 +60,7 @@ var apiMethods = map[string]string{
 	"/api/state": "GET", "/api/events": "GET", "/api/queue": "GET", "/api/report": "GET", "/api/rules": "GET", "/api/stream": "GET",
 	"/api/trigger": "POST", "/api/pause": "POST", "/api/resume": "POST", "/api/reload": "POST",
 	"/api/overlay/reset": "POST", "/api/overlay/adjust": "POST",
+	"/api/actions": "GET, POST", "/api/check": "POST", "/api/complete": "GET", "/api/rcon": "POST",
 }
 
 // mutating wraps a handler that changes state: the token is required and
@@ -68,8 +71,11 @@ func (s *Server) mutating(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		limit := int64(maxAPIBody)
-		if r.URL.Path == "/webhook" {
+		switch r.URL.Path {
+		case "/webhook":
 			limit = maxWebhookBody
+		case "/api/actions", "/api/check":
+			limit = maxActionsBody
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		w.Header().Set("Cache-Control", "no-store")

@@ -4,7 +4,8 @@
 //
 // It only observes the pipeline (Dashboard is fed from its hooks) and acts
 // through small interfaces the app implements (Injector, Pauser,
-// Reloader, Webhook), so it never reaches into the engine or the queue.
+// Reloader, Editor, Minecraft, Webhook), so it never reaches into the
+// engine or the queue.
 // docs/WEB.md documents the API and the security rules.
 package web
 
@@ -98,6 +99,16 @@ type Options struct {
 	Pauser   Pauser   // nil: no pause button
 	Reloader Reloader // nil: no reload
 	Webhook  Webhook  // nil: POST /webhook answers 409
+
+	// Editor, if set, serves the actions file to the dashboard's editor
+	// (GET and POST /api/actions, POST /api/check); Completion is what the
+	// editor and the console complete.
+	Editor     Editor
+	Completion Completion
+	// Minecraft, if set, runs the console's commands (POST /api/rcon);
+	// nil in a dry run. OnConsole, if set, is told each one (the event log).
+	Minecraft Minecraft
+	OnConsole func(ConsoleCommand)
 
 	// Overlays, if set, is the state behind /overlay/*; OverlayStyle is
 	// their default look and Sounds the folder of the alert sounds.

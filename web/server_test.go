@@ -82,16 +82,21 @@ type testServer struct {
 	base string // http://127.0.0.1:PORT
 }
 
-func start(t *testing.T) *testServer {
+// start runs a server with fakes behind it; with sets more options.
+func start(t *testing.T, with ...func(*Options)) *testServer {
 	t.Helper()
 	logs := &syncBuffer{}
 	ctl := &fakeControl{}
 	dash := NewDashboard("demo")
-	s, err := Listen(Options{
+	o := Options{
 		Listen: "127.0.0.1:0", Token: testToken, Dashboard: dash,
 		Log:      slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Injector: ctl, Pauser: ctl, Reloader: ctl, Webhook: ctl,
-	})
+	}
+	for _, w := range with {
+		w(&o)
+	}
+	s, err := Listen(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,8 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
+  // The editor and the console (editor.js) share these.
+  window.tikcraft = { api, el, hasToken: () => token !== "" };
   const num = (n) => Number(n || 0).toLocaleString();
   const clock = (t) => { const d = new Date(t); return isNaN(d) ? "" : d.toLocaleTimeString(); };
   const secs = (s) => s >= 3600 ? Math.floor(s / 3600) + " h " + Math.floor(s % 3600 / 60) + " min"
@@ -74,6 +76,7 @@
     renderQueue(s.queue);
     renderPause(s.pause);
     renderRules(s.rules);
+    document.dispatchEvent(new CustomEvent("tikcraft:status", { detail: s }));
   }
   function renderQueue(q) {
     $("q-pending").textContent = num(q.pending);
