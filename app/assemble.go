@@ -19,6 +19,7 @@ import (
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/httpcall"
 	"github.com/tikcraft/tikcraft/inject"
+	"github.com/tikcraft/tikcraft/obs"
 	"github.com/tikcraft/tikcraft/overlay"
 	"github.com/tikcraft/tikcraft/pause"
 	"github.com/tikcraft/tikcraft/pipeline"
@@ -88,6 +89,7 @@ type assembly struct {
 	queue    queue.Queue
 	store    *store.Store // nil unless durable
 	mc       *rcon.Client // nil in a dry run
+	obs      *obs.Sink    // nil without an obs section, and in a dry run
 	overlays *overlay.Manager
 	gate     *pause.Gate
 	inject   *inject.Injector
@@ -104,10 +106,10 @@ type assembly struct {
 }
 
 // assemble builds the pipeline for p: the live rules, the queue, the
-// outputs in their one order (the pause gate, then the router to Minecraft
-// — through the data pack in datapack mode —, the overlays and $http),
-// and the observers on the pipeline's hooks (console, dashboard, overlays,
-// event log). Nothing wraps another part to watch it.
+// outputs, one delivery lane each, behind the router (Minecraft — through
+// the pause gate, and the data pack in datapack mode —, the overlays,
+// $http, OBS), and the observers on the pipeline's hooks (console,
+// dashboard, overlays, event log). Nothing wraps another part to watch it.
 func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, err error) {
 	cfg := s.Config
 	log := o.Log
@@ -143,8 +145,11 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		if err := st.KeepLog(ctx, cfg.LogRetention.D(), int64(cfg.LogMaxSize)); err != nil {
 			log.Warn("could not prune old event log entries", "error", err)
 		}
-		if n, oldest, err := st.Stats(ctx); err == nil && n > 0 {
+		if n, oldest, err := st.Stats(ctx, queue.AllLanes); err == nil && n > 0 {
 			log.Info("delivering actions left from the last run first", "pending", n, "oldest", oldest.Format(time.DateTime))
+		}
+		if n, _, err := st.Stats(ctx, queue.LaneOBS); err == nil && n > 0 && !cfg.OBSConfigured && !p.dry {
+			log.Warn("$obs actions left from the last run are skipped: tikcraft.yaml has no obs section (docs/OBS.md)", "actions", n)
 		}
 		a.queue, a.store = st, st
 	} else {
@@ -187,15 +192,22 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		ovo.Fire = a.inject.Trigger
 	}
 	a.overlays = overlay.New(ctx, ovo)
+	a.openOBS(p)
+	// Each output is a lane of its own (deliver.Worker): the pause gate
+	// holds Minecraft's lane only, so a death pause never delays an alert,
+	// a $http request or an OBS effect (docs/DELIVERY.md).
+	a.gate = pause.New(commands, cfg.Minecraft.PauseTimeout.D())
 	router := deliver.Router{
-		Commands: commands,
+		Commands: a.gate,
 		Overlays: a.overlays,
 		HTTP:     httpcall.New(httpcall.Config{Allow: cfg.HTTP.Allow, Timeout: cfg.HTTP.Timeout.D()}, log),
 		Echo:     echo,
 	}
-	a.gate = pause.New(router, cfg.Minecraft.PauseTimeout.D())
+	if a.obs != nil { // a nil *obs.Sink must not become a non-nil interface
+		router.OBS = a.obs
+	}
 
-	a.pipe = pipeline.Options{Engine: engine.New(engineCfg, a.rules, log), Queue: a.queue, Sink: a.gate, Log: log}
+	a.pipe = pipeline.Options{Engine: engine.New(engineCfg, a.rules, log), Queue: a.queue, Sink: router, Log: log}
 	if st != nil {
 		a.pipe.Recorder = st
 	}
@@ -265,6 +277,26 @@ func (a *assembly) showRules(st rules.Status) {
 	}
 	triggers, commands := st.Rules.Stats()
 	a.dash.Note("reload", fmt.Sprintf("reloaded %s: %d %s, %d %s", st.File, triggers, plural(triggers, "trigger"), commands, plural(commands, "command")))
+}
+
+// openOBS connects to OBS for the $obs lane when the config has an obs
+// section. A dry run prints $obs actions instead (the router's Echo), like
+// Minecraft's commands: it never changes the streamer's scenes. The
+// connection is closed after the delivery lanes stopped (closers run once
+// the pipeline has returned), turning back what a "for" changed.
+func (a *assembly) openOBS(p plan) {
+	if !a.s.Config.OBSConfigured || p.dry {
+		return
+	}
+	cfg := obsConfig(a.s.Config)
+	if a.dash != nil {
+		dash := a.dash
+		dash.SetOBS(web.OBSConn(tikcraft.SinkState{}))
+		cfg.OnState = func(st tikcraft.SinkState) { dash.SetOBS(web.OBSConn(st)) }
+	}
+	sink := obs.New(cfg, a.log)
+	a.obs = sink
+	a.closers = append(a.closers, func() { sink.Close() })
 }
 
 // followDeaths counts Minecraft's deaths for the overlays and the

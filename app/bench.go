@@ -13,6 +13,7 @@ import (
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/bench"
 	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // BenchOptions are bench's flags.
@@ -126,7 +127,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 	res := srv.Result(src)
 	res.AllocsPerEvent = float64(m1.Mallocs-m0.Mallocs) / float64(max(res.Events, 1))
 	res.PeakRSS = peak.Max()
-	if n, _, err := a.queue.Stats(context.WithoutCancel(ctx)); err == nil {
+	if n, _, err := a.queue.Stats(context.WithoutCancel(ctx), queue.AllLanes); err == nil {
 		res.LeftPending = n
 	}
 	res.Print(bo.Stdout, bench.Settings{Rate: bo.Rate, Duration: bo.Duration, Queue: bo.Queue, AnswerDelay: bo.AnswerDelay})

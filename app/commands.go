@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft/console"
+	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
@@ -80,7 +81,7 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 	}
 	if err != nil {
 		if !ro.DryRun {
-			if n, _, serr := a.queue.Stats(context.WithoutCancel(ctx)); serr == nil && n > 0 {
+			if n, _, serr := a.queue.Stats(context.WithoutCancel(ctx), queue.AllLanes); serr == nil && n > 0 {
 				return fmt.Errorf("replay did not deliver every action: %w\n%d actions are kept in %s; once Minecraft is reachable, `tikcraft drain` (or the next start) delivers them", err, n, s.Config.DataDir)
 			}
 		}

@@ -40,7 +40,7 @@ func Drain(ctx context.Context, do DrainOptions) error {
 	if err := retryParked(ctx, do, q); err != nil {
 		return err
 	}
-	n, _, err := q.Stats(ctx)
+	n, _, err := q.Stats(ctx, queue.AllLanes)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func Drain(ctx context.Context, do DrainOptions) error {
 	if res.Parked > 0 {
 		return fmt.Errorf("%d actions were sent without an answer from Minecraft and parked as failed; `tikcraft report` lists them, `tikcraft drain --retry-failed` sends them again", res.Parked)
 	}
-	if left, _, _ := q.Stats(context.WithoutCancel(ctx)); left > 0 {
+	if left, _, _ := q.Stats(context.WithoutCancel(ctx), queue.AllLanes); left > 0 {
 		return fmt.Errorf("interrupted: %d actions are still pending", left)
 	}
 	return nil

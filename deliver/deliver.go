@@ -1,8 +1,10 @@
-// Package deliver drains the action queue into a sink, one action at a
-// time and in order. An action leaves the queue only once the sink has
-// delivered it (or rejected it for good), so a Minecraft outage only makes
-// actions wait. An action sent several times without an answer is parked
-// as failed and kept, and the rest go on.
+// Package deliver drains the action queue into a sink: each lane of the
+// queue (Minecraft, the overlays, $http, OBS) on a goroutine of its own,
+// one action at a time and in order within the lane. An action leaves the
+// queue only once the sink has delivered it (or rejected it for good), so
+// an outage only makes that output's actions wait; the other lanes go on.
+// An action sent several times without an answer is parked as failed and
+// kept, and the rest of its lane goes on.
 package deliver
 
 import (
@@ -10,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,27 +62,41 @@ type Recorder interface {
 	LogDelivery(ctx context.Context, d Delivery)
 }
 
-// Worker moves actions from Queue to Sink.
+// Worker moves actions from Queue to Sink, every lane on its own
+// goroutine: within a lane one action at a time, in order; lanes never
+// wait for each other, so a $http server or OBS that does not answer holds
+// up only its own lane, never Minecraft's.
 type Worker struct {
 	Queue queue.Queue
-	Sink  tikcraft.Sink
+	// Sink delivers every lane's actions; a Router sends each to its
+	// output. A sink that is an ItemSink is handed the whole queue item
+	// (the due time), others the action.
+	Sink tikcraft.Sink
+	// Lanes are the lanes delivered; nil: all of them (queue.Lanes).
+	Lanes []queue.Lane
 	Log   *slog.Logger
 	// Recorder, if set, receives every outcome.
 	Recorder Recorder
 	// OnSend, if set, sees each action as it is handed to the sink, and
 	// OnDelivery every outcome, after the Recorder (the console, the
-	// dashboard). They run on the worker's goroutine: keep them quick.
+	// dashboard). They run on the lane's goroutine, so different lanes
+	// call them at the same time: keep them quick and safe for that.
 	OnSend     func(queue.Item)
 	OnDelivery func(Delivery)
-	// Grace is how long the action in flight may still take after the
-	// context is cancelled (Ctrl-C finishes it rather than cutting it off).
-	// Default 1.5s, which keeps shutdown under 2 seconds.
+	// Grace is how long the actions in flight may still take after the
+	// context is cancelled (Ctrl-C finishes them rather than cutting them
+	// off). Default 1.5s, which keeps shutdown under 2 seconds.
 	Grace time.Duration
-	// Retry, when positive, makes the worker wait that long and try again
+	// Retry, when positive, makes a lane wait that long and try again
 	// after a permanent sink failure (a wrong password the streamer may fix
 	// on the server) instead of returning it.
 	Retry time.Duration
 
+	lanes [queue.NumLanes]laneState
+}
+
+// laneState is what status lines read about one lane while Run runs.
+type laneState struct {
 	sent     atomic.Int64           // actions sent so far, for Sent
 	inFlight atomic.Pointer[flight] // the action being delivered; nil between deliveries
 }
@@ -89,14 +106,42 @@ type flight struct {
 	since  time.Time
 }
 
-// InFlight returns the action being delivered and when its delivery
-// started; ok is false between deliveries. Status lines use it to name
-// the output that holds the queue (a $http server, not Minecraft).
-func (w *Worker) InFlight() (a tikcraft.Action, since time.Time, ok bool) {
-	if f := w.inFlight.Load(); f != nil {
-		return f.action, f.since, true
+// ItemSink is a sink that is handed the queue item rather than only its
+// action, because its outcome depends on when the action came due (an OBS
+// effect more than a minute past its moment is dropped). Router is one.
+type ItemSink interface {
+	DeliverItem(ctx context.Context, it queue.Item) (tikcraft.Reply, error)
+}
+
+// DueSink is an output told when each action came due (obs.Sink): Router
+// passes an item's Due on to it.
+type DueSink interface {
+	tikcraft.Sink
+	DeliverDue(ctx context.Context, a tikcraft.Action, due time.Time) error
+}
+
+// InFlight returns the action of lane being delivered and when its
+// delivery started; ok is false between deliveries. With queue.AllLanes
+// it is the one that has been in flight longest. Status lines use it to
+// name what a lane waits for (a $http server, OBS, Minecraft).
+func (w *Worker) InFlight(lane queue.Lane) (a tikcraft.Action, since time.Time, ok bool) {
+	for _, l := range lanesOf(lane) {
+		if f := w.lanes[l].inFlight.Load(); f != nil && (!ok || f.since.Before(since)) {
+			a, since, ok = f.action, f.since, true
+		}
 	}
-	return tikcraft.Action{}, time.Time{}, false
+	return a, since, ok
+}
+
+// lanesOf is the lanes lane stands for.
+func lanesOf(lane queue.Lane) []queue.Lane {
+	if lane == queue.AllLanes {
+		return queue.Lanes()
+	}
+	if !lane.Valid() {
+		return nil
+	}
+	return []queue.Lane{lane}
 }
 
 // Stats counts outcomes.
@@ -104,9 +149,22 @@ type Stats struct {
 	Delivered, Rejected, Parked int64
 }
 
-// Sent is the number of actions delivered so far; safe to call while Run
-// runs (status lines compute commands per second from it).
-func (w *Worker) Sent() int64 { return w.sent.Load() }
+func (s *Stats) add(o Stats) {
+	s.Delivered += o.Delivered
+	s.Rejected += o.Rejected
+	s.Parked += o.Parked
+}
+
+// Sent is the number of actions of lane (queue.AllLanes: of every lane)
+// delivered so far; safe to call while Run runs (status lines compute
+// commands per second from it).
+func (w *Worker) Sent(lane queue.Lane) int64 {
+	var n int64
+	for _, l := range lanesOf(lane) {
+		n += w.lanes[l].sent.Load()
+	}
+	return n
+}
 
 // Storage retries: how long to wait between attempts to record an
 // outcome the queue could not write (a full disk), and how often to say so.
@@ -116,20 +174,59 @@ const (
 	markLogEvery   = time.Minute
 )
 
-// Run delivers until ctx is cancelled (returns nil) or the sink fails for
-// good (returns the error). Once finish is closed (nil: never) it returns
-// nil as soon as the queue is empty: close it after the last Push.
+// Run delivers every lane until ctx is cancelled (returns nil) or a lane
+// fails for good (returns the error, after the other lanes stopped: what
+// they have not delivered stays queued). Once finish is closed (nil:
+// never) each lane ends as soon as it is empty, and Run returns nil once
+// every lane has: close it after the last Push.
 func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error) {
+	lanes := w.Lanes
+	if lanes == nil {
+		lanes = queue.Lanes()
+	}
+	for _, l := range lanes {
+		if !l.Valid() {
+			return Stats{}, queue.LaneError(l)
+		}
+	}
+	// A lane that fails for good stops the others, as one worker did.
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	stats := make([]Stats, len(lanes))
+	errs := make([]error, len(lanes))
+	var wg sync.WaitGroup
+	for i, l := range lanes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stats[i], errs[i] = w.runLane(lctx, l, finish)
+			if errs[i] != nil {
+				stop()
+			}
+		}()
+	}
+	wg.Wait()
+	var st Stats
+	for _, s := range stats {
+		st.add(s)
+	}
+	return st, errors.Join(errs...)
+}
+
+// runLane delivers one lane: Run's loop for each of them.
+func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan struct{}) (Stats, error) {
 	log := w.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	log = log.With("lane", lane.String())
+	ls := &w.lanes[lane]
 	grace := w.Grace
 	if grace <= 0 {
 		grace = 1500 * time.Millisecond
 	}
 	// Deliveries get a context that outlives ctx by the grace period, so
-	// the command in flight can finish on Ctrl-C.
+	// the action in flight can finish on Ctrl-C.
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
@@ -139,7 +236,7 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 	defer stop()
 
 	// Next waits on nctx, which also ends when finish closes, so that an
-	// empty queue is noticed.
+	// empty lane is noticed.
 	nctx, ncancel := context.WithCancel(ctx)
 	defer ncancel()
 	if finish != nil {
@@ -161,7 +258,7 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 			return st, nil
 		}
 		if nctx.Err() != nil { // finishing
-			n, _, err := w.Queue.Stats(ctx)
+			n, _, err := w.Queue.Stats(ctx, lane)
 			if err != nil {
 				return st, fmt.Errorf("reading the action queue: %w", err)
 			}
@@ -173,7 +270,7 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 		if nctx.Err() != nil {
 			next = ctx
 		}
-		item, err := w.Queue.Next(next)
+		item, err := w.Queue.Next(next, lane)
 		if err != nil {
 			if ctx.Err() != nil {
 				return st, nil
@@ -187,9 +284,9 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 		if w.OnSend != nil {
 			w.OnSend(item)
 		}
-		w.inFlight.Store(&flight{action: item.Action, since: start})
-		reply, err := tikcraft.DeliverReply(dctx, w.Sink, item.Action)
-		w.inFlight.Store(nil)
+		ls.inFlight.Store(&flight{action: item.Action, since: start})
+		reply, err := deliverItem(dctx, w.Sink, item)
+		ls.inFlight.Store(nil)
 		d := Delivery{Item: item, Reply: reply, Err: err, At: time.Now()}
 		d.Latency = d.At.Sub(start)
 		var mark func(context.Context) error // how the queue learns of it
@@ -197,12 +294,16 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 		case err == nil:
 			d.Outcome = Sent
 			st.Delivered++
-			w.sent.Add(1)
+			ls.sent.Add(1)
 			mark = func(c context.Context) error { return w.Queue.Ack(c, item.ID) }
 		case errors.Is(err, tikcraft.ErrRejected):
 			d.Outcome = Rejected
 			st.Rejected++
-			skipped.Log("command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			// The OBS connection logs every $obs action it drops or OBS
+			// refuses, with why: said once, there.
+			if item.Action.Kind != tikcraft.KindOBS {
+				skipped.Log("command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			}
 			mark = func(c context.Context) error { return w.Queue.Ack(c, item.ID) }
 		case errors.Is(err, tikcraft.ErrUnconfirmed):
 			d.Outcome = Parked
@@ -236,6 +337,18 @@ func (w *Worker) Run(ctx context.Context, finish <-chan struct{}) (Stats, error)
 	}
 }
 
+// deliverItem hands it to s: the whole item to an ItemSink, the action
+// with its due time to a DueSink, the action alone to any other.
+func deliverItem(ctx context.Context, s tikcraft.Sink, it queue.Item) (tikcraft.Reply, error) {
+	switch s := s.(type) {
+	case ItemSink:
+		return s.DeliverItem(ctx, it)
+	case DueSink:
+		return tikcraft.Reply{}, s.DeliverDue(ctx, it.Action, it.Due)
+	}
+	return tikcraft.DeliverReply(ctx, s, it.Action)
+}
+
 // parkedMessage says which output never answered: a $http server that is
 // down is not Minecraft's fault.
 func parkedMessage(a tikcraft.Action) string {
@@ -244,7 +357,7 @@ func parkedMessage(a tikcraft.Action) string {
 		if err != nil {
 			host = "its server"
 		}
-		return "a $http request was set aside as failed: " + host + " never answered it, so it may have arrived; the next actions go on (Minecraft's commands waited behind it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
+		return "a $http request was set aside as failed: " + host + " never answered it, so it may have arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
 	}
 	return "a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
 }
@@ -284,10 +397,14 @@ func (w *Worker) mark(ctx, dctx context.Context, log *slog.Logger, item queue.It
 }
 
 // Router sends each action to the output it is for: Minecraft commands to
-// Commands, alerts and overlay changes ($timer, $wins, $deaths) to
-// Overlays, $http requests to HTTP. It passes on the outputs' replies and
-// reports the Minecraft connection's state as its own.
+// Commands, alerts and overlay changes ($timer, $wins, $deaths, $sound) to
+// Overlays, $http requests to HTTP, $obs actions to OBS. It passes on the
+// outputs' replies and reports the Minecraft connection's state as its
+// own. Its outputs are the queue's lanes (queue.LaneOf): the worker calls
+// it from every lane at once, each lane for its own output.
 type Router struct {
+	// Commands is Minecraft (through the pause gate); it also gets
+	// actions of a kind this version does not know.
 	Commands tikcraft.Sink
 	// Overlays shows alerts and applies overlay changes; nil counts them
 	// as done (nothing shows overlays in that run).
@@ -295,6 +412,10 @@ type Router struct {
 	// HTTP receives $http requests; nil rejects them (they must never
 	// reach Minecraft as commands).
 	HTTP tikcraft.Sink
+	// OBS carries out $obs actions, told their due time when it is a
+	// DueSink (obs.Sink); nil shows them to Echo in a dry run and
+	// otherwise rejects them (no obs section): they never reach Minecraft.
+	OBS tikcraft.Sink
 	// Echo, if set, is also shown every alert and overlay change: the
 	// dry-run printer, so that a dry run prints everything it would do.
 	Echo tikcraft.Sink
@@ -303,6 +424,7 @@ type Router struct {
 var (
 	_ tikcraft.Replier       = Router{}
 	_ tikcraft.StateReporter = Router{}
+	_ ItemSink               = Router{}
 )
 
 // Deliver routes a by kind.
@@ -311,8 +433,16 @@ func (r Router) Deliver(ctx context.Context, a tikcraft.Action) error {
 	return err
 }
 
-// DeliverReply routes a by kind and returns the output's answer.
+// DeliverReply routes a by kind and returns the output's answer. An $obs
+// action counts as due now.
 func (r Router) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
+	return r.DeliverItem(ctx, queue.Item{Action: a})
+}
+
+// DeliverItem routes the item's action by kind and returns the output's
+// answer; OBS is told when the action came due.
+func (r Router) DeliverItem(ctx context.Context, it queue.Item) (tikcraft.Reply, error) {
+	a := it.Action
 	switch a.Kind {
 	case tikcraft.KindAlert, tikcraft.KindOverlay:
 		if r.Overlays != nil {
@@ -329,6 +459,21 @@ func (r Router) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.R
 			return tikcraft.Reply{}, fmt.Errorf("$http requests are not sent from here: %w", tikcraft.ErrRejected)
 		}
 		return tikcraft.DeliverReply(ctx, r.HTTP, a)
+	case tikcraft.KindOBS:
+		switch {
+		case r.OBS == nil && r.Echo != nil:
+			return tikcraft.DeliverReply(ctx, r.Echo, a)
+		case r.OBS == nil:
+			return tikcraft.Reply{}, fmt.Errorf("$obs actions need an obs section in tikcraft.yaml (docs/OBS.md); this one is skipped: %w", tikcraft.ErrRejected)
+		}
+		if d, ok := r.OBS.(DueSink); ok {
+			due := it.Due
+			if due.IsZero() {
+				due = time.Now()
+			}
+			return tikcraft.Reply{}, d.DeliverDue(ctx, a, due)
+		}
+		return tikcraft.DeliverReply(ctx, r.OBS, a)
 	}
 	return tikcraft.DeliverReply(ctx, r.Commands, a)
 }
@@ -338,4 +483,32 @@ func (r Router) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.R
 func (r Router) SinkState() tikcraft.SinkState {
 	st, _ := tikcraft.StateOf(r.Commands)
 	return st
+}
+
+// LaneReporter is a sink that says how the output of each lane is doing
+// (Router), so that a status line names what a lane waits for.
+type LaneReporter interface {
+	LaneState(lane queue.Lane) (tikcraft.SinkState, bool)
+}
+
+var _ LaneReporter = Router{}
+
+// LaneState is the state of lane's output, when it can tell: Minecraft's
+// connection (and the pause), OBS's.
+func (r Router) LaneState(lane queue.Lane) (tikcraft.SinkState, bool) {
+	var s tikcraft.Sink
+	switch lane {
+	case queue.LaneMinecraft:
+		s = r.Commands
+	case queue.LaneOverlays:
+		s = r.Overlays
+	case queue.LaneHTTP:
+		s = r.HTTP
+	case queue.LaneOBS:
+		s = r.OBS
+	}
+	if s == nil {
+		return tikcraft.SinkState{}, false
+	}
+	return tikcraft.StateOf(s)
 }

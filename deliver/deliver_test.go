@@ -74,8 +74,8 @@ func TestOutcomes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st != (Stats{Delivered: 3, Rejected: 1, Parked: 1}) || w.Sent() != 3 {
-		t.Errorf("stats %+v, sent %d", st, w.Sent())
+	if st != (Stats{Delivered: 3, Rejected: 1, Parked: 1}) || w.Sent(queue.AllLanes) != 3 {
+		t.Errorf("stats %+v, sent %d", st, w.Sent(queue.AllLanes))
 	}
 	want := []string{
 		`say 1 sent "ok say 1" false`,

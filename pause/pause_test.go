@@ -82,7 +82,7 @@ func TestPauseHoldsInOrder(t *testing.T) {
 	if got := rec.delivered(); fmt.Sprint(got) != "[a1]" {
 		t.Fatalf("delivered while paused: %v", got)
 	}
-	if n, _, _ := q.Stats(context.Background()); n != 2 {
+	if n, _, _ := q.Stats(context.Background(), queue.AllLanes); n != 2 {
 		t.Fatalf("%d actions queued while paused, want 2", n)
 	}
 	g.Resume()

@@ -1,7 +1,8 @@
 // Package pipeline runs the whole flow: source → events → engine → queue →
-// delivery worker → sink. The receiving side never waits for Minecraft:
+// delivery lanes → sinks. The receiving side never waits for Minecraft:
 // events go through a buffer to the engine, the engine only pushes to the
-// queue, and a separate worker delivers.
+// queue, and a separate worker delivers each lane (Minecraft, the
+// overlays, $http, OBS) on its own.
 package pipeline
 
 import (
@@ -34,8 +35,10 @@ const maxBatch = 1024
 type Options struct {
 	Engine *engine.Engine
 	Queue  queue.Queue
-	Sink   tikcraft.Sink
-	Log    *slog.Logger
+	// Sink delivers every lane's actions (a deliver.Router sends each to
+	// its output); each lane calls it from a goroutine of its own.
+	Sink tikcraft.Sink
+	Log  *slog.Logger
 	// Recorder, if set, gets every event and delivery outcome.
 	Recorder Recorder
 	// EventClock makes the engine's clock the events' own time field
@@ -43,15 +46,17 @@ type Options struct {
 	// wall clock is used and streak timeouts are checked every TickEvery.
 	EventClock bool
 	TickEvery  time.Duration
-	// Finish makes Run return once the source has ended and every action
-	// was delivered (replay, drain). Otherwise Run returns when ctx ends.
+	// Finish makes Run return once the source has ended and every lane
+	// delivered all its actions (replay, drain). Otherwise Run returns
+	// when ctx ends.
 	Finish bool
 	// Retry is passed to the worker: see deliver.Worker.
 	Retry time.Duration
-	// StatsEvery logs, while due actions have waited that long, how many
-	// wait, the oldest one's wait, the commands sent per second and why
-	// they wait (Minecraft not answering, or pacing). Actions planned for
-	// later are not counted. Default 5s.
+	// StatsEvery logs, for each lane whose due actions have waited that
+	// long, how many wait, the oldest one's wait, how many are sent per
+	// second and what they wait for (Minecraft not answering or pacing, a
+	// $http server, OBS). Actions planned for later are not counted.
+	// Default 5s.
 	StatsEvery time.Duration
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
@@ -61,7 +66,8 @@ type Options struct {
 	// OnSend, if set, sees each action as it is handed to the sink, and
 	// OnDelivery the outcome of every delivery attempt (sent with
 	// Minecraft's reply, retried, parked, rejected): the console and the
-	// dashboard. Both run on the delivery goroutine.
+	// dashboard. Both run on the lane's delivery goroutine, so lanes call
+	// them at the same time.
 	OnSend     func(queue.Item)
 	OnDelivery func(deliver.Delivery)
 	// DrainOnStop keeps delivering for up to this long after ctx ends, so
@@ -297,59 +303,83 @@ func resume(ctx context.Context, o Options, log *slog.Logger, push func([]tikcra
 	return nil
 }
 
-// reportStats logs, while actions wait, how many, for how long, how fast
-// they go out and why they wait: Minecraft not answering, or only the pace
-// set by rcon.max_commands_per_second. Only due actions count: those
-// planned for later ($wait, "x10 over 20s") are not late, and one that
-// came due within the last interval may simply be on its way.
+// reportStats logs, for each lane whose actions wait, how many, for how
+// long, how fast they go out and why they wait: for Minecraft, not
+// answering or only the pace set by rcon.max_commands_per_second; for the
+// others, their $http server or OBS. Only due actions count: those planned
+// for later ($wait, "x10 over 20s") are not late, and one that came due
+// within the last interval may simply be on its way.
 func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deliver.Worker, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	lastSent, lastAt := w.Sent(), time.Now()
+	var lastSent [queue.NumLanes]int64
+	for _, l := range queue.Lanes() {
+		lastSent[l] = w.Sent(l)
+	}
+	lastAt := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			sent := w.Sent()
-			rate := float64(sent-lastSent) / now.Sub(lastAt).Seconds()
-			lastSent, lastAt = sent, now
-			n, since, err := q.Due(ctx)
-			if err != nil {
-				continue
-			}
-			if n == 0 || now.Sub(since) < every {
-				if log.Enabled(ctx, slog.LevelDebug) {
-					if pending, _, err := q.Stats(ctx); err == nil && pending > 0 {
-						log.Debug("actions are planned for later or on their way; none is late", "pending", pending, "due", n)
-					}
+			late, due := false, 0
+			for _, lane := range queue.Lanes() {
+				sent := w.Sent(lane)
+				rate := float64(sent-lastSent[lane]) / now.Sub(lastAt).Seconds()
+				lastSent[lane] = sent
+				n, since, err := q.Due(ctx, lane)
+				due += n
+				if err != nil || n == 0 || now.Sub(since) < every {
+					continue
 				}
-				continue
+				late = true
+				level, msg, attrs := statusLine(lane, sink, w, now)
+				rateKey := "per_second"
+				if lane == queue.LaneMinecraft {
+					rateKey = "commands_per_second"
+				}
+				attrs = append([]any{"lane", lane.String(), "pending", n, "oldest_waiting", now.Sub(since).Round(time.Second).String(),
+					rateKey, math.Round(rate*10) / 10}, attrs...)
+				if pending, _, err := q.Stats(ctx, lane); err == nil && pending > n {
+					attrs = append(attrs, "planned_later", pending-n)
+				}
+				log.Log(ctx, level, msg, attrs...)
 			}
-			level, msg, attrs := statusLine(sink, w, now)
-			attrs = append([]any{"pending", n, "oldest_waiting", now.Sub(since).Round(time.Second).String(),
-				"commands_per_second", math.Round(rate*10) / 10}, attrs...)
-			if pending, _, err := q.Stats(ctx); err == nil && pending > n {
-				attrs = append(attrs, "planned_later", pending-n)
+			lastAt = now
+			if !late && log.Enabled(ctx, slog.LevelDebug) {
+				if pending, _, err := q.Stats(ctx, queue.AllLanes); err == nil && pending > 0 {
+					log.Debug("actions are planned for later or on their way; none is late", "pending", pending, "due", due)
+				}
 			}
-			log.Log(ctx, level, msg, attrs...)
 		}
 	}
 }
 
-// statusLine words why actions wait, from what the sink says of itself,
-// or from the action in flight when it is a $http request that takes long
-// (its server, not Minecraft, holds the queue then).
-func statusLine(sink tikcraft.Sink, w *deliver.Worker, now time.Time) (slog.Level, string, []any) {
-	if a, since, ok := w.InFlight(); ok && a.Kind == tikcraft.KindHTTP && now.Sub(since) >= time.Second {
-		host, err := actions.HTTPHost(a.Command)
-		if err != nil {
-			host = "?"
+// statusLine words why lane's actions wait, from what its output says of
+// itself (Minecraft's connection, the pause, OBS's connection), or from
+// the action in flight when it is a $http request that takes long.
+func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time.Time) (slog.Level, string, []any) {
+	st, ok := laneState(sink, lane)
+	switch lane {
+	case queue.LaneHTTP:
+		if a, since, ok := w.InFlight(lane); ok && a.Kind == tikcraft.KindHTTP && now.Sub(since) >= time.Second {
+			host, err := actions.HTTPHost(a.Command)
+			if err != nil {
+				host = "?"
+			}
+			return slog.LevelWarn, "$http requests are waiting: their server is slow or not answering (Minecraft's commands do not wait for it)",
+				[]any{"host", host, "waiting_for", now.Sub(since).Round(time.Second).String()}
 		}
-		return slog.LevelWarn, "actions are waiting for a $http request: its server is slow or not answering (not Minecraft)",
-			[]any{"host", host, "waiting_for", now.Sub(since).Round(time.Second).String()}
+		return slog.LevelWarn, "$http requests are waiting for their server (Minecraft's commands do not wait for it)", nil
+	case queue.LaneOBS:
+		attrs := []any{}
+		if ok && st.Problem != "" {
+			attrs = append(attrs, "problem", st.Problem)
+		}
+		return slog.LevelWarn, "$obs actions are waiting for OBS (Minecraft's commands do not wait for it; after a minute they are dropped)", attrs
+	case queue.LaneOverlays:
+		return slog.LevelWarn, "overlay actions are waiting (Minecraft's commands do not wait for them)", nil
 	}
-	st, ok := tikcraft.StateOf(sink)
 	switch {
 	case !ok:
 		return slog.LevelWarn, "actions are waiting for Minecraft", nil
@@ -370,4 +400,16 @@ func statusLine(sink tikcraft.Sink, w *deliver.Worker, now time.Time) (slog.Leve
 	default:
 		return slog.LevelWarn, "actions are waiting for Minecraft's answers", nil
 	}
+}
+
+// laneState asks sink how lane's output is doing: a Router tells per
+// lane; any other sink speaks for Minecraft's lane only.
+func laneState(sink tikcraft.Sink, lane queue.Lane) (tikcraft.SinkState, bool) {
+	if r, ok := sink.(deliver.LaneReporter); ok {
+		return r.LaneState(lane)
+	}
+	if lane != queue.LaneMinecraft {
+		return tikcraft.SinkState{}, false
+	}
+	return tikcraft.StateOf(sink)
 }

@@ -152,8 +152,9 @@ func TestPlannedActionsAreNotLate(t *testing.T) {
 }
 
 // TestStatusLineNamesASlowHTTPServer: a $http target that does not answer
-// holds the queue; the status line names it, not Minecraft, which is
-// connected and fine.
+// holds its own lane; that lane's status line names it and says that
+// Minecraft does not wait for it, and Minecraft's line speaks of Minecraft
+// alone.
 func TestStatusLineNamesASlowHTTPServer(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -175,20 +176,23 @@ func TestStatusLineNamesASlowHTTPServer(t *testing.T) {
 	go w.Run(ctx, nil)
 	var since time.Time
 	for {
-		a, s, ok := w.InFlight()
+		a, s, ok := w.InFlight(queue.LaneHTTP)
 		if ok && a.Kind == tikcraft.KindHTTP {
 			since = s
 			break
 		}
 		time.Sleep(time.Millisecond)
 	}
-	level, msg, attrs := statusLine(sink, w, since.Add(12*time.Second))
+	level, msg, attrs := statusLine(queue.LaneHTTP, sink, w, since.Add(12*time.Second))
 	line := fmt.Sprint(msg, attrs)
-	if level != slog.LevelWarn || !strings.Contains(msg, "$http") || strings.Contains(msg, "Minecraft's answers") || !strings.Contains(line, host) || !strings.Contains(line, "12s") {
+	if level != slog.LevelWarn || !strings.Contains(msg, "$http") || !strings.Contains(msg, "Minecraft's commands do not wait") || !strings.Contains(line, host) || !strings.Contains(line, "12s") {
 		t.Fatalf("status line %v %q", level, line)
 	}
-	// A moment into a request is no reason to blame it.
-	if _, msg, _ := statusLine(sink, w, since.Add(100*time.Millisecond)); strings.Contains(msg, "$http") {
-		t.Fatalf("status line %q", msg)
+	// A moment into a request is no reason to blame its server.
+	if _, _, attrs := statusLine(queue.LaneHTTP, sink, w, since.Add(100*time.Millisecond)); strings.Contains(fmt.Sprint(attrs), host) {
+		t.Fatalf("status line names %s 100ms into the request: %v", host, attrs)
+	}
+	if _, msg, _ := statusLine(queue.LaneMinecraft, sink, w, since.Add(12*time.Second)); strings.Contains(msg, "$http") || !strings.Contains(msg, "Minecraft") {
+		t.Fatalf("Minecraft's status line %q", msg)
 	}
 }

@@ -18,12 +18,12 @@ func TestMemoryFIFO(t *testing.T) {
 	go func() { // the consumer starts before anything is pushed and must be woken
 		defer wg.Done()
 		for range 100 {
-			it, err := q.Next(ctx)
+			it, err := q.Next(ctx, LaneMinecraft)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			again, _ := q.Next(ctx) // without Ack, Next repeats the head
+			again, _ := q.Next(ctx, LaneMinecraft) // without Ack, Next repeats the head
 			if again.ID != it.ID {
 				t.Errorf("Next without Ack moved on: %d then %d", it.ID, again.ID)
 			}
@@ -47,7 +47,7 @@ func TestMemoryFIFO(t *testing.T) {
 		}
 		i++
 	}
-	if n, _, _ := q.Stats(ctx); n != 0 {
+	if n, _, _ := q.Stats(ctx, AllLanes); n != 0 {
 		t.Errorf("pending %d after draining", n)
 	}
 }
@@ -55,7 +55,7 @@ func TestMemoryFIFO(t *testing.T) {
 func TestMemoryNextHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := NewMemory().Next(ctx); err == nil {
+	if _, err := NewMemory().Next(ctx, LaneMinecraft); err == nil {
 		t.Fatal("Next on an empty queue with a cancelled context must return an error")
 	}
 }

@@ -1,6 +1,8 @@
 // Package queue is the FIFO between the engine and the sinks. The engine
-// pushes actions; one delivery worker takes them in order and acknowledges
-// each once its sink delivered it, or parks it as failed.
+// pushes actions; each goes in the lane of its output (Minecraft, the
+// overlays, $http, OBS), and the delivery worker takes each lane in order,
+// on its own, acknowledging each action once its sink delivered it, or
+// parking it as failed.
 package queue
 
 import (
@@ -55,36 +57,42 @@ type ParkedItem struct {
 	Reason string
 }
 
-// Queue is a FIFO of pending actions. Implementations: Memory (this package)
-// and the durable SQLite queue in package store.
+// Queue is the pending actions, in one ordered lane per output (Lane,
+// LaneOf). Implementations: Memory (this package) and the durable SQLite
+// queue in package store. Every method is safe for concurrent use: each
+// lane has a delivery goroutine of its own.
 //
-// Next returns the oldest item that is due (its Due time has come) and not
-// yet acknowledged or parked, blocking until there is one or ctx is done.
-// Items that are not due yet do not hold up the ones behind them. Calling
-// Next again without Ack or Park returns the same item (unless an older
-// delayed one came due meanwhile), which is what makes retries keep the
-// order. Ack removes it (delivered); Park sets it aside as failed, kept for
-// Retry. Both take the id of any item Next returned.
+// Next returns the oldest item of lane that is due (its Due time has come)
+// and not yet acknowledged or parked, blocking until there is one or ctx
+// is done. Items that are not due yet do not hold up the ones behind
+// them, and items of other lanes never do. Calling Next again without Ack
+// or Park returns the same item (unless an older delayed one of the lane
+// came due meanwhile), which is what makes retries keep the order within
+// a lane. Ack removes it (delivered); Park sets it aside as failed, kept
+// for Retry. Both take the id of any item Next returned, from any lane
+// (ids are unique across lanes).
 type Queue interface {
 	Push(ctx context.Context, actions ...tikcraft.Action) error
-	Next(ctx context.Context) (Item, error)
+	Next(ctx context.Context, lane Lane) (Item, error)
 	Ack(ctx context.Context, id int64) error
 	Park(ctx context.Context, id int64, reason string) error
-	// Parked lists the parked items, oldest first.
+	// Parked lists the parked items of every lane, oldest first.
 	Parked(ctx context.Context) ([]ParkedItem, error)
-	// Retry puts every parked item back in the queue, in push order and
+	// Retry puts every parked item back in its lane, in push order and
 	// ahead of the actions pushed after them, and says how many.
 	Retry(ctx context.Context) (int, error)
-	// Stats reports the number of pending items (parked ones not included,
-	// delayed ones included) and when the oldest was pushed (zero time when
-	// empty). It costs the same however many are pending.
-	Stats(ctx context.Context) (pending int, oldest time.Time, err error)
-	// Due reports how many pending items are due now, leaving out those
-	// still waiting for their delay ($wait, "x10 over 20s": planned, not
-	// late) and parked ones, and when the one that has waited longest came
-	// due (zero time when none is). Actions that are due and not delivered
-	// are the ones that wait for Minecraft.
-	Due(ctx context.Context) (due int, since time.Time, err error)
+	// Stats reports the number of pending items of lane (AllLanes: of
+	// every lane; parked ones not included, delayed ones included) and
+	// when the oldest was pushed (zero time when empty). It costs the same
+	// however many are pending.
+	Stats(ctx context.Context, lane Lane) (pending int, oldest time.Time, err error)
+	// Due reports how many pending items of lane (AllLanes: of every
+	// lane) are due now, leaving out those still waiting for their delay
+	// ($wait, "x10 over 20s": planned, not late) and parked ones, and when
+	// the one that has waited longest came due (zero time when none is).
+	// Actions that are due and not delivered are the ones that wait for
+	// their output.
+	Due(ctx context.Context, lane Lane) (due int, since time.Time, err error)
 }
 
 // WriteError is a queue write that failed because of where the queue keeps

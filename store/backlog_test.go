@@ -7,6 +7,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // countSink accepts every action.
@@ -43,7 +44,7 @@ func TestDrainReadsPerBatchNotPerAction(t *testing.T) {
 	if got, limit := reads.Load(), int64(n/refillSize+4); got > limit {
 		t.Fatalf("%d database reads to deliver %d actions; want at most %d (one per batch of %d)", got, n, limit, refillSize)
 	}
-	if pending, _, err := s.Stats(ctx); err != nil || pending != 0 {
+	if pending, _, err := s.Stats(ctx, queue.AllLanes); err != nil || pending != 0 {
 		t.Fatalf("Stats after the drain: %d pending, %v", pending, err)
 	}
 }
@@ -57,7 +58,7 @@ func TestCaughtUpWorkerReadsNothing(t *testing.T) {
 	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }})
 	take := func(want string) {
 		t.Helper()
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil || it.Action.Command != want {
 			t.Fatalf("Next = %q, %v; want %q", it.Action.Command, err, want)
 		}
@@ -80,7 +81,7 @@ func TestCaughtUpWorkerReadsNothing(t *testing.T) {
 	if got := reads.Load() - before; got != 0 {
 		t.Errorf("%d database reads for 200 actions pushed to a caught-up worker; want 0", got)
 	}
-	if n, _, err := s.Stats(ctx); err != nil || n != 0 {
+	if n, _, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 0 {
 		t.Fatalf("Stats = %d, %v; want nothing pending", n, err)
 	}
 }
@@ -101,7 +102,7 @@ func TestIdleWorkerReadsNothing(t *testing.T) {
 	got := make(chan string)
 	go func() {
 		for {
-			it, err := s.Next(ctx)
+			it, err := s.Next(ctx, queue.LaneMinecraft)
 			if err != nil {
 				close(got)
 				return

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // Push durability costs: NORMAL (the default, survives kill -9) against
@@ -57,7 +58,7 @@ func BenchmarkNextAck(b *testing.B) {
 			n = len(acts)
 			b.StartTimer()
 		}
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -124,7 +125,7 @@ func BenchmarkBurst(b *testing.B) {
 	b.ResetTimer()
 	go func() {
 		for range b.N {
-			it, err := s.Next(ctx)
+			it, err := s.Next(ctx, queue.LaneMinecraft)
 			if err != nil {
 				done <- err
 				return
@@ -218,7 +219,7 @@ func BenchmarkPushAckLatency(b *testing.B) {
 		if err := s.Push(ctx, act); err != nil {
 			b.Fatal(err)
 		}
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // The crash test runs this test binary again as a child that works on the
@@ -66,7 +67,7 @@ func TestHelperProcess(t *testing.T) {
 	}
 	go func() {
 		for {
-			it, err := s.Next(ctx)
+			it, err := s.Next(ctx, queue.LaneMinecraft)
 			if err != nil {
 				fatal(err)
 			}
@@ -165,13 +166,13 @@ func TestKill9(t *testing.T) {
 	}
 	// Finally every pending item comes out exactly once, in order.
 	s := openT(t, dir, options{})
-	pending, _, err := s.Stats(ctx)
+	pending, _, err := s.Stats(ctx, queue.AllLanes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var prev int64
 	for range pending {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,7 +187,7 @@ func TestKill9(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, _, err := s.Stats(ctx); err != nil || n != 0 {
+	if n, _, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 0 {
 		t.Fatalf("%d items left after taking the %d pending ones (%v)", n, pending, err)
 	}
 	if _, err := s.Report(ctx, time.Time{}); err != nil {
@@ -248,7 +249,7 @@ func checkCrashInvariants(t *testing.T, ctx context.Context, dir string, round, 
 		t.Fatalf("round %d: %d commands in the queue but %d were confirmed pushed", round, n, confirmed)
 	}
 	if pendingSeen {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			t.Fatal(err)
 		}

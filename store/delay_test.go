@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/queue/queuetest"
 )
 
@@ -30,29 +31,29 @@ func TestDelayIsKeptAcrossRestarts(t *testing.T) {
 	}
 	clock.Advance(time.Second)
 	s = openT(t, dir, options{clock: clock})
-	if n, oldest, err := s.Stats(ctx); err != nil || n != 2 || !oldest.Equal(start) {
+	if n, oldest, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 2 || !oldest.Equal(start) {
 		t.Fatalf("Stats after the restart = %d, %v, %v; want 2 pending since %v", n, oldest, err, start)
 	}
-	it, err := s.Next(ctx)
+	it, err := s.Next(ctx, queue.LaneMinecraft)
 	if err != nil || it.Action.Command != cmd(1).Command {
 		t.Fatalf("Next = %+v, %v; want %q (the delayed one is not due)", it, err, cmd(1).Command)
 	}
 	if err := s.Ack(ctx, it.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n, oldest, err := s.Stats(ctx); err != nil || n != 1 || !oldest.Equal(start) {
+	if n, oldest, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 1 || !oldest.Equal(start) {
 		t.Fatalf("Stats with only the delayed one left = %d, %v, %v", n, oldest, err)
 	}
 	clock.Advance(time.Second)
-	it, err = s.Next(ctx)
+	it, err = s.Next(ctx, queue.LaneMinecraft)
 	if err != nil || it.Action.Command != wait.Command || !it.Due.Equal(start.Add(2*time.Second)) || it.Action.Delay != wait.Delay {
 		t.Fatalf("Next = %+v, %v; want %q due at %v", it, err, wait.Command, start.Add(2*time.Second))
 	}
 	if err := s.Ack(ctx, it.ID); err != nil {
 		t.Fatal(err)
 	}
-	if s.delayed.Load() != 0 {
-		t.Errorf("%d delayed actions counted after delivering all", s.delayed.Load())
+	if s.lanes[queue.LaneMinecraft].delayed.Load() != 0 {
+		t.Errorf("%d delayed actions counted after delivering all", s.lanes[queue.LaneMinecraft].delayed.Load())
 	}
 }
 
@@ -70,7 +71,7 @@ func TestDelayedBacklogDoesNotHideDueOnes(t *testing.T) {
 	if err := s.Push(ctx, append(acts, cmd(len(acts)))...); err != nil {
 		t.Fatal(err)
 	}
-	it, err := s.Next(ctx)
+	it, err := s.Next(ctx, queue.LaneMinecraft)
 	if err != nil || it.Action.Command != cmd(len(acts)).Command {
 		t.Fatalf("Next = %+v, %v", it, err)
 	}
@@ -79,7 +80,7 @@ func TestDelayedBacklogDoesNotHideDueOnes(t *testing.T) {
 	}
 	for i := range acts { // each comes due in turn, in order
 		clock.Advance(time.Millisecond)
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil || it.Action.Command != acts[i].Command {
 			t.Fatalf("Next after %d ms = %q, %v; want %q", i+1, it.Action.Command, err, acts[i].Command)
 		}

@@ -112,7 +112,7 @@ wait:
 	if len(sink.got) != n {
 		t.Fatalf("%d delivered, want %d", len(sink.got), n)
 	}
-	if p, _, err := s.Stats(ctx); p != 0 || err != nil {
+	if p, _, err := s.Stats(ctx, queue.AllLanes); p != 0 || err != nil {
 		t.Fatalf("%d still pending, %v", p, err)
 	}
 }
@@ -168,7 +168,7 @@ func TestWALShrinksAfterAFullDisk(t *testing.T) {
 			t.Fatalf("the log regrew to %d bytes", n)
 		}
 	}
-	if n, _, err := s.Stats(ctx); err != nil || n != 100000 {
+	if n, _, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 100000 {
 		t.Fatalf("Stats = %d, %v", n, err)
 	}
 }

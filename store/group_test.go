@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // commits records the group commits a store makes.
@@ -42,7 +44,7 @@ func TestAckSharesItsCommitWithTheNextPush(t *testing.T) {
 	if err := s.Push(ctx, cmd(1)); err != nil {
 		t.Fatal(err)
 	}
-	it, err := s.Next(ctx)
+	it, err := s.Next(ctx, queue.LaneMinecraft)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +71,11 @@ func TestAckSharesItsCommitWithTheNextPush(t *testing.T) {
 	}
 	s.Close()
 	s = openT(t, dir, options{})
-	it, err = s.Next(ctx)
+	it, err = s.Next(ctx, queue.LaneMinecraft)
 	if err != nil || it.Action.Command != cmd(2).Command {
 		t.Fatalf("after a restart: %q, %v; want only the second action", it.Action.Command, err)
 	}
-	if n, _, _ := s.Stats(ctx); n != 1 {
+	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != 1 {
 		t.Fatalf("%d pending, want 1", n)
 	}
 }
@@ -113,7 +115,7 @@ func TestFailedWriteLeavesTheGroup(t *testing.T) {
 	if n != 0 {
 		t.Fatal("the failed write's insert was committed")
 	}
-	if it, err := s.Next(ctx); err != nil || it.Action.Command != cmd(7).Command {
+	if it, err := s.Next(ctx, queue.LaneMinecraft); err != nil || it.Action.Command != cmd(7).Command {
 		t.Fatalf("the push in the same group: %q, %v", it.Action.Command, err)
 	}
 	if got := c.list(); len(got) != 1 || got[0] != 1 {
@@ -144,7 +146,7 @@ func TestConcurrentWritersShareCommits(t *testing.T) {
 	wg.Wait()
 	next := make([]int, writers)
 	for range writers * each {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/overlay"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // TestOverlayStateSurvivesRestart runs the overlay state through a real
@@ -75,7 +76,7 @@ func TestOverlayCountersRideOnTheAck(t *testing.T) {
 		}
 	}
 	for range 2 {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneOverlays)
 		if err != nil {
 			t.Fatal(err)
 		}

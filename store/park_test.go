@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // TestParkedSurvivesReopenAndPrune: a parked action stays out of the line
@@ -20,16 +22,16 @@ func TestParkedSurvivesReopenAndPrune(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Push(ctx, cmd(0), cmd(1), cmd(2))
-	it, _ := s.Next(ctx)
+	it, _ := s.Next(ctx, queue.LaneMinecraft)
 	if err := s.Park(ctx, it.ID, "no answer"); err != nil {
 		t.Fatal(err)
 	}
-	it, _ = s.Next(ctx)
+	it, _ = s.Next(ctx, queue.LaneMinecraft)
 	s.Ack(ctx, it.ID)
 	s.Close()
 
 	s = openT(t, dir, options{now: c.now})
-	if n, _, _ := s.Stats(ctx); n != 1 {
+	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != 1 {
 		t.Fatalf("%d pending after reopening, want 1 (the parked one is not pending)", n)
 	}
 	drainExpect(t, s, 2, 3)
@@ -56,7 +58,7 @@ func TestParkedSurvivesReopenAndPrune(t *testing.T) {
 		t.Fatalf("Retry = %d, %v", n, err)
 	}
 	for _, want := range []string{"say 0", "say 3"} {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil || it.Action.Command != want {
 			t.Fatalf("Next after Retry = %q, %v; want %q", it.Action.Command, err, want)
 		}
@@ -83,7 +85,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 	}
 	db.Close()
 	s := openT(t, dir, options{})
-	if n, _, err := s.Stats(ctx); n != 1 || err != nil {
+	if n, _, err := s.Stats(ctx, queue.AllLanes); n != 1 || err != nil {
 		t.Fatalf("Stats after migrating = %d, %v; want the 1 pending action", n, err)
 	}
 	drainExpect(t, s, 1, 2)

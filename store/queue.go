@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -25,8 +28,57 @@ func (s *Store) Push(ctx context.Context, actions ...tikcraft.Action) error {
 	return s.Commit(ctx, queue.Batch{Actions: actions})
 }
 
-// Commit appends b's actions and applies its engine state changes in one
-// transaction: both are on disk when it returns nil, or neither is.
+// storeLane is one lane of the queue in memory.
+type storeLane struct {
+	// mu orders the lane's refills against its Ack and Park, so that a
+	// refill never brings back an item whose Ack is committing. Lanes
+	// never wait for each other's lock.
+	mu   sync.Mutex
+	head []queue.Item // the oldest pending items of the lane that were due at the last refill, in order
+	// nextDue is the earliest due time (Unix ns) of a pending action of
+	// the lane that was not due at the last refill, or pushed delayed
+	// since; 0 if none. Once it passes, head is read again, as that action
+	// comes first.
+	nextDue int64
+	// headAll: head holds every pending action of the lane that is due
+	// (the last refill found fewer than it asked for), so Commit can add
+	// what it pushed to head itself and Next needs no query for it.
+	// maxHead is the highest id ever put in head: Commit skips ids a
+	// refill already read, even ones delivered since.
+	headAll bool
+	maxHead int64
+	// delayed counts the lane's pending actions pushed with a delay
+	// (whether due or not); while it is 0, refills skip looking for due
+	// times.
+	delayed atomic.Int64
+	// waiting is the number of the lane's pending actions, counted once
+	// at Open and then kept up to date by Push, Ack, Park and Retry, so
+	// that Stats costs the same with 10 or 100,000 actions waiting.
+	waiting atomic.Int64
+
+	wakeMu sync.Mutex
+	wake   chan struct{} // closed and replaced after every Push and Retry that adds to the lane
+}
+
+func (l *storeLane) wakeUp() {
+	l.wakeMu.Lock()
+	close(l.wake)
+	l.wake = make(chan struct{})
+	l.wakeMu.Unlock()
+}
+
+// lane returns the lane's state; ok is false for a value that is not a
+// lane (AllLanes).
+func (s *Store) lane(l queue.Lane) (*storeLane, bool) {
+	if !l.Valid() {
+		return nil, false
+	}
+	return &s.lanes[l], true
+}
+
+// Commit appends b's actions, each to its lane, and applies its engine
+// state changes in one transaction: both are on disk when it returns nil,
+// or neither is.
 func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 	actions := b.Actions
 	if len(actions) == 0 && len(b.State) == 0 && !b.ResetState {
@@ -36,24 +88,30 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 		return fmt.Errorf("cannot queue %d actions: %w", len(actions), ErrClosed)
 	}
 	now := s.now().UnixNano()
-	var delayed int64
-	var soonest int64 // earliest due time among the delayed ones
+	// Per lane: how many were pushed, how many delayed, the earliest due
+	// time among those.
+	var pushed, delayed, soonest [queue.NumLanes]int64
 	ids := make([]int64, len(actions))
+	lanes := make([]queue.Lane, len(actions))
+	for i, a := range actions {
+		lanes[i] = queue.LaneOf(a)
+	}
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st := tx.StmtContext(ctx, s.insAction)
-		delayed, soonest = 0, 0
+		delayed, soonest = [queue.NumLanes]int64{}, [queue.NumLanes]int64{}
 		for i, a := range actions {
 			var due any
 			if a.Delay > 0 {
 				d := now + int64(a.Delay)
 				due = d
-				delayed++
-				if soonest == 0 || d < soonest {
-					soonest = d
+				l := lanes[i]
+				delayed[l]++
+				if soonest[l] == 0 || d < soonest[l] {
+					soonest[l] = d
 				}
 			}
 			res, err := st.ExecContext(ctx, now, storedKind(a), a.Command,
-				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source, due)
+				a.Alert.Title, a.Alert.Subtitle, a.Alert.Seconds, a.Trigger, a.User, a.Source, due, int64(lanes[i]))
 			if err != nil {
 				return err
 			}
@@ -86,31 +144,38 @@ func (s *Store) Commit(ctx context.Context, b queue.Batch) error {
 	if len(actions) == 0 {
 		return nil
 	}
-	s.waiting.Add(int64(len(actions)))
-	if delayed > 0 {
-		s.delayed.Add(delayed)
+	for _, l := range lanes {
+		pushed[l]++
 	}
-	s.qmu.Lock()
-	if delayed > 0 && (s.nextDue == 0 || soonest < s.nextDue) {
-		s.nextDue = soonest
-	}
-	if s.headAll {
-		// Head holds everything due: what was just pushed goes at its end,
-		// so the worker takes it without reading the database.
-		enq := time.Unix(0, now)
-		for i, a := range actions {
-			if a.Delay > 0 || ids[i] <= s.maxHead {
-				continue
-			}
-			s.head = append(s.head, queue.Item{ID: ids[i], Action: a, Enqueued: enq, Due: enq})
-			s.maxHead = ids[i]
+	enq := time.Unix(0, now)
+	for l := range pushed {
+		if pushed[l] == 0 {
+			continue
 		}
+		ln := &s.lanes[l]
+		ln.waiting.Add(pushed[l])
+		if delayed[l] > 0 {
+			ln.delayed.Add(delayed[l])
+		}
+		ln.mu.Lock()
+		if delayed[l] > 0 && (ln.nextDue == 0 || soonest[l] < ln.nextDue) {
+			ln.nextDue = soonest[l]
+		}
+		if ln.headAll {
+			// Head holds everything due in the lane: what was just pushed
+			// goes at its end, so the worker takes it without reading the
+			// database.
+			for i, a := range actions {
+				if lanes[i] != queue.Lane(l) || a.Delay > 0 || ids[i] <= ln.maxHead {
+					continue
+				}
+				ln.head = append(ln.head, queue.Item{ID: ids[i], Action: a, Enqueued: enq, Due: enq})
+				ln.maxHead = ids[i]
+			}
+		}
+		ln.mu.Unlock()
+		ln.wakeUp()
 	}
-	s.qmu.Unlock()
-	s.wakeMu.Lock()
-	close(s.wake)
-	s.wake = make(chan struct{})
-	s.wakeMu.Unlock()
 	return nil
 }
 
@@ -138,38 +203,46 @@ func (s *Store) LoadState(ctx context.Context) ([]queue.StateEntry, error) {
 	return out, nil
 }
 
-// Next returns the oldest action that is due and not yet acknowledged,
-// waiting for one until ctx is done. Calling it again without Ack returns
-// the same item, unless an older delayed one came due meanwhile.
-func (s *Store) Next(ctx context.Context) (queue.Item, error) {
+// Next returns the oldest action of lane that is due and not yet
+// acknowledged, waiting for one until ctx is done. Calling it again
+// without Ack returns the same item, unless an older delayed one came due
+// meanwhile.
+func (s *Store) Next(ctx context.Context, lane queue.Lane) (queue.Item, error) {
+	ln, ok := s.lane(lane)
+	if !ok {
+		return queue.Item{}, queue.LaneError(lane)
+	}
 	for {
 		// Take the wake channel before looking, so that a Push committing
 		// after the look still wakes us.
-		s.wakeMu.Lock()
-		wake := s.wake
-		s.wakeMu.Unlock()
+		ln.wakeMu.Lock()
+		wake := ln.wake
+		ln.wakeMu.Unlock()
 
-		s.qmu.Lock()
+		ln.mu.Lock()
 		now := s.now().UnixNano()
-		if s.nextDue != 0 && now >= s.nextDue {
+		if ln.nextDue != 0 && now >= ln.nextDue {
 			// A delayed action came due: it may belong before what head holds.
-			s.head, s.nextDue, s.headAll = s.head[:0], 0, false
+			ln.head, ln.nextDue, ln.headAll = ln.head[:0], 0, false
 		}
 		// With headAll, an empty head means nothing is due: no query until
 		// a push (which Commit adds to head) or a due time (nextDue).
-		if len(s.head) == 0 && !s.headAll {
-			if err := s.refill(ctx, now); err != nil {
-				s.qmu.Unlock()
+		if len(ln.head) == 0 && !ln.headAll {
+			if err := s.refill(ctx, lane, ln, now); err != nil {
+				ln.mu.Unlock()
 				return queue.Item{}, err
 			}
 		}
-		if len(s.head) > 0 {
-			it := s.head[0]
-			s.qmu.Unlock()
+		if len(ln.head) > 0 {
+			it := ln.head[0]
+			ln.mu.Unlock()
+			s.handMu.Lock()
+			s.handed[it.ID] = lane
+			s.handMu.Unlock()
 			return it, nil
 		}
-		due := s.nextDue
-		s.qmu.Unlock()
+		due := ln.nextDue
+		ln.mu.Unlock()
 
 		var timer <-chan time.Time
 		if due != 0 {
@@ -189,19 +262,20 @@ func (s *Store) Next(ctx context.Context) (queue.Item, error) {
 	}
 }
 
-// refill reads the oldest pending items due at now into s.head, and the
-// earliest due time of those not due yet into s.nextDue. Callers hold qmu.
-func (s *Store) refill(ctx context.Context, now int64) error {
+// refill reads the oldest pending items of lane due at now into ln.head,
+// and the earliest due time of those not due yet into ln.nextDue. Callers
+// hold ln.mu.
+func (s *Store) refill(ctx context.Context, lane queue.Lane, ln *storeLane, now int64) error {
 	if s.closed() {
 		return ErrClosed
 	}
 	s.countRead()
-	rows, err := s.readHead.QueryContext(ctx, now, refillSize)
+	rows, err := s.readHead.QueryContext(ctx, int64(lane), now, refillSize)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
 	}
 	defer rows.Close()
-	s.headAll = false
+	ln.head, ln.headAll = ln.head[:0], false
 	read := 0
 	for rows.Next() {
 		var it queue.Item
@@ -210,47 +284,85 @@ func (s *Store) refill(ctx context.Context, now int64) error {
 		a := &it.Action
 		if err := rows.Scan(&it.ID, &enq, &due, &kind, &a.Command, &a.Alert.Title, &a.Alert.Subtitle,
 			&a.Alert.Seconds, &a.Trigger, &a.User, &a.Source); err != nil {
-			s.head = s.head[:0]
+			ln.head = ln.head[:0]
 			return s.fail("cannot read the action queue", err)
 		}
 		setKind(a, kind)
 		it.Enqueued, it.Due = time.Unix(0, enq), time.Unix(0, due)
 		a.Delay = it.Due.Sub(it.Enqueued)
-		s.head = append(s.head, it)
-		s.maxHead = max(s.maxHead, it.ID)
+		ln.head = append(ln.head, it)
+		ln.maxHead = max(ln.maxHead, it.ID)
 		read++
 	}
 	if err := rows.Err(); err != nil {
-		s.head = s.head[:0]
+		ln.head = ln.head[:0]
 		return s.fail("cannot read the action queue", err)
 	}
-	s.headAll = read < refillSize
-	s.nextDue = 0
-	if s.delayed.Load() <= 0 {
+	ln.headAll = read < refillSize
+	ln.nextDue = 0
+	if ln.delayed.Load() <= 0 {
 		return nil
 	}
 	s.countRead()
 	var next sql.NullInt64
 	if err := s.r.QueryRowContext(ctx, `SELECT min(due_ns) FROM actions
-		WHERE due_ns > ? AND delivered_ns IS NULL AND parked_ns IS NULL`, now).Scan(&next); err != nil {
-		s.head = s.head[:0]
+		WHERE lane = ? AND due_ns > ? AND delivered_ns IS NULL AND parked_ns IS NULL`, int64(lane), now).Scan(&next); err != nil {
+		ln.head = ln.head[:0]
 		return s.fail("cannot read the action queue", err)
 	}
 	if next.Valid {
-		s.nextDue = next.Int64
+		ln.nextDue = next.Int64
 	}
 	return nil
 }
 
-// countDelayed sets s.delayed from the database (Open, Retry).
-func (s *Store) countDelayed(ctx context.Context) error {
-	var n int64
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM actions
-		WHERE due_ns IS NOT NULL AND delivered_ns IS NULL AND parked_ns IS NULL`).Scan(&n); err != nil {
+// countLanes sets every lane's pending and delayed counts from the
+// database (Open).
+func (s *Store) countLanes(ctx context.Context) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT lane, count(*), count(due_ns) FROM actions
+		WHERE delivered_ns IS NULL AND parked_ns IS NULL GROUP BY lane`)
+	if err != nil {
 		return err
 	}
-	s.delayed.Store(n)
-	return nil
+	defer rows.Close()
+	for rows.Next() {
+		var lane, n, delayed int64
+		if err := rows.Scan(&lane, &n, &delayed); err != nil {
+			return err
+		}
+		ln, ok := s.lane(queue.Lane(lane))
+		if !ok || lane < 0 {
+			s.log.Warn("the queue holds actions for an output this tikcraft does not know (written by a newer version?); they are kept and not sent", "lane", lane, "actions", n)
+			continue
+		}
+		ln.waiting.Store(n)
+		ln.delayed.Store(delayed)
+	}
+	return rows.Err()
+}
+
+// laneOfID finds the lane of an action Next returned (or, for any other
+// id, in the database).
+func (s *Store) laneOfID(ctx context.Context, id int64) (*storeLane, error) {
+	s.handMu.Lock()
+	lane, ok := s.handed[id]
+	s.handMu.Unlock()
+	if !ok {
+		var l int64
+		err := s.r.QueryRowContext(ctx, "SELECT lane FROM actions WHERE id = ?", id).Scan(&l)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errNotQueued
+		}
+		if err != nil {
+			return nil, err
+		}
+		lane = queue.Lane(l)
+	}
+	ln, ok := s.lane(lane)
+	if !ok {
+		return nil, errNotQueued
+	}
+	return ln, nil
 }
 
 // Ack marks the item delivered; it will never be returned again, even
@@ -259,17 +371,22 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	if s.closed() {
 		return fmt.Errorf("cannot mark action %d as delivered: %w", id, ErrClosed)
 	}
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
+	ln, err := s.laneOfID(ctx, id)
+	if err != nil {
+		return s.ackError(id, err)
+	}
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
 	now := s.now().UnixNano()
 	acked := false
-	// When nothing else is due, the worker will only wait: this commit
-	// may as well wait a moment for the next push to share it.
+	// When nothing else of the lane is due, its worker will only wait:
+	// this commit may as well wait a moment for the next push (or another
+	// lane's acknowledgement) to share it.
 	var linger time.Duration
-	if s.headAll && len(s.head) == 1 && s.head[0].ID == id {
+	if ln.headAll && len(ln.head) == 1 && ln.head[0].ID == id {
 		linger = s.linger
 	}
-	err := s.writeLinger(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.writeLinger(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
 		if err != nil {
 			return err
@@ -286,44 +403,56 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 		}
 		return err
 	}, linger)
-	switch {
-	case errors.Is(err, errNotQueued):
-		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
-	case err != nil:
-		return s.failWrite(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+	if err != nil {
+		return s.ackError(id, err)
 	}
 	if acked {
-		s.waiting.Add(-1)
-		s.forgetDelayed(id)
+		ln.waiting.Add(-1)
+		forgetDelayed(ln, id)
 	}
-	s.dropFromHead(id)
+	dropFromHead(ln, id)
+	s.unhand(id)
 	return nil
 }
 
-// forgetDelayed keeps s.delayed up to date when id leaves the waiting
-// line. Callers hold qmu; id is in head, where Next found it.
-func (s *Store) forgetDelayed(id int64) {
-	for _, it := range s.head {
+func (s *Store) ackError(id int64, err error) error {
+	if errors.Is(err, errNotQueued) {
+		return fmt.Errorf("cannot mark action %d as delivered: there is no such action in the queue", id)
+	}
+	return s.failWrite(fmt.Sprintf("cannot mark action %d as delivered", id), err)
+}
+
+func (s *Store) unhand(id int64) {
+	s.handMu.Lock()
+	delete(s.handed, id)
+	s.handMu.Unlock()
+}
+
+// forgetDelayed keeps ln.delayed up to date when id leaves the waiting
+// line. Callers hold ln.mu; id is in head, where Next found it.
+func forgetDelayed(ln *storeLane, id int64) {
+	for _, it := range ln.head {
 		if it.ID == id {
 			if it.Due.After(it.Enqueued) {
-				s.delayed.Add(-1)
+				ln.delayed.Add(-1)
 			}
 			return
 		}
 	}
 }
 
-// dropFromHead removes id from the in-memory head. Callers hold qmu.
-func (s *Store) dropFromHead(id int64) {
-	for i, it := range s.head {
+// dropFromHead removes id from the lane's in-memory head. Callers hold
+// ln.mu.
+func dropFromHead(ln *storeLane, id int64) {
+	for i, it := range ln.head {
 		if it.ID != id {
 			continue
 		}
 		if i == 0 { // the usual case: no copying
-			s.head[0] = queue.Item{}
-			s.head = s.head[1:]
+			ln.head[0] = queue.Item{}
+			ln.head = ln.head[1:]
 		} else {
-			s.head = append(s.head[:i], s.head[i+1:]...)
+			ln.head = append(ln.head[:i], ln.head[i+1:]...)
 		}
 		return
 	}
@@ -337,10 +466,17 @@ func (s *Store) Park(ctx context.Context, id int64, reason string) error {
 	if s.closed() {
 		return fmt.Errorf("cannot set action %d aside as failed: %w", id, ErrClosed)
 	}
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
+	ln, err := s.laneOfID(ctx, id)
+	if errors.Is(err, errNotQueued) {
+		return nil // nothing to park
+	}
+	if err != nil {
+		return s.failWrite(fmt.Sprintf("cannot set action %d aside as failed", id), err)
+	}
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
 	var parked bool
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.parkAction).ExecContext(ctx, s.now().UnixNano(), clip.String(reason, maxErrorLen), id)
 		if err != nil {
 			return err
@@ -353,10 +489,11 @@ func (s *Store) Park(ctx context.Context, id int64, reason string) error {
 		return s.failWrite(fmt.Sprintf("cannot set action %d aside as failed", id), err)
 	}
 	if parked {
-		s.waiting.Add(-1)
-		s.forgetDelayed(id)
+		ln.waiting.Add(-1)
+		forgetDelayed(ln, id)
 	}
-	s.dropFromHead(id)
+	dropFromHead(ln, id)
+	s.unhand(id)
 	return nil
 }
 
@@ -393,16 +530,38 @@ func (s *Store) Parked(ctx context.Context) ([]queue.ParkedItem, error) {
 	return out, nil
 }
 
-// Retry puts every parked action back in the queue. They keep their ids,
+// Retry puts every parked action back in its lane. They keep their ids,
 // so they come before the actions pushed after them.
 func (s *Store) Retry(ctx context.Context) (int, error) {
 	if s.closed() {
 		return 0, fmt.Errorf("cannot retry the parked actions: %w", ErrClosed)
 	}
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
+	for i := range s.lanes {
+		s.lanes[i].mu.Lock()
+		defer s.lanes[i].mu.Unlock()
+	}
+	var back, delayed [queue.NumLanes]int64
 	var n int64
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		back, delayed, n = [queue.NumLanes]int64{}, [queue.NumLanes]int64{}, 0
+		rows, err := tx.QueryContext(ctx, `SELECT lane, count(*), count(due_ns) FROM actions
+			WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL GROUP BY lane`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var lane, c, d int64
+			if err := rows.Scan(&lane, &c, &d); err != nil {
+				return err
+			}
+			if l := queue.Lane(lane); l.Valid() && lane >= 0 {
+				back[l], delayed[l] = c, d
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE actions SET parked_ns = NULL, parked_reason = NULL
 			WHERE parked_ns IS NOT NULL AND delivered_ns IS NULL`)
 		if err != nil {
@@ -414,45 +573,67 @@ func (s *Store) Retry(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, s.failWrite("cannot retry the parked actions", err)
 	}
-	if n > 0 {
-		s.waiting.Add(n)
-		if err := s.countDelayed(ctx); err != nil {
-			s.delayed.Store(1) // unknown: refills look for due times
+	for i := range s.lanes {
+		if back[i] == 0 {
+			continue
 		}
-		s.head, s.nextDue, s.headAll = nil, 0, false // the retried ones are older than what it holds
-		s.wakeMu.Lock()
-		close(s.wake)
-		s.wake = make(chan struct{})
-		s.wakeMu.Unlock()
+		ln := &s.lanes[i]
+		ln.waiting.Add(back[i])
+		ln.delayed.Add(delayed[i])
+		ln.head, ln.nextDue, ln.headAll = nil, 0, false // the retried ones are older than what it holds
+		ln.wakeUp()
 	}
 	return int(n), nil
 }
 
-// Stats reports the number of pending actions and when the oldest was
-// pushed (zero time when none is pending). It reads nothing from the
-// database while the oldest actions are in memory, which they are while the
-// worker delivers: its cost does not depend on how many are waiting.
-func (s *Store) Stats(ctx context.Context) (int, time.Time, error) {
+// Stats reports the number of pending actions of lane (AllLanes: of every
+// lane) and when the oldest was pushed (zero time when none is pending).
+// It reads nothing from the database while the oldest actions are in
+// memory, which they are while the lanes are delivered: its cost does not
+// depend on how many are waiting.
+func (s *Store) Stats(ctx context.Context, lane queue.Lane) (int, time.Time, error) {
 	if s.closed() {
 		return 0, time.Time{}, fmt.Errorf("cannot read the action queue: %w", ErrClosed)
 	}
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
+	if lane != queue.AllLanes {
+		if _, ok := s.lane(lane); !ok {
+			return 0, time.Time{}, queue.LaneError(lane)
+		}
+		return s.laneStats(ctx, lane)
+	}
+	total, oldest := 0, time.Time{}
+	for _, l := range queue.Lanes() {
+		n, o, err := s.laneStats(ctx, l)
+		if err != nil {
+			return 0, time.Time{}, err
+		}
+		total += n
+		if !o.IsZero() && (oldest.IsZero() || o.Before(oldest)) {
+			oldest = o
+		}
+	}
+	return total, oldest, nil
+}
+
+func (s *Store) laneStats(ctx context.Context, lane queue.Lane) (int, time.Time, error) {
+	ln := &s.lanes[lane]
+	ln.mu.Lock()
+	defer ln.mu.Unlock()
 	// A Push that has committed but not yet counted may already be in head.
-	n := max(int(s.waiting.Load()), len(s.head))
+	n := max(int(ln.waiting.Load()), len(ln.head))
 	if n == 0 {
 		return 0, time.Time{}, nil
 	}
-	if len(s.head) == 0 {
-		if err := s.refill(ctx, s.now().UnixNano()); err != nil {
+	if len(ln.head) == 0 {
+		if err := s.refill(ctx, lane, ln, s.now().UnixNano()); err != nil {
 			return 0, time.Time{}, err
 		}
 	}
-	if len(s.head) == 0 { // only delayed ones wait
+	if len(ln.head) == 0 { // only delayed ones wait
 		s.countRead()
 		var oldest int64
 		err := s.r.QueryRowContext(ctx, `SELECT enqueued_ns FROM actions
-			WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1`).Scan(&oldest)
+			WHERE lane = ? AND delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1`, int64(lane)).Scan(&oldest)
 		if errors.Is(err, sql.ErrNoRows) {
 			return n, time.Time{}, nil
 		}
@@ -461,25 +642,41 @@ func (s *Store) Stats(ctx context.Context) (int, time.Time, error) {
 		}
 		return n, time.Unix(0, oldest), nil
 	}
-	return n, s.head[0].Enqueued, nil
+	return n, ln.head[0].Enqueued, nil
 }
 
-// Due reports the pending actions whose due time has come and the
-// earliest of those times. Without delayed actions that is every pending
-// one (Stats, no query); with some it counts them in the database.
-func (s *Store) Due(ctx context.Context) (int, time.Time, error) {
+// Due reports the pending actions of lane (AllLanes: of every lane) whose
+// due time has come and the earliest of those times. Without delayed
+// actions that is every pending one (Stats, no query); with some it counts
+// them in the database.
+func (s *Store) Due(ctx context.Context, lane queue.Lane) (int, time.Time, error) {
 	if s.closed() {
 		return 0, time.Time{}, fmt.Errorf("cannot read the action queue: %w", ErrClosed)
 	}
-	if s.delayed.Load() <= 0 {
-		return s.Stats(ctx)
+	var delayed int64
+	if lane == queue.AllLanes {
+		for i := range s.lanes {
+			delayed += s.lanes[i].delayed.Load()
+		}
+	} else if ln, ok := s.lane(lane); ok {
+		delayed = ln.delayed.Load()
+	} else {
+		return 0, time.Time{}, queue.LaneError(lane)
+	}
+	if delayed <= 0 {
+		return s.Stats(ctx, lane)
 	}
 	s.countRead()
+	q := `SELECT count(*), min(coalesce(due_ns, enqueued_ns)) FROM actions
+		WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)`
+	args := []any{s.now().UnixNano()}
+	if lane != queue.AllLanes {
+		q += " AND lane = ?"
+		args = append(args, int64(lane))
+	}
 	var n int
 	var since sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(coalesce(due_ns, enqueued_ns)) FROM actions
-		WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)`, s.now().UnixNano()).Scan(&n, &since)
-	if err != nil {
+	if err := s.r.QueryRowContext(ctx, q, args...).Scan(&n, &since); err != nil {
 		return 0, time.Time{}, s.fail("cannot read the action queue", err)
 	}
 	if n == 0 || !since.Valid {
@@ -492,16 +689,30 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// pending counts the pending actions of every lane and finds when the
+// oldest was pushed. The oldest is looked up lane by lane, each through
+// the lane's index, rather than by scanning every pending row.
 func pending(ctx context.Context, q querier) (int, time.Time, error) {
 	var n int
 	var oldest sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT count(*),
-		(SELECT enqueued_ns FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1)
+	err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT enqueued_ns FROM actions WHERE id = (SELECT min(id) FROM (`+oldestPerLane()+`)))
 		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL`).Scan(&n, &oldest)
 	if err != nil || !oldest.Valid {
 		return n, time.Time{}, err
 	}
 	return n, time.Unix(0, oldest.Int64), nil
+}
+
+// oldestPerLane is a query for each lane's oldest pending id.
+func oldestPerLane() string {
+	var b strings.Builder
+	for i, l := range queue.Lanes() {
+		if i > 0 {
+			b.WriteString(" UNION ALL ")
+		}
+		fmt.Fprintf(&b, "SELECT (SELECT id FROM actions WHERE lane = %d AND delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1) AS id", l)
+	}
+	return b.String()
 }
 
 func (s *Store) countRead() {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 var (
@@ -36,7 +37,7 @@ func TestReportCountsStreaksOnceAndIgnoresDuplicates(t *testing.T) {
 	// Before the period: not counted.
 	s.LogEvent(ctx, gift("old", anna, lion, 1, true, ""))
 	s.Push(ctx, cmd(0))
-	it, _ := s.Next(ctx)
+	it, _ := s.Next(ctx, queue.LaneMinecraft)
 	s.LogDelivery(ctx, delivery(it, nil, time.Hour))
 	s.Ack(ctx, it.ID)
 	c.add(time.Hour)
@@ -77,7 +78,7 @@ func TestReportCountsStreaksOnceAndIgnoresDuplicates(t *testing.T) {
 	s.Push(ctx, cmd(1), cmd(2), cmd(3), cmd(4))
 	outcome := func(want string, err error, latency time.Duration, ack bool) {
 		t.Helper()
-		it, _ := s.Next(ctx)
+		it, _ := s.Next(ctx, queue.LaneMinecraft)
 		if it.Action.Command != want {
 			t.Fatalf("head is %q, want %q", it.Action.Command, want)
 		}

@@ -8,7 +8,7 @@ import (
 
 // migrations()[i] takes the schema from version i to i+1 (PRAGMA
 // user_version). Never edit a released step; append a new one.
-func migrations() []string { return []string{schema1, schema2, schema3, schema4, schema5} }
+func migrations() []string { return []string{schema1, schema2, schema3, schema4, schema5, schema6} }
 
 // schema1: the queue, the event log and the delivery log. Times are Unix
 // nanoseconds. Each index costs a page write per commit, so the queue has
@@ -117,6 +117,20 @@ const schema5 = `CREATE TABLE console (
 		latency_ns INTEGER NOT NULL
 	);
 	CREATE INDEX console_at ON console(at_ns);`
+
+// schema6: delivery lanes (queue.Lane). Each output (Minecraft, the
+// overlays, $http, OBS) is delivered in order on its own, so the waiting
+// line is read lane by lane: lane holds queue.LaneOf of the action (0
+// Minecraft, 1 overlays, 2 $http, 3 OBS; those numbers never change), and
+// the waiting index becomes (lane, id), still one index page per commit.
+// Actions pending or parked in an older data_dir get their lane from
+// their kind, so they are delivered after the upgrade; delivered rows
+// keep 0, which nothing reads.
+const schema6 = `ALTER TABLE actions ADD COLUMN lane INTEGER NOT NULL DEFAULT 0;
+	UPDATE actions SET lane = CASE kind WHEN 'alert' THEN 1 WHEN 'overlay' THEN 1 WHEN 'http' THEN 2 WHEN 'obs' THEN 3 END
+		WHERE delivered_ns IS NULL AND kind IN ('alert', 'overlay', 'http', 'obs');
+	DROP INDEX actions_waiting;
+	CREATE INDEX actions_waiting ON actions(lane, id) WHERE delivered_ns IS NULL AND parked_ns IS NULL;`
 
 // versionError: the file comes from a newer tikcraft.
 type versionError struct{ have, know int }

@@ -84,33 +84,17 @@ type Store struct {
 	delState   *sql.Stmt
 	insEvent   *sql.Stmt
 	insDeliv   *sql.Stmt
-	readHead   *sql.Stmt // on r: the oldest pending actions that are due
+	readHead   *sql.Stmt // on r: the oldest pending actions of a lane that are due
 
-	// qmu orders Next's refills against Ack, so that a refill never
-	// brings back an item whose Ack is committing.
-	qmu  sync.Mutex
-	head []queue.Item // the oldest pending items that were due at the last refill, in order
-	// nextDue is the earliest due time (Unix ns) of a pending action that
-	// was not due at the last refill, or pushed delayed since; 0 if none.
-	// Once it passes, head is read again, as that action comes first.
-	nextDue int64
-	// headAll: head holds every pending action that is due (the last
-	// refill found fewer than it asked for), so Commit can add what it
-	// pushed to head itself and Next needs no query for it. maxHead is
-	// the highest id ever put in head: Commit skips ids a refill already
-	// read, even ones delivered since.
-	headAll bool
-	maxHead int64
-	// delayed counts the pending actions pushed with a delay (whether due
-	// or not); while it is 0, refills skip looking for due times.
-	delayed atomic.Int64
-	// waiting is the number of pending actions, counted once at Open and
-	// then kept up to date by Push and Ack, so that Stats costs the same
-	// with 10 or 100,000 actions waiting.
-	waiting atomic.Int64
-
-	wakeMu sync.Mutex
-	wake   chan struct{} // closed and replaced after every Push
+	// lanes are the queue's lanes in memory (queue.Lane): each has its
+	// own head, counts and lock, so that one lane's delivery never waits
+	// for another's.
+	lanes [queue.NumLanes]storeLane
+	// handed maps the ids Next returned and not yet acknowledged or
+	// parked to their lane, so Ack and Park find the lane without asking
+	// the database.
+	handMu sync.Mutex
+	handed map[int64]queue.Lane
 
 	logMu   sync.Mutex
 	events  []eventRow
@@ -127,9 +111,9 @@ type Store struct {
 
 	fullAt atomic.Int64 // when a write last failed for a full disk (Unix ns), 0: never
 	// commits counts the group commits; checkpointed is its value at the
-	// checkpointer's last round (only the checkpointer touches it).
+	// checkpointer's last round (atomic: tests run a round themselves too).
 	commits      atomic.Int64
-	checkpointed int64
+	checkpointed atomic.Int64
 
 	// Group commit (write): open is the group new writes join; leading
 	// is set while a write runs a group's transaction.
@@ -272,13 +256,16 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 		onWait:    o.onWait,
 		onRead:    o.onQueueRead,
 		mask:      o.mask,
-		wake:      make(chan struct{}),
 		kick:      make(chan struct{}, 1),
 		full:      make(chan struct{}, 1),
 		stop:      make(chan struct{}),
 		flushDone: make(chan struct{}),
 		onCommit:  o.onCommit,
 		linger:    ackLinger,
+		handed:    map[int64]queue.Lane{},
+	}
+	for i := range s.lanes {
+		s.lanes[i].wake = make(chan struct{})
 	}
 	if o.ackLinger > 0 {
 		s.linger = o.ackLinger
@@ -325,14 +312,7 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 		s.r.Close()
 		return nil, s.openError(err)
 	}
-	n, _, err := pending(ctx, s.r)
-	if err != nil {
-		s.w.Close()
-		s.r.Close()
-		return nil, s.openError(err)
-	}
-	s.waiting.Store(int64(n))
-	if err := s.countDelayed(ctx); err != nil {
+	if err := s.countLanes(ctx); err != nil {
 		s.w.Close()
 		s.r.Close()
 		return nil, s.openError(err)
@@ -375,8 +355,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		return st
 	}
 	s.insAction = prep(s.w, `INSERT INTO actions
-		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source, due_ns)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(enqueued_ns, kind, command, alert_title, alert_subtitle, alert_seconds, trigger_name, user_name, source, due_ns, lane)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	s.ackAction = prep(s.w, `UPDATE actions SET delivered_ns = ? WHERE id = ? AND delivered_ns IS NULL AND parked_ns IS NULL`)
 	s.setState = prep(s.w, `INSERT INTO engine_state(key, value) VALUES (?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
@@ -389,7 +369,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		ON CONFLICT DO NOTHING`) // a re-delivered message (same type and msg_id)
 	s.readHead = prep(s.r, `SELECT id, enqueued_ns, coalesce(due_ns, enqueued_ns), kind, command, alert_title, alert_subtitle,
 		alert_seconds, trigger_name, user_name, source
-		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)
+		FROM actions WHERE lane = ? AND delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)
 		ORDER BY id LIMIT ?`)
 	s.setStaged = prep(s.w, `INSERT INTO overlay_state(key, value, updated_ns) VALUES (?, ?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns`)
@@ -474,10 +454,8 @@ func (s *Store) checkpoint() {
 	// walRestartBytes (every few seconds at 1,000 actions a second, never
 	// on an ordinary stream).
 	// Nothing committed since the last round: nothing to copy.
-	if n := s.commits.Load(); n == s.checkpointed {
+	if n := s.commits.Load(); s.checkpointed.Swap(n) == n {
 		return
-	} else {
-		s.checkpointed = n
 	}
 	_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 	fi, serr := os.Stat(s.path + "-wal")

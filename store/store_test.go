@@ -183,11 +183,15 @@ func TestFIFOOrderAndRepeatedNext(t *testing.T) {
 	}
 	var lastID int64
 	for i := 0; i <= n; i++ {
-		it, err := s.Next(ctx)
+		lane := queue.LaneMinecraft
+		if i == n {
+			lane = queue.LaneOverlays
+		}
+		it, err := s.Next(ctx, lane)
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := s.Next(ctx)
+		again, err := s.Next(ctx, lane)
 		if err != nil || again != it {
 			t.Fatalf("Next without Ack gave %+v then %+v (%v)", it, again, err)
 		}
@@ -206,7 +210,7 @@ func TestFIFOOrderAndRepeatedNext(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if p, _, err := s.Stats(ctx); err != nil || p != 0 {
+	if p, _, err := s.Stats(ctx, queue.AllLanes); err != nil || p != 0 {
 		t.Fatalf("Stats after draining: %d, %v", p, err)
 	}
 }
@@ -223,7 +227,7 @@ func TestNextWaitsForPush(t *testing.T) {
 	got := make(chan queue.Item)
 	errs := make(chan error, 1)
 	go func() {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			errs <- err
 			return
@@ -248,7 +252,7 @@ func TestNextEndsWithContextAndClose(t *testing.T) {
 	s := openT(t, t.TempDir(), options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.Next(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := s.Next(ctx, queue.LaneMinecraft); !errors.Is(err, context.Canceled) {
 		t.Errorf("Next on a cancelled context: %v", err)
 	}
 
@@ -256,7 +260,7 @@ func TestNextEndsWithContextAndClose(t *testing.T) {
 	s2 := openT(t, t.TempDir(), options{onWait: func() { waiting <- struct{}{} }})
 	errs := make(chan error, 1)
 	go func() {
-		_, err := s2.Next(context.Background())
+		_, err := s2.Next(context.Background(), queue.LaneMinecraft)
 		errs <- err
 	}()
 	<-waiting
@@ -284,7 +288,7 @@ func TestAckSurvivesReopen(t *testing.T) {
 		}
 	}
 	for range 4 {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,7 +300,7 @@ func TestAckSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = openT(t, dir, options{})
-	if p, _, _ := s.Stats(ctx); p != 6 {
+	if p, _, _ := s.Stats(ctx, queue.AllLanes); p != 6 {
 		t.Errorf("pending after reopen = %d, want 6", p)
 	}
 	drainExpect(t, s, 4, 10)
@@ -308,7 +312,7 @@ func drainExpect(t *testing.T, s *Store, from, to int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := from; i < to; i++ {
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,7 +323,7 @@ func drainExpect(t *testing.T, s *Store, from, to int) {
 			t.Fatal(err)
 		}
 	}
-	if p, _, err := s.Stats(ctx); err != nil || p != 0 {
+	if p, _, err := s.Stats(ctx, queue.AllLanes); err != nil || p != 0 {
 		t.Fatalf("%d still pending (%v)", p, err)
 	}
 }
@@ -334,15 +338,15 @@ func TestAbandonedStoreLosesNothing(t *testing.T) {
 		}
 	}
 	for range 7 {
-		it, _ := first.Next(ctx)
+		it, _ := first.Next(ctx, queue.LaneMinecraft)
 		if err := first.Ack(ctx, it.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	head, _ := first.Next(ctx) // taken but not acknowledged: must come back
+	head, _ := first.Next(ctx, queue.LaneMinecraft) // taken but not acknowledged: must come back
 
 	second := openT(t, dir, options{unlocked: true})
-	it, err := second.Next(ctx)
+	it, err := second.Next(ctx, queue.LaneMinecraft)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,7 +360,7 @@ func TestAck(t *testing.T) {
 	ctx := context.Background()
 	s := openT(t, t.TempDir(), options{})
 	s.Push(ctx, cmd(0), cmd(1), cmd(2))
-	it, _ := s.Next(ctx)
+	it, _ := s.Next(ctx, queue.LaneMinecraft)
 	if err := s.Ack(ctx, it.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +380,7 @@ func TestStats(t *testing.T) {
 	ctx := context.Background()
 	c := newClock()
 	s := openT(t, t.TempDir(), options{now: c.now})
-	n, oldest, err := s.Stats(ctx)
+	n, oldest, err := s.Stats(ctx, queue.AllLanes)
 	if err != nil || n != 0 || !oldest.IsZero() {
 		t.Fatalf("empty: %d %v %v", n, oldest, err)
 	}
@@ -386,14 +390,14 @@ func TestStats(t *testing.T) {
 	s.Push(ctx, cmd(2))
 	check := func(wantN int, want time.Time) {
 		t.Helper()
-		n, oldest, err := s.Stats(ctx)
+		n, oldest, err := s.Stats(ctx, queue.AllLanes)
 		if err != nil || n != wantN || !oldest.Equal(want) {
 			t.Errorf("Stats = %d, %v, %v; want %d, %v", n, oldest, err, wantN, want)
 		}
 	}
 	ack := func(wantEnq time.Time) {
 		t.Helper()
-		it, err := s.Next(ctx)
+		it, err := s.Next(ctx, queue.LaneMinecraft)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -436,7 +440,7 @@ func TestConcurrentPush(t *testing.T) {
 	for range writers * pushes {
 		var first queue.Item
 		for i := range batch {
-			it, err := s.Next(ctx)
+			it, err := s.Next(ctx, queue.LaneMinecraft)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -454,7 +458,7 @@ func TestConcurrentPush(t *testing.T) {
 			s.Ack(ctx, it.ID)
 		}
 	}
-	if n, _, _ := s.Stats(ctx); n != 0 {
+	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != 0 {
 		t.Errorf("%d left", n)
 	}
 }
@@ -466,7 +470,7 @@ func TestPruneKeepsPending(t *testing.T) {
 	// Old: 3 actions, 2 delivered; old events and deliveries.
 	s.Push(ctx, cmd(0), cmd(1), cmd(2))
 	for range 2 {
-		it, _ := s.Next(ctx)
+		it, _ := s.Next(ctx, queue.LaneMinecraft)
 		s.LogDelivery(ctx, delivery(it, nil, time.Millisecond))
 		s.Ack(ctx, it.ID)
 	}
@@ -511,7 +515,7 @@ func TestPruneKeepsPending(t *testing.T) {
 		t.Errorf("%d actions left, want only the newest", n)
 	}
 	s.Push(ctx, cmd(9))
-	it, _ := s.Next(ctx)
+	it, _ := s.Next(ctx, queue.LaneMinecraft)
 	if it.ID <= 4 {
 		t.Errorf("id %d reused after Prune", it.ID)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // TestLogIsKeptUnderMaxSize: a busy stream's event log is cut back to the
@@ -18,12 +19,12 @@ func TestLogIsKeptUnderMaxSize(t *testing.T) {
 	// Delivered actions, then pending ones with a parked one among them.
 	for i := range 60 {
 		s.Push(ctx, cmd(i))
-		it, _ := s.Next(ctx)
+		it, _ := s.Next(ctx, queue.LaneMinecraft)
 		s.LogDelivery(ctx, delivery(it, nil, time.Millisecond))
 		s.Ack(ctx, it.ID)
 	}
 	s.Push(ctx, cmd(1000), cmd(1001), cmd(1002))
-	it, _ := s.Next(ctx)
+	it, _ := s.Next(ctx, queue.LaneMinecraft)
 	s.Park(ctx, it.ID, "no answer")
 	long := strings.Repeat("x", 300)
 	for i := range 2000 {
@@ -47,7 +48,7 @@ func TestLogIsKeptUnderMaxSize(t *testing.T) {
 	if events == 0 || newest != 1999 {
 		t.Errorf("%d events left, newest %d: the newest must stay", events, newest)
 	}
-	if n, _, _ := s.Stats(ctx); n != 2 {
+	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != 2 {
 		t.Errorf("%d pending after shrinking, want 2", n)
 	}
 	if p, _ := s.Parked(ctx); len(p) != 1 {
@@ -70,7 +71,7 @@ func TestKeepLogWhenOnlyPendingActionsAreLeft(t *testing.T) {
 	if err := s.KeepLog(ctx, 0, 256<<10); err != nil {
 		t.Fatal(err)
 	}
-	if n, _, _ := s.Stats(ctx); n != len(acts) {
+	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != len(acts) {
 		t.Fatalf("%d pending, want all %d", n, len(acts))
 	}
 }

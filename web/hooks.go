@@ -14,13 +14,22 @@ import (
 // The pipeline's hooks feed the dashboard through these methods; it never
 // wraps the queue or the sink to watch them.
 
-// Sending notes the action just handed to Minecraft (pipeline.Options.OnSend).
-func (d *Dashboard) Sending(queue.Item) { d.sending.Store(time.Now().UnixNano()) }
+// Sending notes the action just handed to its output
+// (pipeline.Options.OnSend). Only Minecraft's lane counts for the time in
+// flight the queue shows: a $http request or OBS waiting never makes
+// Minecraft look slow.
+func (d *Dashboard) Sending(it queue.Item) {
+	if queue.LaneOf(it.Action) == queue.LaneMinecraft {
+		d.sending.Store(time.Now().UnixNano())
+	}
+}
 
 // Delivery shows the outcome of one delivery attempt
 // (pipeline.Options.OnDelivery).
 func (d *Dashboard) Delivery(dl deliver.Delivery) {
-	d.sending.Store(0)
+	if queue.LaneOf(dl.Item.Action) == queue.LaneMinecraft {
+		d.sending.Store(0)
+	}
 	o := Delivery{Item: dl.Item, Err: dl.Err, Latency: dl.Latency, Reply: dl.Reply.Text}
 	switch dl.Outcome {
 	case deliver.Parked:
@@ -55,8 +64,9 @@ func (d *Dashboard) TikTokState(st tiktok.State) {
 	d.SetTikTok(state, detail)
 }
 
-// Watch shows the queue's numbers every second until ctx ends, and the
-// Minecraft connection as sink (the delivery chain) reports it; addr is
+// Watch shows the queue's numbers (every lane) every second until ctx
+// ends, and the Minecraft connection as sink (Minecraft's output, behind
+// the pause gate) reports it; addr is
 // the RCON address shown, dry a run without Minecraft. The RCON client
 // retries on its own, so a delivery that takes long is also a sign that
 // Minecraft stopped answering.
@@ -74,7 +84,7 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 			return
 		case <-t.C:
 		}
-		n, oldest, err := q.Stats(ctx)
+		n, oldest, err := q.Stats(ctx, queue.AllLanes)
 		if err != nil {
 			continue
 		}

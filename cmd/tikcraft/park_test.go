@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/store"
 )
@@ -24,7 +25,7 @@ func TestParkedCommandsReportAndRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it, err := st.Next(ctx)
+	it, err := st.Next(ctx, queue.LaneMinecraft)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ func RunDelay(t *testing.T, open func(t *testing.T, clock queue.Clock) queue.Que
 		{"a blocked Next wakes when an action comes due", nextWakesWhenDue},
 		{"a delayed action is pending and can be parked", delayedParkRetry},
 		{"only actions whose time has come are due", dueCountsOnlyDue},
+		{"delays and due counts are per lane", laneDelays},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := NewClock(startTime())
@@ -107,7 +108,7 @@ func nextWakesWhenDue(t *testing.T, q queue.Queue, clock *Clock) {
 	}
 	done := make(chan got, 1)
 	go func() {
-		it, err := q.Next(ctx)
+		it, err := q.Next(ctx, queue.LaneMinecraft)
 		done <- got{it, clock.Now(), err}
 	}()
 	due := start.Add(10 * time.Second)
@@ -155,7 +156,7 @@ func delayedParkRetry(t *testing.T, q queue.Queue, clock *Clock) {
 
 func due(t *testing.T, q queue.Queue, want int, since time.Time) {
 	t.Helper()
-	n, got, err := q.Due(context.Background())
+	n, got, err := q.Due(context.Background(), queue.AllLanes)
 	if err != nil || n != want || !got.Equal(since) {
 		t.Fatalf("Due = %d, %v, %v; want %d due since %v", n, got, err, want, since)
 	}
@@ -197,4 +198,36 @@ func dueCountsOnlyDue(t *testing.T, q queue.Queue, clock *Clock) {
 	}
 	due(t, q, 0, time.Time{})
 	pending(t, q, 7)
+}
+
+func dueIn(t *testing.T, q queue.Queue, lane queue.Lane, want int, since time.Time) {
+	t.Helper()
+	n, got, err := q.Due(context.Background(), lane)
+	if err != nil || n != want || !got.Equal(since) {
+		t.Fatalf("Due(%s) = %d, %v, %v; want %d due since %v", lane, n, got, err, want, since)
+	}
+}
+
+// laneDelays: a $http request planned for later is pending in its lane
+// but due nowhere; Minecraft's actions behind it go at once; it comes due
+// in its own lane at its time.
+func laneDelays(t *testing.T, q queue.Queue, clock *Clock) {
+	start := clock.Now()
+	ctx := context.Background()
+	later := inLane(queue.LaneHTTP, 0)
+	later.Delay = 2 * time.Second
+	if err := q.Push(ctx, later, inLane(queue.LaneMinecraft, 0)); err != nil {
+		t.Fatal(err)
+	}
+	pendingIn(t, q, queue.LaneHTTP, 1)
+	dueIn(t, q, queue.LaneHTTP, 0, time.Time{})
+	dueIn(t, q, queue.LaneMinecraft, 1, start)
+	dueIn(t, q, queue.AllLanes, 1, start)
+	ack(t, q, next(t, q, inLane(queue.LaneMinecraft, 0).Command))
+	dueIn(t, q, queue.AllLanes, 0, time.Time{})
+	clock.Advance(2 * time.Second)
+	dueIn(t, q, queue.LaneHTTP, 1, start.Add(2*time.Second))
+	dueIn(t, q, queue.LaneMinecraft, 0, time.Time{})
+	ack(t, q, nextIn(t, q, queue.LaneHTTP, later.Command))
+	pending(t, q, 0)
 }

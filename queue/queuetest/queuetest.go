@@ -1,6 +1,7 @@
 // Package queuetest checks that a queue.Queue behaves as the delivery
-// worker expects: order, repeated Next, Ack, Park, Retry and Stats. Both
-// the in-memory queue and the durable store run it, so they stay
+// worker expects: order within each lane, lanes independent of each
+// other, repeated Next, Ack, Park, Retry, Stats and Due. Both the
+// in-memory queue and the durable store run it, so they stay
 // interchangeable.
 package queuetest
 
@@ -21,6 +22,11 @@ func cmd(i int) tikcraft.Action {
 func Run(t *testing.T, open func(t *testing.T) queue.Queue) {
 	t.Run("park and retry", func(t *testing.T) { parkAndRetry(t, open(t)) })
 	t.Run("every kind of action comes back whole", func(t *testing.T) { roundTrip(t, open(t)) })
+	t.Run("each lane keeps its own order", func(t *testing.T) { laneOrder(t, open(t)) })
+	t.Run("a waiting lane wakes only for its own actions", func(t *testing.T) { laneWakes(t, open(t)) })
+	t.Run("a lane's unacknowledged head holds only that lane", func(t *testing.T) { headHoldsOwnLane(t, open(t)) })
+	t.Run("lanes delivered at the same time", func(t *testing.T) { lanesConcurrent(t, open(t)) })
+	t.Run("Next takes one lane", func(t *testing.T) { nextNeedsALane(t, open(t)) })
 }
 
 // roundTrip: what Next returns is what was pushed, for every kind of
@@ -38,7 +44,7 @@ func roundTrip(t *testing.T, q queue.Queue) {
 		t.Fatal(err)
 	}
 	for _, want := range in {
-		it, err := q.Next(ctx)
+		it, err := q.Next(ctx, queue.LaneOf(want))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,23 +57,35 @@ func roundTrip(t *testing.T, q queue.Queue) {
 	}
 }
 
+// next takes the head of Minecraft's lane, where cmd's actions go.
 func next(t *testing.T, q queue.Queue, want string) queue.Item {
 	t.Helper()
-	it, err := q.Next(context.Background())
+	return nextIn(t, q, queue.LaneMinecraft, want)
+}
+
+func nextIn(t *testing.T, q queue.Queue, lane queue.Lane, want string) queue.Item {
+	t.Helper()
+	it, err := q.Next(context.Background(), lane)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if it.Action.Command != want {
-		t.Fatalf("Next = %q, want %q", it.Action.Command, want)
+		t.Fatalf("Next(%s) = %q, want %q", lane, it.Action.Command, want)
 	}
 	return it
 }
 
+// pending checks the pending count of every lane together.
 func pending(t *testing.T, q queue.Queue, want int) {
 	t.Helper()
-	n, oldest, err := q.Stats(context.Background())
+	pendingIn(t, q, queue.AllLanes, want)
+}
+
+func pendingIn(t *testing.T, q queue.Queue, lane queue.Lane, want int) {
+	t.Helper()
+	n, oldest, err := q.Stats(context.Background(), lane)
 	if err != nil || n != want || (n > 0) == oldest.IsZero() {
-		t.Fatalf("Stats = %d, %v, %v; want %d pending", n, oldest, err, want)
+		t.Fatalf("Stats(%s) = %d, %v, %v; want %d pending", lane, n, oldest, err, want)
 	}
 }
 
