@@ -1,16 +1,21 @@
-// Command tikcraft turns a TikTok LIVE stream into Minecraft actions.
+// Command tikcraft turns a TikTok LIVE stream into Minecraft actions. It
+// only parses flags; package app does the work. Its commands:
 //
 //	tikcraft init [DIR] [--server MINECRAFT_DIR]   write a starter tikcraft.yaml and actions.mca
 //	tikcraft demo [--events FILE]                  the whole product on simulated traffic
 //	tikcraft check [-c FILE] [ACTIONS] [--connect] validate the config and actions file
-//	tikcraft replay [-c FILE] EVENTS.jsonl         replay recorded events into Minecraft
-//	tikcraft run -c FILE                           live mode
-//	tikcraft migrate T2M_DIR [--out DIR]           convert a Tiktok2Mc setup
-//	tikcraft gifts [--user @name]                  list the gifts with their ids (offline: the built-in list)
-//	tikcraft version                               print the version
+//	tikcraft run [-c FILE]                         live mode
+//	tikcraft replay [-c FILE] EVENTS.jsonl         replay recorded events (or --frames CAPTURE) into Minecraft
+//	tikcraft drain [-c FILE]                       deliver what an earlier run left pending
+//	tikcraft decode CAPTURE [--stats]              print a capture as JSONL events
+//	tikcraft report [--since 2h]                   the session report from the event log
+//	tikcraft bench [--rate N] [--duration D]       measure delivery on this machine
 //	tikcraft trigger NAME [--user U] [--count N]   fire a test trigger in the running tikcraft
 //	tikcraft reset timer|wins|goal ID ...          reset OBS overlays (docs/OVERLAYS.md)
 //	tikcraft web-token                             print the dashboard token
+//	tikcraft migrate T2M_DIR [--out DIR]           convert a Tiktok2Mc setup
+//	tikcraft gifts [--user @name]                  list the gifts with their ids (offline: the built-in list)
+//	tikcraft version                               print the version
 package main
 
 import (
