@@ -130,11 +130,7 @@ func TestRunKill9MidDelivery(t *testing.T) {
 	rng := crashSeed(t)
 	kills := crashRounds(3)
 	const perFollow = 16
-	rule := make([]string, perFollow)
-	for i := range rule {
-		rule[i] = fmt.Sprintf("/say f {user} %d", i+1)
-	}
-	s := newStream(t, streamSetup{mc: []rcontest.Option{slowly}, actions: "follow:" + strings.Join(rule, "; ") + "\n"})
+	s := newStream(t, streamSetup{mc: []rcontest.Option{slowly}, actions: burstRule(perFollow)})
 	var want []string
 	for k := 0; ; k++ {
 		p := s.start()
@@ -158,6 +154,42 @@ func TestRunKill9MidDelivery(t *testing.T) {
 		}
 	}
 	checkDelivered(t, s.mc.Commands(), want, kills)
+}
+
+// burstRule is a follow rule of n commands, "say f USER 1" to n.
+func burstRule(n int) string {
+	cmds := make([]string, n)
+	for i := range cmds {
+		cmds[i] = fmt.Sprintf("/say f {user} %d", i+1)
+	}
+	return "follow:" + strings.Join(cmds, "; ") + "\n"
+}
+
+// TestReplayKill9MidDelivery is TestRunKill9MidDelivery for `replay`:
+// killed while Minecraft has a command in flight, the next start (`drain`)
+// delivers the rest in order, with at most that command repeated.
+func TestReplayKill9MidDelivery(t *testing.T) {
+	t.Parallel()
+	rng := crashSeed(t)
+	const perFollow = 16
+	s := newStream(t, streamSetup{mc: []rcontest.Option{slowly}, actions: burstRule(perFollow)})
+	var events strings.Builder
+	var want []string
+	for j := range 3 {
+		fmt.Fprintf(&events, `{"type":"follow","msg_id":"%d","user":{"id":"%d","unique_id":"u%d"}}`+"\n", j+1, j+1, j)
+		for i := range perFollow {
+			want = append(want, fmt.Sprintf("say f u%d %d", j, i+1))
+		}
+	}
+	s.write("events.jsonl", events.String())
+	p := s.background("replay", "events.jsonl")
+	first := want[len(want)-perFollow]
+	got := s.waitCommand(first)
+	if !s.killAt(p, slices.Index(got, first)+1+rng.IntN(perFollow-2)) {
+		t.Fatalf("replay ended before the kill:\n%s", p.logText())
+	}
+	s.command("drain")
+	checkDelivered(t, s.mc.Commands(), want, 1)
 }
 
 // crashRounds is how many kills a crash test makes: def, or
