@@ -358,6 +358,18 @@ func (s *stream) waitCommands(n int) []string {
 	return got
 }
 
+// waitTally waits until Minecraft has received each command of want at
+// least that often.
+func (s *stream) waitTally(want map[string]int) {
+	s.t.Helper()
+	for got := s.mc.Commands(); ; got = s.waitCommands(len(got) + 1) {
+		have := tally(got)
+		if !slices.ContainsFunc(slices.Collect(maps.Keys(want)), func(c string) bool { return have[c] < want[c] }) {
+			return
+		}
+	}
+}
+
 // killAt kills p (kill -9) once Minecraft has received n commands, unless
 // p ends by itself first; it reports whether it killed p.
 func (s *stream) killAt(p *proc, n int) bool {
