@@ -280,17 +280,23 @@ func (s *stream) startBare() *proc {
 // test unless it exits 0. It returns what tikcraft logged.
 func (s *stream) command(args ...string) string {
 	s.t.Helper()
-	p := startProc(s.t, s.ctx, s.dir, s.argv(args...))
-	s.last = p
+	p := s.background(args...)
+	p.finish()
+	return p.logText()
+}
+
+// finish waits for tikcraft to end by itself and fails the test unless it
+// exits 0.
+func (p *proc) finish() {
+	p.t.Helper()
 	select {
 	case <-p.done:
-	case <-s.ctx.Done():
-		s.t.Fatalf("tikcraft %s did not finish:\n%s", args[0], p.logText())
+	case <-p.ctx.Done():
+		p.t.Fatalf("tikcraft %s did not finish:\n%s", p.cmd.Args[1:], p.logText())
 	}
 	if p.err != nil {
-		s.t.Fatalf("tikcraft %s: %v\n%s", args[0], p.err, p.logText())
+		p.t.Fatalf("tikcraft %s: %v\n%s", p.cmd.Args[1:], p.err, p.logText())
 	}
-	return p.logText()
 }
 
 // background starts tikcraft args (a drain) and returns at once.
