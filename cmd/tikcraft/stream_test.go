@@ -332,16 +332,26 @@ func (s *stream) mark() string {
 // command received so far.
 func (s *stream) waitCommand(cmd string) []string {
 	s.t.Helper()
+	got, err := s.arrived(s.ctx, cmd)
+	if err != nil {
+		s.t.Fatalf("Minecraft never got %q; it got %d commands: %q\nlast tikcraft's log:\n%s", cmd, len(got), got, s.lastLog())
+	}
+	return got
+}
+
+// arrived waits until Minecraft has received cmd, or ctx ends, and returns
+// every command received so far.
+func (s *stream) arrived(ctx context.Context, cmd string) ([]string, error) {
 	got := s.mc.Commands()
 	for seen := 0; ; {
 		for ; seen < len(got); seen++ {
 			if got[seen] == cmd {
-				return got
+				return got, nil
 			}
 		}
 		var err error
-		if got, err = s.mc.WaitCommands(s.ctx, len(got)+1); err != nil {
-			s.t.Fatalf("Minecraft never got %q; it got %d commands: %q\nlast tikcraft's log:\n%s", cmd, len(got), got, s.lastLog())
+		if got, err = s.mc.WaitCommands(ctx, len(got)+1); err != nil {
+			return got, err
 		}
 	}
 }
