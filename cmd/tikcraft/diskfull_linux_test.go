@@ -113,7 +113,7 @@ func (s *stream) gifts(prefix string, n int) []string {
 // diskStream is a stream whose data_dir is on a small disk.
 func diskStream(t *testing.T) (*stream, *smallDisk) {
 	t.Helper()
-	disk := newSmallDisk(t, "2m")
+	disk := newSmallDisk(t, "8m")
 	s := newStream(t, streamSetup{yaml: "data_dir: " + disk.dir + "\n", actions: "galaxy:/say g {user}\nrose:/say r {user}\n"})
 	s.wrap = disk.enter
 	return s, disk
@@ -222,4 +222,36 @@ func TestRunKill9WhileDiskFull(t *testing.T) {
 		t.Fatalf("Minecraft got %q;\nwant %q,\nthen a first part of %q,\nthen %q", gifts, before, during, after)
 	}
 	t.Logf("of %d gifts sent while the disk was full, %d were saved before the kill", len(during), n)
+}
+
+// TestReplayStartsOnFullDisk is TestRunFullDisk for `replay`, which here
+// starts when the disk is already full. Whether it waits for room or stops
+// at once, it says in plain words that the disk is full and what to do
+// (not that the drive is faulty), and in the end every gift is delivered
+// once, in order.
+func TestReplayStartsOnFullDisk(t *testing.T) {
+	t.Parallel()
+	s, disk := diskStream(t)
+	s.command("drain") // makes the database
+	var ev strings.Builder
+	var want []string
+	for i := range 300 {
+		fmt.Fprintf(&ev, `{"type":"gift","msg_id":"%d","user":{"id":"%d","unique_id":"u%d"},"gift":{"id":11046,"name":"Galaxy","diamonds":1000},"repeat_count":1}`+"\n", i+1, i+1, i)
+		want = append(want, fmt.Sprint("say g u", i))
+	}
+	events := filepath.Join(s.dir, "events.jsonl")
+	s.write("events.jsonl", ev.String())
+	disk.fill()
+	p := s.background("replay", events)
+	if p.waitLineOrExit("the disk holding tikcraft-data is full: ") {
+		disk.free()
+		p.finish()
+	} else {
+		disk.free()
+		s.command("replay", events)
+	}
+	if log := p.logText(); !strings.Contains(log, "free some disk space") || strings.Contains(log, "check the drive") {
+		t.Errorf("on a full disk replay said:\n%s", log)
+	}
+	checkDelivered(t, s.mc.Commands(), want, 0)
 }

@@ -153,6 +153,33 @@ func (p *proc) waitLineOr(part string, other func(context.Context) error) bool {
 	}
 }
 
+// waitLineOrExit reads the log until a line contains part (true) or the
+// process has exited without saying it (false).
+func (p *proc) waitLineOrExit(part string) bool {
+	p.t.Helper()
+	for {
+		p.mu.Lock()
+		for ; p.next < len(p.log); p.next++ {
+			if strings.Contains(p.log[p.next], part) {
+				p.next++
+				p.mu.Unlock()
+				return true
+			}
+		}
+		ended, ch := p.ended, p.changed
+		p.mu.Unlock()
+		if ended {
+			<-p.done
+			return false
+		}
+		select {
+		case <-ch:
+		case <-p.ctx.Done():
+			p.t.Fatalf("tikcraft neither said %q nor exited:\n%s", part, p.logText())
+		}
+	}
+}
+
 // has reports whether any line of the log so far contains part.
 func (p *proc) has(part string) bool {
 	p.mu.Lock()
