@@ -72,7 +72,7 @@ func TestRunKill9KeepsOpenStreaks(t *testing.T) {
 				viewers[i] = s.viewer(fmt.Sprint("v", i))
 			}
 			// The streaks' messages interleave, as on a LIVE.
-			for c := 1; c <= tt.streaks[0]+1; c++ {
+			for c := 1; c <= slices.Max(tt.streaks); c++ {
 				for i, u := range viewers {
 					if c <= tt.streaks[i] {
 						s.push(roses(u, strconv.Itoa(7000+i), c, false))
