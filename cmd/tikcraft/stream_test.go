@@ -126,17 +126,11 @@ func (p *proc) waitLineOr(part string, other func(context.Context) error) bool {
 		}()
 	}
 	for {
-		p.mu.Lock()
-		for ; p.next < len(p.log); p.next++ {
-			if strings.Contains(p.log[p.next], part) {
-				p.next++
-				p.mu.Unlock()
-				return true
-			}
-		}
-		ended, ch := p.ended, p.changed
-		p.mu.Unlock()
-		if ended {
+		found, ended, ch := p.scan(part)
+		switch {
+		case found:
+			return true
+		case ended:
 			p.t.Fatalf("tikcraft exited (%v) before saying %q:\n%s", p.err, part, p.logText())
 		}
 		select {
@@ -158,17 +152,11 @@ func (p *proc) waitLineOr(part string, other func(context.Context) error) bool {
 func (p *proc) waitLineOrExit(part string) bool {
 	p.t.Helper()
 	for {
-		p.mu.Lock()
-		for ; p.next < len(p.log); p.next++ {
-			if strings.Contains(p.log[p.next], part) {
-				p.next++
-				p.mu.Unlock()
-				return true
-			}
-		}
-		ended, ch := p.ended, p.changed
-		p.mu.Unlock()
-		if ended {
+		found, ended, ch := p.scan(part)
+		switch {
+		case found:
+			return true
+		case ended:
 			<-p.done
 			return false
 		}
@@ -178,6 +166,21 @@ func (p *proc) waitLineOrExit(part string) bool {
 			p.t.Fatalf("tikcraft neither said %q nor exited:\n%s", part, p.logText())
 		}
 	}
+}
+
+// scan looks for part in the lines not read yet and moves the read
+// position past the line holding it; otherwise it reports whether the
+// process has ended, and a channel closed when more comes.
+func (p *proc) scan(part string) (found, ended bool, changed <-chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for ; p.next < len(p.log); p.next++ {
+		if strings.Contains(p.log[p.next], part) {
+			p.next++
+			return true, false, nil
+		}
+	}
+	return false, p.ended, p.changed
 }
 
 // has reports whether any line of the log so far contains part.
@@ -487,6 +490,17 @@ func checkCounts(t *testing.T, got []string, want map[string]int, repeats int) {
 	if extra > repeats {
 		t.Errorf("%d commands repeated, but only %d could be (one per kill)", extra, repeats)
 	}
+}
+
+// checkInOrder asserts that Minecraft got the commands of want once each
+// and in that order, and the commands of streaks exactly as often as
+// counted there (in any order), with at most repeats extra copies in all.
+func checkInOrder(t *testing.T, got, want []string, streaks map[string]int, repeats int) {
+	t.Helper()
+	checkDelivered(t, slices.DeleteFunc(slices.Clone(got), func(c string) bool { _, ok := streaks[c]; return ok }), want, repeats)
+	all := tally(want)
+	maps.Copy(all, streaks)
+	checkCounts(t, got, all, repeats)
 }
 
 // crashSeed returns the random source of a crash test and logs its seed;
