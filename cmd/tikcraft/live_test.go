@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -80,90 +77,6 @@ rcon:
 		t.Fatalf("the RCON password reached the log:\n%s", p.logText())
 	}
 }
-
-// proc is a tikcraft process whose log a test reads line by line.
-type proc struct {
-	t     *testing.T
-	ctx   context.Context
-	cmd   *exec.Cmd
-	done  chan struct{} // closed when the process has exited
-	err   error         // its exit status; read after done
-	lines chan string
-	log   []string
-}
-
-func startRun(t *testing.T, ctx context.Context, dir string, args ...string) *proc {
-	t.Helper()
-	p := &proc{t: t, ctx: ctx, cmd: exec.Command(bin, args...), done: make(chan struct{}), lines: make(chan string, 1000)}
-	p.cmd.Dir = dir
-	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer close(p.lines)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			p.lines <- sc.Text()
-		}
-		io.Copy(io.Discard, stderr)
-	}()
-	go func() {
-		defer close(p.done)
-		p.err = p.cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.done
-	})
-	return p
-}
-
-// waitLine reads the log until a line contains part.
-func (p *proc) waitLine(part string) {
-	p.t.Helper()
-	for {
-		select {
-		case l, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("tikcraft exited before saying %q:\n%s", part, p.logText())
-			}
-			p.log = append(p.log, l)
-			if strings.Contains(l, part) {
-				return
-			}
-		case <-p.ctx.Done():
-			p.t.Fatalf("tikcraft never said %q:\n%s", part, p.logText())
-		}
-	}
-}
-
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// interrupt stops tikcraft as Ctrl-C does and expects a clean exit.
-func (p *proc) interrupt() {
-	p.t.Helper()
-	p.cmd.Process.Signal(os.Interrupt)
-	<-p.done
-	for l := range p.lines {
-		p.log = append(p.log, l)
-	}
-	if p.err != nil {
-		p.t.Fatalf("tikcraft after Ctrl-C: %v\n%s", p.err, p.logText())
-	}
-}
-
-func (p *proc) logText() string { return strings.Join(p.log, "\n") }
 
 // TestCaptureDecodeReplayRoundTrip: what `run --capture` recorded from a
 // LIVE decodes to exactly the events TikTok sent, and `replay --frames`
