@@ -700,7 +700,7 @@ func (s *Store) openError(err error) error {
 	if errors.As(err, &ve) {
 		return fmt.Errorf("cannot open %s: %w", s.path, err)
 	}
-	if a := advice(err); a != "" {
+	if a := advice(err, filepath.Dir(s.path)); a != "" {
 		return fmt.Errorf("cannot open %s: %s (%w)", s.path, a, err)
 	}
 	return fmt.Errorf("cannot open %s: %w; if it keeps failing, set data_dir in tikcraft.yaml to another folder", s.path, err)
@@ -715,7 +715,7 @@ func (s *Store) fail(what string, err error) error {
 	if s.closed() && strings.Contains(err.Error(), "database is closed") {
 		return fmt.Errorf("%s: %w", what, ErrClosed)
 	}
-	if a := advice(err); a != "" {
+	if a := advice(err, filepath.Dir(s.path)); a != "" {
 		return fmt.Errorf("%s in %s: %s (%w)", what, s.path, a, err)
 	}
 	return fmt.Errorf("%s in %s: %w", what, s.path, err)
@@ -732,7 +732,7 @@ func (s *Store) failWrite(what string, err error) error {
 	}
 	dir := filepath.Base(filepath.Dir(s.path))
 	var p string
-	switch se.Code() & 0xff {
+	switch primaryCode(se, filepath.Dir(s.path)) {
 	case sqlite3.SQLITE_FULL:
 		p = fmt.Sprintf("the disk holding %s is full", dir)
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
@@ -751,12 +751,12 @@ func (s *Store) failWrite(what string, err error) error {
 
 // advice says what a streamer can do about a SQLite error, or "" when
 // there is nothing specific to say.
-func advice(err error) string {
+func advice(err error, dir string) string {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return ""
 	}
-	switch se.Code() & 0xff { // the primary code; extended codes add detail
+	switch primaryCode(se, dir) {
 	case sqlite3.SQLITE_FULL:
 		return "the disk is full; free some disk space"
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
@@ -770,3 +770,20 @@ func advice(err error) string {
 	}
 	return ""
 }
+
+// primaryCode is the error's primary SQLite code (extended codes add
+// detail), with an I/O error on a disk that has no room left taken for
+// what it is: a full disk (SQLite cannot size its shared memory file then,
+// and says "disk I/O error").
+func primaryCode(se *sqlite.Error, dir string) int {
+	code := se.Code() & 0xff
+	if code == sqlite3.SQLITE_IOERR {
+		if free, ok := freeBytes(dir); ok && free < nearlyFull {
+			return sqlite3.SQLITE_FULL
+		}
+	}
+	return code
+}
+
+// nearlyFull is how little room left counts as a full disk.
+const nearlyFull = 1 << 20
