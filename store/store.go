@@ -127,8 +127,10 @@ type Store struct {
 
 	fullAt atomic.Int64 // when a write last failed for a full disk (Unix ns), 0: never
 	// commits counts the group commits; checkpointed is its value at the
-	// checkpointer's last round (only the checkpointer touches it).
+	// checkpointer's last round, which ckptMu keeps one at a time (a test
+	// runs a round itself beside the checkpointer).
 	commits      atomic.Int64
+	ckptMu       sync.Mutex
 	checkpointed int64
 
 	// Group commit (write): open is the group new writes join; leading
@@ -466,6 +468,8 @@ func (s *Store) checkpointer() {
 
 // checkpoint is one round of the checkpointer.
 func (s *Store) checkpoint() {
+	s.ckptMu.Lock()
+	defer s.ckptMu.Unlock()
 	// First the bulk, beside the writer. The log only starts again from
 	// its beginning after a checkpoint with no write in between, which
 	// under steady writes means one on the writer's connection: it copies
