@@ -12,6 +12,7 @@ import (
 // with each queue, delivers every event's command exactly once and prints
 // its figures. Speed is not checked here; that is what the bench is for.
 func TestBenchDeliversEverything(t *testing.T) {
+	t.Parallel()
 	for _, q := range []string{"memory", "durable"} {
 		t.Run(q, func(t *testing.T) {
 			var out bytes.Buffer
@@ -34,6 +35,7 @@ func TestBenchDeliversEverything(t *testing.T) {
 }
 
 func TestBenchRejectsUnknownQueue(t *testing.T) {
+	t.Parallel()
 	_, err := Bench(context.Background(), BenchOptions{Queue: "disk"})
 	if err == nil || !strings.Contains(err.Error(), "memory or durable") {
 		t.Fatalf("Bench with --queue disk = %v; want an error naming the choices", err)

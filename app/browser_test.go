@@ -150,6 +150,7 @@ const (
 // pause and resume work, and a broken actions file shows its diagnostic
 // while the old rules keep working.
 func TestBrowserDashboard(t *testing.T) {
+	t.Parallel()
 	ctx := tab(t)
 	d := startDashDemo(t, "", dashActions,
 		`{"type":"gift","msg_id":"h1","user":{"id":"66","unique_id":"`+hostileID+`","nickname":"`+strings.ReplaceAll(hostileNick, `"`, `\"`)+`"},"gift":{"id":5655,"name":"Rose","combo":false,"diamonds":1},"time":"2026-01-01T10:00:00Z"}`)

@@ -23,6 +23,7 @@ import (
 // a command with Tab, sends list and shows Minecraft's reply, and ↑
 // brings the command back.
 func TestBrowserEditorAndConsole(t *testing.T) {
+	t.Parallel()
 	ctx := tab(t)
 	mc := minecraftLike(t)
 	d := startDashDemoOn(t, mc, "data_dir: "+t.TempDir()+"\nminecraft:\n  version: 1.21.4\n", dashActions)

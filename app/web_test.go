@@ -269,6 +269,7 @@ func TestDashboardFiresTestTriggersIntoMinecraft(t *testing.T) {
 // /webhook holds delivery (the action stays queued) until the respawn;
 // the plain-text form works too; deaths are counted.
 func TestWebhookPausesUntilRespawn(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "minecraft:\n  pause_on_death: true\n  pause_timeout: 1h\n", dashActions)
 	post := func(body string) {
 		t.Helper()
@@ -310,6 +311,7 @@ func TestWebhookPausesUntilRespawn(t *testing.T) {
 // with its diagnostic and the old rules keep working; a fixed file, saved
 // on disk, is picked up on its own.
 func TestReloadKeepsRunningRulesOnErrors(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "", dashActions)
 	path := filepath.Join(d.dir, "actions.mca")
 	write(t, path, "rose:/say rose {user}\nbroken line without colon\n")
@@ -334,6 +336,7 @@ func TestReloadKeepsRunningRulesOnErrors(t *testing.T) {
 }
 
 func TestWebOff(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "tikcraft.yaml"), "web:\n  listen: off\n")
 	out := newLines()

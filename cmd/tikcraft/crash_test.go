@@ -127,6 +127,7 @@ func TestKill9NeverLosesAnAction(t *testing.T) {
 // finishes the command in flight and keeps the rest, which the next start
 // delivers; nothing is lost and, unlike a kill, nothing repeats.
 func TestCtrlCKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-crash-test", rcontest.Late(), rcontest.Reply(func(string) string {
 		time.Sleep(2 * time.Millisecond)
 		return ""
@@ -156,6 +157,7 @@ func TestCtrlCKeepsTheRest(t *testing.T) {
 // TestSecondProcessIsRefused: two tikcraft on one data_dir would deliver the
 // same pending actions twice.
 func TestSecondProcessIsRefused(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-crash-test", rcontest.Late())
 	dir, _ := durableProject(t, srv.Addr(), 5)
 	owe(t, dir)

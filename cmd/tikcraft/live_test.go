@@ -23,6 +23,7 @@ import (
 // reaches a real RCON server. Then the LIVE ends and tikcraft waits again
 // instead of exiting.
 func TestRunWaitsForTheStreamerThenDelivers(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-live-test")
 	tt, err := sim.Start(sim.Options{Offline: true})
 	if err != nil {
@@ -82,6 +83,7 @@ rcon:
 // LIVE decodes to exactly the events TikTok sent, and `replay --frames`
 // gives exactly the commands Minecraft got live.
 func TestCaptureDecodeReplayRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-live-test")
 	tt, err := sim.Start(sim.Options{NeedAck: true})
 	if err != nil {
