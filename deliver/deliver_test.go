@@ -102,7 +102,7 @@ func TestOutcomes(t *testing.T) {
 // fullDisk fails the first acks as a full disk would.
 type fullDisk struct {
 	*queue.Memory // a concrete queue: embedding the interface would hide what else it implements
-	fails int
+	fails         int
 }
 
 func (f *fullDisk) Ack(ctx context.Context, id int64) error {

@@ -19,8 +19,8 @@ import (
 // the way the store's does.
 type fullQueue struct {
 	*queue.Memory // a concrete queue: embedding the interface would hide what else it implements
-	full   atomic.Bool
-	failed chan struct{} // one value per failed Push, dropped when nobody reads
+	full          atomic.Bool
+	failed        chan struct{} // one value per failed Push, dropped when nobody reads
 }
 
 func newFullQueue() *fullQueue {
