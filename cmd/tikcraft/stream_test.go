@@ -298,14 +298,6 @@ func (s *stream) start() *proc {
 	return p
 }
 
-// startBare starts `tikcraft run` without waiting for anything.
-func (s *stream) startBare() *proc {
-	s.t.Helper()
-	p := startProc(s.t, s.ctx, s.dir, s.argv("run"))
-	s.last = p
-	return p
-}
-
 // command runs tikcraft args (drain, replay...) to its end and fails the
 // test unless it exits 0. It returns what tikcraft logged.
 func (s *stream) command(args ...string) string {
