@@ -171,6 +171,11 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 	}
 	engineCfg := s.engineConfig()
 	a.inject = &inject.Injector{Rules: a.rules, Engine: engineCfg, ActionsName: s.ActionsName, Queue: a.queue, Log: log}
+	if p.live {
+		// Test triggers look gift names and ids up as `tikcraft gifts`
+		// shows them: the kept list, the built-in one behind it (offline).
+		a.inject.Gifts = knownGifts(cfg.DataDir)
+	}
 	ovo := overlay.Options{Config: overlay.ConfigFrom(cfg.Overlays), Log: log}
 	if st != nil {
 		ovo.Saver = st

@@ -181,7 +181,8 @@ func TestBrowserDashboard(t *testing.T) {
 			setValue("#fire-count", "2"),
 			click("#fire-btn"),
 			waitText("#fire-result", "Fired rose ×2 as panel_user: 2 actions queued"),
-			waitText("#feed", "panel_user sent rose ×2"),
+			waitText("#fire-result", "sent as the gift Rose, id 5655"),
+			waitText("#feed", "panel_user sent Rose ×2"),
 			waitText("#actions", "say rose panel_user"),
 		)
 		d.waitCommand(t, "say rose panel_user")

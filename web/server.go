@@ -43,6 +43,16 @@ type Fired struct {
 	User    string   `json:"user"`
 	Count   int64    `json:"count"`
 	Actions []string `json:"actions"` // what was queued, in order
+	// Gift is the gift a viewer would have sent, when the test was one:
+	// the rule is the one that gift runs.
+	Gift *FiredGift `json:"gift,omitempty"`
+}
+
+// FiredGift is the gift of a test firing, as the gift list knows it.
+type FiredGift struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Diamonds int64  `json:"diamonds"`
 }
 
 // Limits of a test firing.

@@ -142,7 +142,9 @@
     const res = await api("POST", "/api/trigger", body);
     if (res.ok) {
       const n = res.data.actions.length;
-      out.textContent = "Fired " + res.data.trigger + " ×" + res.data.count + " as " + res.data.user + ": " + n + " action" + (n === 1 ? "" : "s") + " queued.";
+      const g = res.data.gift;
+      out.textContent = "Fired " + res.data.trigger + " ×" + res.data.count + " as " + res.data.user + ": " + n + " action" + (n === 1 ? "" : "s") + " queued" +
+        (g ? " (sent as the gift " + g.name + ", id " + g.id + ", " + num(g.diamonds) + " diamonds)." : ".");
       out.classList.add("ok");
       loadReport();
     } else {
