@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -88,6 +90,9 @@ type assembly struct {
 	tracker  *deaths.Tracker
 	dash     *web.Dashboard // nil unless live
 	srv      *web.Server    // nil unless served
+	// moved says why the demo's dashboard is not on web.listen's port
+	// (it was taken), for the first line; "" when it is.
+	moved string
 
 	bg      context.Context // the background work: ends at close
 	stopBG  context.CancelFunc
@@ -307,17 +312,48 @@ func (a *assembly) listen(o Options, p plan) error {
 		token = t
 	}
 	mc := cfg.Minecraft
-	srv, err := web.Listen(web.Options{
+	wo := web.Options{
 		Listen: cfg.Web.Listen, Token: token, Dashboard: a.dash, Log: a.log,
 		Injector: a.inject, Pauser: a.gate, Reloader: a.reloader,
 		Webhook:  &deaths.Receiver{Tracker: a.tracker, Mapping: webhookMapping(mc), UseDeaths: mc.Deaths == config.DeathsWebhook, Log: a.log},
 		Overlays: a.overlays, OverlayStyle: web.StyleOf(cfg.Overlays), Sounds: cfg.Overlays.Sounds, Goals: goalIDs(cfg.Overlays),
-	})
-	if err != nil {
+	}
+	srv, err := web.Listen(wo)
+	var taken *web.ListenError
+	switch {
+	case err == nil:
+	case !errors.As(err, &taken):
 		return err
+	case p.mode != "demo":
+		// OBS's browser sources and the Minecraft plugin's webhook point
+		// at this port: moving would break them without a word.
+		return fmt.Errorf("%w\n`tikcraft run` keeps its port: the overlays in OBS and the webhook point at it", err)
+	default:
+		// The README's first command must work while `run` is going in
+		// another window: the demo takes a free port and says so.
+		if srv, err = a.listenElsewhere(wo, taken); err != nil {
+			return err
+		}
 	}
 	a.srv = srv
 	return nil
+}
+
+// listenElsewhere opens the demo's dashboard on a free port of the same
+// host when web.listen's port is taken, and notes it for the first line.
+func (a *assembly) listenElsewhere(wo web.Options, taken *web.ListenError) (*web.Server, error) {
+	host, port, err := net.SplitHostPort(wo.Listen)
+	if err != nil || port == "0" {
+		return nil, taken
+	}
+	wo.Listen = net.JoinHostPort(host, "0")
+	srv, err := web.Listen(wo)
+	if err != nil {
+		return nil, taken
+	}
+	_, now, _ := net.SplitHostPort(srv.Addr().String())
+	a.moved = fmt.Sprintf("port %s is not free: %v; this demo's dashboard is on port %s instead", port, taken.Err, now)
+	return srv, nil
 }
 
 func webhookMapping(mc config.Minecraft) deaths.Mapping {
@@ -428,6 +464,9 @@ func (a *assembly) announce(out io.Writer, head string) {
 			fmt.Fprintln(out, head)
 		}
 		return
+	}
+	if a.moved != "" {
+		head = strings.TrimSpace(head + " (" + a.moved + ")")
 	}
 	line := "Dashboard: " + a.srv.Link()
 	if head != "" {

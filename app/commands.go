@@ -202,9 +202,9 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	}
 	defer a.close()
 	if dry {
-		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: simulated LIVE stream, no Minecraft connected, printing the commands it would send (actions: %s)", s.ActionsName))
+		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: simulated LIVE stream, no Minecraft connected, printing the commands it would send (actions: %s); %s", s.ActionsName, do.stopHint()))
 	} else {
-		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); press Ctrl-C to stop", s.Config.RCON.Address, do.ConfigPath))
+		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); %s", s.Config.RCON.Address, do.ConfigPath, do.stopHint()))
 	}
 	var traffic source.Source = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
 	if finite {
@@ -242,6 +242,17 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		return fmt.Errorf("demo: %d of %d actions were not delivered: %s", missing, res.Actions, why)
 	}
 	return nil
+}
+
+// stopHint says how the demo ends, for its first line.
+func (do DemoOptions) stopHint() string {
+	switch {
+	case do.Events != "":
+		return "it ends when " + do.Events + " is played; Ctrl-C stops it sooner"
+	case do.Duration > 0:
+		return fmt.Sprintf("it stops after %s; Ctrl-C stops it sooner", do.Duration)
+	}
+	return "press Ctrl-C to stop"
 }
 
 // RunOptions are run's flags.
