@@ -243,12 +243,27 @@ func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
 			}
 		}
 	}
+	// The console counts what is queued, by origin, so that its summary
+	// adds up; the dashboard shows it.
+	var queued []func([]tikcraft.Action)
+	if con != nil {
+		queued = append(queued, con.Queued)
+	}
+	if dash != nil {
+		queued = append(queued, dash.Queued)
+	}
+	if len(queued) > 0 {
+		onQueued := func(acts []tikcraft.Action) {
+			for _, f := range queued {
+				f(acts)
+			}
+		}
+		a.pipe.OnQueued, a.inject.OnQueued = onQueued, onQueued
+	}
 	if dash == nil {
 		return
 	}
-	a.pipe.OnQueued = dash.Queued
 	a.pipe.OnSend = dash.Sending
-	a.inject.OnQueued = dash.Queued
 	a.inject.OnEvent = func(ev tikcraft.Event) {
 		dash.Event(ev, true)
 		if rec != nil {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/console"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
@@ -226,20 +228,27 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		// shutdown flush produced before exiting.
 		a.pipe.DrainOnStop = drainOnStop(durable)
 	}
-	res, err := a.run(ctx, src)
+	_, err = a.run(ctx, src)
 
 	con.Finish()
 	st := con.Stats()
-	fmt.Fprintf(do.Stdout, "demo finished: %s\n", st.Summary(res.Events, res.Actions))
+	line := "demo finished: " + st.Summary()
+	if st.Waiting() > 0 && !durable {
+		line += " (the demo stopped first; without data_dir it keeps nothing)"
+	}
+	fmt.Fprintln(do.Stdout, line)
+	if durable {
+		a.sayKept(ctx, do.Stdout)
+	}
 	if !finite {
 		return err
 	}
-	if missing := res.Actions - st.Delivered - st.Rejected; missing > 0 || err != nil {
+	if missing := st.Waiting(); missing > 0 || err != nil {
 		why := "the demo was stopped (Ctrl-C or --duration) first"
 		if err != nil {
 			why = err.Error()
 		}
-		return fmt.Errorf("demo: %d of %d actions were not delivered: %s", missing, res.Actions, why)
+		return fmt.Errorf("demo: %d of %d actions were not delivered: %s", missing, st.Actions, why)
 	}
 	return nil
 }
@@ -310,10 +319,31 @@ func Run(ctx context.Context, ro RunOptions) error {
 	con.Finish()
 	st := con.Stats()
 	if !ro.Quiet {
-		fmt.Fprintf(ro.Stdout, "tikcraft stopped: this run: %s\n", st.Summary(res.Events, res.Actions))
+		fmt.Fprintf(ro.Stdout, "tikcraft stopped: this run: %s\n", st.Summary())
 	}
-	ro.Log.Info("stopped", "events", res.Events, "actions", res.Actions, "delivered", st.Delivered, "left_from_earlier_run_delivered", st.LeftDelivered)
+	kept := a.sayKept(ctx, ro.Stdout)
+	ro.Log.Info("stopped", "events", res.Events, "actions", st.Actions, "delivered", st.Delivered, "left_from_earlier_run_delivered", st.LeftDelivered, "kept_for_next_start", kept)
 	return err
+}
+
+// sayKept says, at stop, how many actions wait in data_dir for the next
+// start, and why when Minecraft was not answering. It is printed with
+// --quiet too: the streamer must know that Minecraft still gets them.
+func (a *assembly) sayKept(ctx context.Context, out io.Writer) int {
+	n, _, err := a.queue.Stats(context.WithoutCancel(ctx))
+	if err != nil || n == 0 {
+		return 0
+	}
+	why := ""
+	if st, ok := tikcraft.StateOf(a.gate); ok && !st.Connected && st.Problem != "" {
+		why = "Minecraft did not answer: " + clip.Line(st.Problem, 300) + "\n"
+	}
+	what, them := "1 action is", "it"
+	if n != 1 {
+		what, them = fmt.Sprintf("%d actions are", n), "them"
+	}
+	fmt.Fprintf(out, "%s%s kept in %s: the next `tikcraft run` sends %s first (or `tikcraft drain` once Minecraft answers)\n", why, what, a.s.Config.DataDir, them)
+	return n
 }
 
 // tiktokConfig is the TikTok client's configuration for tiktok.user.

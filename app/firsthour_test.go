@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
+	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/store"
 )
 
@@ -123,5 +125,70 @@ func TestSecondRunRefusedByTheLockPrintsNoLink(t *testing.T) {
 	}
 	if s := second.String(); s != "" {
 		t.Fatalf("the refused run printed:\n%s", s)
+	}
+}
+
+// A dry-run demo's closing line adds up: the actions the overlays fire
+// themselves (here likegoal_reached) are counted among the actions, not
+// only among the deliveries ("2589 actions, 2640 delivered" before).
+func TestDemoSummaryAddsUp(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), "actions: actions.mca\nweb:\n  listen: 127.0.0.1:0\noverlays:\n  likegoal: {initial_goal: 10, multiplier: 1}\n")
+	write(t, filepath.Join(dir, "actions.mca"), "follow:/say hi {user}\nlikegoal_reached:/say goal; >>Goal!|thanks|2\n")
+	write(t, filepath.Join(dir, "events.jsonl"), strings.Join([]string{
+		`{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`,
+		`{"type":"like","msg_id":"2","user":{"id":"1","unique_id":"anna"},"count":15,"total":15}`,
+		`{"type":"like","msg_id":"3","user":{"id":"2","unique_id":"bob"},"count":10,"total":25}`,
+	}, "\n")+"\n")
+	out := newLines()
+	err := Demo(context.Background(), DemoOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: out, Stderr: io.Discard},
+		Direct: true, Events: filepath.Join(dir, "events.jsonl"), Speed: source.Max})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`(?m)^demo finished: 3 events, (\d+) actions \((\d+) fired by the overlays' timer and goals\), (\d+) delivered$`).FindStringSubmatch(out.String())
+	if m == nil || m[1] != m[3] || m[2] == "0" {
+		t.Fatalf("the summary does not add up:\n%s", out)
+	}
+	if n := strings.Count(out.String(), "[dry-run]"); fmt.Sprint(n) != m[3] {
+		t.Fatalf("%d actions printed, the summary says %s delivered:\n%s", n, m[3], out)
+	}
+}
+
+// At stop with Minecraft down, run says how many actions wait in data_dir
+// for the next start, and why — with --quiet too.
+func TestRunSaysWhatIsKeptAtStop(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().String()
+	ln.Close() // Minecraft is not running
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\n", data, down, testPassword))
+	write(t, filepath.Join(dir, "actions.mca"), "follow:/say hi {user}; /say welcome {user}\n")
+	write(t, filepath.Join(dir, "events.jsonl"), `{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`+"\n")
+	out, logs := newLines(), newLines()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: out, Stderr: logs, Quiet: true,
+			Log: slog.New(slog.NewTextHandler(logs, nil))},
+			Source: "replay:" + filepath.Join(dir, "events.jsonl")})
+	}()
+	// The follow's actions are queued and the first is being tried.
+	for l := range logs.ch {
+		if strings.Contains(l, "is not reachable") {
+			break
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("2 actions are kept in %s: the next `tikcraft run` sends them first", data)
+	if s := out.String(); !strings.Contains(s, "Minecraft did not answer: Minecraft RCON at "+down) || !strings.Contains(s, want) {
+		t.Fatalf("output:\n%s\nwant %q", s, want)
 	}
 }
