@@ -214,7 +214,9 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	}
 	src := traffic
 	if !do.Direct {
-		src = &source.Wire{Traffic: traffic, Log: do.Log, OnState: a.tiktokState(con)}
+		// The console says each change of the connection: the client
+		// logs them at debug level only, so none is said twice.
+		src = &source.Wire{Traffic: traffic, Log: do.Log, OnState: a.tiktokState(con), StateShown: true}
 	}
 	// Simulated traffic is a session of its own, like a replay.
 	a.pipe.FreshStreaks = true
@@ -357,6 +359,9 @@ func (s *Setup) tiktokConfig(log *slog.Logger, onState func(tiktok.State)) tikto
 		WebBase:      c.WebBase,
 		Log:          log,
 		OnState:      onState,
+		// The console shows every change of the connection (one
+		// [tiktok] line each): the client logs them at debug level only.
+		StateShown: onState != nil,
 	}
 }
 
