@@ -93,6 +93,10 @@ type assembly struct {
 	// moved says why the demo's dashboard is not on web.listen's port
 	// (it was taken), for the first line; "" when it is.
 	moved string
+	// rcon is the Minecraft connection (nil in a dry run); con the
+	// console (nil without one).
+	rcon *rcon.Client
+	con  *console.Console
 
 	bg      context.Context // the background work: ends at close
 	stopBG  context.CancelFunc
@@ -109,7 +113,7 @@ type assembly struct {
 func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, err error) {
 	cfg := s.Config
 	log := o.Log
-	a = &assembly{s: s, log: log, dry: p.dry}
+	a = &assembly{s: s, log: log, dry: p.dry, con: p.console}
 	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
 	defer func() {
 		if err != nil {
@@ -164,7 +168,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 			GiveUpAfter:          p.giveUp,
 		}, log)
 		a.closers = append(a.closers, func() { cl.Close() })
-		commands = cl
+		a.rcon, commands = cl, cl
 		if mc := cfg.Minecraft; mc.DatapackDir != "" {
 			pack := datapack.Open(mc.DatapackDir, mc.Version, s.Actions, log)
 			a.rules.UsePack(pack)
@@ -409,6 +413,9 @@ func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result,
 		})
 		a.start(func(ctx context.Context) { a.reloader.Watch(ctx, time.Second) })
 		a.followScoreboard()
+		if a.rcon != nil {
+			a.start(a.login)
+		}
 	}
 	if a.srv != nil {
 		a.srv.Serve()
@@ -416,6 +423,18 @@ func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result,
 	res, err := pipeline.Run(ctx, src, a.pipe)
 	a.stopServing()
 	return res, err
+}
+
+// login logs in to Minecraft as a LIVE starts, without sending a command
+// and beside receiving (never in its way), so that a wrong password or a
+// server that is down shows before the first gift: on the console, and on
+// the dashboard through the client's state (web.Dashboard.Watch).
+func (a *assembly) login(ctx context.Context) {
+	err := a.rcon.Connect(ctx)
+	if ctx.Err() != nil || a.con == nil {
+		return
+	}
+	a.con.Minecraft(err)
 }
 
 func (a *assembly) start(f func(context.Context)) {

@@ -16,6 +16,7 @@ import (
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/store"
+	"github.com/tikcraft/tikcraft/web"
 )
 
 // takePort holds a loopback port for the test, as a `tikcraft run` in
@@ -190,5 +191,42 @@ func TestRunSaysWhatIsKeptAtStop(t *testing.T) {
 	want := fmt.Sprintf("2 actions are kept in %s: the next `tikcraft run` sends them first", data)
 	if s := out.String(); !strings.Contains(s, "Minecraft did not answer: Minecraft RCON at "+down) || !strings.Contains(s, want) {
 		t.Fatalf("output:\n%s\nwant %q", s, want)
+	}
+}
+
+// `run` logs in to Minecraft as it starts, without a command: a wrong
+// password shows on the console and the dashboard before the first gift.
+func TestRunShowsAWrongPasswordBeforeTheFirstGift(t *testing.T) {
+	mc := rcontest.Start(t, testPassword)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: not-the-password\nweb:\n  listen: 127.0.0.1:0\n", filepath.Join(dir, "data"), mc.Addr()))
+	write(t, filepath.Join(dir, "actions.mca"), "follow:/say hi {user}\n")
+	// The only event with an action comes an hour later.
+	write(t, filepath.Join(dir, "events.jsonl"), quietEvents)
+	out := newLines()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: out, Stderr: io.Discard},
+			Source: "replay:" + filepath.Join(dir, "events.jsonl")})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	first := <-out.ch
+	base := regexp.MustCompile(`^Dashboard: (http://127\.0\.0\.1:\d+)/`).FindStringSubmatch(first)
+	if base == nil {
+		t.Fatalf("first line %q", first)
+	}
+	for l := range out.ch {
+		if strings.HasPrefix(l, "[minecraft]") {
+			if !strings.Contains(l, "refused the RCON password") || !strings.Contains(l, "restart tikcraft") {
+				t.Fatalf("console: %q", l)
+			}
+			break
+		}
+	}
+	d := &dashDemo{base: base[1]}
+	d.waitFor(t, "the refused password", func(s web.Snapshot) bool { return s.Minecraft.State == web.MinecraftRefused })
+	if mc.FailedLogins() < 1 || len(mc.Commands()) != 0 {
+		t.Fatalf("%d failed logins, commands %q", mc.FailedLogins(), mc.Commands())
 	}
 }

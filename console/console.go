@@ -370,6 +370,26 @@ func (st Stats) Summary() string {
 	return s
 }
 
+// Minecraft prints what logging in to Minecraft at start found
+// (rcon.Client.Connect): nothing when it worked — the log says
+// "connected" —, a warning when the password was refused or the server
+// cannot be reached, so that it shows before the first gift.
+func (c *Console) Minecraft(err error) {
+	if err == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	text := clip.Line(err.Error(), 400)
+	if errors.Is(err, tikcraft.ErrPermanent) {
+		text += "; actions wait in the queue: fix it, then restart tikcraft"
+	} else {
+		text += "; actions wait in the queue and go out once it answers"
+	}
+	c.flushJoins()
+	c.line(true, "minecraft", text)
+}
+
 // TikTok prints a change of the TikTok connection's state. Problems are
 // warnings, so --quiet still shows them; the same line twice in a row is
 // printed once.
