@@ -134,7 +134,7 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 			ev = &tikcraft.SubscribeEvent{Meta: meta, User: user}
 		}
 	default:
-		g, err := in.gift(f.Trigger, ru)
+		g, known, err := in.gift(f.Trigger, ru)
 		if err != nil {
 			return web.Fired{}, err
 		}
@@ -143,7 +143,7 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 			return web.Fired{}, fmt.Errorf("%w: no rule of %s takes the gift %s (id %d, %d diamonds): a real one would do nothing either; add a rule for it (by name or id) or a catch-all gift: rule", web.ErrNotFound, in.ActionsName, strconv.Quote(g.Name), g.ID, g.Diamonds)
 		}
 		res.Trigger, res.Kind = match.Trigger, "gift"
-		if g.ID != 0 {
+		if known {
 			res.Gift = &web.FiredGift{ID: g.ID, Name: g.Name, Diamonds: g.Diamonds}
 		}
 		ev = &tikcraft.GiftEvent{Meta: meta, User: user, Gift: g, RepeatCount: f.Count, RepeatEnd: true, GroupID: meta.MsgID}
@@ -176,27 +176,28 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 const testComment = "a test message from the dashboard"
 
 // gift is the gift a viewer would send for what the streamer typed: a
-// gift of the list by id or name, sent as a streak (the count is the
-// streak's length). A rule of the actions file that names no gift (a
-// rule $random picks) is sent as a gift of its name, as it always was.
-// Anything else is an error with close gift and trigger names.
-func (in *Injector) gift(what string, ru *actions.Rule) (tikcraft.Gift, error) {
-	list := in.gifts()
-	gi, err := list.Resolve(what)
+// gift of the list by id or name (known), sent as a streak (the count is
+// the streak's length). A rule of the actions file that names no gift of
+// the list (a rule $random picks, an id newer than the list) is sent as a
+// gift of that name or id, as it always was. Anything else is an error
+// with close gift and trigger names.
+func (in *Injector) gift(what string, ru *actions.Rule) (g tikcraft.Gift, known bool, err error) {
+	gi, err := in.gifts().Resolve(what)
 	switch {
 	case err == nil:
-		return tikcraft.Gift{ID: gi.ID, Name: gi.Name, Diamonds: gi.Diamonds, Combo: true}, nil
+		return tikcraft.Gift{ID: gi.ID, Name: gi.Name, Diamonds: gi.Diamonds, Combo: true}, true, nil
 	case ru != nil:
+		g = tikcraft.Gift{Name: ru.Trigger, Combo: true}
 		if id, perr := strconv.ParseInt(ru.Trigger, 10, 64); perr == nil && id > 0 {
-			return tikcraft.Gift{ID: id, Combo: true, Name: ru.Trigger}, nil
+			g.ID = id
 		}
-		return tikcraft.Gift{Name: ru.Trigger, Combo: true}, nil
+		return g, false, nil
 	}
 	also := ""
 	if close := in.closeTriggers(what); len(close) > 0 {
 		also = "; close triggers: " + strings.Join(close, ", ")
 	}
-	return tikcraft.Gift{}, fmt.Errorf("%w: nothing fires for %q: %w; it is not a trigger of %s, a like rule or an event either%s", web.ErrNotFound, what, err, in.ActionsName, also)
+	return tikcraft.Gift{}, false, fmt.Errorf("%w: nothing fires for %q: %w; it is not a trigger of %s, a like rule or an event either%s", web.ErrNotFound, what, err, in.ActionsName, also)
 }
 
 // gifts is the gift list to resolve names and ids in.

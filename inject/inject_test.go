@@ -178,3 +178,13 @@ func TestFireUsesTheGivenGiftList(t *testing.T) {
 		t.Fatalf("without a list: %v %v", res.Actions, err)
 	}
 }
+
+// A rule by an id the gift list does not know yet (a gift newer than the
+// list) still fires by that id, as a real gift of that id would.
+func TestFireIdNewerThanTheList(t *testing.T) {
+	in, _ := newInjector(t, "99999001:/say new {gift}\ngift:/say any\n", tiktok.BuiltinGifts())
+	res, err := in.Fire(context.Background(), web.Fire{Trigger: "99999001", User: "tester", Count: 1})
+	if err != nil || res.Trigger != "99999001" || fmt.Sprint(res.Actions) != "[say new 99999001]" || res.Gift != nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
