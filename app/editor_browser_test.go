@@ -30,7 +30,7 @@ func TestBrowserEditorAndConsole(t *testing.T) {
 	path := filepath.Join(d.dir, "actions.mca")
 	run(t, ctx, "open the dashboard",
 		chromedp.Navigate(d.base+"/?token="+d.token),
-		waitText("#live-state", "live"),
+		waitText("#live-state", "dashboard connected"),
 		void(chromedp.Poll[bool](`document.querySelector("#ed-text").value.includes("rose:/say rose {user}")`)),
 	)
 
@@ -147,7 +147,7 @@ func TestBrowserEditorScreenshot(t *testing.T) {
 	d := startDashDemoOn(t, minecraftLike(t), "data_dir: "+t.TempDir()+"\nminecraft:\n  version: 1.21.4\n", dashActions)
 	run(t, ctx, "a typo, a completion and the console",
 		chromedp.Navigate(d.base+"/?token="+d.token),
-		waitText("#live-state", "live"),
+		waitText("#live-state", "dashboard connected"),
 		void(chromedp.Poll[bool](`document.querySelector("#ed-text").value.includes("rose:/say rose {user}")`)),
 		click("#con-input"),
 		chromedp.SendKeys(chromedp.CSS("#con-input"), "list"),

@@ -62,9 +62,16 @@ type Console struct {
 
 // Stats are the counts for the summary line.
 type Stats struct {
-	Events                      int64
-	Delivered, Rejected, Failed int64 // this run's actions
-	LeftDelivered, LeftRejected int64 // actions from an earlier run
+	Events int64
+	// Actions is this run's actions, counted as they were queued: those
+	// of the events, and apart (included in Actions) those the overlays'
+	// own triggers fired (timer_end, likegoal_reached, goal_ID_reached)
+	// and those of test firings. Every one of them is delivered, skipped
+	// or still queued, so the summary adds up.
+	Actions, FromOverlays, Tests int64
+	Delivered, Rejected          int64 // this run's actions, delivered or set aside for good
+	Failed                       int64 // delivery attempts that failed (the action was kept)
+	LeftDelivered, LeftRejected  int64 // actions from an earlier run
 }
 
 // deliveryOutcome is what the console shows for one delivery attempt (from
@@ -310,12 +317,49 @@ func (c *Console) Stats() Stats {
 	return c.stats
 }
 
-// Summary is the closing line: this run's numbers, and leftovers from an
-// earlier run apart.
-func (st Stats) Summary(events, actions int64) string {
-	s := fmt.Sprintf("%d events, %d actions, %d delivered", events, actions, st.Delivered)
+// Queued counts actions as they are queued (pipeline.Options.OnQueued and
+// the injector's OnQueued), by where they came from: a test firing (its
+// Source starts "test: ", web.TestSourcePrefix), an overlay's own trigger
+// ("overlay …", inject.Injector.Trigger) or an event.
+func (c *Console) Queued(acts []tikcraft.Action) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, a := range acts {
+		c.stats.Actions++
+		switch {
+		case strings.HasPrefix(a.Source, "test: "):
+			c.stats.Tests++
+		case strings.HasPrefix(a.Source, "overlay "):
+			c.stats.FromOverlays++
+		}
+	}
+}
+
+// Waiting is this run's actions neither delivered nor skipped yet: still
+// in the queue.
+func (st Stats) Waiting() int64 { return max(st.Actions-st.Delivered-st.Rejected, 0) }
+
+// Summary is the closing line: this run's numbers, which add up (actions =
+// delivered + skipped + not delivered), and leftovers from an earlier run
+// apart.
+func (st Stats) Summary() string {
+	s := fmt.Sprintf("%d events, %d actions", st.Events, st.Actions)
+	var from []string
+	if st.FromOverlays > 0 {
+		from = append(from, fmt.Sprintf("%d fired by the overlays' timer and goals", st.FromOverlays))
+	}
+	if st.Tests > 0 {
+		from = append(from, fmt.Sprintf("%d by tests", st.Tests))
+	}
+	if len(from) > 0 {
+		s += " (" + strings.Join(from, ", ") + ")"
+	}
+	s += fmt.Sprintf(", %d delivered", st.Delivered)
 	if st.Rejected > 0 {
 		s += fmt.Sprintf(", %d skipped", st.Rejected)
+	}
+	if n := st.Waiting(); n > 0 {
+		s += fmt.Sprintf(", %d not delivered", n)
 	}
 	if st.LeftDelivered+st.LeftRejected > 0 {
 		s += fmt.Sprintf("; and %d actions left from an earlier run delivered", st.LeftDelivered)
@@ -324,6 +368,26 @@ func (st Stats) Summary(events, actions int64) string {
 		}
 	}
 	return s
+}
+
+// Minecraft prints what logging in to Minecraft at start found
+// (rcon.Client.Connect): nothing when it worked — the log says
+// "connected" —, a warning when the password was refused or the server
+// cannot be reached, so that it shows before the first gift.
+func (c *Console) Minecraft(err error) {
+	if err == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	text := clip.Line(err.Error(), 400)
+	if errors.Is(err, tikcraft.ErrPermanent) {
+		text += "; actions wait in the queue: fix it, then restart tikcraft"
+	} else {
+		text += "; actions wait in the queue and go out once it answers"
+	}
+	c.flushJoins()
+	c.line(true, "minecraft", text)
 }
 
 // TikTok prints a change of the TikTok connection's state. Problems are

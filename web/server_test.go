@@ -423,3 +423,4 @@ func TestPageEscapesViewerText(t *testing.T) {
 		t.Fatalf("HTTP %d, viewer text not escaped:\n%s", code, body)
 	}
 }
+

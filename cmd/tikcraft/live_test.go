@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,7 +48,7 @@ rcon:
 	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {user}\n"), 0o600)
 
 	p := startRun(t, ctx, dir, "run", "-c", "tikcraft.yaml")
-	p.waitLine("@sim_streamer is not live right now; waiting")
+	p.waitLine("[tiktok]  @sim_streamer is not live; checking every 20ms")
 	if _, err := tt.Wait(ctx, func(s sim.Snapshot) bool { return s.Lookups["page"] >= 3 }); err != nil {
 		t.Fatalf("tikcraft stopped checking whether the streamer is live: %v", err)
 	}
@@ -65,7 +66,7 @@ rcon:
 	if err := tt.EndStream(); err != nil {
 		t.Fatal(err)
 	}
-	p.waitLine("LIVE ended; waiting for the next one")
+	p.waitLine("[event]   the LIVE ended")
 	pages := tt.Snapshot().Lookups["page"]
 	if _, err := tt.Wait(ctx, func(s sim.Snapshot) bool { return s.Lookups["page"] >= pages+2 }); err != nil {
 		t.Fatalf("tikcraft stopped checking after the LIVE ended: %v", err)
@@ -168,5 +169,40 @@ func TestCaptureDecodeReplayRoundTrip(t *testing.T) {
 	}
 	if !slices.Equal(replayed, live) {
 		t.Fatalf("replay --frames gave %q, live gave %q\n%s", replayed, live, out)
+	}
+}
+
+// TestRunSaysEachTikTokRetryOnce: while TikTok cannot be reached, each
+// retry is one [tiktok] line on the console, not that line and a log
+// warning saying the same in another style.
+func TestRunSaysEachTikTokRetryOnce(t *testing.T) {
+	srv := rcontest.Start(t, "pw-for-live-test")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().String()
+	ln.Close() // "TikTok" refuses every connection
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("tiktok:\n  user: \"@anna\"\n  sign_server: http://%s\n  web_base: http://%s\nrcon:\n  address: %s\n  password: pw-for-live-test\nweb:\n  listen: 127.0.0.1:0\n", down, down, srv.Addr())
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte(cfg), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {user}\n"), 0o600)
+
+	p := startRun(t, ctx, dir, "run", "-c", "tikcraft.yaml")
+	p.waitLine("[tiktok]  " + down + " refused the connection; trying again in")
+	p.waitLine("[tiktok]  " + down + " refused the connection; trying again in")
+	p.interrupt()
+	var retries []string
+	for _, l := range p.log {
+		if strings.Contains(l, "refused the connection") || strings.Contains(l, "could not check whether") {
+			retries = append(retries, l)
+		}
+	}
+	for _, l := range retries {
+		if !strings.HasPrefix(l, "[tiktok]  ") {
+			t.Fatalf("a retry said twice, in two styles:\n%s", strings.Join(retries, "\n"))
+		}
 	}
 }

@@ -273,7 +273,10 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	trigger := &cobra.Command{
 		Use:   "trigger NAME",
 		Short: "Fire a test trigger in the running tikcraft (a trigger, gift name or id, follow, share or like rule)",
-		Args:  exactArg("trigger", "the trigger to fire", "tikcraft trigger NAME [--user U] [--count N]"),
+		Long: "Fire a test trigger in the tikcraft running with this config, through its dashboard.\n" +
+			"A gift name (\"Heart Me\", \"heart_me\") or id (5655) is sent as that gift, with its id and diamonds from the " +
+			"gift list (tikcraft gifts), so it runs the rule a real one runs; an unknown name is an error with close names.",
+		Args: exactArg("trigger", "the trigger to fire", "tikcraft trigger NAME [--user U] [--count N]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.Trigger(cmd.Context(), app.TriggerOptions{Options: opts(cmd), Trigger: args[0], User: user, Count: count})
 		},

@@ -26,7 +26,8 @@ import (
 // the real TikTok client, a real RCON server, and a project folder with the
 // default configuration: dashboard and overlays on, only addresses set).
 
-// proc is a tikcraft process whose log (stderr) a test reads line by line.
+// proc is a tikcraft process whose output a test reads line by line: what
+// the streamer's terminal shows, the console (stdout) and the log (stderr).
 type proc struct {
 	t    *testing.T
 	ctx  context.Context
@@ -36,7 +37,7 @@ type proc struct {
 
 	mu      sync.Mutex
 	log     []string
-	partial []byte
+	partial [2][]byte     // stdout's and stderr's unfinished last lines
 	ended   bool          // the process exited and every line is in log
 	changed chan struct{} // closed and replaced when a line arrives or the process ends
 	next    int           // waitLine looks from here on
@@ -54,7 +55,7 @@ func startProc(t *testing.T, ctx context.Context, dir string, argv []string) *pr
 	t.Helper()
 	p := &proc{t: t, ctx: ctx, cmd: exec.Command(argv[0], argv[1:]...), done: make(chan struct{}), changed: make(chan struct{})}
 	p.cmd.Dir = dir
-	p.cmd.Stderr = p
+	p.cmd.Stdout, p.cmd.Stderr = procOut{p, 0}, procOut{p, 1}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -62,9 +63,11 @@ func startProc(t *testing.T, ctx context.Context, dir string, argv []string) *pr
 		err := p.cmd.Wait()
 		p.mu.Lock()
 		p.err = err
-		if len(p.partial) > 0 {
-			p.log = append(p.log, string(p.partial))
-			p.partial = nil
+		for i, part := range p.partial {
+			if len(part) > 0 {
+				p.log = append(p.log, string(part))
+				p.partial[i] = nil
+			}
 		}
 		p.ended = true
 		p.notify()
@@ -78,19 +81,26 @@ func startProc(t *testing.T, ctx context.Context, dir string, argv []string) *pr
 	return p
 }
 
-// Write takes the process's stderr and splits it into lines.
-func (p *proc) Write(b []byte) (int, error) {
+// procOut takes one of the process's outputs and splits it into lines.
+type procOut struct {
+	p *proc
+	n int // 0 stdout, 1 stderr
+}
+
+func (o procOut) Write(b []byte) (int, error) {
+	p := o.p
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.partial = append(p.partial, b...)
+	part := append(p.partial[o.n], b...)
 	for {
-		i := bytes.IndexByte(p.partial, '\n')
+		i := bytes.IndexByte(part, '\n')
 		if i < 0 {
 			break
 		}
-		p.log = append(p.log, string(p.partial[:i]))
-		p.partial = p.partial[i+1:]
+		p.log = append(p.log, string(part[:i]))
+		part = part[i+1:]
 	}
+	p.partial[o.n] = part
 	p.notify()
 	return len(b), nil
 }
