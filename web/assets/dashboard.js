@@ -284,7 +284,7 @@
 
   // ---- live updates ----
   function connect() {
-    const es = new EventSource("/api/stream");
+    const es = new EventSource("/api/stream?types=event,delivery,queue");
     const live = (state, text) => { $("live").dataset.state = state; $("live-state").textContent = text; };
     es.onopen = () => live("connected", "live");
     es.onerror = () => live("reconnecting", "reconnecting to tikcraft…");
