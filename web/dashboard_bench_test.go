@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"io"
 	"strconv"
 	"testing"
@@ -20,12 +21,13 @@ func BenchmarkDashboardMix(b *testing.B) {
 	d := NewDashboard("run")
 	sub := d.Subscribe()
 	done := make(chan struct{})
+	w := bufio.NewWriter(io.Discard)
 	go func() {
 		defer close(done)
 		for {
 			select {
 			case m := <-sub.C:
-				writeSSE(io.Discard, m)
+				writeSSE(w, m)
 			case <-sub.Done:
 				return
 			}
