@@ -159,7 +159,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 			return bench.Result{}, fmt.Errorf("opening %s for the bench's console: %w", os.DevNull, err)
 		}
 		defer null.Close()
-		p.console = console.New(null, console.Options{LikeEvery: s.likeEvery(), JoinRule: f.Lookup("join") != nil})
+		p.console = console.New(null, console.Options{LikeEvery: s.likeEvery(), JoinRule: f.Lookup("join") != nil, FlushEvery: consoleFlush})
 		p.stdout = null
 	}
 	a, err := s.assemble(ctx, Options{Log: quiet}, p)

@@ -202,7 +202,7 @@ func (b *browsers) connect(ctx context.Context, c Clients) error {
 	}
 	if c.Dashboard {
 		b.dash.clients++
-		b.start(func(ctx context.Context) { b.dashboard(ctx, base+"/api/stream", first) })
+		b.start(func(ctx context.Context) { b.dashboard(ctx, base+"/api/stream?types=event,delivery,queue", first) })
 	}
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -272,7 +272,8 @@ func (b *browsers) overlayPage(ctx context.Context, url string, i int, first cha
 	}
 }
 
-// dashboard reads /api/stream as the dashboard page does.
+// dashboard reads /api/stream as the dashboard page does (the types it
+// shows).
 func (b *browsers) dashboard(ctx context.Context, url string, first chan<- error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
