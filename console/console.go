@@ -288,10 +288,13 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 	left := !item.Enqueued.IsZero() && item.Enqueued.Before(c.start)
 	a := item.Action
 	what := actionText(a)
-	from := fmt.Sprintf("trigger=%s user=%s", strconv.Quote(a.Trigger), strconv.Quote(a.User))
+	fb := make([]byte, 0, 32+len(a.Trigger)+len(a.User))
+	fb = strconv.AppendQuote(append(fb, "trigger="...), a.Trigger)
+	fb = strconv.AppendQuote(append(fb, " user="...), a.User)
 	if left {
-		from += " (left from an earlier run)"
+		fb = append(fb, " (left from an earlier run)"...)
 	}
+	from := string(fb)
 	switch {
 	case out.Err == nil:
 		if left {
@@ -302,7 +305,7 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 		if c.dry {
 			return
 		}
-		text := fmt.Sprintf("%s  %s", what, from)
+		text := what + "  " + from
 		if out.Retries > 0 {
 			text += fmt.Sprintf("  (sent again %d×: no answer at first)", out.Retries)
 		}
