@@ -170,6 +170,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 
 	var m0, m1 runtime.MemStats
 	var cpu0, cpu1 time.Duration
+	var commits0, commits1 int64
 	var profile *os.File
 	playing := make(chan error, 1)
 	src2 := &bench.Source{Addrs: peer.Addrs, Log: quiet, OnConnect: func() {
@@ -191,6 +192,9 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 			}
 			runtime.GC()
 			runtime.ReadMemStats(&m0)
+			if a.store != nil {
+				commits0 = a.store.Commits()
+			}
 			cpu0 = bench.ProcessCPU()
 			playing <- peer.Play()
 		}()
@@ -235,6 +239,9 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 	}
 	cpu1 = bench.ProcessCPU()
 	runtime.ReadMemStats(&m1)
+	if a.store != nil {
+		commits1 = a.store.Commits()
+	}
 	if profile != nil {
 		pprof.StopCPUProfile()
 		profile.Close()
@@ -263,6 +270,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 	}
 	res := bench.Compute(bench.PeerSettings{Mix: mix, Rate: bo.Rate, Total: total}, src2, rep)
 	res.CPU = cpu1 - cpu0
+	res.Commits = commits1 - commits0
 	res.AllocsPerEvent = float64(m1.Mallocs-m0.Mallocs) / float64(max(res.Events, 1))
 	res.PeakRSS = peak.Max()
 	if n, _, err := a.queue.Stats(context.WithoutCancel(ctx)); err == nil {

@@ -66,6 +66,9 @@ type Result struct {
 	// WantWins the follows sent.
 	Wins, WantWins     int64
 	Overlay, Dashboard Traffic
+	// Commits are the store's transactions in the measured time (durable
+	// queue only).
+	Commits int64
 }
 
 // CPUPerEvent is tikcraft's CPU time per event.
@@ -132,6 +135,9 @@ func (r Result) Print(w io.Writer, s Settings) {
 	if r.CPU > 0 {
 		fmt.Fprintf(w, "  cpu         tikcraft %.0f µs per event, %.1f%% of one core (%.2f s); simulator, server and browsers apart: %.2f s\n",
 			float64(r.CPUPerEvent())/float64(time.Microsecond), 100*r.CoreShare(), r.CPU.Seconds(), r.PeerCPU.Seconds())
+	}
+	if r.Commits > 0 {
+		fmt.Fprintf(w, "  store       %.2f commits per event\n", float64(r.Commits)/float64(max(r.Events, 1)))
 	}
 	if r.PeakRSS > 0 {
 		fmt.Fprintf(w, "  memory      peak RSS %.1f MiB (tikcraft's process)\n", float64(r.PeakRSS)/(1<<20))
