@@ -42,6 +42,9 @@ type BenchOptions struct {
 	// none serves the dashboard (as the full mix does), and a dashboard
 	// page then reads /api/stream too.
 	Overlays int
+	// PerFrame packs up to this many events into one WebSocket frame, as
+	// TikTok does on a busy LIVE (default 1: each event its own frame).
+	PerFrame int
 	// CPUProfile, if set, is where tikcraft's CPU profile of the measured
 	// time is written (go tool pprof reads it).
 	CPUProfile string
@@ -86,6 +89,10 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 	if bo.Overlays < 0 || bo.Overlays > 100 {
 		return bench.Result{}, fmt.Errorf("--overlays %d: connect from 0 to 100 overlay pages", bo.Overlays)
 	}
+	if bo.PerFrame < 0 || bo.PerFrame > 1000 {
+		return bench.Result{}, fmt.Errorf("--per-frame %d: from 1 to 1000 events per frame", bo.PerFrame)
+	}
+	bo.PerFrame = max(bo.PerFrame, 1)
 	if mix == bench.MixPlain && bo.Overlays > 0 {
 		return bench.Result{}, errors.New("--mix plain runs without the dashboard, so no overlay page can connect: use --mix full --overlays N")
 	}
@@ -114,7 +121,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 		pcmd.Stderr = &said
 		defer func() { bo.Stderr.Write(said.Bytes()) }()
 	}
-	peer, err := bench.StartPeer(ctx, pcmd, bench.PeerSettings{Mix: mix, Rate: bo.Rate, Total: total, AnswerDelay: bo.AnswerDelay})
+	peer, err := bench.StartPeer(ctx, pcmd, bench.PeerSettings{Mix: mix, Rate: bo.Rate, Total: total, AnswerDelay: bo.AnswerDelay, PerFrame: bo.PerFrame})
 	if err != nil {
 		return bench.Result{}, err
 	}
@@ -277,7 +284,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 		res.LeftPending = n
 	}
 	res.Actions, res.Delivered = r.res.Actions, r.res.Delivered
-	res.Print(bo.Stdout, bench.Settings{Rate: bo.Rate, Duration: bo.Duration, Queue: bo.Queue, AnswerDelay: bo.AnswerDelay, Mix: mix, Overlays: bo.Overlays})
+	res.Print(bo.Stdout, bench.Settings{Rate: bo.Rate, Duration: bo.Duration, Queue: bo.Queue, AnswerDelay: bo.AnswerDelay, Mix: mix, Overlays: bo.Overlays, PerFrame: bo.PerFrame})
 	return res, nil
 }
 

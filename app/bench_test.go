@@ -82,10 +82,26 @@ func TestBenchRejectsBadFlags(t *testing.T) {
 		{BenchOptions{Mix: "gifts"}, "join, full or plain"},
 		{BenchOptions{Mix: "plain", Overlays: 7}, "--mix full --overlays"},
 		{BenchOptions{Overlays: -1}, "from 0 to 100"},
+		{BenchOptions{PerFrame: -2}, "--per-frame"},
 	} {
 		_, err := Bench(context.Background(), c.bo)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Bench(%+v) = %v; want an error saying %q", c.bo, err, c.want)
 		}
+	}
+}
+
+// With --per-frame, events share WebSocket frames as on a busy LIVE, and
+// still every one is delivered once.
+func TestBenchPerFrame(t *testing.T) {
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := Bench(ctx, BenchOptions{Options: Options{Stdout: &out, Stderr: &out}, Rate: 500, Duration: time.Second, Mix: "plain", PerFrame: 8, PeerCommand: benchPeer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete() || res.Events != 500 || !res.FromSent || !strings.Contains(out.String(), "up to 8 events per frame") {
+		t.Fatalf("result %+v\n%s", res, out.String())
 	}
 }

@@ -98,6 +98,7 @@ type Settings struct {
 	AnswerDelay time.Duration
 	Mix         Mix
 	Overlays    int
+	PerFrame    int
 }
 
 // Print writes the result for a person.
@@ -108,6 +109,9 @@ func (r Result) Print(w io.Writer, s Settings) {
 	}
 	fmt.Fprintf(w, "tikcraft bench: %d %s at %d/s for %s, %s queue, RCON answers after %s\n",
 		r.Events, what, s.Rate, s.Duration, s.Queue, s.AnswerDelay)
+	if s.PerFrame > 1 {
+		fmt.Fprintf(w, "  frames      up to %d events per frame\n", s.PerFrame)
+	}
 	if s.Mix == MixFull || s.Overlays > 0 {
 		fmt.Fprintf(w, "  browsers    dashboard on /api/stream: %d, overlay pages on /overlay/ws: %d\n", r.Dashboard.Clients, r.Overlay.Clients)
 	}

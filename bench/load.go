@@ -40,7 +40,7 @@ func newLoad(ctx context.Context, s PeerSettings, log *slog.Logger) (*load, erro
 	if err != nil {
 		return nil, err
 	}
-	sm, err := sim.Start(sim.Options{User: "tikcraft_bench", Log: log})
+	sm, err := sim.Start(sim.Options{User: "tikcraft_bench", Log: log, PerFrame: s.PerFrame})
 	if err != nil {
 		srv.Stop()
 		return nil, err
@@ -55,13 +55,14 @@ func (l *load) close() {
 }
 
 // play pushes the events against absolute times, so the rate holds even
-// when one push is late.
+// when one push is late; with PerFrame, once that many are due, so that
+// they share a frame.
 func (l *load) play(ctx context.Context) {
 	start := time.Now()
 	per := time.Second / time.Duration(l.s.Rate)
 	sent := make([]int64, 0, l.s.Total)
 	for i := 0; i < l.s.Total; {
-		due := start.Add(time.Duration(i) * per)
+		due := start.Add(time.Duration(min(i+max(l.s.PerFrame, 1), l.s.Total)-1) * per)
 		if d := time.Until(due); d > 0 {
 			t := time.NewTimer(d)
 			select {

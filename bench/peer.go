@@ -26,6 +26,9 @@ type PeerSettings struct {
 	Rate        int           `json:"rate"`
 	Total       int           `json:"total"`
 	AnswerDelay time.Duration `json:"answer_delay"`
+	// PerFrame events share a frame, as on a busy LIVE (0 or 1: one event
+	// per frame).
+	PerFrame int `json:"per_frame"`
 }
 
 // PeerAddrs are where the peer's servers listen.

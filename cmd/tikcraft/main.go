@@ -227,7 +227,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	var benchDuration, benchAnswerDelay time.Duration
 	var benchQueue, benchMix, benchProfile string
 	var benchMaxPerSecond float64
-	var benchOverlays int
+	var benchOverlays, benchPerFrame int
 	bench := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure delivery and tikcraft's own CPU: simulator → TikTok client → engine → queue → a built-in RCON server on loopback",
@@ -243,7 +243,7 @@ printed is tikcraft's alone. See docs/PERFORMANCE.md.
 		Args: noArgs("bench", "set the load with flags: tikcraft bench --rate 1000 --duration 30s --queue durable"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			bo := app.BenchOptions{Options: opts(cmd), Rate: benchRate, Duration: benchDuration, Queue: benchQueue, AnswerDelay: benchAnswerDelay,
-				Mix: benchMix, Overlays: benchOverlays, CPUProfile: benchProfile}
+				Mix: benchMix, Overlays: benchOverlays, PerFrame: benchPerFrame, CPUProfile: benchProfile}
 			if cmd.Flags().Changed("max-commands-per-second") {
 				bo.MaxPerSecond = &benchMaxPerSecond
 			}
@@ -258,6 +258,7 @@ printed is tikcraft's alone. See docs/PERFORMANCE.md.
 	bench.Flags().Float64Var(&benchMaxPerSecond, "max-commands-per-second", 0, "rcon.max_commands_per_second for the run (default: tikcraft's default)")
 	bench.Flags().StringVar(&benchMix, "mix", "join", "the events and rules: join (one /say per join), full (follows with /say and $wins, roses with an alert, !hi chat commands, likes; dashboard on) or plain (the same events with /say rules, dashboard off)")
 	bench.Flags().IntVar(&benchOverlays, "overlays", 0, "overlay pages to connect to /overlay/ws (turns the dashboard on; a dashboard page reads /api/stream too)")
+	bench.Flags().IntVar(&benchPerFrame, "per-frame", 1, "events per WebSocket frame, as TikTok packs them on a busy LIVE (1: each event its own frame; latency is then measured from when the simulator got the event)")
 	bench.Flags().StringVar(&benchProfile, "cpuprofile", "", "write tikcraft's CPU profile of the measured time to this file (go tool pprof)")
 	benchPeer := &cobra.Command{
 		Use:    "bench-peer",
