@@ -109,6 +109,7 @@ func (r Result) Print(w io.Writer, s Settings) {
 	}
 	fmt.Fprintf(w, "tikcraft bench: %d %s at %d/s for %s, %s queue, RCON answers after %s\n",
 		r.Events, what, s.Rate, s.Duration, s.Queue, s.AnswerDelay)
+	fmt.Fprintf(w, "  tikcraft    GOMAXPROCS %d\n", runtime.GOMAXPROCS(0))
 	if s.PerFrame > 1 {
 		fmt.Fprintf(w, "  frames      up to %d events per frame\n", s.PerFrame)
 	}

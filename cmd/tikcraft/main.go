@@ -192,6 +192,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 		Short: "Live mode: follow tiktok.user's LIVE and send actions to Minecraft",
 		Args:  noArgs("run", "give the config with -c: tikcraft run -c tikcraft.yaml"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			app.UseOneCore()
 			return app.Run(cmd.Context(), app.RunOptions{Options: opts(cmd), Source: src, Capture: capture, Seed: runSeed})
 		},
 	}
@@ -247,6 +248,7 @@ printed is tikcraft's alone. See docs/PERFORMANCE.md.
 			if cmd.Flags().Changed("max-commands-per-second") {
 				bo.MaxPerSecond = &benchMaxPerSecond
 			}
+			app.UseOneCore() // as run does
 			_, err := app.Bench(cmd.Context(), bo)
 			return err
 		},
