@@ -286,13 +286,14 @@ func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
 
 // showRules shows the rules after every load attempt (rules.Reloader).
 func (a *assembly) showRules(st rules.Status) {
-	a.dash.SetRules(web.RulesOf(st, a.s.Config.Likes.Triggers))
+	// The feed line first: a page that sees the new rules sees it too.
 	if st.Error != "" {
 		a.dash.Note("reload-error", st.Error)
-		return
+	} else {
+		triggers, commands := st.Rules.Stats()
+		a.dash.Note("reload", fmt.Sprintf("reloaded %s: %d %s, %d %s", st.File, triggers, plural(triggers, "trigger"), commands, plural(commands, "command")))
 	}
-	triggers, commands := st.Rules.Stats()
-	a.dash.Note("reload", fmt.Sprintf("reloaded %s: %d %s, %d %s", st.File, triggers, plural(triggers, "trigger"), commands, plural(commands, "command")))
+	a.dash.SetRules(web.RulesOf(st, a.s.Config.Likes.Triggers))
 }
 
 // followDeaths counts Minecraft's deaths for the overlays and the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tikcraft/tikcraft/bench"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/web"
 )
@@ -31,6 +33,14 @@ var browser struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(benchPeerEnv) != "" {
+		// This test binary is the peer of a bench test (benchPeer).
+		if err := bench.RunPeer(context.Background(), os.Stdin, os.Stdout, slog.New(slog.DiscardHandler)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	code := m.Run()
 	if browser.cancel != nil {
 		browser.cancel()

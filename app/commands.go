@@ -266,6 +266,10 @@ func (do DemoOptions) stopHint() string {
 	return "press Ctrl-C to stop"
 }
 
+// consoleFlush is how long run's console lines may wait to be written
+// together: a busy LIVE costs a few writes a second, not one per line.
+const consoleFlush = 100 * time.Millisecond
+
 // RunOptions are run's flags.
 type RunOptions struct {
 	Options
@@ -297,7 +301,9 @@ func Run(ctx context.Context, ro RunOptions) error {
 		}
 		from = "TikTok LIVE of @" + name
 	}
-	con := console.New(ro.Stdout, console.Options{Quiet: ro.Quiet, LikeEvery: s.likeEvery(), JoinRule: s.Actions.Lookup("join") != nil})
+	// Only the console writes to stdout while run runs: its lines can go
+	// out together.
+	con := console.New(ro.Stdout, console.Options{Quiet: ro.Quiet, LikeEvery: s.likeEvery(), JoinRule: s.Actions.Lookup("join") != nil, FlushEvery: consoleFlush})
 	a, err := s.assemble(ctx, ro.Options, plan{mode: "run", durable: true, live: true, tokenInDataDir: true, console: con, seed: ro.Seed, stdout: ro.Stdout})
 	if err != nil {
 		return err

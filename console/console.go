@@ -58,6 +58,14 @@ type Console struct {
 	joinsSince time.Time // when the first of them arrived
 
 	stats Stats
+
+	// Lines wait in buf up to flushEvery, so that a busy LIVE costs a
+	// write a few times a second instead of one per line; problems and
+	// everything after Finish are written at once.
+	flushEvery time.Duration
+	buf        []byte
+	armed      bool
+	finished   bool
 }
 
 // Stats are the counts for the summary line.
@@ -104,6 +112,10 @@ type Options struct {
 	// JoinRule: a rule reacts to joins, so each join gets a line instead of
 	// being folded into counts.
 	JoinRule bool
+	// FlushEvery, if set, writes the lines together at most this long
+	// after the first of them (0: each at once). Only for a writer that no
+	// one else writes to meanwhile, or lines would come out of order.
+	FlushEvery time.Duration
 }
 
 // New prints to w.
@@ -111,7 +123,7 @@ func New(w io.Writer, o Options) *Console {
 	if o.LikeEvery <= 0 {
 		o.LikeEvery = 100
 	}
-	c := &Console{w: w, quiet: o.Quiet, dry: o.Dry, now: time.Now, likeEvery: o.LikeEvery, foldJoins: !o.JoinRule}
+	c := &Console{w: w, quiet: o.Quiet, dry: o.Dry, now: time.Now, likeEvery: o.LikeEvery, foldJoins: !o.JoinRule, flushEvery: o.FlushEvery}
 	c.start = c.now()
 	return c
 }
@@ -121,7 +133,38 @@ func (c *Console) line(warn bool, tag, text string) {
 	if c.quiet && !warn {
 		return
 	}
-	fmt.Fprintf(c.w, "%-9s %s\n", "["+tag+"]", text)
+	n := len(c.buf)
+	c.buf = append(c.buf, '[')
+	c.buf = append(c.buf, tag...)
+	c.buf = append(c.buf, ']')
+	for len(c.buf)-n < 9 { // the tag column, as %-9s
+		c.buf = append(c.buf, ' ')
+	}
+	c.buf = append(c.buf, ' ')
+	c.buf = append(c.buf, text...)
+	c.buf = append(c.buf, '\n')
+	switch {
+	case c.flushEvery <= 0 || warn || c.finished || len(c.buf) >= 64<<10:
+		c.writeLocked()
+	case !c.armed:
+		c.armed = true
+		time.AfterFunc(c.flushEvery, c.flush)
+	}
+}
+
+func (c *Console) flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.armed = false
+	c.writeLocked()
+}
+
+// writeLocked writes the waiting lines; mu is held.
+func (c *Console) writeLocked() {
+	if len(c.buf) > 0 {
+		c.w.Write(c.buf)
+		c.buf = c.buf[:0]
+	}
 }
 
 // Event prints ev (pipeline.Options.OnEvent).
@@ -252,10 +295,13 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 	left := !item.Enqueued.IsZero() && item.Enqueued.Before(c.start)
 	a := item.Action
 	what := actionText(a)
-	from := fmt.Sprintf("trigger=%s user=%s", strconv.Quote(a.Trigger), strconv.Quote(a.User))
+	fb := make([]byte, 0, 32+len(a.Trigger)+len(a.User))
+	fb = strconv.AppendQuote(append(fb, "trigger="...), a.Trigger)
+	fb = strconv.AppendQuote(append(fb, " user="...), a.User)
 	if left {
-		from += " (left from an earlier run)"
+		fb = append(fb, " (left from an earlier run)"...)
 	}
+	from := string(fb)
 	switch {
 	case out.Err == nil:
 		if left {
@@ -266,7 +312,7 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 		if c.dry {
 			return
 		}
-		text := fmt.Sprintf("%s  %s", what, from)
+		text := what + "  " + from
 		if out.Retries > 0 {
 			text += fmt.Sprintf("  (sent again %d×: no answer at first)", out.Retries)
 		}
@@ -303,11 +349,14 @@ func actionText(a tikcraft.Action) string {
 	return "/" + clip.Line(a.Command, 200)
 }
 
-// Finish prints what is still folded.
+// Finish prints what is still folded and what waits; later lines are
+// written at once.
 func (c *Console) Finish() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.flushJoins()
+	c.finished = true
+	c.writeLocked()
 }
 
 // Stats returns the counts so far.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rules"
 )
@@ -143,4 +144,49 @@ func TestSummaryAddsUp(t *testing.T) {
 	if s := st.Summary(); s != want {
 		t.Fatalf("summary %q\nwant    %q", s, want)
 	}
+}
+
+// With FlushEvery, lines wait and are written together (one write for a
+// burst); a problem is written at once with what waited before it, and
+// Finish writes the rest. The lines are the same as written one by one.
+func TestConsoleWritesLinesTogether(t *testing.T) {
+	var one, together countingWriter
+	direct := New(&one, Options{})
+	batched := New(&together, Options{FlushEvery: time.Hour})
+	for _, c := range []*Console{direct, batched} {
+		for i := range 3 {
+			c.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: fmt.Sprint("v", i)}})
+		}
+	}
+	if together.writes != 0 || one.writes != 3 {
+		t.Fatalf("writes: %d batched (want 0 yet), %d direct (want 3)", together.writes, one.writes)
+	}
+	for _, c := range []*Console{direct, batched} {
+		c.Delivered(deliverFailure())
+	}
+	if together.writes != 1 || !strings.Contains(together.String(), "failed") {
+		t.Fatalf("a problem waited: %d writes, %q", together.writes, together.String())
+	}
+	for _, c := range []*Console{direct, batched} {
+		c.Event(&tikcraft.ShareEvent{User: tikcraft.User{UniqueID: "late"}})
+		c.Finish()
+	}
+	if together.writes != 2 || together.String() != one.String() {
+		t.Fatalf("batched (%d writes):\n%s\ndirect:\n%s", together.writes, together.String(), one.String())
+	}
+}
+
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(p)
+}
+
+func deliverFailure() deliver.Delivery {
+	return deliver.Delivery{Item: queue.Item{ID: 1, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "rose", User: "anna"}},
+		Err: errors.New("connection refused")}
 }

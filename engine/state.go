@@ -69,7 +69,7 @@ func (e *Engine) touch(k streakKey) {
 // Restore lets every gift fire exactly once.
 func (e *Engine) Changes() (reset bool, rows []StateEntry) {
 	c := e.track
-	if c == nil {
+	if c == nil || (len(c.bad) == 0 && len(c.dirty) == 0 && len(c.follows) == 0 && !c.count && !c.fresh) {
 		return false, nil
 	}
 	for _, k := range c.bad {
@@ -99,7 +99,9 @@ func (e *Engine) Changes() (reset bool, rows []StateEntry) {
 	}
 	slices.SortFunc(rows, func(a, b StateEntry) int { return strings.Compare(a.Key, b.Key) })
 	reset = c.fresh
-	c.dirty, c.follows, c.count, c.room, c.bad, c.fresh = map[streakKey]struct{}{}, map[string]bool{}, false, false, nil, false
+	clear(c.dirty)
+	clear(c.follows)
+	c.count, c.room, c.bad, c.fresh = false, false, nil, false
 	return reset, rows
 }
 

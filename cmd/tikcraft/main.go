@@ -33,6 +33,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tikcraft/tikcraft/app"
+	benchpkg "github.com/tikcraft/tikcraft/bench"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/source"
@@ -196,6 +197,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 		Short: "Live mode: follow tiktok.user's LIVE and send actions to Minecraft",
 		Args:  noArgs("run", "give the config with -c: tikcraft run -c tikcraft.yaml"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			app.UseOneCore()
 			return app.Run(cmd.Context(), app.RunOptions{Options: opts(cmd), Source: src, Capture: capture, Seed: runSeed})
 		},
 	}
@@ -229,17 +231,29 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 
 	var benchRate int
 	var benchDuration, benchAnswerDelay time.Duration
-	var benchQueue string
+	var benchQueue, benchMix, benchProfile string
 	var benchMaxPerSecond float64
+	var benchOverlays, benchPerFrame int
 	bench := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure delivery: simulator → TikTok client → engine → queue → a built-in RCON server on loopback",
-		Args:  noArgs("bench", "set the load with flags: tikcraft bench --rate 1000 --duration 30s --queue durable"),
+		Short: "Measure delivery and tikcraft's own CPU: simulator → TikTok client → engine → queue → a built-in RCON server on loopback",
+		Long: `Measure delivery and tikcraft's own CPU.
+
+The simulator (a TikTok LIVE), the built-in Minecraft (an RCON server) and the
+browsers (overlay pages, the dashboard) run in a second process, so the CPU
+printed is tikcraft's alone. See docs/PERFORMANCE.md.
+
+  tikcraft bench --rate 1000 --duration 30s                   # joins, plain /say
+  tikcraft bench --mix full --overlays 7 --duration 30s       # issue 25's load
+  tikcraft bench --mix plain --duration 30s                   # the same events, no dashboard`,
+		Args: noArgs("bench", "set the load with flags: tikcraft bench --rate 1000 --duration 30s --queue durable"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			bo := app.BenchOptions{Options: opts(cmd), Rate: benchRate, Duration: benchDuration, Queue: benchQueue, AnswerDelay: benchAnswerDelay}
+			bo := app.BenchOptions{Options: opts(cmd), Rate: benchRate, Duration: benchDuration, Queue: benchQueue, AnswerDelay: benchAnswerDelay,
+				Mix: benchMix, Overlays: benchOverlays, PerFrame: benchPerFrame, CPUProfile: benchProfile}
 			if cmd.Flags().Changed("max-commands-per-second") {
 				bo.MaxPerSecond = &benchMaxPerSecond
 			}
+			app.UseOneCore() // as run does
 			_, err := app.Bench(cmd.Context(), bo)
 			return err
 		},
@@ -249,6 +263,19 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	bench.Flags().StringVar(&benchQueue, "queue", "durable", "the action queue: memory or durable (SQLite in a temporary folder)")
 	bench.Flags().DurationVar(&benchAnswerDelay, "answer-delay", 0, "make the built-in RCON server answer each command this late, like a slow Minecraft")
 	bench.Flags().Float64Var(&benchMaxPerSecond, "max-commands-per-second", 0, "rcon.max_commands_per_second for the run (default: tikcraft's default)")
+	bench.Flags().StringVar(&benchMix, "mix", "join", "the events and rules: join (one /say per join), full (follows with /say and $wins, roses with an alert, !hi chat commands, likes; dashboard on) or plain (the same events with /say rules, dashboard off)")
+	bench.Flags().IntVar(&benchOverlays, "overlays", 0, "overlay pages to connect to /overlay/ws (turns the dashboard on; a dashboard page reads /api/stream too)")
+	bench.Flags().IntVar(&benchPerFrame, "per-frame", 1, "events per WebSocket frame, as TikTok packs them on a busy LIVE (1: each event its own frame; latency is then measured from when the simulator got the event)")
+	bench.Flags().StringVar(&benchProfile, "cpuprofile", "", "write tikcraft's CPU profile of the measured time to this file (go tool pprof)")
+	benchPeer := &cobra.Command{
+		Use:    "bench-peer",
+		Short:  "The other side of tikcraft bench (started by it)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return benchpkg.RunPeer(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), slog.New(slog.DiscardHandler))
+		},
+	}
 
 	var since string
 	report := &cobra.Command{
@@ -356,7 +383,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 		},
 	}
 
-	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, bench, report, migrate, gifts, version, trigger, reset, webToken)
+	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, bench, benchPeer, report, migrate, gifts, version, trigger, reset, webToken)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nrun '%s --help' for usage", err, strings.TrimSpace(cmd.CommandPath()))
 	})

@@ -286,7 +286,7 @@
 
   // ---- live updates ----
   function connect() {
-    const es = new EventSource("/api/stream");
+    const es = new EventSource("/api/stream?types=event,delivery,queue");
     const live = (state, text) => { $("live").dataset.state = state; $("live-state").textContent = text; };
     // This page's own link to tikcraft, not the LIVE's: worded so that it
     // never reads as a green "live" beside a red TikTok.
