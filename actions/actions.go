@@ -298,7 +298,7 @@ type firing struct {
 	rnd  *rand.Rand
 	user string                         // sanitized {user}
 	vals [len(placeholderTokens)]string // the sanitized values
-	fill *strings.Replacer              // fills in the placeholders
+	fill *filler                        // fills in the placeholders
 	out  []tikcraft.Action
 	// delay is how long the next action waits after it is queued: the sum
 	// of the $wait commands so far.

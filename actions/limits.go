@@ -64,7 +64,7 @@ func (c *Command) worstBytes() int {
 // and {message} (by bytes, at character boundaries, longest first) just enough
 // that the command fits MaxCommandBytes. The command itself is never
 // dropped or cut: only the values get shorter.
-func fitCommand(text string, vals [len(placeholderTokens)]string, full *strings.Replacer) string {
+func fitCommand(text string, vals [len(placeholderTokens)]string, full *filler) string {
 	occ := occurrences(text)
 	fixed := len(text)
 	for i, k := range occ {
@@ -92,16 +92,44 @@ func fitCommand(text string, vals [len(placeholderTokens)]string, full *strings.
 	for _, i := range textPlaceholders {
 		cut[i] = cutBytes(vals[i], limit)
 	}
-	return replacer(cut).Replace(text)
+	f := filler(cut)
+	return f.Replace(text)
 }
 
-// replacer fills in every placeholder with vals.
-func replacer(vals [len(placeholderTokens)]string) *strings.Replacer {
-	pairs := make([]string, 0, 2*len(vals))
-	for i, t := range placeholderTokens {
-		pairs = append(pairs, t, vals[i])
+// filler fills in every placeholder with its value, in placeholderTokens
+// order. No token is the start of another, so one pass that tries them at
+// each "{" does what strings.Replacer did, without building a trie for
+// every event.
+type filler [len(placeholderTokens)]string
+
+// Replace returns text with its placeholders filled in.
+func (f *filler) Replace(text string) string {
+	i := strings.IndexByte(text, '{')
+	if i < 0 {
+		return text
 	}
-	return strings.NewReplacer(pairs...)
+	var b strings.Builder
+	b.Grow(len(text) + 32)
+	for i >= 0 {
+		b.WriteString(text[:i])
+		text = text[i:]
+		matched := false
+		for k, t := range placeholderTokens {
+			if strings.HasPrefix(text, t) {
+				b.WriteString(f[k])
+				text = text[len(t):]
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteByte('{')
+			text = text[1:]
+		}
+		i = strings.IndexByte(text, '{')
+	}
+	b.WriteString(text)
+	return b.String()
 }
 
 // cutBytes shortens s to at most n bytes without splitting a character,

@@ -152,3 +152,42 @@ func TestPluginCommandsAreMarked(t *testing.T) {
 		t.Fatalf("%+v", acts)
 	}
 }
+
+// The filler fills in the placeholders exactly as strings.Replacer with
+// the same pairs does, on texts built from tokens, their pieces, braces and
+// the values themselves (which must never be filled in again).
+func TestFillerMatchesStringsReplacer(t *testing.T) {
+	vals := filler{"anna", "{user} Anna", "Rose", "5", "{", "hi {message}", "}"}
+	pairs := make([]string, 0, 2*len(vals))
+	for i, tok := range placeholderTokens {
+		pairs = append(pairs, tok, vals[i])
+	}
+	want := strings.NewReplacer(pairs...)
+	pieces := append([]string{"{", "}", "{{", "{use", "r}", "say ", "é", "{user", "", "x"}, placeholderTokens[:]...)
+	rnd := rand.New(rand.NewPCG(7, 9))
+	for range 20000 {
+		var b strings.Builder
+		for range rnd.IntN(8) {
+			b.WriteString(pieces[rnd.IntN(len(pieces))])
+		}
+		text := b.String()
+		if got, w := vals.Replace(text), want.Replace(text); got != w {
+			t.Fatalf("%q: got %q, strings.Replacer %q", text, got, w)
+		}
+	}
+}
+
+func FuzzFiller(f *testing.F) {
+	f.Add("say {user} sent {gift} x{count} {", "a{b}")
+	f.Add("{nickname}{comment}{coins}", "{user}")
+	f.Fuzz(func(t *testing.T, text, v string) {
+		vals := filler{v, v + "1", v, "2", "3", v, v}
+		pairs := make([]string, 0, 2*len(vals))
+		for i, tok := range placeholderTokens {
+			pairs = append(pairs, tok, vals[i])
+		}
+		if got, want := vals.Replace(text), strings.NewReplacer(pairs...).Replace(text); got != want {
+			t.Fatalf("%q: got %q, strings.Replacer %q", text, got, want)
+		}
+	})
+}

@@ -84,9 +84,10 @@ func forbidden(r rune) bool {
 // placeholders fills in the placeholders with sanitized values. Any
 // other braces are command text (tellraw JSON, NBT) and stay as they are.
 // vals are the values in placeholderTokens order, for fitCommand.
-func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *strings.Replacer) {
+func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *filler) {
 	vals = values(v)
-	return vals[phUser], vals, replacer(vals)
+	f := filler(vals)
+	return vals[phUser], vals, &f
 }
 
 // values are the sanitized placeholder values, in placeholderTokens order.

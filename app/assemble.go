@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -88,7 +90,6 @@ type assembly struct {
 	rules    *rules.Set
 	queue    queue.Queue
 	store    *store.Store // nil unless durable
-	mc       *rcon.Client // nil in a dry run
 	obs      *obs.Sink    // nil without an obs section, and in a dry run
 	overlays *overlay.Manager
 	gate     *pause.Gate
@@ -97,6 +98,13 @@ type assembly struct {
 	tracker  *deaths.Tracker
 	dash     *web.Dashboard // nil unless live
 	srv      *web.Server    // nil unless served
+	// moved says why the demo's dashboard is not on web.listen's port
+	// (it was taken), for the first line; "" when it is.
+	moved string
+	// rcon is the Minecraft connection (nil in a dry run); con the
+	// console (nil without one).
+	rcon *rcon.Client
+	con  *console.Console
 
 	bg      context.Context // the background work: ends at close
 	stopBG  context.CancelFunc
@@ -113,7 +121,7 @@ type assembly struct {
 func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, err error) {
 	cfg := s.Config
 	log := o.Log
-	a = &assembly{s: s, log: log, dry: p.dry}
+	a = &assembly{s: s, log: log, dry: p.dry, con: p.console}
 	a.bg, a.stopBG = context.WithCancel(context.WithoutCancel(ctx))
 	defer func() {
 		if err != nil {
@@ -171,7 +179,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 			GiveUpAfter:          p.giveUp,
 		}, log)
 		a.closers = append(a.closers, func() { cl.Close() })
-		commands, a.mc = cl, cl
+		a.rcon, commands = cl, cl
 		if mc := cfg.Minecraft; mc.DatapackDir != "" {
 			pack := datapack.Open(mc.DatapackDir, mc.Version, s.Actions, log)
 			a.rules.UsePack(pack)
@@ -183,6 +191,11 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 	}
 	engineCfg := s.engineConfig()
 	a.inject = &inject.Injector{Rules: a.rules, Engine: engineCfg, ActionsName: s.ActionsName, Queue: a.queue, Log: log}
+	if p.live {
+		// Test triggers look gift names and ids up as `tikcraft gifts`
+		// shows them: the kept list, the built-in one behind it (offline).
+		a.inject.Gifts = knownGifts(cfg.DataDir)
+	}
 	ovo := overlay.Options{Config: overlay.ConfigFrom(cfg.Overlays), Log: log}
 	if st != nil {
 		ovo.Saver = st
@@ -251,12 +264,27 @@ func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
 			}
 		}
 	}
+	// The console counts what is queued, by origin, so that its summary
+	// adds up; the dashboard shows it.
+	var queued []func([]tikcraft.Action)
+	if con != nil {
+		queued = append(queued, con.Queued)
+	}
+	if dash != nil {
+		queued = append(queued, dash.Queued)
+	}
+	if len(queued) > 0 {
+		onQueued := func(acts []tikcraft.Action) {
+			for _, f := range queued {
+				f(acts)
+			}
+		}
+		a.pipe.OnQueued, a.inject.OnQueued = onQueued, onQueued
+	}
 	if dash == nil {
 		return
 	}
-	a.pipe.OnQueued = dash.Queued
 	a.pipe.OnSend = dash.Sending
-	a.inject.OnQueued = dash.Queued
 	a.inject.OnEvent = func(ev tikcraft.Event) {
 		dash.Event(ev, true)
 		if rec != nil {
@@ -270,13 +298,14 @@ func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
 
 // showRules shows the rules after every load attempt (rules.Reloader).
 func (a *assembly) showRules(st rules.Status) {
-	a.dash.SetRules(web.RulesOf(st, a.s.Config.Likes.Triggers))
+	// The feed line first: a page that sees the new rules sees it too.
 	if st.Error != "" {
 		a.dash.Note("reload-error", st.Error)
-		return
+	} else {
+		triggers, commands := st.Rules.Stats()
+		a.dash.Note("reload", fmt.Sprintf("reloaded %s: %d %s, %d %s", st.File, triggers, plural(triggers, "trigger"), commands, plural(commands, "command")))
 	}
-	triggers, commands := st.Rules.Stats()
-	a.dash.Note("reload", fmt.Sprintf("reloaded %s: %d %s, %d %s", st.File, triggers, plural(triggers, "trigger"), commands, plural(commands, "command")))
+	a.dash.SetRules(web.RulesOf(st, a.s.Config.Likes.Triggers))
 }
 
 // openOBS connects to OBS for the $obs lane when the config has an obs
@@ -347,15 +376,45 @@ func (a *assembly) listen(o Options, p plan) error {
 		Overlays: a.overlays, OverlayStyle: web.StyleOf(cfg.Overlays), Sounds: cfg.Overlays.Sounds, Goals: goalIDs(cfg.Overlays),
 		Editor: a.reloader, Completion: a.s.completion(), OnConsole: a.consoleCommand,
 	}
-	if a.mc != nil { // a nil *rcon.Client must not become a non-nil interface
-		wo.Minecraft = a.mc
+	if a.rcon != nil { // a nil *rcon.Client must not become a non-nil interface
+		wo.Minecraft = a.rcon
 	}
 	srv, err := web.Listen(wo)
-	if err != nil {
+	var taken *web.ListenError
+	switch {
+	case err == nil:
+	case !errors.As(err, &taken):
 		return err
+	case p.mode != "demo":
+		// OBS's browser sources and the Minecraft plugin's webhook point
+		// at this port: moving would break them without a word.
+		return fmt.Errorf("%w\n`tikcraft run` keeps its port: the overlays in OBS and the webhook point at it", err)
+	default:
+		// The README's first command must work while `run` is going in
+		// another window: the demo takes a free port and says so.
+		if srv, err = a.listenElsewhere(wo, taken); err != nil {
+			return err
+		}
 	}
 	a.srv = srv
 	return nil
+}
+
+// listenElsewhere opens the demo's dashboard on a free port of the same
+// host when web.listen's port is taken, and notes it for the first line.
+func (a *assembly) listenElsewhere(wo web.Options, taken *web.ListenError) (*web.Server, error) {
+	host, port, err := net.SplitHostPort(wo.Listen)
+	if err != nil || port == "0" {
+		return nil, taken
+	}
+	wo.Listen = net.JoinHostPort(host, "0")
+	srv, err := web.Listen(wo)
+	if err != nil {
+		return nil, taken
+	}
+	_, now, _ := net.SplitHostPort(srv.Addr().String())
+	a.moved = fmt.Sprintf("port %s is not free: %v; this demo's dashboard is on port %s instead", port, taken.Err, now)
+	return srv, nil
 }
 
 func webhookMapping(mc config.Minecraft) deaths.Mapping {
@@ -396,6 +455,9 @@ func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result,
 		})
 		a.start(func(ctx context.Context) { a.reloader.Watch(ctx, time.Second) })
 		a.followScoreboard()
+		if a.rcon != nil {
+			a.start(a.login)
+		}
 	}
 	if a.srv != nil {
 		a.srv.Serve()
@@ -403,6 +465,18 @@ func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result,
 	res, err := pipeline.Run(ctx, src, a.pipe)
 	a.stopServing()
 	return res, err
+}
+
+// login logs in to Minecraft as a LIVE starts, without sending a command
+// and beside receiving (never in its way), so that a wrong password or a
+// server that is down shows before the first gift: on the console, and on
+// the dashboard through the client's state (web.Dashboard.Watch).
+func (a *assembly) login(ctx context.Context) {
+	err := a.rcon.Connect(ctx)
+	if ctx.Err() != nil || a.con == nil {
+		return
+	}
+	a.con.Minecraft(err)
 }
 
 func (a *assembly) start(f func(context.Context)) {
@@ -466,6 +540,9 @@ func (a *assembly) announce(out io.Writer, head string) {
 			fmt.Fprintln(out, head)
 		}
 		return
+	}
+	if a.moved != "" {
+		head = strings.TrimSpace(head + " (" + a.moved + ")")
 	}
 	line := "Dashboard: " + a.srv.Link()
 	if head != "" {

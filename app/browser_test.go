@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tikcraft/tikcraft/bench"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/web"
 )
@@ -31,6 +33,14 @@ var browser struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(benchPeerEnv) != "" {
+		// This test binary is the peer of a bench test (benchPeer).
+		if err := bench.RunPeer(context.Background(), os.Stdin, os.Stdout, slog.New(slog.DiscardHandler)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	code := m.Run()
 	if browser.cancel != nil {
 		browser.cancel()
@@ -150,12 +160,13 @@ const (
 // pause and resume work, and a broken actions file shows its diagnostic
 // while the old rules keep working.
 func TestBrowserDashboard(t *testing.T) {
+	t.Parallel()
 	ctx := tab(t)
 	d := startDashDemo(t, "", dashActions,
 		`{"type":"gift","msg_id":"h1","user":{"id":"66","unique_id":"`+hostileID+`","nickname":"`+strings.ReplaceAll(hostileNick, `"`, `\"`)+`"},"gift":{"id":5655,"name":"Rose","combo":false,"diamonds":1},"time":"2026-01-01T10:00:00Z"}`)
 	run(t, ctx, "open the dashboard",
 		chromedp.Navigate(d.base+"/?token="+d.token),
-		waitText("#live-state", "live"),
+		waitText("#live-state", "dashboard connected"),
 		waitText("#feed", "sent Rose"),
 		waitText("#r-gifters", hostileID),
 		// The page as the server renders it (html/template), before the
@@ -181,7 +192,8 @@ func TestBrowserDashboard(t *testing.T) {
 			setValue("#fire-count", "2"),
 			click("#fire-btn"),
 			waitText("#fire-result", "Fired rose ×2 as panel_user: 2 actions queued"),
-			waitText("#feed", "panel_user sent rose ×2"),
+			waitText("#fire-result", "sent as the gift Rose, id 5655"),
+			waitText("#feed", "panel_user sent Rose ×2"),
 			waitText("#actions", "say rose panel_user"),
 		)
 		d.waitCommand(t, "say rose panel_user")
@@ -233,7 +245,7 @@ func TestBrowserDashboard(t *testing.T) {
 			chromedp.Navigate(d.base+"/"),
 			void(chromedp.Evaluate[bool](`localStorage.removeItem("tikcraft-token"), true`)),
 			chromedp.Reload(),
-			waitText("#live-state", "live"),
+			waitText("#live-state", "dashboard connected"),
 		)
 		disabled := get(t, other, chromedp.Evaluate[bool](`document.querySelector("#fire-btn").disabled && !document.querySelector("#readonly").hidden`))
 		if !disabled {
@@ -254,7 +266,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	}
 	ctx := tab(t)
 	d, link := startBuiltinDemo(t, "minecraft:\n  pause_on_death: true\n")
-	run(t, ctx, "open", chromedp.Navigate(link), waitText("#live-state", "live"))
+	run(t, ctx, "open", chromedp.Navigate(link), waitText("#live-state", "dashboard connected"))
 	d.waitFor(t, "a round of demo traffic", func(s web.Snapshot) bool {
 		return slices.ContainsFunc(s.Feed, func(f web.FeedItem) bool { return f.Gift == "Lion" })
 	})

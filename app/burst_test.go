@@ -85,6 +85,7 @@ func burst(seconds, perSecond int) ([]source.Step, int64) {
 // streak bookkeeping is collected. TIKCRAFT_BURST=full runs the full
 // 10 seconds (100,000 messages); the default run uses 2 seconds.
 func TestBurstLosesNothingAndNeverBlocksReceiving(t *testing.T) {
+	t.Parallel()
 	seconds := 2
 	if os.Getenv("TIKCRAFT_BURST") == "full" {
 		seconds = 10

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/console"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
@@ -203,9 +205,9 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	}
 	defer a.close()
 	if dry {
-		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: simulated LIVE stream, no Minecraft connected, printing the commands it would send (actions: %s)", s.ActionsName))
+		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: simulated LIVE stream, no Minecraft connected, printing the commands it would send (actions: %s); %s", s.ActionsName, do.stopHint()))
 	} else {
-		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); press Ctrl-C to stop", s.Config.RCON.Address, do.ConfigPath))
+		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); %s", s.Config.RCON.Address, do.ConfigPath, do.stopHint()))
 	}
 	var traffic source.Source = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
 	if finite {
@@ -213,7 +215,9 @@ func Demo(ctx context.Context, do DemoOptions) error {
 	}
 	src := traffic
 	if !do.Direct {
-		src = &source.Wire{Traffic: traffic, Log: do.Log, OnState: a.tiktokState(con)}
+		// The console says each change of the connection: the client
+		// logs them at debug level only, so none is said twice.
+		src = &source.Wire{Traffic: traffic, Log: do.Log, OnState: a.tiktokState(con), StateShown: true}
 	}
 	// Simulated traffic is a session of its own, like a replay.
 	a.pipe.FreshStreaks = true
@@ -227,23 +231,45 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		// shutdown flush produced before exiting.
 		a.pipe.DrainOnStop = drainOnStop(durable)
 	}
-	res, err := a.run(ctx, src)
+	_, err = a.run(ctx, src)
 
 	con.Finish()
 	st := con.Stats()
-	fmt.Fprintf(do.Stdout, "demo finished: %s\n", st.Summary(res.Events, res.Actions))
+	line := "demo finished: " + st.Summary()
+	if st.Waiting() > 0 && !durable {
+		line += " (the demo stopped first; without data_dir it keeps nothing)"
+	}
+	fmt.Fprintln(do.Stdout, line)
+	if durable {
+		a.sayKept(ctx, do.Stdout)
+	}
 	if !finite {
 		return err
 	}
-	if missing := res.Actions - st.Delivered - st.Rejected; missing > 0 || err != nil {
+	if missing := st.Waiting(); missing > 0 || err != nil {
 		why := "the demo was stopped (Ctrl-C or --duration) first"
 		if err != nil {
 			why = err.Error()
 		}
-		return fmt.Errorf("demo: %d of %d actions were not delivered: %s", missing, res.Actions, why)
+		return fmt.Errorf("demo: %d of %d actions were not delivered: %s", missing, st.Actions, why)
 	}
 	return nil
 }
+
+// stopHint says how the demo ends, for its first line.
+func (do DemoOptions) stopHint() string {
+	switch {
+	case do.Events != "":
+		return "it ends when " + do.Events + " is played; Ctrl-C stops it sooner"
+	case do.Duration > 0:
+		return fmt.Sprintf("it stops after %s; Ctrl-C stops it sooner", do.Duration)
+	}
+	return "press Ctrl-C to stop"
+}
+
+// consoleFlush is how long run's console lines may wait to be written
+// together: a busy LIVE costs a few writes a second, not one per line.
+const consoleFlush = 100 * time.Millisecond
 
 // RunOptions are run's flags.
 type RunOptions struct {
@@ -276,7 +302,9 @@ func Run(ctx context.Context, ro RunOptions) error {
 		}
 		from = "TikTok LIVE of @" + name
 	}
-	con := console.New(ro.Stdout, console.Options{Quiet: ro.Quiet, LikeEvery: s.likeEvery(), JoinRule: s.Actions.Lookup("join") != nil})
+	// Only the console writes to stdout while run runs: its lines can go
+	// out together.
+	con := console.New(ro.Stdout, console.Options{Quiet: ro.Quiet, LikeEvery: s.likeEvery(), JoinRule: s.Actions.Lookup("join") != nil, FlushEvery: consoleFlush})
 	a, err := s.assemble(ctx, ro.Options, plan{mode: "run", durable: true, live: true, tokenInDataDir: true, console: con, seed: ro.Seed, stdout: ro.Stdout})
 	if err != nil {
 		return err
@@ -300,10 +328,31 @@ func Run(ctx context.Context, ro RunOptions) error {
 	con.Finish()
 	st := con.Stats()
 	if !ro.Quiet {
-		fmt.Fprintf(ro.Stdout, "tikcraft stopped: this run: %s\n", st.Summary(res.Events, res.Actions))
+		fmt.Fprintf(ro.Stdout, "tikcraft stopped: this run: %s\n", st.Summary())
 	}
-	ro.Log.Info("stopped", "events", res.Events, "actions", res.Actions, "delivered", st.Delivered, "left_from_earlier_run_delivered", st.LeftDelivered)
+	kept := a.sayKept(ctx, ro.Stdout)
+	ro.Log.Info("stopped", "events", res.Events, "actions", st.Actions, "delivered", st.Delivered, "left_from_earlier_run_delivered", st.LeftDelivered, "kept_for_next_start", kept)
 	return err
+}
+
+// sayKept says, at stop, how many actions wait in data_dir for the next
+// start, and why when Minecraft was not answering. It is printed with
+// --quiet too: the streamer must know that Minecraft still gets them.
+func (a *assembly) sayKept(ctx context.Context, out io.Writer) int {
+	n, _, err := a.queue.Stats(context.WithoutCancel(ctx), queue.AllLanes)
+	if err != nil || n == 0 {
+		return 0
+	}
+	why := ""
+	if st, ok := tikcraft.StateOf(a.gate); ok && !st.Connected && st.Problem != "" {
+		why = "Minecraft did not answer: " + clip.Line(st.Problem, 300) + "\n"
+	}
+	what, them := "1 action is", "it"
+	if n != 1 {
+		what, them = fmt.Sprintf("%d actions are", n), "them"
+	}
+	fmt.Fprintf(out, "%s%s kept in %s: the next `tikcraft run` sends %s first (or `tikcraft drain` once Minecraft answers)\n", why, what, a.s.Config.DataDir, them)
+	return n
 }
 
 // tiktokConfig is the TikTok client's configuration for tiktok.user.
@@ -317,6 +366,9 @@ func (s *Setup) tiktokConfig(log *slog.Logger, onState func(tiktok.State)) tikto
 		WebBase:      c.WebBase,
 		Log:          log,
 		OnState:      onState,
+		// The console shows every change of the connection (one
+		// [tiktok] line each): the client logs them at debug level only.
+		StateShown: onState != nil,
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 // datapacks folder, Minecraft reloads it once, and an x500 gift costs one
 // command while a plugin rule still goes over RCON.
 func TestReplayDatapackMode(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, testPassword)
 	world := t.TempDir()
 	packs := filepath.Join(world, "datapacks")
@@ -47,6 +48,7 @@ func TestReplayDatapackMode(t *testing.T) {
 }
 
 func TestCheckRefusesAMissingDatapackFolder(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, "127.0.0.1:25575", "minecraft:\n  datapack_dir: no/such/folder\n", "rose:/say hi\n")
 	_, err := Load(p.opts.Options, false)
 	if err == nil || !strings.Contains(err.Error(), "datapack_dir") || !strings.Contains(err.Error(), "datapacks folder") {

@@ -21,6 +21,7 @@ import (
 // capture, one line each, and logs and counts bad lines and frames the same
 // way.
 func TestDecodeMatchesReplayFrames(t *testing.T) {
+	t.Parallel()
 	fixtures, err := os.ReadFile(filepath.Join("..", "webcast", "testdata", "conformance", "frames.capture"))
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // Overlay actions a crash left in the queue are applied by drain to the
 // saved overlay state, not dropped, while commands still go to Minecraft.
 func TestDrainAppliesOverlayActions(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, testPassword)
 	p := newProject(t, srv.Addr(), "data_dir: data\n", "rose:/say hi\n")
 	ctx := context.Background()

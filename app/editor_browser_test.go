@@ -23,13 +23,14 @@ import (
 // a command with Tab, sends list and shows Minecraft's reply, and ↑
 // brings the command back.
 func TestBrowserEditorAndConsole(t *testing.T) {
+	t.Parallel()
 	ctx := tab(t)
 	mc := minecraftLike(t)
 	d := startDashDemoOn(t, mc, "data_dir: "+t.TempDir()+"\nminecraft:\n  version: 1.21.4\n", dashActions)
 	path := filepath.Join(d.dir, "actions.mca")
 	run(t, ctx, "open the dashboard",
 		chromedp.Navigate(d.base+"/?token="+d.token),
-		waitText("#live-state", "live"),
+		waitText("#live-state", "dashboard connected"),
 		void(chromedp.Poll[bool](`document.querySelector("#ed-text").value.includes("rose:/say rose {user}")`)),
 	)
 
@@ -146,7 +147,7 @@ func TestBrowserEditorScreenshot(t *testing.T) {
 	d := startDashDemoOn(t, minecraftLike(t), "data_dir: "+t.TempDir()+"\nminecraft:\n  version: 1.21.4\n", dashActions)
 	run(t, ctx, "a typo, a completion and the console",
 		chromedp.Navigate(d.base+"/?token="+d.token),
-		waitText("#live-state", "live"),
+		waitText("#live-state", "dashboard connected"),
 		void(chromedp.Poll[bool](`document.querySelector("#ed-text").value.includes("rose:/say rose {user}")`)),
 		click("#con-input"),
 		chromedp.SendKeys(chromedp.CSS("#con-input"), "list"),

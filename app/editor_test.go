@@ -75,6 +75,7 @@ func readFile(t *testing.T, path string) string {
 // changes nothing; a valid one is written, the old file kept as .bak, and
 // its rules run at once, a test firing of a new rule reaching Minecraft.
 func TestEditActionsFromTheDashboard(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	d := startDashDemoOn(t, minecraftLike(t), "data_dir: "+data+"\nminecraft:\n  version: 1.21.4\n", dashActions)
 	path := filepath.Join(d.dir, "actions.mca")
@@ -144,6 +145,7 @@ func TestEditActionsFromTheDashboard(t *testing.T) {
 // server and answers its reply; the command is in the event log as a
 // console command and in no count of actions or gifts.
 func TestConsoleThroughTheDashboard(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	mc := minecraftLike(t)
 	d := startDashDemoOn(t, mc, "data_dir: "+data+"\n", dashActions)

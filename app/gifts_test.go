@@ -12,6 +12,7 @@ import (
 // knownGifts answers offline: the built-in list at first, then the list
 // `tikcraft gifts` kept, with the built-in one behind it.
 func TestKnownGifts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	l := knownGifts(dir)
 	if l.Source != tiktok.GiftsBuiltIn {

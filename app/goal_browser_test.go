@@ -10,6 +10,7 @@ import (
 // bar counts its own events, with the like goal's step semantics, and a
 // goal reached fires its goal_ID_reached rule.
 func TestBrowserGoals(t *testing.T) {
+	t.Parallel()
 	ctx := tab(t)
 	d := startDashDemo(t, `overlays:
   goals:

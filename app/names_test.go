@@ -10,6 +10,7 @@ import (
 // A reload of the running tikcraft refuses an actions file with a
 // misspelt Minecraft name, as check does, and keeps the running rules.
 func TestReloadRefusesUnknownMinecraftNames(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "minecraft:\n  version: 1.21.4\n", dashActions)
 	write(t, filepath.Join(d.dir, "actions.mca"), "rose:/say rose {user}\nlion:/execute at @a run summon creper ~ ~ ~\n")
 	code, res := d.call(t, "POST", "/api/reload", nil)

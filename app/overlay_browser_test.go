@@ -36,6 +36,7 @@ func waitJS(expr string) step {
 // Chromium, fires the actions that change it and finds the new text or
 // width in the page; hostile nicknames stay text everywhere.
 func TestBrowserOverlays(t *testing.T) {
+	t.Parallel()
 	ctx := tab(t)
 	d := startDashDemo(t, "overlays:\n  timer: {start: 10m}\n  likegoal: {initial_goal: 10, multiplier: 2, label: Likes}\n  feed: {kinds: [gift, follow]}\n", overlayActions, overlayEvents)
 	open := func(t *testing.T, name string) {
@@ -162,6 +163,7 @@ func TestBrowserOverlayScreenshots(t *testing.T) {
 // browser): every page must get its state and its updates, though a
 // browser keeps at most 6 HTTP streams per host.
 func TestBrowserAllOverlaysAtOnce(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "", overlayActions, overlayEvents)
 	names := []string{"alerts", "timer", "deaths", "likegoal", "feed", "top", "wins"}
 	tabs := map[string]context.Context{}

@@ -67,6 +67,7 @@ func giftLine(msg, u, name string, id int, combo bool, count int, end bool, grou
 }
 
 func TestReplayDeliversExactCommands(t *testing.T) {
+	t.Parallel()
 	const actions = `# test rules
 rose:/say rose from {user}
 5655:/say never: rose matches by name first
@@ -128,6 +129,7 @@ pick_b:/say picked b
 }
 
 func TestReplayRandomNeverPicksEventRules(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, testPassword)
 	actions := "share:$random x20\nfollow:/say follow\njoin:/say join\nlikes:/say likes\npick_a:/say picked a\npick_b:/say picked b\n"
 	p := newProject(t, srv.Addr(), "likes:\n  triggers:\n    - {every: 100, function: likes}\n", actions, `{"type":"share","user":`+user("gus")+`}`)
@@ -151,6 +153,7 @@ func TestReplayRandomNeverPicksEventRules(t *testing.T) {
 }
 
 func TestReplayHostileNames(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, testPassword)
 	actions := `rose:/tellraw @a {"text":"{nickname} ({user}) sent {gift}","clickEvent":{"action":"suggest_command","value":"hi {user}"}}` + "\n"
 	evil := `{"id":"1","unique_id":"a\"b'c\\\\d{e}f[g]h§i\nj\u202ek\u200bl","nickname":"\"},{\"text\":\"\",\"clickEvent\":{\"action\":\"run_command\",\"value\":\"/op evil\"}}§k"}`
@@ -189,6 +192,7 @@ func TestReplayHostileNames(t *testing.T) {
 }
 
 func TestReplayWaitsForALateServer(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, testPassword, rcontest.Late())
 	p := newProject(t, srv.Addr(), "", "follow:/say hi {user}\n", `{"type":"follow","user":`+user("a")+`}`, `{"type":"follow","user":`+user("b")+`}`)
 	refused := newLogSignal("is not reachable", p.opts.Log.Handler())
@@ -210,6 +214,7 @@ func TestReplayWaitsForALateServer(t *testing.T) {
 }
 
 func TestReplaySurvivesDroppedConnection(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, testPassword, rcontest.DropAfter(3, 7))
 	var events []string
 	var want []string
@@ -237,6 +242,7 @@ func TestReplaySurvivesDroppedConnection(t *testing.T) {
 }
 
 func TestReplayFailsClearlyOnWrongPassword(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "another-password")
 	p := newProject(t, srv.Addr(), "", "follow:/say hi\n", `{"type":"follow","user":`+user("a")+`}`)
 	err := Replay(context.Background(), p.opts)
@@ -249,6 +255,7 @@ func TestReplayFailsClearlyOnWrongPassword(t *testing.T) {
 }
 
 func TestReplaySpeedDoesNotChangeTheResult(t *testing.T) {
+	t.Parallel()
 	var evs []string
 	base := time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC)
 	line := func(ms int, msg, u string, count int, end bool, group string) string {
@@ -280,6 +287,7 @@ func TestReplaySpeedDoesNotChangeTheResult(t *testing.T) {
 }
 
 func TestReportAfterReplay(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, testPassword)
 	p := newProject(t, srv.Addr(), "", "rose:/say {user}\nlion:/say lion\n",
 		giftLine("1", user("anna"), "Rose", 5655, true, 1, false, "g"),

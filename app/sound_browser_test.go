@@ -18,6 +18,7 @@ import (
 // files one after the other, never overlapping, an alert's sound when its
 // alert shows, and an "overlap" sound at once over another.
 func TestBrowserSounds(t *testing.T) {
+	t.Parallel()
 	ctx := tab(t)
 	sounds := t.TempDir()
 	for name, d := range map[string]time.Duration{"a.wav": 400 * time.Millisecond, "b b.wav": 300 * time.Millisecond, "horn.wav": 300 * time.Millisecond, "long.wav": 30 * time.Second} {

@@ -10,6 +10,7 @@ import (
 // shows on /overlay/alerts?name=party only, a plain >> alert on
 // /overlay/alerts only, both at the same time.
 func TestBrowserNamedAlerts(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "", "party:/say party {user}; @party>>Party time|{nickname}|60\nrose:>>A rose|{nickname}|60\n")
 	named, plain := tab(t), tab(t)
 	run(t, named, "open ?name=party", chromedp.Navigate(d.base+"/overlay/alerts?name=party"), waitJS(`document.body.dataset.ready === "1"`))

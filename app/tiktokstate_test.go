@@ -13,6 +13,7 @@ import (
 // The TikTok client's connection state reaches the console (one line per
 // change) and the dashboard, in the demo over the wire simulator as in run.
 func TestTikTokStateReachesConsoleAndDashboard(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "tikcraft.yaml"), "web:\n  listen: off\n")
 	write(t, filepath.Join(dir, "events.jsonl"), `{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`+"\n")

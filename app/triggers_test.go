@@ -19,6 +19,7 @@ import (
 // The new triggers end to end: a JSONL replay through the engine and the
 // durable queue into a real RCON server, and $http into a real web server.
 func TestReplayNewTriggers(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var hooks []string
 	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -96,6 +97,7 @@ mine:/say {user} liked 10 times
 // range by a gift of its value, chat rules by their message, milestones
 // directly; conditions do not hide what the rule does.
 func TestTestPanelFiresNewTriggers(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "", "coins 100+[subscribers]:/say big {coins}\ngift:/say any {user}\ncommand tnt[cooldown=1h]:/say boom {user}\nkeyword creeper:/say ssss\nfirst_gift:/say first {user}\n")
 	cases := []struct {
 		trigger string

@@ -70,11 +70,19 @@ type dashDemo struct {
 	firstLine        string
 }
 
-// quietEvents keeps a demo running without traffic of its own: the second
-// event is an hour after the first.
-const quietEvents = `{"type":"connect","room_id":"1","time":"2026-01-01T10:00:00Z"}
-{"type":"chat","user":{"unique_id":"late"},"text":"hi","time":"2026-01-01T11:00:00Z"}
-`
+// quietEvents keeps a demo running without traffic of its own for as long
+// as any test takes: a demo waits at most 30 s between two events (however
+// far apart they are) and ends after the last, so a test slower than that
+// (a loaded CI machine, -race) met a dashboard that had gone away. A chat
+// an hour after each other, 40 times, gives it 20 minutes.
+var quietEvents = func() string {
+	var b strings.Builder
+	b.WriteString(`{"type":"connect","room_id":"1","time":"2026-01-01T10:00:00Z"}` + "\n")
+	for h := range 40 {
+		fmt.Fprintf(&b, `{"type":"chat","user":{"unique_id":"late"},"text":"hi","time":"2026-01-%02dT%02d:00:00Z"}`+"\n", 2+h/24, h%24)
+	}
+	return b.String()
+}()
 
 // startDashDemo runs `tikcraft demo` with yamlExtra and actions against a
 // real RCON server, with the dashboard on 127.0.0.1:0. events, if given,
@@ -269,6 +277,7 @@ func TestDashboardFiresTestTriggersIntoMinecraft(t *testing.T) {
 // /webhook holds delivery (the action stays queued) until the respawn;
 // the plain-text form works too; deaths are counted.
 func TestWebhookPausesUntilRespawn(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "minecraft:\n  pause_on_death: true\n  pause_timeout: 1h\n", dashActions)
 	post := func(body string) {
 		t.Helper()
@@ -310,6 +319,7 @@ func TestWebhookPausesUntilRespawn(t *testing.T) {
 // with its diagnostic and the old rules keep working; a fixed file, saved
 // on disk, is picked up on its own.
 func TestReloadKeepsRunningRulesOnErrors(t *testing.T) {
+	t.Parallel()
 	d := startDashDemo(t, "", dashActions)
 	path := filepath.Join(d.dir, "actions.mca")
 	write(t, path, "rose:/say rose {user}\nbroken line without colon\n")
@@ -334,6 +344,7 @@ func TestReloadKeepsRunningRulesOnErrors(t *testing.T) {
 }
 
 func TestWebOff(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "tikcraft.yaml"), "web:\n  listen: off\n")
 	out := newLines()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/tikcraft/tikcraft/config"
@@ -105,7 +106,12 @@ func Trigger(ctx context.Context, to TriggerOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(to.Stdout, "fired %s x%d as %s (a test): %d %s queued\n", fired.Trigger, fired.Count, fired.User, len(fired.Actions), plural(len(fired.Actions), "action"))
+	what := fired.Trigger
+	if g := fired.Gift; g != nil {
+		// Which gift was sent and which rule it ran: "Galaxy" runs 11046.
+		what = fmt.Sprintf("gift %s (id %d, %d %s) → rule %s", strconv.Quote(g.Name), g.ID, g.Diamonds, plural(int(g.Diamonds), "diamond"), fired.Trigger)
+	}
+	fmt.Fprintf(to.Stdout, "fired %s x%d as %s (a test): %d %s queued\n", what, fired.Count, fired.User, len(fired.Actions), plural(len(fired.Actions), "action"))
 	for _, a := range fired.Actions {
 		fmt.Fprintf(to.Stdout, "  %s\n", a)
 	}

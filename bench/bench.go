@@ -1,9 +1,13 @@
-// Package bench is the harness behind `tikcraft bench`: a paced stream of
-// join events through the wire simulator to the real TikTok client (Source),
-// a built-in Minecraft that notes when each command arrives (Server, a
-// rcon/rcontest server), and the figures (Result): throughput, latency from
-// the frame read to the command received, memory and allocations. The
-// pipeline between them is assembled by the app exactly as for `run`.
+// Package bench is the harness behind `tikcraft bench`. tikcraft runs the
+// pipeline `run` assembles (package app) and reads its events with the
+// real TikTok client (Source); everything else runs in a peer process
+// (RunPeer, `tikcraft bench-peer`), so that tikcraft's own CPU time is
+// read apart from it: the wire simulator sending a paced mix of events
+// (Mix), a built-in Minecraft that notes when each command arrives (a
+// rcon/rcontest server), and the browsers: overlay pages on /overlay/ws
+// and a dashboard on /api/stream. Result holds the figures: throughput,
+// latency from the frame read to the command received, tikcraft's CPU per
+// event, memory, allocations and the browsers' traffic.
 package bench
 
 import (
@@ -22,8 +26,6 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/rcon/rcontest"
-	"github.com/tikcraft/tikcraft/sim"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
@@ -33,7 +35,7 @@ var _ source.Source = (*Source)(nil)
 // Password is the built-in server's RCON password: loopback only.
 const Password = "tikcraft-bench"
 
-// Rule is the actions file the bench runs: one command per join, naming
+// Rule is the actions file of the join mix: one command per join, naming
 // the viewer, so that the server can tell which event each command is for.
 const Rule = "join:/say b{user}\n"
 
@@ -42,13 +44,50 @@ type Result struct {
 	Events, Commands          int
 	Elapsed                   time.Duration // first event sent to last command received
 	P50, P99, Max             time.Duration
-	PeakRSS                   int64 // bytes; 0 where the system does not say
+	PeakRSS                   int64 // tikcraft's, bytes; 0 where the system does not say
 	AllocsPerEvent            float64
 	SentRate, ReceivedPerSec  float64
 	LeftPending, Resent, Lost int
 	// FromSent: the frames could not be matched to events, so latency is
 	// measured from when each event was handed to the simulator.
 	FromSent bool
+
+	// CPU is tikcraft's own CPU time (user + system of its process, without
+	// the peer's simulator, Minecraft and browsers) from the first event
+	// sent until every command arrived; PeerCPU the peer's.
+	CPU, PeerCPU time.Duration
+	// LikeCommands arrived of WantLikeCommands (the like rule's).
+	LikeCommands, WantLikeCommands int
+	// Other counts commands the mix never fires.
+	Other int
+	// Actions queued and delivered by the pipeline (overlay actions too).
+	Actions, Delivered int64
+	// Wins is the overlay pages' wins counter at the end (-1: no page),
+	// WantWins the follows sent.
+	Wins, WantWins     int64
+	Overlay, Dashboard Traffic
+	// Commits are the store's transactions in the measured time (durable
+	// queue only).
+	Commits int64
+}
+
+// CPUPerEvent is tikcraft's CPU time per event.
+func (r Result) CPUPerEvent() time.Duration {
+	return r.CPU / time.Duration(max(r.Events, 1))
+}
+
+// CoreShare is tikcraft's CPU as a share of one core while it ran.
+func (r Result) CoreShare() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return r.CPU.Seconds() / r.Elapsed.Seconds()
+}
+
+// Complete reports whether everything sent was delivered exactly once.
+func (r Result) Complete() bool {
+	return r.Lost == 0 && r.Resent == 0 && r.LeftPending == 0 && r.LikeCommands == r.WantLikeCommands &&
+		r.Delivered == r.Actions && (r.Wins < 0 || r.Wins == r.WantWins)
 }
 
 // Settings are what the printed result names.
@@ -57,25 +96,62 @@ type Settings struct {
 	Duration    time.Duration
 	Queue       string
 	AnswerDelay time.Duration
+	Mix         Mix
+	Overlays    int
+	PerFrame    int
 }
 
 // Print writes the result for a person.
 func (r Result) Print(w io.Writer, s Settings) {
-	fmt.Fprintf(w, "tikcraft bench: %d join events at %d/s for %s, %s queue, RCON answers after %s\n",
-		r.Events, s.Rate, s.Duration, s.Queue, s.AnswerDelay)
+	what := "join events"
+	if s.Mix != MixJoin && s.Mix != "" {
+		what = string(s.Mix) + " mix events"
+	}
+	fmt.Fprintf(w, "tikcraft bench: %d %s at %d/s for %s, %s queue, RCON answers after %s\n",
+		r.Events, what, s.Rate, s.Duration, s.Queue, s.AnswerDelay)
+	fmt.Fprintf(w, "  tikcraft    GOMAXPROCS %d\n", runtime.GOMAXPROCS(0))
+	if s.PerFrame > 1 {
+		fmt.Fprintf(w, "  frames      up to %d events per frame\n", s.PerFrame)
+	}
+	if s.Mix == MixFull || s.Overlays > 0 {
+		fmt.Fprintf(w, "  browsers    dashboard on /api/stream: %d, overlay pages on /overlay/ws: %d\n", r.Dashboard.Clients, r.Overlay.Clients)
+	}
 	fmt.Fprintf(w, "  sent        %.0f events/s (the simulator's pace)\n", r.SentRate)
 	fmt.Fprintf(w, "  delivered   %d commands, %.0f/s; %d still pending, %d received twice, %d missing\n",
 		r.Commands, r.ReceivedPerSec, r.LeftPending, r.Resent, r.Lost)
+	if r.WantLikeCommands > 0 || r.Actions > int64(r.Commands) {
+		fmt.Fprintf(w, "              like rule %d of %d; actions %d queued, %d delivered (overlay actions included)\n",
+			r.LikeCommands, r.WantLikeCommands, r.Actions, r.Delivered)
+	}
+	if r.Wins >= 0 {
+		fmt.Fprintf(w, "              overlay wins counter %d of %d follows\n", r.Wins, r.WantWins)
+	}
+	if r.Complete() {
+		fmt.Fprintf(w, "              everything delivered exactly once\n")
+	} else {
+		fmt.Fprintf(w, "              NOT everything was delivered exactly once (see above)\n")
+	}
 	from := "frame read by the client"
 	if r.FromSent {
 		from = "event handed to the simulator"
 	}
 	fmt.Fprintf(w, "  latency     p50 %s  p99 %s  max %s  (%s → command received by the RCON server)\n",
 		roundLatency(r.P50), roundLatency(r.P99), roundLatency(r.Max), from)
-	if r.PeakRSS > 0 {
-		fmt.Fprintf(w, "  memory      peak RSS %.1f MiB\n", float64(r.PeakRSS)/(1<<20))
+	if r.CPU > 0 {
+		fmt.Fprintf(w, "  cpu         tikcraft %.0f µs per event, %.1f%% of one core (%.2f s); simulator, server and browsers apart: %.2f s\n",
+			float64(r.CPUPerEvent())/float64(time.Microsecond), 100*r.CoreShare(), r.CPU.Seconds(), r.PeerCPU.Seconds())
 	}
-	fmt.Fprintf(w, "  allocations %.0f per event (the whole process: simulator, client, pipeline and server)\n", r.AllocsPerEvent)
+	if r.Commits > 0 {
+		fmt.Fprintf(w, "  store       %.2f commits per event\n", float64(r.Commits)/float64(max(r.Events, 1)))
+	}
+	if r.PeakRSS > 0 {
+		fmt.Fprintf(w, "  memory      peak RSS %.1f MiB (tikcraft's process)\n", float64(r.PeakRSS)/(1<<20))
+	}
+	fmt.Fprintf(w, "  allocations %.0f per event (tikcraft's process)\n", r.AllocsPerEvent)
+	if r.Overlay.Clients > 0 || r.Dashboard.Clients > 0 {
+		fmt.Fprintf(w, "  traffic     overlay pages %d messages, %.1f MB; dashboard %d messages, %.1f MB; %d dropped\n",
+			r.Overlay.Messages, float64(r.Overlay.Bytes)/1e6, r.Dashboard.Messages, float64(r.Dashboard.Bytes)/1e6, r.Overlay.Dropped+r.Dashboard.Dropped)
+	}
 }
 
 func roundLatency(d time.Duration) time.Duration {
@@ -85,110 +161,42 @@ func roundLatency(d time.Duration) time.Duration {
 	return d.Round(time.Microsecond)
 }
 
-// Source is the TikTok client following the simulator, which it feeds join
-// events at Rate, one per frame, viewer "<n>" for the n-th.
+// Source is tikcraft's TikTok client following the peer's simulator. It
+// notes when it read each frame, and calls OnConnect once connected (the
+// bench then starts the events).
 type Source struct {
-	sim    *sim.Server
+	Addrs     PeerAddrs
+	Log       *slog.Logger
+	OnConnect func()
+
 	frames frameClock
-	rate   int
-	total  int
-	log    *slog.Logger
-	// Done is closed once every event was handed to the simulator.
-	Done chan struct{}
-
-	mu     sync.Mutex
-	sentAt []time.Time
-}
-
-// NewSource starts the simulator for total events at rate a second; Close
-// it when done.
-func NewSource(rate, total int, log *slog.Logger) (*Source, error) {
-	srv, err := sim.Start(sim.Options{User: "tikcraft_bench", Log: log})
-	if err != nil {
-		return nil, err
-	}
-	return &Source{sim: srv, rate: rate, total: total, log: log, Done: make(chan struct{})}, nil
-}
-
-// Close stops the simulator.
-func (b *Source) Close() { b.sim.Close() }
-
-func (b *Source) sent() []time.Time {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.sentAt
 }
 
 // Run receives the events through the real client (source.Source).
 func (b *Source) Run(ctx context.Context, emit func(tikcraft.Event)) error {
-	connected := make(chan struct{})
 	var once sync.Once
-	go func() {
-		select {
-		case <-connected:
-		case <-ctx.Done():
-			return
-		}
-		b.play(ctx)
-	}()
 	live := &source.Live{Config: tiktok.Config{
-		User: "@" + b.sim.User(), SignServer: b.sim.URL(), WebBase: b.sim.URL(),
-		RetryOffline: time.Second, Log: b.log, Capture: &b.frames,
+		User: "@" + b.Addrs.SimUser, SignServer: b.Addrs.SimURL, WebBase: b.Addrs.SimURL,
+		RetryOffline: time.Second, Log: b.Log, Capture: &b.frames,
 	}}
 	return live.Run(ctx, func(ev tikcraft.Event) {
-		if ev.Type() == tikcraft.TypeConnect {
-			once.Do(func() { close(connected) })
+		if ev.Type() == tikcraft.TypeConnect && b.OnConnect != nil {
+			once.Do(b.OnConnect)
 		}
 		emit(ev)
 	})
 }
 
-// play pushes the events against absolute times, so the rate holds even
-// when one push is late.
-func (b *Source) play(ctx context.Context) {
-	defer close(b.Done)
-	start := time.Now()
-	per := time.Second / time.Duration(b.rate)
-	sent := make([]time.Time, 0, b.total)
-	for i := 0; i < b.total; {
-		due := start.Add(time.Duration(i) * per)
-		if d := time.Until(due); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return
-			}
-		}
-		// Everything due by now, in one go.
-		var evs []tikcraft.Event
-		now := time.Now()
-		for ; i < b.total && !start.Add(time.Duration(i)*per).After(now); i++ {
-			evs = append(evs, &tikcraft.JoinEvent{User: tikcraft.User{ID: strconv.Itoa(i + 1), UniqueID: strconv.Itoa(i)}})
-		}
-		if err := b.sim.Push(evs...); err != nil {
-			b.log.Warn("bench: the simulator refused events", "error", err)
-			return
-		}
-		for range evs {
-			sent = append(sent, now)
-		}
-		b.mu.Lock()
-		b.sentAt = sent
-		b.mu.Unlock()
-	}
-}
-
 // frameClock notes when the client read each frame (it is the client's
-// capture writer).
+// capture writer), in Unix nanoseconds: the peer's clock is another
+// process's.
 type frameClock struct {
 	mu sync.Mutex
-	at []time.Time
+	at []int64
 }
 
 func (f *frameClock) WriteFrame(frame []byte) error {
-	now := time.Now()
+	now := time.Now().UnixNano()
 	if pushFrameType(frame) != "msg" {
 		return nil // heartbeat answers and the like carry no event
 	}
@@ -198,7 +206,7 @@ func (f *frameClock) WriteFrame(frame []byte) error {
 	return nil
 }
 
-func (f *frameClock) times() []time.Time {
+func (f *frameClock) times() []int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.at
@@ -229,98 +237,48 @@ func pushFrameType(b []byte) string {
 	return ""
 }
 
-// Server is the built-in Minecraft: a rcontest server that notes when each
-// command "say b<n>" arrives and answers it after a delay.
-type Server struct {
-	*rcontest.Server
-	want int
-	// All is closed once a command for every event arrived.
-	All chan struct{}
-
-	mu    sync.Mutex
-	got   []time.Time // by n; zero until it arrived
-	seen  int
-	twice int
-}
-
-// NewServer starts the server for want events; Stop it when done.
-func NewServer(delay time.Duration, want int) (*Server, error) {
-	s := &Server{want: want, All: make(chan struct{}), got: make([]time.Time, want)}
-	srv, err := rcontest.New(Password, rcontest.Reply(func(cmd string) string {
-		s.note(cmd, time.Now())
-		if delay > 0 {
-			time.Sleep(delay)
-		}
-		return ""
-	}))
-	if err != nil {
-		return nil, fmt.Errorf("starting the bench's RCON server: %w", err)
-	}
-	s.Server = srv
-	return s, nil
-}
-
-func (s *Server) note(cmd string, at time.Time) {
-	num, ok := strings.CutPrefix(cmd, "say b")
-	n, err := strconv.Atoi(num)
-	if !ok || err != nil || n < 0 || n >= s.want {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.got[n].IsZero() {
-		s.twice++
-		return
-	}
-	s.got[n] = at
-	if s.seen++; s.seen == s.want {
-		close(s.All)
-	}
-}
-
-// Result computes the figures. Frame n carried event n (the simulator sends
-// one message per frame, in push order); if the counts disagree the latency
-// is measured from when the event was handed to the simulator.
-func (s *Server) Result(src *Source) Result {
-	frames, sent := src.frames.times(), src.sent()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// Compute makes the figures of what the client read (src) and what the
+// peer saw. Frame n carried event n (the simulator sends one message per
+// frame, in push order); if the counts disagree the latency is measured
+// from when the event was handed to the simulator.
+func Compute(s PeerSettings, src *Source, rep PeerReport) Result {
+	frames, sent := src.frames.times(), rep.SentAt
 	// Frames read before the first event was pushed (the LIVE's opening
 	// messages) carry no bench event.
-	for len(frames) > 0 && len(sent) > 0 && frames[0].Before(sent[0]) {
+	for len(frames) > 0 && len(sent) > 0 && frames[0] < sent[0] {
 		frames = frames[1:]
 	}
 	from := frames
 	if len(frames) != len(sent) {
 		from = sent
 	}
-	r := Result{Events: len(sent), Resent: s.twice, FromSent: len(frames) != len(sent)}
+	r := Result{Events: len(sent), Resent: rep.Twice, FromSent: len(frames) != len(sent), Other: rep.Other,
+		LikeCommands: rep.LikeCommands, WantLikeCommands: s.Mix.LikeCommands(len(sent)),
+		Wins: rep.Wins, WantWins: int64(s.Mix.Follows(len(sent))), Overlay: rep.Overlay, Dashboard: rep.Dashboard, PeerCPU: rep.CPU}
 	var lat []time.Duration
-	var first, last time.Time
-	for n, at := range s.got {
-		if at.IsZero() {
-			if n < len(sent) {
+	var last int64
+	for n, at := range rep.Got {
+		if at == 0 {
+			if n < len(sent) && s.Mix.Expects(n) != "" {
 				r.Lost++
 			}
 			continue
 		}
 		r.Commands++
-		if last.Before(at) {
-			last = at
-		}
+		last = max(last, at)
 		if n < len(from) {
-			lat = append(lat, at.Sub(from[n]))
+			lat = append(lat, time.Duration(at-from[n]))
 		}
 	}
 	if len(sent) > 0 {
-		first = sent[0]
-		if d := sent[len(sent)-1].Sub(first); d > 0 {
+		first := sent[0]
+		if d := time.Duration(sent[len(sent)-1] - first); d > 0 {
 			r.SentRate = float64(len(sent)-1) / d.Seconds()
 		}
-	}
-	if r.Commands > 0 && last.After(first) {
-		r.Elapsed = last.Sub(first)
-		r.ReceivedPerSec = float64(r.Commands) / r.Elapsed.Seconds()
+		if r.Commands > 0 && last > first {
+			r.Elapsed = time.Duration(last - first)
+			r.ReceivedPerSec = float64(r.Commands) / r.Elapsed.Seconds()
+		}
 	}
 	if len(lat) > 0 {
 		slices.Sort(lat)
@@ -338,8 +296,12 @@ type PeakMem struct {
 	top int64
 }
 
-// Watch samples until ctx ends.
+// Watch samples until ctx ends, where the kernel does not keep the peak
+// (ReadMemStats stops the world: sampling it would cost the pipeline).
 func (p *PeakMem) Watch(ctx context.Context) {
+	if peakRSS() > 0 {
+		return
+	}
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	for {

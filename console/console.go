@@ -58,13 +58,28 @@ type Console struct {
 	joinsSince time.Time // when the first of them arrived
 
 	stats Stats
+
+	// Lines wait in buf up to flushEvery, so that a busy LIVE costs a
+	// write a few times a second instead of one per line; problems and
+	// everything after Finish are written at once.
+	flushEvery time.Duration
+	buf        []byte
+	armed      bool
+	finished   bool
 }
 
 // Stats are the counts for the summary line.
 type Stats struct {
-	Events                      int64
-	Delivered, Rejected, Failed int64 // this run's actions
-	LeftDelivered, LeftRejected int64 // actions from an earlier run
+	Events int64
+	// Actions is this run's actions, counted as they were queued: those
+	// of the events, and apart (included in Actions) those the overlays'
+	// own triggers fired (timer_end, likegoal_reached, goal_ID_reached)
+	// and those of test firings. Every one of them is delivered, skipped
+	// or still queued, so the summary adds up.
+	Actions, FromOverlays, Tests int64
+	Delivered, Rejected          int64 // this run's actions, delivered or set aside for good
+	Failed                       int64 // delivery attempts that failed (the action was kept)
+	LeftDelivered, LeftRejected  int64 // actions from an earlier run
 }
 
 // deliveryOutcome is what the console shows for one delivery attempt (from
@@ -97,6 +112,10 @@ type Options struct {
 	// JoinRule: a rule reacts to joins, so each join gets a line instead of
 	// being folded into counts.
 	JoinRule bool
+	// FlushEvery, if set, writes the lines together at most this long
+	// after the first of them (0: each at once). Only for a writer that no
+	// one else writes to meanwhile, or lines would come out of order.
+	FlushEvery time.Duration
 }
 
 // New prints to w.
@@ -104,7 +123,7 @@ func New(w io.Writer, o Options) *Console {
 	if o.LikeEvery <= 0 {
 		o.LikeEvery = 100
 	}
-	c := &Console{w: w, quiet: o.Quiet, dry: o.Dry, now: time.Now, likeEvery: o.LikeEvery, foldJoins: !o.JoinRule}
+	c := &Console{w: w, quiet: o.Quiet, dry: o.Dry, now: time.Now, likeEvery: o.LikeEvery, foldJoins: !o.JoinRule, flushEvery: o.FlushEvery}
 	c.start = c.now()
 	return c
 }
@@ -114,7 +133,38 @@ func (c *Console) line(warn bool, tag, text string) {
 	if c.quiet && !warn {
 		return
 	}
-	fmt.Fprintf(c.w, "%-9s %s\n", "["+tag+"]", text)
+	n := len(c.buf)
+	c.buf = append(c.buf, '[')
+	c.buf = append(c.buf, tag...)
+	c.buf = append(c.buf, ']')
+	for len(c.buf)-n < 9 { // the tag column, as %-9s
+		c.buf = append(c.buf, ' ')
+	}
+	c.buf = append(c.buf, ' ')
+	c.buf = append(c.buf, text...)
+	c.buf = append(c.buf, '\n')
+	switch {
+	case c.flushEvery <= 0 || warn || c.finished || len(c.buf) >= 64<<10:
+		c.writeLocked()
+	case !c.armed:
+		c.armed = true
+		time.AfterFunc(c.flushEvery, c.flush)
+	}
+}
+
+func (c *Console) flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.armed = false
+	c.writeLocked()
+}
+
+// writeLocked writes the waiting lines; mu is held.
+func (c *Console) writeLocked() {
+	if len(c.buf) > 0 {
+		c.w.Write(c.buf)
+		c.buf = c.buf[:0]
+	}
 }
 
 // Event prints ev (pipeline.Options.OnEvent).
@@ -245,10 +295,13 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 	left := !item.Enqueued.IsZero() && item.Enqueued.Before(c.start)
 	a := item.Action
 	what := actionText(a)
-	from := fmt.Sprintf("trigger=%s user=%s", strconv.Quote(a.Trigger), strconv.Quote(a.User))
+	fb := make([]byte, 0, 32+len(a.Trigger)+len(a.User))
+	fb = strconv.AppendQuote(append(fb, "trigger="...), a.Trigger)
+	fb = strconv.AppendQuote(append(fb, " user="...), a.User)
 	if left {
-		from += " (left from an earlier run)"
+		fb = append(fb, " (left from an earlier run)"...)
 	}
+	from := string(fb)
 	switch {
 	case out.Err == nil:
 		if left {
@@ -259,7 +312,7 @@ func (c *Console) delivered(item queue.Item, out deliveryOutcome) {
 		if c.dry {
 			return
 		}
-		text := fmt.Sprintf("%s  %s", what, from)
+		text := what + "  " + from
 		if out.Retries > 0 {
 			text += fmt.Sprintf("  (sent again %d×: no answer at first)", out.Retries)
 		}
@@ -296,11 +349,14 @@ func actionText(a tikcraft.Action) string {
 	return "/" + clip.Line(a.Command, 200)
 }
 
-// Finish prints what is still folded.
+// Finish prints what is still folded and what waits; later lines are
+// written at once.
 func (c *Console) Finish() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.flushJoins()
+	c.finished = true
+	c.writeLocked()
 }
 
 // Stats returns the counts so far.
@@ -310,12 +366,49 @@ func (c *Console) Stats() Stats {
 	return c.stats
 }
 
-// Summary is the closing line: this run's numbers, and leftovers from an
-// earlier run apart.
-func (st Stats) Summary(events, actions int64) string {
-	s := fmt.Sprintf("%d events, %d actions, %d delivered", events, actions, st.Delivered)
+// Queued counts actions as they are queued (pipeline.Options.OnQueued and
+// the injector's OnQueued), by where they came from: a test firing (its
+// Source starts "test: ", web.TestSourcePrefix), an overlay's own trigger
+// ("overlay …", inject.Injector.Trigger) or an event.
+func (c *Console) Queued(acts []tikcraft.Action) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, a := range acts {
+		c.stats.Actions++
+		switch {
+		case strings.HasPrefix(a.Source, "test: "):
+			c.stats.Tests++
+		case strings.HasPrefix(a.Source, "overlay "):
+			c.stats.FromOverlays++
+		}
+	}
+}
+
+// Waiting is this run's actions neither delivered nor skipped yet: still
+// in the queue.
+func (st Stats) Waiting() int64 { return max(st.Actions-st.Delivered-st.Rejected, 0) }
+
+// Summary is the closing line: this run's numbers, which add up (actions =
+// delivered + skipped + not delivered), and leftovers from an earlier run
+// apart.
+func (st Stats) Summary() string {
+	s := fmt.Sprintf("%d events, %d actions", st.Events, st.Actions)
+	var from []string
+	if st.FromOverlays > 0 {
+		from = append(from, fmt.Sprintf("%d fired by the overlays' timer and goals", st.FromOverlays))
+	}
+	if st.Tests > 0 {
+		from = append(from, fmt.Sprintf("%d by tests", st.Tests))
+	}
+	if len(from) > 0 {
+		s += " (" + strings.Join(from, ", ") + ")"
+	}
+	s += fmt.Sprintf(", %d delivered", st.Delivered)
 	if st.Rejected > 0 {
 		s += fmt.Sprintf(", %d skipped", st.Rejected)
+	}
+	if n := st.Waiting(); n > 0 {
+		s += fmt.Sprintf(", %d not delivered", n)
 	}
 	if st.LeftDelivered+st.LeftRejected > 0 {
 		s += fmt.Sprintf("; and %d actions left from an earlier run delivered", st.LeftDelivered)
@@ -324,6 +417,26 @@ func (st Stats) Summary(events, actions int64) string {
 		}
 	}
 	return s
+}
+
+// Minecraft prints what logging in to Minecraft at start found
+// (rcon.Client.Connect): nothing when it worked — the log says
+// "connected" —, a warning when the password was refused or the server
+// cannot be reached, so that it shows before the first gift.
+func (c *Console) Minecraft(err error) {
+	if err == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	text := clip.Line(err.Error(), 400)
+	if errors.Is(err, tikcraft.ErrPermanent) {
+		text += "; actions wait in the queue: fix it, then restart tikcraft"
+	} else {
+		text += "; actions wait in the queue and go out once it answers"
+	}
+	c.flushJoins()
+	c.line(true, "minecraft", text)
 }
 
 // TikTok prints a change of the TikTok connection's state. Problems are

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rules"
 )
@@ -64,7 +65,7 @@ func TestConsoleActionsQuietAndLeftovers(t *testing.T) {
 	if st.Delivered != 1 || st.Rejected != 1 || st.Failed != 1 || st.LeftDelivered != 1 {
 		t.Errorf("stats %+v", st)
 	}
-	if s := st.Summary(3, 2); s != "3 events, 2 actions, 1 delivered, 1 skipped; and 1 actions left from an earlier run delivered" {
+	if s := st.Summary(); s != "0 events, 0 actions, 1 delivered, 1 skipped; and 1 actions left from an earlier run delivered" {
 		t.Errorf("summary %q", s)
 	}
 	if t.Failed() {
@@ -107,4 +108,85 @@ func TestConsoleShowsMinecraftsErrorReply(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
+}
+
+// The summary adds up: the actions the overlays' own triggers and tests
+// queued count among this run's actions (they are delivered like the
+// others), so "N actions" is always delivered + skipped + not delivered.
+func TestSummaryAddsUp(t *testing.T) {
+	c := New(&bytes.Buffer{}, Options{Dry: true})
+	act := func(source string) tikcraft.Action {
+		return tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say x", Source: source}
+	}
+	events := []tikcraft.Action{act("gift Rose x1 from anna"), act("follow from bob"), act("follow from cy"), act("chat from dee")}
+	overlays := []tikcraft.Action{act("overlay likegoal_reached"), act("overlay timer_end")}
+	tests := []tikcraft.Action{act("test: gift Rose x1 from tikcraft_test")}
+	c.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "bob"}})
+	c.Queued(events)
+	c.Queued(overlays)
+	c.Queued(tests)
+	all := append(append(append([]tikcraft.Action{}, events...), overlays...), tests...)
+	for i, a := range all {
+		item := queue.Item{ID: int64(i + 1), Enqueued: c.start.Add(time.Millisecond), Action: a}
+		switch i {
+		case 0: // not delivered yet
+		case 1:
+			c.delivered(item, deliveryOutcome{Err: tikcraft.ErrRejected})
+		default:
+			c.delivered(item, deliveryOutcome{})
+		}
+	}
+	st := c.Stats()
+	if st.Actions != 7 || st.Delivered+st.Rejected+st.Waiting() != st.Actions {
+		t.Fatalf("stats %+v do not add up", st)
+	}
+	want := "1 events, 7 actions (2 fired by the overlays' timer and goals, 1 by tests), 5 delivered, 1 skipped, 1 not delivered"
+	if s := st.Summary(); s != want {
+		t.Fatalf("summary %q\nwant    %q", s, want)
+	}
+}
+
+// With FlushEvery, lines wait and are written together (one write for a
+// burst); a problem is written at once with what waited before it, and
+// Finish writes the rest. The lines are the same as written one by one.
+func TestConsoleWritesLinesTogether(t *testing.T) {
+	var one, together countingWriter
+	direct := New(&one, Options{})
+	batched := New(&together, Options{FlushEvery: time.Hour})
+	for _, c := range []*Console{direct, batched} {
+		for i := range 3 {
+			c.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: fmt.Sprint("v", i)}})
+		}
+	}
+	if together.writes != 0 || one.writes != 3 {
+		t.Fatalf("writes: %d batched (want 0 yet), %d direct (want 3)", together.writes, one.writes)
+	}
+	for _, c := range []*Console{direct, batched} {
+		c.Delivered(deliverFailure())
+	}
+	if together.writes != 1 || !strings.Contains(together.String(), "failed") {
+		t.Fatalf("a problem waited: %d writes, %q", together.writes, together.String())
+	}
+	for _, c := range []*Console{direct, batched} {
+		c.Event(&tikcraft.ShareEvent{User: tikcraft.User{UniqueID: "late"}})
+		c.Finish()
+	}
+	if together.writes != 2 || together.String() != one.String() {
+		t.Fatalf("batched (%d writes):\n%s\ndirect:\n%s", together.writes, together.String(), one.String())
+	}
+}
+
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(p)
+}
+
+func deliverFailure() deliver.Delivery {
+	return deliver.Delivery{Item: queue.Item{ID: 1, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "rose", User: "anna"}},
+		Err: errors.New("connection refused")}
 }

@@ -101,8 +101,8 @@ func TestOutcomes(t *testing.T) {
 
 // fullDisk fails the first acks as a full disk would.
 type fullDisk struct {
-	queue.Queue
-	fails int
+	*queue.Memory // a concrete queue: embedding the interface would hide what else it implements
+	fails         int
 }
 
 func (f *fullDisk) Ack(ctx context.Context, id int64) error {
@@ -110,14 +110,14 @@ func (f *fullDisk) Ack(ctx context.Context, id int64) error {
 		f.fails--
 		return &queue.WriteError{Problem: "the disk holding tikcraft-data is full", Err: errors.New("database or disk is full")}
 	}
-	return f.Queue.Ack(ctx, id)
+	return f.Memory.Ack(ctx, id)
 }
 
 // TestAckThatCannotBeWrittenIsRetried: the command ran; delivering it again
 // because its Ack could not be written would run it twice.
 func TestAckThatCannotBeWrittenIsRetried(t *testing.T) {
 	ctx := context.Background()
-	q := &fullDisk{Queue: queue.NewMemory(), fails: 3}
+	q := &fullDisk{Memory: queue.NewMemory(), fails: 3}
 	q.Push(ctx, cmds("say 1", "say 2")...)
 	sink := &scriptSink{}
 	st, err := (&Worker{Queue: q, Sink: sink}).Run(ctx, finished())

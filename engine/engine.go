@@ -122,6 +122,10 @@ type Engine struct {
 	now time.Time
 	// session is the per-LIVE state of conditions and milestones.
 	session session
+	// room is the LIVE (TikTok's room id) the session belongs to, saved
+	// with the state: a connection to another room after a restart means
+	// the LIVE before ended while tikcraft was not running.
+	room string
 
 	nextScan time.Time // Handle scans streaks for timeouts at most this often
 }
@@ -215,9 +219,32 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 		out = append(out, e.chat(ev)...)
 	case *tikcraft.ViewersEvent:
 		out = append(out, e.viewers(ev)...)
+	case *tikcraft.ConnectEvent:
+		out = append(out, e.connect(ev)...)
 	case *tikcraft.StreamEndEvent:
 		out = append(out, e.Flush()...)
 		e.resetSession()
+	}
+	return out
+}
+
+// connect notes the LIVE's room. Another room than the session's means a
+// new LIVE whose stream end tikcraft did not see (it was stopped or killed
+// meanwhile): what the last one left open is settled, and the new one
+// starts as after a stream end. A reconnect to the same room goes on.
+func (e *Engine) connect(ev *tikcraft.ConnectEvent) []tikcraft.Action {
+	if ev.RoomID == "" || ev.RoomID == e.room {
+		return nil
+	}
+	var out []tikcraft.Action
+	if e.room != "" {
+		e.log.Info("a new LIVE: its room differs from the last one's; starting a new session", "room", ev.RoomID, "last_room", e.room)
+		out = e.Flush()
+		e.resetSession()
+	}
+	e.room = ev.RoomID
+	if e.track != nil {
+		e.track.room = true
 	}
 	return out
 }

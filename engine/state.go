@@ -24,18 +24,20 @@ type changes struct {
 	dirty   map[streakKey]struct{}
 	follows map[string]bool // follower rows to write (true) or delete
 	count   bool            // the follow count changed
+	room    bool            // the LIVE's room changed
 	bad     []string        // unreadable rows found by Restore, to delete
 	fresh   bool            // a new LIVE began: forget every earlier row first
 }
 
 func (c *changes) reset() {
-	c.dirty, c.follows, c.count, c.bad, c.fresh = map[streakKey]struct{}{}, map[string]bool{}, false, nil, true
+	c.dirty, c.follows, c.count, c.room, c.bad, c.fresh = map[streakKey]struct{}{}, map[string]bool{}, false, false, nil, true
 }
 
 // Row keys besides streaks.
 const (
 	followPrefix   = "follower:"
 	followCountKey = "follows:count"
+	roomKey        = "live:room"
 )
 
 // trackFollow records that follower k was added (or forgotten).
@@ -67,7 +69,7 @@ func (e *Engine) touch(k streakKey) {
 // Restore lets every gift fire exactly once.
 func (e *Engine) Changes() (reset bool, rows []StateEntry) {
 	c := e.track
-	if c == nil {
+	if c == nil || (len(c.bad) == 0 && len(c.dirty) == 0 && len(c.follows) == 0 && !c.count && !c.fresh) {
 		return false, nil
 	}
 	for _, k := range c.bad {
@@ -92,9 +94,14 @@ func (e *Engine) Changes() (reset bool, rows []StateEntry) {
 	if c.count {
 		rows = append(rows, StateEntry{Key: followCountKey, Value: []byte(strconv.FormatInt(e.session.follows, 10))})
 	}
+	if c.room || (c.fresh && e.room != "") { // a new LIVE forgets every row but its room
+		rows = append(rows, StateEntry{Key: roomKey, Value: []byte(e.room)})
+	}
 	slices.SortFunc(rows, func(a, b StateEntry) int { return strings.Compare(a.Key, b.Key) })
 	reset = c.fresh
-	c.dirty, c.follows, c.count, c.bad, c.fresh = map[streakKey]struct{}{}, map[string]bool{}, false, nil, false
+	clear(c.dirty)
+	clear(c.follows)
+	c.count, c.room, c.bad, c.fresh = false, false, nil, false
 	return reset, rows
 }
 
@@ -157,6 +164,10 @@ func (e *Engine) Restore(rows []StateEntry) (open int) {
 			if _, evicted := e.follows.put(f, struct{}{}); evicted {
 				e.log.Warn("more saved followers than follows.once_per_user remembers; the oldest are forgotten", "limit", e.cfg.MaxViewers)
 			}
+			continue
+		}
+		if r.Key == roomKey {
+			e.room = string(r.Value)
 			continue
 		}
 		if r.Key == followCountKey {

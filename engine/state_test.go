@@ -5,6 +5,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/tikcraft/tikcraft"
 )
 
 // savedState is what a store keeps of Changes: rows by key.
@@ -123,5 +125,57 @@ func TestSettledSetIsBounded(t *testing.T) {
 	saved.commit(e.Changes())
 	if e.SettledStreaks() != 3 || e.OpenStreaks() != 0 || len(saved) != 3 {
 		t.Fatalf("%d settled remembered, %d open, %d saved rows; want 3, 0, 3", e.SettledStreaks(), e.OpenStreaks(), len(saved))
+	}
+}
+
+// TestNewRoomAfterRestartIsANewLive: the LIVE ended while tikcraft was not
+// running, so no stream end reset the session. The room is saved with the
+// state: a connection to another room settles what the last LIVE left open
+// and starts afresh (a follower of the last LIVE fires again), while a
+// reconnect to the same room goes on (the follower does not).
+func TestNewRoomAfterRestartIsANewLive(t *testing.T) {
+	cfg := Config{FollowOncePerUser: true}
+	anna := tikcraft.User{ID: "1", UniqueID: "anna"}
+	for _, tt := range []struct {
+		room    string
+		follows int // "follow anna" commands after the restart
+		roses   int // the open streak's gifts settled at the connect
+	}{
+		{"room-1", 0, 0},
+		{"room-2", 1, 3},
+	} {
+		t.Run(tt.room, func(t *testing.T) {
+			saved := savedState{}
+			e := New(cfg, rules("follow", "rose"), nil)
+			e.Restore(nil)
+			commit := func(e *Engine, acts []tikcraft.Action) []tikcraft.Action {
+				saved.commit(e.Changes())
+				return acts
+			}
+			commit(e, e.Handle(&tikcraft.ConnectEvent{RoomID: "room-1"}, at(0)))
+			commit(e, e.Handle(&tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "f1"}, User: anna}, at(1)))
+			commit(e, e.Handle(rose("anna", 3, false, "g", "r1"), at(2))) // live mode is off: fires at the end
+
+			e2 := New(cfg, rules("follow", "rose"), nil) // the restart
+			e2.Restore(saved.rows())
+			var got []tikcraft.Action
+			got = append(got, commit(e2, e2.Handle(&tikcraft.ConnectEvent{RoomID: tt.room}, at(3)))...)
+			got = append(got, commit(e2, e2.Handle(&tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: "f2"}, User: anna}, at(4)))...)
+			follows, roses := 0, 0
+			for _, a := range got {
+				switch a.Command {
+				case "follow anna":
+					follows++
+				case "rose anna":
+					roses++
+				}
+			}
+			if follows != tt.follows || roses != tt.roses {
+				t.Fatalf("after connecting to %s: %d follow and %d rose commands, want %d and %d", tt.room, follows, roses, tt.follows, tt.roses)
+			}
+			if string(saved[roomKey]) != tt.room {
+				t.Fatalf("saved room %q", saved[roomKey])
+			}
+		})
 	}
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rules"
+	"github.com/tikcraft/tikcraft/suggest"
+	"github.com/tikcraft/tikcraft/tiktok"
 	"github.com/tikcraft/tikcraft/web"
 )
 
@@ -35,8 +37,11 @@ type Injector struct {
 	Engine engine.Config
 	// ActionsName names the actions file in messages.
 	ActionsName string
-	Queue       queue.Queue
-	Log         *slog.Logger
+	// Gifts is the gift list a gift's name or id is looked up in (the
+	// kept list with the built-in one behind it); nil: the built-in list.
+	Gifts *tiktok.GiftList
+	Queue queue.Queue
+	Log   *slog.Logger
 	// OnEvent sees each test event (marked Meta.Test): the dashboard and
 	// the event log. OnQueued sees each batch queued: the dashboard.
 	OnEvent  func(tikcraft.Event)
@@ -57,6 +62,18 @@ func (in *Injector) Close() { in.closed.Store(true) }
 // moves the LIVE's like count, streaks or follow list, and the actions are
 // queued marked as a test. f comes validated from the web server
 // (web.ValidateFire).
+//
+// What f names is, in this order: a milestone rule (run directly), a rule
+// that is not a plain name (a coin range, the catch-all "gift", a chat
+// command or keyword: the event that fires it), a like rule (by id or the
+// trigger it runs), an event (follow, share, join, subscribe, comment),
+// else a gift. A gift name or id is looked up in the gift list and sent as
+// that gift — name, id and diamonds —, so the rule that runs is the one a
+// real gift runs (actions.File.MatchGift): "Galaxy" runs an 11046 rule,
+// "5655" a rose rule, a coin range or the catch-all only when no name or
+// id rule takes the gift. A name no gift has is an error with close names,
+// unless it is a rule of the actions file ($random's picks), which then
+// runs as a gift of that name as before.
 func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	if in.closed.Load() {
 		return web.Fired{}, fmt.Errorf("%w: tikcraft is stopping", web.ErrUnavailable)
@@ -97,7 +114,7 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 		if file.Lookup(lr.Function) == nil {
 			return web.Fired{}, fmt.Errorf("%w: like rule %s runs %q, which is not a trigger in %s", web.ErrNotFound, lr.ID, lr.Function, in.ActionsName)
 		}
-	case actions.IsEventTrigger(f.Trigger):
+	case isEvent(f.Trigger):
 		name := strings.ToLower(f.Trigger)
 		ru := file.Lookup(name)
 		if ru == nil {
@@ -111,22 +128,24 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 			ev = &tikcraft.ShareEvent{Meta: meta, User: user}
 		case "join":
 			ev = &tikcraft.JoinEvent{Meta: meta, User: user}
+		case "comment":
+			ev = &tikcraft.ChatEvent{Meta: meta, User: user, Text: testComment}
 		default:
 			ev = &tikcraft.SubscribeEvent{Meta: meta, User: user}
 		}
 	default:
-		g := tikcraft.Gift{Name: f.Trigger, Combo: true}
-		if id, err := strconv.ParseInt(f.Trigger, 10, 64); err == nil && id > 0 {
-			g = tikcraft.Gift{ID: id, Combo: true}
+		g, known, err := in.gift(f.Trigger, ru)
+		if err != nil {
+			return web.Fired{}, err
 		}
-		ru := file.MatchGift(g.Name, g.ID, 0)
-		if ru == nil {
-			return web.Fired{}, fmt.Errorf("%w: nothing in %s matches %q: name a trigger of the actions file, a gift name or id, follow, share or a like rule", web.ErrNotFound, in.ActionsName, f.Trigger)
+		match := file.MatchGift(g.Name, g.ID, g.Diamonds)
+		if match == nil {
+			return web.Fired{}, fmt.Errorf("%w: no rule of %s takes the gift %s (id %d, %d diamonds): a real one would do nothing either; add a rule for it (by name or id) or a catch-all gift: rule", web.ErrNotFound, in.ActionsName, strconv.Quote(g.Name), g.ID, g.Diamonds)
 		}
-		if g.Name == "" {
-			g.Name = ru.Trigger
+		res.Trigger, res.Kind = match.Trigger, "gift"
+		if known {
+			res.Gift = &web.FiredGift{ID: g.ID, Name: g.Name, Diamonds: g.Diamonds}
 		}
-		res.Trigger, res.Kind = ru.Trigger, "gift"
 		ev = &tikcraft.GiftEvent{Meta: meta, User: user, Gift: g, RepeatCount: f.Count, RepeatEnd: true, GroupID: meta.MsgID}
 	}
 	// Event events once each: the count applies to gifts and like rules.
@@ -151,6 +170,91 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	acts = append(acts, eng.Flush()...)
 	res.Count = f.Count
 	return in.push(ctx, res, evs, acts)
+}
+
+// testComment is the chat message a test of the comment rule sends.
+const testComment = "a test message from the dashboard"
+
+// gift is the gift a viewer would send for what the streamer typed: a
+// gift of the list by id or name (known), sent as a streak (the count is
+// the streak's length). A rule of the actions file that names no gift of
+// the list (a rule $random picks, an id newer than the list) is sent as a
+// gift of that name or id, as it always was. Anything else is an error
+// with close gift and trigger names.
+func (in *Injector) gift(what string, ru *actions.Rule) (g tikcraft.Gift, known bool, err error) {
+	gi, err := in.gifts().Resolve(what)
+	switch {
+	case err == nil:
+		return tikcraft.Gift{ID: gi.ID, Name: gi.Name, Diamonds: gi.Diamonds, Combo: true}, true, nil
+	case ru != nil:
+		g = tikcraft.Gift{Name: ru.Trigger, Combo: true}
+		if id, perr := strconv.ParseInt(ru.Trigger, 10, 64); perr == nil && id > 0 {
+			g.ID = id
+		}
+		return g, false, nil
+	}
+	also := ""
+	if close := in.closeTriggers(what); len(close) > 0 {
+		also = "; close triggers: " + strings.Join(close, ", ")
+	}
+	return tikcraft.Gift{}, false, fmt.Errorf("%w: nothing fires for %q: %w; it is not a trigger of %s, a like rule or an event either%s", web.ErrNotFound, what, err, in.ActionsName, also)
+}
+
+// gifts is the gift list to resolve names and ids in.
+func (in *Injector) gifts() *tiktok.GiftList {
+	if in.Gifts == nil {
+		in.Gifts = tiktok.BuiltinGifts()
+	}
+	return in.Gifts
+}
+
+// closeTriggers are the triggers of the actions file, the events and the
+// like rules a couple of letters off what, quoted.
+func (in *Injector) closeTriggers(what string) []string {
+	key := actions.Normalize(what)
+	if key == "" {
+		return nil
+	}
+	byKey := map[string]string{}
+	var keys []string
+	add := func(name string) {
+		k := actions.Normalize(name)
+		if _, dup := byKey[k]; !dup && k != "" {
+			byKey[k] = name
+			keys = append(keys, k)
+		}
+	}
+	for _, r := range in.Rules.File().Rules() {
+		if r.Kind == actions.Named {
+			add(r.Trigger)
+		}
+	}
+	for _, e := range []string{"follow", "share", "join", "subscribe"} {
+		add(e)
+	}
+	for _, l := range in.Engine.Likes {
+		add(l.ID)
+	}
+	edits := 1
+	if len(key) >= 5 {
+		edits = 2
+	}
+	var out []string
+	for _, k := range suggest.Closest(key, keys, edits) {
+		out = append(out, strconv.Quote(byKey[k]))
+		if len(out) == 5 {
+			break
+		}
+	}
+	return out
+}
+
+// isEvent reports the triggers of events that are not gifts: follow,
+// share, join, subscribe and comment, and the other event triggers (the
+// catch-all, the milestones) so that naming one without a rule says so.
+// A name with spaces is a gift ("Heart Me"), never an event.
+func isEvent(trigger string) bool {
+	return !strings.ContainsAny(trigger, " \t") && actions.IsEventTrigger(trigger)
 }
 
 // Trigger fires an overlay's own trigger (timer_end, likegoal_reached),

@@ -18,13 +18,13 @@ import (
 // fullQueue is a queue whose disk is full until healed: every Push fails
 // the way the store's does.
 type fullQueue struct {
-	queue.Queue
-	full   atomic.Bool
-	failed chan struct{} // one value per failed Push, dropped when nobody reads
+	*queue.Memory // a concrete queue: embedding the interface would hide what else it implements
+	full          atomic.Bool
+	failed        chan struct{} // one value per failed Push, dropped when nobody reads
 }
 
 func newFullQueue() *fullQueue {
-	q := &fullQueue{Queue: queue.NewMemory(), failed: make(chan struct{}, 1)}
+	q := &fullQueue{Memory: queue.NewMemory(), failed: make(chan struct{}, 1)}
 	q.full.Store(true)
 	return q
 }
@@ -37,7 +37,7 @@ func (q *fullQueue) Push(ctx context.Context, acts ...tikcraft.Action) error {
 		}
 		return &queue.WriteError{Problem: "the disk holding tikcraft-data is full", Err: errors.New("database or disk is full")}
 	}
-	return q.Queue.Push(ctx, acts...)
+	return q.Memory.Push(ctx, acts...)
 }
 
 // follows emits n follow events and counts those handed over.

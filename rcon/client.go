@@ -217,6 +217,55 @@ func (c *Client) Exec(ctx context.Context, cmd string) (string, error) {
 	return r.Text, err
 }
 
+// Connect logs in to Minecraft now, without sending a command, unless a
+// connection is open already: one attempt, so that a wrong password or a
+// server that cannot be reached is known at start (from the error and
+// SinkState) rather than at the first action. It waits for a command in
+// flight, and never retries: delivery does that. A wrong password wraps
+// tikcraft.ErrPermanent, as Deliver's does.
+func (c *Client) Connect(ctx context.Context) error {
+	if c.life.Err() != nil {
+		return ErrClosed
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(c.life, cancel)()
+	stopped := func() error {
+		if c.life.Err() != nil {
+			return ErrClosed
+		}
+		return fmt.Errorf("stopped logging in to Minecraft RCON at %s: %w", c.cfg.Address, ctx.Err())
+	}
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return stopped()
+	}
+	defer func() { <-c.sem }()
+	if c.conn != nil {
+		return nil
+	}
+	err := c.connect(ctx)
+	switch {
+	case err == nil:
+		c.failures = 0
+		return nil
+	case ctx.Err() != nil:
+		return stopped()
+	case errors.Is(err, tikcraft.ErrPermanent):
+		c.broken(err.Error())
+		c.setState(func(s *tikcraft.SinkState) { s.Refused = true })
+		return err
+	}
+	if c.down.IsZero() {
+		c.down = c.now()
+	}
+	what, hint := describe(err, c.cfg)
+	problem := fmt.Sprintf("Minecraft RCON at %s is not reachable (%s); %s", c.cfg.Address, what, hint)
+	c.broken(problem)
+	return &markedError{msg: problem, marks: []error{err}}
+}
+
 // SinkState reports whether the client is connected, whether commands are
 // held back by MaxCommandsPerSecond, and what is wrong while Minecraft
 // cannot be reached. It is safe to call while commands are in flight.

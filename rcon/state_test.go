@@ -1,6 +1,7 @@
 package rcon
 
 import (
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -92,5 +93,42 @@ func TestSinkState(t *testing.T) {
 	}
 	if st := c.SinkState(); st.Pacing {
 		t.Fatalf("a lone command after a pause is not paced: %+v", st)
+	}
+}
+
+// TestConnectLogsInWithoutACommand: Connect logs in and sends nothing; a
+// wrong password is a permanent error and the state says refused; a
+// server that is not there is a problem in plain words. Nothing is
+// retried.
+func TestConnectLogsInWithoutACommand(t *testing.T) {
+	s := startServer(t)
+	c, _ := newClient(t, Config{Address: s.Addr()})
+	if err := c.Connect(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	if st := c.SinkState(); !st.Connected || s.Logins() != 1 || len(s.Commands()) != 0 {
+		t.Fatalf("state %+v, %d logins, commands %q", st, s.Logins(), s.Commands())
+	}
+	if err := c.Connect(testContext(t)); err != nil || s.Logins() != 1 {
+		t.Fatalf("a second Connect logged in again: %v, %d logins", err, s.Logins())
+	}
+
+	wrong, _ := newClient(t, Config{Address: s.Addr(), Password: "not-the-password"})
+	err := wrong.Connect(testContext(t))
+	if !errors.Is(err, tikcraft.ErrPermanent) || !strings.Contains(err.Error(), "refused the RCON password") {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if st := wrong.SinkState(); st.Connected || !st.Refused || st.Problem == "" || s.FailedLogins() != 1 {
+		t.Fatalf("wrong password: state %+v, %d failed logins", st, s.FailedLogins())
+	}
+
+	s.Stop()
+	down, _ := newClient(t, Config{Address: s.Addr()})
+	err = down.Connect(testContext(t))
+	if err == nil || errors.Is(err, tikcraft.ErrPermanent) || !strings.Contains(err.Error(), "is not reachable") {
+		t.Fatalf("server down: %v", err)
+	}
+	if st := down.SinkState(); st.Connected || st.Refused || !strings.Contains(st.Problem, "is not reachable") {
+		t.Fatalf("server down: state %+v", st)
 	}
 }

@@ -342,13 +342,23 @@ func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool)
 		if pos < len(g.room.msgs) {
 			e := g.room.msgs[pos]
 			pos++
+			// More waiting messages share the frame (Options.PerFrame).
+			batch := []entry{e}
+			for e.msg != nil && e.pad == 0 && len(batch) < s.opts.PerFrame && pos < len(g.room.msgs) {
+				next := g.room.msgs[pos]
+				if next.msg == nil || next.pad > 0 {
+					break
+				}
+				batch = append(batch, next)
+				pos++
+			}
 			s.logID++
 			logID := s.logID
 			s.mu.Unlock()
 			frame := e.raw
 			if e.msg != nil {
 				var err error
-				frame, err = s.encodeFrame(&enc, e, g.room, pos, logID, gzip)
+				frame, err = s.encodeFrame(&enc, batch, g.room, pos, logID, gzip)
 				if err != nil {
 					s.log.Error("simulator: cannot encode a frame", "error", err)
 					return
@@ -378,8 +388,14 @@ func (s *Server) serveSocket(c *websocket.Conn, so *socket, g *grant, gzip bool)
 	}
 }
 
-// encodeFrame builds the frame of one message the way the options say.
-func (s *Server) encodeFrame(enc *webcast.FrameEncoder, e entry, rm *liveRoom, pos int, logID int64, gzip bool) ([]byte, error) {
+// encodeFrame builds the frame of the messages of batch (one unless
+// Options.PerFrame says more) the way the options say.
+func (s *Server) encodeFrame(enc *webcast.FrameEncoder, batch []entry, rm *liveRoom, pos int, logID int64, gzip bool) ([]byte, error) {
+	e := batch[0]
+	msgs := make([]*pb.BaseProtoMessage, len(batch))
+	for i, b := range batch {
+		msgs[i] = b.msg
+	}
 	label := ""
 	if s.opts.MislabelGzip {
 		if gzip = logID%2 == 0; gzip {
@@ -389,7 +405,7 @@ func (s *Server) encodeFrame(enc *webcast.FrameEncoder, e entry, rm *liveRoom, p
 		}
 	}
 	frame, err := enc.Encode(&pb.ProtoMessageFetchResult{
-		Messages:      []*pb.BaseProtoMessage{e.msg},
+		Messages:      msgs,
 		Cursor:        strconv.Itoa(pos),
 		InternalExt:   s.internalExt(rm, pos),
 		NeedAck:       s.opts.NeedAck,

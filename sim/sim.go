@@ -110,6 +110,10 @@ type Options struct {
 	// StripGiftDetails sends gift messages without the nested gift struct:
 	// only the gift id, the counts and the user are left.
 	StripGiftDetails bool
+	// PerFrame packs up to this many waiting messages into one frame, as
+	// TikTok does on a busy LIVE (0 or 1: one message per frame). A padded
+	// message (PushPadded) always has a frame of its own.
+	PerFrame int
 	// Log receives the simulator's own messages; nil discards them.
 	Log *slog.Logger
 }

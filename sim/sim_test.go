@@ -684,3 +684,23 @@ func TestViewersFlagsReachTheClient(t *testing.T) {
 		t.Fatalf("decoded events differ from the pushed ones:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// PerFrame packs waiting messages into shared frames, in order.
+func TestPerFrame(t *testing.T) {
+	s, ctx := startSim(t, sim.Options{PerFrame: 3})
+	room := s.GoLive()
+	sg := sign(t, ctx, s, room, "")
+	if err := s.Push(chat("1", "a"), chat("2", "b"), chat("3", "c"), chat("4", "d"), chat("5", "e"), chat("6", "f"), chat("7", "g")); err != nil {
+		t.Fatal(err)
+	}
+	c := sg.enter(t, ctx, room)
+	var frames []string
+	for n := 0; n < 7; {
+		_, evs := read(t, ctx, c)
+		n += len(evs)
+		frames = append(frames, strings.Join(texts(evs), ""))
+	}
+	if got := strings.Join(frames, ","); got != "abc,def,g" {
+		t.Fatalf("frames %s, want abc,def,g", got)
+	}
+}

@@ -25,8 +25,10 @@ import (
 type Wire struct {
 	Traffic Source
 	Log     *slog.Logger
-	// OnState, if set, is told every change of the client's connection.
-	OnState func(tiktok.State)
+	// OnState, if set, is told every change of the client's connection;
+	// StateShown says it shows them to the streamer (tiktok.Config).
+	OnState    func(tiktok.State)
+	StateShown bool
 }
 
 // Run plays Traffic through the simulator to the client, whose events it
@@ -48,6 +50,7 @@ func (d *Wire) Run(ctx context.Context, emit func(tikcraft.Event)) error {
 		RetryOffline: time.Second,
 		Log:          log,
 		OnState:      d.OnState,
+		StateShown:   d.StateShown,
 	}}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

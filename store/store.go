@@ -111,9 +111,11 @@ type Store struct {
 
 	fullAt atomic.Int64 // when a write last failed for a full disk (Unix ns), 0: never
 	// commits counts the group commits; checkpointed is its value at the
-	// checkpointer's last round (atomic: tests run a round themselves too).
+	// checkpointer's last round, which ckptMu keeps one at a time (a test
+	// runs a round itself beside the checkpointer).
 	commits      atomic.Int64
-	checkpointed atomic.Int64
+	ckptMu       sync.Mutex
+	checkpointed int64
 
 	// Group commit (write): open is the group new writes join; leading
 	// is set while a write runs a group's transaction.
@@ -446,6 +448,8 @@ func (s *Store) checkpointer() {
 
 // checkpoint is one round of the checkpointer.
 func (s *Store) checkpoint() {
+	s.ckptMu.Lock()
+	defer s.ckptMu.Unlock()
 	// First the bulk, beside the writer. The log only starts again from
 	// its beginning after a checkpoint with no write in between, which
 	// under steady writes means one on the writer's connection: it copies
@@ -454,8 +458,10 @@ func (s *Store) checkpoint() {
 	// walRestartBytes (every few seconds at 1,000 actions a second, never
 	// on an ordinary stream).
 	// Nothing committed since the last round: nothing to copy.
-	if n := s.commits.Load(); s.checkpointed.Swap(n) == n {
+	if n := s.commits.Load(); n == s.checkpointed {
 		return
+	} else {
+		s.checkpointed = n
 	}
 	_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 	fi, serr := os.Stat(s.path + "-wal")
@@ -678,7 +684,7 @@ func (s *Store) openError(err error) error {
 	if errors.As(err, &ve) {
 		return fmt.Errorf("cannot open %s: %w", s.path, err)
 	}
-	if a := advice(err); a != "" {
+	if a := advice(err, filepath.Dir(s.path)); a != "" {
 		return fmt.Errorf("cannot open %s: %s (%w)", s.path, a, err)
 	}
 	return fmt.Errorf("cannot open %s: %w; if it keeps failing, set data_dir in tikcraft.yaml to another folder", s.path, err)
@@ -693,7 +699,7 @@ func (s *Store) fail(what string, err error) error {
 	if s.closed() && strings.Contains(err.Error(), "database is closed") {
 		return fmt.Errorf("%s: %w", what, ErrClosed)
 	}
-	if a := advice(err); a != "" {
+	if a := advice(err, filepath.Dir(s.path)); a != "" {
 		return fmt.Errorf("%s in %s: %s (%w)", what, s.path, a, err)
 	}
 	return fmt.Errorf("%s in %s: %w", what, s.path, err)
@@ -710,7 +716,7 @@ func (s *Store) failWrite(what string, err error) error {
 	}
 	dir := filepath.Base(filepath.Dir(s.path))
 	var p string
-	switch se.Code() & 0xff {
+	switch primaryCode(se, filepath.Dir(s.path)) {
 	case sqlite3.SQLITE_FULL:
 		p = fmt.Sprintf("the disk holding %s is full", dir)
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
@@ -729,12 +735,12 @@ func (s *Store) failWrite(what string, err error) error {
 
 // advice says what a streamer can do about a SQLite error, or "" when
 // there is nothing specific to say.
-func advice(err error) string {
+func advice(err error, dir string) string {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return ""
 	}
-	switch se.Code() & 0xff { // the primary code; extended codes add detail
+	switch primaryCode(se, dir) {
 	case sqlite3.SQLITE_FULL:
 		return "the disk is full; free some disk space"
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_AUTH:
@@ -748,3 +754,20 @@ func advice(err error) string {
 	}
 	return ""
 }
+
+// primaryCode is the error's primary SQLite code (extended codes add
+// detail), with an I/O error on a disk that has no room left taken for
+// what it is: a full disk (SQLite cannot size its shared memory file then,
+// and says "disk I/O error").
+func primaryCode(se *sqlite.Error, dir string) int {
+	code := se.Code() & 0xff
+	if code == sqlite3.SQLITE_IOERR {
+		if free, ok := freeBytes(dir); ok && free < nearlyFull {
+			return sqlite3.SQLITE_FULL
+		}
+	}
+	return code
+}
+
+// nearlyFull is how little room left counts as a full disk.
+const nearlyFull = 1 << 20

@@ -151,6 +151,12 @@ type Config struct {
 	// state (see State). It runs on Run's goroutine, one call at a time
 	// and in order; it must return quickly.
 	OnState func(State)
+	// StateShown says that OnState shows every change to the streamer
+	// (tikcraft's console does, a line each, problems as warnings): the
+	// client then logs those changes — waiting, connecting, connected,
+	// each retry and its cause — at debug level only, so that each is
+	// said once. Other problems are logged as always.
+	StateShown bool
 }
 
 // Stats counts what a Client saw.
@@ -385,7 +391,7 @@ func (r *runner) run(ctx context.Context) error {
 		if errors.Is(err, errStreamEnded) {
 			r.ended, r.waiting = rm.ID, true
 			r.retry.reset()
-			r.log.Info(fmt.Sprintf("@%s's LIVE ended; waiting for the next one — checking every %s", r.user, friendlyDuration(r.cfg.RetryOffline)))
+			r.stateLog(slog.LevelInfo, fmt.Sprintf("@%s's LIVE ended; waiting for the next one — checking every %s", r.user, friendlyDuration(r.cfg.RetryOffline)))
 			r.setState(State{Phase: PhaseWaiting, Retry: r.cfg.RetryOffline})
 			continue
 		}
@@ -408,12 +414,21 @@ func (r *runner) run(ctx context.Context) error {
 		default:
 			msg = fmt.Sprintf("could not connect to @%s's LIVE; trying again in %s", r.user, friendlyDuration(delay))
 		}
-		r.log.Warn(msg, "error", err.Error())
-		r.setState(State{Phase: PhaseReconnecting, RoomID: rm.ID, Err: err, Retry: delay})
+		r.stateLog(slog.LevelWarn, msg, "error", err.Error())
+		r.setState(State{Phase: PhaseReconnecting, RoomID: rm.ID, Err: err, Retry: delay, Lost: connected && !errors.Is(err, errSuspended)})
 		if err := wait.For(ctx, delay); err != nil {
 			return err
 		}
 	}
+}
+
+// stateLog logs a message that says what a state change says: at level,
+// or at debug level when OnState shows the changes (Config.StateShown).
+func (r *runner) stateLog(level slog.Level, msg string, args ...any) {
+	if r.cfg.StateShown {
+		level = slog.LevelDebug
+	}
+	r.log.Log(context.Background(), level, msg, args...)
 }
 
 // noAccountEvery is how often "TikTok has no account" is repeated in the
@@ -432,7 +447,7 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 			// Every route agrees, but TikTok has said this of live
 			// accounts before: say so plainly and keep checking.
 			if r.noAccountLogged.IsZero() || time.Since(r.noAccountLogged) >= noAccountEvery {
-				r.log.Warn(fmt.Sprintf("%v; checking again every %s", err, friendlyDuration(r.cfg.RetryOffline)))
+				r.stateLog(slog.LevelWarn, fmt.Sprintf("%v; checking again every %s", err, friendlyDuration(r.cfg.RetryOffline)))
 				r.noAccountLogged = time.Now()
 			}
 			r.setState(State{Phase: PhaseWaiting, Err: err, Retry: r.cfg.RetryOffline})
@@ -443,7 +458,7 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 			continue
 		case err != nil:
 			delay := r.retry.next()
-			r.log.Warn(fmt.Sprintf("could not check whether @%s is live; trying again in %s", r.user, friendlyDuration(delay)), "error", err.Error())
+			r.stateLog(slog.LevelWarn, fmt.Sprintf("could not check whether @%s is live; trying again in %s", r.user, friendlyDuration(delay)), "error", err.Error())
 			r.setState(State{Phase: PhaseReconnecting, Err: err, Retry: delay})
 			if err := wait.For(ctx, delay); err != nil {
 				return room{}, err
@@ -451,7 +466,7 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 			continue
 		}
 		if !r.noAccountLogged.IsZero() {
-			r.log.Info(fmt.Sprintf("TikTok found @%s after all", r.user))
+			r.stateLog(slog.LevelInfo, fmt.Sprintf("TikTok found @%s after all", r.user))
 			r.noAccountLogged = time.Time{}
 		}
 		if rm.Live && rm.ID != r.ended {
@@ -464,7 +479,7 @@ func (r *runner) waitLive(ctx context.Context) (room, error) {
 			r.retry.reset()
 		}
 		if !r.waiting {
-			r.log.Info(fmt.Sprintf("@%s is not live right now; waiting — retrying every %s", r.user, friendlyDuration(r.cfg.RetryOffline)))
+			r.stateLog(slog.LevelInfo, fmt.Sprintf("@%s is not live right now; waiting — retrying every %s", r.user, friendlyDuration(r.cfg.RetryOffline)))
 			r.waiting = true
 		} else {
 			r.log.Debug(fmt.Sprintf("@%s is still not live", r.user))

@@ -372,7 +372,7 @@ func TestStateReportsEachPhase(t *testing.T) {
 				t.Errorf("connected state %+v: %s", st, st)
 			}
 		case tiktok.PhaseReconnecting:
-			if st.Err == nil || !strings.Contains(st.String(), "closed the connection; trying again in") {
+			if st.Err == nil || !st.Lost || !strings.HasPrefix(st.String(), "lost the connection to @sim_streamer's LIVE (") || !strings.Contains(st.String(), "closed the connection); reconnecting in") {
 				t.Errorf("reconnecting state %s", st)
 			}
 		case tiktok.PhaseStopped:

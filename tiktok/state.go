@@ -36,6 +36,9 @@ type State struct {
 	Err    error         // the last problem; nil when all is well
 	Retry  time.Duration // waiting and reconnecting: the wait before the next try
 	Since  time.Time     // when this state began
+	// Lost (reconnecting): the LIVE was connected and the connection
+	// dropped, as opposed to a try that never got through.
+	Lost bool
 }
 
 // String is the state as one line for a console or a dashboard, for
@@ -55,6 +58,12 @@ func (s State) String() string {
 	case PhaseConnected:
 		return fmt.Sprintf("connected to @%s's LIVE (room %s)", s.User, s.RoomID)
 	case PhaseReconnecting:
+		if s.Lost {
+			if s.Err != nil {
+				return fmt.Sprintf("lost the connection to @%s's LIVE (%v); reconnecting in %s", s.User, s.Err, friendlyDuration(s.Retry))
+			}
+			return fmt.Sprintf("lost the connection to @%s's LIVE; reconnecting in %s", s.User, friendlyDuration(s.Retry))
+		}
 		if s.Err != nil {
 			return fmt.Sprintf("%v; trying again in %s", s.Err, friendlyDuration(s.Retry))
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -31,7 +32,7 @@ import (
 // ACKs every frame and puts its events in the handlers' buffer, and Run's
 // dispatcher runs the handlers.
 func (r *runner) session(ctx context.Context, rm room) (connected bool, err error) {
-	r.log.Info(fmt.Sprintf("@%s is live; connecting", r.user), "room", rm.ID)
+	r.stateLog(slog.LevelInfo, fmt.Sprintf("@%s is live; connecting", r.user), "room", rm.ID)
 	r.setState(State{Phase: PhaseConnecting, RoomID: rm.ID})
 	// Like the Node peer, every connection starts from the cursor the
 	// fresh signature gives; what was missed in between comes in its
@@ -68,7 +69,7 @@ func (r *runner) session(ctx context.Context, rm room) (connected bool, err erro
 	}
 
 	r.connects.Add(1)
-	r.log.Info(fmt.Sprintf("connected to @%s's LIVE", r.user), "room", s.roomID)
+	r.stateLog(slog.LevelInfo, fmt.Sprintf("connected to @%s's LIVE", r.user), "room", s.roomID)
 	r.setState(State{Phase: PhaseConnected, RoomID: s.roomID})
 	if s.decodeErr != nil {
 		r.log.Warn("skipped unreadable messages in the first batch; the LIVE goes on", "error", s.decodeErr.Error())

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -323,7 +324,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	sub := s.o.Dashboard.subscribe(types)
 	defer s.o.Dashboard.unsubscribe(sub)
-	if _, err := io.WriteString(w, "retry: 2000\n\n"); err != nil {
+	// What waits is written into one buffer and sent with one flush: a
+	// frame of the dashboard is one write, not one per message.
+	bw := bufio.NewWriterSize(w, 32<<10)
+	if _, err := bw.WriteString("retry: 2000\n\n"); err != nil {
 		return
 	}
 	ping := time.NewTicker(15 * time.Second)
@@ -331,14 +335,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case m := <-sub.ch:
-			if err := writeSSE(w, m); err != nil {
+			if err := writeSSE(bw, m); err != nil {
 				return
 			}
-			// Send what else is waiting before flushing.
 			for more := true; more; {
 				select {
 				case m := <-sub.ch:
-					if err := writeSSE(w, m); err != nil {
+					if err := writeSSE(bw, m); err != nil {
 						return
 					}
 				default:
@@ -346,12 +349,15 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		case <-ping.C:
-			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
+			if _, err := bw.WriteString(": ping\n\n"); err != nil {
 				return
 			}
 		case <-sub.gone:
 			return // fell behind: the browser reconnects and gets the current state
 		case <-r.Context().Done():
+			return
+		}
+		if err := bw.Flush(); err != nil {
 			return
 		}
 		if err := rc.Flush(); err != nil {
@@ -363,6 +369,14 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 // writeSSE writes one message. The data is JSON on one line (encoding/json
 // escapes line breaks inside strings), so it cannot end the message early.
 func writeSSE(w io.Writer, m Message) error {
-	_, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", m.Type, m.Data)
+	for _, s := range [...]string{"event: ", m.Type, "\ndata: "} {
+		if _, err := io.WriteString(w, s); err != nil {
+			return err
+		}
+	}
+	if _, err := w.Write(m.Data); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n\n")
 	return err
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,13 @@ const (
 	clientQueue = 1024 // messages buffered per browser before it is dropped and reconnects
 	foldJoins   = 30 * time.Second
 	maxFolded   = 5 // names shown in a folded join line
+
+	// frame is how often the browsers get what changed: the feed items,
+	// actions and deliveries of a frame go out together, encoded outside
+	// the dashboard's lock, so a burst of events costs each browser one
+	// wake-up and one write, and items that a later one in the same frame
+	// replaces or pushes off the lists are never sent.
+	frame = 100 * time.Millisecond
 )
 
 // SSE event types.
@@ -226,7 +234,15 @@ type Dashboard struct {
 	dirty   bool
 
 	subs map[*subscriber]struct{}
-	now  func() time.Time
+	// out is what changed since the last frame, each entry numbered (seq)
+	// so that a browser that subscribed meanwhile, whose snapshot has it
+	// already, is not sent it again. armed: a frame is due.
+	out     outbox
+	seq     uint64
+	armed   bool
+	frameMu sync.Mutex // one frame at a time, so that they arrive in order
+	frame   time.Duration
+	now     func() time.Time
 	// sending is when the action in flight was handed to Minecraft (Unix
 	// ns); 0: none (see Sending).
 	sending atomic.Int64
@@ -234,8 +250,38 @@ type Dashboard struct {
 
 type subscriber struct {
 	ch    chan Message
-	types map[string]bool // nil: all
+	types map[string]bool // nil: all of the dashboard's own (not the overlays')
 	gone  chan struct{}   // closed when dropped
+	from  uint64          // the last outbox entry its snapshot holds
+}
+
+func (s *subscriber) wants(typ string) bool {
+	if s.types == nil {
+		return typ != TypeOverlay
+	}
+	return s.types[typ]
+}
+
+// outbox holds what a frame sends, oldest first.
+type outbox struct {
+	feed      []numbered[FeedItem]
+	queued    []numbered[ActionItem]
+	delivered []numbered[ActionItem]
+	queue     []numbered[Queue]
+}
+
+type numbered[T any] struct {
+	seq uint64
+	v   T
+}
+
+// stage adds v to a list of the outbox, keeping at most keep entries once
+// it holds twice as many (those further back would be cut by the frame).
+func stage[T any](list []numbered[T], seq uint64, v T, keep int) []numbered[T] {
+	if len(list) >= 2*keep {
+		list = append(list[:0], list[len(list)-keep:]...)
+	}
+	return append(list, numbered[T]{seq, v})
 }
 
 // NewDashboard returns an empty dashboard for mode "demo" or "run".
@@ -246,6 +292,7 @@ func NewDashboard(mode string) *Dashboard {
 		tally:   newTally(now),
 		seen:    recent.New(1 << 13),
 		subs:    map[*subscriber]struct{}{},
+		frame:   frame,
 		now:     time.Now,
 	}
 	d.status = Status{
@@ -395,18 +442,49 @@ func (d *Dashboard) put(item FeedItem) int64 {
 	if item.ID != 0 {
 		if i := d.find(item.ID); i >= 0 {
 			d.feed[i] = item
-			d.send(TypeEvent, item)
+			d.stageFeed(item)
 			return item.ID
 		}
 	}
 	d.nextID++
 	item.ID = d.nextID
-	d.feed = append(d.feed, item)
-	if len(d.feed) > feedSize {
-		d.feed = append(d.feed[:0], d.feed[len(d.feed)-feedSize:]...)
-	}
-	d.send(TypeEvent, item)
+	d.feed = keepLast(append(d.feed, item), feedSize)
+	d.stageFeed(item)
 	return item.ID
+}
+
+// keepLast trims list to its last n entries once it holds twice as many:
+// one copy per n appends instead of one per append. Readers take last.
+func keepLast[T any](list []T, n int) []T {
+	if len(list) > 2*n {
+		list = append(list[:0], list[len(list)-n:]...)
+	}
+	return list
+}
+
+// last is the last n entries of list, copied.
+func last[T any](list []T, n int) []T {
+	return append([]T{}, list[max(len(list)-n, 0):]...)
+}
+
+func (d *Dashboard) stageFeed(item FeedItem) {
+	if seq, ok := d.stageLocked(TypeEvent); ok {
+		d.out.feed = stage(d.out.feed, seq, item, feedSize)
+	}
+}
+
+// stageLocked numbers an entry of type typ for the next frame and arms
+// it, or reports false when no browser takes that type; mu is held.
+func (d *Dashboard) stageLocked(typ string) (uint64, bool) {
+	if !d.wantedLocked(typ) {
+		return 0, false
+	}
+	d.seq++
+	if !d.armed {
+		d.armed = true
+		time.AfterFunc(d.frame, d.sendFrame)
+	}
+	return d.seq, true
 }
 
 // Note adds a line of tikcraft's own to the feed (a death, a reload).
@@ -428,11 +506,10 @@ func (d *Dashboard) Queued(acts []tikcraft.Action) {
 		it := actionItem(a, now)
 		it.Result = ResultQueued
 		d.tally.queued(1, it.Test)
-		d.queued = append(d.queued, it)
-		d.send(TypeAction, it)
-	}
-	if len(d.queued) > queuedSize {
-		d.queued = append(d.queued[:0], d.queued[len(d.queued)-queuedSize:]...)
+		d.queued = keepLast(append(d.queued, it), queuedSize)
+		if seq, ok := d.stageLocked(TypeAction); ok {
+			d.out.queued = stage(d.out.queued, seq, it, queuedSize)
+		}
 	}
 }
 
@@ -496,12 +573,11 @@ func (d *Dashboard) Delivered(o Delivery) {
 		it.Attempts = d.actions[n-1].Attempts + 1
 		d.actions[n-1] = it
 	} else {
-		d.actions = append(d.actions, it)
-		if len(d.actions) > actionsSize {
-			d.actions = append(d.actions[:0], d.actions[len(d.actions)-actionsSize:]...)
-		}
+		d.actions = keepLast(append(d.actions, it), actionsSize)
 	}
-	d.send(TypeDelivery, it)
+	if seq, ok := d.stageLocked(TypeDelivery); ok {
+		d.out.delivered = stage(d.out.delivered, seq, it, actionsSize)
+	}
 }
 
 // SetTikTok sets TikTok's connection state (from the client's state hook).
@@ -577,7 +653,9 @@ func (d *Dashboard) SetQueue(pending int, oldest time.Time, inFlight time.Durati
 	old := d.status.Queue
 	d.status.Queue = q
 	if old.Pending != q.Pending || old.PerSecond != q.PerSecond || int(old.OldestAge) != int(q.OldestAge) || int(old.InFlight) != int(q.InFlight) {
-		d.send(TypeQueue, q)
+		if seq, ok := d.stageLocked(TypeQueue); ok {
+			d.out.queue = stage(d.out.queue, seq, q, 1)
+		}
 	}
 }
 
@@ -634,9 +712,9 @@ func (d *Dashboard) Snapshot() Snapshot {
 func (d *Dashboard) snapshotLocked() Snapshot {
 	return Snapshot{
 		Status:  d.status,
-		Feed:    append([]FeedItem{}, d.feed...),
-		Actions: append([]ActionItem{}, d.actions...),
-		Queued:  append([]ActionItem{}, d.queued...),
+		Feed:    last(d.feed, feedSize),
+		Actions: last(d.actions, actionsSize),
+		Queued:  last(d.queued, queuedSize),
 	}
 }
 
@@ -666,12 +744,95 @@ func (d *Dashboard) Publish(typ string, v any) {
 	d.sendRaw(typ, b)
 }
 
-// Flush sends the status if it changed since the last one. The server
-// calls it a few times a second, so a burst of events costs one status.
+// Flush sends what changed at once, then the status if it changed since
+// the last one. The server calls it a few times a second, so a burst of
+// events costs one status.
 func (d *Dashboard) Flush() {
+	d.sendFrame()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.flushLocked()
+}
+
+// sendFrame sends the outbox: each entry encoded once, outside the lock,
+// to every browser that takes its type and lacks it; of the feed items
+// and deliveries only the last version of each, and of every list only
+// what a page keeps.
+func (d *Dashboard) sendFrame() {
+	d.frameMu.Lock()
+	defer d.frameMu.Unlock()
+	d.mu.Lock()
+	out := d.out
+	d.out, d.armed = outbox{}, false
+	subs := make([]*subscriber, 0, len(d.subs))
+	for s := range d.subs {
+		subs = append(subs, s)
+	}
+	d.mu.Unlock()
+
+	var msgs []numbered[Message]
+	add := func(seq uint64, typ string, v any) {
+		if b, err := json.Marshal(v); err == nil {
+			msgs = append(msgs, numbered[Message]{seq, Message{Type: typ, Data: b}})
+		}
+	}
+	for _, it := range lastOf(out.feed, feedSize, func(f FeedItem) int64 { return f.ID }) {
+		add(it.seq, TypeEvent, it.v)
+	}
+	for _, it := range lastOf(out.queued, queuedSize, nil) {
+		add(it.seq, TypeAction, it.v)
+	}
+	for _, it := range lastOf(out.delivered, actionsSize, func(a ActionItem) int64 { return a.ID }) {
+		add(it.seq, TypeDelivery, it.v)
+	}
+	for _, it := range lastOf(out.queue, 1, nil) {
+		add(it.seq, TypeQueue, it.v)
+	}
+	if len(msgs) == 0 {
+		return
+	}
+	var slow []*subscriber
+	for _, s := range subs {
+		for _, m := range msgs {
+			if m.seq <= s.from || !s.wants(m.v.Type) {
+				continue
+			}
+			select {
+			case s.ch <- m.v:
+				continue
+			default: // too slow: it reconnects and gets the current state
+			}
+			slow = append(slow, s)
+			break
+		}
+	}
+	if len(slow) > 0 {
+		d.mu.Lock()
+		for _, s := range slow {
+			d.dropLocked(s)
+		}
+		d.mu.Unlock()
+	}
+}
+
+// lastOf is the last n entries of list, in order, after dropping every
+// entry that a later one with the same id (non-zero) replaces.
+func lastOf[T any](list []numbered[T], n int, id func(T) int64) []numbered[T] {
+	if id != nil {
+		seen := make(map[int64]bool, len(list))
+		kept := list[:0:0]
+		for i := len(list) - 1; i >= 0; i-- {
+			k := id(list[i].v)
+			if k != 0 && seen[k] {
+				continue
+			}
+			seen[k] = true
+			kept = append(kept, list[i])
+		}
+		slices.Reverse(kept)
+		list = kept
+	}
+	return list[max(len(list)-n, 0):]
 }
 
 func (d *Dashboard) flushLocked() {
@@ -719,6 +880,7 @@ func (d *Dashboard) SubscribeOnly(types ...string) *Subscription {
 	}
 	s := &subscriber{ch: make(chan Message, clientQueue), types: m, gone: make(chan struct{})}
 	d.mu.Lock()
+	s.from = d.seq
 	d.subs[s] = struct{}{}
 	d.mu.Unlock()
 	return &Subscription{d: d, s: s, C: s.ch, Done: s.gone}
@@ -733,6 +895,7 @@ func (d *Dashboard) subscribe(types map[string]bool) *subscriber {
 	if b, err := json.Marshal(d.snapshotLocked()); err == nil {
 		s.ch <- Message{Type: TypeState, Data: b}
 	}
+	s.from = d.seq
 	d.subs[s] = struct{}{}
 	return s
 }
@@ -740,6 +903,11 @@ func (d *Dashboard) subscribe(types map[string]bool) *subscriber {
 func (d *Dashboard) unsubscribe(s *subscriber) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.dropLocked(s)
+}
+
+// dropLocked ends a subscription; mu is held.
+func (d *Dashboard) dropLocked(s *subscriber) {
 	if _, ok := d.subs[s]; ok {
 		delete(d.subs, s)
 		close(s.gone)
@@ -750,7 +918,7 @@ func (d *Dashboard) unsubscribe(s *subscriber) {
 // held.
 func (d *Dashboard) wantedLocked(typ string) bool {
 	for s := range d.subs {
-		if s.types == nil || s.types[typ] {
+		if s.wants(typ) {
 			return true
 		}
 	}
@@ -774,14 +942,13 @@ func (d *Dashboard) send(typ string, v any) {
 func (d *Dashboard) sendRaw(typ string, b []byte) {
 	m := Message{Type: typ, Data: b}
 	for s := range d.subs {
-		if s.types != nil && !s.types[typ] {
+		if !s.wants(typ) {
 			continue
 		}
 		select {
 		case s.ch <- m:
 		default: // too slow: drop it; it reconnects and gets the current state
-			delete(d.subs, s)
-			close(s.gone)
+			d.dropLocked(s)
 		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/queue"
@@ -211,3 +213,66 @@ func TestOverlayMessagesFoldToTheLatest(t *testing.T) {
 type countingJSON struct{ n *int }
 
 func (c countingJSON) MarshalJSON() ([]byte, error) { *c.n++; return []byte("{}"), nil }
+
+// A frame sends each feed item once, in its last version, and no more of
+// each list than a page keeps; a browser that subscribed after an item
+// was staged has it in its snapshot and is not sent it again. Overlay
+// snapshots go only to those who ask for them.
+func TestFrameSendsTheLatestOnce(t *testing.T) {
+	d := NewDashboard("run")
+	d.frame = time.Hour // frames end at Flush only
+	early := d.Subscribe()
+	defer early.Close()
+	<-early.C // the snapshot
+	anna := tikcraft.User{ID: "1", UniqueID: "anna"}
+	rose := tikcraft.Gift{ID: 5655, Name: "Rose", Combo: true, Diamonds: 1}
+	for n := int64(1); n <= 5; n++ {
+		d.Event(gift(fmt.Sprint(n), anna, rose, n, n == 5, "g1"), false)
+	}
+	late := d.Subscribe()
+	defer late.Close()
+	<-late.C
+	for i := range 3 * feedSize {
+		d.Event(&tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: fmt.Sprint("c", i)}, User: anna, Text: fmt.Sprint(i)}, false)
+	}
+	d.Publish(TypeOverlay, map[string]int{"wins": 1})
+	d.Flush()
+
+	read := func(sub *Subscription) (events []FeedItem, other []string) {
+		for {
+			select {
+			case m := <-sub.C:
+				if m.Type != TypeEvent {
+					other = append(other, m.Type)
+					continue
+				}
+				var f FeedItem
+				if err := json.Unmarshal(m.Data, &f); err != nil {
+					t.Fatal(err)
+				}
+				events = append(events, f)
+			default:
+				return
+			}
+		}
+	}
+	got, other := read(early)
+	if len(got) != feedSize || got[0].Text != fmt.Sprint(2*feedSize) || got[len(got)-1].Text != fmt.Sprint(3*feedSize-1) {
+		t.Fatalf("early browser got %d items, first %+v; want the last %d chats", len(got), got[0], feedSize)
+	}
+	if slices.Contains(other, TypeOverlay) {
+		t.Errorf("a dashboard stream got the overlays' snapshot: %v", other)
+	}
+	// Only the streak: 5 updates of one item, sent once, at its end.
+	d.Event(gift("6", anna, rose, 6, false, "g2"), false)
+	d.Event(gift("7", anna, rose, 9, true, "g2"), false)
+	d.Flush()
+	got, _ = read(early)
+	if len(got) != 1 || got[0].Count != 9 || got[0].Streak != StreakEnded {
+		t.Fatalf("streak updates in one frame: got %+v, want its last version once", got)
+	}
+	lateGot, _ := read(late)
+	if len(lateGot) != feedSize+1 {
+		t.Fatalf("late browser got %d items, want %d (the first streak is in its snapshot)", len(lateGot), feedSize+1)
+	}
+}

@@ -45,6 +45,16 @@ type Fired struct {
 	User    string   `json:"user"`
 	Count   int64    `json:"count"`
 	Actions []string `json:"actions"` // what was queued, in order
+	// Gift is the gift a viewer would have sent, when the test was one:
+	// the rule is the one that gift runs.
+	Gift *FiredGift `json:"gift,omitempty"`
+}
+
+// FiredGift is the gift of a test firing, as the gift list knows it.
+type FiredGift struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Diamonds int64  `json:"diamonds"`
 }
 
 // Limits of a test firing.
@@ -157,7 +167,7 @@ func Listen(o Options) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("cannot start the dashboard on %s: %w; is another tikcraft running? Stop it, or set web.listen in tikcraft.yaml to another port (or off)", o.Listen, plainNetErr(err))
+		return nil, &ListenError{Addr: o.Listen, Err: plainNetErr(err)}
 	}
 	s := &Server{o: o, log: o.Log, ln: ln, hosts: map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}}
 	s.badHost = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: unknown Host header (DNS rebinding?)")
@@ -191,6 +201,20 @@ func Listen(o Options) (*Server, error) {
 	}
 	return s, nil
 }
+
+// ListenError is Listen's error when the address cannot be had: most
+// often its port is taken, by another tikcraft (a run or a demo in another
+// window) or another program.
+type ListenError struct {
+	Addr string // web.listen
+	Err  error  // why, as the system said it ("address already in use")
+}
+
+func (e *ListenError) Error() string {
+	return fmt.Sprintf("cannot start the dashboard on %s: %v; is another tikcraft running (a run or a demo in another window)? Stop it, or set web.listen in tikcraft.yaml to another port (or off)", e.Addr, e.Err)
+}
+
+func (e *ListenError) Unwrap() error { return e.Err }
 
 func plainNetErr(err error) error {
 	var oe *net.OpError

@@ -342,8 +342,11 @@ func TestStreamCatchesUpFromTheCurrentState(t *testing.T) {
 func TestSlowBrowserIsDropped(t *testing.T) {
 	d := NewDashboard("run")
 	s := d.subscribe(nil)
-	for i := range clientQueue + 10 {
+	for i := range 2 * clientQueue {
 		d.Event(&tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: fmt.Sprint(i)}, Text: "x"}, false)
+		if i%feedSize == 0 {
+			d.Flush() // a frame's worth
+		}
 	}
 	select {
 	case <-s.gone:

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,6 +76,7 @@ func checkDelivered(t *testing.T, got, want []string, maxRepeats int) {
 	if repeats > maxRepeats {
 		t.Fatalf("%d commands repeated, but only %d interruptions could explain a repeat", repeats, maxRepeats)
 	}
+	t.Logf("%d commands delivered in order, %d repeated (at most %d allowed)", len(dedup), repeats, maxRepeats)
 }
 
 // TestKill9NeverLosesAnAction kills a real tikcraft process with SIGKILL at
@@ -84,10 +84,9 @@ func checkDelivered(t *testing.T, got, want []string, maxRepeats int) {
 // real RCON server received: everything owed, in order, and at most the one
 // command in flight repeated per kill.
 func TestKill9NeverLosesAnAction(t *testing.T) {
-	kills := 6
-	if os.Getenv("TIKCRAFT_CRASH_ROUNDS") != "" {
-		fmt.Sscan(os.Getenv("TIKCRAFT_CRASH_ROUNDS"), &kills)
-	}
+	t.Parallel()
+	rng := crashSeed(t)
+	kills := crashRounds(6)
 	// The server answers each command after a short pause so that kills land
 	// mid-delivery; nothing is asserted about time.
 	srv := rcontest.Start(t, "pw-for-crash-test", rcontest.Late(), rcontest.Reply(func(string) string {
@@ -99,7 +98,6 @@ func TestKill9NeverLosesAnAction(t *testing.T) {
 	if err := srv.Listen(); err != nil {
 		t.Error(err)
 	}
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	ctx := context.Background()
 	for k := range kills {
 		cmd, done := startDrain(t, dir)
@@ -129,6 +127,7 @@ func TestKill9NeverLosesAnAction(t *testing.T) {
 // finishes the command in flight and keeps the rest, which the next start
 // delivers; nothing is lost and, unlike a kill, nothing repeats.
 func TestCtrlCKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-crash-test", rcontest.Late(), rcontest.Reply(func(string) string {
 		time.Sleep(2 * time.Millisecond)
 		return ""
@@ -158,6 +157,7 @@ func TestCtrlCKeepsTheRest(t *testing.T) {
 // TestSecondProcessIsRefused: two tikcraft on one data_dir would deliver the
 // same pending actions twice.
 func TestSecondProcessIsRefused(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-crash-test", rcontest.Late())
 	dir, _ := durableProject(t, srv.Addr(), 5)
 	owe(t, dir)

@@ -23,6 +23,7 @@ func readDoc(t *testing.T, name string) string {
 // docs/FIRST-RUN.md lists, under "carries over", every Tiktok2Mc section
 // that migrate really carries over (it once said LikeGoal was not).
 func TestFirstRunListsWhatMigrateCarries(t *testing.T) {
+	t.Parallel()
 	from, _ := filepath.Abs("../../tiktok2mc/testdata/t2m")
 	out, errOut, code := tikcraft(t, t.TempDir(), nil, "migrate", from, "--out", "new")
 	if code != 0 {
@@ -53,6 +54,7 @@ func TestFirstRunListsWhatMigrateCarries(t *testing.T) {
 // docs/WINDOWS.md names the oldest Windows the Go of go.mod still runs on:
 // Windows 10 since Go 1.21.
 func TestWindowsDocNamesTheMinimumVersion(t *testing.T) {
+	t.Parallel()
 	m := regexp.MustCompile(`(?m)^go 1\.(\d+)`).FindStringSubmatch(readDoc(t, "go.mod"))
 	if m == nil {
 		t.Fatal("go.mod has no go line")
@@ -68,6 +70,7 @@ func TestWindowsDocNamesTheMinimumVersion(t *testing.T) {
 // The README tells someone with a clone how to get the tikcraft command,
 // and that command works.
 func TestReadmeInstallFromAClone(t *testing.T) {
+	t.Parallel()
 	const install = "go install ./cmd/tikcraft"
 	if !strings.Contains(readDoc(t, "README.md"), install) {
 		t.Fatalf("README.md does not say %q", install)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestDoubleClick(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args             []string
 		explorer, config bool
@@ -27,6 +28,7 @@ func TestDoubleClick(t *testing.T) {
 }
 
 func TestWaitForEnter(t *testing.T) {
+	t.Parallel()
 	var out strings.Builder
 	waitForEnter(strings.NewReader("x\nrest"), &out)
 	waitForEnter(strings.NewReader(""), &out) // closed stdin does not hang

@@ -46,6 +46,7 @@ func setUser(t *testing.T, path, user string) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	out, _, code := tikcraft(t, t.TempDir(), nil, "version")
 	out2, _, code2 := tikcraft(t, t.TempDir(), nil, "--version")
 	if code != 0 || code2 != 0 || out != out2 {
@@ -58,6 +59,7 @@ func TestVersion(t *testing.T) {
 
 // A missing argument says what is missing and how the command is written.
 func TestMissingArgumentsSayWhatIsMissing(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -80,6 +82,7 @@ func TestMissingArgumentsSayWhatIsMissing(t *testing.T) {
 const serverProps = "#Minecraft server properties\n#Sat Nov 22 18:00:00 CET 2026\nenable-jmx-monitoring=false\nrcon.port=25575\nlevel-seed=\ngamemode=survival\nenable-rcon=false\nmotd=My \\u00A7aStream\nrcon.password=\nmax-players=20\n"
 
 func TestInitWritesStarterFilesAndNeverOverwrites(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out, errOut, code := tikcraft(t, dir, nil, "init", "stream")
 	if code != 0 || !strings.Contains(out, "wrote "+filepath.Join("stream", "tikcraft.yaml")) {
@@ -117,6 +120,7 @@ func TestInitWritesStarterFilesAndNeverOverwrites(t *testing.T) {
 }
 
 func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "mc", "server.properties"), serverProps)
 	out, errOut, code := tikcraft(t, dir, nil, "init", "--server", "mc")
@@ -167,6 +171,7 @@ func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
 // the RCON password), nor executable; the backup of the old file is no
 // looser than the file was.
 func TestInitServerKeepsThePropertiesFileMode(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows files have no Unix permission bits")
 	}
@@ -208,6 +213,7 @@ func TestInitServerKeepsThePropertiesFileMode(t *testing.T) {
 
 // init's next steps are numbered 1, 2, 3, ... whichever steps are left.
 func TestInitNumbersItsNextSteps(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "mc", "server.properties"), serverProps)
 	for _, args := range [][]string{
@@ -236,6 +242,7 @@ func TestInitNumbersItsNextSteps(t *testing.T) {
 }
 
 func TestInitServerRefusesMissingOrBadProperties(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.Mkdir(filepath.Join(dir, "empty"), 0o755)
 	writeFile(t, filepath.Join(dir, "bad", "server.properties"), "motd=hi\n=what\n")
@@ -258,6 +265,7 @@ func TestInitServerRefusesMissingOrBadProperties(t *testing.T) {
 }
 
 func TestCheckUserMustBeAHandle(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ user, want string }{
 		{`"Anna Smith"`, `tikcraft.yaml:1:16: error: tiktok.user "Anna Smith" looks like a display name, not a TikTok handle`},
 		{`""`, "tikcraft.yaml:1:16: error: tiktok.user is empty"},
@@ -276,6 +284,7 @@ func TestCheckUserMustBeAHandle(t *testing.T) {
 
 // No diagnostic names a file that does not exist.
 func TestCheckNeverPointsAtAMissingFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out, _, _ := tikcraft(t, dir, nil, "check")
 	for _, m := range regexp.MustCompile(`(?m)^([^:\s]+):\d+`).FindAllStringSubmatch(out, -1) {
@@ -289,6 +298,7 @@ func TestCheckNeverPointsAtAMissingFile(t *testing.T) {
 }
 
 func TestCheckConnect(t *testing.T) {
+	t.Parallel()
 	mc := rcontest.Start(t, "pw-for-connect-test")
 	tt, err := sim.Start(sim.Options{})
 	if err != nil {
@@ -326,6 +336,7 @@ func TestCheckConnect(t *testing.T) {
 // surprise: without -c it ignores ./tikcraft.yaml (and the password in
 // the environment); with -c it says so in its first line.
 func TestDemoConnectsOnlyWithExplicitConfig(t *testing.T) {
+	t.Parallel()
 	mc := rcontest.Start(t, "pw-for-demo-test")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("rcon:\n  address: %s\n  password: pw-for-demo-test\n  max_commands_per_second: 0\n", mc.Addr()))
@@ -353,6 +364,7 @@ func TestDemoConnectsOnlyWithExplicitConfig(t *testing.T) {
 }
 
 func TestDemoEventsFailsClearly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, errOut, code := tikcraft(t, dir, nil, "demo", "--events", "missing.jsonl")
 	if code == 0 || !strings.Contains(errOut, "missing.jsonl does not exist") {
@@ -370,6 +382,7 @@ func TestDemoEventsFailsClearly(t *testing.T) {
 }
 
 func TestReplayRefusesACapture(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "live.capture"), "CAESAhgC\nCAESAhgD\n")
 	writeFile(t, filepath.Join(dir, "actions.mca"), "rose:/say hi\n")
@@ -387,6 +400,7 @@ func TestReplayRefusesACapture(t *testing.T) {
 // The same seed gives the same $random picks; demo's documented default is
 // a fixed seed.
 func TestSeedMakesRandomReproducible(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "actions: actions.mca\n")
 	var rules strings.Builder
@@ -420,6 +434,7 @@ func TestSeedMakesRandomReproducible(t *testing.T) {
 }
 
 func TestMigrateTiktok2McFolder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	from, _ := filepath.Abs("../../tiktok2mc/testdata/t2m")
 	// check on Tiktok2Mc's own config.yaml: one message pointing at migrate.
@@ -491,6 +506,7 @@ func writeEvents(t *testing.T, dir string) string {
 }
 
 func TestCheckVerboseListsRandomPicksAndWarnsAboutDestructiveOnes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "actions.mca"), "galaxy:$random\nlikes:/kill @a\nwipe:/clear @a *\nsafe:/give @a cookie\n")
 	out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}, "check", "-v")
@@ -504,6 +520,7 @@ func TestCheckVerboseListsRandomPicksAndWarnsAboutDestructiveOnes(t *testing.T) 
 }
 
 func TestGiftsListsTikToksGiftsAndCachesThem(t *testing.T) {
+	t.Parallel()
 	tt, err := sim.Start(sim.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -543,6 +560,7 @@ func TestGiftsListsTikToksGiftsAndCachesThem(t *testing.T) {
 // not set tiktok.user yet), gifts shows the built-in list, with the rules
 // of the actions file, and says that is what it shows.
 func TestGiftsWorksOffline(t *testing.T) {
+	t.Parallel()
 	closed := "http://" + closedPort(t)
 	dir := t.TempDir()
 	out, errOut, code := tikcraft(t, dir, nil, "init")
@@ -572,6 +590,7 @@ func TestGiftsWorksOffline(t *testing.T) {
 // The console of run: events, actions with their result, and a summary
 // of this run apart from actions left from an earlier one.
 func TestRunConsoleShowsEventsActionsAndThisRunsCounts(t *testing.T) {
+	t.Parallel()
 	mc := rcontest.Start(t, "pw-for-console-test")
 	dir := t.TempDir()
 	cfg := func(addr string) {

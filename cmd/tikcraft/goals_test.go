@@ -17,6 +17,7 @@ import (
 // state is in the store after it stops, and `tikcraft reset goal ID`
 // resets that one goal there.
 func TestGoalsSavedAndReset(t *testing.T) {
+	t.Parallel()
 	mc := rcontest.Start(t, "pw-for-goals-test")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf(`rcon: {address: %s, password: pw-for-goals-test}
@@ -82,6 +83,7 @@ overlays:
 // TestCheckGoalTrigger: check warns about a goal_ID_reached rule for a
 // goal overlays.goals does not have.
 func TestCheckGoalTrigger(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "rcon:\n  password: a-long-random-password\noverlays:\n  goals:\n    - {type: followers}\n")
 	writeFile(t, filepath.Join(dir, "actions.mca"), "goal_followers_reached:/say yes\ngoal_folowers_reached:/say typo\n")

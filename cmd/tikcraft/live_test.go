@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
+	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -26,6 +24,7 @@ import (
 // reaches a real RCON server. Then the LIVE ends and tikcraft waits again
 // instead of exiting.
 func TestRunWaitsForTheStreamerThenDelivers(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-live-test")
 	tt, err := sim.Start(sim.Options{Offline: true})
 	if err != nil {
@@ -49,7 +48,7 @@ rcon:
 	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {user}\n"), 0o600)
 
 	p := startRun(t, ctx, dir, "run", "-c", "tikcraft.yaml")
-	p.waitLine("@sim_streamer is not live right now; waiting")
+	p.waitLine("[tiktok]  @sim_streamer is not live; checking every 20ms")
 	if _, err := tt.Wait(ctx, func(s sim.Snapshot) bool { return s.Lookups["page"] >= 3 }); err != nil {
 		t.Fatalf("tikcraft stopped checking whether the streamer is live: %v", err)
 	}
@@ -67,7 +66,7 @@ rcon:
 	if err := tt.EndStream(); err != nil {
 		t.Fatal(err)
 	}
-	p.waitLine("LIVE ended; waiting for the next one")
+	p.waitLine("[event]   the LIVE ended")
 	pages := tt.Snapshot().Lookups["page"]
 	if _, err := tt.Wait(ctx, func(s sim.Snapshot) bool { return s.Lookups["page"] >= pages+2 }); err != nil {
 		t.Fatalf("tikcraft stopped checking after the LIVE ended: %v", err)
@@ -81,94 +80,11 @@ rcon:
 	}
 }
 
-// proc is a tikcraft process whose log a test reads line by line.
-type proc struct {
-	t     *testing.T
-	ctx   context.Context
-	cmd   *exec.Cmd
-	done  chan struct{} // closed when the process has exited
-	err   error         // its exit status; read after done
-	lines chan string
-	log   []string
-}
-
-func startRun(t *testing.T, ctx context.Context, dir string, args ...string) *proc {
-	t.Helper()
-	p := &proc{t: t, ctx: ctx, cmd: exec.Command(bin, args...), done: make(chan struct{}), lines: make(chan string, 1000)}
-	p.cmd.Dir = dir
-	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer close(p.lines)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			p.lines <- sc.Text()
-		}
-		io.Copy(io.Discard, stderr)
-	}()
-	go func() {
-		defer close(p.done)
-		p.err = p.cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.done
-	})
-	return p
-}
-
-// waitLine reads the log until a line contains part.
-func (p *proc) waitLine(part string) {
-	p.t.Helper()
-	for {
-		select {
-		case l, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("tikcraft exited before saying %q:\n%s", part, p.logText())
-			}
-			p.log = append(p.log, l)
-			if strings.Contains(l, part) {
-				return
-			}
-		case <-p.ctx.Done():
-			p.t.Fatalf("tikcraft never said %q:\n%s", part, p.logText())
-		}
-	}
-}
-
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// interrupt stops tikcraft as Ctrl-C does and expects a clean exit.
-func (p *proc) interrupt() {
-	p.t.Helper()
-	p.cmd.Process.Signal(os.Interrupt)
-	<-p.done
-	for l := range p.lines {
-		p.log = append(p.log, l)
-	}
-	if p.err != nil {
-		p.t.Fatalf("tikcraft after Ctrl-C: %v\n%s", p.err, p.logText())
-	}
-}
-
-func (p *proc) logText() string { return strings.Join(p.log, "\n") }
-
 // TestCaptureDecodeReplayRoundTrip: what `run --capture` recorded from a
 // LIVE decodes to exactly the events TikTok sent, and `replay --frames`
 // gives exactly the commands Minecraft got live.
 func TestCaptureDecodeReplayRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-live-test")
 	tt, err := sim.Start(sim.Options{NeedAck: true})
 	if err != nil {
@@ -253,5 +169,40 @@ func TestCaptureDecodeReplayRoundTrip(t *testing.T) {
 	}
 	if !slices.Equal(replayed, live) {
 		t.Fatalf("replay --frames gave %q, live gave %q\n%s", replayed, live, out)
+	}
+}
+
+// TestRunSaysEachTikTokRetryOnce: while TikTok cannot be reached, each
+// retry is one [tiktok] line on the console, not that line and a log
+// warning saying the same in another style.
+func TestRunSaysEachTikTokRetryOnce(t *testing.T) {
+	srv := rcontest.Start(t, "pw-for-live-test")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := ln.Addr().String()
+	ln.Close() // "TikTok" refuses every connection
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("tiktok:\n  user: \"@anna\"\n  sign_server: http://%s\n  web_base: http://%s\nrcon:\n  address: %s\n  password: pw-for-live-test\nweb:\n  listen: 127.0.0.1:0\n", down, down, srv.Addr())
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte(cfg), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {user}\n"), 0o600)
+
+	p := startRun(t, ctx, dir, "run", "-c", "tikcraft.yaml")
+	p.waitLine("[tiktok]  " + down + " refused the connection; trying again in")
+	p.waitLine("[tiktok]  " + down + " refused the connection; trying again in")
+	p.interrupt()
+	var retries []string
+	for _, l := range p.log {
+		if strings.Contains(l, "refused the connection") || strings.Contains(l, "could not check whether") {
+			retries = append(retries, l)
+		}
+	}
+	for _, l := range retries {
+		if !strings.HasPrefix(l, "[tiktok]  ") {
+			t.Fatalf("a retry said twice, in two styles:\n%s", strings.Join(retries, "\n"))
+		}
 	}
 }

@@ -1,16 +1,21 @@
-// Command tikcraft turns a TikTok LIVE stream into Minecraft actions.
+// Command tikcraft turns a TikTok LIVE stream into Minecraft actions. It
+// only parses flags; package app does the work. Its commands:
 //
 //	tikcraft init [DIR] [--server MINECRAFT_DIR]   write a starter tikcraft.yaml and actions.mca
 //	tikcraft demo [--events FILE]                  the whole product on simulated traffic
 //	tikcraft check [-c FILE] [ACTIONS] [--connect] validate the config and actions file
-//	tikcraft replay [-c FILE] EVENTS.jsonl         replay recorded events into Minecraft
-//	tikcraft run -c FILE                           live mode
-//	tikcraft migrate T2M_DIR [--out DIR]           convert a Tiktok2Mc setup
-//	tikcraft gifts [--user @name]                  list the gifts with their ids (offline: the built-in list)
-//	tikcraft version                               print the version
+//	tikcraft run [-c FILE]                         live mode
+//	tikcraft replay [-c FILE] EVENTS.jsonl         replay recorded events (or --frames CAPTURE) into Minecraft
+//	tikcraft drain [-c FILE]                       deliver what an earlier run left pending
+//	tikcraft decode CAPTURE [--stats]              print a capture as JSONL events
+//	tikcraft report [--since 2h]                   the session report from the event log
+//	tikcraft bench [--rate N] [--duration D]       measure delivery on this machine
 //	tikcraft trigger NAME [--user U] [--count N]   fire a test trigger in the running tikcraft
 //	tikcraft reset timer|wins|goal ID ...          reset OBS overlays (docs/OVERLAYS.md)
 //	tikcraft web-token                             print the dashboard token
+//	tikcraft migrate T2M_DIR [--out DIR]           convert a Tiktok2Mc setup
+//	tikcraft gifts [--user @name]                  list the gifts with their ids (offline: the built-in list)
+//	tikcraft version                               print the version
 package main
 
 import (
@@ -28,6 +33,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tikcraft/tikcraft/app"
+	benchpkg "github.com/tikcraft/tikcraft/bench"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/source"
@@ -191,6 +197,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 		Short: "Live mode: follow tiktok.user's LIVE and send actions to Minecraft",
 		Args:  noArgs("run", "give the config with -c: tikcraft run -c tikcraft.yaml"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			app.UseOneCore()
 			return app.Run(cmd.Context(), app.RunOptions{Options: opts(cmd), Source: src, Capture: capture, Seed: runSeed})
 		},
 	}
@@ -224,17 +231,29 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 
 	var benchRate int
 	var benchDuration, benchAnswerDelay time.Duration
-	var benchQueue string
+	var benchQueue, benchMix, benchProfile string
 	var benchMaxPerSecond float64
+	var benchOverlays, benchPerFrame int
 	bench := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure delivery: simulator → TikTok client → engine → queue → a built-in RCON server on loopback",
-		Args:  noArgs("bench", "set the load with flags: tikcraft bench --rate 1000 --duration 30s --queue durable"),
+		Short: "Measure delivery and tikcraft's own CPU: simulator → TikTok client → engine → queue → a built-in RCON server on loopback",
+		Long: `Measure delivery and tikcraft's own CPU.
+
+The simulator (a TikTok LIVE), the built-in Minecraft (an RCON server) and the
+browsers (overlay pages, the dashboard) run in a second process, so the CPU
+printed is tikcraft's alone. See docs/PERFORMANCE.md.
+
+  tikcraft bench --rate 1000 --duration 30s                   # joins, plain /say
+  tikcraft bench --mix full --overlays 7 --duration 30s       # issue 25's load
+  tikcraft bench --mix plain --duration 30s                   # the same events, no dashboard`,
+		Args: noArgs("bench", "set the load with flags: tikcraft bench --rate 1000 --duration 30s --queue durable"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			bo := app.BenchOptions{Options: opts(cmd), Rate: benchRate, Duration: benchDuration, Queue: benchQueue, AnswerDelay: benchAnswerDelay}
+			bo := app.BenchOptions{Options: opts(cmd), Rate: benchRate, Duration: benchDuration, Queue: benchQueue, AnswerDelay: benchAnswerDelay,
+				Mix: benchMix, Overlays: benchOverlays, PerFrame: benchPerFrame, CPUProfile: benchProfile}
 			if cmd.Flags().Changed("max-commands-per-second") {
 				bo.MaxPerSecond = &benchMaxPerSecond
 			}
+			app.UseOneCore() // as run does
 			_, err := app.Bench(cmd.Context(), bo)
 			return err
 		},
@@ -244,6 +263,19 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	bench.Flags().StringVar(&benchQueue, "queue", "durable", "the action queue: memory or durable (SQLite in a temporary folder)")
 	bench.Flags().DurationVar(&benchAnswerDelay, "answer-delay", 0, "make the built-in RCON server answer each command this late, like a slow Minecraft")
 	bench.Flags().Float64Var(&benchMaxPerSecond, "max-commands-per-second", 0, "rcon.max_commands_per_second for the run (default: tikcraft's default)")
+	bench.Flags().StringVar(&benchMix, "mix", "join", "the events and rules: join (one /say per join), full (follows with /say and $wins, roses with an alert, !hi chat commands, likes; dashboard on) or plain (the same events with /say rules, dashboard off)")
+	bench.Flags().IntVar(&benchOverlays, "overlays", 0, "overlay pages to connect to /overlay/ws (turns the dashboard on; a dashboard page reads /api/stream too)")
+	bench.Flags().IntVar(&benchPerFrame, "per-frame", 1, "events per WebSocket frame, as TikTok packs them on a busy LIVE (1: each event its own frame; latency is then measured from when the simulator got the event)")
+	bench.Flags().StringVar(&benchProfile, "cpuprofile", "", "write tikcraft's CPU profile of the measured time to this file (go tool pprof)")
+	benchPeer := &cobra.Command{
+		Use:    "bench-peer",
+		Short:  "The other side of tikcraft bench (started by it)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return benchpkg.RunPeer(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), slog.New(slog.DiscardHandler))
+		},
+	}
 
 	var since string
 	report := &cobra.Command{
@@ -268,7 +300,10 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 	trigger := &cobra.Command{
 		Use:   "trigger NAME",
 		Short: "Fire a test trigger in the running tikcraft (a trigger, gift name or id, follow, share or like rule)",
-		Args:  exactArg("trigger", "the trigger to fire", "tikcraft trigger NAME [--user U] [--count N]"),
+		Long: "Fire a test trigger in the tikcraft running with this config, through its dashboard.\n" +
+			"A gift name (\"Heart Me\", \"heart_me\") or id (5655) is sent as that gift, with its id and diamonds from the " +
+			"gift list (tikcraft gifts), so it runs the rule a real one runs; an unknown name is an error with close names.",
+		Args: exactArg("trigger", "the trigger to fire", "tikcraft trigger NAME [--user U] [--count N]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.Trigger(cmd.Context(), app.TriggerOptions{Options: opts(cmd), Trigger: args[0], User: user, Count: count})
 		},
@@ -348,7 +383,7 @@ func newRoot(secrets *redact.Secrets) *cobra.Command {
 		},
 	}
 
-	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, bench, report, migrate, gifts, version, trigger, reset, webToken)
+	root.AddCommand(initCmd, demo, check, replay, run, decode, drain, bench, benchPeer, report, migrate, gifts, version, trigger, reset, webToken)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nrun '%s --help' for usage", err, strings.TrimSpace(cmd.CommandPath()))
 	})

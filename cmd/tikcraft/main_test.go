@@ -55,6 +55,7 @@ func tikcraft(t *testing.T, dir string, env []string, args ...string) (stdout, s
 }
 
 func TestCheckPrintsCompilerStyleDiagnostics(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("gifts:\n  mode: final\n  colour: red\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("rose:/say hi\nbroken line\nlion:$dance\n"), 0o600)
@@ -77,6 +78,7 @@ func TestCheckPrintsCompilerStyleDiagnostics(t *testing.T) {
 // The example files are clean but for the one thing every streamer must
 // set: tiktok.user.
 func TestCheckExampleIsClean(t *testing.T) {
+	t.Parallel()
 	root, _ := filepath.Abs("../..")
 	env := []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}
 	out, _, code := tikcraft(t, root, env, "check", "-c", "examples/tikcraft.yaml")
@@ -96,6 +98,7 @@ func TestCheckExampleIsClean(t *testing.T) {
 // A placeholder typo is an error naming the placeholder meant, in check
 // and in check --connect (which then asks no one).
 func TestCheckFlagsUnknownPlaceholders(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\"}\nrcon: {password: a-long-random-password}\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {usr}!\nrose:/say {user} sent {gift}\n"), 0o600)
@@ -112,6 +115,7 @@ func TestCheckFlagsUnknownPlaceholders(t *testing.T) {
 // picks it): check says so from the built-in gift list, offline, with the
 // close names.
 func TestCheckWarnsAboutAGiftNameNoGiftHas(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\", web_base: \"http://127.0.0.1:1\"}\nrcon: {password: a-long-random-password}\n"), 0o600)
 	rules := "galaxi:/say hi\nheart_me:/say h\nRose:/say r\n11999999:/say a new gift\nlikes:/say l\nfollow:/say f\n"
@@ -129,6 +133,7 @@ func TestCheckWarnsAboutAGiftNameNoGiftHas(t *testing.T) {
 }
 
 func TestCheckWithActionsArgument(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "mine.mca"), []byte("follow:/say thanks {user}\nrose:/give {user} diamond x60\n"), 0o600)
 	out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}, "check", "mine.mca")
@@ -138,6 +143,7 @@ func TestCheckWithActionsArgument(t *testing.T) {
 }
 
 func TestDemoRunsWithoutFilesOrNetwork(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir() // empty: the demo must need no files
 	out, errOut, code := tikcraft(t, dir, nil, "demo", "--duration", "4s")
 	if code != 0 {
@@ -154,6 +160,7 @@ func TestDemoRunsWithoutFilesOrNetwork(t *testing.T) {
 }
 
 func TestSecretsNeverInHelp(t *testing.T) {
+	t.Parallel()
 	const secret = "hunter2-very-secret"
 	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"replay", "--help"}, {"demo", "--help"}} {
 		out, errOut, _ := tikcraft(t, t.TempDir(), []string{"TIKCRAFT_RCON_PASSWORD=" + secret, "TIKCRAFT_SIGN_API_KEY=" + secret}, args...)
@@ -164,6 +171,7 @@ func TestSecretsNeverInHelp(t *testing.T) {
 }
 
 func TestUnknownFlagIsAPlainError(t *testing.T) {
+	t.Parallel()
 	_, errOut, code := tikcraft(t, t.TempDir(), nil, "replay", "--sped", "max", "x.jsonl")
 	if code == 0 || !strings.Contains(errOut, "unknown flag") || strings.Contains(errOut, "goroutine") {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -176,6 +184,7 @@ func TestUnknownFlagIsAPlainError(t *testing.T) {
 // the demo ends by itself when the file runs out, and the result is what
 // --direct (no simulator) gives.
 func TestDemoPlaysAnEventFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("actions: actions.mca\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say f {user}\nrose:/say r {user}\njoin:/say j {user}\n"), 0o600)

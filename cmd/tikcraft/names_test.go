@@ -10,6 +10,7 @@ import (
 // any rule is an error with a suggestion and exit 1, valid 1.21 commands
 // pass, and a release it does not know is said once.
 func TestCheckKnowsMinecraftNames(t *testing.T) {
+	t.Parallel()
 	env := []string{"TIKCRAFT_RCON_PASSWORD=a-long-random-password"}
 	valid := `rose:/execute at @a run summon breeze ~ ~ ~; >>{nickname}|sent a Rose!|3
 lion:/give @a mace[enchantments={density:5}] 1; /summon creeper ~ ~ ~ {powered:1b}
@@ -79,6 +80,7 @@ share:/tellraw @a {"text":"thanks {nickname}","color":"gold"}; !eco give {user} 
 // migrate keeps a Tiktok2Mc rule with a misspelt name as a comment that
 // says what to write, so that the migrated files pass check.
 func TestMigrateCommentsOutUnknownNames(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	from := filepath.Join(dir, "t2m")
 	writeFile(t, filepath.Join(from, "config", "config.yaml"), "config_version: 1\nRCON:\n  Enable: true\n  Password: a-long-random-password\n  Port: 25575\nTikTok:\n  User: someone\n")

@@ -18,6 +18,7 @@ import (
 // password is an error that never shows the password. Without an obs
 // section a $obs rule is an error that says what to add.
 func TestCheckConnectOBS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "actions.mca"), "rose:/say hi; $obs scene \"Creeper Cam\"\nlion:$obs scene \"Game\"\n")
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "rcon:\n  password: a-long-random-password\n")

@@ -16,6 +16,7 @@ import (
 // took it without answering) is listed by `report`, skipped by `drain`,
 // and sent again by `drain --retry-failed`.
 func TestParkedCommandsReportAndRetry(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-crash-test", rcontest.Late())
 	dir, want := durableProject(t, srv.Addr(), 4)
 	owe(t, dir)

@@ -13,6 +13,7 @@ import (
 // A sign server that echoes the API key it was sent: `run` ends on the
 // refused key, and neither its log nor the error it prints shows the key.
 func TestEchoedAPIKeyIsNotPrinted(t *testing.T) {
+	t.Parallel()
 	const key = `sk-live-ECHO"me"/4242`
 	tt, err := sim.Start(sim.Options{APIKey: "the-right-key", EchoAPIKey: true})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 // that reached it must still fire exactly once after the next start, in
 // both gift modes, whether that start is a drain or another replay.
 func TestKill9KeepsOpenStreaks(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		mode    string
 		restart []string
@@ -29,6 +29,7 @@ func TestKill9KeepsOpenStreaks(t *testing.T) {
 		{"final", []string{"drain", "-c", "tikcraft.yaml"}},
 		{"final", []string{"replay", "-c", "tikcraft.yaml", "other.jsonl"}},
 		{"live", []string{"drain", "-c", "tikcraft.yaml"}},
+		{"live", []string{"replay", "-c", "tikcraft.yaml", "other.jsonl"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode+"/"+tt.restart[0], func(t *testing.T) {
@@ -41,7 +42,8 @@ func TestKill9KeepsOpenStreaks(t *testing.T) {
 			// Streaks of 1 to 12 roses by 6 viewers, interleaved, none ended;
 			// then a follow (the marker: once Minecraft has it, everything
 			// before it was handled); then, much later, an end nobody reads.
-			rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
+			t.Parallel()
+			rng := crashSeed(t)
 			t0 := time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC)
 			var ev strings.Builder
 			line := func(at time.Duration, format string, args ...any) {

@@ -84,6 +84,7 @@ func replayInto(t *testing.T, dir, cfg string, srv *rcontest.Server, ev string) 
 // out alone, likes with their payload, $random without its exclusions,
 // chat command groups (allowed, wrong role, unlisted, hostile arguments).
 func TestMigrateTiktok2Mc10(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	from, _ := filepath.Abs("../../tiktok2mc/testdata/t2m10")
 
@@ -179,6 +180,7 @@ func TestMigrateTiktok2Mc10(t *testing.T) {
 // An untouched Tiktok2Mc 1.0 actions.mca (its defaults) passes check and
 // runs as it is.
 func TestTiktok2Mc10DefaultActionsRun(t *testing.T) {
+	t.Parallel()
 	srv := rcontest.Start(t, "pw-for-t2m10-test")
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "rcon:\n  address: 127.0.0.1:1\n  password: pw-for-t2m10-test\n")

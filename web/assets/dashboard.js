@@ -145,7 +145,9 @@
     const res = await api("POST", "/api/trigger", body);
     if (res.ok) {
       const n = res.data.actions.length;
-      out.textContent = "Fired " + res.data.trigger + " ×" + res.data.count + " as " + res.data.user + ": " + n + " action" + (n === 1 ? "" : "s") + " queued.";
+      const g = res.data.gift;
+      out.textContent = "Fired " + res.data.trigger + " ×" + res.data.count + " as " + res.data.user + ": " + n + " action" + (n === 1 ? "" : "s") + " queued" +
+        (g ? " (sent as the gift " + g.name + ", id " + g.id + ", " + num(g.diamonds) + " diamonds)." : ".");
       out.classList.add("ok");
       loadReport();
     } else {
@@ -284,10 +286,12 @@
 
   // ---- live updates ----
   function connect() {
-    const es = new EventSource("/api/stream");
+    const es = new EventSource("/api/stream?types=event,delivery,queue");
     const live = (state, text) => { $("live").dataset.state = state; $("live-state").textContent = text; };
-    es.onopen = () => live("connected", "live");
-    es.onerror = () => live("reconnecting", "reconnecting to tikcraft…");
+    // This page's own link to tikcraft, not the LIVE's: worded so that it
+    // never reads as a green "live" beside a red TikTok.
+    es.onopen = () => live("connected", "dashboard connected");
+    es.onerror = () => live("reconnecting", "dashboard lost tikcraft, reconnecting…");
     es.addEventListener("state", (e) => {
       const s = JSON.parse(e.data);
       if (s.feed) { // a snapshot: the page starts over from the current state

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// `tikcraft bench --mix full --overlays N`, as a developer runs it: the
+// peer process is `tikcraft bench-peer`, the pages connect over their real
+// WebSocket, everything is delivered once and tikcraft's own CPU is
+// printed apart from the peer's. No speed is asserted.
+func TestBenchCommandFullMixOverlays(t *testing.T) {
+	out, errOut, code := tikcraft(t, t.TempDir(), []string{"GOMAXPROCS="}, "bench", "--mix", "full", "--overlays", "2", "--rate", "300", "--duration", "1s")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"300 full mix events at 300/s",
+		"overlay pages on /overlay/ws: 2",
+		"0 still pending, 0 received twice, 0 missing",
+		"like rule 7 of 7",
+		"everything delivered exactly once",
+		"wins counter 150 of 150 follows",
+		"µs per event",
+		"simulator, server and browsers apart",
+		"GOMAXPROCS 1", // as run
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBenchPeerIsNotForHands(t *testing.T) {
+	_, errOut, code := tikcraft(t, t.TempDir(), nil, "bench-peer")
+	if code == 0 || !strings.Contains(errOut, "started by tikcraft bench") {
+		t.Fatalf("bench-peer by hand: exit %d, %q", code, errOut)
+	}
+}
+
+// GOMAXPROCS set by the user wins over run's one core.
+func TestBenchKeepsGOMAXPROCSFromTheEnvironment(t *testing.T) {
+	out, errOut, code := tikcraft(t, t.TempDir(), []string{"GOMAXPROCS=2"}, "bench", "--rate", "100", "--duration", "1s")
+	if code != 0 || !strings.Contains(out, "GOMAXPROCS 2") || !strings.Contains(out, "everything delivered exactly once") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

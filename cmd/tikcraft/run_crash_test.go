@@ -1,0 +1,252 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tc "github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
+)
+
+// These tests kill `tikcraft run` (dashboard and overlays on, fed by the
+// real TikTok client from the wire simulator) and check what a real RCON
+// server received against docs/DELIVERY.md.
+
+// slowly makes Minecraft answer each command after a short pause, so that
+// kills land while commands are in flight; nothing is asserted about time.
+var slowly = rcontest.Reply(func(string) string {
+	time.Sleep(time.Millisecond)
+	return ""
+})
+
+// streakCounts is 40 streaks of 7 or 8 roses: 300 in all.
+func streakCounts() []int {
+	c := make([]int, 40)
+	for i := range c {
+		c[i] = 7 + i%2
+	}
+	return c
+}
+
+// TestRunKill9KeepsOpenStreaks: viewers are in the middle of Rose streaks
+// (no end message yet) when `tikcraft run` is killed with SIGKILL. Every
+// rose fires exactly once in both gift modes: after a `drain` (also when
+// the drain itself is killed mid-delivery), or after the next `run` that
+// sees the streaks go on to their end. A further start fires nothing.
+func TestRunKill9KeepsOpenStreaks(t *testing.T) {
+	t.Parallel()
+	fives := []int{5, 5, 5, 5, 5}
+	tests := []struct {
+		name    string
+		mode    string
+		streaks []int // each viewer's count when tikcraft is killed
+		// goOn > 0: restart `run`, and every streak goes on to goOn and
+		// ends. Otherwise restart with `drain`, killed drainKills times
+		// mid-delivery first.
+		goOn       int
+		drainKills int
+	}{
+		{name: "final/40 streaks/drain", mode: "final", streaks: streakCounts()},
+		{name: "live/40 streaks/drain", mode: "live", streaks: streakCounts()},
+		{name: "final/40 streaks/drain killed twice", mode: "final", streaks: streakCounts(), drainKills: 2},
+		{name: "live/5 streaks/run", mode: "live", streaks: fives, goOn: 10},
+		{name: "final/5 streaks/run", mode: "final", streaks: fives, goOn: 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rng := crashSeed(t)
+			s := newStream(t, streamSetup{
+				mc:      []rcontest.Option{slowly},
+				yaml:    "gifts:\n  mode: " + tt.mode + "\n",
+				actions: "rose:/say r {user}\n",
+			})
+			p := s.start()
+			viewers := make([]tc.User, len(tt.streaks))
+			for i := range viewers {
+				viewers[i] = s.viewer(fmt.Sprint("v", i))
+			}
+			// The streaks' messages interleave, as on a LIVE.
+			for c := 1; c <= slices.Max(tt.streaks); c++ {
+				for i, u := range viewers {
+					if c <= tt.streaks[i] {
+						s.push(roses(u, strconv.Itoa(7000+i), c, false))
+					}
+				}
+			}
+			want := map[string]int{s.mark(): 1}
+			p.kill()
+			repeats := 1
+
+			if tt.goOn > 0 {
+				p = s.start()
+				for c := tt.streaks[0] + 1; c <= tt.goOn; c++ {
+					for i, u := range viewers {
+						s.push(roses(u, strconv.Itoa(7000+i), c, c == tt.goOn))
+					}
+				}
+				for _, u := range viewers {
+					want["say r "+u.UniqueID] = tt.goOn
+				}
+				want[s.mark()] = 1
+				p.interrupt()
+			} else {
+				for i, u := range viewers {
+					want["say r "+u.UniqueID] = tt.streaks[i]
+				}
+				for range tt.drainKills {
+					d := s.background("drain")
+					if s.killAt(d, len(s.mc.Commands())+20+rng.IntN(100)) {
+						repeats++
+					}
+				}
+				s.command("drain")
+			}
+			checkCounts(t, s.mc.Commands(), want, repeats)
+
+			before := len(s.mc.Commands())
+			s.command("drain")
+			if got := s.mc.Commands(); len(got) != before {
+				t.Errorf("a further start sent %q", got[before:])
+			}
+		})
+	}
+}
+
+// TestRunKill9MidDelivery kills `tikcraft run` with SIGKILL while Minecraft,
+// answering slowly, has commands in flight, restarts it and kills it
+// again: Minecraft gets every command, in order, with at most the one in
+// flight repeated per kill. Each round three viewers follow, and each
+// follow is 16 commands saved together: once the last follow's first
+// command arrives, every event of the round is saved, and the kill lands
+// among that follow's commands.
+func TestRunKill9MidDelivery(t *testing.T) {
+	t.Parallel()
+	rng := crashSeed(t)
+	kills := crashRounds(3)
+	const perFollow = 16
+	s := newStream(t, streamSetup{mc: []rcontest.Option{slowly}, actions: burstRule(perFollow)})
+	var want []string
+	for k := 0; ; k++ {
+		p := s.start()
+		for j := range 3 {
+			u := s.viewer(fmt.Sprintf("u%d_%d", k, j))
+			s.push(&tc.FollowEvent{User: u})
+			for i := range perFollow {
+				want = append(want, fmt.Sprintf("say f %s %d", u.UniqueID, i+1))
+			}
+		}
+		if k == kills {
+			want = append(want, s.mark())
+			p.interrupt()
+			break
+		}
+		first := want[len(want)-perFollow]
+		got := s.waitCommand(first)
+		at := slices.Index(got, first) + 1 + rng.IntN(perFollow-2)
+		if !s.killAt(p, at) {
+			t.Fatalf("tikcraft run exited by itself:\n%s", p.logText())
+		}
+	}
+	checkDelivered(t, s.mc.Commands(), want, kills)
+}
+
+// burstRule is a follow rule of n commands, "say f USER 1" to n.
+func burstRule(n int) string {
+	cmds := make([]string, n)
+	for i := range cmds {
+		cmds[i] = fmt.Sprintf("/say f {user} %d", i+1)
+	}
+	return "follow:" + strings.Join(cmds, "; ") + "\n"
+}
+
+// TestReplayKill9MidDelivery is TestRunKill9MidDelivery for `replay`:
+// killed while Minecraft has a command in flight, the next start (`drain`)
+// delivers the rest in order, with at most that command repeated.
+func TestReplayKill9MidDelivery(t *testing.T) {
+	t.Parallel()
+	rng := crashSeed(t)
+	const perFollow = 16
+	s := newStream(t, streamSetup{mc: []rcontest.Option{slowly}, actions: burstRule(perFollow)})
+	var events strings.Builder
+	var want []string
+	for j := range 3 {
+		fmt.Fprintf(&events, `{"type":"follow","msg_id":"%d","user":{"id":"%d","unique_id":"u%d"}}`+"\n", j+1, j+1, j)
+		for i := range perFollow {
+			want = append(want, fmt.Sprintf("say f u%d %d", j, i+1))
+		}
+	}
+	s.write("events.jsonl", events.String())
+	p := s.background("replay", "events.jsonl")
+	first := want[len(want)-perFollow]
+	got := s.waitCommand(first)
+	if !s.killAt(p, slices.Index(got, first)+1+rng.IntN(perFollow-2)) {
+		t.Fatalf("replay ended before the kill:\n%s", p.logText())
+	}
+	s.command("drain")
+	checkDelivered(t, s.mc.Commands(), want, 1)
+}
+
+// crashRounds is how many kills a crash test makes: def, or
+// TIKCRAFT_CRASH_ROUNDS for a longer run.
+func crashRounds(def int) int {
+	if v := os.Getenv("TIKCRAFT_CRASH_ROUNDS"); v != "" {
+		fmt.Sscan(v, &def)
+	}
+	return def
+}
+
+// TestRunFollowOncePerUserSurvivesKill9: follows.once_per_user (on by
+// default) fires a viewer's follow once per LIVE; docs/CONFIG.md: it
+// "remembers who followed for the whole LIVE in data_dir, so a restart or
+// crash mid-stream does not let a follow/unfollow spammer fire again; it
+// forgets at a new LIVE". A kill -9 or a Ctrl-C of `run` must not let the
+// same viewer's follow fire again; a new LIVE fires it again, also when
+// the last one ended while tikcraft was not running.
+func TestRunFollowOncePerUserSurvivesKill9(t *testing.T) {
+	t.Parallel()
+	s := newStream(t, streamSetup{tiktok: "  retry_offline: 50ms\n", actions: "follow:/say f {user}\n"})
+	anna, bob := s.viewer("anna"), s.viewer("bob")
+	// follows sends who's follow twice (follow, unfollow, follow again)
+	// and checks how often it fired.
+	follows := func(when string, who tc.User, want int) {
+		t.Helper()
+		before := len(s.mc.Commands())
+		s.push(&tc.FollowEvent{User: who}, &tc.FollowEvent{User: who})
+		s.mark()
+		if got := tally(s.mc.Commands()[before:])["say f "+who.UniqueID]; got != want {
+			t.Errorf("%s: %s's follows fired %d times, want %d", when, who.UniqueID, got, want)
+		}
+	}
+	p := s.start()
+	follows("first follow", anna, 1)
+	p.kill()
+	p = s.start()
+	follows("after kill -9", anna, 0)
+	follows("after kill -9, another viewer", bob, 1)
+	p.interrupt()
+	p = s.start()
+	follows("after Ctrl-C", anna, 0)
+
+	if err := s.tt.EndStream(); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLine("LIVE ended")
+	s.tt.GoLive()
+	p.waitLine("connected to @" + s.tt.User() + "'s LIVE")
+	follows("the next LIVE", anna, 1)
+
+	p.kill()
+	if err := s.tt.EndStream(); err != nil {
+		t.Fatal(err)
+	}
+	s.tt.GoLive()
+	p = s.start()
+	follows("a new LIVE after one that ended while tikcraft was killed", anna, 1)
+	p.interrupt()
+}

@@ -1,0 +1,102 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// An actions file emptied while tikcraft runs (an editor that truncates
+// before writing) keeps the running rules, says so, and the file is taken
+// again once it has content. A comment line alone is how a streamer says
+// "no rules" on purpose.
+func TestReloadKeepsRulesWhenTheFileIsEmptied(t *testing.T) {
+	r, path, seen := editable(t, "rose:/say old\nfollow:/say hi\n")
+	for _, empty := range []string{"", "  \n\n", "\r\n"} {
+		if err := os.WriteFile(path, []byte(empty), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := r.Reload(context.Background())
+		if !errors.Is(err, ErrKept) || !strings.Contains(err.Error(), "is empty") {
+			t.Fatalf("reload of %q: %v; want ErrKept saying the file is empty", empty, err)
+		}
+		if r.set.File().Lookup("rose") == nil || r.set.File().Lookup("follow") == nil {
+			t.Fatalf("reload of %q dropped the running rules", empty)
+		}
+		st := r.Status()
+		if !strings.Contains(st.Error, "keep running") || !strings.Contains(st.Error, "# no rules") || st.Rules.Lookup("rose") == nil {
+			t.Errorf("status after %q: %+v", empty, st)
+		}
+	}
+	if n := len(*seen); n != 3 {
+		t.Errorf("notified %d times, want 3 (the dashboard shows each)", n)
+	}
+
+	// Content again: taken.
+	if err := os.WriteFile(path, []byte("lion:/say new\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r.set.File().Lookup("lion") == nil || r.set.File().Lookup("rose") != nil || r.Status().Error != "" {
+		t.Fatalf("the file with content again was not taken: %+v", r.Status())
+	}
+
+	// A comment line alone: no rules, as meant.
+	if err := os.WriteFile(path, []byte("# no rules\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.set.File().Rules()); n != 0 {
+		t.Fatalf("%d rules after a comment-only file, want none", n)
+	}
+	// With no rules running, an empty file changes nothing and is taken.
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Reload(context.Background()); err != nil {
+		t.Fatalf("empty file with no rules running: %v", err)
+	}
+}
+
+// The watcher sees an emptied file too and keeps the rules, then takes the
+// file once it has content again.
+func TestWatchKeepsRulesWhileTheFileIsEmpty(t *testing.T) {
+	r, path, _ := editable(t, "rose:/say old\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { defer close(done); r.Watch(ctx, 5*time.Millisecond) }()
+	defer func() { cancel(); <-done }()
+
+	writeUntil(t, r, path, "", func(st Status) bool { return strings.Contains(st.Error, "is empty") })
+	if r.set.File().Lookup("rose") == nil {
+		t.Fatal("the watcher dropped the running rules for an empty file")
+	}
+	writeUntil(t, r, path, "rose:/say back\nlion:/say new\n", func(st Status) bool { return st.Error == "" && st.Rules.Lookup("lion") != nil })
+}
+
+// writeUntil writes src to path until the reloader's status is ok: the
+// watcher may take its first look after a single write, and then sees no
+// change.
+func writeUntil(t *testing.T, r *Reloader, path, src string, ok func(Status) bool) {
+	t.Helper()
+	for i := range 1000 {
+		if ok(r.Status()) {
+			return
+		}
+		if i%20 == 0 {
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("status never changed as expected: %+v", r.Status())
+}

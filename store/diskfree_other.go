@@ -1,0 +1,6 @@
+//go:build !unix && !windows
+
+package store
+
+// freeBytes cannot tell here.
+func freeBytes(string) (uint64, bool) { return 0, false }

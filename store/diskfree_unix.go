@@ -1,0 +1,14 @@
+//go:build unix
+
+package store
+
+import "golang.org/x/sys/unix"
+
+// freeBytes is the room left for this user on the disk holding dir.
+func freeBytes(dir string) (uint64, bool) {
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return 0, false
+	}
+	return uint64(st.Bavail) * uint64(st.Bsize), true
+}
