@@ -362,21 +362,26 @@ func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time
 	st, ok := laneState(sink, lane)
 	switch lane {
 	case queue.LaneHTTP:
+		// A moment into a request is no reason to blame its target.
 		if a, since, ok := w.InFlight(lane); ok && a.Kind == tikcraft.KindHTTP && now.Sub(since) >= time.Second {
 			host, err := actions.HTTPHost(a.Command)
 			if err != nil {
 				host = "?"
 			}
-			return slog.LevelWarn, "$http requests are waiting: their server is slow or not answering (Minecraft's commands do not wait for it)",
+			return slog.LevelWarn, "$http target " + host + " is not answering: $http requests wait for it (Minecraft's commands do not wait for it)",
 				[]any{"host", host, "waiting_for", now.Sub(since).Round(time.Second).String()}
 		}
-		return slog.LevelWarn, "$http requests are waiting for their server (Minecraft's commands do not wait for it)", nil
+		return slog.LevelWarn, "$http requests are waiting for their target (Minecraft's commands do not wait for it)", nil
 	case queue.LaneOBS:
-		attrs := []any{}
-		if ok && st.Problem != "" {
-			attrs = append(attrs, "problem", st.Problem)
+		if ok && !st.Connected {
+			problem := st.Problem
+			if problem == "" {
+				problem = "connecting"
+			}
+			return slog.LevelWarn, "OBS is not reachable: $obs actions wait for it and are dropped after about a minute (Minecraft's commands do not wait for it)",
+				[]any{"problem", problem}
 		}
-		return slog.LevelWarn, "$obs actions are waiting for OBS (Minecraft's commands do not wait for it; after a minute they are dropped)", attrs
+		return slog.LevelWarn, "$obs actions are waiting for OBS's answers (Minecraft's commands do not wait for it)", nil
 	case queue.LaneOverlays:
 		return slog.LevelWarn, "overlay actions are waiting (Minecraft's commands do not wait for them)", nil
 	}
