@@ -339,19 +339,42 @@ func Run(ctx context.Context, ro RunOptions) error {
 // start, and why when Minecraft was not answering. It is printed with
 // --quiet too: the streamer must know that Minecraft still gets them.
 func (a *assembly) sayKept(ctx context.Context, out io.Writer) int {
-	n, _, err := a.queue.Stats(context.WithoutCancel(ctx), queue.AllLanes)
+	ctx = context.WithoutCancel(ctx)
+	n, _, err := a.queue.Stats(ctx, queue.AllLanes)
 	if err != nil || n == 0 {
 		return 0
 	}
+	// Say which outputs they wait for: OBS or a $http target being down
+	// is not Minecraft's fault.
+	var lanes []string
+	mc := 0
+	for _, l := range queue.Lanes() {
+		k, _, err := a.queue.Stats(ctx, l)
+		if err != nil || k == 0 {
+			continue
+		}
+		if l == queue.LaneMinecraft {
+			mc = k
+		}
+		lanes = append(lanes, fmt.Sprintf("%d for %s", k, l.Output()))
+	}
 	why := ""
-	if st, ok := tikcraft.StateOf(a.gate); ok && !st.Connected && st.Problem != "" {
+	if st, ok := tikcraft.StateOf(a.gate); ok && mc > 0 && !st.Connected && st.Problem != "" {
 		why = "Minecraft did not answer: " + clip.Line(st.Problem, 300) + "\n"
 	}
-	what, them := "1 action is", "it"
+	what, verb, them := "1 action", "is", "it"
 	if n != 1 {
-		what, them = fmt.Sprintf("%d actions are", n), "them"
+		what, verb, them = fmt.Sprintf("%d actions", n), "are", "them"
 	}
-	fmt.Fprintf(out, "%s%s kept in %s: the next `tikcraft run` sends %s first (or `tikcraft drain` once Minecraft answers)\n", why, what, a.s.Config.DataDir, them)
+	if len(lanes) > 1 || (len(lanes) == 1 && mc == 0) {
+		what += " (" + strings.Join(lanes, ", ") + ")"
+	}
+	what += " " + verb
+	drain := "`tikcraft drain`"
+	if mc > 0 {
+		drain += " once Minecraft answers"
+	}
+	fmt.Fprintf(out, "%s%s kept in %s: the next `tikcraft run` sends %s first (or %s)\n", why, what, a.s.Config.DataDir, them, drain)
 	return n
 }
 

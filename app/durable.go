@@ -54,7 +54,7 @@ func Drain(ctx context.Context, do DrainOptions) error {
 		return fmt.Errorf("drain did not deliver everything: %w", err)
 	}
 	if res.Parked > 0 {
-		return fmt.Errorf("%d actions were sent without an answer from Minecraft and parked as failed; `tikcraft report` lists them, `tikcraft drain --retry-failed` sends them again", res.Parked)
+		return fmt.Errorf("%d actions were sent without an answer (from Minecraft or a $http target; the log above names which) and parked as failed; `tikcraft report` lists them, `tikcraft drain --retry-failed` sends them again", res.Parked)
 	}
 	if left, _, _ := q.Stats(context.WithoutCancel(ctx), queue.AllLanes); left > 0 {
 		return fmt.Errorf("interrupted: %d actions are still pending", left)
