@@ -40,7 +40,7 @@ type silentServer struct {
 	release chan struct{} // closed: answer every request, now and later
 }
 
-func newSilentServer(t *testing.T) *silentServer {
+func newSilentServer(t testing.TB) *silentServer {
 	s := &silentServer{arrived: make(chan struct{}, 1000), release: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -84,7 +84,7 @@ func (s *silentServer) got() (paths []string, open int) {
 func (s *silentServer) host() string { return strings.TrimPrefix(s.URL, "http://") }
 
 // closedPort is a loopback address nothing listens on: OBS not running.
-func closedPort(t *testing.T) string {
+func closedPort(t testing.TB) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func closedPort(t *testing.T) string {
 
 // laneRules is one Minecraft command, one $http request and one $obs
 // action per follow.
-func laneRules(t *testing.T, httpURL string) *rules.Set {
+func laneRules(t testing.TB, httpURL string) *rules.Set {
 	t.Helper()
 	src := fmt.Sprintf("follow:/say f {user}; $http POST %s/f/{user}; $obs scene \"Creeper Cam\"\n", httpURL)
 	host := strings.TrimPrefix(httpURL, "http://")
