@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,8 +10,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/andreykaipov/goobs/api/requests/scenes"
 
 	tc "github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/obs/obstest"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 )
 
@@ -136,6 +141,10 @@ func TestRunOBSDown(t *testing.T) {
 	want = append(want, s.mark())
 	checkDelivered(t, s.mc.Commands(), want, 0)
 	p.waitLine("OBS is not reachable")
+	// The dashboard shows OBS's state beside Minecraft's.
+	if st := dashboardState(t, p); st.OBS == nil || st.OBS.State != "unreachable" || !strings.Contains(st.OBS.Detail, "OBS is not running") {
+		t.Fatalf("the dashboard shows OBS as %+v, want unreachable with why", st.OBS)
+	}
 	p.interrupt()
 	if log := p.logText(); strings.Contains(log, "waiting for Minecraft") || strings.Contains(log, "once Minecraft answers") ||
 		!keptForOBS.MatchString(log) {
@@ -189,4 +198,71 @@ func TestRunKill9PendingInSeveralLanes(t *testing.T) {
 	}
 	paths, _, _ := web.got()
 	checkDelivered(t, paths, wantPaths, 1)
+}
+
+// dashboardState reads GET /api/state from the dashboard of p (its link is
+// on the first line).
+func dashboardState(t *testing.T, p *proc) (st struct {
+	OBS *struct{ State, Detail string } `json:"obs"`
+}) {
+	t.Helper()
+	link := dashboardLink.FindString(p.logText())
+	if link == "" {
+		t.Fatalf("no dashboard link:\n%s", p.logText())
+	}
+	resp, err := http.Get(link + "api/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+var dashboardLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+
+// TestRunOBSSwitchesScenes: with a real OBS Studio, `tikcraft run` carries
+// out a follow's $obs action in its own lane: OBS's program scene becomes
+// the rule's, Minecraft gets its command, and the dashboard shows OBS as
+// connected.
+func TestRunOBSSwitchesScenes(t *testing.T) {
+	t.Parallel()
+	srv := obstest.Need(t)
+	c, err := srv.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect()
+	const cam = "Creeper Cam"
+	if _, err := c.Scenes.CreateScene(&scenes.CreateSceneParams{SceneName: ptr(cam)}); err != nil {
+		t.Fatal(err)
+	}
+	s := newStream(t, streamSetup{
+		yaml:    fmt.Sprintf("obs:\n  address: %s\n  password: %s\n", srv.Addr, srv.Password),
+		actions: "follow:/say f {user}; $obs scene \"" + cam + "\"\n",
+	})
+	p := s.start()
+	want := s.follows("u", 1)
+	want = append(want, s.mark())
+	checkDelivered(t, s.mc.Commands(), want, 0)
+	for {
+		r, err := c.Scenes.GetCurrentProgramScene(&scenes.GetCurrentProgramSceneParams{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.CurrentProgramSceneName == cam {
+			break
+		}
+		select {
+		case <-s.ctx.Done():
+			t.Fatalf("OBS's program scene is %q, never %q\n%s", r.CurrentProgramSceneName, cam, p.logText())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if st := dashboardState(t, p); st.OBS == nil || st.OBS.State != "connected" {
+		t.Fatalf("the dashboard shows OBS as %+v, want connected", st.OBS)
+	}
+	p.interrupt()
 }
