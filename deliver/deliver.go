@@ -257,6 +257,10 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 		if ctx.Err() != nil {
 			return st, nil
 		}
+		// Read once: finish may close between two looks, and a lane that
+		// waited on ctx without checking that it is empty would wait for
+		// ever.
+		next := nctx
 		if nctx.Err() != nil { // finishing
 			n, _, err := w.Queue.Stats(ctx, lane)
 			if err != nil {
@@ -265,9 +269,6 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 			if n == 0 {
 				return st, nil
 			}
-		}
-		next := nctx
-		if nctx.Err() != nil {
 			next = ctx
 		}
 		item, err := w.Queue.Next(next, lane)
