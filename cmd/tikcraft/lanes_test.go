@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -265,4 +267,44 @@ func TestRunOBSSwitchesScenes(t *testing.T) {
 		t.Fatalf("the dashboard shows OBS as %+v, want connected", st.OBS)
 	}
 	p.interrupt()
+}
+
+// TestReplayDryRunPrintsOBSActions: a dry run prints $obs actions with the
+// commands and never connects to OBS, even with an obs section.
+func TestReplayDryRunPrintsOBSActions(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0") // where OBS would be: nothing may connect
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	accepted := make(chan string, 16) // the remote address of each connection, in order
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c.RemoteAddr().String()
+			c.Close()
+		}
+	}()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("obs:\n  address: %s\n", l.Addr()))
+	writeFile(t, filepath.Join(dir, "actions.mca"), "follow:/say f {user}; $obs scene \"Creeper Cam\"\n")
+	writeFile(t, filepath.Join(dir, "events.jsonl"), `{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`+"\n")
+	out, errOut, code := tikcraft(t, dir, nil, "replay", "--dry-run", "-c", "tikcraft.yaml", "events.jsonl")
+	if code != 0 || !strings.Contains(out, "/say f anna") || !strings.Contains(out, `obs scene "Creeper Cam"`) {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	// A connection of our own after tikcraft ended: any from tikcraft
+	// was accepted before it.
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if first := <-accepted; first != c.LocalAddr().String() {
+		t.Fatalf("a dry run connected to OBS (from %s)", first)
+	}
 }
