@@ -110,9 +110,11 @@ func readCommand(r *http.Request) (string, error) {
 		}
 		cmd = r.Form.Get("command")
 	}
+	// One leading slash is the chat habit and goes; a second stays, as
+	// WorldEdit's //set is /set over RCON.
 	cmd = strings.TrimPrefix(strings.TrimSpace(cmd), "/")
 	switch {
-	case cmd == "":
+	case strings.Trim(cmd, "/ ") == "":
 		return "", fmt.Errorf("%w: the command is empty", ErrInvalid)
 	case len(cmd) > actions.MaxCommandBytes:
 		return "", fmt.Errorf("%w: the command is %d bytes long; Minecraft takes at most %d over RCON", ErrInvalid, len(cmd), actions.MaxCommandBytes)

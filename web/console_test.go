@@ -114,8 +114,24 @@ func FuzzReadCommand(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if cmd == "" || strings.HasPrefix(cmd, "/") || len(cmd) > actions.MaxCommandBytes || !cleanText(cmd, actions.MaxCommandBytes) {
+		if strings.Trim(cmd, "/ ") == "" || len(cmd) > actions.MaxCommandBytes || !cleanText(cmd, actions.MaxCommandBytes) {
 			t.Fatalf("accepted %q", cmd)
 		}
 	})
+}
+
+// One leading slash goes (the chat habit); a second stays, as WorldEdit's
+// //set is /set over RCON; slashes alone are no command.
+func TestReadCommandSlashes(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"list", "list"}, {"/list", "list"}, {" /say hi ", "say hi"}, {"//set stone", "/set stone"},
+		{"/", ""}, {"//", ""}, {" / / ", ""},
+	} {
+		r := httptest.NewRequest("POST", "/api/rcon", strings.NewReader(c.in))
+		r.Header.Set("Content-Type", "text/plain")
+		got, err := readCommand(r)
+		if got != c.want || (c.want == "") != (err != nil) {
+			t.Errorf("readCommand(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
 }
