@@ -140,6 +140,18 @@ type Queue struct {
 	OldestAge float64   `json:"oldest_seconds"`
 	PerSecond float64   `json:"per_second"` // commands delivered per second, last 10 s
 	InFlight  float64   `json:"in_flight_seconds,omitempty"`
+	// Lanes are the outputs with actions waiting, each its own line, so
+	// that a $http target or OBS that is down is not read as Minecraft
+	// falling behind (the figures above add every lane up).
+	Lanes []LaneQueue `json:"lanes,omitempty"`
+}
+
+// LaneQueue is what waits for one output (queue.Lane's name: minecraft,
+// overlays, http, obs).
+type LaneQueue struct {
+	Lane      string  `json:"lane"`
+	Pending   int     `json:"pending"`
+	OldestAge float64 `json:"oldest_seconds"`
 }
 
 // Pause says what holds delivery.
@@ -635,7 +647,7 @@ func (d *Dashboard) SetMinecraft(state, detail string) {
 // SetQueue updates the queue numbers and sends them when they changed.
 // inFlight is how long the action being delivered has been waiting for
 // Minecraft (0: none).
-func (d *Dashboard) SetQueue(pending int, oldest time.Time, inFlight time.Duration) {
+func (d *Dashboard) SetQueue(pending int, oldest time.Time, inFlight time.Duration, lanes ...LaneQueue) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
@@ -645,18 +657,25 @@ func (d *Dashboard) SetQueue(pending int, oldest time.Time, inFlight time.Durati
 		i++
 	}
 	d.rate = d.rate[i:]
-	q := Queue{Pending: pending, Oldest: oldest, PerSecond: float64(len(d.rate)) / 10, InFlight: inFlight.Seconds()}
+	q := Queue{Pending: pending, Oldest: oldest, PerSecond: float64(len(d.rate)) / 10, InFlight: inFlight.Seconds(), Lanes: lanes}
 	if !oldest.IsZero() {
 		q.OldestAge = now.Sub(oldest).Seconds()
 	}
 	d.tally.pending = pending
 	old := d.status.Queue
 	d.status.Queue = q
-	if old.Pending != q.Pending || old.PerSecond != q.PerSecond || int(old.OldestAge) != int(q.OldestAge) || int(old.InFlight) != int(q.InFlight) {
+	if old.Pending != q.Pending || old.PerSecond != q.PerSecond || int(old.OldestAge) != int(q.OldestAge) || int(old.InFlight) != int(q.InFlight) || !sameLanes(old.Lanes, q.Lanes) {
 		if seq, ok := d.stageLocked(TypeQueue); ok {
 			d.out.queue = stage(d.out.queue, seq, q, 1)
 		}
 	}
+}
+
+// sameLanes: the lanes' figures as the page shows them (whole seconds).
+func sameLanes(a, b []LaneQueue) bool {
+	return slices.EqualFunc(a, b, func(x, y LaneQueue) bool {
+		return x.Lane == y.Lane && x.Pending == y.Pending && int(x.OldestAge) == int(y.OldestAge)
+	})
 }
 
 // SetPause shows what holds delivery.

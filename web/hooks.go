@@ -70,6 +70,30 @@ func (d *Dashboard) TikTokState(st tiktok.State) {
 // the RCON address shown, dry a run without Minecraft. The RCON client
 // retries on its own, so a delivery that takes long is also a sign that
 // Minecraft stopped answering.
+// laneQueues is what waits in each lane, when more than Minecraft's has
+// any: the page then says which output it waits for.
+func laneQueues(ctx context.Context, q queue.Queue) []LaneQueue {
+	var out []LaneQueue
+	others := false
+	now := time.Now()
+	for _, l := range queue.Lanes() {
+		n, oldest, err := q.Stats(ctx, l)
+		if err != nil || n == 0 {
+			continue
+		}
+		lq := LaneQueue{Lane: l.String(), Pending: n}
+		if !oldest.IsZero() {
+			lq.OldestAge = now.Sub(oldest).Seconds()
+		}
+		out = append(out, lq)
+		others = others || l != queue.LaneMinecraft
+	}
+	if !others {
+		return nil
+	}
+	return out
+}
+
 func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink, addr string, dry bool) {
 	if dry {
 		d.SetMinecraft(MinecraftDryRun, "no Minecraft server configured: commands are printed")
@@ -92,7 +116,7 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 		if s := d.sending.Load(); s != 0 {
 			inFlight = time.Since(time.Unix(0, s))
 		}
-		d.SetQueue(n, oldest, inFlight)
+		d.SetQueue(n, oldest, inFlight, laneQueues(ctx, q)...)
 		if dry {
 			continue
 		}

@@ -426,3 +426,29 @@ func TestPageEscapesViewerText(t *testing.T) {
 		t.Fatalf("HTTP %d, viewer text not escaped:\n%s", code, body)
 	}
 }
+
+// The dashboard says which output actions wait for once one besides
+// Minecraft has any: a dead $http target is not read as Minecraft behind.
+func TestLaneQueues(t *testing.T) {
+	ctx := context.Background()
+	q := queue.NewMemory()
+	if err := q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say a"}, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say b"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := laneQueues(ctx, q); got != nil {
+		t.Fatalf("only Minecraft waits, lanes %+v", got)
+	}
+	if err := q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}); err != nil {
+		t.Fatal(err)
+	}
+	got := laneQueues(ctx, q)
+	if len(got) != 2 || got[0].Lane != "minecraft" || got[0].Pending != 2 || got[1].Lane != "http" || got[1].Pending != 1 {
+		t.Fatalf("lanes %+v; want minecraft 2, http 1", got)
+	}
+	d := NewDashboard("run")
+	d.SetQueue(3, time.Now(), 0, got...)
+	b, err := json.Marshal(d.Status().Queue)
+	if err != nil || !strings.Contains(string(b), `"lanes":[{"lane":"minecraft","pending":2,`) || !strings.Contains(string(b), `{"lane":"http","pending":1,`) {
+		t.Fatalf("queue status %s %v", b, err)
+	}
+}

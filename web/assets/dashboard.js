@@ -82,6 +82,12 @@
     $("q-pending").textContent = num(q.pending);
     $("q-oldest").textContent = q.pending ? secs(q.oldest_seconds) : "–";
     $("q-rate").textContent = (q.per_second || 0).toFixed(1);
+    // Each output's own lane: a dead $http target or OBS waits alone.
+    const names = { minecraft: "Minecraft", overlays: "overlays", http: "$http", obs: "OBS" };
+    const lanes = q.lanes || [];
+    $("q-lanes").hidden = !lanes.length;
+    $("q-lanes").textContent = lanes.length ? "waiting by output: " + lanes.map((l) =>
+      (names[l.lane] || l.lane) + " " + num(l.pending) + " (oldest " + secs(l.oldest_seconds) + ")").join(" · ") : "";
   }
   function renderPause(p) {
     let text = "delivering";
