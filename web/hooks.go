@@ -70,30 +70,6 @@ func (d *Dashboard) TikTokState(st tiktok.State) {
 // the RCON address shown, dry a run without Minecraft. The RCON client
 // retries on its own, so a delivery that takes long is also a sign that
 // Minecraft stopped answering.
-// laneQueues is what waits in each lane, when more than Minecraft's has
-// any: the page then says which output it waits for.
-func laneQueues(ctx context.Context, q queue.Queue) []LaneQueue {
-	var out []LaneQueue
-	others := false
-	now := time.Now()
-	for _, l := range queue.Lanes() {
-		n, oldest, err := q.Stats(ctx, l)
-		if err != nil || n == 0 {
-			continue
-		}
-		lq := LaneQueue{Lane: l.String(), Pending: n}
-		if !oldest.IsZero() {
-			lq.OldestAge = now.Sub(oldest).Seconds()
-		}
-		out = append(out, lq)
-		others = others || l != queue.LaneMinecraft
-	}
-	if !others {
-		return nil
-	}
-	return out
-}
-
 func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink, addr string, dry bool) {
 	if dry {
 		d.SetMinecraft(MinecraftDryRun, "no Minecraft server configured: commands are printed")
@@ -108,7 +84,7 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 			return
 		case <-t.C:
 		}
-		n, oldest, err := q.Stats(ctx, queue.AllLanes)
+		n, oldest, lanes, err := laneQueues(ctx, q)
 		if err != nil {
 			continue
 		}
@@ -116,7 +92,7 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 		if s := d.sending.Load(); s != 0 {
 			inFlight = time.Since(time.Unix(0, s))
 		}
-		d.SetQueue(n, oldest, inFlight, laneQueues(ctx, q)...)
+		d.SetQueue(n, oldest, inFlight, lanes...)
 		if dry {
 			continue
 		}
@@ -137,4 +113,36 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 			d.SetMinecraft(MinecraftUnreachable, fmt.Sprintf("no answer from %s for %s; tikcraft keeps trying and nothing is lost", addr, inFlight.Round(time.Second)))
 		}
 	}
+}
+
+// laneQueues reads the queue once per lane: the total and the oldest of
+// every lane together, and each lane's figures when an output besides
+// Minecraft has actions waiting (lanes is nil otherwise), so that the page
+// can say which output they wait for.
+func laneQueues(ctx context.Context, q queue.Queue) (total int, oldest time.Time, lanes []LaneQueue, err error) {
+	others := false
+	now := time.Now()
+	for _, l := range queue.Lanes() {
+		n, o, err := q.Stats(ctx, l)
+		if err != nil {
+			return 0, time.Time{}, nil, err
+		}
+		if n == 0 {
+			continue
+		}
+		total += n
+		if !o.IsZero() && (oldest.IsZero() || o.Before(oldest)) {
+			oldest = o
+		}
+		lq := LaneQueue{Lane: l.String(), Pending: n}
+		if !o.IsZero() {
+			lq.OldestAge = now.Sub(o).Seconds()
+		}
+		lanes = append(lanes, lq)
+		others = others || l != queue.LaneMinecraft
+	}
+	if !others {
+		lanes = nil
+	}
+	return total, oldest, lanes, nil
 }

@@ -435,15 +435,15 @@ func TestLaneQueues(t *testing.T) {
 	if err := q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say a"}, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say b"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := laneQueues(ctx, q); got != nil {
-		t.Fatalf("only Minecraft waits, lanes %+v", got)
+	if n, _, got, err := laneQueues(ctx, q); n != 2 || got != nil || err != nil {
+		t.Fatalf("only Minecraft waits: total %d, lanes %+v, %v", n, got, err)
 	}
 	if err := q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}); err != nil {
 		t.Fatal(err)
 	}
-	got := laneQueues(ctx, q)
-	if len(got) != 2 || got[0].Lane != "minecraft" || got[0].Pending != 2 || got[1].Lane != "http" || got[1].Pending != 1 {
-		t.Fatalf("lanes %+v; want minecraft 2, http 1", got)
+	n, oldest, got, err := laneQueues(ctx, q)
+	if n != 3 || oldest.IsZero() || err != nil || len(got) != 2 || got[0].Lane != "minecraft" || got[0].Pending != 2 || got[1].Lane != "http" || got[1].Pending != 1 {
+		t.Fatalf("total %d, lanes %+v, %v; want 3: minecraft 2, http 1", n, got, err)
 	}
 	d := NewDashboard("run")
 	d.SetQueue(3, time.Now(), 0, got...)
