@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/deliver"
@@ -23,7 +24,8 @@ func (c *countSink) Deliver(context.Context, tikcraft.Action) error { c.n.Add(1)
 func TestDrainReadsPerBatchNotPerAction(t *testing.T) {
 	ctx := context.Background()
 	var reads atomic.Int64
-	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }})
+	// A short linger: this test pushes only after the Ack returned.
+	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }, ackLinger: time.Microsecond})
 	const n = 3 * refillSize
 	acts := make([]tikcraft.Action, n)
 	for i := range acts {
@@ -55,7 +57,8 @@ func TestDrainReadsPerBatchNotPerAction(t *testing.T) {
 func TestCaughtUpWorkerReadsNothing(t *testing.T) {
 	ctx := context.Background()
 	var reads atomic.Int64
-	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }})
+	// A short linger: this test pushes only after the Ack returned.
+	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }, ackLinger: time.Microsecond})
 	take := func(want string) {
 		t.Helper()
 		it, err := s.Next(ctx, queue.LaneMinecraft)
@@ -93,7 +96,7 @@ func TestIdleWorkerReadsNothing(t *testing.T) {
 	ctx := context.Background()
 	var reads atomic.Int64
 	waiting := make(chan struct{}, 1)
-	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }, onWait: func() {
+	s := openT(t, t.TempDir(), options{onQueueRead: func() { reads.Add(1) }, ackLinger: time.Microsecond, onWait: func() {
 		select {
 		case waiting <- struct{}{}:
 		default:

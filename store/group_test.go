@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -171,3 +173,68 @@ func TestConcurrentWritersShareCommits(t *testing.T) {
 }
 
 func fmtSscan(s string, n *int) { fmt.Sscanf(s, "say %d", n) }
+
+// Acknowledgements of several lanes, each leaving its lane nothing to
+// deliver, wait together for the next push and share its commit: at 100
+// events a second an event costs one commit, not one per lane plus one.
+func TestAcksOfSeveralLanesWaitForThePush(t *testing.T) {
+	ctx := context.Background()
+	var c commits
+	s := openT(t, t.TempDir(), options{onCommit: c.note, ackLinger: time.Hour})
+	wins := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}
+	if err := s.Push(ctx, cmd(1), wins); err != nil {
+		t.Fatal(err)
+	}
+	acked := make(chan error, 2)
+	for _, lane := range []queue.Lane{queue.LaneMinecraft, queue.LaneOverlays} {
+		it, err := s.Next(ctx, lane)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { acked <- s.Ack(ctx, it.ID) }()
+	}
+	for { // both acknowledgements are in the lingering group
+		s.gmu.Lock()
+		lingering := s.leading && s.open != nil && len(s.open.fns) == 2
+		s.gmu.Unlock()
+		if lingering {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := s.Push(ctx, cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := <-acked; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.list(); !slices.Equal(got, []int{1, 3}) {
+		t.Fatalf("commits carried %v writes; want [1 3] (the push, then both acks with the next push)", got)
+	}
+}
+
+// While its lane holds a delayed action, which may come due any moment,
+// an acknowledgement waits for a push only briefly (delayedLinger).
+func TestAckLingersBrieflyBesideADelayedAction(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{ackLinger: time.Hour})
+	later := cmd(2)
+	later.Delay = time.Hour
+	if err := s.Push(ctx, cmd(1), later); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With the hour's linger this would not return before the test's
+	// deadline; nothing else writes.
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, _ := s.Stats(ctx, queue.LaneMinecraft); n != 1 {
+		t.Fatalf("%d pending, want the delayed one", n)
+	}
+}

@@ -380,11 +380,19 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	now := s.now().UnixNano()
 	acked := false
 	// When nothing else of the lane is due, its worker will only wait:
-	// this commit may as well wait a moment for the next push (or another
-	// lane's acknowledgement) to share it.
+	// this commit may as well wait for the next push to share it (see
+	// ackLinger), or only a moment when a delayed action of the lane may
+	// come due meanwhile.
 	var linger time.Duration
 	if ln.headAll && len(ln.head) == 1 && ln.head[0].ID == id {
 		linger = s.linger
+		delayed := ln.delayed.Load()
+		if ln.head[0].Due.After(ln.head[0].Enqueued) {
+			delayed-- // this one
+		}
+		if delayed > 0 {
+			linger = min(linger, delayedLinger)
+		}
 	}
 	err = s.writeLinger(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)

@@ -530,23 +530,30 @@ func (s *Store) closed() bool {
 	}
 }
 
-// ackLinger is how long an acknowledgement that leaves nothing due waits
-// for another write (the next event's push, the event log) to share its
-// commit. The next command is not sent before it has committed, so a kill
-// still repeats at most the one command in flight; the worker has nothing
-// to send meanwhile, so no command waits for it. At 1,000 events a second
-// pushes come every millisecond and nearly every such acknowledgement
-// rides along. (Longer would group at 100 events a second too, but a
-// caller that pushes only after its own Ack returns, as tests and
-// one-shot commands do, would wait that long for every action.)
-const ackLinger = 2 * time.Millisecond
+// ackLinger is how long an acknowledgement that leaves nothing of its
+// lane due waits for a push (the next event's actions, the event log) to
+// share its commit; acknowledgements of other lanes join it without ending
+// the wait. The next command of the lane is not sent before it has
+// committed, so a kill still repeats at most the one command in flight;
+// the lane's worker has nothing to send meanwhile, and a push that gives
+// it something ends the wait at once, so no command waits for it. At 100
+// events a second the next push comes within 10 ms, and an event costs one
+// commit instead of two (docs/PERFORMANCE.md). A caller that pushes only
+// after its own Ack returns waits the whole linger; the pipeline never
+// does. delayedLinger is the wait while the lane holds a delayed action
+// ($wait, "xN over 10s"), which may come due meanwhile.
+const (
+	ackLinger     = 20 * time.Millisecond
+	delayedLinger = 2 * time.Millisecond
+)
 
 // group is the writes that share one transaction (group commit).
 type group struct {
 	fns    []func(context.Context, *sql.Tx) error
 	ctxs   []context.Context
 	errs   []error
-	joined chan struct{} // closed when a second write joins
+	joined chan struct{} // closed once a write that does not linger (a push) is in the group
+	urgent bool          // joined is closed
 	done   chan struct{} // closed once the group committed or failed
 }
 
@@ -559,8 +566,9 @@ func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) err
 	return s.writeLinger(ctx, fn, 0)
 }
 
-// writeLinger is write, except that a write that starts a commit alone
-// waits up to linger for another to join it.
+// writeLinger is write, except that a write that leads a group of
+// lingering writes only (acknowledgements) waits up to linger for one that
+// does not linger to join it.
 func (s *Store) writeLinger(ctx context.Context, fn func(context.Context, *sql.Tx) error, linger time.Duration) error {
 	s.gmu.Lock()
 	g := s.open
@@ -570,7 +578,8 @@ func (s *Store) writeLinger(ctx context.Context, fn func(context.Context, *sql.T
 	}
 	i := len(g.fns)
 	g.fns, g.ctxs = append(g.fns, fn), append(g.ctxs, ctx)
-	if i == 1 {
+	if linger == 0 && !g.urgent {
+		g.urgent = true
 		close(g.joined)
 	}
 	for s.leading && s.open == g {
