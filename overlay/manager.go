@@ -89,8 +89,11 @@ type Manager struct {
 }
 
 // frame is how often the pages get the state at most: one snapshot per
-// frame whatever the events per second.
-const frame = time.Second / 30
+// frame whatever the events per second. Twenty a second looks as smooth on
+// a counter or the feed (the alerts and the timer animate in the page) and
+// costs two thirds of thirty's snapshots, sends and wake-ups at 100 events
+// a second, where every frame has a change (docs/PERFORMANCE.md).
+const frame = time.Second / 20
 
 // New returns the overlays' state, restored from o.Saver when it holds
 // one. A saved state that cannot be read is logged and replaced.
@@ -253,7 +256,7 @@ func (m *Manager) Run(ctx context.Context) {
 	defer t.Stop()
 	lastSave := m.now()
 	// frameEnd is set while a frame is running: changes in it wait for
-	// its end, so a thousand events a second cost thirty snapshots.
+	// its end, so a thousand events a second cost twenty snapshots.
 	var frameEnd <-chan time.Time
 	for {
 		select {

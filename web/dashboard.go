@@ -29,8 +29,10 @@ const (
 	// actions and deliveries of a frame go out together, encoded outside
 	// the dashboard's lock, so a burst of events costs each browser one
 	// wake-up and one write, and items that a later one in the same frame
-	// replaces or pushes off the lists are never sent.
-	frame = 100 * time.Millisecond
+	// replaces or pushes off the lists are never sent. Five a second is
+	// live enough for a person reading it, and half the wake-ups, encodings
+	// and writes of ten at 100 events a second (docs/PERFORMANCE.md).
+	frame = 200 * time.Millisecond
 )
 
 // SSE event types.
