@@ -201,7 +201,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		ovo.Saver = st
 	}
 	if a.dash != nil {
-		ovo.Publish = func(snap overlay.Snapshot) { a.dash.Publish(web.TypeOverlay, snap) }
+		ovo.Publish = a.dash.PublishOverlay
 		ovo.Fire = a.inject.Trigger
 	}
 	a.overlays = overlay.New(ctx, ovo)

@@ -197,8 +197,11 @@ func (b *browsers) connect(ctx context.Context, c Clients) error {
 		b.pageWins = append(b.pageWins, -1)
 		b.overlay.clients++
 		b.mu.Unlock()
+		// Each page asks for its own part, as the overlay pages do; the
+		// wins page first, as it is the one the report reads.
+		part := pageParts[i%len(pageParts)]
 		b.start(func(ctx context.Context) {
-			b.overlayPage(ctx, "ws"+strings.TrimPrefix(base, "http")+"/overlay/ws", i, first)
+			b.overlayPage(ctx, "ws"+strings.TrimPrefix(base, "http")+"/overlay/ws?part="+part, i, first)
 		})
 	}
 	if c.Dashboard {
@@ -239,8 +242,12 @@ func (b *browsers) start(f func(context.Context)) {
 	}()
 }
 
+// pageParts are the parts the overlay pages read (/overlay/NAME asks for
+// part NAME), in the order bench connects them.
+var pageParts = []string{"wins", "feed", "alerts", "likegoal", "top", "timer", "deaths"}
+
 // overlayPage reads /overlay/ws as an OBS browser source does, noting the
-// wins counter of each message.
+// wins counter of each message of the wins page.
 func (b *browsers) overlayPage(ctx context.Context, url string, i int, first chan<- error) {
 	c, _, err := websocket.Dial(ctx, url, nil)
 	if err != nil {
@@ -250,7 +257,7 @@ func (b *browsers) overlayPage(ctx context.Context, url string, i int, first cha
 	defer c.CloseNow()
 	c.SetReadLimit(64 << 20)
 	var snap struct {
-		Wins int64 `json:"wins"`
+		Wins *int64 `json:"wins"`
 	}
 	for n := 0; ; n++ {
 		_, data, err := c.Read(ctx)
@@ -262,9 +269,10 @@ func (b *browsers) overlayPage(ctx context.Context, url string, i int, first cha
 		}
 		b.overlay.messages.Add(1)
 		b.overlay.bytes.Add(int64(len(data)))
-		if json.Unmarshal(data, &snap) == nil {
+		snap.Wins = nil
+		if json.Unmarshal(data, &snap) == nil && snap.Wins != nil {
 			b.mu.Lock()
-			b.pageWins[i] = snap.Wins
+			b.pageWins[i] = *snap.Wins
 			b.mu.Unlock()
 		}
 		if n == 0 {
@@ -327,10 +335,15 @@ func (b *browsers) fill(r *PeerReport) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	r.Wins = -1
+	first := true
 	for i, w := range b.pageWins {
-		if i == 0 || w < r.Wins {
+		if pageParts[i%len(pageParts)] != "wins" {
+			continue
+		}
+		if first || w < r.Wins {
 			r.Wins = w
 		}
+		first = false
 	}
 	r.Overlay = b.overlay.traffic()
 	r.Dashboard = b.dash.traffic()

@@ -54,7 +54,7 @@ type PeerReport struct {
 	Other        int     `json:"other"` // commands the mix does not fire
 	Overlay      Traffic `json:"overlay"`
 	Dashboard    Traffic `json:"dashboard"`
-	// Wins is the wins counter of the last message every overlay page got
+	// Wins is the wins counter the wins pages last got
 	// (the smallest, if they differ); -1 without pages.
 	Wins int64 `json:"wins"`
 	// CPU is the peer's own CPU time from Play to Report.

@@ -248,6 +248,9 @@ type Dashboard struct {
 	dirty   bool
 
 	subs map[*subscriber]struct{}
+	// overlaySent is each overlay part as last sent (PublishOverlay), so
+	// that an unchanged part is not sent again.
+	overlaySent map[string][]byte
 	// out is what changed since the last frame, each entry numbered (seq)
 	// so that a browser that subscribed meanwhile, whose snapshot has it
 	// already, is not sent it again. armed: a frame is due.
@@ -271,7 +274,7 @@ type subscriber struct {
 
 func (s *subscriber) wants(typ string) bool {
 	if s.types == nil {
-		return typ != TypeOverlay
+		return typ != TypeOverlay && !strings.HasPrefix(typ, TypeOverlay+"/")
 	}
 	return s.types[typ]
 }
@@ -308,6 +311,8 @@ func NewDashboard(mode string) *Dashboard {
 		subs:    map[*subscriber]struct{}{},
 		frame:   frame,
 		now:     time.Now,
+
+		overlaySent: map[string][]byte{},
 	}
 	d.status = Status{
 		Mode:      mode,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,115 @@ const TypeOverlay = "overlay"
 
 // OverlayNames are the overlay pages, /overlay/NAME.
 var OverlayNames = []string{"alerts", "likegoal", "timer", "deaths", "wins", "feed", "top"}
+
+// overlayParts are each page's share of the state, by the part its page
+// names (/overlay/ws?part=wins): the fields of the whole state that page
+// reads, under the same names. A page then gets a message only when its
+// own part changed, and only that part: the wins page a few bytes when the
+// wins change, nothing when the feed does.
+var overlayParts = map[string]func(overlay.Snapshot) any{
+	"alerts": func(s overlay.Snapshot) any {
+		return struct {
+			Alert  *overlay.AlertView            `json:"alert"`
+			Alerts map[string]*overlay.AlertView `json:"alerts,omitempty"`
+			Sounds []overlay.Sound               `json:"sounds"`
+		}{s.Alert, s.Alerts, s.Sounds}
+	},
+	"likegoal": func(s overlay.Snapshot) any {
+		return struct {
+			LikeGoal overlay.LikeGoalView `json:"likegoal"`
+		}{s.LikeGoal}
+	},
+	"goal": func(s overlay.Snapshot) any {
+		return struct {
+			Goals map[string]overlay.GoalView `json:"goals"`
+		}{s.Goals}
+	},
+	"timer": func(s overlay.Snapshot) any {
+		return struct {
+			Timer overlay.TimerView `json:"timer"`
+		}{s.Timer}
+	},
+	"deaths": func(s overlay.Snapshot) any {
+		return struct {
+			Deaths int64 `json:"deaths"`
+		}{s.Deaths}
+	},
+	"wins": func(s overlay.Snapshot) any {
+		return struct {
+			Wins int64 `json:"wins"`
+		}{s.Wins}
+	},
+	"feed": func(s overlay.Snapshot) any {
+		return struct {
+			Feed []overlay.FeedItem `json:"feed"`
+		}{s.Feed}
+	},
+	"top": func(s overlay.Snapshot) any {
+		return struct {
+			Top []overlay.Gifter `json:"top"`
+		}{s.Top}
+	},
+}
+
+// overlayPartNames lists the parts for error messages, in a fixed order.
+var overlayPartNames = []string{"alerts", "likegoal", "goal", "timer", "deaths", "wins", "feed", "top"}
+
+// overlayPartType is the message type of one part's changes.
+func overlayPartType(part string) string { return TypeOverlay + "/" + part }
+
+// overlayPart reads ?part= of an overlay stream: "" (the whole state, for
+// other tools) or one of overlayParts.
+func overlayPart(r *http.Request) (string, error) {
+	part := r.URL.Query().Get("part")
+	if _, ok := overlayParts[part]; part != "" && !ok {
+		return "", fmt.Errorf("no such overlay part: the parts are %s (or none, for the whole state)", strings.Join(overlayPartNames, ", "))
+	}
+	return part, nil
+}
+
+// overlayFirst is a stream's first message: the whole state or its part.
+func (s *Server) overlayFirst(part string) ([]byte, error) {
+	snap := s.o.Overlays.Snapshot()
+	if part == "" {
+		return json.Marshal(snap)
+	}
+	return json.Marshal(overlayParts[part](snap))
+}
+
+// overlaySubscribe subscribes to the changes of the whole state or of one part.
+func (s *Server) overlaySubscribe(part string) *Subscription {
+	if part == "" {
+		return s.o.Dashboard.SubscribeOnly(TypeOverlay)
+	}
+	return s.o.Dashboard.SubscribeOnly(overlayPartType(part))
+}
+
+// PublishOverlay hands a new overlay state to the pages: the whole state to
+// the streams that asked for it, and each part that changed since the last
+// time to the pages showing it. Each is encoded only if somebody listens.
+func (d *Dashboard) PublishOverlay(snap overlay.Snapshot) {
+	d.Publish(TypeOverlay, snap)
+	for _, part := range overlayPartNames {
+		typ := overlayPartType(part)
+		d.mu.Lock()
+		wanted := d.wantedLocked(typ)
+		d.mu.Unlock()
+		if !wanted {
+			continue
+		}
+		b, err := json.Marshal(overlayParts[part](snap))
+		if err != nil {
+			continue
+		}
+		d.mu.Lock()
+		if !bytes.Equal(d.overlaySent[part], b) {
+			d.overlaySent[part] = b
+			d.sendRaw(typ, b)
+		}
+		d.mu.Unlock()
+	}
+}
 
 // Overlays is the state behind the OBS overlay pages (overlay.Manager).
 // Changes reach the pages as Dashboard.Publish(TypeOverlay, state).
@@ -125,11 +235,16 @@ func (s *Server) overlayPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // overlayStream is the overlays' SSE endpoint: the state first, then every
-// change. Each message is the whole state, so a page that reconnects is
-// at once up to date.
+// change. Each message is the whole state (or the whole of one part, with
+// ?part=), so a page that reconnects is at once up to date.
 func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 	if s.o.Overlays == nil {
 		httpError(w, http.StatusConflict, "the overlays are not available in this run")
+		return
+	}
+	part, err := overlayPart(r)
+	if err != nil {
+		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	rc := http.NewResponseController(w)
@@ -139,9 +254,9 @@ func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	sub := s.o.Dashboard.SubscribeOnly(TypeOverlay)
+	sub := s.overlaySubscribe(part)
 	defer sub.Close()
-	first, err := json.Marshal(s.o.Overlays.Snapshot())
+	first, err := s.overlayFirst(part)
 	if err != nil {
 		return
 	}
@@ -157,7 +272,7 @@ func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case m := <-sub.C:
-			if err := writeSSE(w, latest(sub.C, m)); err != nil {
+			if err := writeSSE(w, Message{Type: TypeOverlay, Data: latest(sub.C, m).Data}); err != nil {
 				return
 			}
 		case <-ping.C:
@@ -179,10 +294,16 @@ func (s *Server) overlayStream(w http.ResponseWriter, r *http.Request) {
 // a browser keeps at most 6 HTTP connections per host, and OBS's browser
 // sources share one browser, so seven overlays each holding an SSE stream
 // would leave the seventh waiting forever. WebSockets do not count
-// against that limit. Each message is the whole state, as JSON.
+// against that limit. Each message is the whole state as JSON, or with
+// ?part= the whole of that part, sent only when it changed.
 func (s *Server) overlaySocket(w http.ResponseWriter, r *http.Request) {
 	if s.o.Overlays == nil {
 		httpError(w, http.StatusConflict, "the overlays are not available in this run")
+		return
+	}
+	part, err := overlayPart(r)
+	if err != nil {
+		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	// Accept checks that the page asking is served from this host.
@@ -192,14 +313,14 @@ func (s *Server) overlaySocket(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.CloseNow()
 	ctx := c.CloseRead(r.Context()) // the pages never send; this notices them leaving
-	sub := s.o.Dashboard.SubscribeOnly(TypeOverlay)
+	sub := s.overlaySubscribe(part)
 	defer sub.Close()
 	send := func(data []byte) bool {
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		return c.Write(wctx, websocket.MessageText, data) == nil
 	}
-	first, err := json.Marshal(s.o.Overlays.Snapshot())
+	first, err := s.overlayFirst(part)
 	if err != nil || !send(first) {
 		return
 	}

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/coder/websocket"
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/overlay"
 )
@@ -155,5 +157,98 @@ func TestOverlayStreamAndControls(t *testing.T) {
 	}
 	if strings.Join(ov.reset, ",") != "timer,wins,deaths" {
 		t.Fatalf("reset %v", ov.reset)
+	}
+}
+
+// A page that names its part (/overlay/ws?part=wins, as the overlay pages
+// do) gets only that part, and only when it changed: the wins page nothing
+// while only the feed moves.
+func TestOverlayPartsSendOnlyWhatChanged(t *testing.T) {
+	ts, _, _ := startOverlays(t)
+	ctx := context.Background()
+	dial := func(part string) *websocket.Conn {
+		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.base, "http")+"/overlay/ws?part="+part, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.CloseNow() })
+		return c
+	}
+	read := func(c *websocket.Conn) string {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	wins, feed := dial("wins"), dial("feed")
+	if got := read(wins); got != `{"wins":0}` {
+		t.Fatalf("the wins page's first message: %s", got)
+	}
+	if got := read(feed); got != `{"feed":[]}` {
+		t.Fatalf("the feed page's first message: %s", got)
+	}
+	whole := openStream(t, ts.base+"/overlay/stream")
+	whole.next(t)
+	// What the parts' subscribers are handed, message by message (a page
+	// that falls behind gets only the latest, so its socket would not show
+	// a message too many).
+	winsSub := ts.dash.SubscribeOnly(overlayPartType("wins"))
+	defer winsSub.Close()
+	feedSub := ts.dash.SubscribeOnly(overlayPartType("feed"))
+	defer feedSub.Close()
+	item := func(user string) []overlay.FeedItem { return []overlay.FeedItem{{Type: "follow", User: user}} }
+	ts.dash.PublishOverlay(overlay.Snapshot{Wins: 1, Feed: item("ann")})
+	ts.dash.PublishOverlay(overlay.Snapshot{Wins: 1, Feed: item("bob")}) // the wins stay
+	ts.dash.PublishOverlay(overlay.Snapshot{Wins: 2, Feed: item("bob")}) // the feed stays
+	handed := func(sub *Subscription) []string {
+		var got []string
+		for {
+			select {
+			case m := <-sub.C:
+				got = append(got, string(m.Data))
+			default:
+				return got
+			}
+		}
+	}
+	if got := handed(winsSub); !slices.Equal(got, []string{`{"wins":1}`, `{"wins":2}`}) {
+		t.Fatalf("the wins part was handed %q; want each change once", got)
+	}
+	if got := handed(feedSub); len(got) != 2 || !strings.Contains(got[0], `"user":"ann"`) || !strings.Contains(got[1], `"user":"bob"`) || strings.Contains(got[1], "wins") {
+		t.Fatalf("the feed part was handed %q; want ann's, then bob's, feed only", got)
+	}
+	// The pages' sockets end with the last of each.
+	for read(wins) != `{"wins":2}` {
+	}
+	for got := read(feed); !strings.Contains(got, `"user":"bob"`); got = read(feed) {
+		if strings.Contains(got, "wins") {
+			t.Fatalf("feed page got %s", got)
+		}
+	}
+	// Without a part, the whole state, every time.
+	for {
+		typ, data := whole.next(t)
+		if typ != TypeOverlay || !strings.Contains(data, `"wins"`) || !strings.Contains(data, `"feed"`) {
+			t.Fatalf("whole state: %s %s", typ, data)
+		}
+		if strings.Contains(data, `"wins":2`) {
+			break
+		}
+	}
+	// The SSE stream takes a part too, under the same event type.
+	st := openStream(t, ts.base+"/overlay/stream?part=wins")
+	if typ, data := st.next(t); typ != TypeOverlay || data != `{"wins":0}` {
+		t.Fatalf("SSE part: %s %s", typ, data)
+	}
+	for _, path := range []string{"/overlay/ws?part=nope", "/overlay/stream?part=Wins"} {
+		code, body := ts.do(t, req{method: "GET", path: path})
+		if code != 400 || !strings.Contains(body, "wins, feed, top") {
+			t.Errorf("%s: %d %s", path, code, body)
+		}
+	}
+	// The dashboard's own streams never carry the overlays' parts.
+	if (&subscriber{}).wants(overlayPartType("wins")) {
+		t.Error("a dashboard browser would get the overlay parts")
 	}
 }

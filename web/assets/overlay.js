@@ -196,9 +196,11 @@
 
   // A WebSocket, not an EventSource: OBS's browser sources share one
   // browser, which keeps at most 6 HTTP streams per host, and there are 7
-  // overlays. Each message is the whole state; after a drop, reconnect.
+  // overlays. Each message is the whole of the page's part; after a drop,
+  // reconnect.
   const connect = () => {
-    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/overlay/ws");
+    // ?part=: only this page's share of the state, and only when it changed.
+    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/overlay/ws?part=" + encodeURIComponent(kind));
     ws.onmessage = (e) => {
       try { render(JSON.parse(e.data)); } catch (err) { /* a bad message changes nothing */ }
     };
