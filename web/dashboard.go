@@ -771,14 +771,8 @@ func (d *Dashboard) Publish(typ string, v any) {
 }
 
 // Flush sends what changed at once, then the status if it changed since
-// the last one. The server calls it a few times a second, so a burst of
-// events costs one status.
-func (d *Dashboard) Flush() {
-	d.sendFrame()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.flushLocked()
-}
+// the last one.
+func (d *Dashboard) Flush() { d.sendFrame() }
 
 // sendFrame sends the outbox: each entry encoded once, outside the lock,
 // to every browser that takes its type and lacks it; of the feed items
@@ -815,6 +809,9 @@ func (d *Dashboard) sendFrame() {
 		add(it.seq, TypeQueue, it.v)
 	}
 	if len(msgs) == 0 {
+		d.mu.Lock()
+		d.flushLocked()
+		d.mu.Unlock()
 		return
 	}
 	var slow []*subscriber
@@ -832,12 +829,25 @@ func (d *Dashboard) sendFrame() {
 			break
 		}
 	}
-	if len(slow) > 0 {
-		d.mu.Lock()
-		for _, s := range slow {
-			d.dropLocked(s)
-		}
-		d.mu.Unlock()
+	d.mu.Lock()
+	for _, s := range slow {
+		d.dropLocked(s)
+	}
+	// The status changed with these events (counters): it goes with
+	// them, in the same wake-up of each browser.
+	d.flushLocked()
+	d.mu.Unlock()
+}
+
+// Tick sends the status if it changed and no frame is on its way (a frame
+// sends it too). The server calls it a few times a second, for changes no
+// event brings a frame for, such as a connection's state; at 100 events a
+// second the status then goes out with the frames only.
+func (d *Dashboard) Tick() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.armed {
+		d.flushLocked()
 	}
 }
 

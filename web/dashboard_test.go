@@ -276,3 +276,41 @@ func TestFrameSendsTheLatestOnce(t *testing.T) {
 		t.Fatalf("late browser got %d items, want %d (the first streak is in its snapshot)", len(lateGot), feedSize+1)
 	}
 }
+
+// The status an event changed goes out with that event's frame, in the
+// same wake-up of each browser, not in one of its own: Tick sends it only
+// when no frame is on its way (a connection's state, say).
+func TestStatusGoesWithTheFrame(t *testing.T) {
+	d := NewDashboard("run")
+	d.frame = time.Hour // the test sends the frame itself
+	sub := d.Subscribe()
+	defer sub.Close()
+	if m := <-sub.C; m.Type != TypeState {
+		t.Fatalf("first message %s", m.Type)
+	}
+	pending := func() []string {
+		var got []string
+		for {
+			select {
+			case m := <-sub.C:
+				got = append(got, m.Type)
+			default:
+				return got
+			}
+		}
+	}
+	d.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}, false)
+	d.Tick()
+	if got := pending(); len(got) != 0 {
+		t.Fatalf("Tick sent %v while a frame was on its way", got)
+	}
+	d.Flush()
+	if got := pending(); !slices.Equal(got, []string{TypeEvent, TypeState}) {
+		t.Fatalf("the frame sent %v; want the event, then the status", got)
+	}
+	d.SetMinecraft(MinecraftConnected, "")
+	d.Tick()
+	if got := pending(); !slices.Equal(got, []string{TypeState}) {
+		t.Fatalf("Tick with no frame due sent %v; want the status", got)
+	}
+}

@@ -242,7 +242,7 @@ func (s *Server) Serve() {
 			case <-s.base.Done():
 				return
 			case <-t.C:
-				s.o.Dashboard.Flush()
+				s.o.Dashboard.Tick()
 			}
 		}
 	}()
