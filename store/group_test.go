@@ -34,6 +34,20 @@ func (c *commits) list() []int {
 	return append([]int(nil), c.writes...)
 }
 
+// awaitLingering waits until a write leads a group of n writes that is
+// still open: it lingers, waiting for another to join.
+func awaitLingering(s *Store, n int) {
+	for {
+		s.gmu.Lock()
+		lingering := s.leading && s.open != nil && len(s.open.fns) == n
+		s.gmu.Unlock()
+		if lingering {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // An acknowledgement that leaves nothing to deliver shares its commit with
 // the next push, and returns only once that commit is on disk: the
 // acknowledged action is never delivered again, the pushed one is kept.
@@ -52,16 +66,7 @@ func TestAckSharesItsCommitWithTheNextPush(t *testing.T) {
 	}
 	acked := make(chan error)
 	go func() { acked <- s.Ack(ctx, it.ID) }()
-	// Wait until the Ack is lingering, leading a group of its own.
-	for {
-		s.gmu.Lock()
-		lingering := s.leading && s.open != nil && len(s.open.fns) == 1
-		s.gmu.Unlock()
-		if lingering {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	awaitLingering(s, 1) // the Ack leads a group of its own
 	if err := s.Push(ctx, cmd(2)); err != nil {
 		t.Fatal(err)
 	}
@@ -97,15 +102,7 @@ func TestFailedWriteLeavesTheGroup(t *testing.T) {
 			return bad
 		}, time.Hour)
 	}()
-	for {
-		s.gmu.Lock()
-		lingering := s.leading && s.open != nil
-		s.gmu.Unlock()
-		if lingering {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	awaitLingering(s, 1)
 	if err := s.Push(ctx, cmd(7)); err != nil {
 		t.Fatal(err)
 	}
@@ -193,15 +190,7 @@ func TestAcksOfSeveralLanesWaitForThePush(t *testing.T) {
 		}
 		go func() { acked <- s.Ack(ctx, it.ID) }()
 	}
-	for { // both acknowledgements are in the lingering group
-		s.gmu.Lock()
-		lingering := s.leading && s.open != nil && len(s.open.fns) == 2
-		s.gmu.Unlock()
-		if lingering {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	awaitLingering(s, 2) // both acknowledgements are in the lingering group
 	if err := s.Push(ctx, cmd(2)); err != nil {
 		t.Fatal(err)
 	}
