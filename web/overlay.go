@@ -31,54 +31,49 @@ const TypeOverlay = "overlay"
 // OverlayNames are the overlay pages, /overlay/NAME.
 var OverlayNames = []string{"alerts", "likegoal", "timer", "deaths", "wins", "feed", "top"}
 
-// overlayParts are each page's share of the state, by the part its page
+// overlayPartOf is one page's share of the state, by the part its page
 // names (/overlay/ws?part=wins): the fields of the whole state that page
 // reads, under the same names. A page then gets a message only when its
 // own part changed, and only that part: the wins page a few bytes when the
 // wins change, nothing when the feed does.
-var overlayParts = map[string]func(overlay.Snapshot) any{
-	"alerts": func(s overlay.Snapshot) any {
+func overlayPartOf(part string, s overlay.Snapshot) (any, bool) {
+	switch part {
+	case "alerts":
 		return struct {
 			Alert  *overlay.AlertView            `json:"alert"`
 			Alerts map[string]*overlay.AlertView `json:"alerts,omitempty"`
 			Sounds []overlay.Sound               `json:"sounds"`
-		}{s.Alert, s.Alerts, s.Sounds}
-	},
-	"likegoal": func(s overlay.Snapshot) any {
+		}{s.Alert, s.Alerts, s.Sounds}, true
+	case "likegoal":
 		return struct {
 			LikeGoal overlay.LikeGoalView `json:"likegoal"`
-		}{s.LikeGoal}
-	},
-	"goal": func(s overlay.Snapshot) any {
+		}{s.LikeGoal}, true
+	case "goal":
 		return struct {
 			Goals map[string]overlay.GoalView `json:"goals"`
-		}{s.Goals}
-	},
-	"timer": func(s overlay.Snapshot) any {
+		}{s.Goals}, true
+	case "timer":
 		return struct {
 			Timer overlay.TimerView `json:"timer"`
-		}{s.Timer}
-	},
-	"deaths": func(s overlay.Snapshot) any {
+		}{s.Timer}, true
+	case "deaths":
 		return struct {
 			Deaths int64 `json:"deaths"`
-		}{s.Deaths}
-	},
-	"wins": func(s overlay.Snapshot) any {
+		}{s.Deaths}, true
+	case "wins":
 		return struct {
 			Wins int64 `json:"wins"`
-		}{s.Wins}
-	},
-	"feed": func(s overlay.Snapshot) any {
+		}{s.Wins}, true
+	case "feed":
 		return struct {
 			Feed []overlay.FeedItem `json:"feed"`
-		}{s.Feed}
-	},
-	"top": func(s overlay.Snapshot) any {
+		}{s.Feed}, true
+	case "top":
 		return struct {
 			Top []overlay.Gifter `json:"top"`
-		}{s.Top}
-	},
+		}{s.Top}, true
+	}
+	return nil, false
 }
 
 // overlayPartNames lists the parts for error messages, in a fixed order.
@@ -88,10 +83,10 @@ var overlayPartNames = []string{"alerts", "likegoal", "goal", "timer", "deaths",
 func overlayPartType(part string) string { return TypeOverlay + "/" + part }
 
 // overlayPart reads ?part= of an overlay stream: "" (the whole state, for
-// other tools) or one of overlayParts.
+// other tools) or one of overlayPartNames.
 func overlayPart(r *http.Request) (string, error) {
 	part := r.URL.Query().Get("part")
-	if _, ok := overlayParts[part]; part != "" && !ok {
+	if _, ok := overlayPartOf(part, overlay.Snapshot{}); part != "" && !ok {
 		return "", fmt.Errorf("no such overlay part: the parts are %s (or none, for the whole state)", strings.Join(overlayPartNames, ", "))
 	}
 	return part, nil
@@ -103,7 +98,8 @@ func (s *Server) overlayFirst(part string) ([]byte, error) {
 	if part == "" {
 		return json.Marshal(snap)
 	}
-	return json.Marshal(overlayParts[part](snap))
+	v, _ := overlayPartOf(part, snap)
+	return json.Marshal(v)
 }
 
 // overlaySubscribe subscribes to the changes of the whole state or of one part.
@@ -123,11 +119,17 @@ func (d *Dashboard) PublishOverlay(snap overlay.Snapshot) {
 		typ := overlayPartType(part)
 		d.mu.Lock()
 		wanted := d.wantedLocked(typ)
+		if !wanted {
+			// Nobody to compare with: a page that connects gets the
+			// state first, and then every change.
+			delete(d.overlaySent, part)
+		}
 		d.mu.Unlock()
 		if !wanted {
 			continue
 		}
-		b, err := json.Marshal(overlayParts[part](snap))
+		v, _ := overlayPartOf(part, snap)
+		b, err := json.Marshal(v)
 		if err != nil {
 			continue
 		}

@@ -252,3 +252,26 @@ func TestOverlayPartsSendOnlyWhatChanged(t *testing.T) {
 		t.Error("a dashboard browser would get the overlay parts")
 	}
 }
+
+// A part nobody listened to is sent to the next page that does at its
+// next change, even a change back to what was sent before: that page's
+// first message holds the state in between.
+func TestOverlayPartAfterNobodyListened(t *testing.T) {
+	d := NewDashboard("run")
+	sub := d.SubscribeOnly(overlayPartType("wins"))
+	d.PublishOverlay(overlay.Snapshot{Wins: 5})
+	<-sub.C
+	sub.Close()
+	d.PublishOverlay(overlay.Snapshot{Wins: 6})    // nobody listens
+	sub = d.SubscribeOnly(overlayPartType("wins")) // its page starts from 6
+	defer sub.Close()
+	d.PublishOverlay(overlay.Snapshot{Wins: 5})
+	select {
+	case m := <-sub.C:
+		if string(m.Data) != `{"wins":5}` {
+			t.Fatalf("sent %s", m.Data)
+		}
+	default:
+		t.Fatal("the wins going back to 5 never reached the page that shows 6")
+	}
+}
