@@ -275,3 +275,18 @@ func TestOverlayPartAfterNobodyListened(t *testing.T) {
 		t.Fatal("the wins going back to 5 never reached the page that shows 6")
 	}
 }
+
+// Every overlay page's kind is a part the server knows, so no page asks
+// for one it would be refused (overlay.js asks for ?part=KIND).
+func TestEveryOverlayPageHasItsPart(t *testing.T) {
+	for _, kind := range append(slices.Clone(OverlayNames), "goal") {
+		if !slices.Contains(overlayPartNames, kind) {
+			t.Errorf("page %s: no such part", kind)
+		}
+	}
+	for _, part := range overlayPartNames {
+		if _, ok := overlayPartOf(part, overlay.Snapshot{}); !ok {
+			t.Errorf("part %s is listed but has no share of the state", part)
+		}
+	}
+}
