@@ -369,15 +369,22 @@ func cleanYAMLError(err error) string {
 // TriggerName is how Tiktok2Mc matches a trigger: lower case, spaces as
 // "_", anything but a-z, 0-9, "_" and "-" dropped. tikcraft also turns "-"
 // into "_" (its triggers have no "-"; names match ignoring "_" anyway).
+// A name of only "_" is "": tikcraft matches names ignoring "_", so it
+// would name no rule.
 func TriggerName(s string) string {
 	var b strings.Builder
+	named := false
 	for _, r := range strings.ToLower(s) {
 		switch {
-		case r == ' ', r == '-':
+		case r == ' ', r == '-', r == '_':
 			b.WriteByte('_')
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
+			named = true
 		}
+	}
+	if !named {
+		return ""
 	}
 	return b.String()
 }

@@ -45,7 +45,7 @@ func TestParseConfigRefusesWhatIsNotTiktok2Mc(t *testing.T) {
 }
 
 func TestTriggerName(t *testing.T) {
-	for in, want := range map[string]string{"Heart Me": "heart_me", "GG!": "gg", "5655": "5655", "like-2": "like_2", "Ünïcode": "ncode"} {
+	for in, want := range map[string]string{"Heart Me": "heart_me", "GG!": "gg", "5655": "5655", "like-2": "like_2", "Ünïcode": "ncode", "$ !": "", "_-_": ""} {
 		if got := TriggerName(in); got != want {
 			t.Errorf("TriggerName(%q) = %q, want %q", in, got, want)
 		}
