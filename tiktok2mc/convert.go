@@ -267,6 +267,10 @@ func (m *converter) likes() []LikeTrigger {
 			m.left = append(m.left, fmt.Sprintf("%s %s: a like rule with this id came first", lt.From, lt.ID))
 			continue
 		}
+		if TriggerName(lt.Function) == "" {
+			m.left = append(m.left, fmt.Sprintf("%s %s: function %q is not a trigger name", lt.From, lt.ID, lt.Function))
+			continue
+		}
 		seen[lt.ID] = true
 		out = append(out, lt)
 	}
