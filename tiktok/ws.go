@@ -1,6 +1,7 @@
 package tiktok
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -157,6 +158,10 @@ func (rd *reader) idle() (time.Duration, bool) {
 	return time.Since(time.Unix(0, since)), true
 }
 
+// keepFrameBuffer is the most the reader's frame buffer keeps between
+// frames (TikTok's are a few KiB gzipped).
+const keepFrameBuffer = 256 << 10
+
 // run delivers the signed initial batch, then every frame until the
 // socket ends or a frame ends or suspends the LIVE.
 func (rd *reader) run(ctx context.Context, s signed) error {
@@ -165,17 +170,26 @@ func (rd *reader) run(ctx context.Context, s signed) error {
 		return err
 	}
 	limit := int64(rd.cfg.MaxFrameBytes)
+	// One buffer for every frame: nothing keeps a frame's bytes past
+	// handleFrame (events copy what they use), and a busy LIVE sends a
+	// thousand frames a second. One that grew for a rare huge frame is
+	// let go.
+	var buf bytes.Buffer
 	for {
+		if buf.Cap() > keepFrameBuffer {
+			buf = bytes.Buffer{}
+		}
+		buf.Reset()
 		rd.waitingSince.Store(time.Now().UnixNano())
 		typ, msg, err := rd.conn.Reader(ctx)
 		rd.waitingSince.Store(0)
 		if err != nil {
 			return describeClose(err)
 		}
-		b, err := io.ReadAll(io.LimitReader(msg, limit+1))
-		if err != nil {
+		if _, err := buf.ReadFrom(io.LimitReader(msg, limit+1)); err != nil {
 			return describeClose(err)
 		}
+		b := buf.Bytes()
 		if int64(len(b)) > limit {
 			// Read the rest without keeping it: the connection and the
 			// frames after this one are fine.
