@@ -12,6 +12,46 @@ import (
 	"github.com/tikcraft/tikcraft/queue"
 )
 
+// The pace a batch gathers for: the time from finding no event waiting to
+// the next one's arrival, on average.
+func TestGathererLearnsThePace(t *testing.T) {
+	const window = 5 * time.Millisecond
+	t0 := time.Now()
+	tests := []struct {
+		name   string
+		frames int           // arrivals of events after the pipeline found none waiting
+		every  time.Duration // between those
+		burst  int           // events arriving together each time
+		fast   bool
+	}{
+		{"nothing known yet", 0, 0, 1, false},
+		{"1,000 a second, one by one", 20, time.Millisecond, 1, true},
+		{"500 a second", 20, 2 * time.Millisecond, 1, true},
+		{"250 a second", 20, 4 * time.Millisecond, 1, false},
+		{"100 a second", 20, 10 * time.Millisecond, 1, false},
+		// 1,000 a second in frames of 8: the next frame is 8 ms away, so
+		// waiting for it would only delay this one.
+		{"frames of 8 every 8 ms", 20, 8 * time.Millisecond, 8, false},
+		{"frames of 2 every 2 ms", 20, 2 * time.Millisecond, 2, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGatherer(window)
+			at := t0
+			for range tc.frames {
+				g.emptied(at)
+				at = at.Add(tc.every)
+				for range tc.burst {
+					g.arrived(at)
+				}
+			}
+			if g.fast() != tc.fast {
+				t.Fatalf("fast() = %v with an average wait of %v", g.fast(), g.idle)
+			}
+		})
+	}
+}
+
 // The windows here are an hour long: a wait that should not happen would
 // hang the test (and fail it at the test timeout) instead of passing late,
 // and a wait that should happen ends by an event or the channel closing,
@@ -19,16 +59,16 @@ import (
 func TestGathererWaitsOnlyWhileEventsComeFast(t *testing.T) {
 	ev := &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}
 	fast := func() *gatherer {
-		g := &gatherer{window: time.Hour}
+		g := newGatherer(time.Hour)
 		t0 := time.Now()
 		for i := range 10 {
-			g.arrived(t0.Add(time.Duration(i) * time.Millisecond))
+			g.emptied(t0.Add(time.Duration(i) * time.Millisecond))
+			g.arrived(t0.Add(time.Duration(i)*time.Millisecond + time.Microsecond))
 		}
 		return g
 	}
 	t.Run("a slow stream never waits", func(t *testing.T) {
-		g := &gatherer{window: time.Hour}
-		g.arrived(time.Now())
+		g := newGatherer(time.Hour)
 		if got, more := g.wait(make(chan tikcraft.Event), time.Now()); got != nil || more {
 			t.Fatalf("got %v, %v", got, more)
 		}

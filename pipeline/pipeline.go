@@ -87,9 +87,10 @@ type Options struct {
 	// written (a full disk). Default 50,000.
 	MaxHeld int
 	// Gather is how long a batch may wait for more events, from its first
-	// one, while they come faster than one every Gather/2 on average: at
-	// 1,000 events a second one queue commit then carries about five
-	// events' actions instead of one (docs/PERFORMANCE.md). Slower streams
+	// one, while the next event has been coming within Gather/2 of the
+	// pipeline finding none waiting, on average: at 1,000 events a second
+	// one queue commit then carries about five events' actions instead of
+	// one (docs/PERFORMANCE.md). Slower streams, and bursts further apart,
 	// never wait. Default 5ms; negative: never wait.
 	Gather time.Duration
 
@@ -197,7 +198,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		tick = t.C
 	}
 	var clock time.Time // event clock: never goes backwards
-	g := gatherer{window: o.Gather}
+	g := newGatherer(o.Gather)
 	defer g.stop()
 loop:
 	for {
