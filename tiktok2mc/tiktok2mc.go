@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/tikcraft/tikcraft/actions"
 )
 
 // DefaultPassword is the RCON password Tiktok2Mc ships with.
@@ -369,21 +370,19 @@ func cleanYAMLError(err error) string {
 // TriggerName is how Tiktok2Mc matches a trigger: lower case, spaces as
 // "_", anything but a-z, 0-9, "_" and "-" dropped. tikcraft also turns "-"
 // into "_" (its triggers have no "-"; names match ignoring "_" anyway).
-// A name of only "_" is "": tikcraft matches names ignoring "_", so it
-// would name no rule.
+// A name that names no rule the way tikcraft matches names
+// (actions.Normalize: "_" alone) is "".
 func TriggerName(s string) string {
 	var b strings.Builder
-	named := false
 	for _, r := range strings.ToLower(s) {
 		switch {
-		case r == ' ', r == '-', r == '_':
+		case r == ' ', r == '-':
 			b.WriteByte('_')
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
 			b.WriteRune(r)
-			named = true
 		}
 	}
-	if !named {
+	if actions.Normalize(b.String()) == "" {
 		return ""
 	}
 	return b.String()
