@@ -44,7 +44,10 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-const password = "floor"
+const (
+	password = "floor"
+	command  = "say thanks for the follow, viewer"
+)
 
 func main() {
 	rate := flag.Int("rate", 100, "events per second")
@@ -141,7 +144,6 @@ func round(rate int, duration time.Duration) (int, time.Duration, error) {
 		return 0, 0, err
 	}
 
-	ins := db.insert
 	var n int
 	var cpu0 time.Duration
 	var prev int64
@@ -158,12 +160,11 @@ func round(rate int, duration time.Duration) (int, time.Duration, error) {
 		}
 		n++
 		now := time.Now().UnixNano()
-		cmdText := "say thanks for the follow, viewer"
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return 0, 0, err
 		}
-		id, err := ins(ctx, tx, now, n, msg, cmdText, prev)
+		id, err := db.insert(ctx, tx, now, n, msg, command, prev)
 		if err != nil {
 			tx.Rollback()
 			return 0, 0, err
@@ -171,7 +172,7 @@ func round(rate int, duration time.Duration) (int, time.Duration, error) {
 		if err := tx.Commit(); err != nil {
 			return 0, 0, err
 		}
-		if _, err := mc.Exec(ctx, cmdText); err != nil {
+		if _, err := mc.Exec(ctx, command); err != nil {
 			return 0, 0, err
 		}
 		prev = id
