@@ -45,3 +45,15 @@ func TestBenchKeepsGOMAXPROCSFromTheEnvironment(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// At 1,000 events a second one by one the pipeline gathers several events
+// into each queue commit (pipeline.Options.Gather, on by default in run's
+// assembly): still every command once, none missing.
+func TestBenchCommandGathersAtAThousandPerSecond(t *testing.T) {
+	out, errOut, code := tikcraft(t, t.TempDir(), nil, "bench", "--mix", "plain", "--rate", "1000", "--duration", "1s")
+	if code != 0 || !strings.Contains(out, "1000 plain mix events at 1000/s") ||
+		!strings.Contains(out, "0 still pending, 0 received twice, 0 missing") ||
+		!strings.Contains(out, "everything delivered exactly once") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
