@@ -3,7 +3,6 @@ package actions
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,42 +83,7 @@ func ChatRequest(method, tmpl string, v ChatValues) string {
 		text += " " + v.Args
 	}
 	vals := [len(chatTokens)]string{SanitizeUser(v.User), Sanitize(v.Nickname, "anonymous"), v.Command, v.Args, text}
-	q := strings.IndexByte(tmpl, '?')
-	var b strings.Builder
-	b.WriteString(method)
-	b.WriteByte(' ')
-	last := 0
-	for at := 0; at < len(tmpl); at++ {
-		if tmpl[at] != '{' {
-			continue
-		}
-		for i, t := range chatTokens {
-			if strings.HasPrefix(tmpl[at:], t) {
-				b.WriteString(tmpl[last:at])
-				if q >= 0 && at > q {
-					b.WriteString(url.QueryEscape(vals[i]))
-				} else {
-					b.WriteString(pathSegment(vals[i]))
-				}
-				last = at + len(t)
-				at = last - 1
-				break
-			}
-		}
-	}
-	b.WriteString(tmpl[last:])
-	return b.String()
-}
-
-// pathSegment escapes a value that stands in a URL path so that it stays
-// one segment: "." and ".." would be read as the current and the parent
-// folder, so their dots are escaped too.
-func pathSegment(v string) string {
-	s := url.PathEscape(v)
-	if s == "." || s == ".." {
-		s = strings.ReplaceAll(s, ".", "%2E")
-	}
-	return s
+	return method + " " + fillURL(tmpl, chatTokens[:], vals[:])
 }
 
 // CheckChatURL checks the web address of a chat command group: http(s),

@@ -131,28 +131,10 @@ func expandHTTP(c Command, vals [len(placeholderTokens)]string) string {
 	return s
 }
 
-// expandURL fills in placeholders escaped for where they stand: path
-// escaping before the '?', query escaping after it.
+// expandURL fills in placeholders escaped for where they stand (see
+// fillURL).
 func expandURL(tmpl string, vals [len(placeholderTokens)]string) string {
-	q := strings.IndexByte(tmpl, '?')
-	return expandEach(tmpl, func(i, at int) string {
-		if q >= 0 && at > q {
-			return url.QueryEscape(vals[i])
-		}
-		return pathValue(vals[i])
-	})
-}
-
-// pathValue escapes a value for a URL path so that it stays inside its
-// segment. url.PathEscape leaves "." alone, so a viewer named ".." would
-// make /a/b/{nickname}/c the dot-segment /a/b/../c, which clients and
-// servers resolve to /a/c; a value made only of dots has them written as
-// %2E, which no one resolves.
-func pathValue(v string) string {
-	if v != "" && strings.Trim(v, ".") == "" {
-		return strings.Repeat("%2E", len(v))
-	}
-	return url.PathEscape(v)
+	return fillURL(tmpl, placeholderTokens[:], vals[:])
 }
 
 // expandJSON fills in placeholders so that the body stays valid JSON
@@ -187,25 +169,5 @@ func expandJSON(tmpl string, vals [len(placeholderTokens)]string) string {
 
 // expandEach replaces each placeholder in tmpl with value(index, offset).
 func expandEach(tmpl string, value func(i, at int) string) string {
-	if !strings.Contains(tmpl, "{") {
-		return tmpl
-	}
-	var b strings.Builder
-	last := 0
-	for at := 0; at < len(tmpl); at++ {
-		if tmpl[at] != '{' {
-			continue
-		}
-		for i, t := range placeholderTokens {
-			if strings.HasPrefix(tmpl[at:], t) {
-				b.WriteString(tmpl[last:at])
-				b.WriteString(value(i, at))
-				last = at + len(t)
-				at = last - 1
-				break
-			}
-		}
-	}
-	b.WriteString(tmpl[last:])
-	return b.String()
+	return expandTokens(tmpl, placeholderTokens[:], value)
 }

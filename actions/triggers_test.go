@@ -251,28 +251,43 @@ func TestHostAllowed(t *testing.T) {
 }
 
 // A viewer named ".." or "." must not become a dot-segment: /a/b/{nickname}/c
-// would be /a/b/../c, which resolves to /a/c.
+// would be /a/b/../c, which resolves to /a/c. Neither may a value next to
+// the template's own dots (/a/.{nickname}/c with "."), in $http actions and
+// in chat command web groups alike.
 func TestHTTPPathValueStaysOneSegment(t *testing.T) {
-	f := parseOK(t, `r:$http GET http://localhost:8080/a/b/{nickname}/c?u={user}`+"\n")
-	for _, nick := range []string{"..", ".", "...", "a..b", ".anna."} {
-		acts := f.Fire(f.Lookup("r"), Vars{User: "anna", Nickname: nick}, nil)
-		_, raw, _ := HTTPRequest(acts[0].Command)
-		u, err := url.Parse(raw)
-		if err != nil {
-			t.Fatalf("%q: url %q: %v", nick, raw, err)
-		}
-		segs := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
-		if len(segs) != 4 || segs[0] != "a" || segs[1] != "b" || segs[3] != "c" {
-			t.Fatalf("%q: path %q has segments %q", nick, u.EscapedPath(), segs)
-		}
-		if segs[2] == "." || segs[2] == ".." {
-			t.Errorf("%q: the value became the dot-segment %q in %q", nick, segs[2], raw)
-		}
-		if got := u.ResolveReference(&url.URL{}).EscapedPath(); got != u.EscapedPath() {
-			t.Errorf("%q: %q resolves to %q", nick, u.EscapedPath(), got)
-		}
-		if v, err := url.PathUnescape(segs[2]); err != nil || v != nick {
-			t.Errorf("%q: the segment %q decodes to %q, %v", nick, segs[2], v, err)
+	cases := []struct{ seg, nick string }{
+		{"{nickname}", ".."}, {"{nickname}", "."}, {"{nickname}", "..."}, {"{nickname}", "a..b"}, {"{nickname}", ".anna."},
+		{".{nickname}", "."}, {"{nickname}.", "."}, {".{nickname}", ""}, {"{nickname}{user}", "."},
+		{"x{nickname}y", ".."}, {"{nickname}", "%2e%2E"}, {"{nickname}", "./.."}, {"{nickname}", "a\\b"},
+	}
+	for _, c := range cases {
+		tmpl := "http://localhost:8080/a/b/" + c.seg + "/c?u={user}"
+		f := parseOK(t, "r:$http GET "+tmpl+"\n")
+		acts := f.Fire(f.Lookup("r"), Vars{User: ".", Nickname: c.nick}, nil)
+		_, fromRule, _ := HTTPRequest(acts[0].Command)
+		_, fromChat, _ := HTTPRequest(ChatRequest("GET", tmpl, ChatValues{User: ".", Nickname: c.nick}))
+		for _, raw := range []string{fromRule, fromChat} {
+			u, err := url.Parse(raw)
+			if err != nil {
+				t.Fatalf("%q in %s: url %q: %v", c.nick, c.seg, raw, err)
+			}
+			segs := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
+			if len(segs) != 4 || segs[0] != "a" || segs[1] != "b" || segs[3] != "c" {
+				t.Fatalf("%q in %s: path %q has segments %q", c.nick, c.seg, u.EscapedPath(), segs)
+			}
+			if segs[2] == "." || segs[2] == ".." {
+				t.Errorf("%q in %s: the value became the dot-segment %q in %q", c.nick, c.seg, segs[2], raw)
+			}
+			if got := u.ResolveReference(&url.URL{}).EscapedPath(); got != u.EscapedPath() {
+				t.Errorf("%q in %s: %q resolves to %q", c.nick, c.seg, u.EscapedPath(), got)
+			}
+			d, err := url.PathUnescape(segs[2])
+			if err != nil {
+				t.Errorf("%q in %s: the segment %q does not decode: %v", c.nick, c.seg, segs[2], err)
+			}
+			if (d == "." || d == "..") && strings.Contains(segs[2], ".") {
+				t.Errorf("%q in %s: the segment %q reads as %q with a dot left as it is", c.nick, c.seg, segs[2], d)
+			}
 		}
 	}
 }
