@@ -163,18 +163,33 @@ func TestBrowserDashboard(t *testing.T) {
 	t.Parallel()
 	ctx := tab(t)
 	d := startDashDemo(t, "", dashActions,
-		`{"type":"gift","msg_id":"h1","user":{"id":"66","unique_id":"`+hostileID+`","nickname":"`+strings.ReplaceAll(hostileNick, `"`, `\"`)+`"},"gift":{"id":5655,"name":"Rose","combo":false,"diamonds":1},"time":"2026-01-01T10:00:00Z"}`)
+		`{"type":"gift","msg_id":"h1","user":{"id":"66","unique_id":"`+hostileID+`","nickname":"`+strings.ReplaceAll(hostileNick, `"`, `\"`)+`"},"gift":{"id":5655,"name":"Rose","combo":false,"diamonds":1},"time":"2026-01-01T10:00:00Z"}`,
+		// No unique_id: the nickname stands in for the name, bidirectional
+		// controls and all.
+		`{"type":"gift","msg_id":"h2","user":{"id":"67","nickname":"\u202eNOID\u2066x\u2069\u200f"},"gift":{"id":5655,"name":"Ro\u202ese","combo":false,"diamonds":1},"time":"2026-01-01T10:00:01Z"}`)
+	const bidi = `/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(document.body.textContent)`
 	run(t, ctx, "open the dashboard",
 		chromedp.Navigate(d.base+"/?token="+d.token),
 		waitText("#live-state", "dashboard connected"),
 		waitText("#feed", "sent Rose"),
 		waitText("#r-gifters", hostileID),
+		waitText("#r-gifters", "NOIDx"),
+		waitText("#feed", "NOIDx"),
+	)
+	if get(t, ctx, chromedp.Evaluate[bool](bidi)) {
+		t.Error("the dashboard shows a viewer's bidirectional controls")
+	}
+	run(t, ctx, "reload",
 		// The page as the server renders it (html/template), before the
 		// script redraws it.
 		chromedp.Reload(),
 		waitText("#r-gifters", hostileID),
+		waitText("#r-gifters", "NOIDx"),
 		waitText("#feed", hostileNick),
 	)
+	if get(t, ctx, chromedp.Evaluate[bool](bidi)) {
+		t.Error("the dashboard as the server renders it shows a viewer's bidirectional controls")
+	}
 	url := get(t, ctx, chromedp.Location())
 	title := get(t, ctx, chromedp.Title())
 	injected := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("img, #feed script, #report script").length`))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 )
 
 // Report is the session report: what `tikcraft report` prints, for this
@@ -142,7 +143,9 @@ func add(m map[string]*Total, key, name string, gifts, diamonds int64) {
 			tot = m[key]
 		}
 		if tot == nil {
-			tot = &Total{Name: name}
+			// The report shows the name as text; a viewer's bidirectional
+			// controls would make what follows it read backwards.
+			tot = &Total{Name: actions.DisplayText(name)}
 			m[key] = tot
 		}
 	}

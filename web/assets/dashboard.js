@@ -43,9 +43,12 @@
   function el(tag, cls, text) {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (text !== undefined && text !== null) e.textContent = clean(text);
     return e;
   }
+  // Bidirectional controls (U+202E and friends) in a viewer's name or chat
+  // would make what follows read backwards: shown without them.
+  function clean(text) { return String(text).replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ""); }
   // The editor and the console (editor.js) share these.
   window.tikcraft = { api, el, hasToken: () => token !== "" };
   const num = (n) => Number(n || 0).toLocaleString();
