@@ -55,6 +55,10 @@ type BenchOptions struct {
 	PeerCommand func(ctx context.Context) *exec.Cmd
 }
 
+// MaxBenchRate is the most events a second a bench sends: far above what
+// one LIVE brings, and what one simulator process can pace.
+const MaxBenchRate = 100_000
+
 // Bench runs the simulator → TikTok client → the pipeline `run` assembles →
 // a built-in RCON server on loopback, at Rate events a second for
 // Duration, and prints throughput, the latency from the client reading a
@@ -63,11 +67,17 @@ type BenchOptions struct {
 // process, so that the CPU figure is tikcraft's alone.
 func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 	bo.defaults()
-	if bo.Rate <= 0 {
+	if bo.Rate == 0 {
 		bo.Rate = 1000
 	}
-	if bo.Duration <= 0 {
+	if bo.Duration == 0 {
 		bo.Duration = 30 * time.Second
+	}
+	if bo.Rate < 0 || bo.Rate > MaxBenchRate {
+		return bench.Result{}, fmt.Errorf("--rate %d: send from 1 to %d events a second", bo.Rate, MaxBenchRate)
+	}
+	if bo.Duration < 0 {
+		return bench.Result{}, fmt.Errorf("--duration %s: send for some time, for example --duration 30s", bo.Duration)
 	}
 	if bo.Settle <= 0 {
 		bo.Settle = 2 * time.Minute
@@ -98,6 +108,9 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 		return bench.Result{}, errors.New("--mix plain runs without the dashboard, so no overlay page can connect: use --mix full --overlays N")
 	}
 	total := int(float64(bo.Rate) * bo.Duration.Seconds())
+	if total < 1 {
+		return bench.Result{}, fmt.Errorf("--rate %d for --duration %s sends no event: send for longer", bo.Rate, bo.Duration)
+	}
 	if total <= 0 {
 		return bench.Result{}, errors.New("--rate × --duration gives no events; use e.g. --rate 1000 --duration 30s")
 	}

@@ -57,3 +57,24 @@ func TestBenchCommandGathersAtAThousandPerSecond(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// A rate or a duration typed as 0 or less is said back, not silently
+// replaced by the defaults (which would run 1,000 events a second for 30 s).
+func TestBenchRefusesANonsenseLoad(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--rate", "0"}, "--rate 0: send from 1 to 100000 events a second"},
+		{[]string{"--rate", "-5"}, "--rate -5: send from 1 to 100000"},
+		{[]string{"--rate", "1000000"}, "--rate 1000000: send from 1 to 100000"},
+		{[]string{"--duration", "0s"}, "--duration 0s: send for some time"},
+		{[]string{"--duration", "-1s"}, "--duration -1s: send for some time"},
+		{[]string{"--rate", "1", "--duration", "100ms"}, "sends no event: send for longer"},
+	} {
+		out, errOut, code := tikcraft(t, t.TempDir(), nil, append([]string{"bench"}, c.args...)...)
+		if code == 0 || !strings.Contains(errOut, c.want) {
+			t.Errorf("bench %v: exit %d, want %q in\n%s%s", c.args, code, c.want, out, errOut)
+		}
+	}
+}

@@ -253,6 +253,14 @@ printed is tikcraft's alone. See docs/PERFORMANCE.md.
 			if cmd.Flags().Changed("max-commands-per-second") {
 				bo.MaxPerSecond = &benchMaxPerSecond
 			}
+			// BenchOptions reads 0 as "the default"; typed on the command
+			// line, 0 or less is a mistake to say, not to replace.
+			if benchRate < 1 || benchRate > app.MaxBenchRate {
+				return fmt.Errorf("--rate %d: send from 1 to %d events a second", benchRate, app.MaxBenchRate)
+			}
+			if benchDuration <= 0 {
+				return fmt.Errorf("--duration %s: send for some time, for example --duration 30s", benchDuration)
+			}
 			app.UseOneCore() // as run does
 			_, err := app.Bench(cmd.Context(), bo)
 			return err
