@@ -8,7 +8,6 @@ package datapack
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -248,6 +247,7 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	}
 	defer root.Close()
 	w := &packWriter{root: root, path: rootPath}
+	defer func() { changed = changed || w.changed }()
 	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
 		wrote, err := w.put(filepath.FromSlash(rel), p.files[rel])
 		if err != nil {
@@ -301,18 +301,26 @@ func linkError(path string) error {
 // reaches outside it, and checks every part of a path with Lstat first, so
 // no link inside it is followed either.
 type packWriter struct {
-	root *os.Root
-	path string // the pack folder, for messages
-	perm fs.FileMode
+	root    *os.Root
+	path    string // the pack folder, for messages
+	probed  bool
+	perm    fs.FileMode     // what a new file gets here (see modes)
+	dirMode fs.FileMode     // what a new folder gets here
+	ready   map[string]bool // folders already checked
+	changed bool            // a folder's mode was fixed
 }
 
-// dir makes sure rel is a real folder, creating it and its parents.
+// dir makes sure rel (or the pack folder itself, ".") is a real folder with
+// the mode a new one gets, creating it and its parents; folders from a run
+// under a tighter umask are opened up like files are (see put).
 func (w *packWriter) dir(rel string) error {
-	if rel == "." || rel == "" {
+	if w.ready[rel] {
 		return nil
 	}
-	if err := w.dir(filepath.Dir(rel)); err != nil {
-		return err
+	if rel != "." {
+		if err := w.dir(filepath.Dir(rel)); err != nil {
+			return err
+		}
 	}
 	fi, err := w.root.Lstat(rel)
 	switch {
@@ -320,14 +328,31 @@ func (w *packWriter) dir(rel string) error {
 		if err := w.root.Mkdir(rel, dirPerm); err != nil {
 			return fmt.Errorf("writing the tikcraft data pack: %w", err)
 		}
-		return nil
 	case err != nil:
 		return fmt.Errorf("writing the tikcraft data pack: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return linkError(filepath.Join(w.path, rel))
 	case !fi.IsDir():
 		return fmt.Errorf("writing the tikcraft data pack: %s is a file where tikcraft needs a folder; move it away", filepath.Join(w.path, rel))
+	default:
+		_, want, err := w.modes()
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm() != want {
+			// Lstat said a real folder, so Chmod (which stays inside the
+			// root) changes this folder; setgid and the like stay.
+			special := fi.Mode() & (fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+			if err := w.root.Chmod(rel, want|special); err != nil {
+				return fmt.Errorf("writing the tikcraft data pack: %w", err)
+			}
+			w.changed = true
+		}
 	}
+	if w.ready == nil {
+		w.ready = map[string]bool{}
+	}
+	w.ready[rel] = true
 	return nil
 }
 
@@ -351,7 +376,7 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 		// versions were 0600, unreadable for a server running as another
 		// user): nothing to do.
 		if old, err := w.root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
-			perm, err := w.newPerm()
+			perm, _, err := w.modes()
 			if err != nil {
 				return false, err
 			}
@@ -368,38 +393,48 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 	return true, nil
 }
 
-// temp creates a new empty file in dir, mode filePerm less the umask.
-func (w *packWriter) temp(dir string) (*os.File, string, error) {
-	var b [8]byte
-	for {
-		rand.Read(b[:])
-		name := filepath.Join(dir, ".tikcraft-"+hex.EncodeToString(b[:]))
-		f, err := w.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
-		if errors.Is(err, fs.ErrExist) {
-			continue
+// modes are the modes a file and a folder Write creates get here
+// (filePerm and dirPerm less the umask), found once by creating one of
+// each: the umask cannot be read without changing it, for the whole
+// process.
+func (w *packWriter) modes() (file, dir fs.FileMode, err error) {
+	if w.probed {
+		return w.perm, w.dirMode, nil
+	}
+	probe := func(mkdir bool) (fs.FileMode, error) {
+		for {
+			name := ".tikcraft-" + rand.Text()[:8]
+			var err error
+			if mkdir {
+				err = w.root.Mkdir(name, dirPerm)
+			} else {
+				var f *os.File
+				if f, err = w.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm); err == nil {
+					f.Close()
+				}
+			}
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
+			if err != nil {
+				return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+			}
+			fi, err := w.root.Lstat(name)
+			w.root.Remove(name)
+			if err != nil {
+				return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+			}
+			return fi.Mode().Perm(), nil
 		}
-		return f, name, err
 	}
-}
-
-// newPerm is the mode a file Write creates gets here (filePerm less the
-// umask), found once by creating one.
-func (w *packWriter) newPerm() (fs.FileMode, error) {
-	if w.perm != 0 {
-		return w.perm, nil
+	if w.perm, err = probe(false); err != nil {
+		return 0, 0, err
 	}
-	f, name, err := w.temp(".")
-	if err != nil {
-		return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	if w.dirMode, err = probe(true); err != nil {
+		return 0, 0, err
 	}
-	fi, err := f.Stat()
-	f.Close()
-	w.root.Remove(name)
-	if err != nil {
-		return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
-	}
-	w.perm = fi.Mode().Perm()
-	return w.perm, nil
+	w.probed = true
+	return w.perm, w.dirMode, nil
 }
 
 // prune removes the function files in dir that keep does not hold and

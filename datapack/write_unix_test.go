@@ -121,3 +121,47 @@ func TestWriteNeverFollowsLinks(t *testing.T) {
 		})
 	}
 }
+
+// Folders an earlier run made under a tighter umask (drwx------) are
+// opened up again like files are, so a server running as another user can
+// get in; the datapacks folder around the pack is the world's and is left
+// as it is.
+func TestWriteFixesFoldersAnEarlierRunMadePrivate(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o711)
+	p, _ := Build(parse(t, rules), "")
+	if _, err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	syscall.Umask(0o022)
+	if changed, err := p.Write(dir); err != nil || !changed {
+		t.Fatalf("second write: changed %t, %v", changed, err)
+	}
+	folders := 0
+	filepath.WalkDir(filepath.Join(dir, Namespace), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := d.Info()
+		want := fs.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+			folders++
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", path, fi.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if folders != 5 { // tikcraft, data, data/tikcraft, function, functions
+		t.Errorf("%d folders in the pack", folders)
+	}
+	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o711 {
+		t.Errorf("the datapacks folder itself became %v", fi.Mode().Perm())
+	}
+	if changed, err := p.Write(dir); err != nil || changed {
+		t.Fatalf("third write: changed %t, %v", changed, err)
+	}
+}
