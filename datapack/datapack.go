@@ -233,7 +233,7 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	case err != nil:
 		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return false, linkError(rootPath)
+		return false, linkError(rootPath, true)
 	case !fi.IsDir():
 		return false, fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
 	default:
@@ -284,7 +284,7 @@ func checkOwnPack(rootPath string) error {
 	case err != nil:
 		return fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return linkError(meta)
+		return metaLinkError(meta)
 	}
 	old, err := os.ReadFile(meta)
 	if err != nil || !bytes.Contains(old, []byte(marker)) {
@@ -293,8 +293,23 @@ func checkOwnPack(rootPath string) error {
 	return nil
 }
 
-func linkError(path string) error {
-	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; delete the link (tikcraft writes a real folder in its place)", path)
+// linkError refuses the link at path, where tikcraft keeps a folder or, if
+// folder is false, a file. Deleting the link (never what it points to) is
+// enough: tikcraft then makes the real one (a folder only if the pack
+// still needs it: functions/ is gone from packs for 1.21 on).
+func linkError(path string, folder bool) error {
+	made := "writes a real file in its place"
+	if folder {
+		made = "makes a real folder in its place if it needs one"
+	}
+	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; delete the link (what it points to stays), and tikcraft %s", path, made)
+}
+
+// metaLinkError refuses a link as pack.mcmeta. Deleting it is not enough:
+// without a pack.mcmeta of its own tikcraft cannot tell its pack from
+// someone else's folder, so the advice is to move the folder away.
+func metaLinkError(meta string) error {
+	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; move the folder %s out of the datapacks folder, and tikcraft writes its whole pack anew", meta, filepath.Dir(meta))
 }
 
 // packWriter writes inside the pack folder through an os.Root, so no name
@@ -331,7 +346,7 @@ func (w *packWriter) dir(rel string) error {
 	case err != nil:
 		return fmt.Errorf("writing the tikcraft data pack: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return linkError(filepath.Join(w.path, rel))
+		return linkError(filepath.Join(w.path, rel), true)
 	case !fi.IsDir():
 		return fmt.Errorf("writing the tikcraft data pack: %s is a file where tikcraft needs a folder; move it away", filepath.Join(w.path, rel))
 	default:
@@ -368,7 +383,7 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 	case err != nil:
 		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return false, linkError(filepath.Join(w.path, rel))
+		return false, linkError(filepath.Join(w.path, rel), false)
 	case !fi.Mode().IsRegular():
 		return false, fmt.Errorf("writing the tikcraft data pack: %s is not a file; move it away", filepath.Join(w.path, rel))
 	default:
@@ -448,7 +463,7 @@ func (w *packWriter) prune(dir string, keep map[string][]byte) (bool, error) {
 			return false, fmt.Errorf("reading the tikcraft data pack: %w", err)
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return false, linkError(filepath.Join(w.path, d))
+			return false, linkError(filepath.Join(w.path, d), true)
 		}
 	}
 	f, err := w.root.Open(dir)

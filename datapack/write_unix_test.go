@@ -71,22 +71,25 @@ func TestWriteFixesFilesAnOlderVersionMadePrivate(t *testing.T) {
 	}
 }
 
-// A link inside the pack is never followed: tikcraft refuses, naming it,
-// and neither writes nor removes anything where it points.
+// A link inside the pack is never followed: tikcraft refuses, naming it
+// and saying whether a folder or a file belongs there, and neither writes
+// nor removes anything where it points. Doing what the message says lets
+// the next write through.
 func TestWriteNeverFollowsLinks(t *testing.T) {
 	p, _ := Build(parse(t, rules), "1.21.4")
 	fdir := filepath.Join("data", Namespace, "function")
 	for _, c := range []struct {
-		name string
-		link string // inside the pack folder
-		dir  bool   // the link points at a folder
+		name   string
+		link   string // inside the pack folder
+		dir    bool   // the link points at a folder
+		advice string
 	}{
-		{"function folder", fdir, true},
-		{"namespace folder", filepath.Join("data", Namespace), true},
-		{"data folder", "data", true},
-		{"function file", filepath.Join(fdir, "rose.mcfunction"), false},
-		{"pack.mcmeta", "pack.mcmeta", false},
-		{"pack folder", ".", true},
+		{"function folder", fdir, true, "makes a real folder in its place"},
+		{"namespace folder", filepath.Join("data", Namespace), true, "makes a real folder in its place"},
+		{"data folder", "data", true, "makes a real folder in its place"},
+		{"function file", filepath.Join(fdir, "rose.mcfunction"), false, "writes a real file in its place"},
+		{"pack.mcmeta", "pack.mcmeta", false, "move the folder"},
+		{"pack folder", ".", true, "makes a real folder in its place"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -111,12 +114,30 @@ func TestWriteNeverFollowsLinks(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "is a link") || !strings.Contains(err.Error(), filepath.Base(at)) {
 				t.Fatalf("error %v; want a refusal naming %s", err, at)
 			}
+			if !strings.Contains(err.Error(), c.advice) {
+				t.Errorf("error %v; want the advice %q", err, c.advice)
+			}
 			entries, _ := os.ReadDir(elsewhere)
 			if len(entries) != 1 || entries[0].Name() != "mine.mcfunction" {
 				t.Errorf("the linked folder now holds %v", entries)
 			}
 			if b, err := os.ReadFile(mine); err != nil || string(b) != "say mine\n" {
 				t.Errorf("mine.mcfunction: %q, %v", b, err)
+			}
+			// Follow the advice.
+			if c.advice == "move the folder" {
+				err = os.Rename(filepath.Join(dir, Namespace), filepath.Join(t.TempDir(), "moved"))
+			} else {
+				err = os.Remove(at)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Write(dir); err != nil {
+				t.Fatalf("after doing what the message says: %v", err)
+			}
+			if fi, err := os.Lstat(at); err != nil || fi.IsDir() != c.dir || fi.Mode()&fs.ModeSymlink != 0 {
+				t.Errorf("%s is now %v (%v)", at, fi.Mode(), err)
 			}
 		})
 	}
