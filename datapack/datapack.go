@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -37,6 +38,7 @@ const MaxFunctionCommands = 65536
 type Pack struct {
 	files map[string][]byte // path inside the pack folder → content
 	calls map[*actions.Rule]*function
+	left  []error // rules Write left on RCON (see LeftOut)
 }
 
 type function struct {
@@ -248,6 +250,13 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	defer root.Close()
 	w := &packWriter{root: root, path: rootPath}
 	defer func() { changed = changed || w.changed }()
+	// A function file tikcraft did not write keeps its content, and its
+	// rule stays on RCON: a call would run someone else's function.
+	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
+		if _, ok := p.files[rel]; ok && rel != "pack.mcmeta" && w.foreign(filepath.FromSlash(rel)) {
+			p.leaveOut(rel, filepath.Join(rootPath, filepath.FromSlash(rel)))
+		}
+	}
 	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
 		wrote, err := w.put(filepath.FromSlash(rel), p.files[rel])
 		if err != nil {
@@ -264,6 +273,29 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	}
 	return changed, nil
 }
+
+// leaveOut takes the function at rel, a file someone else wrote, out of
+// the pack: all its files and its calls, so the rule goes over RCON.
+func (p *Pack) leaveOut(rel, full string) {
+	name := strings.TrimSuffix(path.Base(rel), ".mcfunction")
+	for r, fn := range p.calls {
+		if fn.name != name {
+			continue
+		}
+		delete(p.calls, r)
+		p.left = append(p.left, fmt.Errorf("%s is not tikcraft's (it does not start with tikcraft's line %q), so tikcraft leaves it as it is and rule %q goes over RCON, one command at a time; rename or move that file to have the rule run as a function again", full, strings.TrimSpace(header), r.Trigger))
+	}
+	for f := range p.files {
+		if path.Base(f) == name+".mcfunction" {
+			delete(p.files, f)
+		}
+	}
+}
+
+// LeftOut says which rules Write kept on RCON because a file it did not
+// write has their function's name, one error naming the file each. Write
+// still writes the rest of the pack.
+func (p *Pack) LeftOut() []error { return p.left }
 
 // The modes of what Write creates; the process umask applies.
 const (
@@ -293,16 +325,16 @@ func checkOwnPack(rootPath string) error {
 	return nil
 }
 
-// linkError refuses the link at path, where tikcraft keeps a folder or, if
+// linkError refuses the link at at, where tikcraft keeps a folder or, if
 // folder is false, a file. Deleting the link (never what it points to) is
 // enough: tikcraft then makes the real one (a folder only if the pack
 // still needs it: functions/ is gone from packs for 1.21 on).
-func linkError(path string, folder bool) error {
+func linkError(at string, folder bool) error {
 	made := "writes a real file in its place"
 	if folder {
 		made = "makes a real folder in its place if it needs one"
 	}
-	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; delete the link (what it points to stays), and tikcraft %s", path, made)
+	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; delete the link (what it points to stays), and tikcraft %s", at, made)
 }
 
 // metaLinkError refuses a link as pack.mcmeta. Deleting it is not enough:
@@ -490,6 +522,20 @@ func (w *packWriter) prune(dir string, keep map[string][]byte) (bool, error) {
 		removed = true
 	}
 	return removed, nil
+}
+
+// foreign reports whether rel is a file that tikcraft did not write. A link
+// on the way or a missing folder is for put to handle, not foreign.
+func (w *packWriter) foreign(rel string) bool {
+	parts := strings.Split(rel, string(filepath.Separator))
+	for i := 1; i < len(parts); i++ {
+		fi, err := w.root.Lstat(filepath.Join(parts[:i]...))
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	fi, err := w.root.Lstat(rel)
+	return err == nil && fi.Mode().IsRegular() && !w.wroteIt(rel)
 }
 
 // wroteIt reports whether the file at rel starts with tikcraft's header.
