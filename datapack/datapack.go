@@ -227,6 +227,7 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	}
 	rootPath := filepath.Join(datapacksDir, Namespace)
 	fi, err := os.Lstat(rootPath)
+	existed := err == nil
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.Mkdir(rootPath, dirPerm); err != nil {
@@ -238,16 +239,17 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 		return false, linkError(rootPath, true)
 	case !fi.IsDir():
 		return false, fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
-	default:
-		if err := checkOwnPack(rootPath); err != nil {
-			return false, err
-		}
 	}
 	root, err := os.OpenRoot(rootPath)
 	if err != nil {
 		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
 	}
 	defer root.Close()
+	if existed {
+		if err := checkOwnPack(root, rootPath); err != nil {
+			return false, err
+		}
+	}
 	w := &packWriter{root: root, path: rootPath}
 	defer func() { changed = changed || w.changed }()
 	// A function file tikcraft did not write keeps its content, and its
@@ -307,22 +309,51 @@ const (
 // files that start with it are ever removed.
 const header = "# tikcraft: rule "
 
+// maxMeta is the most of a pack.mcmeta tikcraft reads: its own is a few
+// hundred bytes, and a larger one is not its own.
+const maxMeta = 64 << 10
+
 // checkOwnPack refuses a pack folder whose pack.mcmeta is not tikcraft's
-// (or is a link).
-func checkOwnPack(rootPath string) error {
+// (or is a link, or not a file at all).
+func checkOwnPack(root *os.Root, rootPath string) error {
 	meta := filepath.Join(rootPath, "pack.mcmeta")
-	fi, err := os.Lstat(meta)
+	fi, err := root.Lstat("pack.mcmeta")
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return metaLinkError(meta)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s exists but is not a tikcraft data pack (%s is not a file); move it away, tikcraft needs that folder for its own pack", rootPath, meta)
 	}
-	old, err := os.ReadFile(meta)
-	if err != nil || !bytes.Contains(old, []byte(marker)) {
+	old, ok := readFile(root, "pack.mcmeta", maxMeta)
+	if !ok || !bytes.Contains(old, []byte(marker)) {
 		return fmt.Errorf("%s holds a data pack tikcraft did not write; move it away or rename it, tikcraft needs that folder for its own pack", rootPath)
 	}
 	return nil
+}
+
+// readFile reads name inside root if it is a regular file of at most limit
+// bytes; anything else (a FIFO that would block, a device, a larger file)
+// is not read, and ok is false.
+func readFile(root *os.Root, name string, limit int64) (b []byte, ok bool) {
+	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() || fi.Size() > limit {
+		return nil, false
+	}
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	// Lstat and Open are two looks: check again what was opened.
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	b, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil || int64(len(b)) > limit {
+		return nil, false
+	}
+	return b, true
 }
 
 // linkError refuses the link at at, where tikcraft keeps a folder or, if
@@ -422,7 +453,7 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 		// Same content and the mode a new file gets (files from older
 		// versions were 0600, unreadable for a server running as another
 		// user): nothing to do.
-		if old, err := w.root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
+		if old, ok := readFile(w.root, rel, int64(len(data))); ok && bytes.Equal(old, data) {
 			perm, _, err := w.modes()
 			if err != nil {
 				return false, err
@@ -497,6 +528,11 @@ func (w *packWriter) prune(dir string, keep map[string][]byte) (bool, error) {
 		if fi.Mode()&fs.ModeSymlink != 0 {
 			return false, linkError(filepath.Join(w.path, d), true)
 		}
+		if !fi.IsDir() {
+			// Holds no function of tikcraft's; and opening a FIFO would
+			// block.
+			return false, nil
+		}
 	}
 	f, err := w.root.Open(dir)
 	if err != nil {
@@ -538,13 +574,20 @@ func (w *packWriter) foreign(rel string) bool {
 	return err == nil && fi.Mode().IsRegular() && !w.wroteIt(rel)
 }
 
-// wroteIt reports whether the file at rel starts with tikcraft's header.
+// wroteIt reports whether rel is a file that starts with tikcraft's
+// header; only the header is read.
 func (w *packWriter) wroteIt(rel string) bool {
-	f, err := w.root.OpenFile(rel, os.O_RDONLY, 0)
+	if fi, err := w.root.Lstat(rel); err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	f, err := w.root.Open(rel)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
 	b := make([]byte, len(header))
 	_, err = io.ReadFull(f, b)
 	return err == nil && string(b) == header

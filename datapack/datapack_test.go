@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -273,5 +274,29 @@ func TestWriteLeavesAFileItDidNotWrite(t *testing.T) {
 				t.Errorf("functions/rose.mcfunction is still there (%v)", err)
 			}
 		}
+	}
+}
+
+// pack.mcmeta is read only up to a size no pack.mcmeta of tikcraft's
+// reaches: a huge one is refused without being read into memory.
+func TestWriteDoesNotReadAHugePackMeta(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := Build(parse(t, rules), "")
+	if _, err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	meta := filepath.Join(dir, Namespace, "pack.mcmeta")
+	if err := os.Truncate(meta, 256<<20); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := p.Write(dir)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), filepath.Dir(meta)) {
+		t.Errorf("error %v; want a refusal naming %s", err, filepath.Dir(meta))
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+		t.Errorf("Write allocated %d MB for a 256 MB pack.mcmeta", n>>20)
 	}
 }

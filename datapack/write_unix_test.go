@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The pack's files and folders get 0644 and 0755 less the umask, so a
@@ -184,5 +185,48 @@ func TestWriteFixesFoldersAnEarlierRunMadePrivate(t *testing.T) {
 	}
 	if changed, err := p.Write(dir); err != nil || changed {
 		t.Fatalf("third write: changed %t, %v", changed, err)
+	}
+}
+
+// What datapack reads must be a regular file: a FIFO as pack.mcmeta or as
+// a function file is refused or left alone instead of hanging the write
+// (and with it `tikcraft run`, which writes the pack while it starts).
+func TestWriteNeverReadsAFifo(t *testing.T) {
+	for _, c := range []struct{ name, at, want string }{
+		{"pack.mcmeta", "pack.mcmeta", "not a tikcraft data pack"},
+		{"function file", filepath.Join("data", Namespace, "function", "rose.mcfunction"), "is not a file"},
+		{"old function file", filepath.Join("data", Namespace, "function", "gone.mcfunction"), ""},
+		{"old function folder", filepath.Join("data", Namespace, "functions"), ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p, _ := Build(parse(t, rules), "1.21.4")
+			if _, err := p.Write(dir); err != nil {
+				t.Fatal(err)
+			}
+			fifo := filepath.Join(dir, Namespace, c.at)
+			os.Remove(fifo)
+			if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, err := p.Write(dir); done <- err }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute): // a guard against a hang, not a speed check
+				// Let the reader in, so the test ends.
+				if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+					f.Close()
+				}
+				t.Fatal("Write hangs on a FIFO")
+			}
+			if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), fifo)) {
+				t.Errorf("error %v; want %q naming %s", err, c.want, fifo)
+			}
+			if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+				t.Errorf("the FIFO is now %v (%v)", fi.Mode(), err)
+			}
+		})
 	}
 }
