@@ -217,10 +217,14 @@ const marker = "tikcraft: the rules of actions.mca, written by tikcraft"
 //
 // Files are written 0644 and folders 0755 (less what the process umask
 // takes away), so a Minecraft server running as another user can read
-// them. Write never follows a link inside the pack: a link where it would
-// write or look is refused with an error naming it, so nothing outside the
-// pack is written or removed. It removes only .mcfunction files it wrote
-// itself (they start with its header line).
+// them; files and folders of the pack with another mode (an earlier run
+// under a tighter umask) get it too. The datapacks folder is the world's
+// and keeps its mode. Write never follows a link inside the pack: a link
+// where it would write or look is refused with an error naming it, so
+// nothing outside the pack is written or removed. It reads only regular
+// files, and overwrites or removes only .mcfunction files it wrote itself
+// (they start with its header line): a rule whose function file is someone
+// else's is left out of p, goes over RCON and is listed by LeftOut.
 func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	if st, err := os.Stat(datapacksDir); err != nil || !st.IsDir() {
 		return false, fmt.Errorf("minecraft.datapack_dir %s is not a folder: point it at your world's datapacks folder (for example world/datapacks)", datapacksDir)
