@@ -8,7 +8,6 @@ package datapack
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -38,6 +38,7 @@ const MaxFunctionCommands = 65536
 type Pack struct {
 	files map[string][]byte // path inside the pack folder → content
 	calls map[*actions.Rule]*function
+	left  []error // rules Write left on RCON (see LeftOut)
 }
 
 type function struct {
@@ -216,16 +217,21 @@ const marker = "tikcraft: the rules of actions.mca, written by tikcraft"
 //
 // Files are written 0644 and folders 0755 (less what the process umask
 // takes away), so a Minecraft server running as another user can read
-// them. Write never follows a link inside the pack: a link where it would
-// write or look is refused with an error naming it, so nothing outside the
-// pack is written or removed. It removes only .mcfunction files it wrote
-// itself (they start with its header line).
+// them; files and folders of the pack with another mode (an earlier run
+// under a tighter umask) get it too. The datapacks folder is the world's
+// and keeps its mode. Write never follows a link inside the pack: a link
+// where it would write or look is refused with an error naming it, so
+// nothing outside the pack is written or removed. It reads only regular
+// files, and overwrites or removes only .mcfunction files it wrote itself
+// (they start with its header line): a rule whose function file is someone
+// else's is left out of p, goes over RCON and is listed by LeftOut.
 func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	if st, err := os.Stat(datapacksDir); err != nil || !st.IsDir() {
 		return false, fmt.Errorf("minecraft.datapack_dir %s is not a folder: point it at your world's datapacks folder (for example world/datapacks)", datapacksDir)
 	}
 	rootPath := filepath.Join(datapacksDir, Namespace)
 	fi, err := os.Lstat(rootPath)
+	existed := err == nil
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.Mkdir(rootPath, dirPerm); err != nil {
@@ -234,20 +240,29 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	case err != nil:
 		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return false, linkError(rootPath)
+		return false, linkError(rootPath, true)
 	case !fi.IsDir():
 		return false, fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
-	default:
-		if err := checkOwnPack(rootPath); err != nil {
-			return false, err
-		}
 	}
 	root, err := os.OpenRoot(rootPath)
 	if err != nil {
 		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
 	}
 	defer root.Close()
+	if existed {
+		if err := checkOwnPack(root, rootPath); err != nil {
+			return false, err
+		}
+	}
 	w := &packWriter{root: root, path: rootPath}
+	defer func() { changed = changed || w.changed }()
+	// A function file tikcraft did not write keeps its content, and its
+	// rule stays on RCON: a call would run someone else's function.
+	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
+		if _, ok := p.files[rel]; ok && rel != "pack.mcmeta" && w.foreign(filepath.FromSlash(rel)) {
+			p.leaveOut(rel, filepath.Join(rootPath, filepath.FromSlash(rel)))
+		}
+	}
 	for _, rel := range slices.Sorted(maps.Keys(p.files)) {
 		wrote, err := w.put(filepath.FromSlash(rel), p.files[rel])
 		if err != nil {
@@ -265,6 +280,29 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	return changed, nil
 }
 
+// leaveOut takes the function at rel, a file someone else wrote, out of
+// the pack: all its files and its calls, so the rule goes over RCON.
+func (p *Pack) leaveOut(rel, full string) {
+	name := strings.TrimSuffix(path.Base(rel), ".mcfunction")
+	for r, fn := range p.calls {
+		if fn.name != name {
+			continue
+		}
+		delete(p.calls, r)
+		p.left = append(p.left, fmt.Errorf("%s is not tikcraft's (it does not start with tikcraft's line %q), so tikcraft leaves it as it is and rule %q goes over RCON, one command at a time; rename or move that file to have the rule run as a function again", full, strings.TrimSpace(header), r.Trigger))
+	}
+	for f := range p.files {
+		if path.Base(f) == name+".mcfunction" {
+			delete(p.files, f)
+		}
+	}
+}
+
+// LeftOut says which rules Write kept on RCON because a file it did not
+// write has their function's name, one error naming the file each. Write
+// still writes the rest of the pack.
+func (p *Pack) LeftOut() []error { return p.left }
+
 // The modes of what Write creates; the process umask applies.
 const (
 	filePerm fs.FileMode = 0o644
@@ -275,44 +313,96 @@ const (
 // files that start with it are ever removed.
 const header = "# tikcraft: rule "
 
+// maxMeta is the most of a pack.mcmeta tikcraft reads: its own is a few
+// hundred bytes, and a larger one is not its own.
+const maxMeta = 64 << 10
+
 // checkOwnPack refuses a pack folder whose pack.mcmeta is not tikcraft's
-// (or is a link).
-func checkOwnPack(rootPath string) error {
+// (or is a link, or not a file at all).
+func checkOwnPack(root *os.Root, rootPath string) error {
 	meta := filepath.Join(rootPath, "pack.mcmeta")
-	fi, err := os.Lstat(meta)
+	fi, err := root.Lstat("pack.mcmeta")
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return linkError(meta)
+		return metaLinkError(meta)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s exists but is not a tikcraft data pack (%s is not a file); move it away, tikcraft needs that folder for its own pack", rootPath, meta)
 	}
-	old, err := os.ReadFile(meta)
-	if err != nil || !bytes.Contains(old, []byte(marker)) {
+	old, ok := readFile(root, "pack.mcmeta", maxMeta)
+	if !ok || !bytes.Contains(old, []byte(marker)) {
 		return fmt.Errorf("%s holds a data pack tikcraft did not write; move it away or rename it, tikcraft needs that folder for its own pack", rootPath)
 	}
 	return nil
 }
 
-func linkError(path string) error {
-	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; delete the link (tikcraft writes a real folder in its place)", path)
+// readFile reads name inside root if it is a regular file of at most limit
+// bytes; anything else (a FIFO that would block, a device, a larger file)
+// is not read, and ok is false.
+func readFile(root *os.Root, name string, limit int64) (b []byte, ok bool) {
+	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() || fi.Size() > limit {
+		return nil, false
+	}
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	// Lstat and Open are two looks: check again what was opened.
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	b, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil || int64(len(b)) > limit {
+		return nil, false
+	}
+	return b, true
+}
+
+// linkError refuses the link at at, where tikcraft keeps a folder or, if
+// folder is false, a file. Deleting the link (never what it points to) is
+// enough: tikcraft then makes the real one (a folder only if the pack
+// still needs it: functions/ is gone from packs for 1.21 on).
+func linkError(at string, folder bool) error {
+	made := "writes a real file in its place"
+	if folder {
+		made = "makes a real folder in its place if it needs one"
+	}
+	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; delete the link (what it points to stays), and tikcraft %s", at, made)
+}
+
+// metaLinkError refuses a link as pack.mcmeta. Deleting it is not enough:
+// without a pack.mcmeta of its own tikcraft cannot tell its pack from
+// someone else's folder, so the advice is to move the folder away.
+func metaLinkError(meta string) error {
+	return fmt.Errorf("%s is a link: tikcraft does not follow links inside its data pack, so that it never writes or removes files elsewhere; move the folder %s out of the datapacks folder, and tikcraft writes its whole pack anew", meta, filepath.Dir(meta))
 }
 
 // packWriter writes inside the pack folder through an os.Root, so no name
 // reaches outside it, and checks every part of a path with Lstat first, so
 // no link inside it is followed either.
 type packWriter struct {
-	root *os.Root
-	path string // the pack folder, for messages
-	perm fs.FileMode
+	root    *os.Root
+	path    string // the pack folder, for messages
+	probed  bool
+	perm    fs.FileMode     // what a new file gets here (see modes)
+	dirMode fs.FileMode     // what a new folder gets here
+	ready   map[string]bool // folders already checked
+	changed bool            // a folder's mode was fixed
 }
 
-// dir makes sure rel is a real folder, creating it and its parents.
+// dir makes sure rel (or the pack folder itself, ".") is a real folder with
+// the mode a new one gets, creating it and its parents; folders from a run
+// under a tighter umask are opened up like files are (see put).
 func (w *packWriter) dir(rel string) error {
-	if rel == "." || rel == "" {
+	if w.ready[rel] {
 		return nil
 	}
-	if err := w.dir(filepath.Dir(rel)); err != nil {
-		return err
+	if rel != "." {
+		if err := w.dir(filepath.Dir(rel)); err != nil {
+			return err
+		}
 	}
 	fi, err := w.root.Lstat(rel)
 	switch {
@@ -320,14 +410,31 @@ func (w *packWriter) dir(rel string) error {
 		if err := w.root.Mkdir(rel, dirPerm); err != nil {
 			return fmt.Errorf("writing the tikcraft data pack: %w", err)
 		}
-		return nil
 	case err != nil:
 		return fmt.Errorf("writing the tikcraft data pack: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return linkError(filepath.Join(w.path, rel))
+		return linkError(filepath.Join(w.path, rel), true)
 	case !fi.IsDir():
 		return fmt.Errorf("writing the tikcraft data pack: %s is a file where tikcraft needs a folder; move it away", filepath.Join(w.path, rel))
+	default:
+		_, want, err := w.modes()
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm() != want {
+			// Lstat said a real folder, so Chmod (which stays inside the
+			// root) changes this folder; setgid and the like stay.
+			special := fi.Mode() & (fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+			if err := w.root.Chmod(rel, want|special); err != nil {
+				return fmt.Errorf("writing the tikcraft data pack: %w", err)
+			}
+			w.changed = true
+		}
 	}
+	if w.ready == nil {
+		w.ready = map[string]bool{}
+	}
+	w.ready[rel] = true
 	return nil
 }
 
@@ -343,15 +450,15 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 	case err != nil:
 		return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return false, linkError(filepath.Join(w.path, rel))
+		return false, linkError(filepath.Join(w.path, rel), false)
 	case !fi.Mode().IsRegular():
 		return false, fmt.Errorf("writing the tikcraft data pack: %s is not a file; move it away", filepath.Join(w.path, rel))
 	default:
 		// Same content and the mode a new file gets (files from older
 		// versions were 0600, unreadable for a server running as another
 		// user): nothing to do.
-		if old, err := w.root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
-			perm, err := w.newPerm()
+		if old, ok := readFile(w.root, rel, int64(len(data))); ok && bytes.Equal(old, data) {
+			perm, _, err := w.modes()
 			if err != nil {
 				return false, err
 			}
@@ -368,38 +475,48 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 	return true, nil
 }
 
-// temp creates a new empty file in dir, mode filePerm less the umask.
-func (w *packWriter) temp(dir string) (*os.File, string, error) {
-	var b [8]byte
-	for {
-		rand.Read(b[:])
-		name := filepath.Join(dir, ".tikcraft-"+hex.EncodeToString(b[:]))
-		f, err := w.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
-		if errors.Is(err, fs.ErrExist) {
-			continue
+// modes are the modes a file and a folder Write creates get here
+// (filePerm and dirPerm less the umask), found once by creating one of
+// each: the umask cannot be read without changing it, for the whole
+// process.
+func (w *packWriter) modes() (file, dir fs.FileMode, err error) {
+	if w.probed {
+		return w.perm, w.dirMode, nil
+	}
+	probe := func(mkdir bool) (fs.FileMode, error) {
+		for {
+			name := ".tikcraft-" + rand.Text()[:8]
+			var err error
+			if mkdir {
+				err = w.root.Mkdir(name, dirPerm)
+			} else {
+				var f *os.File
+				if f, err = w.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm); err == nil {
+					f.Close()
+				}
+			}
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
+			if err != nil {
+				return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+			}
+			fi, err := w.root.Lstat(name)
+			w.root.Remove(name)
+			if err != nil {
+				return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+			}
+			return fi.Mode().Perm(), nil
 		}
-		return f, name, err
 	}
-}
-
-// newPerm is the mode a file Write creates gets here (filePerm less the
-// umask), found once by creating one.
-func (w *packWriter) newPerm() (fs.FileMode, error) {
-	if w.perm != 0 {
-		return w.perm, nil
+	if w.perm, err = probe(false); err != nil {
+		return 0, 0, err
 	}
-	f, name, err := w.temp(".")
-	if err != nil {
-		return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
+	if w.dirMode, err = probe(true); err != nil {
+		return 0, 0, err
 	}
-	fi, err := f.Stat()
-	f.Close()
-	w.root.Remove(name)
-	if err != nil {
-		return 0, fmt.Errorf("writing the tikcraft data pack: %w", err)
-	}
-	w.perm = fi.Mode().Perm()
-	return w.perm, nil
+	w.probed = true
+	return w.perm, w.dirMode, nil
 }
 
 // prune removes the function files in dir that keep does not hold and
@@ -413,7 +530,12 @@ func (w *packWriter) prune(dir string, keep map[string][]byte) (bool, error) {
 			return false, fmt.Errorf("reading the tikcraft data pack: %w", err)
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return false, linkError(filepath.Join(w.path, d))
+			return false, linkError(filepath.Join(w.path, d), true)
+		}
+		if !fi.IsDir() {
+			// Holds no function of tikcraft's; and opening a FIFO would
+			// block.
+			return false, nil
 		}
 	}
 	f, err := w.root.Open(dir)
@@ -442,13 +564,34 @@ func (w *packWriter) prune(dir string, keep map[string][]byte) (bool, error) {
 	return removed, nil
 }
 
-// wroteIt reports whether the file at rel starts with tikcraft's header.
+// foreign reports whether rel is a file that tikcraft did not write. A link
+// on the way or a missing folder is for put to handle, not foreign.
+func (w *packWriter) foreign(rel string) bool {
+	parts := strings.Split(rel, string(filepath.Separator))
+	for i := 1; i < len(parts); i++ {
+		fi, err := w.root.Lstat(filepath.Join(parts[:i]...))
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	fi, err := w.root.Lstat(rel)
+	return err == nil && fi.Mode().IsRegular() && !w.wroteIt(rel)
+}
+
+// wroteIt reports whether rel is a file that starts with tikcraft's
+// header; only the header is read.
 func (w *packWriter) wroteIt(rel string) bool {
-	f, err := w.root.OpenFile(rel, os.O_RDONLY, 0)
+	if fi, err := w.root.Lstat(rel); err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	f, err := w.root.Open(rel)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
 	b := make([]byte, len(header))
 	_, err = io.ReadFull(f, b)
 	return err == nil && string(b) == header

@@ -1,10 +1,13 @@
 package datapack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -231,5 +234,69 @@ func TestWriteRemovesOnlyItsOwnFunctions(t *testing.T) {
 	}
 	if b, err := os.ReadFile(mine); err != nil || string(b) != "say my own function\n" {
 		t.Errorf("the streamer's own function: %q, %v", b, err)
+	}
+}
+
+// A file of the streamer's own with a rule's name is never overwritten:
+// datapack mode stays on, that one rule goes over RCON with a warning
+// naming the file, and the rest of the pack is written and used.
+func TestWriteLeavesAFileItDidNotWrite(t *testing.T) {
+	for _, version := range []string{"1.21.4", ""} {
+		dir := t.TempDir()
+		f := parse(t, rules)
+		p, _ := Build(f, version)
+		if _, err := p.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+		fdir := filepath.Join(dir, Namespace, "data", Namespace, "function")
+		rose := filepath.Join(fdir, "rose.mcfunction")
+		os.WriteFile(rose, []byte("say my own\n"), 0o644)
+		lion := filepath.Join(fdir, "lion.mcfunction")
+		os.Remove(lion)
+		var logs bytes.Buffer
+		live := Open(dir, version, f, slog.New(slog.NewTextHandler(&logs, nil)))
+		if b, _ := os.ReadFile(rose); string(b) != "say my own\n" {
+			t.Errorf("version %q: the streamer's rose.mcfunction became %q", version, b)
+		}
+		if _, err := os.Stat(lion); err != nil {
+			t.Errorf("version %q: the rest of the pack was not written: %v", version, err)
+		}
+		pk := live.Pack()
+		if pk.Has(f.Lookup("rose")) || !pk.Has(f.Lookup("lion")) {
+			t.Errorf("version %q: rose a function %t, lion %t; want rose on RCON, lion a function", version, pk.Has(f.Lookup("rose")), pk.Has(f.Lookup("lion")))
+		}
+		if log := logs.String(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, rose) || !strings.Contains(log, "rename or move") || strings.Contains(log, "level=ERROR") {
+			t.Errorf("version %q: log\n%s\nwant a warning naming %s and what to do", version, log, rose)
+		}
+		if version == "" {
+			// Its copy for older versions is tikcraft's and no longer used.
+			if _, err := os.Stat(filepath.Join(dir, Namespace, "data", Namespace, "functions", "rose.mcfunction")); !os.IsNotExist(err) {
+				t.Errorf("functions/rose.mcfunction is still there (%v)", err)
+			}
+		}
+	}
+}
+
+// pack.mcmeta is read only up to a size no pack.mcmeta of tikcraft's
+// reaches: a huge one is refused without being read into memory.
+func TestWriteDoesNotReadAHugePackMeta(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := Build(parse(t, rules), "")
+	if _, err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	meta := filepath.Join(dir, Namespace, "pack.mcmeta")
+	if err := os.Truncate(meta, 256<<20); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := p.Write(dir)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), filepath.Dir(meta)) {
+		t.Errorf("error %v; want a refusal naming %s", err, filepath.Dir(meta))
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+		t.Errorf("Write allocated %d MB for a 256 MB pack.mcmeta", n>>20)
 	}
 }

@@ -49,6 +49,9 @@ func (l *Live) Update(f *actions.File) {
 		l.log.Error("datapack mode is off: every command goes over RCON one at a time", "error", err)
 		return
 	}
+	for _, err := range pk.LeftOut() {
+		l.log.Warn("datapack mode: a rule goes over RCON", "error", err)
+	}
 	l.pack = pk
 	l.reload = l.reload || changed
 	l.log.Info("datapack mode: rules run as functions of the tikcraft data pack, one RCON command per firing", "functions", pk.Functions(), "folder", l.dir, "written", changed)

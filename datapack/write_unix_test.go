@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The pack's files and folders get 0644 and 0755 less the umask, so a
@@ -71,22 +72,25 @@ func TestWriteFixesFilesAnOlderVersionMadePrivate(t *testing.T) {
 	}
 }
 
-// A link inside the pack is never followed: tikcraft refuses, naming it,
-// and neither writes nor removes anything where it points.
+// A link inside the pack is never followed: tikcraft refuses, naming it
+// and saying whether a folder or a file belongs there, and neither writes
+// nor removes anything where it points. Doing what the message says lets
+// the next write through.
 func TestWriteNeverFollowsLinks(t *testing.T) {
 	p, _ := Build(parse(t, rules), "1.21.4")
 	fdir := filepath.Join("data", Namespace, "function")
 	for _, c := range []struct {
-		name string
-		link string // inside the pack folder
-		dir  bool   // the link points at a folder
+		name   string
+		link   string // inside the pack folder
+		dir    bool   // the link points at a folder
+		advice string
 	}{
-		{"function folder", fdir, true},
-		{"namespace folder", filepath.Join("data", Namespace), true},
-		{"data folder", "data", true},
-		{"function file", filepath.Join(fdir, "rose.mcfunction"), false},
-		{"pack.mcmeta", "pack.mcmeta", false},
-		{"pack folder", ".", true},
+		{"function folder", fdir, true, "makes a real folder in its place"},
+		{"namespace folder", filepath.Join("data", Namespace), true, "makes a real folder in its place"},
+		{"data folder", "data", true, "makes a real folder in its place"},
+		{"function file", filepath.Join(fdir, "rose.mcfunction"), false, "writes a real file in its place"},
+		{"pack.mcmeta", "pack.mcmeta", false, "move the folder"},
+		{"pack folder", ".", true, "makes a real folder in its place"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -111,12 +115,117 @@ func TestWriteNeverFollowsLinks(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "is a link") || !strings.Contains(err.Error(), filepath.Base(at)) {
 				t.Fatalf("error %v; want a refusal naming %s", err, at)
 			}
+			if !strings.Contains(err.Error(), c.advice) {
+				t.Errorf("error %v; want the advice %q", err, c.advice)
+			}
 			entries, _ := os.ReadDir(elsewhere)
 			if len(entries) != 1 || entries[0].Name() != "mine.mcfunction" {
 				t.Errorf("the linked folder now holds %v", entries)
 			}
 			if b, err := os.ReadFile(mine); err != nil || string(b) != "say mine\n" {
 				t.Errorf("mine.mcfunction: %q, %v", b, err)
+			}
+			// Follow the advice.
+			if c.advice == "move the folder" {
+				err = os.Rename(filepath.Join(dir, Namespace), filepath.Join(t.TempDir(), "moved"))
+			} else {
+				err = os.Remove(at)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Write(dir); err != nil {
+				t.Fatalf("after doing what the message says: %v", err)
+			}
+			if fi, err := os.Lstat(at); err != nil || fi.IsDir() != c.dir || fi.Mode()&fs.ModeSymlink != 0 {
+				t.Errorf("%s is now %v (%v)", at, fi.Mode(), err)
+			}
+		})
+	}
+}
+
+// Folders an earlier run made under a tighter umask (drwx------) are
+// opened up again like files are, so a server running as another user can
+// get in; the datapacks folder around the pack is the world's and is left
+// as it is.
+func TestWriteFixesFoldersAnEarlierRunMadePrivate(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o711)
+	p, _ := Build(parse(t, rules), "")
+	if _, err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	syscall.Umask(0o022)
+	if changed, err := p.Write(dir); err != nil || !changed {
+		t.Fatalf("second write: changed %t, %v", changed, err)
+	}
+	folders := 0
+	filepath.WalkDir(filepath.Join(dir, Namespace), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := d.Info()
+		want := fs.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+			folders++
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", path, fi.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if folders != 5 { // tikcraft, data, data/tikcraft, function, functions
+		t.Errorf("%d folders in the pack", folders)
+	}
+	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o711 {
+		t.Errorf("the datapacks folder itself became %v", fi.Mode().Perm())
+	}
+	if changed, err := p.Write(dir); err != nil || changed {
+		t.Fatalf("third write: changed %t, %v", changed, err)
+	}
+}
+
+// What datapack reads must be a regular file: a FIFO as pack.mcmeta or as
+// a function file is refused or left alone instead of hanging the write
+// (and with it `tikcraft run`, which writes the pack while it starts).
+func TestWriteNeverReadsAFifo(t *testing.T) {
+	for _, c := range []struct{ name, at, want string }{
+		{"pack.mcmeta", "pack.mcmeta", "not a tikcraft data pack"},
+		{"function file", filepath.Join("data", Namespace, "function", "rose.mcfunction"), "is not a file"},
+		{"old function file", filepath.Join("data", Namespace, "function", "gone.mcfunction"), ""},
+		{"old function folder", filepath.Join("data", Namespace, "functions"), ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p, _ := Build(parse(t, rules), "1.21.4")
+			if _, err := p.Write(dir); err != nil {
+				t.Fatal(err)
+			}
+			fifo := filepath.Join(dir, Namespace, c.at)
+			os.Remove(fifo)
+			if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, err := p.Write(dir); done <- err }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute): // a guard against a hang, not a speed check
+				// Let the reader in, so the test ends.
+				if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+					f.Close()
+				}
+				t.Fatal("Write hangs on a FIFO")
+			}
+			if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), fifo)) {
+				t.Errorf("error %v; want %q naming %s", err, c.want, fifo)
+			}
+			if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+				t.Errorf("the FIFO is now %v (%v)", fi.Mode(), err)
 			}
 		})
 	}
