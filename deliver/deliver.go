@@ -12,8 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -93,6 +96,9 @@ type Worker struct {
 	Retry time.Duration
 
 	lanes [queue.NumLanes]laneState
+	// logOpts are given to the lines that could repeat per action
+	// (tests: a clock).
+	logOpts []lograte.Option
 }
 
 // laneState is what status lines read about one lane while Run runs.
@@ -250,8 +256,17 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 	}
 	// A rule that cannot be delivered fails at every firing: said once a
 	// minute at most, with a count.
-	skipped := lograte.New(log, slog.LevelError, "action could not be delivered and was skipped")
+	skipped := lograte.New(log, slog.LevelError, "action could not be delivered and was skipped", w.logOpts...)
 	defer skipped.Close()
+	// So is an output that stops answering: every action behind it is
+	// parked in turn. One line per kind of message (parkedMessage), each
+	// said once, then counted.
+	parked := map[string]*lograte.Line{}
+	defer func() {
+		for _, l := range parked {
+			l.Close()
+		}
+	}()
 	var st Stats
 	for {
 		if ctx.Err() != nil {
@@ -309,7 +324,13 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 		case errors.Is(err, tikcraft.ErrUnconfirmed):
 			d.Outcome = Parked
 			st.Parked++
-			log.Error(parkedMessage(item.Action), "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)
+			msg, attrs := parkedMessage(item.Action, err)
+			l := parked[msg]
+			if l == nil {
+				l = lograte.New(log, slog.LevelError, msg, w.logOpts...)
+				parked[msg] = l
+			}
+			l.Log(append(attrs, "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)...)
 			reason := err.Error()
 			mark = func(c context.Context) error { return w.Queue.Park(c, item.ID, reason) }
 		case dctx.Err() != nil:
@@ -351,16 +372,35 @@ func deliverItem(ctx context.Context, s tikcraft.Sink, it queue.Item) (tikcraft.
 }
 
 // parkedMessage says which output never answered: a $http server that is
-// down is not Minecraft's fault.
-func parkedMessage(a tikcraft.Action) string {
+// down is not Minecraft's fault, and a request that could not even connect
+// never arrived. The message is one of a few fixed texts (the repeated
+// line is counted per text); the host goes in the attributes.
+func parkedMessage(a tikcraft.Action, err error) (string, []any) {
 	if a.Kind == tikcraft.KindHTTP {
-		host, err := actions.HTTPHost(a.Command)
-		if err != nil {
-			host = "its server"
+		host, herr := actions.HTTPHost(a.Command)
+		if herr != nil {
+			host = "?"
 		}
-		return "a $http request was set aside as failed: " + host + " never answered it, so it may have arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
+		if neverConnected(err) {
+			return "a $http request could not be sent: nothing is listening at its address (is that program running, on that port?), so it never arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
+		}
+		return "a $http request was set aside as failed: its server never answered it, so it may have arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
 	}
-	return "a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again"
+	return "a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", nil
+}
+
+// neverConnected reports whether err says the request never left: the
+// connection was refused or could not be made (a dial error), as opposed
+// to a request sent that got no answer. httpcall words its last attempt's
+// error as text ("dial tcp 127.0.0.1:9: connect: connection refused",
+// "dial tcp: lookup ...: no such host"), so
+// the text is read when the error itself is not there to look at.
+func neverConnected(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Op == "dial"
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(err.Error(), "dial tcp")
 }
 
 func (w *Worker) observe(ctx context.Context, d Delivery) {

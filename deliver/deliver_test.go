@@ -5,15 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/httpcall"
+	"github.com/tikcraft/tikcraft/lograte"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -204,12 +209,100 @@ func TestParkedHTTPNamesItsServer(t *testing.T) {
 	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST " + srv.URL + "/gift {}"})
 	q.Push(ctx, cmds("say after")...)
 	mc := &scriptSink{}
-	logs := &messages{}
+	logs := &logratetest.Records{}
 	w := &Worker{Queue: q, Sink: Router{Commands: mc, HTTP: httpcall.New(httpcall.Config{Allow: []string{host}, Retries: -1}, nil)}, Log: slog.New(logs)}
 	if st, err := w.Run(ctx, finished()); err != nil || st.Parked != 1 || st.Delivered != 1 {
 		t.Fatalf("%+v, %v", st, err)
 	}
-	if len(logs.got) != 1 || !strings.Contains(logs.got[0], "$http request") || !strings.Contains(logs.got[0], host) || strings.Contains(logs.got[0], "Minecraft never answered") {
-		t.Fatalf("log %q", logs.got)
+	lines := logs.Lines("")
+	if len(lines) != 1 || !strings.Contains(lines[0].Msg, "$http request") || lines[0].Attrs["host"] != host || strings.Contains(lines[0].Msg, "Minecraft never answered") {
+		t.Fatalf("log %+v", lines)
+	}
+}
+
+// TestParkedAreSaidOnceThenCounted: an output that stops answering parks
+// every action behind it; the log says the first, then counts the others
+// once a minute, per output, instead of an ERROR per action.
+func TestParkedAreSaidOnceThenCounted(t *testing.T) {
+	ctx := context.Background()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	q := queue.NewMemory()
+	unanswered := map[string]error{}
+	for i := range 21 {
+		cmd := fmt.Sprintf("give @a diamond %d", i)
+		unanswered[cmd] = fmt.Errorf("never answered: %w", tikcraft.ErrUnconfirmed)
+		q.Push(ctx, cmds(cmd)...)
+		q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: fmt.Sprintf("POST %s/gift/%d {}", srv.URL, i), Trigger: "rose"})
+	}
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
+	outcomes := make(chan Outcome, 42)
+	w := &Worker{Queue: q, Sink: Router{Commands: &scriptSink{errs: unanswered}, HTTP: httpcall.New(httpcall.Config{Allow: []string{host}, Retries: -1}, nil)},
+		Log: slog.New(logs), logOpts: []lograte.Option{clk.Option()}, OnDelivery: func(d Delivery) { outcomes <- d.Outcome }}
+	// The worker stays, as in a LIVE, until the test has looked at the log
+	// (a finished Run says what it still holds).
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan Stats, 1)
+	go func() { st, _ := w.Run(wctx, nil); done <- st }()
+	for range 42 {
+		<-outcomes
+	}
+	mc, web := logs.Lines("Minecraft never answered"), logs.Lines("$http request was set aside")
+	if len(mc) != 1 || mc[0].Attrs["command"] != "give @a diamond 0" || len(web) != 1 || web[0].Attrs["host"] != host {
+		t.Fatalf("42 parked actions: Minecraft %+v, $http %+v; want the first of each said", mc, web)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	mc, web = logs.Lines("Minecraft never answered"), logs.Lines("$http request was set aside")
+	if len(mc) != 2 || mc[1].Repeated() != 20 || mc[1].Attrs["lane"] != "minecraft" || len(web) != 2 || web[1].Repeated() != 20 {
+		t.Errorf("a minute later: Minecraft %+v, $http %+v; want one count of 20 each", mc, web)
+	}
+	stop()
+	if st := <-done; st.Parked != 42 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// TestRefusedHTTPIsNotSaidToHaveArrived: a $http target whose port is
+// closed never got the request; the log says so rather than "it may have
+// arrived".
+func TestRefusedHTTPIsNotSaidToHaveArrived(t *testing.T) {
+	ctx := context.Background()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := l.Addr().String()
+	l.Close() // nothing listens there now
+	q := queue.NewMemory()
+	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://" + host + "/gift {}"})
+	logs := &logratetest.Records{}
+	w := &Worker{Queue: q, Sink: Router{Commands: &scriptSink{}, HTTP: httpcall.New(httpcall.Config{Allow: []string{host}, Retries: -1}, nil)}, Log: slog.New(logs)}
+	if st, err := w.Run(ctx, finished()); err != nil || st.Parked != 1 {
+		t.Fatalf("%+v, %v", st, err)
+	}
+	lines := logs.Lines("")
+	if len(lines) != 1 || !strings.Contains(lines[0].Msg, "could not be sent") || !strings.Contains(lines[0].Msg, "never arrived") ||
+		strings.Contains(lines[0].Msg, "may have arrived") || lines[0].Attrs["host"] != host {
+		t.Fatalf("log %+v", lines)
+	}
+	// A server that got the request and did not answer may have acted on it.
+	for _, tc := range []struct {
+		err   error
+		never bool
+	}{
+		{fmt.Errorf("failed 3 times (dial tcp 127.0.0.1:9: connect: connection refused): %w", tikcraft.ErrUnconfirmed), true},
+		{fmt.Errorf("failed 3 times (dial tcp: lookup nosuch.invalid: no such host): %w", tikcraft.ErrUnconfirmed), true},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, true},
+		{fmt.Errorf("failed 3 times (the server answered 503 Service Unavailable): %w", tikcraft.ErrUnconfirmed), false},
+		{fmt.Errorf("failed 3 times (context deadline exceeded): %w", tikcraft.ErrUnconfirmed), false},
+		{&net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, false},
+	} {
+		if got := neverConnected(tc.err); got != tc.never {
+			t.Errorf("neverConnected(%v) = %t", tc.err, got)
+		}
 	}
 }

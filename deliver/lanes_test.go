@@ -3,6 +3,7 @@ package deliver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 	"github.com/tikcraft/tikcraft/obs"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/queue/queuetest"
@@ -215,7 +217,7 @@ func TestOBSEffectPastItsMomentIsDroppedOnce(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	obsLog, workerLog := &messages{}, &messages{}
+	obsLog, workerLog := &logratetest.Records{}, &messages{}
 	sink := obs.New(obs.Config{Address: addr}, slog.New(obsLog))
 	defer sink.Close()
 	mc := &scriptSink{}
@@ -223,19 +225,9 @@ func TestOBSEffectPastItsMomentIsDroppedOnce(t *testing.T) {
 	if err != nil || st.Rejected != 1 || st.Delivered != 1 {
 		t.Fatalf("%+v, %v", st, err)
 	}
-	obsLog.mu.Lock()
-	defer obsLog.mu.Unlock()
-	dropped := 0
-	for _, m := range obsLog.got {
-		if strings.HasPrefix(m, "OBS action dropped") {
-			dropped++
-			if !strings.Contains(m, "past its moment") {
-				t.Errorf("drop line %q does not say it is late", m)
-			}
-		}
-	}
-	if dropped != 1 {
-		t.Errorf("OBS output logged %q; want one drop line", obsLog.got)
+	dropped := obsLog.Lines("OBS action dropped")
+	if len(dropped) != 1 || !strings.Contains(fmt.Sprint(dropped[0].Attrs["why"]), "past its moment") {
+		t.Errorf("OBS output logged %+v; want one drop line saying it is late", dropped)
 	}
 	workerLog.mu.Lock()
 	defer workerLog.mu.Unlock()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/recent"
 )
 
@@ -115,7 +116,8 @@ type Engine struct {
 	track   *changes
 	likes   likeCounter
 	follows *lru[struct{}]
-	warned  map[string]int // absurd inputs logged, by reason
+	warned  map[string]*lograte.Line // warnings that could come with every event, by reason
+	logOpts []lograte.Option         // for those lines (tests: a clock)
 
 	// now is the time of the event being handled (or of the last Tick):
 	// cooldowns are measured in it.
@@ -166,7 +168,7 @@ func New(cfg Config, rules Rules, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{cfg: cfg, rules: rules, log: log, seen: recent.New(cfg.SeenIDs), warned: map[string]int{}}
+	e := &Engine{cfg: cfg, rules: rules, log: log, seen: recent.New(cfg.SeenIDs), warned: map[string]*lograte.Line{}}
 	e.resetSession()
 	return e
 }
@@ -290,21 +292,17 @@ func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source 
 	return out
 }
 
-// maxWarnings bounds how often one kind of absurd input is logged, so a
-// flood of bad messages cannot flood the log.
-const maxWarnings = 20
-
-// warnOnce logs one absurd input once, with the reason. After maxWarnings of
-// the same reason it says so once and stays quiet.
+// warnOnce logs a warning that could come with every event (an absurd
+// input, a count clipped): the first time as it comes, then a count of
+// the others once a minute at most (lograte). reason is a fixed text; what
+// varies, and anything a viewer typed, goes in args.
 func (e *Engine) warnOnce(reason string, args ...any) {
-	n := e.warned[reason]
-	e.warned[reason] = n + 1
-	switch {
-	case n < maxWarnings:
-		e.log.Warn(reason, args...)
-	case n == maxWarnings:
-		e.log.Warn(reason+" (further ones are not logged)", args...)
+	l := e.warned[reason]
+	if l == nil {
+		l = lograte.New(e.log, slog.LevelWarn, reason, e.logOpts...)
+		e.warned[reason] = l
 	}
+	l.Log(args...)
 }
 
 func describe(ev tikcraft.Event) string {

@@ -2,12 +2,15 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 )
 
 // fakeRules fires one command per firing: "<trigger> <user> <count>".
@@ -411,5 +414,32 @@ func BenchmarkHandleStreaks(b *testing.B) {
 		ev := evs[i%len(evs)]
 		ev.MsgID = fmt.Sprint(i)
 		e.Handle(ev, t0.Add(time.Duration(i)*time.Millisecond))
+	}
+}
+
+// TestClippedCountsAreSaidOnceThenCounted: with gifts.max_repeat 2, thirty
+// gifts of 50 (and thirty like messages each due 50 firings) clip every
+// time; the log says the first of each, then a count once a minute.
+func TestClippedCountsAreSaidOnceThenCounted(t *testing.T) {
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+	e := New(Config{MaxRepeat: 2, Likes: []LikeRule{{ID: "every", Every: 1, Function: "rose"}}}, rules("rose"), slog.New(logs))
+	e.logOpts = []lograte.Option{clk.Option()}
+	for i := range 30 {
+		if got := e.Handle(rose(fmt.Sprint("viewer", i), 50, true, fmt.Sprint("g", i), fmt.Sprint("m", i)), at(float64(i))); len(got) != 2 {
+			t.Fatalf("gift %d: %d actions, want 2", i, len(got))
+		}
+		if got := e.Handle(&tikcraft.LikeEvent{Meta: tikcraft.Meta{MsgID: fmt.Sprint("l", i)}, User: tikcraft.User{UniqueID: "liker"}, Count: 50}, at(float64(i))); len(got) != 2 {
+			t.Fatalf("likes %d: %d actions, want 2", i, len(got))
+		}
+	}
+	gifts, likes := logs.Lines("gift count clipped"), logs.Lines("like rule firings clipped")
+	if len(gifts) != 1 || gifts[0].Attrs["user"] != "viewer0" || len(likes) != 1 {
+		t.Fatalf("30 clipped gifts and likes: %+v, %+v; want the first of each said", gifts, likes)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	gifts, likes = logs.Lines("gift count clipped"), logs.Lines("like rule firings clipped")
+	if len(gifts) != 2 || gifts[1].Repeated() != 29 || gifts[1].Attrs["user"] != "viewer29" || len(likes) != 2 || likes[1].Repeated() != 29 {
+		t.Errorf("a minute later: %+v, %+v; want one count of 29 each", gifts, likes)
 	}
 }

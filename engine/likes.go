@@ -68,7 +68,7 @@ func (e *Engine) like(ev *tikcraft.LikeEvent) []tikcraft.Action {
 // rest count as fired, so a flood cannot queue them later).
 func (e *Engine) fireLikes(r LikeRule, u tikcraft.User, due int64) []tikcraft.Action {
 	if due > e.cfg.MaxRepeat {
-		e.log.Warn("like rule firings clipped to gifts.max_repeat", "rule", r.ID, "due", due, "max_repeat", e.cfg.MaxRepeat)
+		e.warnOnce("like rule firings clipped to gifts.max_repeat", "rule", r.ID, "due", due, "max_repeat", e.cfg.MaxRepeat)
 		due = e.cfg.MaxRepeat
 	}
 	if r.Payload != "" {

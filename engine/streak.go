@@ -106,7 +106,7 @@ func (e *Engine) settle(s *streak, ev *tikcraft.GiftEvent) []tikcraft.Action {
 func (e *Engine) fireGift(trigger string, u *tikcraft.User, g tikcraft.Gift, n int64, ev *tikcraft.GiftEvent) []tikcraft.Action {
 	e.session.gifted(u, g.Diamonds*n)
 	if n > e.cfg.MaxRepeat {
-		e.log.Warn("gift count clipped to gifts.max_repeat", "count", n, "max_repeat", e.cfg.MaxRepeat, "gift", g.Name, "user", u.Name())
+		e.warnOnce("gift count clipped to gifts.max_repeat", "count", n, "max_repeat", e.cfg.MaxRepeat, "gift", g.Name, "user", u.Name())
 		n = e.cfg.MaxRepeat
 	}
 	if trigger == "" {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/redact"
 )
 
@@ -103,6 +104,10 @@ type Sink struct {
 	version string // OBS's version, once connected
 	told    bool   // the outage was logged
 	reverts map[string]*revert
+
+	// Every firing of a rule can drop an action or have it refused (OBS
+	// away, a misspelt scene): said once, then counted once a minute.
+	dropped, refused *lograte.Line
 }
 
 var (
@@ -113,6 +118,11 @@ var (
 // New returns a sink for cfg and starts connecting in the background.
 // log may be nil to discard logs.
 func New(cfg Config, log *slog.Logger) *Sink {
+	return open(cfg, log)
+}
+
+// open is New with options for the repeated log lines (tests: a clock).
+func open(cfg Config, log *slog.Logger, opts ...lograte.Option) *Sink {
 	cfg.defaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -121,6 +131,8 @@ func New(cfg Config, log *slog.Logger) *Sink {
 	s := &Sink{
 		cfg: cfg, log: log, secrets: redact.New(cfg.Password), life: life, stop: stop, done: make(chan struct{}),
 		changed: make(chan struct{}), broken: make(chan struct{}, 1), reverts: map[string]*revert{},
+		dropped: lograte.New(log, slog.LevelWarn, "OBS action dropped", opts...),
+		refused: lograte.New(log, slog.LevelWarn, "OBS could not carry out an action", opts...),
 	}
 	go s.keep()
 	return s
@@ -157,6 +169,8 @@ func (s *Sink) Close() error {
 	}
 	s.stop()
 	<-s.done
+	s.dropped.Close()
+	s.refused.Close()
 	return nil
 }
 
@@ -202,7 +216,7 @@ func (s *Sink) DeliverDue(ctx context.Context, a tikcraft.Action, due time.Time)
 func (s *Sink) do(ctx context.Context, op actions.OBSOp, what, trigger string, deadline time.Time) error {
 	if late := time.Since(deadline); late > 0 {
 		why := fmt.Sprintf("it is %s past its moment", roundDuration(late+s.cfg.MaxWait))
-		s.log.Warn("OBS action dropped: "+why, "action", what, "trigger", trigger)
+		s.dropped.Log("why", why, "action", what, "trigger", trigger)
 		return fmt.Errorf("%w (%s)", ErrDropped, why)
 	}
 	for {
@@ -211,7 +225,7 @@ func (s *Sink) do(ctx context.Context, op actions.OBSOp, what, trigger string, d
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			s.log.Warn("OBS action dropped: "+why, "action", what, "trigger", trigger)
+			s.dropped.Log("why", why, "action", what, "trigger", trigger)
 			return fmt.Errorf("%w (%s)", ErrDropped, why)
 		}
 		err := s.apply(ctx, c, op)
@@ -225,7 +239,7 @@ func (s *Sink) do(ctx context.Context, op actions.OBSOp, what, trigger string, d
 		// broke: asking for its version tells which.
 		if s.alive(ctx, c) {
 			err = s.secrets.Error(err)
-			s.log.Warn("OBS could not carry out an action", "action", what, "trigger", trigger, "error", err)
+			s.refused.Log("action", what, "trigger", trigger, "error", err)
 			return fmt.Errorf("%w: %v", tikcraft.ErrRejected, err)
 		}
 		s.markBroken(c)

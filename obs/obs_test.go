@@ -24,6 +24,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 	"github.com/tikcraft/tikcraft/obs/obstest"
 )
 
@@ -95,6 +96,16 @@ func newSink(t *testing.T, cfg Config) (*Sink, *logBuf) {
 		}
 	})
 	return s, lb
+}
+
+// recordedSink is newSink with the log kept as records and the repeated
+// lines on a clock the test moves.
+func recordedSink(t *testing.T, cfg Config) (*Sink, *logratetest.Records, *logratetest.Clock) {
+	t.Helper()
+	rec, clk := &logratetest.Records{}, logratetest.NewClock(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
+	s := open(cfg, slog.New(rec), clk.Option())
+	t.Cleanup(func() { s.Close() })
+	return s, rec, clk
 }
 
 func sinkFor(t *testing.T, srv *obstest.Server) (*Sink, *logBuf) {
@@ -366,10 +377,11 @@ func TestMedia(t *testing.T) {
 }
 
 // TestRefused: what OBS does not have is rejected at once with OBS's
-// reason, not retried and not waited for.
+// reason, not retried and not waited for; a rule that fires again and
+// again with a misspelt scene is said once, then counted.
 func TestRefused(t *testing.T) {
 	srv, _ := need(t)
-	s, lb := sinkFor(t, srv)
+	s, rec, clk := recordedSink(t, Config{Address: srv.Addr, Password: srv.Password})
 	for _, tc := range []struct{ command, want string }{
 		{`scene "No Such Scene"`, `OBS could not switch to scene "No Such Scene"`},
 		{`show "Ghost"`, `OBS could not find source "Ghost" in scene`},
@@ -384,8 +396,18 @@ func TestRefused(t *testing.T) {
 	if st := s.SinkState(); !st.Connected {
 		t.Errorf("a refusal broke the connection: %+v", st)
 	}
-	if !strings.Contains(lb.String(), "OBS could not carry out an action") {
-		t.Errorf("refusals not logged:\n%s", lb)
+	for range 30 {
+		s.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindOBS, Command: `scene "No Such Scene"`, Trigger: "rose"})
+	}
+	lines := rec.Lines("OBS could not carry out an action")
+	if len(lines) != 1 || !strings.Contains(fmt.Sprint(lines[0].Attrs["error"]), `OBS could not switch to scene "No Such Scene"`) {
+		t.Fatalf("34 refusals in a moment: %+v, want the first said as it came", lines)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	lines = rec.Lines("OBS could not carry out an action")
+	if len(lines) != 2 || lines[1].Repeated() != 33 || lines[1].Attrs["trigger"] != "rose" {
+		t.Errorf("a minute later: %+v, want one summary of the 33 others", lines)
 	}
 	if err := s.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi"}); !errors.Is(err, tikcraft.ErrRejected) {
 		t.Errorf("a Minecraft command: %v", err)
@@ -531,7 +553,8 @@ func TestReconnect(t *testing.T) {
 
 // TestDrop: with OBS away, an action waits MaxWait and is dropped with a
 // log line; once OBS has been away that long the next are dropped at
-// once, so a backlog never waits a minute each.
+// once, so a backlog never waits a minute each. A backlog dropped at once
+// is one line, then a count a minute later, not a line per action.
 func TestDrop(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -539,7 +562,7 @@ func TestDrop(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
-	s, lb := newSink(t, Config{Address: addr, Password: "pw-pw-pw", MaxWait: 200 * time.Millisecond, BackoffMin: 20 * time.Millisecond, BackoffMax: 50 * time.Millisecond})
+	s, rec, clk := recordedSink(t, Config{Address: addr, Password: "pw-pw-pw", MaxWait: 200 * time.Millisecond, BackoffMin: 20 * time.Millisecond, BackoffMax: 50 * time.Millisecond})
 	a := tikcraft.Action{Kind: tikcraft.KindOBS, Command: `scene "Creeper Cam"`, Trigger: "rose"}
 	err = s.Deliver(context.Background(), a)
 	if !errors.Is(err, ErrDropped) || !errors.Is(err, tikcraft.ErrRejected) {
@@ -549,17 +572,29 @@ func TestDrop(t *testing.T) {
 	if st.Connected || !strings.Contains(st.Problem, "OBS is not running at "+addr) || st.Refused {
 		t.Errorf("state %+v", st)
 	}
-	for range 3 {
+	for range 177 {
 		if err := s.Deliver(context.Background(), a); !errors.Is(err, ErrDropped) || !strings.Contains(err.Error(), "has not been reachable for") {
 			t.Fatalf("got %v", err)
 		}
 	}
-	log := lb.String()
-	if n := strings.Count(log, "OBS action dropped"); n != 4 {
-		t.Errorf("%d drop lines, want one per action:\n%s", n, log)
+	lines := rec.Lines("OBS action dropped")
+	if len(lines) != 1 || lines[0].Attrs["action"] != `$obs scene "Creeper Cam"` || !strings.Contains(fmt.Sprint(lines[0].Attrs["why"]), "reachable") {
+		t.Fatalf("178 drops: %+v, want the first said as it came", lines)
 	}
-	if n := strings.Count(log, "$obs actions wait up to"); n != 1 {
-		t.Errorf("%d outage lines:\n%s", n, log)
+	clk.Advance(time.Minute)
+	clk.Fire()
+	lines = rec.Lines("OBS action dropped")
+	if len(lines) != 2 || lines[1].Repeated() != 177 || !strings.Contains(fmt.Sprint(lines[1].Attrs["why"]), "has not been reachable for") {
+		t.Errorf("a minute later: %+v, want one summary of the 177 others", lines)
+	}
+	// A quiet minute later the next drop is said at once again.
+	clk.Advance(time.Minute)
+	s.Deliver(context.Background(), a)
+	if lines := rec.Lines("OBS action dropped"); len(lines) != 3 || lines[2].Repeated() != 0 {
+		t.Errorf("after a quiet minute: %+v", lines)
+	}
+	if n := len(rec.Lines("$obs actions wait up to")); n != 1 {
+		t.Errorf("%d outage lines", n)
 	}
 	// A cancelled context is not a drop: the action stays queued.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -600,7 +635,7 @@ func TestDeliverDue(t *testing.T) {
 	if !errors.Is(err, ErrDropped) || !strings.Contains(err.Error(), "past its moment") || o.program() != other {
 		t.Fatalf("stale action: %v, program %q", err, o.program())
 	}
-	if !strings.Contains(lb.String(), "OBS action dropped: it is 2m0s past its moment") {
+	if !strings.Contains(lb.String(), `OBS action dropped" why="it is 2m0s past its moment"`) {
 		t.Errorf("log:\n%s", lb)
 	}
 	if err := s.DeliverDue(context.Background(), a, time.Now().Add(-10*time.Second)); err != nil || o.program() != game {

@@ -53,6 +53,10 @@ type Options struct {
 	Fire func(trigger string)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// logOpts are given to the lines that could repeat per alert (tests:
+	// a clock for their summaries).
+	logOpts []lograte.Option
 }
 
 // Manager is the state behind every overlay. It is a tikcraft.Sink for
@@ -86,6 +90,7 @@ type Manager struct {
 
 	kick    chan struct{} // a change waits to be published
 	dropped *lograte.Line // "too many alerts waiting", at most once a minute
+	unnamed *lograte.Line // "too many named alert overlays", likewise
 }
 
 // frame is how often the pages get the state at most: one snapshot per
@@ -105,7 +110,8 @@ func New(ctx context.Context, o Options) *Manager {
 		o.Now = time.Now
 	}
 	m := &Manager{o: o, cfg: o.Config.fill(), log: o.Log, now: o.Now, seen: recent.New(seenRing), kick: make(chan struct{}, 1)}
-	m.dropped = lograte.New(m.log, slog.LevelWarn, "too many alerts waiting: the oldest is dropped (overlays.alerts.max_queue)")
+	m.dropped = lograte.New(m.log, slog.LevelWarn, "too many alerts waiting: the oldest is dropped (overlays.alerts.max_queue)", o.logOpts...)
+	m.unnamed = lograte.New(m.log, slog.LevelWarn, "too many named alert overlays: this alert is dropped", o.logOpts...)
 	now := m.now()
 	m.alerts = NewAlerts(m.cfg.Alerts)
 	m.sounds = NewSounds(now)
@@ -252,6 +258,7 @@ func (m *Manager) Save(ctx context.Context) error {
 // what changed about once a second and at the end.
 func (m *Manager) Run(ctx context.Context) {
 	defer m.dropped.Close()
+	defer m.unnamed.Close()
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	lastSave := m.now()
@@ -396,7 +403,7 @@ func (m *Manager) Deliver(ctx context.Context, a tikcraft.Action) error {
 			}
 			q := m.alertsFor(a.AlertName())
 			if q == nil {
-				m.log.Warn("too many named alert overlays: this alert is dropped", "name", a.AlertName(), "title", al.Title, "limit", maxNamedAlerts)
+				m.unnamed.Log("name", a.AlertName(), "title", al.Title, "limit", maxNamedAlerts)
 				return false, nil
 			}
 			if d := q.Push(al, now); d != nil {

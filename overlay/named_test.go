@@ -2,10 +2,13 @@ package overlay
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 )
 
 // Each named alerts overlay (@name>> in the actions file,
@@ -13,7 +16,8 @@ import (
 func TestManagerNamedAlerts(t *testing.T) {
 	ctx := context.Background()
 	c := &clock{t0}
-	m := New(ctx, Options{Config: Defaults(), Now: c.now})
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+	m := New(ctx, Options{Config: Defaults(), Now: c.now, Log: slog.New(logs), logOpts: []lograte.Option{clk.Option()}})
 	alert := func(name, title string) tikcraft.Action {
 		return tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: title, Seconds: 2}, Command: tikcraft.AlertCommand(name, "")}
 	}
@@ -40,5 +44,18 @@ func TestManagerNamedAlerts(t *testing.T) {
 	m.mu.Unlock()
 	if n != maxNamedAlerts {
 		t.Fatalf("%d named overlays", n)
+	}
+	// Every alert beyond them is dropped: said once, then counted.
+	for range 30 {
+		m.Deliver(ctx, alert("overflow", "x"))
+	}
+	if lines := logs.Lines("too many named alert overlays"); len(lines) != 1 || lines[0].Attrs["name"] == "overflow" {
+		t.Fatalf("alerts beyond the names: %+v, want the first said", lines)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	// 2 names before the loop, 64+5 in it: 7 of those and the 30 dropped.
+	if lines := logs.Lines("too many named alert overlays"); len(lines) != 2 || lines[1].Repeated() != 36 || lines[1].Attrs["name"] != "overflow" {
+		t.Fatalf("a minute later: %+v, want one count of the 36 others", lines)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
 )
@@ -61,6 +62,8 @@ type Options struct {
 	// $http server, OBS). Actions planned for later are not counted.
 	// Default 5s.
 	StatsEvery time.Duration
+	// logOpts are given to the status lines' summaries (tests: a clock).
+	logOpts []lograte.Option
 	// OnEvent, if set, sees every event before the engine (the console).
 	OnEvent func(tikcraft.Event)
 	// OnQueued, if set, sees every batch of actions the engine queued
@@ -188,7 +191,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		reportStats(wctx, o.Queue, o.Sink, worker, o.StatsEvery, log)
+		reportStats(wctx, o.Queue, o.Sink, worker, o.StatsEvery, &statusLines{log: log, opts: o.logOpts})
 	}()
 
 	var tick <-chan time.Time
@@ -331,51 +334,133 @@ func resume(ctx context.Context, o Options, log *slog.Logger, push func([]tikcra
 // answering or only the pace set by rcon.max_commands_per_second; for the
 // others, their $http server or OBS. Only due actions count: those planned
 // for later ($wait, "x10 over 20s") are not late, and one that came due
-// within the last interval may simply be on its way.
-func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deliver.Worker, every time.Duration, log *slog.Logger) {
+// within the last interval may simply be on its way. A lane's line is said
+// when the lane falls behind and when why changes; while it stays the
+// same it is summed up once a minute (statusLines).
+func reportStats(ctx context.Context, q queue.Queue, sink tikcraft.Sink, w *deliver.Worker, every time.Duration, lines *statusLines) {
+	defer lines.close()
 	t := time.NewTicker(every)
 	defer t.Stop()
-	var lastSent [queue.NumLanes]int64
-	for _, l := range queue.Lanes() {
-		lastSent[l] = w.Sent(l)
-	}
-	lastAt := time.Now()
+	r := newReporter(q, sink, w, every, lines, time.Now())
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			late, due := false, 0
-			for _, lane := range queue.Lanes() {
-				sent := w.Sent(lane)
-				rate := float64(sent-lastSent[lane]) / now.Sub(lastAt).Seconds()
-				lastSent[lane] = sent
-				n, since, err := q.Due(ctx, lane)
-				due += n
-				if err != nil || n == 0 || now.Sub(since) < every {
-					continue
-				}
-				late = true
-				level, msg, attrs := statusLine(lane, sink, w, now)
-				rateKey := "per_second"
-				if lane == queue.LaneMinecraft {
-					rateKey = "commands_per_second"
-				}
-				attrs = append([]any{"lane", lane.String(), "pending", n, "oldest_waiting", now.Sub(since).Round(time.Second).String(),
-					rateKey, math.Round(rate*10) / 10}, attrs...)
-				if pending, _, err := q.Stats(ctx, lane); err == nil && pending > n {
-					attrs = append(attrs, "planned_later", pending-n)
-				}
-				log.Log(ctx, level, msg, attrs...)
-			}
-			lastAt = now
-			if !late && log.Enabled(ctx, slog.LevelDebug) {
-				if pending, _, err := q.Stats(ctx, queue.AllLanes); err == nil && pending > 0 {
-					log.Debug("actions are planned for later or on their way; none is late", "pending", pending, "due", due)
-				}
-			}
+			r.report(ctx, now)
 		}
 	}
+}
+
+// reporter is reportStats's state between two reports.
+type reporter struct {
+	q        queue.Queue
+	sink     tikcraft.Sink
+	w        *deliver.Worker
+	every    time.Duration
+	lines    *statusLines
+	lastSent [queue.NumLanes]int64
+	lastAt   time.Time
+}
+
+func newReporter(q queue.Queue, sink tikcraft.Sink, w *deliver.Worker, every time.Duration, lines *statusLines, now time.Time) *reporter {
+	r := &reporter{q: q, sink: sink, w: w, every: every, lines: lines, lastAt: now}
+	for _, l := range queue.Lanes() {
+		r.lastSent[l] = w.Sent(l)
+	}
+	return r
+}
+
+// report looks at every lane once, at now.
+func (r *reporter) report(ctx context.Context, now time.Time) {
+	late, due := false, 0
+	for _, lane := range queue.Lanes() {
+		sent := r.w.Sent(lane)
+		rate := float64(sent-r.lastSent[lane]) / now.Sub(r.lastAt).Seconds()
+		r.lastSent[lane] = sent
+		n, since, err := r.q.Due(ctx, lane)
+		due += n
+		if err != nil || n == 0 || now.Sub(since) < r.every {
+			if err == nil {
+				r.lines.quiet(lane)
+			}
+			continue
+		}
+		late = true
+		level, msg, attrs := statusLine(lane, r.sink, r.w, now)
+		why := fmt.Sprint(level, msg, reasons(attrs))
+		rateKey := "per_second"
+		if lane == queue.LaneMinecraft {
+			rateKey = "commands_per_second"
+		}
+		attrs = append([]any{"lane", lane.String(), "pending", n, "oldest_waiting", now.Sub(since).Round(time.Second).String(),
+			rateKey, math.Round(rate*10) / 10}, attrs...)
+		if pending, _, err := r.q.Stats(ctx, lane); err == nil && pending > n {
+			attrs = append(attrs, "planned_later", pending-n)
+		}
+		r.lines.say(lane, level, msg, why, attrs)
+	}
+	r.lastAt = now
+	if log := r.lines.log; !late && log.Enabled(ctx, slog.LevelDebug) {
+		if pending, _, err := r.q.Stats(ctx, queue.AllLanes); err == nil && pending > 0 {
+			log.Debug("actions are planned for later or on their way; none is late", "pending", pending, "due", due)
+		}
+	}
+}
+
+// statusLines says each lane's status lines through lograte: a reason
+// the first time as it comes, then, while it stays (the same words, the
+// same problem), a count once a minute with the latest figures instead of
+// a line every few seconds. A new reason is said at once; one that comes
+// back within the minute (a $http lane between two requests to a dead
+// target) is counted with the others. A lane that caught up is summed up,
+// and its next delay said at once again.
+type statusLines struct {
+	log   *slog.Logger
+	opts  []lograte.Option
+	lanes [queue.NumLanes]map[string]*lograte.Line // by level, message and reasons
+}
+
+// say logs lane's line; why tells one reason from another.
+func (s *statusLines) say(lane queue.Lane, level slog.Level, msg, why string, attrs []any) {
+	if s.lanes[lane] == nil {
+		s.lanes[lane] = map[string]*lograte.Line{}
+	}
+	l := s.lanes[lane][why]
+	if l == nil {
+		l = lograte.New(s.log, level, msg, s.opts...)
+		s.lanes[lane][why] = l
+	}
+	l.Log(attrs...)
+}
+
+// quiet ends lane's lines: it has caught up.
+func (s *statusLines) quiet(lane queue.Lane) {
+	for _, l := range s.lanes[lane] {
+		l.Close()
+	}
+	s.lanes[lane] = nil
+}
+
+func (s *statusLines) close() {
+	for _, lane := range queue.Lanes() {
+		s.quiet(lane)
+	}
+}
+
+// reasons is the part of a status line's attributes that says why it
+// waits (the problem, the pause, the target), without the figures that
+// change at every report (how long, how many).
+func reasons(attrs []any) []any {
+	var out []any
+	for i := 0; i+1 < len(attrs); i += 2 {
+		switch attrs[i] {
+		case "down_for", "waiting_for":
+			continue
+		}
+		out = append(out, attrs[i], attrs[i+1])
+	}
+	return out
 }
 
 // statusLine words why lane's actions wait, from what its output says of

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/httpcall"
+	"github.com/tikcraft/tikcraft/lograte"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/queue/queuetest"
 )
@@ -70,16 +73,22 @@ func TestStatusLineNamesTheCause(t *testing.T) {
 			runCtx, stop := context.WithCancel(ctx)
 			done := make(chan error, 1)
 			unstick := make(chan struct{})
+			// The line is said once, then summed up: the test moves the
+			// summaries' clock on until one shows all three actions.
+			clk := logratetest.NewClock(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
 			go func() {
 				_, err := Run(runCtx, src, Options{
 					Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: stuckSink{tt.state, unstick},
-					Log: slog.New(logs), StatsEvery: time.Millisecond,
+					Log: slog.New(logs), StatsEvery: time.Millisecond, logOpts: []lograte.Option{clk.Option()},
 				})
 				done <- err
 			}()
 			defer func() { stop(); close(unstick); <-done }()
 			for {
 				select {
+				case <-time.After(10 * time.Millisecond):
+					clk.Advance(time.Minute)
+					clk.Fire()
 				case r := <-logs:
 					if !strings.HasPrefix(r.Message, "actions are waiting") {
 						continue
@@ -102,6 +111,73 @@ func TestStatusLineNamesTheCause(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// awaySink never delivers and reports a state the test sets (OBS away).
+type awaySink struct {
+	mu sync.Mutex
+	st tikcraft.SinkState
+}
+
+func (s *awaySink) Deliver(ctx context.Context, _ tikcraft.Action) error { return ctx.Err() }
+func (s *awaySink) SinkState() tikcraft.SinkState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st
+}
+func (s *awaySink) set(st tikcraft.SinkState) { s.mu.Lock(); s.st = st; s.mu.Unlock() }
+
+// TestStatusLineIsSaidOnceWhileNothingChanges: OBS away for a minute is
+// one line, then a count, not a line every 5 seconds; a new problem is
+// said at once, and so is the next delay after the lane caught up.
+func TestStatusLineIsSaidOnceWhileNothingChanges(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)
+	q := queue.NewMemory(queue.WithClock(queuetest.NewClock(start)))
+	obs := &awaySink{st: tikcraft.SinkState{Problem: "OBS is not running at 127.0.0.1:4455", Since: start}}
+	sink := deliver.Router{Commands: healthySink{}, OBS: obs}
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(start)
+	lines := &statusLines{log: slog.New(logs), opts: []lograte.Option{clk.Option()}}
+	r := newReporter(q, sink, &deliver.Worker{Queue: q, Sink: sink}, 5*time.Second, lines, start)
+	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindOBS, Command: `scene "Creeper Cam"`})
+	at := start
+	report := func(n int) {
+		for range n {
+			at = at.Add(5 * time.Second)
+			r.report(ctx, at)
+		}
+	}
+	const away = "OBS is not reachable"
+	report(12) // a minute of reports
+	if got := logs.Lines(away); len(got) != 1 || got[0].Attrs["problem"] != "OBS is not running at 127.0.0.1:4455" {
+		t.Fatalf("a minute of reports: %+v, want one line", got)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	if got := logs.Lines(away); len(got) != 2 || got[1].Repeated() != 11 || got[1].Attrs["oldest_waiting"] != "1m0s" {
+		t.Fatalf("the minute's summary: %+v, want a count of 11 with the latest figures", got)
+	}
+	// A new problem is said at once.
+	obs.set(tikcraft.SinkState{Problem: "OBS at 127.0.0.1:4455 did not answer in time", Since: start})
+	report(3)
+	if got := logs.Lines(away); len(got) != 3 || got[2].Attrs["problem"] != "OBS at 127.0.0.1:4455 did not answer in time" {
+		t.Fatalf("after the problem changed: %+v", got)
+	}
+	// The lane catches up; its next delay is said at once.
+	it, err := q.Next(ctx, queue.LaneOBS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Ack(ctx, it.ID)
+	report(1)
+	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindOBS, Command: `scene "Game"`})
+	report(2)
+	// The two held reports of the second problem are summed up when the
+	// lane caught up, then the new delay said.
+	got := logs.Lines(away)
+	if len(got) != 5 || got[3].Repeated() != 2 || got[4].Repeated() != 0 {
+		t.Fatalf("after catching up and falling behind again: %+v", got)
 	}
 }
 

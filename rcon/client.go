@@ -100,6 +100,7 @@ type Client struct {
 	cfg     Config
 	log     *slog.Logger
 	unknown *lograte.Line // "Minecraft did not understand a command", once a minute at most
+	tooLong *lograte.Line // "Minecraft's answer is longer than 4 MiB", likewise
 	limiter *rate.Limiter // nil: unlimited
 
 	// now and sleep are the clock used for pacing, backoff and giving up;
@@ -128,6 +129,12 @@ type Client struct {
 // New returns a client for cfg. It connects lazily, on the first command.
 // log may be nil to discard logs.
 func New(cfg Config, log *slog.Logger) *Client {
+	return open(cfg, log)
+}
+
+// open is New with options for the lines that could repeat per command
+// (tests: a clock for their summaries).
+func open(cfg Config, log *slog.Logger, logOpts ...lograte.Option) *Client {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -159,7 +166,9 @@ func New(cfg Config, log *slog.Logger) *Client {
 		sleep: wait.For,
 		sem:   make(chan struct{}, 1),
 		// A misspelt command in a rule fails at every firing.
-		unknown: lograte.New(log, slog.LevelWarn, "Minecraft did not understand a command; check its spelling in actions.mca"),
+		unknown: lograte.New(log, slog.LevelWarn, "Minecraft did not understand a command; check its spelling in actions.mca", logOpts...),
+		// So does a rule whose command answers with megabytes.
+		tooLong: lograte.New(log, slog.LevelWarn, fmt.Sprintf("Minecraft's answer is longer than %d MiB; keeping only the start", maxResponseBytes>>20), logOpts...),
 	}
 	if r := cfg.MaxCommandsPerSecond; r > 0 && !math.IsInf(r, 1) {
 		c.limiter = rate.NewLimiter(rate.Limit(r), burstFor(r))
@@ -299,6 +308,7 @@ func (c *Client) Close() error {
 	defer func() { <-c.sem }()
 	c.dropConn()
 	c.unknown.Close()
+	c.tooLong.Close()
 	return nil
 }
 

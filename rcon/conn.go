@@ -124,7 +124,7 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) (resp string, writte
 			if len(body) >= maxResponseBytes {
 				// The command ran; keep what arrived and start afresh so the
 				// rest of the answer cannot be mistaken for a later one.
-				c.log.Warn(fmt.Sprintf("Minecraft's answer is longer than %d MiB; keeping only the start", maxResponseBytes>>20), "command", cmd)
+				c.tooLong.Log("command", cmd)
 				c.dropConn()
 				return string(body), true, nil
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 )
 
@@ -128,7 +129,7 @@ func (f *fakeClock) install(c *Client) {
 
 // newClient returns a client for addr with fast backoff, closed at the end
 // of the test, which also checks that the password never reached the log.
-func newClient(t *testing.T, cfg Config) (*Client, *testLog) {
+func newClient(t *testing.T, cfg Config, logOpts ...lograte.Option) (*Client, *testLog) {
 	t.Helper()
 	if cfg.Password == "" {
 		cfg.Password = password
@@ -137,7 +138,7 @@ func newClient(t *testing.T, cfg Config) (*Client, *testLog) {
 		cfg.Backoff = Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond}
 	}
 	l := newTestLog()
-	c := New(cfg, l.Logger())
+	c := open(cfg, l.Logger(), logOpts...)
 	t.Cleanup(func() {
 		c.Close()
 		if strings.Contains(l.String(), cfg.Password) {

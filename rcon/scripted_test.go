@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 )
 
 // The tests in this file use a scripted peer for behaviour a well-behaved
@@ -242,7 +244,7 @@ func TestEndlessAnswer(t *testing.T) {
 		if !ok {
 			return
 		}
-		if n > 0 {
+		if n == 3 {
 			p.write(id, TypeResponse, "short")
 			p.read()
 			return
@@ -254,13 +256,26 @@ func TestEndlessAnswer(t *testing.T) {
 		}
 		t.Error("the client read 16 times the limit without hanging up")
 	})
-	c, log := newClient(t, Config{Address: addr})
-	resp, err := c.Exec(testContext(t), "data get storage huge")
-	if err != nil || len(resp) != maxResponseBytes {
-		t.Fatalf("Exec = %d bytes, %v; want %d bytes", len(resp), err, maxResponseBytes)
+	clk := logratetest.NewClock(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
+	c, log := newClient(t, Config{Address: addr}, clk.Option())
+	// A rule that fires with every gift: the answer is cut each time, and
+	// the log says so once, then counts.
+	for range 3 {
+		resp, err := c.Exec(testContext(t), "data get storage huge")
+		if err != nil || len(resp) != maxResponseBytes {
+			t.Fatalf("Exec = %d bytes, %v; want %d bytes", len(resp), err, maxResponseBytes)
+		}
 	}
 	log.waitFor(t, slog.LevelWarn, "keeping only the start")
 	if resp, err := c.Exec(testContext(t), "list"); err != nil || resp != "short" {
 		t.Fatalf("next Exec = %q, %v", resp, err)
+	}
+	if n := strings.Count(log.String(), "keeping only the start"); n != 1 {
+		t.Fatalf("3 answers cut: %d lines, want the first said\n%s", n, log)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	if n := strings.Count(log.String(), "keeping only the start"); n != 2 || !strings.Contains(log.String(), "repeated=2") {
+		t.Fatalf("a minute later: %d lines, want one more with the count\n%s", n, log)
 	}
 }

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/recent"
 	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/wait"
@@ -173,7 +174,8 @@ type Client struct {
 	cfg         Config
 	user        string
 	log         *slog.Logger
-	secrets     *redact.Secrets // the API key: masked in logs, errors and states
+	logOpts     []lograte.Option // for the lines that could repeat per frame (tests: a clock)
+	secrets     *redact.Secrets  // the API key: masked in logs, errors and states
 	http        *http.Client
 	dec         *webcast.Decoder
 	webBase     *url.URL
@@ -330,7 +332,12 @@ func (c *Client) Run(ctx context.Context) error {
 		seen:   recent.New(c.cfg.Dedupe),
 		retry:  newBackoff(c.cfg.ReconnectMin, c.cfg.ReconnectMax),
 		events: make(chan tikcraft.Event, c.cfg.EventBuffer),
+
+		unreadable: lograte.New(c.log, slog.LevelWarn, "skipped an unreadable part of a TikTok message; the LIVE goes on", c.logOpts...),
+		tooBig:     lograte.New(c.log, slog.LevelWarn, "skipped a TikTok message over the size limit; the LIVE goes on", c.logOpts...),
 	}
+	defer r.unreadable.Close()
+	defer r.tooBig.Close()
 	// Handlers run on their own goroutine so that a slow one never holds
 	// up reading, ACKs or heartbeats (see handlers.go).
 	c.setState(State{Phase: PhaseConnecting})
@@ -375,6 +382,9 @@ type runner struct {
 	// jar holds the sign server's cookies across reconnects, as the
 	// Node peer's cookie jar does.
 	jar jar
+	// unreadable and tooBig could come with every frame (TikTok
+	// changed its format): said once, then counted once a minute.
+	unreadable, tooBig *lograte.Line
 }
 
 func (r *runner) run(ctx context.Context) error {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 	"github.com/tikcraft/tikcraft/sim"
 	"github.com/tikcraft/tikcraft/tiktok"
 	"github.com/tikcraft/tikcraft/webcast"
@@ -47,6 +48,19 @@ func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
 	l.changed = make(chan struct{})
 	l.mu.Unlock()
 	return nil
+}
+
+// count is how many lines contain part.
+func (l *logRecorder) count(part string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, line := range l.lines {
+		if strings.Contains(line, part) {
+			n++
+		}
+	}
+	return n
 }
 
 // wait returns the first line containing every part.
@@ -586,6 +600,36 @@ func TestMalformedFrameIsSkipped(t *testing.T) {
 	h.logs.wait(t, h.ctx, "WARN skipped an unreadable part of a TikTok message; the LIVE goes on")
 	if st := h.client.Stats(); st.BadFrames != 1 || st.Connects != 1 {
 		t.Fatalf("stats %+v: want one bad frame and no reconnect", st)
+	}
+}
+
+// TestUnreadableFramesAreSaidOnceThenCounted: when TikTok changes its
+// format every frame is unreadable; the log says the first, then a count
+// once a minute, not a line per frame.
+func TestUnreadableFramesAreSaidOnceThenCounted(t *testing.T) {
+	h := start(t, sim.Options{}, nil)
+	clk := logratetest.NewClock(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
+	tiktok.SetLogOptions(h.client, clk.Option())
+	h.run()
+	nextOf[*tikcraft.ConnectEvent](h)
+	for range 30 {
+		h.srv.InjectFrame([]byte("\xff\xffnot a frame"))
+	}
+	h.push(&tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: "9"}, Text: "still here"})
+	if got := h.next(); got.(*tikcraft.ChatEvent).Text != "still here" {
+		t.Fatalf("got %+v", got)
+	}
+	if st := h.client.Stats(); st.BadFrames != 30 {
+		t.Fatalf("stats %+v: want 30 bad frames", st)
+	}
+	if n := h.logs.count("skipped an unreadable part"); n != 1 {
+		t.Fatalf("30 unreadable frames: %d lines, want the first said", n)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	h.logs.wait(t, h.ctx, "WARN skipped an unreadable part of a TikTok message; the LIVE goes on", "repeated=29")
+	if n := h.logs.count("skipped an unreadable part"); n != 2 {
+		t.Fatalf("a minute later: %d lines, want one more with the count", n)
 	}
 }
 

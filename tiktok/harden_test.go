@@ -127,7 +127,7 @@ func TestOversizedFrameIsSkipped(t *testing.T) {
 	if g := nextOf[*tikcraft.GiftEvent](h); g.MsgID != "2" {
 		t.Fatalf("got gift %s, want the one under the limit", g.MsgID)
 	}
-	h.logs.wait(t, h.ctx, "WARN skipped a TikTok message of 100 KiB, over the 64 KiB limit; the LIVE goes on")
+	h.logs.wait(t, h.ctx, "WARN skipped a TikTok message over the size limit; the LIVE goes on", "size=100 KiB", "limit=64 KiB")
 	if st := h.client.Stats(); st.Oversized != 1 || st.Connects != 1 {
 		t.Fatalf("stats %+v: want one oversized frame and no reconnect", st)
 	}

@@ -198,7 +198,7 @@ func (rd *reader) run(ctx context.Context, s signed) error {
 				return describeClose(err)
 			}
 			rd.oversized.Add(1)
-			rd.log.Warn(fmt.Sprintf("skipped a TikTok message of %s, over the %s limit; the LIVE goes on", sizeText(int64(len(b))+n), sizeText(limit)))
+			rd.tooBig.Log("size", sizeText(int64(len(b))+n), "limit", sizeText(limit))
 			continue
 		}
 		if typ != websocket.MessageBinary {
@@ -231,7 +231,7 @@ func (rd *reader) handleFrame(ctx context.Context, b []byte) (endKind, error) {
 	rd.capture(b)
 	f, evs, decErr := rd.dec.DecodeFrame(b)
 	if decErr != nil {
-		rd.log.Warn("skipped an unreadable part of a TikTok message; the LIVE goes on", "error", decErr.Error())
+		rd.unreadable.Log("error", decErr.Error())
 	}
 	if f.NeedAck() {
 		// As the Node peer: no ACK without an internal_ext to send back.

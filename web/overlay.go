@@ -373,7 +373,7 @@ func (s *Server) overlaySound(w http.ResponseWriter, r *http.Request) {
 	f, err := root.Open(name)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			s.log.Warn("cannot read an alert sound", "file", name, "error", err)
+			s.badSound.Log("file", name, "error", err)
 		} else {
 			s.noSound.Log("file", name, "folder", s.o.Sounds)
 		}

@@ -12,9 +12,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 	"github.com/tikcraft/tikcraft/overlay"
 )
 
@@ -53,6 +56,12 @@ func (f *fakeOverlays) Deliver(_ context.Context, a tikcraft.Action) error {
 
 func startOverlays(t *testing.T) (*testServer, *fakeOverlays, string) {
 	t.Helper()
+	return startOverlaysWith(t, nil)
+}
+
+// startOverlaysWith is startOverlays with edit applied to the options.
+func startOverlaysWith(t *testing.T, edit func(*Options)) (*testServer, *fakeOverlays, string) {
+	t.Helper()
 	dir := t.TempDir()
 	sounds := filepath.Join(dir, "sounds")
 	os.Mkdir(sounds, 0o755)
@@ -64,11 +73,15 @@ func startOverlays(t *testing.T) (*testServer, *fakeOverlays, string) {
 	}
 	ov := &fakeOverlays{}
 	dash := NewDashboard("demo")
-	s, err := Listen(Options{
+	o := Options{
 		Listen: "127.0.0.1:0", Token: testToken, Dashboard: dash, Log: slog.New(slog.DiscardHandler),
 		Overlays: ov, Sounds: sounds, Goals: []string{"followers", "coins"},
 		OverlayStyle: OverlayStyle{Font: "Arial", Color: "#ffffff", Accent: "#fe2c55", Background: "transparent", Size: 48, Align: "center"},
-	})
+	}
+	if edit != nil {
+		edit(&o)
+	}
+	s, err := Listen(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +132,30 @@ func TestOverlaySounds(t *testing.T) {
 		if res.StatusCode == 200 || strings.Contains(string(b[:n]), "outside the folder") {
 			t.Errorf("%s: %d %q", p, res.StatusCode, b[:n])
 		}
+	}
+}
+
+// TestUnreadableSoundIsSaidOnceThenCounted: the alerts page asks for an
+// alert's sound each time it plays; one that cannot be read (here a link
+// out of the folder) is said once, then counted, not a line per alert.
+func TestUnreadableSoundIsSaidOnceThenCounted(t *testing.T) {
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC))
+	ts, _, dir := startOverlaysWith(t, func(o *Options) { o.Log = slog.New(logs); o.logOpts = []lograte.Option{clk.Option()} })
+	if _, err := os.Lstat(filepath.Join(dir, "sounds", "link.mp3")); err != nil {
+		t.Fatalf("this test needs a symbolic link in the sounds folder: %v", err)
+	}
+	for range 30 {
+		if code, _ := ts.do(t, req{method: "GET", path: "/overlay/sounds/link.mp3"}); code != 404 {
+			t.Fatalf("link.mp3: %d", code)
+		}
+	}
+	if lines := logs.Lines("cannot read an alert sound"); len(lines) != 1 || lines[0].Attrs["file"] != "link.mp3" {
+		t.Fatalf("30 requests: %+v, want the first said", lines)
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	if lines := logs.Lines("cannot read an alert sound"); len(lines) != 2 || lines[1].Repeated() != 29 {
+		t.Fatalf("a minute later: %+v, want one count of the 29 others", lines)
 	}
 }
 

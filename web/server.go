@@ -132,6 +132,10 @@ type Options struct {
 	// the same Host and Origin checks; a handler that changes state must
 	// call RequireToken.
 	Routes func(mux *http.ServeMux, s *Server)
+
+	// logOpts are given to the lines a page can repeat per request
+	// (tests: a clock for their summaries).
+	logOpts []lograte.Option
 }
 
 // Server is the running web server.
@@ -150,7 +154,7 @@ type Server struct {
 
 	// Warnings a page or a script can repeat per request, said at most
 	// once a minute with a count.
-	badHost, badOrigin, badToken, noSound *lograte.Line
+	badHost, badOrigin, badToken, noSound, badSound *lograte.Line
 }
 
 // Listen binds the address now, so that a port in use is reported before
@@ -170,10 +174,11 @@ func Listen(o Options) (*Server, error) {
 		return nil, &ListenError{Addr: o.Listen, Err: plainNetErr(err)}
 	}
 	s := &Server{o: o, log: o.Log, ln: ln, hosts: map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}}
-	s.badHost = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: unknown Host header (DNS rebinding?)")
-	s.badOrigin = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: it came from another site")
-	s.badToken = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: missing or wrong token")
-	s.noSound = lograte.New(s.log, slog.LevelWarn, "an alert names a sound that is not in the sounds folder")
+	s.badHost = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: unknown Host header (DNS rebinding?)", o.logOpts...)
+	s.badOrigin = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: it came from another site", o.logOpts...)
+	s.badToken = lograte.New(s.log, slog.LevelWarn, "dashboard request refused: missing or wrong token", o.logOpts...)
+	s.noSound = lograte.New(s.log, slog.LevelWarn, "an alert names a sound that is not in the sounds folder", o.logOpts...)
+	s.badSound = lograte.New(s.log, slog.LevelWarn, "cannot read an alert sound", o.logOpts...)
 	host, port, _ := net.SplitHostPort(ln.Addr().String())
 	s.port = port
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
@@ -260,7 +265,7 @@ func (s *Server) Close() error {
 		}
 		s.ln.Close()
 		s.wg.Wait()
-		for _, l := range []*lograte.Line{s.badHost, s.badOrigin, s.badToken, s.noSound} {
+		for _, l := range []*lograte.Line{s.badHost, s.badOrigin, s.badToken, s.noSound, s.badSound} {
 			l.Close()
 		}
 	})
