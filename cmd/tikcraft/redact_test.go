@@ -1,12 +1,17 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	tc "github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/sim"
 )
 
@@ -33,5 +38,62 @@ func TestEchoedAPIKeyIsNotPrinted(t *testing.T) {
 		if strings.Contains(out, leak) {
 			t.Fatalf("a secret reached the output:\n%s", out)
 		}
+	}
+}
+
+// A $http rule calls an address with an API key in its query, and the
+// target is down: the request is parked. The key is in none of what the
+// streamer sees — the console's line, the log's error, the dashboard's
+// rules and actions, `tikcraft report` — and every one of them shows the
+// address with the parameter's name and its value masked.
+func TestRunHTTPQueryKeyIsNotShown(t *testing.T) {
+	t.Parallel()
+	const secret = "SUPERSECRETKEY123"
+	target := closedPort(t)
+	s := newStream(t, streamSetup{
+		yaml:    fmt.Sprintf("http:\n  allow: [%q]\n", target),
+		actions: fmt.Sprintf("follow:/say f {user}; $http POST http://%s/x?key=%s&who={user} {\"user\":\"{user}\"}\n", target, secret),
+	})
+	p := s.start()
+	s.push(&tc.FollowEvent{User: s.viewer("anna")})
+	p.waitLine("a $http request was set aside as failed")
+	masked := fmt.Sprintf("$http POST http://%s/x?key=[redacted]&who=[redacted]", target)
+	p.waitLine("[skipped] " + masked)
+	link := dashboardLink.FindString(p.logText())
+	resp, err := http.Get(link + "api/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Rules struct {
+			Triggers []struct{ Commands []string }
+		}
+		Actions []struct{ Text string }
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err := json.Unmarshal(body, &state); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(body), secret) {
+		t.Errorf("the dashboard's state shows the key:\n%s", body)
+	}
+	var rule, action bool
+	for _, tr := range state.Rules.Triggers {
+		rule = rule || slices.Contains(tr.Commands, fmt.Sprintf("$http POST http://%s/x?key=[redacted]&who={user} {\"user\":\"{user}\"}", target))
+	}
+	for _, a := range state.Actions {
+		action = action || strings.HasPrefix(a.Text, masked)
+	}
+	if !rule || !action {
+		t.Errorf("the dashboard shows the $http rule (%v) or action (%v) otherwise than masked:\n%s", rule, action, body)
+	}
+	p.interrupt()
+	log := p.logText()
+	if strings.Contains(log, secret) || !strings.Contains(log, `command="`+masked) {
+		t.Errorf("the log shows the key, or not the masked address:\n%s", log)
+	}
+	if out := s.command("report"); strings.Contains(out, secret) || !strings.Contains(out, fmt.Sprintf("$http POST http://%s/x?key=[redacted]", target)) {
+		t.Errorf("tikcraft report shows the key, or not the masked address:\n%s", out)
 	}
 }
