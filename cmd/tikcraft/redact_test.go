@@ -97,3 +97,31 @@ func TestRunHTTPQueryKeyIsNotShown(t *testing.T) {
 		t.Errorf("tikcraft report shows the key, or not the masked address:\n%s", out)
 	}
 }
+
+// A user name and a password in a $http address are refused, and the
+// refusal does not repeat them: not in `tikcraft check`, nor for a chat
+// command's address in tikcraft.yaml.
+func TestCheckHTTPCredentialsAreNotRepeated(t *testing.T) {
+	t.Parallel()
+	const user, password = "streamadmin", "TOPSECRETPW"
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte(`http:
+  allow: ["127.0.0.1:18081"]
+chat_commands:
+  groups:
+    - handler: http
+      url: "http://`+user+`:`+password+`@127.0.0.1:18081/chat?key=SUPERSECRETKEY123&c={command}"
+      commands: [hello]
+`), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:$http POST http://"+user+":"+password+"@127.0.0.1:18081/x?key=SUPERSECRETKEY123\n"), 0o600)
+	stdout, stderr, code := tikcraft(t, dir, nil, "check", "-c", "tikcraft.yaml")
+	out := stdout + stderr
+	if code == 0 || !strings.Contains(out, "write no user or password in the URL") || !strings.Contains(out, "http://[redacted]@127.0.0.1:18081/x?key=[redacted]") {
+		t.Fatalf("exit %d, want the refusal with the address masked:\n%s", code, out)
+	}
+	for _, leak := range []string{user, password, "SUPERSECRETKEY123"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("%q reached the output:\n%s", leak, out)
+		}
+	}
+}
