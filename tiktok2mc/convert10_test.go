@@ -157,7 +157,7 @@ func TestConvert10Variants(t *testing.T) {
 			nil, nil, []string{"rose:/give {user} cookie\n"}, []string{"Tiktok2Mc 1.0 put @a in its place (in ! commands, and in / commands without !rc)", "line 1, 2"}, nil},
 		{"a key or a password in an address is not repeated in the report", map[string]string{"config/config.yaml": cfg,
 			"data/comment_commands.yaml": "comment_commands:\n  enabled: true\n  groups:\n    - {prefix: \"$\", allowed_roles: [all], commands: [play], handler: http, url: \"http://admin:TOPSECRETPW@127.0.0.1:8090/chat?key=SUPERSECRETKEY123&text={text}\"}\n",
-			"data/http_actions.txt": "rose:curl -X POST 'http://127.0.0.1:8091/x?key=SUPERSECRETKEY123'\nlion:curl http://admin:TOPSECRETPW@127.0.0.1:8091/y?key=SUPERSECRETKEY123\n"},
+			"data/http_actions.txt":      "rose:curl -X POST 'http://127.0.0.1:8091/x?key=SUPERSECRETKEY123'\nlion:curl http://admin:TOPSECRETPW@127.0.0.1:8091/y?key=SUPERSECRETKEY123\n"},
 			nil, nil, []string{"rose:$http POST http://127.0.0.1:8091/x?key=SUPERSECRETKEY123\n"},
 			[]string{`url "http://[redacted]@127.0.0.1:8090/chat?key=[redacted]&text={text}": write no user or password in the URL`,
 				"rose:$http POST http://127.0.0.1:8091/x?key=[redacted]", "(lion:curl http://[redacted]@127.0.0.1:80", `bad $http URL "http://[redacted]@127.0.0.1:8091/y?key=[redacted]"`},
