@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tikcraft/tikcraft/redact"
 )
 
 // ActionKind says which sink an action is for.
@@ -77,9 +79,32 @@ func (a Action) String() string {
 		return "$" + a.Command
 	case KindOBS:
 		return "$obs " + a.Command
+	case KindHTTP:
+		method, url, body := HTTPRequest(a.Command)
+		return HTTPText(method, url, body)
 	default:
 		return a.Command
 	}
+}
+
+// HTTPRequest splits a KindHTTP action's Command into its parts.
+func HTTPRequest(command string) (method, url, body string) {
+	method, rest, _ := strings.Cut(command, " ")
+	url, body, _ = strings.Cut(rest, " ")
+	return method, url, body
+}
+
+// HTTPText is how a $http request is shown, in the actions file's words:
+// "$http POST http://host/path?key=[redacted] {json}". Every log line,
+// console line, dashboard view and report shows a $http action or rule
+// through it, so that an API key in the address (a password before the
+// host, a query value) is never shown: redact.URL masks them.
+func HTTPText(method, url, body string) string {
+	s := "$http " + method + " " + redact.URL(url)
+	if body != "" {
+		s += " " + body
+	}
+	return s
 }
 
 // AlertCommand is the Command of a KindAlert action for the alerts

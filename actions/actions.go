@@ -400,7 +400,9 @@ func (c Command) String() string {
 		s = ">>" + c.Text
 	case Wait:
 		s = c.Text
-	case HTTP, Overlay, OBS:
+	case HTTP:
+		s = tikcraft.HTTPText(c.Method, c.URL, c.Body)
+	case Overlay, OBS:
 		s = "$" + c.Text
 	}
 	if c.Repeat > 1 {

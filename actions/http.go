@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/redact"
 )
 
 // httpMethods are the methods $http may use.
@@ -38,7 +40,7 @@ func (p *parser) httpCommand(n int, line string, off int, text string, c Command
 	}
 	host, err := httpHost(raw)
 	if err != nil {
-		p.diag(n, col(line, urlAt), Error, "bad $http URL %q: %v", clip.String(strings.TrimSpace(raw), 60), err)
+		p.diag(n, col(line, urlAt), Error, "bad $http URL %q: %v", clip.String(redact.URL(strings.TrimSpace(raw)), 60), err)
 		return c, false
 	}
 	if !HostAllowed(host, p.opts.HTTPAllow) {
@@ -108,9 +110,7 @@ func HostAllowed(hostPort string, allow []string) bool {
 
 // HTTPRequest splits a KindHTTP action's Command into its parts.
 func HTTPRequest(command string) (method, url, body string) {
-	method, rest, _ := strings.Cut(command, " ")
-	url, body, _ = strings.Cut(rest, " ")
-	return method, url, body
+	return tikcraft.HTTPRequest(command)
 }
 
 // HTTPHost is the host:port a KindHTTP action's Command calls, for the

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -346,36 +348,75 @@ func (a *assembly) sayKept(ctx context.Context, out io.Writer) int {
 	}
 	// Say which outputs they wait for: OBS or a $http target being down
 	// is not Minecraft's fault.
-	var lanes []string
-	mc := 0
+	var kept [queue.NumLanes]int
 	for _, l := range queue.Lanes() {
-		k, _, err := a.queue.Stats(ctx, l)
-		if err != nil || k == 0 {
-			continue
+		if k, _, err := a.queue.Stats(ctx, l); err == nil {
+			kept[l] = k
 		}
-		if l == queue.LaneMinecraft {
-			mc = k
-		}
-		lanes = append(lanes, fmt.Sprintf("%d for %s", k, l.Output()))
 	}
 	why := ""
-	if st, ok := tikcraft.StateOf(a.gate); ok && mc > 0 && !st.Connected && st.Problem != "" {
+	if st, ok := tikcraft.StateOf(a.gate); ok && kept[queue.LaneMinecraft] > 0 && !st.Connected && st.Problem != "" {
 		why = "Minecraft did not answer: " + clip.Line(st.Problem, 300) + "\n"
 	}
+	fmt.Fprintln(out, why+keptLine(n, kept, a.s.Config.DataDir))
+	return n
+}
+
+// keptLine says that n actions, kept[lane] of them in each lane, wait in
+// dataDir, and what `tikcraft drain` waits for: the outputs holding them
+// that must answer, those holding most first (the overlays need nothing).
+func keptLine(n int, kept [queue.NumLanes]int, dataDir string) string {
+	var lanes []string
+	var waitFor []queue.Lane
+	for _, l := range queue.Lanes() {
+		if kept[l] == 0 {
+			continue
+		}
+		lanes = append(lanes, fmt.Sprintf("%d for %s", kept[l], l.Output()))
+		if l != queue.LaneOverlays {
+			waitFor = append(waitFor, l)
+		}
+	}
+	slices.SortStableFunc(waitFor, func(a, b queue.Lane) int { return cmp.Compare(kept[b], kept[a]) })
 	what, verb, them := "1 action", "is", "it"
 	if n != 1 {
 		what, verb, them = fmt.Sprintf("%d actions", n), "are", "them"
 	}
-	if len(lanes) > 1 || (len(lanes) == 1 && mc == 0) {
+	if len(lanes) > 1 || (len(lanes) == 1 && kept[queue.LaneMinecraft] == 0) {
 		what += " (" + strings.Join(lanes, ", ") + ")"
 	}
-	what += " " + verb
 	drain := "`tikcraft drain`"
-	if mc > 0 {
-		drain += " once Minecraft answers"
+	if len(waitFor) > 0 {
+		names := make([]string, len(waitFor))
+		for i, l := range waitFor {
+			names[i] = answerer(l)
+		}
+		answer := " answers"
+		if len(names) > 1 {
+			answer = " answer"
+		}
+		drain += " once " + andList(names) + answer
 	}
-	fmt.Fprintf(out, "%s%s kept in %s: the next `tikcraft run` sends %s first (or %s)\n", why, what, a.s.Config.DataDir, them, drain)
-	return n
+	return fmt.Sprintf("%s %s kept in %s: the next `tikcraft run` sends %s first (or %s)", what, verb, dataDir, them, drain)
+}
+
+// answerer names what must answer for a lane's actions to go out.
+func answerer(l queue.Lane) string {
+	switch l {
+	case queue.LaneHTTP:
+		return "the $http target"
+	case queue.LaneOBS:
+		return "OBS"
+	}
+	return l.Output()
+}
+
+// andList is "a", "a and b" or "a, b and c".
+func andList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // tiktokConfig is the TikTok client's configuration for tiktok.user.

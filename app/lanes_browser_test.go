@@ -31,5 +31,7 @@ func TestBrowserQueueByOutput(t *testing.T) {
 		chromedp.Navigate(d.base+"/?token="+d.token),
 		waitText("#live-state", "dashboard connected"),
 		waitText("#q-lanes", "waiting by output: $http 2"),
+		// The request on its way names the server that holds them up.
+		waitText("#q-lanes", "waiting for "+u.Host+")"),
 	)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/redact"
 )
 
 // ChatCommands are chat commands with arguments (Tiktok2Mc's comment
@@ -216,7 +217,7 @@ func (c *Config) checkChatURLs() []Diagnostic {
 		}
 		if _, err := actions.CheckChatURL(g.URL, c.HTTP.Allow); err != nil {
 			diags = append(diags, Diagnostic{File: g.File, Line: g.Line, Col: g.Col, Severity: "error",
-				Message: fmt.Sprintf("chat_commands.groups[%d].url %q: %v", i, g.URL, err)})
+				Message: fmt.Sprintf("chat_commands.groups[%d].url %q: %v", i, redact.URL(g.URL), err)})
 		}
 	}
 	return diags

@@ -341,7 +341,7 @@ func actionText(a tikcraft.Action) string {
 	switch {
 	case a.Kind == tikcraft.KindAlert:
 		return "alert " + strconv.Quote(a.Alert.Title+" | "+a.Alert.Subtitle)
-	case a.Kind == tikcraft.KindOverlay || a.Kind == tikcraft.KindOBS:
+	case a.Kind == tikcraft.KindOverlay || a.Kind == tikcraft.KindOBS || a.Kind == tikcraft.KindHTTP:
 		return clip.Line(a.String(), 200)
 	case a.Plugin:
 		return "!" + clip.Line(a.Command, 200)

@@ -46,6 +46,8 @@ func (s *Sink) Deliver(_ context.Context, a tikcraft.Action) error {
 			prefix = "!"
 		}
 		line = "command " + prefix + a.Command
+	case tikcraft.KindHTTP:
+		line = a.String() // its key masked
 	default:
 		line = string(a.Kind) + " " + a.Command
 	}

@@ -35,3 +35,14 @@ func TestPluginCommandsShowTheirBang(t *testing.T) {
 		t.Fatalf("got:\n%s", out)
 	}
 }
+
+// The demo prints a $http request as the actions file writes it, with the
+// key in its address masked.
+func TestHTTPKeyIsMasked(t *testing.T) {
+	var b bytes.Buffer
+	s := New(&b)
+	s.Deliver(context.Background(), tikcraft.Action{Kind: tikcraft.KindHTTP, Command: `POST http://127.0.0.1:18081/x?key=SUPERSECRETKEY123 {"a":1}`, Trigger: "rose", User: "anna"})
+	if out := b.String(); !strings.Contains(out, `[dry-run] $http POST http://127.0.0.1:18081/x?key=[redacted] {"a":1} `) || strings.Contains(out, "SUPERSECRET") {
+		t.Fatalf("got:\n%s", out)
+	}
+}

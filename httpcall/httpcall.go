@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,7 +25,8 @@ var _ tikcraft.Replier = (*Sink)(nil)
 type Config struct {
 	// Allow lists the hosts requests may go to (http.allow).
 	Allow []string
-	// Timeout bounds one attempt. Default 5s.
+	// Timeout bounds one attempt (http.timeout in tikcraft.yaml, whose
+	// name the error of a request that takes longer gives). Default 5s.
 	Timeout time.Duration
 	// Retries is how many times a failed attempt is repeated. Default 2;
 	// negative means none.
@@ -79,7 +81,7 @@ func (s *Sink) Deliver(ctx context.Context, a tikcraft.Action) error {
 // a request that still fails after the retries is unconfirmed
 // (ErrUnconfirmed: it may have arrived, so it is parked, not repeated).
 func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
-	method, url, body := actions.HTTPRequest(a.Command)
+	method, addr, body := actions.HTTPRequest(a.Command)
 	host, err := actions.HTTPHost(a.Command)
 	if err != nil {
 		return tikcraft.Reply{}, fmt.Errorf("$http %s: %v: %w", method, err, tikcraft.ErrRejected)
@@ -90,7 +92,7 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 	wait := s.cfg.Backoff
 	var last error
 	for attempt := 0; ; attempt++ {
-		reply, retry, err := s.once(ctx, method, url, body)
+		reply, retry, err := s.once(ctx, method, addr, body)
 		if err == nil {
 			reply.Resends = attempt
 			return reply, nil
@@ -114,16 +116,16 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 }
 
 // once makes one attempt; retry says whether another may help.
-func (s *Sink) once(ctx context.Context, method, url, body string) (tikcraft.Reply, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+func (s *Sink) once(parent context.Context, method, addr, body string) (tikcraft.Reply, bool, error) {
+	ctx, cancel := context.WithTimeout(parent, s.cfg.Timeout)
 	defer cancel()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	req, err := http.NewRequestWithContext(ctx, method, addr, rd)
 	if err != nil {
-		return tikcraft.Reply{}, false, fmt.Errorf("$http %s: %v: %w", method, err, tikcraft.ErrRejected)
+		return tikcraft.Reply{}, false, fmt.Errorf("$http %s: %v: %w", method, withoutURL(err), tikcraft.ErrRejected)
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -131,7 +133,11 @@ func (s *Sink) once(ctx context.Context, method, url, body string) (tikcraft.Rep
 	req.Header.Set("User-Agent", "tikcraft")
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
-		return tikcraft.Reply{}, true, errors.Unwrap(err) // the *url.Error repeats the URL
+		if errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
+			// Not "context deadline exceeded": which setting ran out.
+			return tikcraft.Reply{}, true, fmt.Errorf("no answer within %s (http.timeout)", s.cfg.Timeout)
+		}
+		return tikcraft.Reply{}, true, withoutURL(err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -145,4 +151,13 @@ func (s *Sink) once(ctx context.Context, method, url, body string) (tikcraft.Rep
 	default:
 		return tikcraft.Reply{}, false, fmt.Errorf("$http %s: the server refused it (%s): %w", method, resp.Status, tikcraft.ErrRejected)
 	}
+}
+
+// withoutURL is err without the *url.Error around it, which repeats the
+// address, API key included.
+func withoutURL(err error) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return ue.Err
+	}
+	return err
 }

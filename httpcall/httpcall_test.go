@@ -1,12 +1,15 @@
 package httpcall
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,6 +140,25 @@ func TestTimeoutCountsAsUnconfirmed(t *testing.T) {
 	err := s.Deliver(context.Background(), action("POST "+srv.URL+"/slow {}"))
 	if !errors.Is(err, tikcraft.ErrUnconfirmed) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// A request that times out says so with the setting's value and key, in
+// the retry's log line and in the error, not as "context deadline
+// exceeded".
+func TestTimeoutIsWordedWithTheSetting(t *testing.T) {
+	srv := newServer(t)
+	srv.block = make(chan struct{})
+	defer close(srv.block)
+	var log bytes.Buffer
+	s := New(Config{Allow: []string{srv.host(t)}, Timeout: 50 * time.Millisecond, Backoff: time.Millisecond, Retries: 1}, slog.New(slog.NewTextHandler(&log, nil)))
+	err := s.Deliver(context.Background(), action("POST "+srv.URL+"/slow?key=SUPERSECRETKEY123 {}"))
+	const want = "no answer within 50ms (http.timeout)"
+	if !errors.Is(err, tikcraft.ErrUnconfirmed) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err %v, want it to say %q", err, want)
+	}
+	if !strings.Contains(log.String(), `error="`+want+`"`) || strings.Contains(log.String()+err.Error(), "deadline") || strings.Contains(log.String()+err.Error(), "SUPERSECRET") {
+		t.Fatalf("the retry is logged as\n%s", log.String())
 	}
 }
 

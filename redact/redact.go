@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,4 +203,96 @@ func (h *handler) attr(a slog.Attr) slog.Attr {
 		}
 	}
 	return slog.Attr{Key: a.Key, Value: v}
+}
+
+// URL returns the web address raw for showing: what may be a secret in it
+// is replaced by Mask, the rest kept so that the address can still be
+// recognised. That is the user and password before the host
+// (http://admin:pw@host/ → http://[redacted]@host/), the value of each
+// query parameter (?key=abc&user=anna → ?key=[redacted]&user=[redacted])
+// and the fragment; the scheme, the host, the path and the names of the
+// parameters stay. raw need not be a valid URL: an actions file's template
+// is masked the same way, and a value made only of placeholders
+// (?user={user}) is kept, as it holds nothing but their names.
+func URL(raw string) string {
+	var b strings.Builder
+	rest := raw
+	i := -1 // where the user and the host start
+	if s := strings.Index(rest, "://"); s >= 0 && !strings.ContainsAny(rest[:s], "/?#") {
+		i = s + 3
+	} else if strings.HasPrefix(rest, "//") {
+		i = 2 // no scheme: //host/path
+	}
+	if i >= 0 {
+		b.WriteString(rest[:i])
+		rest = rest[i:]
+		end := strings.IndexAny(rest, "/?#")
+		if end < 0 {
+			end = len(rest)
+		}
+		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+			b.WriteString(Mask)
+			rest = rest[at:]
+		}
+	}
+	rest, frag, hasFrag := strings.Cut(rest, "#")
+	path, query, hasQuery := strings.Cut(rest, "?")
+	b.WriteString(path)
+	if hasQuery {
+		b.WriteByte('?')
+		for i, p := range strings.Split(query, "&") {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			name, value, hasValue := strings.Cut(p, "=")
+			b.WriteString(name)
+			if !hasValue {
+				continue
+			}
+			b.WriteByte('=')
+			if placeholdersOnly(value) {
+				b.WriteString(value)
+			} else if value != "" {
+				b.WriteString(Mask)
+			}
+		}
+	}
+	if hasFrag {
+		b.WriteByte('#')
+		if frag != "" {
+			b.WriteString(Mask)
+		}
+	}
+	return b.String()
+}
+
+// placeholdersOnly reports whether v is one or more placeholders such as
+// {user} and nothing else. An expanded value never is one: its braces are
+// escaped.
+func placeholdersOnly(v string) bool {
+	if v == "" {
+		return false
+	}
+	for v != "" {
+		name, ok := strings.CutPrefix(v, "{")
+		if !ok {
+			return false
+		}
+		end := strings.IndexByte(name, '}')
+		if end <= 0 || strings.TrimFunc(name[:end], func(r rune) bool { return r >= 'a' && r <= 'z' || r == '_' }) != "" {
+			return false
+		}
+		v = name[end+1:]
+	}
+	return true
+}
+
+// urlIn finds the http(s) addresses in a text, up to a blank or a quote.
+var urlIn = regexp.MustCompile(`(?i)https?://[^\s"'<>` + "`" + `]+`)
+
+// URLs returns text with every http:// or https:// address in it masked
+// as URL does: for a line that quotes a command holding one (a curl call,
+// a $http action).
+func URLs(text string) string {
+	return urlIn.ReplaceAllStringFunc(text, URL)
 }

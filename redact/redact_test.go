@@ -116,3 +116,58 @@ func TestStringProperty(t *testing.T) {
 		}
 	}
 }
+
+func TestURL(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"http://127.0.0.1:18081/x?key=SUPERSECRETKEY123", "http://127.0.0.1:18081/x?key=[redacted]"},
+		{"http://admin:TOPSECRETPW@127.0.0.1:18081/x", "http://[redacted]@127.0.0.1:18081/x"},
+		{"https://user@host/p?a=1&b=&c&d=2#tok", "https://[redacted]@host/p?a=[redacted]&b=&c&d=[redacted]#[redacted]"},
+		{"http://localhost:8080/gift/{user}?who={user}&key=abc&n={count}{coins}", "http://localhost:8080/gift/{user}?who={user}&key=[redacted]&n={count}{coins}"},
+		{"http://localhost:8080/a/b", "http://localhost:8080/a/b"},
+		{"http://h/p?x={User}", "http://h/p?x=[redacted]"},
+		{"http://h/p?x={user}secret", "http://h/p?x=[redacted]"},
+		{"http://h/p?x=%7Buser%7D", "http://h/p?x=[redacted]"},
+		{"http://h/p@q?k=v", "http://h/p@q?k=[redacted]"},
+		{"no url at all", "no url at all"},
+		{"", ""},
+	} {
+		if got := redact.URL(tt.in); got != tt.want {
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzURL(f *testing.F) {
+	for _, s := range []string{"http://a:b@h/p?k=v#f", "http://h/{user}?q={user}", "?a=b=c&&=", "http://@?#", "//u:pw@h", "#://"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := redact.URL(raw)
+		// Whatever a parser finds as a password is gone, and so is the
+		// value of every parameter and the fragment.
+		if u, err := url.Parse(raw); err == nil {
+			if p, ok := u.User.Password(); ok && strings.Contains(got, ":"+p+"@") {
+				t.Errorf("URL(%q) = %q keeps the password %q", raw, got, p)
+			}
+		}
+		rest, frag, _ := strings.Cut(got, "#")
+		if frag != "" && frag != redact.Mask {
+			t.Errorf("URL(%q) = %q keeps the fragment", raw, got)
+		}
+		_, query, _ := strings.Cut(rest, "?")
+		for _, p := range strings.Split(query, "&") {
+			_, v, _ := strings.Cut(p, "=")
+			if v != "" && v != redact.Mask && strings.Trim(v, "{}abcdefghijklmnopqrstuvwxyz_") != "" {
+				t.Errorf("URL(%q) = %q keeps the query value %q", raw, got, v)
+			}
+		}
+	})
+}
+
+func TestURLs(t *testing.T) {
+	in := `follow:curl -s "http://u:pw@h:1/x?key=abc" -d '{"a":1}'; curl HTTPS://h/y?t=zz#f and http://plain/z`
+	want := `follow:curl -s "http://[redacted]@h:1/x?key=[redacted]" -d '{"a":1}'; curl HTTPS://h/y?t=[redacted]#[redacted] and http://plain/z`
+	if got := redact.URLs(in); got != want {
+		t.Errorf("URLs(%q) =\n%q, want\n%q", in, got, want)
+	}
+}

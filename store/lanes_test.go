@@ -90,7 +90,7 @@ func TestMigrateToLanes(t *testing.T) {
 		}
 	}
 	take(queue.LaneOBS, `$obs scene "Game"`)
-	take(queue.LaneHTTP, "POST http://127.0.0.1:9/a", "POST http://127.0.0.1:9/c")
+	take(queue.LaneHTTP, "$http POST http://127.0.0.1:9/a", "$http POST http://127.0.0.1:9/c")
 	take(queue.LaneOverlays, ">>T|S|3", "$wins +1")
 	take(queue.LaneMinecraft, "say 0", "eco give anna 1", "say 1")
 	clock.Advance(2 * time.Second)
@@ -101,7 +101,7 @@ func TestMigrateToLanes(t *testing.T) {
 	if n, _, err := s.Stats(ctx, queue.LaneHTTP); err != nil || n != 1 {
 		t.Fatalf("Stats($http) after Retry = %d, %v", n, err)
 	}
-	take(queue.LaneHTTP, "POST http://127.0.0.1:9/b")
+	take(queue.LaneHTTP, "$http POST http://127.0.0.1:9/b")
 	if n, _, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 0 {
 		t.Fatalf("Stats after delivering everything = %d, %v", n, err)
 	}

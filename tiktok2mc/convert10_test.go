@@ -155,6 +155,13 @@ func TestConvert10Variants(t *testing.T) {
 			nil, []string{"it called Tiktok2Mc's Spotify plugin", "Tiktok2Mc plugin points", "role \"nobody\"", "points_cost 5: tikcraft has no channel points"}, nil},
 		{"{user} without !rc gets the 1.0 note", map[string]string{"config/config.yaml": cfg, "data/actions.mca": "rose:/give {user} cookie\nlion:!tnt 2 {user} !rc\n"},
 			nil, nil, []string{"rose:/give {user} cookie\n"}, []string{"Tiktok2Mc 1.0 put @a in its place (in ! commands, and in / commands without !rc)", "line 1, 2"}, nil},
+		{"a key or a password in an address is not repeated in the report", map[string]string{"config/config.yaml": cfg,
+			"data/comment_commands.yaml": "comment_commands:\n  enabled: true\n  groups:\n    - {prefix: \"$\", allowed_roles: [all], commands: [play], handler: http, url: \"http://admin:TOPSECRETPW@127.0.0.1:8090/chat?key=SUPERSECRETKEY123&text={text}\"}\n",
+			"data/http_actions.txt":      "rose:curl -X POST 'http://127.0.0.1:8091/x?key=SUPERSECRETKEY123'\nlion:curl http://admin:TOPSECRETPW@127.0.0.1:8091/y?key=SUPERSECRETKEY123\n"},
+			nil, nil, []string{"rose:$http POST http://127.0.0.1:8091/x?key=SUPERSECRETKEY123\n"},
+			[]string{`url "http://[redacted]@127.0.0.1:8090/chat?key=[redacted]&text={text}": write no user or password in the URL`,
+				"rose:$http POST http://127.0.0.1:8091/x?key=[redacted]", "(lion:curl http://[redacted]@127.0.0.1:80", `bad $http URL "http://[redacted]@127.0.0.1:8091/y?key=[redacted]"`},
+			[]string{"TOPSECRETPW", "SUPERSECRETKEY123", "admin"}},
 		{"a tikcraft.yaml is refused", nil, nil, nil, nil, nil, nil},
 	}
 	for _, tt := range tests {
@@ -187,6 +194,11 @@ func TestConvert10Variants(t *testing.T) {
 			for _, w := range tt.report {
 				if !strings.Contains(report, w) {
 					t.Errorf("report lacks %q:\n%s", w, report)
+				}
+			}
+			for _, w := range tt.notReport {
+				if strings.Contains(report, w) {
+					t.Errorf("report holds %q:\n%s", w, report)
 				}
 			}
 		})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/redact"
 )
 
 // Tiktok2Mc ran commands on the streamer's computer: 0.x's
@@ -49,7 +50,8 @@ func (m *converter) convertShellFile(name, src string) []rule {
 		for k, v := range defines {
 			l = strings.ReplaceAll(l, "{"+k+"}", v)
 		}
-		where := fmt.Sprintf("%s line %d (%s)", name, i+1, clip.Line(l, shown))
+		// The report quotes the line: an address in it shows no key.
+		where := fmt.Sprintf("%s line %d (%s)", name, i+1, clip.Line(redact.URLs(l), shown))
 		trig, rest, ok := strings.Cut(l, ":")
 		if !ok || strings.Contains(trig, "/") {
 			m.left = append(m.left, where+": not TRIGGER:curl ...; left out")
@@ -75,7 +77,7 @@ func (m *converter) convertShellFile(name, src string) []rule {
 		}
 		if len(r.commands) > 0 {
 			rules = append(rules, r)
-			m.carried = append(m.carried, fmt.Sprintf("%s: %s:%s", where, trigger, strings.Join(r.commands, "; ")))
+			m.carried = append(m.carried, fmt.Sprintf("%s: %s:%s", where, trigger, redact.URLs(strings.Join(r.commands, "; "))))
 		}
 	}
 	return rules
@@ -91,7 +93,7 @@ func (m *converter) convertShell(call string) (cmd, why string) {
 	// What is carried over must pass check.
 	allow := append(slices.Clone(m.httpAllow), host)
 	if _, diags := actions.Parse("x", []byte("x:"+cmd+"\n"), actions.Options{HTTPAllow: allow}); len(diags) > 0 && diags[0].Severity == actions.Error {
-		return "", fmt.Sprintf("tikcraft would refuse %s (%s)", clip.Line(cmd, shown), diags[0].Message)
+		return "", fmt.Sprintf("tikcraft would refuse %s (%s)", clip.Line(redact.URLs(cmd), shown), diags[0].Message)
 	}
 	if host != "" && !slices.Contains(m.httpAllow, host) {
 		m.httpAllow = append(m.httpAllow, host)

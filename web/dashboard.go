@@ -154,6 +154,10 @@ type LaneQueue struct {
 	Lane      string  `json:"lane"`
 	Pending   int     `json:"pending"`
 	OldestAge float64 `json:"oldest_seconds"`
+	// Target is, for the http lane, the host:port of the $http request
+	// that has been on its way for a second or more: the server that
+	// holds the others up.
+	Target string `json:"target,omitempty"`
 }
 
 // Pause says what holds delivery.
@@ -263,6 +267,15 @@ type Dashboard struct {
 	// sending is when the action in flight was handed to Minecraft (Unix
 	// ns); 0: none (see Sending).
 	sending atomic.Int64
+	// httpSending is the $http request on its way (see Sending); nil:
+	// none.
+	httpSending atomic.Pointer[sent]
+}
+
+// sent is an action handed to its output, and when.
+type sent struct {
+	command string
+	at      time.Time
 }
 
 type subscriber struct {
@@ -681,7 +694,7 @@ func (d *Dashboard) SetQueue(pending int, oldest time.Time, inFlight time.Durati
 // sameLanes: the lanes' figures as the page shows them (whole seconds).
 func sameLanes(a, b []LaneQueue) bool {
 	return slices.EqualFunc(a, b, func(x, y LaneQueue) bool {
-		return x.Lane == y.Lane && x.Pending == y.Pending && int(x.OldestAge) == int(y.OldestAge)
+		return x.Lane == y.Lane && x.Pending == y.Pending && int(x.OldestAge) == int(y.OldestAge) && x.Target == y.Target
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/tiktok"
@@ -19,16 +20,22 @@ import (
 // flight the queue shows: a $http request or OBS waiting never makes
 // Minecraft look slow.
 func (d *Dashboard) Sending(it queue.Item) {
-	if queue.LaneOf(it.Action) == queue.LaneMinecraft {
+	switch queue.LaneOf(it.Action) {
+	case queue.LaneMinecraft:
 		d.sending.Store(time.Now().UnixNano())
+	case queue.LaneHTTP:
+		d.httpSending.Store(&sent{command: it.Action.Command, at: time.Now()})
 	}
 }
 
 // Delivery shows the outcome of one delivery attempt
 // (pipeline.Options.OnDelivery).
 func (d *Dashboard) Delivery(dl deliver.Delivery) {
-	if queue.LaneOf(dl.Item.Action) == queue.LaneMinecraft {
+	switch queue.LaneOf(dl.Item.Action) {
+	case queue.LaneMinecraft:
 		d.sending.Store(0)
+	case queue.LaneHTTP:
+		d.httpSending.Store(nil)
 	}
 	o := Delivery{Item: dl.Item, Err: dl.Err, Latency: dl.Latency, Reply: dl.Reply.Text}
 	switch dl.Outcome {
@@ -84,7 +91,7 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 			return
 		case <-t.C:
 		}
-		n, oldest, lanes, err := laneQueues(ctx, q)
+		n, oldest, lanes, err := laneQueues(ctx, q, d.slowHTTPTarget(time.Now()))
 		if err != nil {
 			continue
 		}
@@ -115,11 +122,27 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 	}
 }
 
+// slowHTTPTarget is the host:port of the $http request on its way for a
+// second or more at now, or "": a moment into a request is no reason to
+// name its target.
+func (d *Dashboard) slowHTTPTarget(now time.Time) string {
+	f := d.httpSending.Load()
+	if f == nil || now.Sub(f.at) < time.Second {
+		return ""
+	}
+	host, err := actions.HTTPHost(f.command)
+	if err != nil {
+		return ""
+	}
+	return host
+}
+
 // laneQueues reads the queue once per lane: the total and the oldest of
 // every lane together, and each lane's figures when an output besides
 // Minecraft has actions waiting (lanes is nil otherwise), so that the page
-// can say which output they wait for.
-func laneQueues(ctx context.Context, q queue.Queue) (total int, oldest time.Time, lanes []LaneQueue, err error) {
+// can say which output they wait for; httpTarget is the $http lane's
+// slow target (slowHTTPTarget).
+func laneQueues(ctx context.Context, q queue.Queue, httpTarget string) (total int, oldest time.Time, lanes []LaneQueue, err error) {
 	others := false
 	now := time.Now()
 	for _, l := range queue.Lanes() {
@@ -135,6 +158,9 @@ func laneQueues(ctx context.Context, q queue.Queue) (total int, oldest time.Time
 			oldest = o
 		}
 		lq := LaneQueue{Lane: l.String(), Pending: n}
+		if l == queue.LaneHTTP {
+			lq.Target = httpTarget
+		}
 		if !o.IsZero() {
 			lq.OldestAge = now.Sub(o).Seconds()
 		}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/queue"
 )
 
@@ -435,20 +436,35 @@ func TestLaneQueues(t *testing.T) {
 	if err := q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say a"}, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say b"}); err != nil {
 		t.Fatal(err)
 	}
-	if n, _, got, err := laneQueues(ctx, q); n != 2 || got != nil || err != nil {
+	if n, _, got, err := laneQueues(ctx, q, ""); n != 2 || got != nil || err != nil {
 		t.Fatalf("only Minecraft waits: total %d, lanes %+v, %v", n, got, err)
 	}
 	if err := q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}); err != nil {
 		t.Fatal(err)
 	}
-	n, oldest, got, err := laneQueues(ctx, q)
-	if n != 3 || oldest.IsZero() || err != nil || len(got) != 2 || got[0].Lane != "minecraft" || got[0].Pending != 2 || got[1].Lane != "http" || got[1].Pending != 1 {
-		t.Fatalf("total %d, lanes %+v, %v; want 3: minecraft 2, http 1", n, got, err)
-	}
 	d := NewDashboard("run")
+	// The $http request on its way is named once it has taken a second.
+	now := time.Now()
+	d.Sending(queue.Item{Action: tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}})
+	if target := d.slowHTTPTarget(now); target != "" {
+		t.Fatalf("a request just sent names its target %q", target)
+	}
+	target := d.slowHTTPTarget(now.Add(2 * time.Second))
+	if target != "localhost:9000" {
+		t.Fatalf("a request on its way for 2s names %q, want localhost:9000", target)
+	}
+	n, oldest, got, err := laneQueues(ctx, q, target)
+	if n != 3 || oldest.IsZero() || err != nil || len(got) != 2 || got[0].Lane != "minecraft" || got[0].Pending != 2 || got[0].Target != "" ||
+		got[1].Lane != "http" || got[1].Pending != 1 || got[1].Target != "localhost:9000" {
+		t.Fatalf("total %d, lanes %+v, %v; want 3: minecraft 2, http 1 waiting for localhost:9000", n, got, err)
+	}
 	d.SetQueue(3, time.Now(), 0, got...)
 	b, err := json.Marshal(d.Status().Queue)
-	if err != nil || !strings.Contains(string(b), `"lanes":[{"lane":"minecraft","pending":2,`) || !strings.Contains(string(b), `{"lane":"http","pending":1,`) {
+	if err != nil || !strings.Contains(string(b), `"lanes":[{"lane":"minecraft","pending":2,`) || !strings.Contains(string(b), `{"lane":"http","pending":1,`) || !strings.Contains(string(b), `"target":"localhost:9000"`) {
 		t.Fatalf("queue status %s %v", b, err)
+	}
+	d.Delivery(deliver.Delivery{Item: queue.Item{Action: tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}}, Outcome: deliver.Sent})
+	if target := d.slowHTTPTarget(now.Add(time.Minute)); target != "" {
+		t.Fatalf("a request answered still names its target %q", target)
 	}
 }

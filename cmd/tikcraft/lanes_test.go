@@ -308,3 +308,25 @@ func TestReplayDryRunPrintsOBSActions(t *testing.T) {
 		t.Fatalf("a dry run connected to OBS (from %s)", first)
 	}
 }
+
+// TestRunStopNamesWhatKeptActionsWait: Minecraft is down and a $http
+// target never answers; each follow makes two $http requests and one
+// Minecraft command. At stop, the line that counts the kept actions says
+// that `tikcraft drain` waits for the $http target first, then Minecraft.
+func TestRunStopNamesWhatKeptActionsWait(t *testing.T) {
+	t.Parallel()
+	web := newWebTarget(t, func(string) bool { return true })
+	s := newStream(t, streamSetup{
+		mc:      []rcontest.Option{rcontest.Late()},
+		yaml:    fmt.Sprintf("http:\n  allow: [%q]\n  timeout: 10m\n", web.host()),
+		actions: fmt.Sprintf("follow:$http POST %s/a/{user}; $http POST %s/b/{user}; /say f {user}\n", web.URL, web.URL),
+	})
+	p := s.start()
+	s.follows("u", 5)
+	web.waitFor(s, "/a/u0")
+	p.waitLine(`follow from "u4"`)
+	p.interrupt()
+	if log := p.logText(); !strings.Contains(log, "(or `tikcraft drain` once the $http target and Minecraft answer)") {
+		t.Fatalf("the stop line does not name the $http target first:\n%s", log)
+	}
+}

@@ -90,7 +90,8 @@
     const lanes = q.lanes || [];
     $("q-lanes").hidden = !lanes.length;
     $("q-lanes").textContent = lanes.length ? "waiting by output: " + lanes.map((l) =>
-      (names[l.lane] || l.lane) + " " + num(l.pending) + " (oldest " + secs(l.oldest_seconds) + ")").join(" · ") : "";
+      (names[l.lane] || l.lane) + " " + num(l.pending) + " (oldest " + secs(l.oldest_seconds) +
+      (l.target ? ", waiting for " + l.target : "") + ")").join(" · ") : "";
   }
   function renderPause(p) {
     let text = "delivering";
