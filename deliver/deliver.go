@@ -13,10 +13,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -390,17 +388,12 @@ func parkedMessage(a tikcraft.Action, err error) (string, []any) {
 }
 
 // neverConnected reports whether err says the request never left: the
-// connection was refused or could not be made (a dial error), as opposed
-// to a request sent that got no answer. httpcall words its last attempt's
-// error as text ("dial tcp 127.0.0.1:9: connect: connection refused",
-// "dial tcp: lookup ...: no such host"), so
-// the text is read when the error itself is not there to look at.
+// connection was refused or could not be made (a dial error, which
+// httpcall keeps in its error only when no attempt reached the server), as
+// opposed to a request sent that got no answer.
 func neverConnected(err error) bool {
 	var op *net.OpError
-	if errors.As(err, &op) {
-		return op.Op == "dial"
-	}
-	return errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(err.Error(), "dial tcp")
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func (w *Worker) observe(ctx context.Context, d Delivery) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,6 +92,7 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 	}
 	wait := s.cfg.Backoff
 	var last error
+	reached := false // an attempt may have reached the server
 	for attempt := 0; ; attempt++ {
 		reply, retry, err := s.once(ctx, method, addr, body)
 		if err == nil {
@@ -101,6 +103,7 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 			return tikcraft.Reply{}, err
 		}
 		last = err
+		reached = reached || !neverSent(err)
 		if attempt >= s.cfg.Retries {
 			break
 		}
@@ -112,7 +115,20 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 		}
 		wait *= 2
 	}
+	if !reached {
+		// The last error is kept (%w) so that the delivery side can say
+		// the request never arrived.
+		return tikcraft.Reply{}, fmt.Errorf("$http %s to %s could not be sent in %d tries (%w); it never reached the server: %w", method, host, s.cfg.Retries+1, last, tikcraft.ErrUnconfirmed)
+	}
 	return tikcraft.Reply{}, fmt.Errorf("$http %s to %s failed %d times (%v); it may have arrived, so it is not sent again by itself: %w", method, host, s.cfg.Retries+1, last, tikcraft.ErrUnconfirmed)
+}
+
+// neverSent reports whether an attempt's error says the request never
+// left: no connection could be made (refused, no such host), as opposed
+// to a request sent that got no answer or a bad one.
+func neverSent(err error) bool {
+	op, ok := errors.AsType[*net.OpError](err)
+	return ok && op.Op == "dial"
 }
 
 // once makes one attempt; retry says whether another may help.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -180,5 +181,38 @@ func TestDotNicknameStaysInItsSegment(t *testing.T) {
 	want := []string{"GET /a/b/%2E%2E/c  ", "GET /a/b/%2E/c  "}
 	if got := srv.requests(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("server got %q, want %q", got, want)
+	}
+}
+
+// A target where nothing listens never got the request: the error says so
+// and keeps the dial error for the delivery side. Once an attempt may have
+// reached the server, it may have arrived, whatever the later ones met.
+func TestNeverConnectedIsToldApart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	s := New(Config{Allow: []string{addr}, Backoff: time.Millisecond, Retries: 2}, nil)
+	err = s.Deliver(context.Background(), action("POST http://"+addr+"/x {}"))
+	op, isOp := errors.AsType[*net.OpError](err)
+	if !errors.Is(err, tikcraft.ErrUnconfirmed) || !isOp || op.Op != "dial" || !strings.Contains(err.Error(), "never reached the server") {
+		t.Fatalf("refused: %v", err)
+	}
+
+	var once sync.Once
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		once.Do(func() { srv.Listener.Close() }) // the next attempts are refused
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	s = New(Config{Allow: []string{host}, Backoff: time.Millisecond, Retries: 2}, nil)
+	err = s.Deliver(context.Background(), action("POST "+srv.URL+"/x {}"))
+	if _, isOp := errors.AsType[*net.OpError](err); !errors.Is(err, tikcraft.ErrUnconfirmed) || isOp || !strings.Contains(err.Error(), "may have arrived") {
+		t.Fatalf("answered 503, then refused: %v", err)
 	}
 }
