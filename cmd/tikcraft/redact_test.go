@@ -96,7 +96,7 @@ func TestRunHTTPQueryKeyIsNotShown(t *testing.T) {
 	}
 	p.interrupt()
 	log := p.logText()
-	if strings.Contains(log, secret) || !strings.Contains(log, `command="`+masked) || !strings.Contains(log, "a $http request was set aside as failed") {
+	if strings.Contains(log, secret) || !strings.Contains(log, `command="`+masked) || !strings.Contains(log, "a $http request could not be sent") {
 		t.Errorf("the log shows the key, or not the masked address:\n%s", log)
 	}
 	if out := s.command("report"); strings.Contains(out, secret) || !strings.Contains(out, fmt.Sprintf("$http POST http://%s/x?key=[redacted]", target)) {
