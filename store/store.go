@@ -57,12 +57,13 @@ var ErrClosed = errors.New("the tikcraft database is closed")
 // safe for concurrent use. It implements queue.Queue and the recorder
 // interfaces of packages deliver and pipeline.
 type Store struct {
-	path   string
-	log    *slog.Logger
-	now    func() time.Time
-	after  func(time.Duration) <-chan time.Time
-	onWait func()
-	onRead func()
+	path    string
+	walPath string // the write-ahead log's file
+	log     *slog.Logger
+	now     func() time.Time
+	after   func(time.Duration) <-chan time.Time
+	onWait  func()
+	onRead  func()
 
 	// w has exactly one connection and carries every write: SQLite allows
 	// one writer at a time. Writes that arrive while another commits share
@@ -263,6 +264,7 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 	path := filepath.Join(dir, FileName)
 	s := &Store{
 		path:      path,
+		walPath:   path + "-wal",
 		log:       log,
 		now:       o.now,
 		after:     after,
@@ -501,7 +503,7 @@ func (s *Store) checkpoint() {
 		// After a full disk the log is emptied as soon as the database
 		// file can take its pages, also when this copy failed (the file
 		// may have had to grow) and no write comes to do it.
-		fi, serr := os.Stat(s.path + "-wal")
+		fi, serr := os.Stat(s.walPath)
 		if serr == nil && (fi.Size() > walLowBytes || s.ckptFailed && fi.Size() > 0) {
 			err = s.emptyWAL(fi.Size())
 		}
@@ -539,7 +541,7 @@ func (s *Store) boundWAL(full bool) {
 	case low:
 		limit = walLowBytes
 	}
-	fi, err := os.Stat(s.path + "-wal")
+	fi, err := os.Stat(s.walPath)
 	if err != nil || fi.Size() <= limit {
 		return
 	}
