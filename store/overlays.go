@@ -49,6 +49,7 @@ func (s *Store) SaveOverlayState(ctx context.Context, state []byte) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO overlay_state(key, value, updated_ns) VALUES (?, ?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns`,
 		overlayKey, state, s.now().UnixNano())
+	s.commits.Add(1) // the checkpointer's next round copies it
 	if err != nil {
 		s.noteFull(err)
 		return s.fail("saving the overlay state", err)

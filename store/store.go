@@ -57,12 +57,13 @@ var ErrClosed = errors.New("the tikcraft database is closed")
 // safe for concurrent use. It implements queue.Queue and the recorder
 // interfaces of packages deliver and pipeline.
 type Store struct {
-	path   string
-	log    *slog.Logger
-	now    func() time.Time
-	after  func(time.Duration) <-chan time.Time
-	onWait func()
-	onRead func()
+	path    string
+	walPath string // the write-ahead log's file
+	log     *slog.Logger
+	now     func() time.Time
+	after   func(time.Duration) <-chan time.Time
+	onWait  func()
+	onRead  func()
 
 	// w has exactly one connection and carries every write: SQLite allows
 	// one writer at a time. Writes that arrive while another commits share
@@ -109,13 +110,24 @@ type Store struct {
 	logLost   int64
 	logToldAt time.Time
 
-	fullAt atomic.Int64 // when a write last failed for a full disk (Unix ns), 0: never
+	// lowUntil is when the store stops treating the disk as nearly full
+	// (Unix ns; see lowDisk). toldEmptied: the streamer heard, since the
+	// disk was last full, that the write-ahead log was emptied.
+	lowUntil    atomic.Int64
+	toldEmptied atomic.Bool
 	// commits counts the group commits; checkpointed is its value at the
-	// checkpointer's last round, which ckptMu keeps one at a time (a test
-	// runs a round itself beside the checkpointer).
+	// checkpointer's last round, which ckptMu keeps one at a time (a write
+	// may run one between two commits, and a test runs one by hand);
+	// ckptFailed: that round could not copy the log into the database.
 	commits      atomic.Int64
 	ckptMu       sync.Mutex
 	checkpointed int64
+	ckptFailed   bool
+	// Kept by the write leading a group (see boundWAL): the commit count
+	// when the log's size was last looked at, and when a write that failed
+	// for a full disk last tried to empty the log.
+	walSeen     int64
+	walFreedTry time.Time
 
 	// Group commit (write): open is the group new writes join; leading
 	// is set while a write runs a group's transaction.
@@ -252,6 +264,7 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 	path := filepath.Join(dir, FileName)
 	s := &Store{
 		path:      path,
+		walPath:   path + "-wal",
 		log:       log,
 		now:       o.now,
 		after:     after,
@@ -303,7 +316,9 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 		return nil, s.openError(err)
 	}
 	s.r.SetMaxOpenConns(4)
-	if s.ckpt, err = sql.Open("sqlite", path+params); err != nil {
+	// The checkpoint connection waits at most 100 ms for readers (see
+	// truncateWAL); a passive checkpoint never waits.
+	if s.ckpt, err = sql.Open("sqlite", path+"?_pragma=busy_timeout(100)&_pragma=synchronous("+o.synchronous+")"); err != nil {
 		s.w.Close()
 		s.r.Close()
 		return nil, s.openError(err)
@@ -413,24 +428,39 @@ func (s *Store) Close() error {
 // checkpointEvery is how often the checkpointer copies the write-ahead log
 // into the database file. Each copy syncs the file: on a quiet stream that
 // sync was most of tikcraft's CPU at 4 a second. Once a second keeps the
-// log small (a few hundred KB at 1,000 actions a second) and frees the
-// disk soon after it was full; durability does not depend on it.
+// log small on an ordinary stream; durability does not depend on it.
 const checkpointEvery = time.Second
 
-// walRestartBytes is how big the write-ahead log may grow before the
-// checkpointer makes it start again (see checkpointer).
-const walRestartBytes = 64 << 20
+// walMaxBytes bounds the write-ahead log at all times: the write whose
+// commit takes the log past it empties it before the next write starts
+// (boundWAL). Checkpoints beside the writer copy the log but cannot make
+// it start again from its beginning while writes go on, and at 1,000
+// events a second it grows by about 15 MB a second; a burst could take it
+// much further.
+const walMaxBytes = 64 << 20
 
 // walKeepBytes is how much of its file the write-ahead log keeps once it
 // starts again (journal_size_limit).
 const walKeepBytes = 4 << 20
 
-// lowDiskFor is how long after a write failed for a full disk the
-// checkpointer empties the write-ahead log whenever it passes walLowBytes,
-// so that the space freed is not taken again by the log.
+// walStatEvery is how many commits apart the writer looks at the size of
+// the log while the disk has room (every commit while it has not).
+const walStatEvery = 16
+
+// While the disk is nearly full (lowDisk) the log is emptied whenever a
+// commit takes it past walLowBytes, so that the room freed after a full
+// disk is not taken again by the log: the actions held in memory are
+// written in one go and then delivered as fast as Minecraft takes them,
+// one commit each, which grows the log by megabytes a second. The disk
+// counts as nearly full from a write that failed for a full disk until it
+// has had lowDiskRoom free for lowDiskFor.
 const (
-	lowDiskFor  = 5 * time.Minute
 	walLowBytes = 1 << 20
+	lowDiskRoom = 256 << 20
+	lowDiskFor  = 5 * time.Minute
+	// walFreedRetry: how often writes failing for a full disk try to
+	// empty the log, which gives its room back.
+	walFreedRetry = 250 * time.Millisecond
 )
 
 // checkpointer runs passive checkpoints: they copy what no reader still
@@ -449,38 +479,34 @@ func (s *Store) checkpointer() {
 	}
 }
 
-// checkpoint is one round of the checkpointer.
+// checkpoint is one round of the checkpointer. The bulk of the log is
+// copied beside the writer; keeping the log's size bounded is the
+// writer's part (boundWAL), which the log only allows between two writes.
 func (s *Store) checkpoint() {
 	s.ckptMu.Lock()
 	defer s.ckptMu.Unlock()
-	// First the bulk, beside the writer. The log only starts again from
-	// its beginning after a checkpoint with no write in between, which
-	// under steady writes means one on the writer's connection: it copies
-	// the few pages written meanwhile but syncs the file, stalling writes
-	// for a few milliseconds, so it runs only once the log has grown past
-	// walRestartBytes (every few seconds at 1,000 actions a second, never
-	// on an ordinary stream).
-	// Nothing committed since the last round: nothing to copy.
-	if n := s.commits.Load(); n == s.checkpointed {
+	low := s.lowDisk()
+	if low {
+		if free, ok := freeBytes(filepath.Dir(s.path)); ok && free < lowDiskRoom {
+			s.lowUntil.Store(time.Now().Add(lowDiskFor).UnixNano())
+		}
+	}
+	// Nothing committed since a round that copied everything: nothing to do.
+	if n := s.commits.Load(); n == s.checkpointed && !s.ckptFailed {
 		return
 	} else {
 		s.checkpointed = n
 	}
 	_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-	fi, serr := os.Stat(s.path + "-wal")
-	switch {
-	case err != nil || serr != nil:
-	case s.lowDisk() && fi.Size() > walLowBytes:
-		// After a full disk, the log is emptied and its file cut to
-		// nothing as soon as the database file can take its pages: a log
-		// that kept its size (the actions held in memory meanwhile are
-		// written in one go) would fill the disk again.
-		var emptied bool
-		if emptied, err = s.truncateWAL(); emptied {
-			s.log.Info("the write-ahead log was emptied after the disk was full", "wal_bytes_before", fi.Size())
+	s.ckptFailed = err != nil
+	if low {
+		// After a full disk the log is emptied as soon as the database
+		// file can take its pages, also when this copy failed (the file
+		// may have had to grow) and no write comes to do it.
+		fi, serr := os.Stat(s.walPath)
+		if serr == nil && (fi.Size() > walLowBytes || s.ckptFailed && fi.Size() > 0) {
+			err = s.emptyWAL(fi.Size())
 		}
-	case fi.Size() > walRestartBytes:
-		_, err = s.w.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 	}
 	if err != nil && !s.closed() {
 		s.noteFull(err)
@@ -488,37 +514,87 @@ func (s *Store) checkpoint() {
 	}
 }
 
+// boundWAL runs in the write that led a group commit, after the group's
+// writes have returned and before the next group starts: when the commit
+// took the write-ahead log past its bound (walLowBytes while the disk is
+// nearly full, walMaxBytes otherwise), it empties the log, so that no
+// burst of commits (the backlog delivered after a full disk) outruns the
+// checkpoints. After a commit that failed for a full disk it empties the
+// log whatever its size, which gives the log's room back.
+func (s *Store) boundWAL(full bool) {
+	low := s.lowDisk()
+	n := s.commits.Load()
+	if !low && n-s.walSeen < walStatEvery {
+		return
+	}
+	if full {
+		if time.Since(s.walFreedTry) < walFreedRetry {
+			return
+		}
+		s.walFreedTry = time.Now()
+	}
+	s.walSeen = n
+	limit := int64(walMaxBytes)
+	switch {
+	case full:
+		limit = 0
+	case low:
+		limit = walLowBytes
+	}
+	fi, err := os.Stat(s.walPath)
+	if err != nil || fi.Size() <= limit {
+		return
+	}
+	s.ckptMu.Lock()
+	defer s.ckptMu.Unlock()
+	if err := s.emptyWAL(fi.Size()); err != nil && !s.closed() {
+		s.noteFull(err)
+		s.log.Debug("could not empty the database's write-ahead log; trying again after a later write", "error", err)
+	}
+}
+
+// emptyWAL copies the whole write-ahead log into the database and cuts its
+// file to nothing; before is its size. The caller holds ckptMu.
+func (s *Store) emptyWAL(before int64) error {
+	emptied, err := s.truncateWAL()
+	if !emptied {
+		return err
+	}
+	s.ckptFailed = false
+	if s.lowDisk() && s.toldEmptied.CompareAndSwap(false, true) {
+		s.log.Info("the write-ahead log was emptied after the disk was full; from now on it is kept small until the disk has room again", "wal_bytes_before", before)
+	}
+	return nil
+}
+
 // truncateWAL copies the whole write-ahead log into the database and cuts
 // its file to nothing. Writers wait while it runs, so it waits at most
-// 100 ms for readers (a report) and otherwise tries again next round.
+// 100 ms for readers (a report; the checkpoint connection's busy_timeout)
+// and otherwise says it could not.
 func (s *Store) truncateWAL() (bool, error) {
-	ctx := context.Background()
-	c, err := s.ckpt.Conn(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer c.Close()
-	if _, err := c.ExecContext(ctx, "PRAGMA busy_timeout = 100"); err != nil {
-		return false, err
-	}
-	defer c.ExecContext(ctx, "PRAGMA busy_timeout = 10000")
 	var busy, frames, done int
-	err = c.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
+	err := s.ckpt.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
 	return err == nil && busy == 0, err
 }
 
-// noteFull remembers when a write failed for a full disk.
-func (s *Store) noteFull(err error) {
+// noteFull remembers that a write failed for a full disk, and reports
+// whether err says so (also as an I/O error on a disk with no room left,
+// see primaryCode).
+func (s *Store) noteFull(err error) bool {
 	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
-		s.fullAt.Store(time.Now().UnixNano())
+	if !errors.As(err, &se) || primaryCode(se, filepath.Dir(s.path)) != sqlite3.SQLITE_FULL {
+		return false
 	}
+	s.lowUntil.Store(time.Now().Add(lowDiskFor).UnixNano())
+	s.toldEmptied.Store(false)
+	return true
 }
 
-// lowDisk reports whether a write failed for a full disk lately.
+// lowDisk reports whether the disk is taken for nearly full: a write failed
+// for a full disk, and since then the disk has not had lowDiskRoom free
+// for lowDiskFor.
 func (s *Store) lowDisk() bool {
-	at := s.fullAt.Load()
-	return at != 0 && time.Since(time.Unix(0, at)) < lowDiskFor
+	return time.Now().UnixNano() < s.lowUntil.Load()
 }
 
 func (s *Store) closed() bool {
@@ -604,7 +680,8 @@ func (s *Store) writeLinger(ctx context.Context, fn func(context.Context, *sql.T
 	s.gmu.Lock()
 	s.open = nil
 	s.gmu.Unlock()
-	s.commitGroup(g)
+	full := s.commitGroup(g)
+	s.boundWAL(full)
 	s.gmu.Lock()
 	s.leading = false
 	s.gcond.Broadcast()
@@ -614,8 +691,9 @@ func (s *Store) writeLinger(ctx context.Context, fn func(context.Context, *sql.T
 
 // commitGroup runs g's writes in one transaction and commits it. A write
 // that fails rolls the transaction back (SQLite may have undone all of it
-// for a full disk) and the others run again without it.
-func (s *Store) commitGroup(g *group) {
+// for a full disk) and the others run again without it. It reports whether
+// a write failed for a full disk.
+func (s *Store) commitGroup(g *group) (full bool) {
 	defer close(g.done)
 	g.errs = make([]error, len(g.fns))
 	var live []int
@@ -632,16 +710,16 @@ func (s *Store) commitGroup(g *group) {
 	for len(live) > 0 {
 		tx, err := s.w.BeginTx(bg, nil)
 		if err != nil {
-			s.noteFull(err)
+			full = s.noteFull(err) || full
 			for _, i := range live {
 				g.errs[i] = err
 			}
-			return
+			return full
 		}
 		failed := -1
 		for k, i := range live {
 			if err := g.fns[i](g.ctxs[i], tx); err != nil {
-				s.noteFull(err)
+				full = s.noteFull(err) || full
 				g.errs[i], failed = err, k
 				break
 			}
@@ -654,18 +732,19 @@ func (s *Store) commitGroup(g *group) {
 		staged, seq := s.takeStaged()
 		if staged != nil {
 			if _, err := tx.StmtContext(bg, s.setStaged).ExecContext(bg, countersKey, staged, s.now().UnixNano()); err != nil {
+				full = s.noteFull(err) || full
 				tx.Rollback()
 				s.restage(staged, seq)
 				for _, i := range live {
 					g.errs[i] = err
 				}
-				return
+				return full
 			}
 		}
 		err = tx.Commit()
 		s.commits.Add(1)
 		if err != nil {
-			s.noteFull(err)
+			full = s.noteFull(err) || full
 			s.restage(staged, seq)
 			for _, i := range live {
 				g.errs[i] = err
@@ -674,8 +753,9 @@ func (s *Store) commitGroup(g *group) {
 		if s.onCommit != nil {
 			s.onCommit(len(live), err)
 		}
-		return
+		return full
 	}
+	return full
 }
 
 func dirError(dir string, err error) error {

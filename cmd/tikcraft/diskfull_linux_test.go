@@ -95,6 +95,15 @@ func (d *smallDisk) free() {
 	}
 }
 
+// leave gives back part of the space taken by fill: room bytes become
+// free.
+func (d *smallDisk) leave(room int) {
+	d.t.Helper()
+	if out, err := d.in("truncate", "-s", fmt.Sprint("-", room), filepath.Join(d.dir, "filler")); err != nil {
+		d.t.Fatalf("freeing %d bytes of %s: %v %s", room, d.dir, err, out)
+	}
+}
+
 var galaxy = tc.Gift{ID: 11046, Name: "Galaxy", Diamonds: 1000}
 
 // gifts sends a Galaxy (no streak) from each of n new viewers named
@@ -168,6 +177,40 @@ func TestRunFullDisk(t *testing.T) {
 	p.interrupt()
 
 	checkInOrder(t, s.mc.Commands(), want, map[string]int{"say r anna": 4}, 0)
+}
+
+// TestRunFullDiskFreedALittle: the disk fills up during a LIVE and the
+// streamer frees only a little room (3 MB) while over a thousand gifts wait
+// in memory. tikcraft writes them and delivers them at once, and the
+// database's write-ahead log, which each delivery's record grows, does
+// not take the room back: delivery never pauses a second time, and every
+// gift is delivered once, in order.
+func TestRunFullDiskFreedALittle(t *testing.T) {
+	t.Parallel()
+	s, disk := diskStream(t)
+	p := s.start()
+	want := s.gifts("a", 5)
+	want = append(want, s.mark())
+	want = append(want, fillUp(t, s, disk, p)...)
+	want = append(want, s.gifts("c", 1500)...)
+	disk.leave(3 << 20)
+	p.waitLine("the action queue can be written again: queued the ")
+	more := s.gifts("d", 300)
+	want = append(want, more...)
+	if p.waitLineOr(" is full", func(ctx context.Context) error {
+		_, err := s.arrived(ctx, more[len(more)-1])
+		return err
+	}) {
+		t.Fatalf("once there was room again, delivery paused a second time:\n%s", p.logText())
+	}
+	want = append(want, s.mark())
+	p.interrupt()
+
+	log := p.logText()
+	if after := log[strings.Index(log, "the action queue can be written again"):]; strings.Contains(after, " is full") {
+		t.Fatalf("once there was room again, delivery paused a second time:\n%s", after)
+	}
+	checkInOrder(t, s.mc.Commands(), want, nil, 0)
 }
 
 // TestRunKill9WhileDiskFull: `run` is killed while the disk is full, with
