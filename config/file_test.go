@@ -24,7 +24,7 @@ func TestFileRefusesWhatIsNotAConfigFile(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		folder: folder + " is a folder, not a file: tikcraft reads the config file only from an ordinary file",
-		big:    big + " is 70.3 KB, more than the 64 KB a config file can be: tikcraft.yaml is a few KB",
+		big:    big + " is 70.3 KB, more than the 64 KB allowed for the config file: tikcraft.yaml is a few KB",
 	} {
 		if _, err := File(path); !errors.As(err, new(*userfile.Error)) || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v; want %q", err, want)

@@ -39,10 +39,10 @@ func TestConvertRefusesWhatIsNotAFile(t *testing.T) {
 			if err := f.Truncate(305 << 20); err != nil { // sparse: costs no disk
 				t.Fatal(err)
 			}
-		}, "actions.mca is 305 MB, more than the 1 MB a Tiktok2Mc actions file can be: it is not a Tiktok2Mc file"},
+		}, "actions.mca is 305 MB, more than the 1 MB allowed for the Tiktok2Mc actions file: it is not a Tiktok2Mc file"},
 		{"config.yaml is over 64 KB", func(t *testing.T, dir string) {
 			writeT(t, filepath.Join(dir, "config", "config.yaml"), cfg+strings.Repeat("# a comment line\n", 4<<10))
-		}, "config.yaml is 68.1 KB, more than the 64 KB a Tiktok2Mc YAML file can be"},
+		}, "config.yaml is 68.1 KB, more than the 64 KB allowed for the Tiktok2Mc YAML file"},
 		{"http_actions.txt links to /dev/zero", func(t *testing.T, dir string) {
 			writeT(t, filepath.Join(dir, "config", "config.yaml"), cfg)
 			writeT(t, filepath.Join(dir, "data", "actions.mca"), "rose:/say hi\n")

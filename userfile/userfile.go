@@ -24,7 +24,7 @@ var (
 
 // Kind is what a file is for, in the words of its messages, and its cap.
 type Kind struct {
-	// Name says what the file is, after "a" or "the": "tikcraft.yaml
+	// Name says what the file is, after "the": "tikcraft.yaml
 	// config file", "actions file".
 	Name string
 	// Max is the size cap in bytes; a bigger file is refused.
@@ -109,7 +109,7 @@ func (k Kind) check(path string, st fs.FileInfo) error {
 }
 
 func (k Kind) tooBig(path string, size int64) error {
-	msg := fmt.Sprintf("%s is %s, more than the %s a %s can be", path, Size(size), Size(k.Max), k.Name)
+	msg := fmt.Sprintf("%s is %s, more than the %s allowed for the %s", path, Size(size), Size(k.Max), k.Name)
 	if k.TooBig != "" {
 		msg += ": " + k.TooBig
 	}

@@ -37,8 +37,8 @@ func TestRead(t *testing.T) {
 		want string
 	}{
 		{ok, nil, ""},
-		{big, ErrTooBig, big + " is 1.0 KB, more than the 1 KB a test file can be: make it smaller"},
-		{sparse, ErrTooBig, sparse + " is 305 MB, more than the 1 KB a test file can be: make it smaller"},
+		{big, ErrTooBig, big + " is 1.0 KB, more than the 1 KB allowed for the test file: make it smaller"},
+		{sparse, ErrTooBig, sparse + " is 305 MB, more than the 1 KB allowed for the test file: make it smaller"},
 		{folder, ErrNotFile, folder + " is a folder, not a file: tikcraft reads the test file only from an ordinary file"},
 		{filepath.Join(dir, "missing.txt"), fs.ErrNotExist, "no such file"},
 	}
