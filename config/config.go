@@ -19,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/userfile"
+	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
 // Environment variables that override the file.
@@ -285,6 +286,12 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	data := bytes.TrimPrefix(l.Data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
+	}
+	// The parser's memory grows with the square of the nesting: refused
+	// before it is parsed.
+	var deep *yamldepth.TooDeep
+	if errors.As(yamldepth.Check(data), &deep) {
+		return []Diagnostic{{File: l.Name, Line: deep.Line, Col: deep.Col, Severity: "error", Message: deep.Error()}}
 	}
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {

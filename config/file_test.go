@@ -38,3 +38,15 @@ func TestFileRefusesWhatIsNotAConfigFile(t *testing.T) {
 		t.Fatalf("got %+v, %v", l, err)
 	}
 }
+
+// YAML nested thousands deep is refused before it is parsed: the parser's
+// memory grows with the square of the nesting (10,000 levels of "- ", 20
+// KB, took 350 MB), far under the size cap.
+func TestLoadRefusesDeepNesting(t *testing.T) {
+	for _, deep := range []string{strings.Repeat("- ", 10000) + "x\n", "tiktok:\n  user: " + strings.Repeat("[", 10000) + "\n"} {
+		_, diags, err := Load(Layer{Name: "tikcraft.yaml", Data: []byte(deep)})
+		if err == nil || len(diags) == 0 || !strings.Contains(diags[0].String(), "tikcraft.yaml:") || !strings.Contains(diags[0].String(), ": error: the YAML nests more than 100 levels deep here") {
+			t.Errorf("got %v, %v", diags, err)
+		}
+	}
+}

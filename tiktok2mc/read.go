@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tikcraft/tikcraft/userfile"
+	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
 // The caps of the files migrate reads. Tiktok2Mc's files are a few
@@ -23,10 +24,10 @@ const notTiktok2Mc = "it is not a Tiktok2Mc file; give the folder with Tiktok2Mc
 // readFile reads a file of the Tiktok2Mc folder: an ordinary file (a link
 // is followed to what it points at) of at most its kind's cap, never
 // waiting on a pipe. A folder, a FIFO, a device or a huge file is an error
-// that says what it is.
+// that says what it is; so is a YAML file nested deeper than any config.
 func readFile(path string) ([]byte, error) {
-	k := textFile
-	if strings.HasSuffix(path, ".yaml") {
+	k, isYAML := textFile, strings.HasSuffix(path, ".yaml")
+	if isYAML {
 		k = yamlFile
 	}
 	b, err := userfile.Read(path, k)
@@ -36,6 +37,12 @@ func readFile(path string) ([]byte, error) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+	}
+	// The YAML parser's memory grows with the square of the nesting:
+	// refused before it is parsed.
+	var deep *yamldepth.TooDeep
+	if isYAML && errors.As(yamldepth.Check(b), &deep) {
+		return nil, fmt.Errorf("%s:%d:%d: %w", path, deep.Line, deep.Col, deep)
 	}
 	return b, nil
 }

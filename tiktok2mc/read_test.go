@@ -29,3 +29,15 @@ func TestConvertRefusesAFolderInPlaceOfAFile(t *testing.T) {
 		})
 	}
 }
+
+// A YAML file nested thousands deep is refused before it is parsed: 64 KB
+// of "[" would take gigabytes in the YAML parser.
+func TestConvertRefusesDeepNesting(t *testing.T) {
+	dir := t.TempDir()
+	writeT(t, filepath.Join(dir, "config", "config.yaml"), "RCON:\n  Port: 25575\n"+strings.Repeat("- ", 20000)+"x\n")
+	res, err := Convert(dir)
+	want := filepath.Join(dir, "config", "config.yaml") + ":3:201: the YAML nests more than 100 levels deep here"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, %v; want an error saying %q", res, err, want)
+	}
+}
