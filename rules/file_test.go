@@ -79,20 +79,8 @@ func TestReloadRefusesAHugeFile(t *testing.T) {
 // The watcher takes no folder for the file, says so once, keeps the
 // rules, and takes the file when it is back.
 func TestWatchSkipsAFolder(t *testing.T) {
-	r, path, _ := editable(t, "rose:/say old\n")
-	var logs strings.Builder
-	r.log = testLogger(&logs)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan struct{})
-	go func() { defer close(done); r.Watch(ctx, time.Millisecond) }()
-	defer func() { cancel(); <-done }()
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(path, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	r, path, stop := watchSwapped(t, func(p string) error { return os.Mkdir(p, 0o755) })
+	defer stop()
 	waitFor(t, r, func(st Status) bool { return strings.Contains(st.Error, "is a folder, not a file") })
 	if r.set.File().Lookup("rose") == nil {
 		t.Fatal("the running rules were dropped")
@@ -101,6 +89,27 @@ func TestWatchSkipsAFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeUntil(t, r, path, "lion:/say new\n", func(st Status) bool { return st.Error == "" && st.Rules.Lookup("lion") != nil })
+}
+
+// watchSwapped watches an actions file with a rose rule, and puts what
+// swap makes in its place. stop ends the watcher and returns its log.
+func watchSwapped(t *testing.T, swap func(path string) error) (r *Reloader, path string, stop func() string) {
+	t.Helper()
+	r, path, _ = editable(t, "rose:/say old\n")
+	var logs strings.Builder
+	r.log = testLogger(&logs)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); r.Watch(ctx, time.Millisecond) }()
+	stop = func() string { cancel(); <-done; return logs.String() }
+	t.Cleanup(func() { stop() })
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := swap(path); err != nil {
+		t.Fatal(err)
+	}
+	return r, path, stop
 }
 
 func testLogger(w *strings.Builder) *slog.Logger {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // A pipe or a link to /dev/zero in place of the actions file neither
@@ -48,31 +47,21 @@ func TestReloadRefusesPipesAndDevices(t *testing.T) {
 // once, keeps the rules, stops when asked, and takes the file once it is
 // an ordinary file again.
 func TestWatchSkipsAPipe(t *testing.T) {
-	r, path, _ := editable(t, "rose:/say old\n")
-	var logs strings.Builder
-	r.log = testLogger(&logs)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan struct{})
-	go func() { defer close(done); r.Watch(ctx, time.Millisecond) }()
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mkfifo(path, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	r, path, stop := watchSwapped(t, func(p string) error { return syscall.Mkfifo(p, 0o600) })
 	waitFor(t, r, func(st Status) bool { return strings.Contains(st.Error, "is a pipe (FIFO)") })
 	// A reload asked meanwhile returns too.
 	if err := r.Reload(context.Background()); !errors.Is(err, ErrKept) {
 		t.Fatalf("reload: %v", err)
 	}
+	if r.set.File().Lookup("rose") == nil {
+		t.Fatal("the running rules were dropped")
+	}
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
 	writeUntil(t, r, path, "lion:/say new\n", func(st Status) bool { return st.Error == "" && st.Rules.Lookup("lion") != nil })
-	cancel()
-	<-done
-	if n := strings.Count(logs.String(), "is a pipe (FIFO), not a file: tikcraft reads the actions file only from an ordinary file; put the real file there; the rules loaded at"); n != 1 {
-		t.Errorf("the watcher warned %d times about the pipe, want once:\n%s", n, logs.String())
+	logs := stop()
+	if n := strings.Count(logs, "is a pipe (FIFO), not a file: tikcraft reads the actions file only from an ordinary file; put the real file there; the rules loaded at"); n != 1 {
+		t.Errorf("the watcher warned %d times about the pipe, want once:\n%s", n, logs)
 	}
 }
