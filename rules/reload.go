@@ -163,7 +163,9 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 		}
 		return look{mod: fi.ModTime(), size: fi.Size()}
 	}
-	last := stat()
+	// No look yet: the file is read once two looks agree, also the first
+	// time, since it may have changed between the load and the first look.
+	var last look
 	pending := false
 	warned := "" // the problem said last; "" once the file is fine
 	for {
@@ -191,11 +193,18 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 			continue
 		}
 		pending = false
-		src, err := ReadFile(r.path)
-		if err != nil {
-			continue // replaced since the look: the next looks tell
-		}
+		// Read under the lock (ReadFile never waits on a pipe): a save
+		// from the editor then comes wholly before or after, and a text
+		// read before it is never taken for a change after it.
 		r.mu.Lock()
+		src, err := ReadFile(r.path)
+		if err != nil || int64(len(src)) != now.size {
+			// Changed since the look (an editor that empties the file
+			// before writing it): the next looks tell.
+			r.mu.Unlock()
+			pending = true
+			continue
+		}
 		// After a problem the file is loaded even if it is what ran: the
 		// dashboard still shows the problem.
 		if !bytes.Equal(src, r.loaded) || warned != "" {
@@ -214,7 +223,7 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 func (r *Reloader) warn(problem string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	msg := fmt.Sprintf("%s; the rules loaded at %s keep running, and the file is read again once it is back as an ordinary file", problem, r.loadedAt.Format(time.TimeOnly))
+	msg := fmt.Sprintf("%s; the rules loaded at %s keep running, and tikcraft reads the file again as soon as it can", problem, r.loadedAt.Format(time.TimeOnly))
 	r.log.Warn(msg)
 	r.show([]string{msg}, msg)
 }
