@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	tc "github.com/tikcraft/tikcraft"
 )
@@ -156,7 +158,9 @@ func TestRunWithAnEmptyActionsFileSaysSo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := startRun(t, t.Context(), dir, "run", "--source", "demo")
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	p := startRun(t, ctx, dir, "run", "--source", "demo")
 	p.waitLine("the actions file is empty: tikcraft runs with no rules, and takes the file as soon as it has some (to mean no rules, write a comment line: # no rules)")
 	if err := os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {user}\n"), 0o600); err != nil {
 		t.Fatal(err)
