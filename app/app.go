@@ -21,6 +21,7 @@ import (
 	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/rules"
 	"github.com/tikcraft/tikcraft/tiktok"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // DefaultConfigFile is read when -c is not given and it exists.
@@ -123,9 +124,12 @@ func Load(o Options, demo bool) (*Setup, error) {
 		actionsPath = o.ActionsPath
 		fallthrough
 	case useFile:
-		b, err := os.ReadFile(actionsPath)
+		b, err := rules.ReadFile(actionsPath)
 		if err != nil {
 			msg := fmt.Sprintf("error: cannot read the actions file %s: %v", actionsPath, unwrapPathError(err))
+			if errors.As(err, new(*userfile.Error)) {
+				msg = "error: " + err.Error()
+			}
 			if errors.Is(err, os.ErrNotExist) {
 				// No FILE: prefix: the message must not point at a file
 				// that does not exist.

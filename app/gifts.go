@@ -15,6 +15,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/atomicfile"
 	"github.com/tikcraft/tikcraft/tiktok"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // GiftsOptions are the gifts command's flags.
@@ -162,8 +163,12 @@ func exampleID(list []tiktok.GiftInfo) int64 {
 	return 11046
 }
 
+// giftCacheKind is the kept gift list for userfile.Read: TikTok's list is
+// a few hundred KB; the cap keeps a wrong file from filling the memory.
+var giftCacheKind = userfile.Kind{Name: "kept gift list", Max: 8 << 20, TooBig: "delete it; `tikcraft gifts` writes it again"}
+
 func readGiftCache(path string) (*giftCache, error) {
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, giftCacheKind)
 	if err != nil {
 		return nil, err
 	}

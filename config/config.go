@@ -18,6 +18,8 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/userfile"
+	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
 // Environment variables that override the file.
@@ -208,12 +210,25 @@ type Layer struct {
 	Dir string
 }
 
-// File reads a layer from disk.
+// MaxFileSize caps the config file. tikcraft.yaml is a few KB; the YAML
+// parser takes about a megabyte of memory per kilobyte of a file full of
+// keys (64 KB: 80 MB for check), so a bigger file is refused.
+const MaxFileSize = 64 << 10
+
+// fileKind is the config file for userfile.Read.
+var fileKind = userfile.Kind{Name: "config file", Max: MaxFileSize,
+	TooBig: "tikcraft.yaml is a few KB; keep the keys you use (docs/CONFIG.md lists them), or give the right file with -c"}
+
+// File reads a layer from disk: an ordinary file of at most MaxFileSize,
+// never waiting on a pipe.
 func File(path string) (Layer, error) {
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, fileKind)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return Layer{}, fmt.Errorf("config file %s does not exist: create it (see docs/CONFIG.md) or leave out -c to use the defaults", path)
+		}
+		if errors.As(err, new(*userfile.Error)) {
+			return Layer{}, err
 		}
 		return Layer{}, fmt.Errorf("reading config file: %w", err)
 	}
@@ -271,6 +286,12 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	data := bytes.TrimPrefix(l.Data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
+	}
+	// The parser's memory grows with the square of the nesting: refused
+	// before it is parsed.
+	var deep *yamldepth.TooDeep
+	if errors.As(yamldepth.Check(data), &deep) {
+		return []Diagnostic{{File: l.Name, Line: deep.Line, Col: deep.Col, Severity: "error", Message: deep.Error()}}
 	}
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/atomicfile"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // ErrInvalid is returned (wrapped) by Save for a text with errors: nothing
@@ -41,12 +41,12 @@ func (r *Reloader) Source() (Source, error) {
 	if r.path == "" {
 		return Source{Text: bytes.Clone(r.loaded), Reason: notEditable}, nil
 	}
-	src, err := os.ReadFile(r.path)
+	src, err := ReadFile(r.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Source{File: r.path, Text: bytes.Clone(r.loaded), Editable: true}, nil
 	}
 	if err != nil {
-		return Source{File: r.path}, fmt.Errorf("cannot read the actions file %s: %w", r.path, pathErr(err))
+		return Source{File: r.path}, errors.New(readErr(r.path, err))
 	}
 	return Source{File: r.path, Text: src, Editable: true}, nil
 }
@@ -61,7 +61,7 @@ func (r *Reloader) Check(src []byte) (*actions.File, []actions.Diagnostic) {
 	if name == "" {
 		name = "actions.mca"
 	}
-	if len(bytes.TrimSpace(src)) == 0 && len(r.set.File().Rules()) > 0 {
+	if Empty(src) && len(r.set.File().Rules()) > 0 {
 		return nil, []actions.Diagnostic{{File: name, Line: 1, Col: 1, Severity: actions.Error,
 			Message: "the text is empty, which would drop every rule; to run with no rules, write a comment line (# no rules)"}}
 	}
@@ -94,7 +94,7 @@ func (r *Reloader) Save(src []byte) (Saved, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	old, err := os.ReadFile(r.path)
+	old, err := ReadFile(r.path)
 	switch {
 	case err == nil:
 		out.Backup = r.path + BackupSuffix
@@ -104,6 +104,8 @@ func (r *Reloader) Save(src []byte) (Saved, error) {
 		if isCRLF(old) {
 			src = toCRLF(src)
 		}
+	case errors.As(err, new(*userfile.Error)):
+		return out, fmt.Errorf("nothing was saved: %w", err)
 	case !errors.Is(err, fs.ErrNotExist):
 		return out, fmt.Errorf("cannot read the actions file %s before saving it: %w", r.path, pathErr(err))
 	}

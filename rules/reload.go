@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
@@ -81,11 +82,11 @@ func (r *Reloader) Reload(context.Context) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	src, err := os.ReadFile(r.path)
+	src, err := ReadFile(r.path)
 	if err != nil {
-		msg := fmt.Sprintf("%s: error: cannot read the actions file: %v; the rules loaded at %s keep running", r.path, pathErr(err), r.loadedAt.Format(time.TimeOnly))
+		msg := fmt.Sprintf("%s; the rules loaded at %s keep running", readErr(r.path, err), r.loadedAt.Format(time.TimeOnly))
 		r.show([]string{msg}, msg)
-		r.log.Warn("reload: cannot read the actions file; the running rules stay", "file", r.path, "error", pathErr(err))
+		r.log.Warn("reload: cannot read the actions file; the running rules stay", "file", r.path, "error", readErr(r.path, err))
 		return fmt.Errorf("%w: %s", ErrKept, msg)
 	}
 	return r.reload(src)
@@ -94,10 +95,10 @@ func (r *Reloader) Reload(context.Context) error {
 // reload validates src and swaps it in; mu is held.
 func (r *Reloader) reload(src []byte) error {
 	r.loaded = src
-	if len(bytes.TrimSpace(src)) == 0 && len(r.set.File().Rules()) > 0 {
+	if Empty(src) && len(r.set.File().Rules()) > 0 {
 		// An editor that saves by truncating first shows an empty file for
 		// a moment; taking it would silently drop every rule mid-LIVE.
-		msg := fmt.Sprintf("%s is empty; the rules loaded at %s keep running. To run with no rules, leave a comment line in it (# no rules)", r.path, r.loadedAt.Format(time.TimeOnly))
+		msg := fmt.Sprintf("%s is empty; the rules loaded at %s keep running until it has content again. To run with no rules, leave a comment line in it (# no rules)", r.path, r.loadedAt.Format(time.TimeOnly))
 		r.show([]string{r.path + ":1:1: warning: the file is empty"}, msg)
 		r.log.Warn("the actions file is empty; keeping the running rules until it has content again (a comment line alone means: no rules)", "file", r.path)
 		return fmt.Errorf("%w: %s", ErrKept, msg)
@@ -134,7 +135,10 @@ func (r *Reloader) show(diags []string, failure string) {
 // Watch reloads the file when it changes on disk, until ctx ends. It polls
 // every interval (portable, and editors that save by replacing the file are
 // seen too) and waits until two looks agree, so that a file still being
-// written is not read.
+// written is not read. It reads only an ordinary file, never waiting on a
+// pipe: a file that is gone, or a folder, a pipe, a device or a file over
+// MaxFileSize in its place keeps the running rules, is said once (in the
+// log and on the dashboard), and the file is read again once it is back.
 func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 	if r.path == "" {
 		return
@@ -142,27 +146,44 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	type look struct {
-		mod  time.Time
-		size int64
+		mod     time.Time
+		size    int64
+		problem string // why the file cannot be read; "" when it can
 	}
-	stat := func() (look, bool) {
+	stat := func() look {
 		fi, err := os.Stat(r.path)
-		if err != nil {
-			return look{}, false
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return look{problem: r.path + " is gone"}
+		case err != nil:
+			return look{problem: readErr(r.path, err)}
 		}
-		return look{fi.ModTime(), fi.Size()}, true
+		if err := FileKind.Check(r.path, fi); err != nil {
+			return look{problem: err.Error()}
+		}
+		return look{mod: fi.ModTime(), size: fi.Size()}
 	}
-	last, _ := stat()
+	// No look yet: the file is read once two looks agree, also the first
+	// time, since it may have changed between the load and the first look.
+	var last look
 	pending := false
+	warned := "" // the problem said last; "" once the file is fine
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		now, ok := stat()
-		if !ok {
-			continue // being replaced, or deleted: keep the running rules
+		now := stat()
+		if now.problem != "" {
+			// Said once it is seen twice: an editor that saves by
+			// replacing the file leaves no file for a moment.
+			if now == last && now.problem != warned {
+				warned = now.problem
+				r.warn(now.problem)
+			}
+			last = now
+			continue
 		}
 		if now != last {
 			last, pending = now, true
@@ -172,19 +193,39 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 			continue
 		}
 		pending = false
-		src, err := os.ReadFile(r.path)
-		if err != nil {
+		// Read under the lock (ReadFile never waits on a pipe): a save
+		// from the editor then comes wholly before or after, and a text
+		// read before it is never taken for a change after it.
+		r.mu.Lock()
+		src, err := ReadFile(r.path)
+		if err != nil || int64(len(src)) != now.size {
+			// Changed since the look (an editor that empties the file
+			// before writing it): the next looks tell.
+			r.mu.Unlock()
+			pending = true
 			continue
 		}
-		r.mu.Lock()
-		if !bytes.Equal(src, r.loaded) {
+		// After a problem the file is loaded even if it is what ran: the
+		// dashboard still shows the problem.
+		if !bytes.Equal(src, r.loaded) || warned != "" {
 			r.log.Info("the actions file changed; reloading it", "file", r.path)
 			if err := r.reload(src); err != nil && !errors.Is(err, ErrKept) {
 				r.log.Warn("reload failed", "error", err)
 			}
 		}
+		warned = ""
 		r.mu.Unlock()
 	}
+}
+
+// warn says why the file cannot be read now, in the log and on the
+// dashboard, and that the running rules stay.
+func (r *Reloader) warn(problem string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	msg := fmt.Sprintf("%s; the rules loaded at %s keep running, and tikcraft reads the file again as soon as it can", problem, r.loadedAt.Format(time.TimeOnly))
+	r.log.Warn(msg)
+	r.show([]string{msg}, msg)
 }
 
 // Parse reads an actions file as check does: the actions language with the
@@ -192,6 +233,10 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 // a trigger of the file.
 func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []actions.Diagnostic) {
 	f, diags := actions.Parse(name, src, ParseOptions(cfg))
+	if Empty(src) {
+		diags = append(diags, actions.Diagnostic{File: name, Line: 1, Col: 1, Severity: actions.Warning,
+			Message: "the actions file is empty: tikcraft runs with no rules, and takes the file as soon as it has some (docs/ACTIONS.md); " + emptyHint})
+	}
 	for _, t := range cfg.Likes.Triggers {
 		if t.Enabled() && f.Lookup(t.Function) == nil {
 			diags = append(diags, actions.Diagnostic{File: t.File, Line: t.Line, Col: t.Col, Severity: actions.Warning,

@@ -100,3 +100,18 @@ func writeUntil(t *testing.T, r *Reloader, path, src string, ok func(Status) boo
 	}
 	t.Fatalf("status never changed as expected: %+v", r.Status())
 }
+
+// A change made between the load and the watcher's first look (run
+// starting while the streamer saves) is taken, not mistaken for the file
+// loaded.
+func TestWatchTakesAChangeMadeBeforeItsFirstLook(t *testing.T) {
+	r, path, _ := editable(t, "rose:/say old\n")
+	if err := os.WriteFile(path, []byte("lion:/say new\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); r.Watch(ctx, time.Millisecond) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, r, func(st Status) bool { return st.Rules.Lookup("lion") != nil })
+}

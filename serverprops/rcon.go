@@ -12,7 +12,14 @@ import (
 
 	"github.com/tikcraft/tikcraft/atomicfile"
 	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/userfile"
 )
+
+// fileKind is server.properties for userfile.Read. The server's own is
+// about 2 KB; 256 KB leaves room for any comments and keeps a wrong file
+// (a link to /dev/zero, a log) from filling the memory.
+var fileKind = userfile.Kind{Name: "server.properties file", Max: 256 << 10,
+	TooBig: "a Minecraft server.properties is a few KB; give the folder of the Minecraft server (--server DIR)"}
 
 // RCONSetup is what EnableRCON did.
 type RCONSetup struct {
@@ -47,7 +54,10 @@ func EnableRCON(dir string, now time.Time) (*RCONSetup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", path, pathErr(err))
 	}
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, fileKind)
+	if errors.As(err, new(*userfile.Error)) {
+		return nil, fmt.Errorf("%w; nothing was changed", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", path, pathErr(err))
 	}

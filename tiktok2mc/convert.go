@@ -43,7 +43,7 @@ type folder struct {
 
 // Convert reads the Tiktok2Mc setup at from (its folder, or its
 // config.yaml) and converts it: every file of either layout that it
-// finds, each read as an ordinary file of at most MaxFileSize. It writes
+// finds, each read as an ordinary file of at most its kind's cap (read.go). It writes
 // nothing.
 func Convert(from string) (*Result, error) {
 	f, err := find(from)
@@ -177,11 +177,12 @@ func find(from string) (*folder, error) {
 		}
 	}
 	at := func(parts ...string) string { return filepath.Join(append([]string{f.root}, parts...)...) }
-	// first returns the first path that exists and is not a folder; what
-	// it is (a pipe, a device) is readFile's to refuse.
+	// first returns the first path that exists; what it is (a folder, a
+	// pipe, a device) is readFile's to refuse, with a word, rather than
+	// skipping it as if there were no such file.
 	first := func(paths ...string) string {
 		for _, p := range paths {
-			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			if _, err := os.Stat(p); err == nil {
 				return p
 			}
 		}

@@ -1,70 +1,48 @@
 package tiktok2mc
 
 import (
+	"errors"
 	"fmt"
-	"io"
-	"os"
+	"strings"
+
+	"github.com/tikcraft/tikcraft/userfile"
+	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
-// MaxFileSize caps every file migrate reads. Tiktok2Mc's files are a few
-// kilobytes; a bigger one is not a Tiktok2Mc file, and reading it whole
-// could take the computer's memory (a link to /dev/zero never ends).
-const MaxFileSize = 4 << 20
+// The caps of the files migrate reads. Tiktok2Mc's files are a few
+// kilobytes; a bigger one is not a Tiktok2Mc file. They keep the memory
+// small too: the YAML parser takes about 1 MB of memory per KB of a file
+// full of keys (64 KB: 60 MB), the actions files about 40 bytes per byte
+// (1 MB of rules or blank lines: under 100 MB).
+var (
+	yamlFile = userfile.Kind{Name: "Tiktok2Mc YAML file", Max: 64 << 10, TooBig: notTiktok2Mc}
+	textFile = userfile.Kind{Name: "Tiktok2Mc actions file", Max: 1 << 20, TooBig: notTiktok2Mc}
+)
 
-// readFile reads a file of the Tiktok2Mc folder. It accepts regular files
-// only (a link is followed to what it points at), at most MaxFileSize
-// bytes, and never blocks on a pipe: a FIFO, a device or a huge file is an
-// error that says what it is.
+const notTiktok2Mc = "it is not a Tiktok2Mc file; give the folder with Tiktok2Mc's own config.yaml and actions.mca"
+
+// readFile reads a file of the Tiktok2Mc folder: an ordinary file (a link
+// is followed to what it points at) of at most its kind's cap, never
+// waiting on a pipe. A folder, a FIFO, a device or a huge file is an error
+// that says what it is; so is a YAML file nested deeper than any config.
 func readFile(path string) ([]byte, error) {
-	st, err := os.Stat(path)
+	k, isYAML := textFile, strings.HasSuffix(path, ".yaml")
+	if isYAML {
+		k = yamlFile
+	}
+	b, err := userfile.Read(path, k)
 	if err != nil {
+		var ue *userfile.Error
+		if errors.As(err, &ue) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
 	}
-	if err := regular(path, st); err != nil {
-		return nil, err
-	}
-	// O_NONBLOCK: should a pipe take the file's place after the Stat,
-	// opening it returns at once instead of waiting for a writer forever.
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
-	}
-	defer f.Close()
-	if st, err = f.Stat(); err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
-	}
-	if err := regular(path, st); err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
-	}
-	if len(b) > MaxFileSize {
-		return nil, tooBig(path, int64(len(b)))
+	// The YAML parser's memory grows with the square of the nesting:
+	// refused before it is parsed.
+	var deep *yamldepth.TooDeep
+	if isYAML && errors.As(yamldepth.Check(b), &deep) {
+		return nil, fmt.Errorf("%s:%d:%d: %w", path, deep.Line, deep.Col, deep)
 	}
 	return b, nil
-}
-
-// regular says why st, the file at path, is not one migrate reads.
-func regular(path string, st os.FileInfo) error {
-	m := st.Mode()
-	switch {
-	case m.IsRegular():
-		if st.Size() > MaxFileSize {
-			return tooBig(path, st.Size())
-		}
-		return nil
-	case m.IsDir():
-		return fmt.Errorf("%s is a folder, not a file: migrate reads the files of a Tiktok2Mc folder", path)
-	case m&os.ModeNamedPipe != 0:
-		return fmt.Errorf("%s is a pipe (FIFO), not a file: migrate reads only ordinary files; put the real file there", path)
-	case m&(os.ModeDevice|os.ModeCharDevice) != 0:
-		return fmt.Errorf("%s is a device (a link to /dev/zero or the like?), not a file: migrate reads only ordinary files; put the real file there", path)
-	}
-	return fmt.Errorf("%s is not an ordinary file (%s): migrate reads only ordinary files; put the real file there", path, m.Type())
-}
-
-func tooBig(path string, size int64) error {
-	return fmt.Errorf("%s is %.1f MB, more than the %d MB a Tiktok2Mc file can be: it is not a Tiktok2Mc file; give the folder with Tiktok2Mc's own config.yaml and actions.mca", path, float64(size)/(1<<20), MaxFileSize>>20)
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package tiktok2mc
+package userfile
 
 import "syscall"
 

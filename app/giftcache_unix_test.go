@@ -1,0 +1,33 @@
+//go:build unix
+
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// A pipe or a link to /dev/zero in place of the kept gift list
+// (data_dir/gifts.json, read as run, check and gifts start) is no list:
+// the built-in one is used, without hanging or filling the memory.
+func TestKnownGiftsSkipsPipesAndDevices(t *testing.T) {
+	for name, mk := range map[string]func(string) error{
+		"fifo": func(p string) error { return syscall.Mkfifo(p, 0o600) },
+		"zero": func(p string) error { return os.Symlink("/dev/zero", p) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := mk(filepath.Join(dir, giftCacheFile)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := readGiftCache(filepath.Join(dir, giftCacheFile)); err == nil {
+				t.Fatal("read a gift list from a pipe or a device")
+			}
+			if knownGifts(dir) == nil {
+				t.Fatal("no gift list")
+			}
+		})
+	}
+}

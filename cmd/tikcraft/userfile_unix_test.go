@@ -1,0 +1,54 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// Hardening (issue 25): check (and so run) reads the config and the
+// actions file only as ordinary files: a link to /dev/zero ran out of
+// memory, a FIFO (also as the default ./tikcraft.yaml) hung for ever.
+func TestCheckRefusesPipesAndDevices(t *testing.T) {
+	t.Parallel()
+	fifo := func(path string) error { return syscall.Mkfifo(path, 0o600) }
+	zero := func(path string) error { return os.Symlink("/dev/zero", path) }
+	tests := []struct {
+		name  string
+		file  string // made by make; the other is an ordinary file
+		make  func(string) error
+		args  []string
+		wants string
+	}{
+		{"config -c, /dev/zero", "cfg.yaml", zero, []string{"check", "-c", "cfg.yaml"}, "cfg.yaml is a device (a link to /dev/zero or the like?), not a file: tikcraft reads the config file only from an ordinary file"},
+		{"config -c, FIFO", "cfg.yaml", fifo, []string{"check", "-c", "cfg.yaml"}, "cfg.yaml is a pipe (FIFO), not a file"},
+		{"default ./tikcraft.yaml, FIFO", "tikcraft.yaml", fifo, []string{"check"}, "tikcraft.yaml is a pipe (FIFO), not a file"},
+		{"actions, /dev/zero", "actions.mca", zero, []string{"check", "-c", "tikcraft.yaml"}, "error: actions.mca is a device (a link to /dev/zero or the like?), not a file: tikcraft reads the actions file only from an ordinary file"},
+		{"actions, FIFO", "actions.mca", fifo, []string{"check", "-c", "tikcraft.yaml"}, "error: actions.mca is a pipe (FIFO), not a file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			for name, content := range map[string]string{"tikcraft.yaml": "actions: actions.mca\n", "actions.mca": "follow:/say hi\n"} {
+				if name == tt.file {
+					continue
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := tt.make(filepath.Join(dir, tt.file)); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := tikcraft(t, dir, nil, tt.args...)
+			if code == 0 || !strings.Contains(out+errOut, tt.wants) {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want a failure saying %q", code, out, errOut, tt.wants)
+			}
+		})
+	}
+}

@@ -1,5 +1,0 @@
-//go:build !unix
-
-package tiktok2mc
-
-const openNonblock = 0

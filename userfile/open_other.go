@@ -1,0 +1,6 @@
+//go:build !unix
+
+package userfile
+
+// Windows has no FIFOs that a path opens: nothing blocks an open there.
+const openNonblock = 0

@@ -1,0 +1,74 @@
+package userfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var testKind = Kind{Name: "test file", Max: 1 << 10, TooBig: "make it smaller"}
+
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "ok.txt")
+	write(t, ok, strings.Repeat("x", 1<<10))
+	big := filepath.Join(dir, "big.txt")
+	write(t, big, strings.Repeat("x", 1<<10+1))
+	sparse := filepath.Join(dir, "sparse.txt")
+	f, err := os.Create(sparse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(305 << 20); err != nil { // costs no disk
+		t.Fatal(err)
+	}
+	f.Close()
+	folder := filepath.Join(dir, "folder.txt")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		path string
+		is   error
+		want string
+	}{
+		{ok, nil, ""},
+		{big, ErrTooBig, big + " is 1.0 KB, more than the 1 KB allowed for the test file: make it smaller"},
+		{sparse, ErrTooBig, sparse + " is 305 MB, more than the 1 KB allowed for the test file: make it smaller"},
+		{folder, ErrNotFile, folder + " is a folder, not a file: tikcraft reads the test file only from an ordinary file"},
+		{filepath.Join(dir, "missing.txt"), fs.ErrNotExist, "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			b, err := Read(tt.path, testKind)
+			if tt.is == nil {
+				if err != nil || len(b) != 1<<10 {
+					t.Fatalf("got %d bytes, %v", len(b), err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v; want an error that is %v and says %q", err, tt.is, tt.want)
+			}
+		})
+	}
+}
+
+func TestSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1 << 10: "1 KB", 1536: "1.5 KB", 1025: "1.0 KB", 64 << 10: "64 KB", 1 << 20: "1 MB", 305 << 20: "305 MB", 24 << 30: "24 GB"} {
+		if got := Size(n); got != want {
+			t.Errorf("Size(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func write(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
