@@ -210,10 +210,14 @@ type Layer struct {
 	Dir string
 }
 
-// MaxFileSize caps the config file. tikcraft.yaml is a few KB; the YAML
+// MaxFileSize caps the config file. tikcraft.yaml is a few KB, but
+// migrate writes one from Tiktok2Mc files of up to 64 KB each, and a chat
+// command group with per-command settings comes out about twice its size
+// (a group of its own per command): 512 KB leaves room for that. The YAML
 // parser takes about a megabyte of memory per kilobyte of a file full of
-// keys (64 KB: 80 MB for check), so a bigger file is refused.
-const MaxFileSize = 64 << 10
+// nothing but keys, which no real config is; the cap is for the wrong file
+// (a video, a link to /dev/zero).
+const MaxFileSize = 512 << 10
 
 // fileKind is the config file for userfile.Read.
 var fileKind = userfile.Kind{Name: "config file", Max: MaxFileSize,

@@ -19,12 +19,12 @@ func TestFileRefusesWhatIsNotAConfigFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	big := filepath.Join(dir, "big.yaml")
-	if err := os.WriteFile(big, []byte(strings.Repeat("# a comment\n", 6000)), 0o644); err != nil {
+	if err := os.WriteFile(big, []byte(strings.Repeat("# a comment\n", 48000)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{
 		folder: folder + " is a folder, not a file: tikcraft reads the config file only from an ordinary file",
-		big:    big + " is 70.3 KB, more than the 64 KB allowed for the config file: tikcraft.yaml is a few KB",
+		big:    big + " is 562.5 KB, more than the 512 KB allowed for the config file: tikcraft.yaml is a few KB",
 	} {
 		if _, err := File(path); !errors.As(err, new(*userfile.Error)) || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v; want %q", err, want)

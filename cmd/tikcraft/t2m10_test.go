@@ -196,3 +196,38 @@ func TestTiktok2Mc10DefaultActionsRun(t *testing.T) {
 		t.Fatalf("Minecraft got %q, want %q", got, want)
 	}
 }
+
+// A Tiktok2Mc file just under migrate's cap, whose chat commands each have
+// settings of their own (a group each in tikcraft, about twice the text),
+// makes a tikcraft.yaml that tikcraft itself reads.
+func TestMigrateAtTheSizeCapWritesAConfigTikcraftReads(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := filepath.Join(dir, "t2m")
+	if err := os.CopyFS(from, os.DirFS("../../tiktok2mc/testdata/t2m10")); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range 1150 {
+		names = append(names, fmt.Sprintf("c%d", i))
+	}
+	var b strings.Builder
+	b.WriteString("comment_commands:\n  enabled: true\n  groups:\n    - enabled: true\n      prefix: \"#\"\n      allowed_roles: [moderator]\n      mode: deny-all\n")
+	b.WriteString("      commands: [" + strings.Join(names, ", ") + "]\n      commands_config:\n")
+	for _, n := range names {
+		b.WriteString("        " + n + ": {roles: [moderator], cooldown: 3}\n")
+	}
+	b.WriteString("      handler: rcon\n")
+	if b.Len() > 64<<10 || b.Len() < 60<<10 {
+		t.Fatalf("the file is %d bytes; make it just under 64 KB", b.Len())
+	}
+	writeFile(t, filepath.Join(from, "data", "comment_commands.yaml"), b.String())
+
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 || !strings.Contains(out, "check: no errors") {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	if out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD="}, "check", "-c", filepath.Join("new", "tikcraft.yaml")); code != 0 {
+		t.Fatalf("check on the migrated files: exit %d\n%s", code, out)
+	}
+}
