@@ -370,6 +370,13 @@ func (s *Server) overlaySound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer root.Close()
+	// Only an ordinary file is opened: opening a pipe would wait for a
+	// writer, holding the request (and OBS's alert) for good.
+	if fi, err := root.Lstat(name); err == nil && !fi.Mode().IsRegular() {
+		s.badSound.Log("file", name, "error", "it is not an ordinary file")
+		http.NotFound(w, r)
+		return
+	}
 	f, err := root.Open(name)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // TokenFile is the token's file name in data_dir.
@@ -23,11 +25,16 @@ func NewToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// tokenKind is the token file for userfile.Read: a pipe or a device in its
+// place is refused instead of holding the start or filling the memory.
+var tokenKind = userfile.Kind{Name: "dashboard token file", Max: 4 << 10,
+	TooBig: "the token is one line; delete the file and tikcraft makes a new one"}
+
 // LoadToken reads the token from dataDir, creating it (0600) on first use.
 // created reports a new one.
 func LoadToken(dataDir string) (token string, created bool, err error) {
 	path := filepath.Join(dataDir, TokenFile)
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, tokenKind)
 	switch {
 	case err == nil:
 		t := strings.TrimSpace(string(b))
@@ -69,7 +76,7 @@ func LoadToken(dataDir string) (token string, created bool, err error) {
 // ReadToken reads the token from dataDir without creating one.
 func ReadToken(dataDir string) (string, error) {
 	path := filepath.Join(dataDir, TokenFile)
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, tokenKind)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return "", fmt.Errorf("there is no dashboard token in %s yet: it is made when `tikcraft run` (or `tikcraft web-token`) first starts with this config", dataDir)
