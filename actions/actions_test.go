@@ -692,7 +692,7 @@ func FuzzExpandHTTP(f *testing.F) {
 		if len(acts) != 1 {
 			t.Fatalf("got %d actions", len(acts))
 		}
-		_, raw, body := HTTPRequest(acts[0].Command)
+		_, raw, body := tikcraft.HTTPRequest(acts[0].Command)
 		u, err := url.Parse(raw)
 		if err != nil || u.Host != "localhost:8080" || strings.Count(u.EscapedPath(), "/") != 2 || len(u.Query()) > 1 || u.Fragment != "" {
 			t.Fatalf("%q changed the URL: %s (%v)", v, raw, err)

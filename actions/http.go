@@ -108,15 +108,10 @@ func HostAllowed(hostPort string, allow []string) bool {
 	return false
 }
 
-// HTTPRequest splits a KindHTTP action's Command into its parts.
-func HTTPRequest(command string) (method, url, body string) {
-	return tikcraft.HTTPRequest(command)
-}
-
 // HTTPHost is the host:port a KindHTTP action's Command calls, for the
 // delivery side's own http.allow check.
 func HTTPHost(command string) (string, error) {
-	_, u, _ := HTTPRequest(command)
+	_, u, _ := tikcraft.HTTPRequest(command)
 	return httpHost(u)
 }
 

@@ -204,7 +204,7 @@ func TestHTTPExpansionEscapes(t *testing.T) {
 	if len(acts) != 1 || acts[0].Kind != tikcraft.KindHTTP {
 		t.Fatalf("%+v", acts)
 	}
-	method, raw, body := HTTPRequest(acts[0].Command)
+	method, raw, body := tikcraft.HTTPRequest(acts[0].Command)
 	if method != "POST" || strings.Contains(raw, " ") {
 		t.Fatalf("method %q url %q", method, raw)
 	}
@@ -264,8 +264,8 @@ func TestHTTPPathValueStaysOneSegment(t *testing.T) {
 		tmpl := "http://localhost:8080/a/b/" + c.seg + "/c?u={user}"
 		f := parseOK(t, "r:$http GET "+tmpl+"\n")
 		acts := f.Fire(f.Lookup("r"), Vars{User: ".", Nickname: c.nick}, nil)
-		_, fromRule, _ := HTTPRequest(acts[0].Command)
-		_, fromChat, _ := HTTPRequest(ChatRequest("GET", tmpl, ChatValues{User: ".", Nickname: c.nick}))
+		_, fromRule, _ := tikcraft.HTTPRequest(acts[0].Command)
+		_, fromChat, _ := tikcraft.HTTPRequest(ChatRequest("GET", tmpl, ChatValues{User: ".", Nickname: c.nick}))
 		for _, raw := range []string{fromRule, fromChat} {
 			u, err := url.Parse(raw)
 			if err != nil {

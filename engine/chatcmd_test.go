@@ -63,7 +63,7 @@ func TestChatCommands(t *testing.T) {
 		for _, a := range e.Handle(tt.ev, at(tt.at)) {
 			got = append(got, a.Command)
 			if a.Kind == tikcraft.KindHTTP {
-				_, raw, _ := actions.HTTPRequest(a.Command)
+				_, raw, _ := tikcraft.HTTPRequest(a.Command)
 				if u, err := url.Parse(raw); err != nil || u.Host != "127.0.0.1:29194" || len(u.Query()) != 2 {
 					t.Errorf("%q: bad request %s", tt.ev.Text, a.Command)
 				}
@@ -119,7 +119,7 @@ func FuzzChatCommand(f *testing.F) {
 				t.Fatalf("%q became %q", text, a.Command)
 			}
 			if a.Kind == tikcraft.KindHTTP {
-				_, raw, body := actions.HTTPRequest(a.Command)
+				_, raw, body := tikcraft.HTTPRequest(a.Command)
 				u, err := url.Parse(raw)
 				if err != nil || u.Host != "127.0.0.1:29194" || strings.Count(u.EscapedPath(), "/") != 2 || len(u.Query()) != 2 || u.Fragment != "" || body != "" {
 					t.Fatalf("%q changed the request: %s", text, a.Command)

@@ -82,7 +82,7 @@ func (s *Sink) Deliver(ctx context.Context, a tikcraft.Action) error {
 // a request that still fails after the retries is unconfirmed
 // (ErrUnconfirmed: it may have arrived, so it is parked, not repeated).
 func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Reply, error) {
-	method, addr, body := actions.HTTPRequest(a.Command)
+	method, addr, body := tikcraft.HTTPRequest(a.Command)
 	host, err := actions.HTTPHost(a.Command)
 	if err != nil {
 		return tikcraft.Reply{}, fmt.Errorf("$http %s: %v: %w", method, err, tikcraft.ErrRejected)
