@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"container/list"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -161,8 +161,8 @@ func (e *Engine) resetFollows() {
 		e.follows = newLRU[struct{}](e.cfg.MaxViewers)
 		return
 	}
-	for el := e.follows.order.Back(); el != nil; el = el.Prev() {
-		e.trackFollow(el.Value.(*lruEntry[struct{}]).key, true)
+	for k := range e.follows.oldestFirst() {
+		e.trackFollow(k, true)
 	}
 }
 
@@ -179,25 +179,30 @@ func (e *Engine) viewers(ev *tikcraft.ViewersEvent) []tikcraft.Action {
 }
 
 // lru is a map bounded to max entries that forgets the least recently
-// written first.
+// written first. A LIVE where every event is a new viewer fills each of
+// the engine's lrus to MaxViewers, so an entry is kept small: one slot of
+// a slice, linked by index (no list element, no boxed value, nothing for
+// the collector to follow but the key), and a map from key to slot.
 type lru[V any] struct {
-	max   int
-	m     map[string]*list.Element
-	order *list.List // front: most recent
+	max        int
+	idx        map[string]int32
+	slots      []lruSlot[V]
+	head, tail int32 // most and least recently written slot; -1: empty
 }
 
-type lruEntry[V any] struct {
-	key string
-	val V
+type lruSlot[V any] struct {
+	key        string
+	val        V
+	prev, next int32 // towards head, towards tail; -1: none
 }
 
 func newLRU[V any](max int) *lru[V] {
-	return &lru[V]{max: max, m: map[string]*list.Element{}, order: list.New()}
+	return &lru[V]{max: max, idx: map[string]int32{}, head: -1, tail: -1}
 }
 
 func (l *lru[V]) get(k string) (V, bool) {
-	if el, ok := l.m[k]; ok {
-		return el.Value.(*lruEntry[V]).val, true
+	if i, ok := l.idx[k]; ok {
+		return l.slots[i].val, true
 	}
 	var zero V
 	return zero, false
@@ -205,18 +210,61 @@ func (l *lru[V]) get(k string) (V, bool) {
 
 // put sets k and returns the key it evicted to stay bounded, if any.
 func (l *lru[V]) put(k string, v V) (evicted string, ok bool) {
-	if el, found := l.m[k]; found {
-		el.Value.(*lruEntry[V]).val = v
-		l.order.MoveToFront(el)
+	if i, found := l.idx[k]; found {
+		l.slots[i].val = v
+		l.unlink(i)
+		l.pushFront(i)
 		return "", false
 	}
-	l.m[k] = l.order.PushFront(&lruEntry[V]{key: k, val: v})
-	if l.order.Len() <= l.max {
-		return "", false
+	var i int32
+	if len(l.slots) < max(l.max, 1) {
+		i = int32(len(l.slots))
+		l.slots = append(l.slots, lruSlot[V]{})
+	} else { // full: the least recent slot takes k
+		i = l.tail
+		evicted, ok = l.slots[i].key, true
+		delete(l.idx, evicted)
+		l.unlink(i)
 	}
-	last := l.order.Back()
-	l.order.Remove(last)
-	old := last.Value.(*lruEntry[V]).key
-	delete(l.m, old)
-	return old, true
+	l.slots[i] = lruSlot[V]{key: k, val: v}
+	l.idx[k] = i
+	l.pushFront(i)
+	return evicted, ok
+}
+
+// oldestFirst is the keys from the least to the most recently written.
+func (l *lru[V]) oldestFirst() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := l.tail; i >= 0; i = l.slots[i].prev {
+			if !yield(l.slots[i].key) {
+				return
+			}
+		}
+	}
+}
+
+func (l *lru[V]) unlink(i int32) {
+	s := &l.slots[i]
+	if s.prev >= 0 {
+		l.slots[s.prev].next = s.next
+	} else {
+		l.head = s.next
+	}
+	if s.next >= 0 {
+		l.slots[s.next].prev = s.prev
+	} else {
+		l.tail = s.prev
+	}
+}
+
+func (l *lru[V]) pushFront(i int32) {
+	s := &l.slots[i]
+	s.prev, s.next = -1, l.head
+	if l.head >= 0 {
+		l.slots[l.head].prev = i
+	}
+	l.head = i
+	if l.tail < 0 {
+		l.tail = i
+	}
 }
