@@ -61,7 +61,10 @@ func (m Mix) Config() string {
 	}
 	s := "likes:\n  triggers:\n    - {id: l, every: 100, function: likes, enable: true}\n"
 	if m == MixFull {
-		s += "overlays:\n  feed: {size: 6, kinds: [follow, gift, chat, like]}\n"
+		// The challenge timer (10 minutes, running from the start) counts
+		// a win of its own when it ends: off, so that the wins the pages
+		// show are the follows' $wins +1, exactly, however long the run.
+		s += "overlays:\n  feed: {size: 6, kinds: [follow, gift, chat, like]}\n  timer: {win_on_end: false}\n"
 	}
 	return s
 }

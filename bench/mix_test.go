@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/config"
 )
 
 // The counts the checks rely on agree with the events themselves.
@@ -58,5 +59,18 @@ func TestMixCommand(t *testing.T) {
 		if ok != c.isOK || (ok && (n != c.n || like != c.like)) {
 			t.Errorf("%s %q = %d, %v, %v; want %d, %v, %v", c.mix, c.cmd, n, like, ok, c.n, c.like, c.isOK)
 		}
+	}
+}
+
+// The full mix checks that the pages' wins equal the follows, so the
+// challenge timer (10 minutes by default) must not count a win of its own
+// when a run lasts longer: a 640 s run showed one win too many.
+func TestFullMixCountsOnlyTheFollowsAsWins(t *testing.T) {
+	cfg, diags, err := config.Load(config.Layer{Name: "mix.yaml", Data: []byte("rcon: {password: pw}\n" + MixFull.Config())})
+	if err != nil || len(diags) != 0 {
+		t.Fatalf("the mix's config: %v %v", diags, err)
+	}
+	if w := cfg.Overlays.Timer.WinOnEnd; w == nil || *w {
+		t.Fatalf("overlays.timer.win_on_end is %v in the full mix", w)
 	}
 }
