@@ -103,7 +103,13 @@ func (r *Records) Count(part string) int64 {
 type Clock struct {
 	mu    sync.Mutex
 	now   time.Time
-	fires []func()
+	fires []planned
+}
+
+// planned is a summary lograte planned, and when its timer would run it.
+type planned struct {
+	due time.Time
+	fn  func()
 }
 
 // NewClock returns a clock standing at start.
@@ -111,11 +117,11 @@ func NewClock(start time.Time) *Clock { return &Clock{now: start} }
 
 // Option makes a lograte.Line use c.
 func (c *Clock) Option() lograte.Option {
-	return lograte.Clock(c.Now, func(_ time.Duration, fn func()) *time.Timer {
+	return lograte.Clock(c.Now, func(d time.Duration, fn func()) *time.Timer {
 		c.mu.Lock()
-		c.fires = append(c.fires, fn)
+		c.fires = append(c.fires, planned{c.now.Add(d), fn})
 		c.mu.Unlock()
-		// Never fires by itself: Fire runs fn.
+		// Never fires by itself: Fire runs fn once the clock is there.
 		t := time.NewTimer(time.Hour)
 		t.Stop()
 		return t
@@ -136,13 +142,23 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// Fire runs the summaries planned so far, as their timers would.
+// Fire runs the summaries whose time has come (Advance), as their timers
+// would; the others stay planned. A summary planned too late is then
+// never run by a test that advances by the minute it should take.
 func (c *Clock) Fire() {
 	c.mu.Lock()
-	fs := c.fires
-	c.fires = nil
+	var due []func()
+	keep := c.fires[:0]
+	for _, p := range c.fires {
+		if p.due.After(c.now) {
+			keep = append(keep, p)
+		} else {
+			due = append(due, p.fn)
+		}
+	}
+	c.fires = keep
 	c.mu.Unlock()
-	for _, fn := range fs {
+	for _, fn := range due {
 		fn()
 	}
 }
