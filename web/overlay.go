@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -23,6 +24,7 @@ import (
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/overlay"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // TypeOverlay is the SSE message type of the overlays' state.
@@ -354,6 +356,10 @@ func latest(c <-chan Message, m Message) Message {
 	}
 }
 
+// soundKind is an alert sound for userfile's checks; no size cap (a sound
+// is streamed, never read whole).
+var soundKind = userfile.Kind{Name: "alert sound", Max: math.MaxInt64}
+
 // overlaySound serves a file of the sounds folder. Only plain file names
 // of sound files are served (actions.ValidSoundName), and through an
 // os.Root, so no name can reach outside the folder.
@@ -371,11 +377,14 @@ func (s *Server) overlaySound(w http.ResponseWriter, r *http.Request) {
 	}
 	defer root.Close()
 	// Only an ordinary file is opened: opening a pipe would wait for a
-	// writer, holding the request (and OBS's alert) for good.
-	if fi, err := root.Lstat(name); err == nil && !fi.Mode().IsRegular() {
-		s.badSound.Log("file", name, "error", "it is not an ordinary file")
-		http.NotFound(w, r)
-		return
+	// writer, holding the request (and OBS's alert) for good. Stat follows
+	// a link that stays inside the folder, as Open does.
+	if fi, err := root.Stat(name); err == nil {
+		if err := soundKind.Check(filepath.Join(s.o.Sounds, name), fi); err != nil {
+			s.badSound.Log("file", name, "error", err)
+			http.NotFound(w, r)
+			return
+		}
 	}
 	f, err := root.Open(name)
 	if err != nil {

@@ -71,6 +71,10 @@ func startOverlaysWith(t *testing.T, edit func(*Options)) (*testServer, *fakeOve
 	if err := os.Symlink(filepath.Join(dir, "secret.mp3"), filepath.Join(sounds, "link.mp3")); err != nil {
 		t.Log("no symlink:", err)
 	}
+	// A link that stays in the folder is one of its sounds.
+	if err := os.Symlink("horn.mp3", filepath.Join(sounds, "inside.mp3")); err != nil {
+		t.Log("no symlink:", err)
+	}
 	ov := &fakeOverlays{}
 	dash := NewDashboard("demo")
 	o := Options{
@@ -113,9 +117,14 @@ func TestOverlayPages(t *testing.T) {
 // TestOverlaySounds: only plain sound file names of the sounds folder are
 // served; nothing outside it, whatever the name.
 func TestOverlaySounds(t *testing.T) {
-	ts, _, _ := startOverlays(t)
+	ts, _, dir := startOverlays(t)
 	if code, body := ts.do(t, req{method: "GET", path: "/overlay/sounds/horn.mp3"}); code != 200 || body != "ID3 fake mp3" {
 		t.Fatalf("horn.mp3: %d %q", code, body)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "sounds", "inside.mp3")); err == nil {
+		if code, body := ts.do(t, req{method: "GET", path: "/overlay/sounds/inside.mp3"}); code != 200 || body != "ID3 fake mp3" {
+			t.Errorf("a link to a sound of the folder: %d %q", code, body)
+		}
 	}
 	for _, p := range []string{
 		"/overlay/sounds/../secret.mp3", "/overlay/sounds/..%2fsecret.mp3", "/overlay/sounds/%2e%2e%2fsecret.mp3",
