@@ -9,7 +9,6 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/tikcraft/tikcraft/actions"
-	"github.com/tikcraft/tikcraft/redact"
 )
 
 // ChatCommands are chat commands with arguments (Tiktok2Mc's comment
@@ -217,7 +216,7 @@ func (c *Config) checkChatURLs() []Diagnostic {
 		}
 		if _, err := actions.CheckChatURL(g.URL, c.HTTP.Allow); err != nil {
 			diags = append(diags, Diagnostic{File: g.File, Line: g.Line, Col: g.Col, Severity: "error",
-				Message: fmt.Sprintf("chat_commands.groups[%d].url %q: %v", i, redact.URL(g.URL), err)})
+				Message: fmt.Sprintf("chat_commands.groups[%d].url: %v", i, err)}) // not quoted: it may hold a password
 		}
 	}
 	return diags

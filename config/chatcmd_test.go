@@ -60,7 +60,7 @@ func TestChatCommandsErrors(t *testing.T) {
 		{"chat_commands: {groups: [{commands: [\"/say\"]}]}\n", `"/say" must be one command name`},
 		{"chat_commands: {groups: [{commands: [play], handler: http}]}\n", `handler http needs a url`},
 		{"chat_commands: {groups: [{commands: [play], handler: web}]}\n", `handler must be rcon`},
-		{"chat_commands: {groups: [{commands: [play], handler: http, url: \"http://evil.example/x?t={text}\"}]}\n", `chat_commands.groups[0].url "http://evil.example/x?t={text}": evil.example:80 is not in http.allow`},
+		{"chat_commands: {groups: [{commands: [play], handler: http, url: \"http://evil.example/x?t={text}\"}]}\n", `chat_commands.groups[0].url: evil.example:80 is not in http.allow`},
 		{"http: {allow: [localhost]}\nchat_commands: {groups: [{commands: [play], handler: http, url: \"http://{user}.localhost/\"}]}\n", `placeholders may only be used in the path or the query`},
 		{"chat_commands: {cooldown: 48h}\n", `chat_commands.cooldown must be from 0s to 24h`},
 		{"random: {only: [\"!!\"]}\n", `random.only[0]: "!!" is not the name of a rule`},

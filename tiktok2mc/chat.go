@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/tikcraft/tikcraft/actions"
-	"github.com/tikcraft/tikcraft/redact"
 )
 
 // Tiktok2Mc's comment command groups become chat_commands (docs/CONFIG.md).
@@ -254,7 +253,7 @@ func (m *converter) chatURL(where, url string) (string, bool) {
 	}
 	host, err := actions.CheckChatURL(url, []string{"*"})
 	if err != nil && !strings.Contains(err.Error(), "http.allow") {
-		m.left = append(m.left, fmt.Sprintf("%s: url %q: %v", where, redact.URL(url), err))
+		m.left = append(m.left, fmt.Sprintf("%s: url: %v", where, err)) // not quoted: it may hold a password
 		return "", false
 	}
 	if !slices.Contains(m.httpAllow, host) {

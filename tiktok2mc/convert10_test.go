@@ -159,8 +159,8 @@ func TestConvert10Variants(t *testing.T) {
 			"data/comment_commands.yaml": "comment_commands:\n  enabled: true\n  groups:\n    - {prefix: \"$\", allowed_roles: [all], commands: [play], handler: http, url: \"http://admin:TOPSECRETPW@127.0.0.1:8090/chat?key=SUPERSECRETKEY123&text={text}\"}\n",
 			"data/http_actions.txt":      "rose:curl -X POST 'http://127.0.0.1:8091/x?key=SUPERSECRETKEY123'\nlion:curl http://admin:TOPSECRETPW@127.0.0.1:8091/y?key=SUPERSECRETKEY123\n"},
 			nil, nil, []string{"rose:$http POST http://127.0.0.1:8091/x?key=SUPERSECRETKEY123\n"},
-			[]string{`url "http://[redacted]@127.0.0.1:8090/chat?key=[redacted]&text={text}": write no user or password in the URL`,
-				"rose:$http POST http://127.0.0.1:8091/x?key=[redacted]", "(lion:curl http://[redacted]@127.0.0.1:80", `bad $http URL "http://[redacted]@127.0.0.1:8091/y?key=[redacted]"`},
+			[]string{`group 1 ($): url: write no user or password in the URL`,
+				"rose:$http POST http://127.0.0.1:8091/x?key=[redacted]", "(lion:curl http://[redacted]@127.0.0.1:80", `bad $http URL: write no user or password in the URL`},
 			[]string{"TOPSECRETPW", "SUPERSECRETKEY123", "admin"}},
 		{"a tikcraft.yaml is refused", nil, nil, nil, nil, nil, nil},
 	}
