@@ -17,7 +17,8 @@ func (e *TooDeep) Error() string {
 	return fmt.Sprintf("the YAML nests more than %d levels deep here; a config nests four or five: this is not a config file", Max)
 }
 
-// Check returns a *TooDeep where b nests deeper than Max: flow collections ([ and {, across lines) plus the compact block
+// Check returns a *TooDeep where b nests deeper than Max: flow
+// collections ([ and { where a node may start, across lines) plus the compact block
 // entries ("- - x", "? ? x") at the start of a line. Brackets inside
 // quotes and comments are not counted; indentation is not either (its
 // nesting costs its square in bytes, so the file's size cap bounds it).
@@ -60,10 +61,12 @@ func Check(b []byte) error {
 			}
 		case (c == '"' || c == '\'') && scalar:
 			quote, lineStart, scalar = c, false, false
-		case c == '[' || c == '{' || c == ',':
-			if c != ',' {
-				flow++
-			}
+		case (c == '[' || c == '{') && (scalar || flow > 0):
+			// Only where a node may start, or inside a flow collection: in
+			// a plain scalar ("- say :[") a bracket is text.
+			flow++
+			lineStart, scalar = false, true
+		case c == ',' && flow > 0:
 			lineStart, scalar = false, true
 		case c == ']' || c == '}':
 			if flow > 0 {

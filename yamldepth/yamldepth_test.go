@@ -27,6 +27,7 @@ func TestCheck(t *testing.T) {
 		{"in a comment", "a: 1 # " + strings.Repeat("[", 500) + "\n" + strings.Repeat("{", 500) + "\n", "2:101 "},
 		{"a quote inside a plain scalar opens nothing", "a: hello \"\n" + strings.Repeat("[", Max+1) + "\n", "2:101 "},
 		{"dashes inside a line are text", "a: " + strings.Repeat("- ", 500) + "\n", ""},
+		{"brackets inside plain scalars are text", strings.Repeat("- say :[ {user\n", 3*Max), ""},
 		{"closing more than opened", strings.Repeat("]", 500) + strings.Repeat("[", Max) + "\n", ""},
 	}
 	for _, tt := range tests {
