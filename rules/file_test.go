@@ -139,3 +139,24 @@ func waitFor(t *testing.T, r *Reloader, ok func(Status) bool) {
 	}
 	t.Fatalf("status never changed as expected: %+v", r.Status())
 }
+
+// A problem the reload button met (the file gone for a moment) is cleared
+// by the watcher once the file is back, even with the text that ran: the
+// dashboard must not keep showing it.
+func TestWatchClearsAProblemTheButtonMet(t *testing.T) {
+	r, path, _ := editable(t, "rose:/say old\n")
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Reload(context.Background()); !errors.Is(err, ErrKept) || r.Status().Error == "" {
+		t.Fatalf("reload of a file that is gone: %v, status %+v", err, r.Status())
+	}
+	if err := os.WriteFile(path, []byte("rose:/say old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); r.Watch(ctx, time.Millisecond) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, r, func(st Status) bool { return st.Error == "" })
+}

@@ -198,16 +198,28 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 		// read before it is never taken for a change after it.
 		r.mu.Lock()
 		src, err := ReadFile(r.path)
-		if err != nil || int64(len(src)) != now.size {
+		if err != nil {
+			// Seen but not readable (no permission; on Windows, a file
+			// another program holds): said once, tried again each look.
+			r.mu.Unlock()
+			if problem := readErr(r.path, err); problem != warned {
+				warned = problem
+				r.warn(problem)
+			}
+			pending = true
+			continue
+		}
+		if int64(len(src)) != now.size {
 			// Changed since the look (an editor that empties the file
 			// before writing it): the next looks tell.
 			r.mu.Unlock()
 			pending = true
 			continue
 		}
-		// After a problem the file is loaded even if it is what ran: the
-		// dashboard still shows the problem.
-		if !bytes.Equal(src, r.loaded) || warned != "" {
+		// While a problem is shown (said here, or met by the reload
+		// button) the file is loaded even if it is what ran, so that the
+		// dashboard stops showing it; otherwise only a change is.
+		if !bytes.Equal(src, r.loaded) || r.status.Error != "" {
 			r.log.Info("the actions file changed; reloading it", "file", r.path)
 			if err := r.reload(src); err != nil && !errors.Is(err, ErrKept) {
 				r.log.Warn("reload failed", "error", err)
