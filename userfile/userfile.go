@@ -57,14 +57,21 @@ func Read(path string, k Kind) ([]byte, error) {
 	if err := k.check(path, st); err != nil {
 		return nil, err
 	}
-	// Non-blocking: should a pipe take the file's place after the Stat,
-	// opening it returns at once instead of waiting for a writer forever.
+	return readOpen(path, k)
+}
+
+// readOpen is Read after its first look: it opens path without waiting
+// (should a pipe take the file's place after the look, opening it returns
+// at once instead of waiting for a writer forever), looks again at what
+// it opened and reads at most k.Max bytes.
+func readOpen(path string, k Kind) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err = f.Stat(); err != nil {
+	st, err := f.Stat()
+	if err != nil {
 		return nil, err
 	}
 	if err := k.check(path, st); err != nil {
