@@ -158,11 +158,13 @@ func TestOutputsDownNeverHoldMinecraft(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		_, err := pipeline.Run(runCtx, src, pipeline.Options{
+		// Fresh status lines every 20 ms, not a summary a minute later:
+		// the test drops those said while Minecraft was busy.
+		_, err := pipeline.Run(runCtx, src, pipeline.SummariesEvery(pipeline.Options{
 			Engine: engine.New(engine.Config{}, rs, nil), Queue: st, Recorder: st,
 			Sink: deliver.Router{Commands: cl, HTTP: httpcall.New(httpcall.Config{Allow: []string{web.host()}, Timeout: time.Hour}, nil), OBS: o},
 			Log:  slog.New(logs), StatsEvery: 20 * time.Millisecond,
-		})
+		}, 20*time.Millisecond))
 		done <- err
 	}()
 	defer func() { stop(); <-done }()

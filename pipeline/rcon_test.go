@@ -93,10 +93,10 @@ func TestStatusLineWithRealPacing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
+		_, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.SummariesEvery(pipeline.Options{
 			Engine: engine.New(engine.Config{}, followRules(t), nil), Queue: queue.NewMemory(),
 			Sink: deliver.Router{Commands: cl}, Log: slog.New(logs), StatsEvery: 20 * time.Millisecond, EventClock: true, Finish: true,
-		})
+		}, 20*time.Millisecond))
 		done <- err
 	}()
 	defer func() { cancel(); <-done }()
