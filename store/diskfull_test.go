@@ -141,7 +141,7 @@ func TestWALStaysSmallAfterAFullDisk(t *testing.T) {
 	if _, err := s.w.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
 		t.Fatal(err)
 	}
-	const n = 20000
+	const n = 5000 // the acks alone grow an unbounded log past 40 MB
 	held := make([]tikcraft.Action, n)
 	for i := range held {
 		held[i] = cmd(i)

@@ -545,7 +545,11 @@ func (s *Store) boundWAL(full bool) {
 	if err != nil || fi.Size() <= limit {
 		return
 	}
-	s.ckptMu.Lock()
+	// The checkpointer copying meanwhile is not waited for: the next
+	// commit looks again.
+	if !s.ckptMu.TryLock() {
+		return
+	}
 	defer s.ckptMu.Unlock()
 	if err := s.emptyWAL(fi.Size()); err != nil && !s.closed() {
 		s.noteFull(err)
@@ -585,8 +589,10 @@ func (s *Store) noteFull(err error) bool {
 	if !errors.As(err, &se) || primaryCode(se, filepath.Dir(s.path)) != sqlite3.SQLITE_FULL {
 		return false
 	}
+	if !s.lowDisk() { // a new full-disk episode: its "emptied" line is said once
+		s.toldEmptied.Store(false)
+	}
 	s.lowUntil.Store(time.Now().Add(lowDiskFor).UnixNano())
-	s.toldEmptied.Store(false)
 	return true
 }
 
