@@ -32,6 +32,12 @@ var ErrRejected = errors.New("action rejected")
 // --retry-failed` tries parked actions again.
 var ErrUnconfirmed = errors.New("sent but never confirmed")
 
+// ErrNeverSent marks an unconfirmed action that surely did not arrive: no
+// try could even reach the target (nothing listening, no such host). It
+// comes with ErrUnconfirmed, so it is parked all the same; only the words
+// for the streamer differ.
+var ErrNeverSent = errors.New("never reached its target")
+
 // Reply is what the target answered to a delivered action.
 type Reply struct {
 	// Text is the answer as the target gave it (Minecraft's reply to a

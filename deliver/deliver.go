@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -323,10 +322,13 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 			d.Outcome = Parked
 			st.Parked++
 			msg, attrs := parkedMessage(item.Action, err)
-			l := parked[msg]
+			// Per message and $http host: a second target going down is
+			// said at once, not counted into the first one's line.
+			key := fmt.Sprint(msg, attrs)
+			l := parked[key]
 			if l == nil {
 				l = lograte.New(log, slog.LevelError, msg, w.logOpts...)
-				parked[msg] = l
+				parked[key] = l
 			}
 			l.Log(append(attrs, "command", item.Action.String(), "trigger", item.Action.Trigger, "error", err)...)
 			reason := err.Error()
@@ -372,28 +374,19 @@ func deliverItem(ctx context.Context, s tikcraft.Sink, it queue.Item) (tikcraft.
 // parkedMessage says which output never answered: a $http server that is
 // down is not Minecraft's fault, and a request that could not even connect
 // never arrived. The message is one of a few fixed texts (the repeated
-// line is counted per text); the host goes in the attributes.
+// line is counted per text and host); the host goes in the attributes.
 func parkedMessage(a tikcraft.Action, err error) (string, []any) {
 	if a.Kind == tikcraft.KindHTTP {
 		host, herr := actions.HTTPHost(a.Command)
 		if herr != nil {
 			host = "?"
 		}
-		if neverConnected(err) {
-			return "a $http request could not be sent: nothing is listening at its address (is that program running, on that port?), so it never arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
+		if errors.Is(err, tikcraft.ErrNeverSent) {
+			return "a $http request could not be sent: nothing answered at its address (is that program running, on that port, and is the name right?), so it never arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
 		}
 		return "a $http request was set aside as failed: its server never answered it, so it may have arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
 	}
 	return "a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", nil
-}
-
-// neverConnected reports whether err says the request never left: the
-// connection was refused or could not be made (a dial error, which
-// httpcall keeps in its error only when no attempt reached the server), as
-// opposed to a request sent that got no answer.
-func neverConnected(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func (w *Worker) observe(ctx context.Context, d Delivery) {

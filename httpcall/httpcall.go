@@ -116,8 +116,6 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 		wait *= 2
 	}
 	if !reached {
-		// The last error stays reachable (errors.As) so that the delivery
-		// side can say the request never arrived.
 		return tikcraft.Reply{}, &unsent{fmt.Sprintf("$http %s to %s could not be sent in %d tries (%v); it never reached the server", method, host, s.cfg.Retries+1, last), last}
 	}
 	return tikcraft.Reply{}, fmt.Errorf("$http %s to %s failed %d times (%v); it may have arrived, so it is not sent again by itself: %w", method, host, s.cfg.Retries+1, last, tikcraft.ErrUnconfirmed)
@@ -131,8 +129,10 @@ type unsent struct {
 	last error
 }
 
-func (e *unsent) Error() string   { return e.msg }
-func (e *unsent) Unwrap() []error { return []error{e.last, tikcraft.ErrUnconfirmed} }
+func (e *unsent) Error() string { return e.msg }
+func (e *unsent) Unwrap() []error {
+	return []error{e.last, tikcraft.ErrNeverSent, tikcraft.ErrUnconfirmed}
+}
 
 // neverSent reports whether an attempt's error says the request never
 // left: no connection could be made (refused, no such host), as opposed

@@ -197,7 +197,7 @@ func TestNeverConnectedIsToldApart(t *testing.T) {
 	s := New(Config{Allow: []string{addr}, Backoff: time.Millisecond, Retries: 2}, nil)
 	err = s.Deliver(context.Background(), action("POST http://"+addr+"/x {}"))
 	op, isOp := errors.AsType[*net.OpError](err)
-	if !errors.Is(err, tikcraft.ErrUnconfirmed) || !isOp || op.Op != "dial" || !strings.Contains(err.Error(), "never reached the server") {
+	if !errors.Is(err, tikcraft.ErrUnconfirmed) || !errors.Is(err, tikcraft.ErrNeverSent) || !isOp || op.Op != "dial" || !strings.Contains(err.Error(), "never reached the server") {
 		t.Fatalf("refused: %v", err)
 	}
 
@@ -212,7 +212,7 @@ func TestNeverConnectedIsToldApart(t *testing.T) {
 	host := strings.TrimPrefix(srv.URL, "http://")
 	s = New(Config{Allow: []string{host}, Backoff: time.Millisecond, Retries: 2}, nil)
 	err = s.Deliver(context.Background(), action("POST "+srv.URL+"/x {}"))
-	if _, isOp := errors.AsType[*net.OpError](err); !errors.Is(err, tikcraft.ErrUnconfirmed) || isOp || !strings.Contains(err.Error(), "may have arrived") {
+	if !errors.Is(err, tikcraft.ErrUnconfirmed) || errors.Is(err, tikcraft.ErrNeverSent) || !strings.Contains(err.Error(), "may have arrived") {
 		t.Fatalf("answered 503, then refused: %v", err)
 	}
 }
