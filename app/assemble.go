@@ -233,7 +233,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 	if s.ActionsFromFile {
 		path = s.ActionsName
 		if rules.Empty(s.ActionsText) {
-			log.Warn("the actions file is empty: tikcraft runs with no rules, and takes the file as soon as it has some (to mean no rules, write a comment line: # no rules)", "file", path)
+			log.Warn(rules.EmptyWarning, "file", path)
 		}
 	}
 	a.reloader = rules.NewReloader(a.rules, path, s.ActionsText, s.Diagnostics, cfg, log, a.showRules)

@@ -48,3 +48,6 @@ func readErr(path string, err error) string {
 
 // emptyHint says how to run with no rules on purpose.
 const emptyHint = "to run with no rules, leave a comment line in it (# no rules)"
+
+// EmptyWarning is what check and a start say of an empty actions file.
+const EmptyWarning = "the actions file is empty: tikcraft runs with no rules, and takes the file as soon as it has some (docs/ACTIONS.md); " + emptyHint

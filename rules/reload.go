@@ -247,7 +247,7 @@ func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []action
 	f, diags := actions.Parse(name, src, ParseOptions(cfg))
 	if Empty(src) {
 		diags = append(diags, actions.Diagnostic{File: name, Line: 1, Col: 1, Severity: actions.Warning,
-			Message: "the actions file is empty: tikcraft runs with no rules, and takes the file as soon as it has some (docs/ACTIONS.md); " + emptyHint})
+			Message: EmptyWarning})
 	}
 	for _, t := range cfg.Likes.Triggers {
 		if t.Enabled() && f.Lookup(t.Function) == nil {

@@ -161,7 +161,7 @@ func TestRunWithAnEmptyActionsFileSaysSo(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	p := startRun(t, ctx, dir, "run", "--source", "demo")
-	p.waitLine("the actions file is empty: tikcraft runs with no rules, and takes the file as soon as it has some (to mean no rules, write a comment line: # no rules)")
+	p.waitLine("the actions file is empty: tikcraft runs with no rules, and takes the file as soon as it has some (docs/ACTIONS.md); to run with no rules, leave a comment line in it (# no rules)")
 	if err := os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say thanks {user}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
