@@ -179,22 +179,6 @@ func (*stateSink) SinkState() tikcraft.SinkState {
 	return tikcraft.SinkState{Connected: true, Pacing: true}
 }
 
-// messages keeps the messages of the log records.
-type messages struct {
-	mu  sync.Mutex
-	got []string
-}
-
-func (m *messages) Enabled(context.Context, slog.Level) bool { return true }
-func (m *messages) Handle(_ context.Context, r slog.Record) error {
-	m.mu.Lock()
-	m.got = append(m.got, r.Message)
-	m.mu.Unlock()
-	return nil
-}
-func (m *messages) WithAttrs([]slog.Attr) slog.Handler { return m }
-func (m *messages) WithGroup(string) slog.Handler      { return m }
-
 // TestParkedHTTPNamesItsServer: a $http request whose server never answers
 // is parked with a message naming that server, not blaming Minecraft.
 func TestParkedHTTPNamesItsServer(t *testing.T) {

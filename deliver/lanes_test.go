@@ -217,7 +217,7 @@ func TestOBSEffectPastItsMomentIsDroppedOnce(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	obsLog, workerLog := &logratetest.Records{}, &messages{}
+	obsLog, workerLog := &logratetest.Records{}, &logratetest.Records{}
 	sink := obs.New(obs.Config{Address: addr}, slog.New(obsLog))
 	defer sink.Close()
 	mc := &scriptSink{}
@@ -229,9 +229,7 @@ func TestOBSEffectPastItsMomentIsDroppedOnce(t *testing.T) {
 	if len(dropped) != 1 || !strings.Contains(fmt.Sprint(dropped[0].Attrs["why"]), "past its moment") {
 		t.Errorf("OBS output logged %+v; want one drop line saying it is late", dropped)
 	}
-	workerLog.mu.Lock()
-	defer workerLog.mu.Unlock()
-	if len(workerLog.got) != 0 {
-		t.Errorf("the worker logged %q about it too", workerLog.got)
+	if got := workerLog.Lines(""); len(got) != 0 {
+		t.Errorf("the worker logged %v about it too", got)
 	}
 }
