@@ -72,6 +72,15 @@ func httpHost(raw string) (string, error) {
 	if strings.ContainsAny(authority, "{}") {
 		return "", errors.New("placeholders may only be used in the path or the query, never in the host")
 	}
+	// A '%' must make a whole escape of its own: "%2{nickname}" or
+	// "%{count}" would let a value finish it, so that one viewer's name
+	// makes an address that is not valid ("%2n") or one that means more
+	// than the template does ("%2F", a slash).
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '%' && (i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2])) {
+			return "", errors.New("a % must be followed by two hex digits, as in %20 (write %25 for a % sign itself)")
+		}
+	}
 	u, err := url.Parse(expandURL(raw, sampleVals))
 	if err != nil {
 		return "", errors.New("it is not a valid URL")
@@ -90,6 +99,10 @@ func httpHost(raw string) (string, error) {
 		}
 	}
 	return net.JoinHostPort(strings.ToLower(u.Hostname()), port), nil
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // HostAllowed reports whether hostPort ("localhost:8080") is in allow,

@@ -93,6 +93,11 @@ func TestNewFormsRejectWithPosition(t *testing.T) {
 		{"http no method", "r:$http http://localhost:8080/\n", "actions.mca:1:9: error: $http needs a method"},
 		{"http host not allowed", "r:$http POST https://evil.example/steal\n", "actions.mca:1:14: error: $http may not call evil.example:443"},
 		{"http placeholder host", "r:$http POST http://{user}.localhost:8080/\n", "actions.mca:1:14: error: bad $http URL"},
+		// A value must never finish an escape the template starts.
+		{"http percent before value", "r:$http POST http://localhost:8080/a%2{nickname}\n", "actions.mca:1:14: error: bad $http URL: a % must be followed by two hex digits"},
+		{"http percent then value", "r:$http POST http://localhost:8080/a?x=%{count}\n", "actions.mca:1:14: error: bad $http URL: a % must be followed by two hex digits"},
+		{"http percent in fragment", "r:$http POST http://localhost:8080#{user}%2{nickname}\n", "actions.mca:1:14: error: bad $http URL: a % must be followed by two hex digits"},
+		{"http percent at end", "r:$http POST http://localhost:8080/a%\n", "actions.mca:1:14: error: bad $http URL: a % must be followed by two hex digits"},
 		{"http body not json", "r:$http POST http://localhost:8080/ hello\n", "actions.mca:1:37: error: the $http body must be JSON"},
 	}
 	for _, c := range cases {
@@ -289,5 +294,32 @@ func TestHTTPPathValueStaysOneSegment(t *testing.T) {
 				t.Errorf("%q in %s: the segment %q reads as %q with a dot left as it is", c.nick, c.seg, segs[2], d)
 			}
 		}
+	}
+}
+
+// A '%' of the template must make a whole escape by itself: "%2{nickname}"
+// with a viewer named "F" would be "%2F" (a slash), with "n" an address
+// that is not valid at all. Whole escapes next to values are fine.
+func TestHTTPPercentIsTheTemplatesOwn(t *testing.T) {
+	allow := []string{"localhost:8080"}
+	for _, tmpl := range []string{"http://localhost:8080/a%2{nickname}", "http://localhost:8080/a?x=%{user}", "http://localhost:8080/a%", "http://localhost:8080/%zz{user}"} {
+		if _, err := CheckChatURL(tmpl, allow); err == nil || !strings.Contains(err.Error(), "two hex digits") {
+			t.Errorf("CheckChatURL(%q) = %v, want the %% refused", tmpl, err)
+		}
+	}
+	f := parseOK(t, "r:$http GET http://localhost:8080/50%25{nickname}%20x?q=%2F{user}\n")
+	for _, nick := range []string{"F", "n", "2F", "%", "%2F"} {
+		acts := f.Fire(f.Lookup("r"), Vars{User: "2F", Nickname: nick}, nil)
+		if host, err := HTTPHost(acts[0].Command); err != nil || host != "localhost:8080" {
+			t.Fatalf("nickname %q: %q: %q, %v", nick, acts[0].Command, host, err)
+		}
+		_, raw, _ := tikcraft.HTTPRequest(acts[0].Command)
+		u, _ := url.Parse(raw)
+		if want := "/50%" + nick + " x"; u.Path != want || u.Query().Get("q") != "/2F" {
+			t.Errorf("nickname %q: path %q query %v, want %q and q=/2F", nick, u.Path, u.Query(), want)
+		}
+	}
+	if _, err := CheckChatURL("http://localhost:8080/c/{command}%20{args}", allow); err != nil {
+		t.Errorf("a whole escape next to a value: %v", err)
 	}
 }
