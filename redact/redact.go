@@ -210,7 +210,8 @@ func (h *handler) attr(a slog.Attr) slog.Attr {
 // recognised. That is the user and password before the host
 // (http://admin:pw@host/ → http://[redacted]@host/), the value of each
 // query parameter (?key=abc&user=anna → ?key=[redacted]&user=[redacted])
-// and the fragment; the scheme, the host, the path and the names of the
+// and the fragment, and a bare part that is not a short word
+// (?0123abcdef); the scheme, the host, the path and the names of the
 // parameters stay. raw need not be a valid URL: an actions file's template
 // is masked the same way, and a value made only of placeholders
 // (?user={user}) is kept, as it holds nothing but their names.
@@ -245,10 +246,17 @@ func URL(raw string) string {
 				b.WriteByte('&')
 			}
 			name, value, hasValue := strings.Cut(p, "=")
-			b.WriteString(name)
 			if !hasValue {
+				// A part without '=' may be a flag (?raw) or a key
+				// given bare (?sk_live_51H…): only a short word shows.
+				if placeholdersOnly(name) || isFlag(name) {
+					b.WriteString(name)
+				} else {
+					b.WriteString(Mask)
+				}
 				continue
 			}
+			b.WriteString(name)
 			b.WriteByte('=')
 			if placeholdersOnly(value) {
 				b.WriteString(value)
@@ -264,6 +272,20 @@ func URL(raw string) string {
 		}
 	}
 	return b.String()
+}
+
+// isFlag reports whether a bare query part reads as a word (letters, '_'
+// and '-', at most 12), not as a key.
+func isFlag(p string) bool {
+	if len(p) > 12 {
+		return false
+	}
+	for _, c := range p {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // placeholdersOnly reports whether v is one or more placeholders such as

@@ -128,6 +128,8 @@ func TestURL(t *testing.T) {
 		{"http://h/p?x={user}secret", "http://h/p?x=[redacted]"},
 		{"http://h/p?x=%7Buser%7D", "http://h/p?x=[redacted]"},
 		{"http://h/p@q?k=v", "http://h/p@q?k=[redacted]"},
+		{"https://hooks.example/x?sk_live_51HabcDEF&raw&Key2&&a-b", "https://hooks.example/x?[redacted]&raw&[redacted]&&a-b"},
+		{"http://h/p?{user}&averyveryverylongword", "http://h/p?{user}&[redacted]"},
 		{"no url at all", "no url at all"},
 		{"", ""},
 	} {
@@ -156,7 +158,10 @@ func FuzzURL(f *testing.F) {
 		}
 		_, query, _ := strings.Cut(rest, "?")
 		for _, p := range strings.Split(query, "&") {
-			_, v, _ := strings.Cut(p, "=")
+			n, v, hasValue := strings.Cut(p, "=")
+			if !hasValue && n != redact.Mask && strings.Trim(n, "{}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-") != "" {
+				t.Errorf("URL(%q) = %q keeps the bare query part %q", raw, got, n)
+			}
 			if v != "" && v != redact.Mask && strings.Trim(v, "{}abcdefghijklmnopqrstuvwxyz_") != "" {
 				t.Errorf("URL(%q) = %q keeps the query value %q", raw, got, v)
 			}
