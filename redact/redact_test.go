@@ -147,9 +147,15 @@ func FuzzURL(f *testing.F) {
 		got := redact.URL(raw)
 		// Whatever a parser finds as a password is gone, and so is the
 		// value of every parameter and the fragment.
+		// (Read where a parser finds it: the same text may stand in the
+		// path, as in //:b@/:b@.)
 		if u, err := url.Parse(raw); err == nil {
-			if p, ok := u.User.Password(); ok && strings.Contains(got, ":"+p+"@") {
-				t.Errorf("URL(%q) = %q keeps the password %q", raw, got, p)
+			if p, ok := u.User.Password(); ok {
+				_, after, _ := strings.Cut(got, "//")
+				authority, _, _ := strings.Cut(after, "/")
+				if strings.Contains(authority, ":"+p+"@") {
+					t.Errorf("URL(%q) = %q keeps the password %q", raw, got, p)
+				}
 			}
 		}
 		rest, frag, _ := strings.Cut(got, "#")
