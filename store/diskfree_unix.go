@@ -2,7 +2,11 @@
 
 package store
 
-import "golang.org/x/sys/unix"
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
 
 // freeBytes is the room left for this user on the disk holding dir.
 func freeBytes(dir string) (uint64, bool) {
@@ -11,4 +15,9 @@ func freeBytes(dir string) (uint64, bool) {
 		return 0, false
 	}
 	return uint64(st.Bavail) * uint64(st.Bsize), true
+}
+
+// diskFull reports whether err says the disk (or the user's quota) is full.
+func diskFull(err error) bool {
+	return errors.Is(err, unix.ENOSPC) || errors.Is(err, unix.EDQUOT)
 }

@@ -2,7 +2,11 @@
 
 package store
 
-import "golang.org/x/sys/windows"
+import (
+	"errors"
+
+	"golang.org/x/sys/windows"
+)
 
 // freeBytes is the room left for this user on the disk holding dir.
 func freeBytes(dir string) (uint64, bool) {
@@ -15,4 +19,9 @@ func freeBytes(dir string) (uint64, bool) {
 		return 0, false
 	}
 	return free, true
+}
+
+// diskFull reports whether err says the disk is full.
+func diskFull(err error) bool {
+	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL)
 }

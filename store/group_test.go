@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,29 +37,16 @@ func (c *commits) list() []int {
 	return append([]int(nil), c.writes...)
 }
 
-// awaitLingering waits until a write leads a group of n writes that is
-// still open: it lingers, waiting for another to join.
-func awaitLingering(s *Store, n int) {
-	for {
-		s.gmu.Lock()
-		lingering := s.leading && s.open != nil && len(s.open.fns) == n
-		s.gmu.Unlock()
-		if lingering {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// An acknowledgement that leaves nothing to deliver shares its commit with
-// the next push, and returns only once that commit is on disk: the
-// acknowledged action is never delivered again, the pushed one is kept.
-func TestAckSharesItsCommitWithTheNextPush(t *testing.T) {
+// An acknowledgement costs no commit of its own: it is written to the
+// journal, and the next commit of any kind copies it into the database.
+// Through a kill (a second Store opened on the files while the first is
+// still open) the acknowledged action is never delivered again.
+func TestAckCostsNoCommit(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	var c commits
-	// An hour: the Ack can only end by being joined.
-	s := openT(t, dir, options{onCommit: c.note, ackLinger: time.Hour})
+	// An hour: no commit is made for the acknowledgement alone.
+	s := openT(t, dir, options{onCommit: c.note, ackLinger: time.Hour, unlocked: true})
 	if err := s.Push(ctx, cmd(1)); err != nil {
 		t.Fatal(err)
 	}
@@ -64,26 +54,32 @@ func TestAckSharesItsCommitWithTheNextPush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acked := make(chan error)
-	go func() { acked <- s.Ack(ctx, it.ID) }()
-	awaitLingering(s, 1) // the Ack leads a group of its own
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.list(); !slices.Equal(got, []int{1}) {
+		t.Fatalf("commits carried %v writes; want [1] (the push alone)", got)
+	}
+	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != 0 {
+		t.Fatalf("%d pending after the ack, want 0", n)
+	}
 	if err := s.Push(ctx, cmd(2)); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-acked; err != nil {
+	var delivered sql.NullInt64
+	if err := s.r.QueryRow("SELECT delivered_ns FROM actions WHERE id = ?", it.ID).Scan(&delivered); err != nil || !delivered.Valid {
+		t.Fatalf("the next push's commit did not copy the acknowledgement: %v, %v", delivered, err)
+	}
+	it2, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.list(); len(got) != 2 || got[0] != 1 || got[1] != 2 {
-		t.Fatalf("commits carried %v writes; want [1 2] (the push, then the ack with the next push)", got)
+	if err := s.Ack(ctx, it2.ID); err != nil { // journaled only
+		t.Fatal(err)
 	}
-	s.Close()
-	s = openT(t, dir, options{})
-	it, err = s.Next(ctx, queue.LaneMinecraft)
-	if err != nil || it.Action.Command != cmd(2).Command {
-		t.Fatalf("after a restart: %q, %v; want only the second action", it.Action.Command, err)
-	}
-	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != 1 {
-		t.Fatalf("%d pending, want 1", n)
+	crashed := openT(t, dir, options{unlocked: true})
+	if n, _, err := crashed.Stats(ctx, queue.AllLanes); err != nil || n != 0 {
+		t.Fatalf("after a kill: %d pending (%v), want 0: the journaled acknowledgement was lost", n, err)
 	}
 }
 
@@ -92,22 +88,37 @@ func TestFailedWriteLeavesTheGroup(t *testing.T) {
 	ctx := context.Background()
 	var c commits
 	s := openT(t, t.TempDir(), options{onCommit: c.note})
+	// A first write holds the writer until the two others have formed the
+	// next group.
+	release := make(chan struct{})
+	first := make(chan error)
+	go func() {
+		first <- s.write(ctx, func(context.Context, *sql.Tx) error { <-release; return nil })
+	}()
+	awaitGroup(s, 0)
 	bad := errors.New("bad write")
 	failed := make(chan error)
 	go func() {
-		failed <- s.writeLinger(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		failed <- s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('x', 'y')"); err != nil {
 				return err
 			}
 			return bad
-		}, time.Hour)
+		})
 	}()
-	awaitLingering(s, 1)
-	if err := s.Push(ctx, cmd(7)); err != nil {
+	awaitGroup(s, 1)
+	pushed := make(chan error)
+	go func() { pushed <- s.Push(ctx, cmd(7)) }()
+	awaitGroup(s, 2)
+	close(release)
+	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
 	if err := <-failed; !errors.Is(err, bad) {
 		t.Fatalf("the failing write returned %v", err)
+	}
+	if err := <-pushed; err != nil {
+		t.Fatal(err)
 	}
 	var n int
 	s.r.QueryRow("SELECT count(*) FROM meta WHERE key = 'x'").Scan(&n)
@@ -117,8 +128,22 @@ func TestFailedWriteLeavesTheGroup(t *testing.T) {
 	if it, err := s.Next(ctx, queue.LaneMinecraft); err != nil || it.Action.Command != cmd(7).Command {
 		t.Fatalf("the push in the same group: %q, %v", it.Action.Command, err)
 	}
-	if got := c.list(); len(got) != 1 || got[0] != 1 {
-		t.Fatalf("commits %v; want one, of the push alone", got)
+	if got := c.list(); !slices.Equal(got, []int{1, 1}) {
+		t.Fatalf("commits %v; want two of one write each: the first, then the push alone", got)
+	}
+}
+
+// awaitGroup waits until a write leads a group and the next group holds n
+// writes.
+func awaitGroup(s *Store, n int) {
+	for {
+		s.gmu.Lock()
+		ok := s.leading && (n == 0 && s.open == nil || s.open != nil && len(s.open.fns) == n)
+		s.gmu.Unlock()
+		if ok {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -171,59 +196,201 @@ func TestConcurrentWritersShareCommits(t *testing.T) {
 
 func fmtSscan(s string, n *int) { fmt.Sscanf(s, "say %d", n) }
 
-// Acknowledgements of several lanes, each leaving its lane nothing to
-// deliver, wait together for the next push and share its commit: at 100
-// events a second an event costs one commit, not one per lane plus one.
-func TestAcksOfSeveralLanesWaitForThePush(t *testing.T) {
+// Acknowledgements of several lanes wait in the journal together and are
+// copied by the next push's commit: at 100 events a second an event costs
+// one commit, not one per lane plus one.
+func TestAcksOfSeveralLanesShareThePush(t *testing.T) {
 	ctx := context.Background()
 	var c commits
 	s := openT(t, t.TempDir(), options{onCommit: c.note, ackLinger: time.Hour})
-	wins := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}
-	if err := s.Push(ctx, cmd(1), wins); err != nil {
+	alert := tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: "Rose"}}
+	if err := s.Push(ctx, cmd(1), alert); err != nil {
 		t.Fatal(err)
 	}
-	acked := make(chan error, 2)
+	// Both lanes read their heads before any acknowledgement: a read of
+	// the queue's file copies the waiting ones first.
+	var items []queue.Item
 	for _, lane := range []queue.Lane{queue.LaneMinecraft, queue.LaneOverlays} {
 		it, err := s.Next(ctx, lane)
 		if err != nil {
 			t.Fatal(err)
 		}
-		go func() { acked <- s.Ack(ctx, it.ID) }()
+		items = append(items, it)
 	}
-	awaitLingering(s, 2) // both acknowledgements are in the lingering group
-	if err := s.Push(ctx, cmd(2)); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if err := <-acked; err != nil {
+	for _, it := range items {
+		if err := s.Ack(ctx, it.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := c.list(); !slices.Equal(got, []int{1, 3}) {
-		t.Fatalf("commits carried %v writes; want [1 3] (the push, then both acks with the next push)", got)
+	if err := s.Push(ctx, cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.list(); !slices.Equal(got, []int{1, 1}) {
+		t.Fatalf("commits carried %v writes; want [1 1] (the pushes; the acks ride on the second)", got)
+	}
+	var marked int
+	if err := s.r.QueryRow("SELECT count(*) FROM actions WHERE delivered_ns IS NOT NULL").Scan(&marked); err != nil || marked != 2 {
+		t.Fatalf("%d actions marked delivered (%v), want 2", marked, err)
 	}
 }
 
-// While its lane holds a delayed action, which may come due any moment,
-// an acknowledgement waits for a push only briefly (delayedLinger).
-func TestAckLingersBrieflyBesideADelayedAction(t *testing.T) {
+// With no other commit coming, the acknowledgements waiting in the journal
+// get one of their own after the linger.
+func TestAcksGetACommitWhenNoneComes(t *testing.T) {
+	ctx := context.Background()
+	committed := make(chan int, 10)
+	s := openT(t, t.TempDir(), options{onCommit: func(n int, err error) {
+		if err == nil {
+			committed <- n
+		}
+	}, ackLinger: time.Millisecond})
+	if err := s.Push(ctx, cmd(1)); err != nil {
+		t.Fatal(err)
+	}
+	<-committed
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	<-committed // the linger's commit; nothing else writes
+	var delivered sql.NullInt64
+	if err := s.r.QueryRow("SELECT delivered_ns FROM actions WHERE id = ?", it.ID).Scan(&delivered); err != nil || !delivered.Valid {
+		t.Fatalf("the acknowledgement was not copied: %v, %v", delivered, err)
+	}
+}
+
+// An overlay action's acknowledgement never reaches the disk before the
+// counters it changed: while they are staged, it commits with them.
+func TestOverlayAckWaitsForItsCounters(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	wins := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}
+	if err := s.Push(ctx, wins); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneOverlays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.StageOverlayCounters([]byte(`{"wins":1}`))
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	crashed := openT(t, dir, options{unlocked: true})
+	got, err := crashed.LoadOverlayCounters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _, _ := crashed.Stats(ctx, queue.AllLanes)
+	if string(got) != `{"wins":1}` || n != 0 {
+		t.Fatalf("after a kill: counters %s and %d pending; want the count and no pending action (or neither)", got, n)
+	}
+}
+
+// Acknowledging again is harmless, also while the first mark is still in
+// the journal.
+func TestAckTwiceFromTheJournal(t *testing.T) {
 	ctx := context.Background()
 	s := openT(t, t.TempDir(), options{ackLinger: time.Hour})
-	later := cmd(2)
-	later.Delay = time.Hour
-	if err := s.Push(ctx, cmd(1), later); err != nil {
+	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
 		t.Fatal(err)
 	}
 	it, err := s.Next(ctx, queue.LaneMinecraft)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// With the hour's linger this would not return before the test's
-	// deadline; nothing else writes.
-	if err := s.Ack(ctx, it.ID); err != nil {
+	for range 2 {
+		if err := s.Ack(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _, _ := s.Stats(ctx, queue.AllLanes); n != 1 {
+		t.Fatalf("%d pending, want 1", n)
+	}
+	if err := s.Ack(ctx, 999); err == nil || !strings.Contains(err.Error(), "no such action") {
+		t.Fatalf("an unknown id: %v", err)
+	}
+}
+
+// Records copied long ago stay in the journal until it is cut back; their
+// counters never replace newer ones at the next Open.
+func TestOldJournalCountersDoNotComeBack(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	wins := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}
+	if err := s.Push(ctx, wins); err != nil {
 		t.Fatal(err)
 	}
-	if n, _, _ := s.Stats(ctx, queue.LaneMinecraft); n != 1 {
-		t.Fatalf("%d pending, want the delayed one", n)
+	it, err := s.Next(ctx, queue.LaneOverlays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.StageOverlayCounters([]byte(`{"wins":1}`))
+	if err := s.Ack(ctx, it.ID); err != nil { // journaled with wins 1
+		t.Fatal(err)
+	}
+	if err := s.Push(ctx, cmd(1)); err != nil { // copies it, and wins 1
+		t.Fatal(err)
+	}
+	s.StageOverlayCounters([]byte(`{"wins":5}`)) // $wins set 5, say
+	if err := s.Push(ctx, cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	crashed := openT(t, dir, options{unlocked: true})
+	if got, err := crashed.LoadOverlayCounters(ctx); err != nil || string(got) != `{"wins":5}` {
+		t.Fatalf("after a kill: counters %s (%v), want the newest, {\"wins\":5}", got, err)
+	}
+}
+
+// A journal torn at its end (a power cut mid-write) keeps its whole
+// records; one from another database is not applied at all.
+func TestJournalTornOrForeign(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		it, err := s.Next(ctx, queue.LaneMinecraft)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ack(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	journal := filepath.Join(dir, FileName+"-acks")
+	b, err := os.ReadFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := append([]byte(nil), b...)
+	// Tear the second record.
+	if err := os.WriteFile(journal, b[:len(b)-3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	crashed := openT(t, dir, options{unlocked: true})
+	if n, _, _ := crashed.Stats(ctx, queue.AllLanes); n != 1 {
+		t.Fatalf("after a torn journal: %d pending, want 1 (the torn record's action)", n)
+	}
+	// The same records under another database's id.
+	other := t.TempDir()
+	o := openT(t, other, options{})
+	if err := o.Push(ctx, cmd(1), cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	if err := os.WriteFile(filepath.Join(other, FileName+"-acks"), saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o = openT(t, other, options{})
+	if n, _, _ := o.Stats(ctx, queue.AllLanes); n != 2 {
+		t.Fatalf("another database's journal: %d pending, want both", n)
 	}
 }

@@ -69,7 +69,7 @@ func (s *Store) StageOverlayCounters(state []byte) {
 	}
 	s.stageMu.Lock()
 	s.stageSeq++
-	s.staged, s.stagedSeq = state, s.stageSeq
+	s.staged, s.stagedSeq, s.lastStaged = state, s.stageSeq, state
 	s.stageMu.Unlock()
 	s.logMu.Lock()
 	select {
@@ -99,6 +99,26 @@ func (s *Store) restage(b []byte, seq uint64) {
 		s.staged, s.stagedSeq = b, seq
 	}
 	s.stageMu.Unlock()
+}
+
+// saved notes that the staging seq is on disk.
+func (s *Store) saved(seq uint64) {
+	s.stageMu.Lock()
+	s.savedSeq = max(s.savedSeq, seq)
+	s.stageMu.Unlock()
+}
+
+// unsavedCounters returns the newest overlay counters staged when they
+// are not on disk yet (a commit may be writing them), or nil: an overlay
+// action's acknowledgement must not reach the disk before the count it
+// made (see Ack).
+func (s *Store) unsavedCounters() []byte {
+	s.stageMu.Lock()
+	defer s.stageMu.Unlock()
+	if s.savedSeq < s.stageSeq {
+		return s.lastStaged
+	}
+	return nil
 }
 
 func (s *Store) hasStaged() bool {

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -58,9 +56,10 @@ func TestOverlayStateSurvivesRestart(t *testing.T) {
 
 var _ overlay.CounterSaver = (*Store)(nil)
 
-// An overlay action's counters are written by the commit that acknowledges
-// the action (no commit of their own): once Ack returns they are on disk.
-// With no commit to ride on, the event log's flusher writes them.
+// An overlay action's counters reach the disk with its acknowledgement (in
+// the acknowledgement journal's record, then with the next commit; no
+// commit of their own): once Ack returns they survive a kill. With no
+// acknowledgement to ride on, the event log's flusher writes them.
 func TestOverlayCountersRideOnTheAck(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -87,21 +86,24 @@ func TestOverlayCountersRideOnTheAck(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Killed now: read the file as the next start would, with a second
-	// connection that sees only what was committed.
-	other, err := sql.Open("sqlite", filepath.Join(dir, FileName)+"?_pragma=query_only(1)")
+	// Killed now: open the files as the next start would, beside the
+	// store that is still open (it never wrote anything more).
+	killed, err := open(ctx, dir, nil, options{synchronous: "NORMAL", unlocked: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Close()
-	var b []byte
-	if err := other.QueryRow(`SELECT value FROM overlay_state WHERE key = ?`, countersKey).Scan(&b); err != nil {
+	b, err := killed.LoadOverlayCounters(ctx)
+	if err != nil || b == nil {
 		t.Fatalf("no counters on disk after two acknowledged $wins: %v", err)
 	}
 	var c struct{ Wins int64 }
 	if json.Unmarshal(b, &c); c.Wins != 2 {
 		t.Fatalf("counters on disk %s, want 2 wins", b)
 	}
+	if n, _, _ := killed.Stats(ctx, queue.LaneOverlays); n != 1 {
+		t.Fatalf("%d overlay actions pending after the kill, want the third", n)
+	}
+	killed.Close()
 	// The dashboard's buttons change counters with no acknowledgement.
 	m.Deliver(ctx, tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "deaths +5", Trigger: "dashboard"})
 	if err := s.Close(); err != nil {

@@ -269,6 +269,9 @@ func (s *Store) refill(ctx context.Context, lane queue.Lane, ln *storeLane, now 
 	if s.closed() {
 		return ErrClosed
 	}
+	if err := s.settleAcks(ctx); err != nil {
+		return s.failWrite("cannot record the delivered actions before reading the queue", err)
+	}
 	s.countRead()
 	rows, err := s.readHead.QueryContext(ctx, int64(lane), now, refillSize)
 	if err != nil {
@@ -367,6 +370,12 @@ func (s *Store) laneOfID(ctx context.Context, id int64) (*storeLane, error) {
 
 // Ack marks the item delivered; it will never be returned again, even
 // after a restart. Acknowledging an item twice is harmless.
+//
+// An item Next returned is marked in the acknowledgement journal (acks.go),
+// which costs a write call instead of a commit; for an overlay action the
+// record carries the overlay counters not yet on disk, so the mark never
+// reaches the disk without the count the action made
+// (StageOverlayCounters). An id Next did not hand out is marked by a commit.
 func (s *Store) Ack(ctx context.Context, id int64) error {
 	if s.closed() {
 		return fmt.Errorf("cannot mark action %d as delivered: %w", id, ErrClosed)
@@ -378,23 +387,29 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	ln.mu.Lock()
 	defer ln.mu.Unlock()
 	now := s.now().UnixNano()
-	acked := false
-	// When nothing else of the lane is due, its worker will only wait:
-	// this commit may as well wait for the next push to share it (see
-	// ackLinger), or only a moment when a delayed action of the lane may
-	// come due meanwhile.
-	var linger time.Duration
-	if ln.headAll && len(ln.head) == 1 && ln.head[0].ID == id {
-		linger = s.linger
-		delayed := ln.delayed.Load()
-		if ln.head[0].Due.After(ln.head[0].Enqueued) {
-			delayed-- // this one
-		}
-		if delayed > 0 {
-			linger = min(linger, delayedLinger)
-		}
+	s.handMu.Lock()
+	lane, handed := s.handed[id]
+	var counters []byte
+	if lane == queue.LaneOverlays {
+		counters = s.unsavedCounters()
 	}
-	err = s.writeLinger(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	if handed && len(counters) <= maxRecordData {
+		delete(s.handed, id) // a second Ack of it commits, and finds it marked
+		s.handMu.Unlock()
+		if err := s.journal(id, now, counters); err != nil {
+			s.handMu.Lock()
+			s.handed[id] = lane
+			s.handMu.Unlock()
+			return s.ackError(id, err)
+		}
+		ln.waiting.Add(-1)
+		forgetDelayed(ln, id)
+		dropFromHead(ln, id)
+		return nil
+	}
+	s.handMu.Unlock()
+	acked := false
+	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
 		if err != nil {
 			return err
@@ -410,7 +425,7 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 			return errNotQueued
 		}
 		return err
-	}, linger)
+	})
 	if err != nil {
 		return s.ackError(id, err)
 	}
@@ -637,7 +652,7 @@ func (s *Store) laneStats(ctx context.Context, lane queue.Lane) (int, time.Time,
 			return 0, time.Time{}, err
 		}
 	}
-	if len(ln.head) == 0 { // only delayed ones wait
+	if len(ln.head) == 0 { // only delayed ones wait (refill settled the acknowledgements)
 		s.countRead()
 		var oldest int64
 		err := s.r.QueryRowContext(ctx, `SELECT enqueued_ns FROM actions
@@ -673,6 +688,9 @@ func (s *Store) Due(ctx context.Context, lane queue.Lane) (int, time.Time, error
 	}
 	if delayed <= 0 {
 		return s.Stats(ctx, lane)
+	}
+	if err := s.settleAcks(ctx); err != nil {
+		return 0, time.Time{}, s.failWrite("cannot record the delivered actions before reading the queue", err)
 	}
 	s.countRead()
 	q := `SELECT count(*), min(coalesce(due_ns, enqueued_ns)) FROM actions

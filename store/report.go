@@ -131,6 +131,9 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 		return nil, fmt.Errorf("cannot make the report: %w", ErrClosed)
 	}
 	s.flushLog(context.WithoutCancel(ctx)) // a cancelled report must not drop log rows
+	if err := s.settleAcks(ctx); err != nil {
+		return nil, s.fail("cannot make the report", err)
+	}
 	rep := &Report{Since: since, Until: s.now()}
 	from := int64(math.MinInt64)
 	if !since.IsZero() {

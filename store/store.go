@@ -6,9 +6,10 @@
 // cgo-free, in WAL mode so that `tikcraft report` can read while a stream
 // is running.
 //
-// Durability: Push and Ack have committed when they return, and survive
-// the process being killed at any moment (synchronous=NORMAL in WAL mode);
-// writes that come together share one commit.
+// Durability: Push has committed when it returns, and Ack has written its
+// mark to the acknowledgement journal (acks.go); both survive the process
+// being killed at any moment (synchronous=NORMAL in WAL mode); writes that
+// come together share one commit.
 // A power cut or OS crash may lose the last commits; FULL would prevent
 // that at the price of an fsync per Push, which the 10,000 gifts a second
 // target cannot afford on ordinary disks. The event log is written in
@@ -68,8 +69,8 @@ type Store struct {
 	// w has exactly one connection and carries every write: SQLite allows
 	// one writer at a time. Writes that arrive while another commits share
 	// the next transaction (write: group commit without a writer
-	// goroutine, so a lone write costs no hand-off), and an Ack that
-	// leaves nothing due waits briefly for the next push to share it.
+	// goroutine, so a lone write costs no hand-off), which also copies the
+	// acknowledgements waiting in the journal (acks).
 	w *sql.DB
 	// r carries reads (Next, Stats, Report); in WAL mode they never block
 	// the writer.
@@ -138,14 +139,19 @@ type Store struct {
 	onCommit func(writes int, err error)
 	linger   time.Duration // ackLinger; tests set it
 
+	// acks is the acknowledgement journal (acks.go).
+	acks acks
+
 	// The overlay counters waiting for the next commit (overlays.go);
 	// stageSeq numbers each staging, so a failed commit never puts back
 	// an older state over a newer one.
-	stageMu   sync.Mutex
-	staged    []byte
-	stagedSeq uint64
-	stageSeq  uint64
-	setStaged *sql.Stmt
+	stageMu    sync.Mutex
+	staged     []byte
+	stagedSeq  uint64
+	stageSeq   uint64
+	savedSeq   uint64 // the newest staging committed
+	lastStaged []byte // the newest staging, even while a commit writes it
+	setStaged  *sql.Stmt
 
 	stop      chan struct{}       // closed by Close
 	flushDone chan struct{}       // closed when the flusher has exited
@@ -329,7 +335,13 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 		s.r.Close()
 		return nil, s.openError(err)
 	}
+	if err := s.openAcks(ctx, o.synchronous); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, s.openError(err)
+	}
 	if err := s.countLanes(ctx); err != nil {
+		s.acks.f.Close()
 		s.w.Close()
 		s.r.Close()
 		return nil, s.openError(err)
@@ -409,6 +421,9 @@ func (s *Store) Close() error {
 		<-s.flushDone
 		s.behind.Close()
 		var errs []error
+		if err := s.closeAcks(); err != nil {
+			errs = append(errs, fmt.Errorf("the acknowledgement journal (kept for the next start): %w", err))
+		}
 		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv, s.setStaged, s.readHead} {
 			if st != nil {
 				errs = append(errs, st.Close())
@@ -612,58 +627,35 @@ func (s *Store) closed() bool {
 	}
 }
 
-// ackLinger is how long an acknowledgement that leaves nothing of its
-// lane due waits for a push (the next event's actions, the event log) to
-// share its commit; acknowledgements of other lanes join it without ending
-// the wait. The next command of the lane is not sent before it has
-// committed, so a kill still repeats at most the one command in flight;
-// the lane's worker has nothing to send meanwhile, and a push that gives
-// it something ends the wait at once, so no command waits for it. At 100
-// events a second the next push comes within 10 ms, and an event costs one
-// commit instead of two (docs/PERFORMANCE.md). A caller that pushes only
-// after its own Ack returns waits the whole linger; the pipeline never
-// does. delayedLinger is the wait while the lane holds a delayed action
-// ($wait, "xN over 10s"), which may come due meanwhile.
-const (
-	ackLinger     = 20 * time.Millisecond
-	delayedLinger = 2 * time.Millisecond
-)
+// ackLinger is how long an acknowledgement waits in the journal for a
+// commit of any kind (the next event's actions, the event log) to copy it
+// into the database before one is made for it alone. Nothing waits for
+// that copy: the journal already keeps the mark through a kill, and every
+// read of the pending actions copies what waits first.
+const ackLinger = 20 * time.Millisecond
 
 // group is the writes that share one transaction (group commit).
 type group struct {
-	fns    []func(context.Context, *sql.Tx) error
-	ctxs   []context.Context
-	errs   []error
-	joined chan struct{} // closed once a write that does not linger (a push) is in the group
-	urgent bool          // joined is closed
-	done   chan struct{} // closed once the group committed or failed
+	fns  []func(context.Context, *sql.Tx) error
+	ctxs []context.Context
+	errs []error
+	done chan struct{} // closed once the group committed or failed
 }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE: see Open). Writes
 // that arrive while another commits wait and then share one transaction,
-// with the overlay counters staged since the last commit; each returns
-// once that transaction committed (or with its own error, which leaves the
-// others' work unaffected).
+// with the overlay counters staged and the acknowledgements journaled
+// since the last commit; each returns once that transaction committed (or
+// with its own error, which leaves the others' work unaffected).
 func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
-	return s.writeLinger(ctx, fn, 0)
-}
-
-// writeLinger is write, except that a write that leads a group of
-// lingering writes only (acknowledgements) waits up to linger for one that
-// does not linger to join it.
-func (s *Store) writeLinger(ctx context.Context, fn func(context.Context, *sql.Tx) error, linger time.Duration) error {
 	s.gmu.Lock()
 	g := s.open
 	if g == nil {
-		g = &group{joined: make(chan struct{}), done: make(chan struct{})}
+		g = &group{done: make(chan struct{})}
 		s.open = g
 	}
 	i := len(g.fns)
 	g.fns, g.ctxs = append(g.fns, fn), append(g.ctxs, ctx)
-	if linger == 0 && !g.urgent {
-		g.urgent = true
-		close(g.joined)
-	}
 	for s.leading && s.open == g {
 		s.gcond.Wait()
 	}
@@ -673,17 +665,6 @@ func (s *Store) writeLinger(ctx context.Context, fn func(context.Context, *sql.T
 		return g.errs[i]
 	}
 	s.leading = true // this write leads: the others in g wait for it
-	s.gmu.Unlock()
-	if linger > 0 {
-		t := time.NewTimer(linger)
-		select {
-		case <-g.joined:
-		case <-t.C:
-		case <-ctx.Done():
-		}
-		t.Stop()
-	}
-	s.gmu.Lock()
 	s.open = nil
 	s.gmu.Unlock()
 	full := s.commitGroup(g)
@@ -722,6 +703,18 @@ func (s *Store) commitGroup(g *group) (full bool) {
 			}
 			return full
 		}
+		// The journaled acknowledgements go first: an Ack that is not
+		// journaled (acknowledging again) then finds its action marked.
+		acked := s.takeAcks()
+		if err := s.copyAcksIn(tx, acked); err != nil {
+			full = s.noteFull(err) || full
+			tx.Rollback()
+			s.acksCopied(acked, false)
+			for _, i := range live {
+				g.errs[i] = err
+			}
+			return full
+		}
 		failed := -1
 		for k, i := range live {
 			if err := g.fns[i](g.ctxs[i], tx); err != nil {
@@ -732,6 +725,7 @@ func (s *Store) commitGroup(g *group) (full bool) {
 		}
 		if failed >= 0 {
 			tx.Rollback()
+			s.acksCopied(acked, false)
 			live = append(live[:failed], live[failed+1:]...)
 			continue
 		}
@@ -741,6 +735,7 @@ func (s *Store) commitGroup(g *group) (full bool) {
 				full = s.noteFull(err) || full
 				tx.Rollback()
 				s.restage(staged, seq)
+				s.acksCopied(acked, false)
 				for _, i := range live {
 					g.errs[i] = err
 				}
@@ -749,12 +744,15 @@ func (s *Store) commitGroup(g *group) (full bool) {
 		}
 		err = tx.Commit()
 		s.commits.Add(1)
+		s.acksCopied(acked, err == nil)
 		if err != nil {
 			full = s.noteFull(err) || full
 			s.restage(staged, seq)
 			for _, i := range live {
 				g.errs[i] = err
 			}
+		} else if staged != nil {
+			s.saved(seq)
 		}
 		if s.onCommit != nil {
 			s.onCommit(len(live), err)

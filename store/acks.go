@@ -1,0 +1,355 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+// The acknowledgement journal (FileName + "-acks") makes an Ack durable
+// without a commit of its own. A command's mark must reach the disk before
+// the next command of its lane is sent, so that a kill repeats at most the
+// one in flight; at 1,000 events a second that was a commit per command,
+// a third of tikcraft's CPU (docs/PERFORMANCE.md). Now an Ack writes one
+// 24-byte record here (one write call, which survives the process being
+// killed as a commit with synchronous=NORMAL does; with FULL it is synced
+// too) and the marks are copied into the database by the next commit of
+// any kind, or after the ack linger when none comes. Open copies what a
+// kill left in the journal before anything is read, and every read that
+// looks at which actions are pending copies what is waiting first
+// (settleAcks), so the database and the queue in memory never disagree.
+//
+// The file starts with journalMagic and the database's own id (meta
+// 'acks_id'): records from another database (a tikcraft.db restored from
+// a backup, or deleted) are never applied to this one. Each record is the
+// length of its counters, the action id and the time, the counters, and a
+// CRC-32 of all that, little-endian: a record torn by a power cut ends the
+// journal there. Records already copied may be applied again at Open,
+// which changes nothing (an action once delivered stays delivered and ids
+// are never reused); the file is cut back once it holds journalKeepBytes.
+//
+// An overlay action's mark must not reach the disk before the count it
+// made ($wins +1: StageOverlayCounters), which the next commit would
+// write: its record carries the overlay counters staged so far. Open
+// writes the counters of the last record it applied (one whose action was
+// not marked yet), so the counters are never older than the marks.
+const (
+	journalMagic     = "tkacks2\n"
+	journalHeader    = len(journalMagic) + 8
+	recordHead       = 4 + 8 + 8
+	recordMin        = recordHead + 4
+	maxRecordData    = 64 << 10 // larger counters commit instead
+	journalKeepBytes = 256 << 10
+)
+
+type ackRec struct{ id, at int64 }
+
+// acks is the journal and the marks not yet copied into the database.
+type acks struct {
+	mu      sync.Mutex
+	f       *os.File
+	sync    bool // fsync each record (synchronous FULL or EXTRA)
+	off     int64
+	buf     []byte
+	waiting []ackRec // written to the journal, not yet copied
+	copying int      // taken by a commit in progress
+	timer   *time.Timer
+	closed  bool
+}
+
+// openAcks opens the journal beside the database, applies what it holds
+// to the database, and starts it again from its header.
+func (s *Store) openAcks(ctx context.Context, synchronous string) error {
+	id, err := s.acksID(ctx)
+	if err != nil {
+		return err
+	}
+	path := s.path + "-acks"
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", filepath.Base(path), err)
+	}
+	recs, err := readJournal(f, id)
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("cannot read %s: %w", filepath.Base(path), err)
+	}
+	if len(recs) > 0 {
+		applied := 0
+		err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			st := tx.StmtContext(ctx, s.ackAction)
+			var counters []byte
+			var at int64
+			for _, r := range recs {
+				res, err := st.ExecContext(ctx, r.at, r.id)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n > 0 {
+					applied++
+					if r.counters != nil {
+						counters, at = r.counters, r.at
+					}
+				}
+			}
+			if counters != nil {
+				_, err := tx.StmtContext(ctx, s.setStaged).ExecContext(ctx, countersKey, counters, at)
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			f.Close()
+			return err
+		}
+		if applied > 0 {
+			s.log.Info(fmt.Sprintf("recorded %d deliveries that were done just before tikcraft stopped", applied))
+		}
+	}
+	// The records are in the database now: start again from the header.
+	hdr := make([]byte, journalHeader)
+	copy(hdr, journalMagic)
+	binary.LittleEndian.PutUint64(hdr[len(journalMagic):], id)
+	if _, err := f.WriteAt(hdr, 0); err == nil {
+		err = f.Truncate(int64(journalHeader))
+	}
+	if err == nil && synchronous != "OFF" {
+		err = f.Sync()
+	}
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("cannot write %s: %w", filepath.Base(path), err)
+	}
+	s.acks.f, s.acks.off = f, int64(journalHeader)
+	s.acks.sync = synchronous == "FULL" || synchronous == "EXTRA"
+	return nil
+}
+
+// acksID is the database's id in meta, made on first use.
+func (s *Store) acksID(ctx context.Context) (uint64, error) {
+	var b [8]byte
+	rand.Read(b[:])
+	fresh := binary.LittleEndian.Uint64(b[:])
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('acks_id', ?) ON CONFLICT(key) DO NOTHING`,
+		fmt.Sprint(fresh)); err != nil {
+		return 0, err
+	}
+	var v string
+	if err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'acks_id'`).Scan(&v); err != nil {
+		return 0, err
+	}
+	var id uint64
+	if _, err := fmt.Sscan(v, &id); err != nil {
+		return 0, fmt.Errorf("the database's acks_id %q: %w", v, err)
+	}
+	return id, nil
+}
+
+// journalRec is a record read back.
+type journalRec struct {
+	ackRec
+	counters []byte
+}
+
+// readJournal returns the whole records of f, if f belongs to the
+// database whose id is id (none otherwise).
+func readJournal(f *os.File, id uint64) ([]journalRec, error) {
+	r := bufio.NewReader(io.NewSectionReader(f, 0, 1<<62))
+	hdr := make([]byte, journalHeader)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, nil // new, or cut short before a record
+		}
+		return nil, err
+	}
+	if string(hdr[:len(journalMagic)]) != journalMagic || binary.LittleEndian.Uint64(hdr[len(journalMagic):]) != id {
+		return nil, nil
+	}
+	var out []journalRec
+	head := make([]byte, recordHead)
+	for {
+		if _, err := io.ReadFull(r, head); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return out, nil
+			}
+			return nil, err
+		}
+		n := binary.LittleEndian.Uint32(head)
+		if n > maxRecordData {
+			return out, nil // torn
+		}
+		rest := make([]byte, int(n)+4)
+		if _, err := io.ReadFull(r, rest); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return out, nil
+			}
+			return nil, err
+		}
+		crc := crc32.Update(crc32.ChecksumIEEE(head), crc32.IEEETable, rest[:n])
+		if crc != binary.LittleEndian.Uint32(rest[n:]) {
+			return out, nil // torn: nothing after it was written whole
+		}
+		rec := journalRec{ackRec: ackRec{id: int64(binary.LittleEndian.Uint64(head[4:])), at: int64(binary.LittleEndian.Uint64(head[12:]))}}
+		if n > 0 {
+			rec.counters = rest[:n]
+		}
+		out = append(out, rec)
+	}
+}
+
+// appendRecord appends the journal record of an acknowledgement to b.
+func appendRecord(b []byte, id, at int64, counters []byte) []byte {
+	start := len(b)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(counters)))
+	b = binary.LittleEndian.AppendUint64(b, uint64(id))
+	b = binary.LittleEndian.AppendUint64(b, uint64(at))
+	b = append(b, counters...)
+	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
+}
+
+// journal writes an acknowledgement, with the overlay counters not yet
+// on disk if any; when it returns nil the mark survives a kill. The next
+// commit copies it into the database; if none comes within the linger, one
+// is made for it.
+func (s *Store) journal(id, at int64, counters []byte) error {
+	a := &s.acks
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return ErrClosed
+	}
+	a.buf = appendRecord(a.buf[:0], id, at, counters)
+	rec := a.buf
+	if _, err := a.f.WriteAt(rec, a.off); err != nil {
+		return s.journalError(err)
+	}
+	if a.sync {
+		if err := a.f.Sync(); err != nil {
+			return s.journalError(err)
+		}
+	}
+	a.off += int64(len(rec))
+	a.waiting = append(a.waiting, ackRec{id, at})
+	if a.timer == nil {
+		a.timer = time.AfterFunc(s.linger, s.copyAcks)
+	}
+	return nil
+}
+
+// journalError words a failed journal write as a queue write error, like a
+// failed commit.
+func (s *Store) journalError(err error) error {
+	dir := filepath.Base(filepath.Dir(s.path))
+	p := fmt.Sprintf("%s cannot be written", filepath.Join(dir, FileName+"-acks"))
+	if diskFull(err) {
+		s.lowUntil.Store(time.Now().Add(lowDiskFor).UnixNano())
+		p = fmt.Sprintf("the disk holding %s is full", dir)
+	}
+	return &queue.WriteError{Problem: p, Err: err}
+}
+
+// copyAcks makes a commit for the marks waiting in the journal when no
+// other commit came within the linger.
+func (s *Store) copyAcks() {
+	a := &s.acks
+	a.mu.Lock()
+	a.timer = nil
+	idle := len(a.waiting) == 0 || a.closed
+	a.mu.Unlock()
+	if !idle {
+		s.write(context.Background(), func(context.Context, *sql.Tx) error { return nil })
+	}
+}
+
+// settleAcks copies the marks waiting in the journal into the database, so
+// that a read of the pending actions sees them.
+func (s *Store) settleAcks(ctx context.Context) error {
+	a := &s.acks
+	a.mu.Lock()
+	idle := len(a.waiting) == 0 && a.copying == 0
+	a.mu.Unlock()
+	if idle {
+		return nil
+	}
+	return s.write(ctx, func(context.Context, *sql.Tx) error { return nil })
+}
+
+// takeAcks returns the marks for the commit being made.
+func (s *Store) takeAcks() []ackRec {
+	a := &s.acks
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	w := a.waiting
+	a.waiting = nil
+	a.copying += len(w)
+	return w
+}
+
+// acksCopied ends takeAcks: committed or not (then they wait for the next
+// commit). Once the journal holds journalKeepBytes and a commit leaves
+// nothing waiting, it starts again from its header.
+func (s *Store) acksCopied(w []ackRec, committed bool) {
+	a := &s.acks
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.copying -= len(w)
+	if !committed {
+		a.waiting = append(w, a.waiting...)
+		if a.timer == nil && !a.closed {
+			a.timer = time.AfterFunc(s.linger, s.copyAcks)
+		}
+		return
+	}
+	if a.off >= journalKeepBytes && len(a.waiting) == 0 && a.copying == 0 && !a.closed {
+		if err := a.f.Truncate(int64(journalHeader)); err == nil {
+			a.off = int64(journalHeader)
+		}
+	}
+}
+
+// closeAcks copies what waits and closes the journal; what could not be
+// copied stays in it for the next Open.
+func (s *Store) closeAcks() error {
+	a := &s.acks
+	if a.f == nil {
+		return nil
+	}
+	err := s.settleAcks(context.Background())
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.closed = true
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	if err == nil && len(a.waiting) == 0 {
+		a.f.Truncate(int64(journalHeader))
+	}
+	return errors.Join(err, a.f.Close())
+}
+
+// copyAcksIn marks the actions of w delivered in tx.
+func (s *Store) copyAcksIn(tx *sql.Tx, w []ackRec) error {
+	if len(w) == 0 {
+		return nil
+	}
+	bg := context.Background()
+	st := tx.StmtContext(bg, s.ackAction)
+	for _, r := range w {
+		if _, err := st.ExecContext(bg, r.at, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
