@@ -92,7 +92,13 @@ type Worker struct {
 	// on the server) instead of returning it.
 	Retry time.Duration
 
+	// Flights, if set, is where the worker notes what each lane is
+	// delivering, for others to read while Run runs (the dashboard);
+	// otherwise it keeps its own. Either way InFlight reads it.
+	Flights *Flights
+
 	lanes [queue.NumLanes]laneState
+	own   Flights
 	// logOpts are given to the lines that could repeat per action
 	// (tests: a clock).
 	logOpts []lograte.Option
@@ -100,13 +106,7 @@ type Worker struct {
 
 // laneState is what status lines read about one lane while Run runs.
 type laneState struct {
-	sent     atomic.Int64           // actions sent so far, for Sent
-	inFlight atomic.Pointer[flight] // the action being delivered; nil between deliveries
-}
-
-type flight struct {
-	action tikcraft.Action
-	since  time.Time
+	sent atomic.Int64 // actions sent so far, for Sent
 }
 
 // ItemSink is a sink that is handed the queue item rather than only its
@@ -128,12 +128,16 @@ type DueSink interface {
 // it is the one that has been in flight longest. Status lines use it to
 // name what a lane waits for (a $http server, OBS, Minecraft).
 func (w *Worker) InFlight(lane queue.Lane) (a tikcraft.Action, since time.Time, ok bool) {
-	for _, l := range lanesOf(lane) {
-		if f := w.lanes[l].inFlight.Load(); f != nil && (!ok || f.since.Before(since)) {
-			a, since, ok = f.action, f.since, true
-		}
+	return w.flights().InFlight(lane)
+}
+
+// flights is where the lanes note what they deliver: Flights, or the
+// worker's own.
+func (w *Worker) flights() *Flights {
+	if w.Flights != nil {
+		return w.Flights
 	}
-	return a, since, ok
+	return &w.own
 }
 
 // lanesOf is the lanes lane stands for.
@@ -224,6 +228,7 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 	}
 	log = log.With("lane", lane.String())
 	ls := &w.lanes[lane]
+	flights := w.flights()
 	grace := w.Grace
 	if grace <= 0 {
 		grace = 1500 * time.Millisecond
@@ -297,9 +302,9 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 		if w.OnSend != nil {
 			w.OnSend(item)
 		}
-		ls.inFlight.Store(&flight{action: item.Action, since: start})
+		flights.start(lane, item.Action, start)
 		reply, err := deliverItem(dctx, w.Sink, item)
-		ls.inFlight.Store(nil)
+		flights.done(lane)
 		d := Delivery{Item: item, Reply: reply, Err: err, At: time.Now()}
 		d.Latency = d.At.Sub(start)
 		var mark func(context.Context) error // how the queue learns of it
