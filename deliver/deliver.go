@@ -77,11 +77,10 @@ type Worker struct {
 	Log   *slog.Logger
 	// Recorder, if set, receives every outcome.
 	Recorder Recorder
-	// OnSend, if set, sees each action as it is handed to the sink, and
-	// OnDelivery every outcome, after the Recorder (the console, the
-	// dashboard). They run on the lane's goroutine, so different lanes
-	// call them at the same time: keep them quick and safe for that.
-	OnSend     func(queue.Item)
+	// OnDelivery, if set, sees every outcome, after the Recorder (the
+	// console, the dashboard). It runs on the lane's goroutine, so
+	// different lanes call it at the same time: keep it quick and safe for
+	// that. What is on its way is in Flights.
 	OnDelivery func(Delivery)
 	// Grace is how long the actions in flight may still take after the
 	// context is cancelled (Ctrl-C finishes them rather than cutting them
@@ -299,9 +298,6 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 			return st, fmt.Errorf("reading the action queue: %w", err)
 		}
 		start := time.Now()
-		if w.OnSend != nil {
-			w.OnSend(item)
-		}
 		flights.start(lane, item.Action, start)
 		reply, err := deliverItem(dctx, w.Sink, item)
 		flights.done(lane)

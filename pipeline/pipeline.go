@@ -68,12 +68,10 @@ type Options struct {
 	// OnQueued, if set, sees every batch of actions the engine queued
 	// (the dashboard's queue). It runs on the pipeline's goroutine.
 	OnQueued func([]tikcraft.Action)
-	// OnSend, if set, sees each action as it is handed to the sink, and
-	// OnDelivery the outcome of every delivery attempt (sent with
-	// Minecraft's reply, retried, parked, rejected): the console and the
-	// dashboard. Both run on the lane's delivery goroutine, so lanes call
-	// them at the same time.
-	OnSend     func(queue.Item)
+	// OnDelivery, if set, sees the outcome of every delivery attempt (sent
+	// with Minecraft's reply, retried, parked, rejected): the console and
+	// the dashboard. It runs on the lane's delivery goroutine, so lanes call
+	// it at the same time.
 	OnDelivery func(deliver.Delivery)
 	// Flights, if set, is where the worker notes what each lane is
 	// delivering (deliver.Worker.Flights), for the dashboard to read.
@@ -141,7 +139,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		})
 	}()
 
-	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnSend: o.OnSend, OnDelivery: o.OnDelivery, Flights: o.Flights}
+	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnDelivery: o.OnDelivery, Flights: o.Flights}
 	finish := make(chan struct{})
 	var wst deliver.Stats
 	var werr error
