@@ -270,8 +270,9 @@ func (f *File) Stats() (triggers, commands int) {
 // Fire expands one firing of r into the actions it causes, in order: each
 // xN repetition is its own action, $random runs one other rule chosen with
 // rnd (nil means the global source). Placeholders are filled with
-// sanitized values, shortened where needed so that every command fits
-// MaxCommandBytes. It never panics and never returns more than MaxActions
+// cleaned values: Sanitize's in command text, shortened where needed so
+// that every command fits MaxCommandBytes; DisplayText's (displayValue) in
+// an alert's title and subtitle, which are only shown. It never panics and never returns more than MaxActions
 // actions (Parse reports a rule that could).
 func (f *File) Fire(r *Rule, v Vars, rnd *rand.Rand) []tikcraft.Action {
 	return f.FireTraced(r, v, rnd, nil)
@@ -284,7 +285,7 @@ func (f *File) FireTraced(r *Rule, v Vars, rnd *rand.Rand, picked func(*Rule)) [
 		return nil
 	}
 	user, vals, fill := placeholders(v)
-	fi := firing{f: f, rnd: rnd, user: user, vals: vals, fill: fill, picked: picked}
+	fi := firing{f: f, rnd: rnd, user: user, vals: vals, fill: fill, v: v, picked: picked}
 	if r.size > 0 {
 		fi.out = make([]tikcraft.Action, 0, min(r.size, MaxActions))
 	}
@@ -299,12 +300,25 @@ type firing struct {
 	user string                         // sanitized {user}
 	vals [len(placeholderTokens)]string // the sanitized values
 	fill *filler                        // fills in the placeholders
+	v    Vars                           // the values as they came
+	show *filler                        // display(): for alerts
 	out  []tikcraft.Action
 	// delay is how long the next action waits after it is queued: the sum
 	// of the $wait commands so far.
 	delay time.Duration
 	// picked, if set, is told about each $random pick.
 	picked func(*Rule)
+}
+
+// display fills in the placeholders of display text (an alert's title and
+// subtitle) with displayValue's values, made on first use: most rules have
+// no alert.
+func (fi *firing) display() *filler {
+	if fi.show == nil {
+		f := filler(displayValues(fi.v))
+		fi.show = &f
+	}
+	return fi.show
 }
 
 func (fi *firing) rule(r *Rule) {
@@ -319,9 +333,10 @@ func (fi *firing) rule(r *Rule) {
 		case Minecraft, Plugin:
 			a = tikcraft.Action{Kind: tikcraft.KindCommand, Command: fitCommand(c.Text, fi.vals, fi.fill), Plugin: c.Kind == Plugin}
 		case Alert:
+			show := fi.display()
 			a = tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{
-				Title:    fi.fill.Replace(c.Title),
-				Subtitle: fi.fill.Replace(c.Subtitle),
+				Title:    show.Replace(c.Title),
+				Subtitle: show.Replace(c.Subtitle),
 				Seconds:  c.Seconds,
 			}, Command: tikcraft.AlertCommand(c.AlertName, c.Sound)}
 		case Overlay:

@@ -494,6 +494,9 @@ func TestHostileValuesCannotChangeStructure(t *testing.T) {
 			t.Fatalf("%.40q: got %d actions, want %d", h, len(acts), len(benign))
 		}
 		for i, a := range acts {
+			if a.Kind == tikcraft.KindAlert {
+				continue // display text: below
+			}
 			// The structure characters of the template are all there is.
 			for _, ch := range "\"'\\{}[]§@\n\r" {
 				if strings.Count(a.String(), string(ch)) != strings.Count(benign[i].String(), string(ch)) {
@@ -519,12 +522,65 @@ func TestHostileValuesCannotChangeStructure(t *testing.T) {
 				t.Errorf("expanded %.40q contains %q: %q", h, r, say)
 			}
 		}
+		// An alert is display text, shown with textContent: quotes and
+		// braces are only text there, but nothing may change how the text
+		// around it is shown or add a line.
 		for _, s := range []string{acts[3].Alert.Title, acts[3].Alert.Subtitle} {
 			for _, r := range s {
-				if unsafe(r) {
+				if displayUnsafe(r) {
 					t.Errorf("alert from %.40q contains %q", h, r)
 				}
 			}
+			if utf8.RuneCountInString(s) > len(" sent ")+2*MaxValueRunes {
+				t.Errorf("alert value not capped: %q", s)
+			}
+		}
+	}
+}
+
+// displayUnsafe reports a rune that must never come out of DisplayText or
+// displayValue: it changes how the text around it is shown (bidi
+// overrides, isolates and marks, controls) or breaks the line.
+func displayUnsafe(r rune) bool {
+	return r == utf8.RuneError || (unicode.IsControl(r) && r != '\t') ||
+		(unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d') ||
+		unicode.In(r, unicode.Zl, unicode.Zp) || r == '\n' || r == '\r'
+}
+
+// TestAlertShowsWhatCommandsCannot: a command gets Sanitize, an alert
+// (plain or named) DisplayText, from the same values in the same firing.
+// The family emoji's joiners stay in the alert, so OBS shows one family
+// and not three faces; a bidi override is stripped from both.
+func TestAlertShowsWhatCommandsCannot(t *testing.T) {
+	f, diags := parse(t, "rose:/say {nickname} sent {gift}; >>{nickname}|sent {gift} x{count}|5; @party>>{nickname}|{message}|5\n")
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	const family = "👨\u200d👩\u200d👧"
+	for _, c := range []struct {
+		v                  Vars
+		say, title, sub, m string
+	}{
+		{Vars{Nickname: family + " Anna", Gift: "Rose", Count: 2, Message: "hi " + family},
+			"say 👨👩👧 Anna sent Rose", family + " Anna", "sent Rose x2", "hi " + family},
+		{Vars{Nickname: "\u202eAnna\u2066 \u200fB\u2069", Gift: "Ro\u202ese", Count: 1, Message: "a\nb"},
+			"say Anna B sent Rose", "Anna B", "sent Rose x1", "a b"},
+		{Vars{Nickname: `"quoted" {x} @a`, Gift: "\u202e", Count: 1},
+			"say quoted x a sent gift", `"quoted" {x} @a`, "sent gift x1", ""},
+		{Vars{Nickname: "\u202e\u2066", Count: 1}, "say anonymous sent gift", "anonymous", "sent gift x1", ""},
+	} {
+		acts := f.Fire(f.Lookup("rose"), c.v, nil)
+		if len(acts) != 3 {
+			t.Fatalf("%+v: %v", c.v, acts)
+		}
+		if acts[0].Command != c.say {
+			t.Errorf("%q: command %q, want %q", c.v.Nickname, acts[0].Command, c.say)
+		}
+		if a := acts[1].Alert; a.Title != c.title || a.Subtitle != c.sub {
+			t.Errorf("%q: alert %q|%q, want %q|%q", c.v.Nickname, a.Title, a.Subtitle, c.title, c.sub)
+		}
+		if a := acts[2]; a.AlertName() != "party" || a.Alert.Title != c.title || a.Alert.Subtitle != c.m {
+			t.Errorf("%q: named alert @%s %q|%q, want @party %q|%q", c.v.Nickname, a.AlertName(), a.Alert.Title, a.Alert.Subtitle, c.title, c.m)
 		}
 	}
 }
@@ -557,7 +613,7 @@ func TestSanitize(t *testing.T) {
 
 func TestSanitizeProperty(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 4))
-	alphabet := []rune("aZ09 _-.,=*\"'\\{}[]§@\n\r\t\v\u0085\u00a0\u202e\u200b\u2028\u2029\u0000\u007f\ufeffé✨😀\ufffd")
+	alphabet := []rune("aZ09 _-.,=*\"'\\{}[]§@\n\r\t\v\u0085\u00a0\u202e\u202a\u2066\u2069\u200f\u061c\u200b\u200d\ufe0f\u2028\u2029\u0000\u007f\ufeffé✨😀👨\ufffd")
 	for range 20000 {
 		var b strings.Builder
 		for range rnd.IntN(150) {
@@ -587,6 +643,30 @@ func TestSanitizeProperty(t *testing.T) {
 		// Sanitizing twice changes nothing: the output is already safe.
 		if s := Sanitize(in, "x"); Sanitize(s, "y") != s {
 			t.Fatalf("Sanitize is not idempotent on %q", in)
+		}
+		// Display text: the same shape, and nothing that changes how the
+		// text around it is shown.
+		d := displayValue(in, "x")
+		if d == "" || utf8.RuneCountInString(d) > MaxValueRunes || !utf8.ValidString(d) {
+			t.Fatalf("displayValue(%q) = %q: empty, too long or invalid", in, d)
+		}
+		if strings.HasPrefix(d, " ") || strings.HasSuffix(d, " ") || strings.Contains(d, "  ") {
+			t.Fatalf("displayValue(%q) = %q: whitespace not collapsed", in, d)
+		}
+		if displayValue(d, "y") != d {
+			t.Fatalf("displayValue is not idempotent on %q", in)
+		}
+		for _, out := range []string{d, DisplayText(in)} {
+			for _, r := range out {
+				if displayUnsafe(r) {
+					t.Fatalf("display text of %q = %q contains %q", in, out, r)
+				}
+			}
+		}
+		// Sanitize drops what display text keeps, never the reverse: a
+		// command never holds more than the alert shows.
+		if strings.ContainsRune(Sanitize(in, "x"), '\u200d') {
+			t.Fatalf("Sanitize(%q) kept a joiner", in)
 		}
 	}
 }

@@ -10,13 +10,39 @@ import (
 // long value could push a command past Minecraft's length limit.
 const MaxValueRunes = 64
 
+// Viewer text is cleaned in one of two ways, by where it goes:
+//
+//   - command text (Minecraft commands, $http, $obs, the datapack's
+//     arguments): Sanitize, which leaves no character that could end a
+//     string, open a compound, add a selector or start a line;
+//   - display text (alerts, overlays, the dashboard, shown as text in a
+//     page or OBS): DisplayText, which drops only what changes how the text
+//     around it is shown (bidi overrides, controls) and keeps the rest, so
+//     that 👨‍👩‍👧 stays one family emoji.
+//
+// Neither is ever used for the other.
+
 // Sanitize makes a viewer-supplied value safe to put inside any command:
 // the result never contains quotes, backslashes, braces, brackets, §, @,
-// control, format (RTL overrides, zero-width) or line-separator characters,
-// so it cannot end a JSON string, open an NBT compound, add a selector or
-// start a new line. Whitespace runs become one space; the result is
-// trimmed and capped at MaxValueRunes. An empty result becomes fallback.
+// control, format (RTL overrides, zero-width, emoji joiners) or
+// line-separator characters, so it cannot end a JSON string, open an NBT
+// compound, add a selector or start a new line. Whitespace runs become one
+// space; the result is trimmed and capped at MaxValueRunes. An empty result
+// becomes fallback.
 func Sanitize(s, fallback string) string {
+	return squeeze(s, fallback, forbidden)
+}
+
+// displayValue is a placeholder's value for display text: DisplayText's
+// characters, whitespace runs made one space, trimmed and capped at
+// MaxValueRunes like Sanitize's. An empty result becomes fallback.
+func displayValue(s, fallback string) string {
+	return squeeze(s, fallback, hidden)
+}
+
+// squeeze drops invalid UTF-8 and the runes drop reports, makes whitespace
+// runs one space, trims, and caps the result at MaxValueRunes runes.
+func squeeze(s, fallback string, drop func(rune) bool) string {
 	var b strings.Builder
 	n := 0
 	space := false
@@ -30,7 +56,7 @@ func Sanitize(s, fallback string) string {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
-		case forbidden(r):
+		case drop(r):
 			continue
 		}
 		if space {
@@ -91,12 +117,21 @@ func placeholders(v Vars) (user string, vals [len(placeholderTokens)]string, r *
 }
 
 // values are the sanitized placeholder values, in placeholderTokens order.
-func values(v Vars) [len(placeholderTokens)]string {
-	msg := Sanitize(v.Message, "")
+func values(v Vars) [len(placeholderTokens)]string { return cleaned(v, Sanitize) }
+
+// displayValues are the placeholder values for display text, in
+// placeholderTokens order: what values has, cleaned with displayValue
+// instead of Sanitize. {user} is the same: a handle is one plain word.
+func displayValues(v Vars) [len(placeholderTokens)]string { return cleaned(v, displayValue) }
+
+// cleaned is v's placeholder values, in placeholderTokens order, the
+// viewer's text cleaned with clean.
+func cleaned(v Vars, clean func(s, fallback string) string) [len(placeholderTokens)]string {
+	msg := clean(v.Message, "")
 	return [len(placeholderTokens)]string{
 		phUser:     SanitizeUser(v.User),
-		phNickname: Sanitize(v.Nickname, "anonymous"),
-		phGift:     Sanitize(v.Gift, "gift"),
+		phNickname: clean(v.Nickname, "anonymous"),
+		phGift:     clean(v.Gift, "gift"),
 		phCount:    countText(v.Count),
 		phCoins:    countText(v.Coins),
 		phMessage:  msg,
@@ -146,13 +181,22 @@ func DisplayText(s string) string {
 	}
 	return strings.Map(func(r rune) rune {
 		switch {
-		case r == '\u200c' || r == '\u200d': // joiners: emoji sequences, Persian
-			return r
 		case r == '\n' || r == '\r' || r == '\t' || unicode.In(r, unicode.Zl, unicode.Zp):
 			return ' '
-		case r == utf8.RuneError, unicode.IsControl(r), unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs):
+		case r == utf8.RuneError, hidden(r):
 			return -1
 		}
 		return r
 	}, s)
+}
+
+// hidden reports a rune display text drops: control characters and the
+// invisible format characters (bidi overrides and marks, zero-width space,
+// BOM), private-use and surrogate code points, but not the zero-width
+// joiner and non-joiner, which emoji sequences and Persian need.
+func hidden(r rune) bool {
+	if r == '\u200c' || r == '\u200d' {
+		return false
+	}
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs)
 }

@@ -52,7 +52,8 @@ func TestTiktok2Mc10Lines(t *testing.T) {
 		{"Rosa", []string{"give @a minecraft:poppy 3", "@alerts>>Rosa!|from viewer_x|4"}},
 		{"tom_the_tomato", []string{"give viewer_x minecraft:carrot 10", "give viewer_x minecraft:carrot 10"}},
 		{"money_gun", []string{"say viewer_x", "say viewer_x", ">>Money!|viewer_x|2"}},
-		{"comment", []string{">>viewer_x wrote:|hi there a|3"}},
+		// An alert is display text: the comment as the viewer wrote it.
+		{"comment", []string{`>>viewer_x wrote:|hi "there" @a|3`}},
 	}
 	for _, tt := range tests {
 		if got := fire(tt.trigger, viewer); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {

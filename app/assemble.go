@@ -220,7 +220,9 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		router.OBS = a.obs
 	}
 
-	a.pipe = pipeline.Options{Engine: engine.New(engineCfg, a.rules, log), Queue: a.queue, Sink: router, Log: log}
+	// The dashboard reads what each output is delivering where the worker
+	// notes it.
+	a.pipe = pipeline.Options{Engine: engine.New(engineCfg, a.rules, log), Queue: a.queue, Sink: router, Log: log, Flights: new(deliver.Flights)}
 	if st != nil {
 		a.pipe.Recorder = st
 	}
@@ -287,7 +289,6 @@ func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
 	if dash == nil {
 		return
 	}
-	a.pipe.OnSend = dash.Sending
 	a.inject.OnEvent = func(ev tikcraft.Event) {
 		dash.Event(ev, true)
 		if rec != nil {
@@ -454,7 +455,7 @@ func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result,
 	if a.dash != nil {
 		a.start(func(ctx context.Context) { a.overlays.Run(ctx) })
 		a.start(func(ctx context.Context) {
-			a.dash.Watch(ctx, a.queue, a.gate, a.s.Config.RCON.Address, a.dry)
+			a.dash.Watch(ctx, a.queue, a.gate, a.pipe.Flights, a.s.Config.RCON.Address, a.dry)
 		})
 		a.start(func(ctx context.Context) { a.reloader.Watch(ctx, time.Second) })
 		a.followScoreboard()

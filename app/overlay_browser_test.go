@@ -56,9 +56,12 @@ func TestBrowserOverlays(t *testing.T) {
 
 	t.Run("alerts", func(t *testing.T) {
 		open(t, "alerts")
-		hostile := `<img src=x onerror=document.title=1>`
-		d.call(t, "POST", "/api/trigger", map[string]any{"trigger": "rose", "user": hostile})
+		// An alert is display text: the quotes stay, and stay text.
+		d.call(t, "POST", "/api/trigger", map[string]any{"trigger": "rose", "user": hostileNick})
 		run(t, ctx, "the alert", waitText("#alert-title", "<img src=x"), waitText("#alert-subtitle", "sent a Rose"), waitJS(`document.querySelector("#alert").classList.contains("show")`))
+		if got := get(t, ctx, chromedp.Evaluate[string](`document.querySelector("#alert-title").textContent`)); got != hostileNick {
+			t.Errorf("the alert shows %q, want the nickname as written, %q", got, hostileNick)
+		}
 		noMarkup(t)
 	})
 	t.Run("timer", func(t *testing.T) {

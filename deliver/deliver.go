@@ -77,11 +77,10 @@ type Worker struct {
 	Log   *slog.Logger
 	// Recorder, if set, receives every outcome.
 	Recorder Recorder
-	// OnSend, if set, sees each action as it is handed to the sink, and
-	// OnDelivery every outcome, after the Recorder (the console, the
-	// dashboard). They run on the lane's goroutine, so different lanes
-	// call them at the same time: keep them quick and safe for that.
-	OnSend     func(queue.Item)
+	// OnDelivery, if set, sees every outcome, after the Recorder (the
+	// console, the dashboard). It runs on the lane's goroutine, so
+	// different lanes call it at the same time: keep it quick and safe for
+	// that. What is on its way is in Flights.
 	OnDelivery func(Delivery)
 	// Grace is how long the actions in flight may still take after the
 	// context is cancelled (Ctrl-C finishes them rather than cutting them
@@ -92,7 +91,13 @@ type Worker struct {
 	// on the server) instead of returning it.
 	Retry time.Duration
 
+	// Flights, if set, is where the worker notes what each lane is
+	// delivering, for others to read while Run runs (the dashboard);
+	// otherwise it keeps its own. Either way InFlight reads it.
+	Flights *Flights
+
 	lanes [queue.NumLanes]laneState
+	own   Flights
 	// logOpts are given to the lines that could repeat per action
 	// (tests: a clock).
 	logOpts []lograte.Option
@@ -100,13 +105,7 @@ type Worker struct {
 
 // laneState is what status lines read about one lane while Run runs.
 type laneState struct {
-	sent     atomic.Int64           // actions sent so far, for Sent
-	inFlight atomic.Pointer[flight] // the action being delivered; nil between deliveries
-}
-
-type flight struct {
-	action tikcraft.Action
-	since  time.Time
+	sent atomic.Int64 // actions sent so far, for Sent
 }
 
 // ItemSink is a sink that is handed the queue item rather than only its
@@ -128,12 +127,16 @@ type DueSink interface {
 // it is the one that has been in flight longest. Status lines use it to
 // name what a lane waits for (a $http server, OBS, Minecraft).
 func (w *Worker) InFlight(lane queue.Lane) (a tikcraft.Action, since time.Time, ok bool) {
-	for _, l := range lanesOf(lane) {
-		if f := w.lanes[l].inFlight.Load(); f != nil && (!ok || f.since.Before(since)) {
-			a, since, ok = f.action, f.since, true
-		}
+	return w.flights().InFlight(lane)
+}
+
+// flights is where the lanes note what they deliver: Flights, or the
+// worker's own.
+func (w *Worker) flights() *Flights {
+	if w.Flights != nil {
+		return w.Flights
 	}
-	return a, since, ok
+	return &w.own
 }
 
 // lanesOf is the lanes lane stands for.
@@ -224,6 +227,7 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 	}
 	log = log.With("lane", lane.String())
 	ls := &w.lanes[lane]
+	flights := w.flights()
 	grace := w.Grace
 	if grace <= 0 {
 		grace = 1500 * time.Millisecond
@@ -294,12 +298,9 @@ func (w *Worker) runLane(ctx context.Context, lane queue.Lane, finish <-chan str
 			return st, fmt.Errorf("reading the action queue: %w", err)
 		}
 		start := time.Now()
-		if w.OnSend != nil {
-			w.OnSend(item)
-		}
-		ls.inFlight.Store(&flight{action: item.Action, since: start})
+		flights.start(lane, item.Action, start)
 		reply, err := deliverItem(dctx, w.Sink, item)
-		ls.inFlight.Store(nil)
+		flights.done(lane)
 		d := Delivery{Item: item, Reply: reply, Err: err, At: time.Now()}
 		d.Latency = d.At.Sub(start)
 		var mark func(context.Context) error // how the queue learns of it

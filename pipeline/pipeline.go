@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/engine"
 	"github.com/tikcraft/tikcraft/lograte"
@@ -69,13 +68,14 @@ type Options struct {
 	// OnQueued, if set, sees every batch of actions the engine queued
 	// (the dashboard's queue). It runs on the pipeline's goroutine.
 	OnQueued func([]tikcraft.Action)
-	// OnSend, if set, sees each action as it is handed to the sink, and
-	// OnDelivery the outcome of every delivery attempt (sent with
-	// Minecraft's reply, retried, parked, rejected): the console and the
-	// dashboard. Both run on the lane's delivery goroutine, so lanes call
-	// them at the same time.
-	OnSend     func(queue.Item)
+	// OnDelivery, if set, sees the outcome of every delivery attempt (sent
+	// with Minecraft's reply, retried, parked, rejected): the console and
+	// the dashboard. It runs on the lane's delivery goroutine, so lanes call
+	// it at the same time.
 	OnDelivery func(deliver.Delivery)
+	// Flights, if set, is where the worker notes what each lane is
+	// delivering (deliver.Worker.Flights), for the dashboard to read.
+	Flights *deliver.Flights
 	// DrainOnStop keeps delivering for up to this long after ctx ends, so
 	// that an in-memory queue (the demo) does not drop the streaks flushed
 	// at shutdown. Durable queues keep them for the next start instead.
@@ -139,7 +139,7 @@ func Run(ctx context.Context, src source.Source, o Options) (Result, error) {
 		})
 	}()
 
-	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnSend: o.OnSend, OnDelivery: o.OnDelivery}
+	worker := &deliver.Worker{Queue: o.Queue, Sink: o.Sink, Log: log, Recorder: o.Recorder, Retry: o.Retry, OnDelivery: o.OnDelivery, Flights: o.Flights}
 	finish := make(chan struct{})
 	var wst deliver.Stats
 	var werr error
@@ -470,14 +470,12 @@ func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time
 	st, ok := laneState(sink, lane)
 	switch lane {
 	case queue.LaneHTTP:
-		// A moment into a request is no reason to blame its target.
-		if a, since, ok := w.InFlight(lane); ok && a.Kind == tikcraft.KindHTTP && now.Sub(since) >= time.Second {
-			host, err := actions.HTTPHost(a.Command)
-			if err != nil {
+		if host, waited, ok := deliver.SlowHTTP(w, now); ok {
+			if host == "" {
 				host = "?"
 			}
 			return slog.LevelWarn, "$http target " + host + " is not answering: $http requests wait for it (Minecraft's commands do not wait for it)",
-				[]any{"host", host, "waiting_for", now.Sub(since).Round(time.Second).String()}
+				[]any{"host", host, "waiting_for", waited.Round(time.Second).String()}
 		}
 		return slog.LevelWarn, "$http requests are waiting for their target (Minecraft's commands do not wait for it)", nil
 	case queue.LaneOBS:

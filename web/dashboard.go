@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -264,18 +263,6 @@ type Dashboard struct {
 	frameMu sync.Mutex // one frame at a time, so that they arrive in order
 	frame   time.Duration
 	now     func() time.Time
-	// sending is when the action in flight was handed to Minecraft (Unix
-	// ns); 0: none (see Sending).
-	sending atomic.Int64
-	// httpSending is the $http request on its way (see Sending); nil:
-	// none.
-	httpSending atomic.Pointer[sent]
-}
-
-// sent is an action handed to its output, and when.
-type sent struct {
-	command string
-	at      time.Time
 }
 
 type subscriber struct {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tikcraft/tikcraft"
-	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/deliver"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/tiktok"
@@ -15,28 +14,9 @@ import (
 // The pipeline's hooks feed the dashboard through these methods; it never
 // wraps the queue or the sink to watch them.
 
-// Sending notes the action just handed to its output
-// (pipeline.Options.OnSend). Only Minecraft's lane counts for the time in
-// flight the queue shows: a $http request or OBS waiting never makes
-// Minecraft look slow.
-func (d *Dashboard) Sending(it queue.Item) {
-	switch queue.LaneOf(it.Action) {
-	case queue.LaneMinecraft:
-		d.sending.Store(time.Now().UnixNano())
-	case queue.LaneHTTP:
-		d.httpSending.Store(&sent{command: it.Action.Command, at: time.Now()})
-	}
-}
-
 // Delivery shows the outcome of one delivery attempt
 // (pipeline.Options.OnDelivery).
 func (d *Dashboard) Delivery(dl deliver.Delivery) {
-	switch queue.LaneOf(dl.Item.Action) {
-	case queue.LaneMinecraft:
-		d.sending.Store(0)
-	case queue.LaneHTTP:
-		d.httpSending.Store(nil)
-	}
 	o := Delivery{Item: dl.Item, Err: dl.Err, Latency: dl.Latency, Reply: dl.Reply.Text}
 	switch dl.Outcome {
 	case deliver.Parked:
@@ -73,11 +53,11 @@ func (d *Dashboard) TikTokState(st tiktok.State) {
 
 // Watch shows the queue's numbers (every lane) every second until ctx
 // ends, and the Minecraft connection as sink (Minecraft's output, behind
-// the pause gate) reports it; addr is
-// the RCON address shown, dry a run without Minecraft. The RCON client
-// retries on its own, so a delivery that takes long is also a sign that
-// Minecraft stopped answering.
-func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink, addr string, dry bool) {
+// the pause gate) reports it; flights is what the lanes are delivering
+// (the pipeline's deliver.Flights), addr the RCON address shown, dry a run
+// without Minecraft. The RCON client retries on its own, so a delivery
+// that takes long is also a sign that Minecraft stopped answering.
+func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink, flights deliver.InFlighter, addr string, dry bool) {
 	if dry {
 		d.SetMinecraft(MinecraftDryRun, "no Minecraft server configured: commands are printed")
 	} else {
@@ -91,16 +71,8 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 			return
 		case <-t.C:
 		}
-		n, oldest, lanes, err := laneQueues(ctx, q, d.slowHTTPTarget(time.Now()))
-		if err != nil {
-			continue
-		}
-		var inFlight time.Duration
-		if s := d.sending.Load(); s != 0 {
-			inFlight = time.Since(time.Unix(0, s))
-		}
-		d.SetQueue(n, oldest, inFlight, lanes...)
-		if dry {
+		inFlight, err := d.showQueue(ctx, q, flights, time.Now())
+		if err != nil || dry {
 			continue
 		}
 		if st, ok := tikcraft.StateOf(sink); ok {
@@ -122,26 +94,30 @@ func (d *Dashboard) Watch(ctx context.Context, q queue.Queue, sink tikcraft.Sink
 	}
 }
 
-// slowHTTPTarget is the host:port of the $http request on its way for a
-// second or more at now, or "": a moment into a request is no reason to
-// name its target.
-func (d *Dashboard) slowHTTPTarget(now time.Time) string {
-	f := d.httpSending.Load()
-	if f == nil || now.Sub(f.at) < time.Second {
-		return ""
-	}
-	host, err := actions.HTTPHost(f.command)
+// showQueue shows the queue's numbers at now, with what the lanes are
+// delivering as flights tells (deliver's own record, which the status
+// lines read too): how long Minecraft's command in flight has taken, which
+// is returned, and the target of a slow $http request. Only Minecraft's
+// lane counts for the time in flight: a $http request or OBS waiting never
+// makes Minecraft look slow.
+func (d *Dashboard) showQueue(ctx context.Context, q queue.Queue, flights deliver.InFlighter, now time.Time) (inFlight time.Duration, err error) {
+	host, _, _ := deliver.SlowHTTP(flights, now)
+	n, oldest, lanes, err := laneQueues(ctx, q, host)
 	if err != nil {
-		return ""
+		return 0, err
 	}
-	return host
+	if _, since, ok := flights.InFlight(queue.LaneMinecraft); ok {
+		inFlight = now.Sub(since)
+	}
+	d.SetQueue(n, oldest, inFlight, lanes...)
+	return inFlight, nil
 }
 
 // laneQueues reads the queue once per lane: the total and the oldest of
 // every lane together, and each lane's figures when an output besides
 // Minecraft has actions waiting (lanes is nil otherwise), so that the page
 // can say which output they wait for; httpTarget is the $http lane's
-// slow target (slowHTTPTarget).
+// slow target (deliver.SlowHTTP).
 func laneQueues(ctx context.Context, q queue.Queue, httpTarget string) (total int, oldest time.Time, lanes []LaneQueue, err error) {
 	others := false
 	now := time.Now()

@@ -443,28 +443,63 @@ func TestLaneQueues(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := NewDashboard("run")
-	// The $http request on its way is named once it has taken a second.
-	now := time.Now()
-	d.Sending(queue.Item{Action: tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}})
-	if target := d.slowHTTPTarget(now); target != "" {
-		t.Fatalf("a request just sent names its target %q", target)
+	// The $http request on its way, as deliver's worker notes it, is named
+	// once it has taken a second.
+	flights := new(deliver.Flights)
+	hold := make(chan struct{})
+	wq := queue.NewMemory()
+	if err := wq.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}); err != nil {
+		t.Fatal(err)
 	}
-	target := d.slowHTTPTarget(now.Add(2 * time.Second))
-	if target != "localhost:9000" {
-		t.Fatalf("a request on its way for 2s names %q, want localhost:9000", target)
+	delivered := make(chan struct{})
+	w := &deliver.Worker{Queue: wq, Sink: deliver.Router{HTTP: holdSink(hold)}, Lanes: []queue.Lane{queue.LaneHTTP}, Flights: flights,
+		OnDelivery: func(deliver.Delivery) { close(delivered) }}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go w.Run(wctx, nil)
+	var since time.Time
+	for {
+		_, s, ok := flights.InFlight(queue.LaneHTTP)
+		if ok {
+			since = s
+			break
+		}
+		runtime.Gosched()
 	}
-	n, oldest, got, err := laneQueues(ctx, q, target)
-	if n != 3 || oldest.IsZero() || err != nil || len(got) != 2 || got[0].Lane != "minecraft" || got[0].Pending != 2 || got[0].Target != "" ||
+	if _, err := d.showQueue(ctx, q, flights, since); err != nil || d.Status().Queue.Lanes[1].Target != "" {
+		t.Fatalf("a request just sent names its target: %+v, %v", d.Status().Queue.Lanes, err)
+	}
+	if _, err := d.showQueue(ctx, q, flights, since.Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	got := d.Status().Queue.Lanes
+	if len(got) != 2 || got[0].Lane != "minecraft" || got[0].Pending != 2 || got[0].Target != "" ||
 		got[1].Lane != "http" || got[1].Pending != 1 || got[1].Target != "localhost:9000" {
-		t.Fatalf("total %d, lanes %+v, %v; want 3: minecraft 2, http 1 waiting for localhost:9000", n, got, err)
+		t.Fatalf("lanes %+v; want minecraft 2, http 1 waiting for localhost:9000", got)
 	}
-	d.SetQueue(3, time.Now(), 0, got...)
 	b, err := json.Marshal(d.Status().Queue)
 	if err != nil || !strings.Contains(string(b), `"lanes":[{"lane":"minecraft","pending":2,`) || !strings.Contains(string(b), `{"lane":"http","pending":1,`) || !strings.Contains(string(b), `"target":"localhost:9000"`) {
 		t.Fatalf("queue status %s %v", b, err)
 	}
-	d.Delivery(deliver.Delivery{Item: queue.Item{Action: tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST http://localhost:9000/x"}}, Outcome: deliver.Sent})
-	if target := d.slowHTTPTarget(now.Add(time.Minute)); target != "" {
-		t.Fatalf("a request answered still names its target %q", target)
+	// The status lines read the same record.
+	if host, _, ok := deliver.SlowHTTP(w, since.Add(2*time.Second)); !ok || host != "localhost:9000" {
+		t.Fatalf("deliver.SlowHTTP of the worker = %q, %t", host, ok)
+	}
+	close(hold)
+	<-delivered
+	if _, err := d.showQueue(ctx, q, flights, since.Add(time.Minute)); err != nil || d.Status().Queue.Lanes[1].Target != "" {
+		t.Fatalf("a request answered still names its target: %+v, %v", d.Status().Queue.Lanes, err)
+	}
+}
+
+// holdSink delivers once the channel closes.
+type holdSink chan struct{}
+
+func (h holdSink) Deliver(ctx context.Context, _ tikcraft.Action) error {
+	select {
+	case <-h:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
