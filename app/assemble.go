@@ -466,6 +466,9 @@ func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result,
 		a.srv.Serve()
 	}
 	res, err := pipeline.Run(ctx, src, a.pipe)
+	// The last event is handled: the engine says the counts its repeating
+	// warnings held for the next minute's summary.
+	a.pipe.Engine.Close()
 	a.stopServing()
 	return res, err
 }

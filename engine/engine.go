@@ -305,6 +305,17 @@ func (e *Engine) warnOnce(reason string, args ...any) {
 	l.Log(args...)
 }
 
+// Close says the counts of the repeating lines (warnOnce) that wait for
+// their once-a-minute summary, which would otherwise be lost when
+// tikcraft stops. Call it after the last event was handled; the engine
+// can still be used after, its lines then start again.
+func (e *Engine) Close() {
+	for reason, l := range e.warned {
+		l.Close()
+		delete(e.warned, reason)
+	}
+}
+
 func describe(ev tikcraft.Event) string {
 	m := ev.EventMeta()
 	switch ev := ev.(type) {

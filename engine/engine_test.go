@@ -443,3 +443,28 @@ func TestClippedCountsAreSaidOnceThenCounted(t *testing.T) {
 		t.Errorf("a minute later: %+v, %+v; want one count of 29 each", gifts, likes)
 	}
 }
+
+// TestCloseSaysTheHeldCounts: a count waiting for the next minute's
+// summary is said at Close, when tikcraft stops, not lost; the engine
+// goes on after, its warnings said at once again.
+func TestCloseSaysTheHeldCounts(t *testing.T) {
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+	e := New(Config{MaxRepeat: 2}, rules("rose"), slog.New(logs))
+	e.logOpts = []lograte.Option{clk.Option()}
+	for i := range 5 {
+		e.Handle(rose(fmt.Sprint("viewer", i), 50, true, fmt.Sprint("g", i), fmt.Sprint("m", i)), at(float64(i)))
+	}
+	if got := logs.Lines("gift count clipped"); len(got) != 1 {
+		t.Fatalf("before Close: %+v; want the first said", got)
+	}
+	e.Close()
+	got := logs.Lines("gift count clipped")
+	if len(got) != 2 || got[1].Repeated() != 4 || got[1].Attrs["user"] != "viewer4" || logs.Count("gift count clipped") != 5 {
+		t.Fatalf("after Close: %+v; want a count of the 4 others", got)
+	}
+	e.Close() // nothing more to say
+	e.Handle(rose("late", 50, true, "g-late", "m-late"), at(10))
+	if got := logs.Lines("gift count clipped"); len(got) != 3 || got[2].Repeated() != 0 || got[2].Attrs["user"] != "late" {
+		t.Fatalf("after Close, a new one: %+v; want it said at once", got)
+	}
+}

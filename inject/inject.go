@@ -156,6 +156,7 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	// A test shows what the rule does: its cooldowns and audience filters
 	// would only hide that.
 	eng := engine.New(cfg, testRules{in.Rules}, in.Log)
+	defer eng.Close()
 	var acts []tikcraft.Action
 	var evs []tikcraft.Event
 	for i := range n {

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
+)
+
+// A warning that repeats is said once, then counted for a summary a
+// minute later. When `tikcraft run` stops before that minute, the count
+// is said as it stops, not lost: here three gifts over gifts.max_repeat
+// within a second, then the end of the replayed LIVE.
+func TestRunSaysHeldCountsAtStop(t *testing.T) {
+	mc := rcontest.Start(t, testPassword)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\ngifts:\n  max_repeat: 2\n",
+		filepath.Join(dir, "data"), mc.Addr(), testPassword))
+	write(t, filepath.Join(dir, "actions.mca"), "rose:/say rose {user}\n")
+	var events []string
+	for i := range 3 {
+		events = append(events, fmt.Sprintf(`{"type":"gift","msg_id":"m%d","time":"2026-11-22T18:00:0%dZ","user":{"id":"%d","unique_id":"viewer%d"},"gift":{"id":5655,"name":"Rose","combo":true,"diamonds":1},"repeat_count":50,"repeat_end":true,"group_id":"g%d"}`, i, i, i+1, i, i))
+	}
+	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(events, "\n")+"\n")
+	logs := &logratetest.Records{}
+	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
+		Log: slog.New(logs)}, Source: "replay:" + filepath.Join(dir, "events.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(mc.Commands()); n != 6 {
+		t.Fatalf("%d commands reached Minecraft, want 3 gifts × max_repeat 2", n)
+	}
+	got := logs.Lines("gift count clipped")
+	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 2 || got[1].Attrs["user"] != "viewer2" {
+		t.Fatalf("clipped lines: %+v; want the first said, then a count of the 2 others at stop", got)
+	}
+}
