@@ -210,10 +210,12 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 	// holds Minecraft's lane only, so a death pause never delays an alert,
 	// a $http request or an OBS effect (docs/DELIVERY.md).
 	a.gate = pause.New(commands, cfg.Minecraft.PauseTimeout.D())
+	hc := httpcall.New(httpcall.Config{Allow: cfg.HTTP.Allow, Timeout: cfg.HTTP.Timeout.D()}, log)
+	a.closers = append(a.closers, hc.Close)
 	router := deliver.Router{
 		Commands: a.gate,
 		Overlays: a.overlays,
-		HTTP:     httpcall.New(httpcall.Config{Allow: cfg.HTTP.Allow, Timeout: cfg.HTTP.Timeout.D()}, log),
+		HTTP:     hc,
 		Echo:     echo,
 	}
 	if a.obs != nil { // a nil *obs.Sink must not become a non-nil interface

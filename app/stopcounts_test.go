@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tikcraft/tikcraft/lograte/logratetest"
@@ -40,5 +43,35 @@ func TestRunSaysHeldCountsAtStop(t *testing.T) {
 	got := logs.Lines("gift count clipped")
 	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 2 || got[1].Attrs["user"] != "viewer2" {
 		t.Fatalf("clipped lines: %+v; want the first said, then a count of the 2 others at stop", got)
+	}
+}
+
+// The same for the $http lane: a target answering 500 makes every
+// request retry; the retries are said once, and the count of the others
+// when run stops.
+func TestRunSaysHeldHTTPRetriesAtStop(t *testing.T) {
+	var hits atomic.Int64
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer target.Close()
+	mc := rcontest.Start(t, testPassword)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\nhttp:\n  allow: [%s]\n",
+		filepath.Join(dir, "data"), mc.Addr(), testPassword, strings.TrimPrefix(target.URL, "http://")))
+	write(t, filepath.Join(dir, "actions.mca"), "follow:$http POST "+target.URL+"/follow {\"user\":\"{user}\"}\n")
+	write(t, filepath.Join(dir, "events.jsonl"), `{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`+"\n"+
+		`{"type":"follow","msg_id":"2","user":{"id":"2","unique_id":"bob"}}`+"\n")
+	logs := &logratetest.Records{}
+	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
+		Log: slog.New(logs)}, Source: "replay:" + filepath.Join(dir, "events.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two requests, each tried three times: four retries.
+	got := logs.Lines("$http request failed; trying again")
+	if hits.Load() != 6 || len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 3 {
+		t.Fatalf("%d requests; retry lines %+v; want the first retry said, then a count of the 3 others at stop", hits.Load(), got)
 	}
 }
