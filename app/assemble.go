@@ -205,6 +205,7 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		ovo.Fire = a.inject.Trigger
 	}
 	a.overlays = overlay.New(ctx, ovo)
+	a.closers = append(a.closers, a.overlays.Close)
 	a.openOBS(p)
 	// Each output is a lane of its own (deliver.Worker): the pause gate
 	// holds Minecraft's lane only, so a death pause never delays an alert,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/lograte/logratetest"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
+	"github.com/tikcraft/tikcraft/source"
 )
 
 // A warning that repeats is said once, then counted for a summary a
@@ -73,5 +74,30 @@ func TestRunSaysHeldHTTPRetriesAtStop(t *testing.T) {
 	got := logs.Lines("$http request failed; trying again")
 	if hits.Load() != 6 || len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 3 {
 		t.Fatalf("%d requests; retry lines %+v; want the first retry said, then a count of the 3 others at stop", hits.Load(), got)
+	}
+}
+
+// And for the overlays, which take alerts in a replay too (without
+// pages): the alerts dropped beyond overlays.alerts.max_queue are said
+// once, and the count of the others when the replay ends.
+func TestReplaySaysHeldDroppedAlertsAtStop(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), "overlays:\n  alerts: {max_queue: 2}\n")
+	write(t, filepath.Join(dir, "actions.mca"), "follow:>>{user}|followed|5\n")
+	var events []string
+	for i := range 10 {
+		events = append(events, fmt.Sprintf(`{"type":"follow","msg_id":"%d","user":{"id":"%d","unique_id":"viewer%d"}}`, i, i+1, i))
+	}
+	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(events, "\n")+"\n")
+	logs := &logratetest.Records{}
+	err := Replay(context.Background(), ReplayOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard,
+		Log: slog.New(logs)}, File: filepath.Join(dir, "events.jsonl"), DryRun: true, Speed: source.Max})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One alert showing, two waiting: seven dropped.
+	got := logs.Lines("too many alerts waiting")
+	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 6 {
+		t.Fatalf("dropped alert lines %+v; want the first said, then a count of the 6 others at the end", got)
 	}
 }
