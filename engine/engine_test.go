@@ -261,6 +261,36 @@ func TestFollowOncePerUser(t *testing.T) {
 	}
 }
 
+// A viewer's follow spam is one line, then a count once a minute (or at
+// Close), not a line per follow; with either memory of followers.
+func TestFollowSpamIsSaidOnceThenCounted(t *testing.T) {
+	for _, forever := range []bool{false, true} {
+		logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+		e := New(Config{FollowOncePerUser: true, FollowForever: forever}, rules("follow"), slog.New(logs))
+		e.logOpts = []lograte.Option{clk.Option()}
+		fired := 0
+		for i := range 51 {
+			fired += len(e.Handle(&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "spammer"}}, at(float64(i))))
+		}
+		got := logs.Lines("follow ignored")
+		if fired != 1 || len(got) != 1 || got[0].Level != slog.LevelInfo || got[0].Attrs["user"] != "spammer" {
+			t.Fatalf("forever=%t: %d fired; lines %+v; want one firing and the first duplicate said at info", forever, fired, got)
+		}
+		clk.Advance(time.Minute)
+		clk.Fire()
+		got = logs.Lines("follow ignored")
+		if len(got) != 2 || got[1].Repeated() != 49 {
+			t.Fatalf("forever=%t: a minute later: %+v; want a count of the 49 others", forever, got)
+		}
+		e.Handle(&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "spammer"}}, at(61))
+		e.Handle(&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "spammer"}}, at(62))
+		e.Close()
+		if n := logs.Count("follow ignored"); n != 52 {
+			t.Fatalf("forever=%t: %d duplicates told after Close, want all 52: %+v", forever, n, logs.Lines("follow ignored"))
+		}
+	}
+}
+
 func TestLikeThresholds(t *testing.T) {
 	likes := []LikeRule{{ID: "std", Every: 100, Function: "likes", Payload: "Community"}}
 	like := func(count, total int64, msg string) *tikcraft.LikeEvent {
