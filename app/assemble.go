@@ -205,15 +205,18 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 		ovo.Fire = a.inject.Trigger
 	}
 	a.overlays = overlay.New(ctx, ovo)
+	a.closers = append(a.closers, a.overlays.Close)
 	a.openOBS(p)
 	// Each output is a lane of its own (deliver.Worker): the pause gate
 	// holds Minecraft's lane only, so a death pause never delays an alert,
 	// a $http request or an OBS effect (docs/DELIVERY.md).
 	a.gate = pause.New(commands, cfg.Minecraft.PauseTimeout.D())
+	hc := httpcall.New(httpcall.Config{Allow: cfg.HTTP.Allow, Timeout: cfg.HTTP.Timeout.D()}, log)
+	a.closers = append(a.closers, hc.Close)
 	router := deliver.Router{
 		Commands: a.gate,
 		Overlays: a.overlays,
-		HTTP:     httpcall.New(httpcall.Config{Allow: cfg.HTTP.Allow, Timeout: cfg.HTTP.Timeout.D()}, log),
+		HTTP:     hc,
 		Echo:     echo,
 	}
 	if a.obs != nil { // a nil *obs.Sink must not become a non-nil interface
@@ -467,6 +470,9 @@ func (a *assembly) run(ctx context.Context, src source.Source) (pipeline.Result,
 		a.srv.Serve()
 	}
 	res, err := pipeline.Run(ctx, src, a.pipe)
+	// The last event is handled: the engine says the counts its repeating
+	// warnings held for the next minute's summary.
+	a.pipe.Engine.Close()
 	a.stopServing()
 	return res, err
 }

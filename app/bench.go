@@ -10,13 +10,19 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
+	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/bench"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/console"
+	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/inject"
 	"github.com/tikcraft/tikcraft/pipeline"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/rules"
@@ -53,6 +59,10 @@ type BenchOptions struct {
 	// Minecraft, the browsers); default `tikcraft bench-peer` of this
 	// executable. Tests start their own binary.
 	PeerCommand func(ctx context.Context) *exec.Cmd
+
+	// extraConfig and extraActions are added to the mix's tikcraft.yaml
+	// (a layer over it) and actions file (tests: a goal and its rule).
+	extraConfig, extraActions string
 }
 
 // MaxBenchRate is the most events a second a bench sends: far above what
@@ -148,7 +158,11 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 		yaml += "  max_commands_per_second: " + strconv.FormatFloat(*bo.MaxPerSecond, 'f', -1, 64) + "\n"
 	}
 	yaml += mix.Config()
-	cfg, diags, _ := config.Load(config.Layer{Name: "(bench config)", Data: []byte(yaml)})
+	layers := []config.Layer{{Name: "(bench config)", Data: []byte(yaml)}}
+	if bo.extraConfig != "" {
+		layers = append(layers, config.Layer{Name: "(bench config, more)", Data: []byte(bo.extraConfig)})
+	}
+	cfg, diags, _ := config.Load(layers...)
 	for _, d := range diags {
 		if d.Severity == "error" {
 			return bench.Result{}, fmt.Errorf("bench config: %s", d)
@@ -160,7 +174,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 	if web {
 		cfg.Web.Listen = "127.0.0.1:0"
 	}
-	src := []byte(mix.Actions())
+	src := []byte(mix.Actions() + bo.extraActions)
 	f, adiags := rules.Parse(cfg, "(bench actions)", src)
 	for _, d := range adiags {
 		if d.Severity == actions.Error {
@@ -185,6 +199,8 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 		return bench.Result{}, err
 	}
 	defer a.close()
+	tally := &benchTally{}
+	tally.hook(a)
 
 	var m0, m1 runtime.MemStats
 	var cpu0, cpu1 time.Duration
@@ -298,7 +314,7 @@ func Bench(ctx context.Context, bo BenchOptions) (bench.Result, error) {
 	if n, _, err := a.queue.Stats(context.WithoutCancel(ctx), queue.AllLanes); err == nil {
 		res.LeftPending = n
 	}
-	res.Actions, res.Delivered = r.res.Actions, r.res.Delivered
+	tally.fill(&res)
 	res.Print(bo.Stdout, bench.Settings{Rate: bo.Rate, Duration: bo.Duration, Queue: bo.Queue, AnswerDelay: bo.AnswerDelay, Mix: mix, Overlays: bo.Overlays, PerFrame: bo.PerFrame})
 	return res, nil
 }
@@ -313,4 +329,76 @@ func startProfile(path string) (*os.File, error) {
 		return nil, fmt.Errorf("--cpuprofile: %w", err)
 	}
 	return f, nil
+}
+
+// benchTally counts a bench's actions by where they came from, on the
+// pipeline's and the injector's hooks, as they are queued and delivered:
+// those the events fired, and apart those of the rules the overlays fire
+// themselves (goal_ID_reached, likegoal_reached, timer_end). The
+// pipeline's own Delivered counts every lane's deliveries, those too, so
+// set against the events' actions it showed them as deliveries twice.
+type benchTally struct {
+	mu               sync.Mutex
+	events, overlays struct{ queued, delivered int64 }
+	triggers         []string // the overlay triggers that fired, sorted
+}
+
+// hook counts on a's hooks, beside what is already on them.
+func (t *benchTally) hook(a *assembly) {
+	onQueued, injected, onDelivery := a.pipe.OnQueued, a.inject.OnQueued, a.pipe.OnDelivery
+	a.pipe.OnQueued = func(acts []tikcraft.Action) {
+		t.queued(acts)
+		if onQueued != nil {
+			onQueued(acts)
+		}
+	}
+	a.inject.OnQueued = func(acts []tikcraft.Action) {
+		t.queued(acts)
+		if injected != nil {
+			injected(acts)
+		}
+	}
+	a.pipe.OnDelivery = func(d deliver.Delivery) {
+		t.delivered(d)
+		if onDelivery != nil {
+			onDelivery(d)
+		}
+	}
+}
+
+func (t *benchTally) queued(acts []tikcraft.Action) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, a := range acts {
+		trigger, overlay := strings.CutPrefix(a.Source, inject.OverlaySourcePrefix)
+		if !overlay {
+			t.events.queued++
+			continue
+		}
+		t.overlays.queued++
+		if i, found := slices.BinarySearch(t.triggers, trigger); !found {
+			t.triggers = slices.Insert(t.triggers, i, trigger)
+		}
+	}
+}
+
+func (t *benchTally) delivered(d deliver.Delivery) {
+	if d.Outcome != deliver.Sent {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if strings.HasPrefix(d.Item.Action.Source, inject.OverlaySourcePrefix) {
+		t.overlays.delivered++
+	} else {
+		t.events.delivered++
+	}
+}
+
+func (t *benchTally) fill(r *bench.Result) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r.Actions, r.Delivered = t.events.queued, t.events.delivered
+	r.OverlayActions, r.OverlayDelivered = t.overlays.queued, t.overlays.delivered
+	r.OverlayTriggers = slices.Clone(t.triggers)
 }

@@ -74,6 +74,31 @@ func TestBenchFullMixWithOverlays(t *testing.T) {
 	}
 }
 
+// The overlays fire rules of their own (here goal_followers_reached,
+// every 50 follows): those actions come from no event of the bench, so
+// they are counted on a line of their own, and every event's actions
+// are still delivered exactly once.
+func TestBenchCountsOverlayRulesApart(t *testing.T) {
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Bench(ctx, BenchOptions{Options: Options{Stdout: &out, Stderr: &out}, Rate: 600, Duration: time.Second, Mix: "full", Overlays: 1, PeerCommand: benchPeer,
+		extraConfig:  "overlays:\n  goals:\n    - {type: followers, initial_goal: 50, multiplier: 1}\n",
+		extraActions: "goal_followers_reached:/say goal reached; >>Follower goal!|thank you|1\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 300 follows: the goal is reached 6 times, 2 actions each.
+	if !res.Complete() || res.Events != 600 || res.Commands != 400 || res.OverlayActions != 12 || res.OverlayDelivered != 12 {
+		t.Fatalf("result %+v; want every event's actions delivered once, and the goal's 12 apart\n%s", res, out.String())
+	}
+	for _, want := range []string{"everything delivered exactly once", "overlay rules 12 actions of their own (goal_followers_reached), 12 delivered"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
 func TestBenchRejectsBadFlags(t *testing.T) {
 	for _, c := range []struct {
 		bo   BenchOptions

@@ -60,8 +60,15 @@ type Result struct {
 	LikeCommands, WantLikeCommands int
 	// Other counts commands the mix never fires.
 	Other int
-	// Actions queued and delivered by the pipeline (overlay actions too).
+	// Actions the events fired (their overlay actions too), queued and
+	// delivered.
 	Actions, Delivered int64
+	// OverlayActions the rules the overlays fire themselves (goal_ID_reached,
+	// likegoal_reached, timer_end) queued, OverlayDelivered delivered, and
+	// OverlayTriggers which: no event of the bench fired them, so they are
+	// counted apart from Actions.
+	OverlayActions, OverlayDelivered int64
+	OverlayTriggers                  []string
 	// Wins is the overlay pages' wins counter at the end (-1: no page),
 	// WantWins the follows sent.
 	Wins, WantWins     int64
@@ -84,7 +91,10 @@ func (r Result) CoreShare() float64 {
 	return r.CPU.Seconds() / r.Elapsed.Seconds()
 }
 
-// Complete reports whether everything sent was delivered exactly once.
+// Complete reports whether everything sent was delivered exactly once:
+// each event's command, the like rule's, and every action the events
+// fired. The overlays' own rules fire apart from the events (their
+// actions must not be pending, but are no event's).
 func (r Result) Complete() bool {
 	return r.Lost == 0 && r.Resent == 0 && r.LeftPending == 0 && r.LikeCommands == r.WantLikeCommands &&
 		r.Delivered == r.Actions && (r.Wins < 0 || r.Wins == r.WantWins)
@@ -120,8 +130,12 @@ func (r Result) Print(w io.Writer, s Settings) {
 	fmt.Fprintf(w, "  delivered   %d commands, %.0f/s; %d still pending, %d received twice, %d missing\n",
 		r.Commands, r.ReceivedPerSec, r.LeftPending, r.Resent, r.Lost)
 	if r.WantLikeCommands > 0 || r.Actions > int64(r.Commands) {
-		fmt.Fprintf(w, "              like rule %d of %d; actions %d queued, %d delivered (overlay actions included)\n",
+		fmt.Fprintf(w, "              like rule %d of %d; actions %d queued, %d delivered (the events' overlay actions included)\n",
 			r.LikeCommands, r.WantLikeCommands, r.Actions, r.Delivered)
+	}
+	if r.OverlayActions > 0 {
+		fmt.Fprintf(w, "              overlay rules %d actions of their own (%s), %d delivered; fired by the overlays, not by an event\n",
+			r.OverlayActions, strings.Join(r.OverlayTriggers, ", "), r.OverlayDelivered)
 	}
 	if r.Wins >= 0 {
 		fmt.Fprintf(w, "              overlay wins counter %d of %d follows\n", r.Wins, r.WantWins)

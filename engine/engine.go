@@ -116,7 +116,7 @@ type Engine struct {
 	track   *changes
 	likes   likeCounter
 	follows *lru[struct{}]
-	warned  map[string]*lograte.Line // warnings that could come with every event, by reason
+	warned  map[string]*lograte.Line // lines that could come with every event, by reason (sayOnce)
 	logOpts []lograte.Option         // for those lines (tests: a clock)
 
 	// now is the time of the event being handled (or of the last Tick):
@@ -297,12 +297,29 @@ func (e *Engine) fire(trigger string, u *tikcraft.User, v Vars, n int64, source 
 // the others once a minute at most (lograte). reason is a fixed text; what
 // varies, and anything a viewer typed, goes in args.
 func (e *Engine) warnOnce(reason string, args ...any) {
+	e.sayOnce(slog.LevelWarn, reason, args...)
+}
+
+// sayOnce is warnOnce at level: for a line that is no problem but could
+// come with every event all the same (a viewer's follow spam).
+func (e *Engine) sayOnce(level slog.Level, reason string, args ...any) {
 	l := e.warned[reason]
 	if l == nil {
-		l = lograte.New(e.log, slog.LevelWarn, reason, e.logOpts...)
+		l = lograte.New(e.log, level, reason, e.logOpts...)
 		e.warned[reason] = l
 	}
 	l.Log(args...)
+}
+
+// Close says the counts of the repeating lines (sayOnce) that wait for
+// their once-a-minute summary, which would otherwise be lost when
+// tikcraft stops. Call it after the last event was handled; the engine
+// can still be used after, its lines then start again.
+func (e *Engine) Close() {
+	for reason, l := range e.warned {
+		l.Close()
+		delete(e.warned, reason)
+	}
 }
 
 func describe(ev tikcraft.Event) string {

@@ -261,6 +261,36 @@ func TestFollowOncePerUser(t *testing.T) {
 	}
 }
 
+// A viewer's follow spam is one line, then a count once a minute (or at
+// Close), not a line per follow; with either memory of followers.
+func TestFollowSpamIsSaidOnceThenCounted(t *testing.T) {
+	for _, forever := range []bool{false, true} {
+		logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+		e := New(Config{FollowOncePerUser: true, FollowForever: forever}, rules("follow"), slog.New(logs))
+		e.logOpts = []lograte.Option{clk.Option()}
+		fired := 0
+		for i := range 51 {
+			fired += len(e.Handle(&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "spammer"}}, at(float64(i))))
+		}
+		got := logs.Lines("follow ignored")
+		if fired != 1 || len(got) != 1 || got[0].Level != slog.LevelInfo || got[0].Attrs["user"] != "spammer" {
+			t.Fatalf("forever=%t: %d fired; lines %+v; want one firing and the first duplicate said at info", forever, fired, got)
+		}
+		clk.Advance(time.Minute)
+		clk.Fire()
+		got = logs.Lines("follow ignored")
+		if len(got) != 2 || got[1].Repeated() != 49 {
+			t.Fatalf("forever=%t: a minute later: %+v; want a count of the 49 others", forever, got)
+		}
+		e.Handle(&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "spammer"}}, at(61))
+		e.Handle(&tikcraft.FollowEvent{User: tikcraft.User{ID: "7", UniqueID: "spammer"}}, at(62))
+		e.Close()
+		if n := logs.Count("follow ignored"); n != 52 {
+			t.Fatalf("forever=%t: %d duplicates told after Close, want all 52: %+v", forever, n, logs.Lines("follow ignored"))
+		}
+	}
+}
+
 func TestLikeThresholds(t *testing.T) {
 	likes := []LikeRule{{ID: "std", Every: 100, Function: "likes", Payload: "Community"}}
 	like := func(count, total int64, msg string) *tikcraft.LikeEvent {
@@ -441,5 +471,30 @@ func TestClippedCountsAreSaidOnceThenCounted(t *testing.T) {
 	gifts, likes = logs.Lines("gift count clipped"), logs.Lines("like rule firings clipped")
 	if len(gifts) != 2 || gifts[1].Repeated() != 29 || gifts[1].Attrs["user"] != "viewer29" || len(likes) != 2 || likes[1].Repeated() != 29 {
 		t.Errorf("a minute later: %+v, %+v; want one count of 29 each", gifts, likes)
+	}
+}
+
+// TestCloseSaysTheHeldCounts: a count waiting for the next minute's
+// summary is said at Close, when tikcraft stops, not lost; the engine
+// goes on after, its warnings said at once again.
+func TestCloseSaysTheHeldCounts(t *testing.T) {
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+	e := New(Config{MaxRepeat: 2}, rules("rose"), slog.New(logs))
+	e.logOpts = []lograte.Option{clk.Option()}
+	for i := range 5 {
+		e.Handle(rose(fmt.Sprint("viewer", i), 50, true, fmt.Sprint("g", i), fmt.Sprint("m", i)), at(float64(i)))
+	}
+	if got := logs.Lines("gift count clipped"); len(got) != 1 {
+		t.Fatalf("before Close: %+v; want the first said", got)
+	}
+	e.Close()
+	got := logs.Lines("gift count clipped")
+	if len(got) != 2 || got[1].Repeated() != 4 || got[1].Attrs["user"] != "viewer4" || logs.Count("gift count clipped") != 5 {
+		t.Fatalf("after Close: %+v; want a count of the 4 others", got)
+	}
+	e.Close() // nothing more to say
+	e.Handle(rose("late", 50, true, "g-late", "m-late"), at(10))
+	if got := logs.Lines("gift count clipped"); len(got) != 3 || got[2].Repeated() != 0 || got[2].Attrs["user"] != "late" {
+		t.Fatalf("after Close, a new one: %+v; want it said at once", got)
 	}
 }

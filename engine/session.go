@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"iter"
+	"log/slog"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
@@ -130,10 +131,12 @@ func (e *Engine) follow(ev *tikcraft.FollowEvent) []tikcraft.Action {
 	if e.cfg.FollowOncePerUser {
 		k := userKey(&ev.User)
 		if _, dup := e.follows.get(k); dup {
+			// Said once, then counted: one viewer's follow spam is a
+			// line a minute at most.
 			if e.cfg.FollowForever {
-				e.log.Info("follow ignored: this viewer already followed before (follows.remember: forever)", "user", ev.User.Name())
+				e.sayOnce(slog.LevelInfo, "follow ignored: this viewer already followed before (follows.remember: forever)", "user", ev.User.Name())
 			} else {
-				e.log.Info("follow ignored: this viewer already followed this LIVE (follows.once_per_user)", "user", ev.User.Name())
+				e.sayOnce(slog.LevelInfo, "follow ignored: this viewer already followed this LIVE (follows.once_per_user)", "user", ev.User.Name())
 			}
 			return nil
 		}

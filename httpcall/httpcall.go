@@ -51,6 +51,12 @@ type Sink struct {
 
 // New returns a sink; log may be nil.
 func New(cfg Config, log *slog.Logger) *Sink {
+	return open(cfg, log)
+}
+
+// open is New with options for the line that could repeat per request
+// (tests: a clock for its summaries).
+func open(cfg Config, log *slog.Logger, logOpts ...lograte.Option) *Sink {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Second
 	}
@@ -68,7 +74,13 @@ func New(cfg Config, log *slog.Logger) *Sink {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sink{cfg: cfg, log: log, retrying: lograte.New(log, slog.LevelWarn, "$http request failed; trying again")}
+	return &Sink{cfg: cfg, log: log, retrying: lograte.New(log, slog.LevelWarn, "$http request failed; trying again", logOpts...)}
+}
+
+// Close says how many failed attempts wait for their once-a-minute
+// summary, once the $http lane stopped; later failures are not logged.
+func (s *Sink) Close() {
+	s.retrying.Close()
 }
 
 // Deliver sends a.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 )
 
 // server is a real HTTP server on loopback that answers with the codes in
@@ -214,5 +215,26 @@ func TestNeverConnectedIsToldApart(t *testing.T) {
 	err = s.Deliver(context.Background(), action("POST "+srv.URL+"/x {}"))
 	if !errors.Is(err, tikcraft.ErrUnconfirmed) || errors.Is(err, tikcraft.ErrNeverSent) || !strings.Contains(err.Error(), "may have arrived") {
 		t.Fatalf("answered 503, then refused: %v", err)
+	}
+}
+
+// A target that keeps failing makes every request retry: the first retry
+// is said, the others counted; Close (tikcraft stopping) says the count
+// that waited for its minute.
+func TestCloseSaysTheHeldRetries(t *testing.T) {
+	srv := newServer(t, 500, 500, 500, 500, 500, 500)
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := open(Config{Allow: []string{srv.host(t)}, Backoff: time.Millisecond, Retries: 1}, slog.New(logs), clk.Option())
+	for range 3 {
+		if err := s.Deliver(context.Background(), action("POST "+srv.URL+"/ {}")); !errors.Is(err, tikcraft.ErrUnconfirmed) {
+			t.Fatalf("err %v", err)
+		}
+	}
+	if got := logs.Lines("$http request failed"); len(got) != 1 {
+		t.Fatalf("before Close: %+v; want the first retry said", got)
+	}
+	s.Close()
+	if got := logs.Lines("$http request failed"); len(got) != 2 || got[1].Repeated() != 2 {
+		t.Fatalf("after Close: %+v; want a count of the 2 others", got)
 	}
 }

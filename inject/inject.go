@@ -156,6 +156,7 @@ func (in *Injector) Fire(ctx context.Context, f web.Fire) (web.Fired, error) {
 	// A test shows what the rule does: its cooldowns and audience filters
 	// would only hide that.
 	eng := engine.New(cfg, testRules{in.Rules}, in.Log)
+	defer eng.Close()
 	var acts []tikcraft.Action
 	var evs []tikcraft.Event
 	for i := range n {
@@ -257,6 +258,11 @@ func isEvent(trigger string) bool {
 	return !strings.ContainsAny(trigger, " \t") && actions.IsEventTrigger(trigger)
 }
 
+// OverlaySourcePrefix starts the Source of the actions an overlay's own
+// trigger fired (Trigger): "overlay goal_followers_reached". No event
+// caused them.
+const OverlaySourcePrefix = "overlay "
+
 // Trigger fires an overlay's own trigger (timer_end, likegoal_reached),
 // if the actions file has a rule for it, and queues its actions.
 func (in *Injector) Trigger(trigger string) {
@@ -269,7 +275,7 @@ func (in *Injector) Trigger(trigger string) {
 	}
 	acts := rule.Fire(engine.Vars{User: trigger, Nickname: trigger, Count: 1})
 	for i := range acts {
-		acts[i].Source = "overlay " + trigger
+		acts[i].Source = OverlaySourcePrefix + trigger
 	}
 	if len(acts) == 0 {
 		return

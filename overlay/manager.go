@@ -257,8 +257,6 @@ func (m *Manager) Save(ctx context.Context) error {
 // to the pages at most once a frame (1/30 s) while it changes, and saves
 // what changed about once a second and at the end.
 func (m *Manager) Run(ctx context.Context) {
-	defer m.dropped.Close()
-	defer m.unnamed.Close()
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	lastSave := m.now()
@@ -294,6 +292,15 @@ func (m *Manager) Run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// Close says the counts of dropped alerts held for the next minute's
+// summary, once nothing delivers to the overlays any more: Deliver works
+// with or without Run (a replay has no pages), so Run's end is not the
+// lines' end. Alerts dropped after Close are not logged.
+func (m *Manager) Close() {
+	m.dropped.Close()
+	m.unnamed.Close()
 }
 
 // Publish hands the state to Options.Publish if it changed since the last

@@ -59,3 +59,24 @@ func TestManagerNamedAlerts(t *testing.T) {
 		t.Fatalf("a minute later: %+v, want one count of the 36 others", lines)
 	}
 }
+
+// Alerts are delivered without Run too (a replay has no pages): the
+// count of the dropped ones that waited for its minute is said at Close.
+func TestCloseSaysTheDroppedAlertsHeld(t *testing.T) {
+	ctx := context.Background()
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+	cfg := Defaults()
+	cfg.Alerts.MaxQueue = 2
+	m := New(ctx, Options{Config: cfg, Now: (&clock{t0}).now, Log: slog.New(logs), logOpts: []lograte.Option{clk.Option()}})
+	for i := range 10 {
+		m.Deliver(ctx, tikcraft.Action{Kind: tikcraft.KindAlert, Alert: tikcraft.Alert{Title: string(rune('a' + i)), Seconds: 5}, Command: tikcraft.AlertCommand("", "")})
+	}
+	// One showing, two waiting: seven dropped.
+	if got := logs.Lines("too many alerts waiting"); len(got) != 1 {
+		t.Fatalf("before Close: %+v; want the first said", got)
+	}
+	m.Close()
+	if got := logs.Lines("too many alerts waiting"); len(got) != 2 || got[1].Repeated() != 6 || logs.Count("too many alerts waiting") != 7 {
+		t.Fatalf("after Close: %+v; want a count of the 6 others", got)
+	}
+}

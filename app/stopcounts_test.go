@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
+	"github.com/tikcraft/tikcraft/source"
+)
+
+// A warning that repeats is said once, then counted for a summary a
+// minute later. When `tikcraft run` stops before that minute, the count
+// is said as it stops, not lost: here three gifts over gifts.max_repeat
+// within a second, then the end of the replayed LIVE.
+func TestRunSaysHeldCountsAtStop(t *testing.T) {
+	mc := rcontest.Start(t, testPassword)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\ngifts:\n  max_repeat: 2\n",
+		filepath.Join(dir, "data"), mc.Addr(), testPassword))
+	write(t, filepath.Join(dir, "actions.mca"), "rose:/say rose {user}\n")
+	var events []string
+	for i := range 3 {
+		events = append(events, fmt.Sprintf(`{"type":"gift","msg_id":"m%d","time":"2026-11-22T18:00:0%dZ","user":{"id":"%d","unique_id":"viewer%d"},"gift":{"id":5655,"name":"Rose","combo":true,"diamonds":1},"repeat_count":50,"repeat_end":true,"group_id":"g%d"}`, i, i, i+1, i, i))
+	}
+	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(events, "\n")+"\n")
+	logs := &logratetest.Records{}
+	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
+		Log: slog.New(logs)}, Source: "replay:" + filepath.Join(dir, "events.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(mc.Commands()); n != 6 {
+		t.Fatalf("%d commands reached Minecraft, want 3 gifts × max_repeat 2", n)
+	}
+	got := logs.Lines("gift count clipped")
+	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 2 || got[1].Attrs["user"] != "viewer2" {
+		t.Fatalf("clipped lines: %+v; want the first said, then a count of the 2 others at stop", got)
+	}
+}
+
+// The same for the $http lane: a target answering 500 makes every
+// request retry; the retries are said once, and the count of the others
+// when run stops.
+func TestRunSaysHeldHTTPRetriesAtStop(t *testing.T) {
+	var hits atomic.Int64
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer target.Close()
+	mc := rcontest.Start(t, testPassword)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\nhttp:\n  allow: [%s]\n",
+		filepath.Join(dir, "data"), mc.Addr(), testPassword, strings.TrimPrefix(target.URL, "http://")))
+	write(t, filepath.Join(dir, "actions.mca"), "follow:$http POST "+target.URL+"/follow {\"user\":\"{user}\"}\n")
+	write(t, filepath.Join(dir, "events.jsonl"), `{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`+"\n"+
+		`{"type":"follow","msg_id":"2","user":{"id":"2","unique_id":"bob"}}`+"\n")
+	logs := &logratetest.Records{}
+	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
+		Log: slog.New(logs)}, Source: "replay:" + filepath.Join(dir, "events.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two requests, each tried three times: four retries.
+	got := logs.Lines("$http request failed; trying again")
+	if hits.Load() != 6 || len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 3 {
+		t.Fatalf("%d requests; retry lines %+v; want the first retry said, then a count of the 3 others at stop", hits.Load(), got)
+	}
+}
+
+// And for the overlays, which take alerts in a replay too (without
+// pages): the alerts dropped beyond overlays.alerts.max_queue are said
+// once, and the count of the others when the replay ends.
+func TestReplaySaysHeldDroppedAlertsAtStop(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), "overlays:\n  alerts: {max_queue: 2}\n")
+	write(t, filepath.Join(dir, "actions.mca"), "follow:>>{user}|followed|5\n")
+	var events []string
+	for i := range 10 {
+		events = append(events, fmt.Sprintf(`{"type":"follow","msg_id":"%d","user":{"id":"%d","unique_id":"viewer%d"}}`, i, i+1, i))
+	}
+	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(events, "\n")+"\n")
+	logs := &logratetest.Records{}
+	err := Replay(context.Background(), ReplayOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard,
+		Log: slog.New(logs)}, File: filepath.Join(dir, "events.jsonl"), DryRun: true, Speed: source.Max})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One alert showing, two waiting: seven dropped.
+	got := logs.Lines("too many alerts waiting")
+	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 6 {
+		t.Fatalf("dropped alert lines %+v; want the first said, then a count of the 6 others at the end", got)
+	}
+}
