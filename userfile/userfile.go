@@ -178,10 +178,8 @@ func (k Kind) look(fsys fsys, name, path string) (fs.FileInfo, error) {
 	return fi, nil
 }
 
-// Check says why st, the file at path, is not one Read reads; nil when it
-// is. A watcher uses it to tell what took the file's place.
-func (k Kind) Check(path string, st fs.FileInfo) error { return k.check(path, st) }
-
+// check says why st, the file at path, is not one Read reads; nil when it
+// is.
 func (k Kind) check(path string, st fs.FileInfo) error {
 	m := st.Mode()
 	var what string
