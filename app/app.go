@@ -21,7 +21,6 @@ import (
 	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/rules"
 	"github.com/tikcraft/tikcraft/tiktok"
-	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // DefaultConfigFile is read when -c is not given and it exists.
@@ -126,10 +125,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 	case useFile:
 		b, err := rules.ReadFile(actionsPath)
 		if err != nil {
-			msg := fmt.Sprintf("error: cannot read the actions file %s: %v", actionsPath, unwrapPathError(err))
-			if errors.As(err, new(*userfile.Error)) {
-				msg = "error: " + err.Error()
-			}
+			msg := "error: " + err.Error()
 			if errors.Is(err, os.ErrNotExist) {
 				// No FILE: prefix: the message must not point at a file
 				// that does not exist.

@@ -194,7 +194,10 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 	if p.live {
 		// Test triggers look gift names and ids up as `tikcraft gifts`
 		// shows them: the kept list, the built-in one behind it (offline).
-		a.inject.Gifts = knownGifts(cfg.DataDir)
+		var problem error
+		if a.inject.Gifts, problem = knownGifts(cfg.DataDir); problem != nil {
+			giftCacheWarning(log, problem)
+		}
 	}
 	ovo := overlay.Options{Config: overlay.ConfigFrom(cfg.Overlays), Log: log}
 	if st != nil {

@@ -42,7 +42,11 @@ func Check(ctx context.Context, co CheckOptions) int {
 		return 1
 	}
 	if !s.Config.Foreign() {
-		s.checkGiftNames(knownGifts(s.Config.DataDir))
+		list, problem := knownGifts(s.Config.DataDir)
+		if problem != nil {
+			s.add("warning", fmt.Sprintf("warning: %v; tikcraft looks gift names up in its built-in list meanwhile: %s", problem, giftCacheAdvice))
+		}
+		s.checkGiftNames(list)
 	}
 	for _, d := range s.Diagnostics {
 		fmt.Fprintln(o.Stdout, d)

@@ -26,10 +26,12 @@ func (s *Setup) completion() web.Completion {
 
 // completionGifts is the one source of the gifts the editor completes
 // triggers with: the list `tikcraft gifts` keeps in data_dir (the
-// streamer's region's) with the built-in one behind it, offline.
+// streamer's region's) with the built-in one behind it, offline. A kept
+// list that cannot be used was told at the start.
 func (s *Setup) completionGifts() []web.Gift {
 	var out []web.Gift
-	for _, g := range knownGifts(s.Config.DataDir).Gifts() {
+	list, _ := knownGifts(s.Config.DataDir)
+	for _, g := range list.Gifts() {
 		out = append(out, web.Gift{ID: g.ID, Name: g.Name, Diamonds: g.Diamonds})
 	}
 	return out

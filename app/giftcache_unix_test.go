@@ -5,8 +5,11 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/tikcraft/tikcraft/tiktok"
 )
 
 // A pipe or a link to /dev/zero in place of the kept gift list
@@ -25,8 +28,12 @@ func TestKnownGiftsSkipsPipesAndDevices(t *testing.T) {
 			if _, err := readGiftCache(filepath.Join(dir, giftCacheFile)); err == nil {
 				t.Fatal("read a gift list from a pipe or a device")
 			}
-			if knownGifts(dir) == nil {
-				t.Fatal("no gift list")
+			l, problem := knownGifts(dir)
+			if l == nil || l.Source != tiktok.GiftsBuiltIn {
+				t.Fatal("no built-in gift list")
+			}
+			if want := filepath.Join(dir, giftCacheFile) + " is a "; problem == nil || !strings.Contains(problem.Error(), want) {
+				t.Fatalf("problem %v; want one saying %q", problem, want)
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -72,7 +74,7 @@ func Gifts(ctx context.Context, g GiftsOptions) error {
 		}
 	}
 	path := filepath.Join(s.Config.DataDir, giftCacheFile)
-	cached, _ := readGiftCache(path)
+	cached, cacheErr := readGiftCache(path)
 	var list *tiktok.GiftList
 	var note string
 	switch {
@@ -108,6 +110,9 @@ func Gifts(ctx context.Context, g GiftsOptions) error {
 			}
 		}
 	}
+	if cacheErr != nil && list.Source == tiktok.GiftsBuiltIn {
+		giftCacheWarning(g.Log, cacheErr)
+	}
 	gifts := list.Gifts()
 	sort.SliceStable(gifts, func(i, j int) bool {
 		if gifts[i].Diamonds != gifts[j].Diamonds {
@@ -134,14 +139,27 @@ func Gifts(ctx context.Context, g GiftsOptions) error {
 // knownGifts is the gift list to look names and ids up in without asking
 // TikTok: the one `tikcraft gifts` kept in dataDir (whoever's LIVE it was
 // for, however old), with the built-in list behind it for the gifts of
-// other regions; or the built-in list alone.
-func knownGifts(dataDir string) *tiktok.GiftList {
-	cached, _ := readGiftCache(filepath.Join(dataDir, giftCacheFile))
+// other regions; or the built-in list alone. problem says why a kept list
+// is there but cannot be used (nil when there is none): the caller tells
+// the streamer (giftCacheWarning), once.
+func knownGifts(dataDir string) (list *tiktok.GiftList, problem error) {
+	cached, err := readGiftCache(filepath.Join(dataDir, giftCacheFile))
 	if cached == nil {
-		return tiktok.BuiltinGifts()
+		return tiktok.BuiltinGifts(), err
 	}
-	return cached.orBuiltin().WithFallback(tiktok.BuiltinGifts())
+	return cached.orBuiltin().WithFallback(tiktok.BuiltinGifts()), nil
 }
+
+// giftCacheWarning is the one line that tells the streamer a kept gift
+// list cannot be used, and what to do; problem, from readGiftCache, names
+// the file.
+func giftCacheWarning(log *slog.Logger, problem error) {
+	log.Warn("the gift list kept in data_dir cannot be used, so tikcraft looks gift names up in its built-in list: "+giftCacheAdvice,
+		"error", problem.Error())
+}
+
+// giftCacheAdvice says what to do with a kept gift list that cannot be used.
+const giftCacheAdvice = "delete the file, and `tikcraft gifts` keeps a new one"
 
 // orBuiltin is the kept list, or the built-in one when there is none.
 func (c *giftCache) orBuiltin() *tiktok.GiftList {
@@ -165,16 +183,20 @@ func exampleID(list []tiktok.GiftInfo) int64 {
 
 // giftCacheKind is the kept gift list for userfile.Read: TikTok's list is
 // a few hundred KB; the cap keeps a wrong file from filling the memory.
-var giftCacheKind = userfile.Kind{Name: "kept gift list", Max: 8 << 20, TooBig: "delete it; `tikcraft gifts` writes it again"}
+var giftCacheKind = userfile.Kind{Name: "kept gift list", Max: 8 << 20}
 
+// readGiftCache reads the kept gift list at path; none there is nil, nil.
 func readGiftCache(path string) (*giftCache, error) {
 	b, err := userfile.Read(path, giftCacheKind)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	var c giftCache
 	if err := json.Unmarshal(b, &c); err != nil || len(c.Gifts) == 0 {
-		return nil, fmt.Errorf("%s is not a gift list", path)
+		return nil, fmt.Errorf("%s is not a gift list tikcraft can read", path)
 	}
 	return &c, nil
 }

@@ -227,14 +227,11 @@ var fileKind = userfile.Kind{Name: "config file", Max: MaxFileSize,
 // never waiting on a pipe.
 func File(path string) (Layer, error) {
 	b, err := userfile.Read(path, fileKind)
+	if errors.Is(err, os.ErrNotExist) {
+		return Layer{}, fmt.Errorf("config file %s does not exist: create it (see docs/CONFIG.md) or leave out -c to use the defaults", path)
+	}
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return Layer{}, fmt.Errorf("config file %s does not exist: create it (see docs/CONFIG.md) or leave out -c to use the defaults", path)
-		}
-		if errors.As(err, new(*userfile.Error)) {
-			return Layer{}, err
-		}
-		return Layer{}, fmt.Errorf("reading config file: %w", err)
+		return Layer{}, err
 	}
 	return Layer{Name: path, Data: b, Dir: filepath.Dir(path)}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/atomicfile"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // Namespace is the data pack's namespace and folder name.
@@ -317,47 +319,32 @@ const header = "# tikcraft: rule "
 // hundred bytes, and a larger one is not its own.
 const maxMeta = 64 << 10
 
+// packFile is a file of the pack for userfile, of at most max bytes: only
+// a regular file, opened without waiting (a FIFO would hold Write, and
+// with it the start of `tikcraft run`, for ever), and never through a
+// link, even one put in its place after a look.
+func packFile(max int64) userfile.Kind {
+	return userfile.Kind{Name: "file of the tikcraft data pack", Max: max, NoLinks: true}
+}
+
 // checkOwnPack refuses a pack folder whose pack.mcmeta is not tikcraft's
 // (or is a link, or not a file at all).
 func checkOwnPack(root *os.Root, rootPath string) error {
 	meta := filepath.Join(rootPath, "pack.mcmeta")
-	fi, err := root.Lstat("pack.mcmeta")
+	old, err := userfile.ReadIn(root, "pack.mcmeta", packFile(maxMeta))
 	switch {
-	case err != nil:
+	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("%s exists but is not a tikcraft data pack; move it away, tikcraft needs that folder for its own pack", rootPath)
-	case fi.Mode()&fs.ModeSymlink != 0:
+	case errors.Is(err, userfile.ErrLink):
 		return metaLinkError(meta)
-	case !fi.Mode().IsRegular():
+	case errors.Is(err, userfile.ErrNotFile):
 		return fmt.Errorf("%s exists but is not a tikcraft data pack (%s is not a file); move it away, tikcraft needs that folder for its own pack", rootPath, meta)
-	}
-	old, ok := readFile(root, "pack.mcmeta", maxMeta)
-	if !ok || !bytes.Contains(old, []byte(marker)) {
+	case errors.Is(err, userfile.ErrTooBig), err == nil && !bytes.Contains(old, []byte(marker)):
 		return fmt.Errorf("%s holds a data pack tikcraft did not write; move it away or rename it, tikcraft needs that folder for its own pack", rootPath)
+	case err != nil:
+		return fmt.Errorf("writing the tikcraft data pack: %w", err)
 	}
 	return nil
-}
-
-// readFile reads name inside root if it is a regular file of at most limit
-// bytes; anything else (a FIFO that would block, a device, a larger file)
-// is not read, and ok is false.
-func readFile(root *os.Root, name string, limit int64) (b []byte, ok bool) {
-	if fi, err := root.Lstat(name); err != nil || !fi.Mode().IsRegular() || fi.Size() > limit {
-		return nil, false
-	}
-	f, err := root.Open(name)
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	// Lstat and Open are two looks: check again what was opened.
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, false
-	}
-	b, err = io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil || int64(len(b)) > limit {
-		return nil, false
-	}
-	return b, true
 }
 
 // linkError refuses the link at at, where tikcraft keeps a folder or, if
@@ -457,7 +444,7 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 		// Same content and the mode a new file gets (files from older
 		// versions were 0600, unreadable for a server running as another
 		// user): nothing to do.
-		if old, ok := readFile(w.root, rel, int64(len(data))); ok && bytes.Equal(old, data) {
+		if old, err := userfile.ReadIn(w.root, rel, packFile(int64(len(data)))); err == nil && bytes.Equal(old, data) {
 			perm, _, err := w.modes()
 			if err != nil {
 				return false, err
@@ -581,17 +568,11 @@ func (w *packWriter) foreign(rel string) bool {
 // wroteIt reports whether rel is a file that starts with tikcraft's
 // header; only the header is read.
 func (w *packWriter) wroteIt(rel string) bool {
-	if fi, err := w.root.Lstat(rel); err != nil || !fi.Mode().IsRegular() {
-		return false
-	}
-	f, err := w.root.Open(rel)
+	f, _, err := userfile.OpenIn(w.root, rel, packFile(math.MaxInt64))
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return false
-	}
 	b := make([]byte, len(header))
 	_, err = io.ReadFull(f, b)
 	return err == nil && string(b) == header

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/atomicfile"
-	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // ErrInvalid is returned (wrapped) by Save for a text with errors: nothing
@@ -46,7 +45,7 @@ func (r *Reloader) Source() (Source, error) {
 		return Source{File: r.path, Text: bytes.Clone(r.loaded), Editable: true}, nil
 	}
 	if err != nil {
-		return Source{File: r.path}, errors.New(readErr(r.path, err))
+		return Source{File: r.path}, err
 	}
 	return Source{File: r.path, Text: src, Editable: true}, nil
 }
@@ -104,10 +103,8 @@ func (r *Reloader) Save(src []byte) (Saved, error) {
 		if isCRLF(old) {
 			src = toCRLF(src)
 		}
-	case errors.As(err, new(*userfile.Error)):
-		return out, fmt.Errorf("nothing was saved: %w", err)
 	case !errors.Is(err, fs.ErrNotExist):
-		return out, fmt.Errorf("cannot read the actions file %s before saving it: %w", r.path, pathErr(err))
+		return out, fmt.Errorf("nothing was saved: %w", err)
 	}
 	if err := atomicfile.Write(r.path, src, 0o644); err != nil {
 		return out, fmt.Errorf("could not save the actions file (the running rules stay): %w", err)

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 
 	"github.com/tikcraft/tikcraft/userfile"
 )
@@ -19,9 +17,8 @@ var FileKind = userfile.Kind{Name: "actions file", Max: MaxFileSize,
 	TooBig: "an actions file is a few KB even with a rule for every gift; is this the right file? (actions: in tikcraft.yaml names it)"}
 
 // ReadFile reads the actions file at path: an ordinary file of at most
-// MaxFileSize, never waiting on a pipe. A refusal is a *userfile.Error
-// whose message names the file and says what to do; other errors are the
-// file system's, as from os.ReadFile.
+// MaxFileSize, never waiting on a pipe. Its error is a *userfile.Error
+// whose message names the file and says what is wrong: shown as it is.
 func ReadFile(path string) ([]byte, error) {
 	return userfile.Read(path, FileKind)
 }
@@ -35,15 +32,6 @@ var bom = []byte("\ufeff")
 // streamer says "no rules" on purpose.
 func Empty(src []byte) bool {
 	return len(bytes.TrimSpace(bytes.TrimPrefix(src, bom))) == 0
-}
-
-// readErr words an error of ReadFile, without repeating the path a
-// refusal already names.
-func readErr(path string, err error) string {
-	if errors.As(err, new(*userfile.Error)) {
-		return err.Error()
-	}
-	return fmt.Sprintf("cannot read the actions file %s: %v", path, pathErr(err))
 }
 
 // emptyHint says how to run with no rules on purpose.

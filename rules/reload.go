@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -84,9 +83,9 @@ func (r *Reloader) Reload(context.Context) error {
 	defer r.mu.Unlock()
 	src, err := ReadFile(r.path)
 	if err != nil {
-		msg := fmt.Sprintf("%s; the rules loaded at %s keep running", readErr(r.path, err), r.loadedAt.Format(time.TimeOnly))
+		msg := fmt.Sprintf("%s; the rules loaded at %s keep running", err, r.loadedAt.Format(time.TimeOnly))
 		r.show([]string{msg}, msg)
-		r.log.Warn("reload: cannot read the actions file; the running rules stay", "file", r.path, "error", readErr(r.path, err))
+		r.log.Warn("reload: cannot read the actions file; the running rules stay", "file", r.path, "error", err.Error())
 		return fmt.Errorf("%w: %s", ErrKept, msg)
 	}
 	return r.reload(src)
@@ -151,14 +150,11 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 		problem string // why the file cannot be read; "" when it can
 	}
 	stat := func() look {
-		fi, err := os.Stat(r.path)
+		fi, err := FileKind.Stat(r.path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return look{problem: r.path + " is gone"}
 		case err != nil:
-			return look{problem: readErr(r.path, err)}
-		}
-		if err := FileKind.Check(r.path, fi); err != nil {
 			return look{problem: err.Error()}
 		}
 		return look{mod: fi.ModTime(), size: fi.Size()}
@@ -202,7 +198,7 @@ func (r *Reloader) Watch(ctx context.Context, every time.Duration) {
 			// Seen but not readable (no permission; on Windows, a file
 			// another program holds): said once, tried again each look.
 			r.mu.Unlock()
-			if problem := readErr(r.path, err); problem != warned {
+			if problem := err.Error(); problem != warned {
 				warned = problem
 				r.warn(problem)
 			}
@@ -288,14 +284,6 @@ func diagStrings(diags []actions.Diagnostic) []string {
 		out[i] = d.String()
 	}
 	return out
-}
-
-func pathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func plural(n int, word string) string {

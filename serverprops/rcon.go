@@ -47,19 +47,16 @@ func EnableRCON(dir string, now time.Time) (*RCONSetup, error) {
 		return nil, fmt.Errorf("%s is a file, not a folder: give the Minecraft server folder that holds server.properties (for example --server %s)", dir, filepath.Dir(dir))
 	}
 	path := filepath.Join(dir, "server.properties")
-	pst, err := os.Stat(path)
+	pst, err := fileKind.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s has no server.properties: is it the Minecraft server folder? Start the server once so that it writes the file, then run this again", dir)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, pathErr(err))
+	var b []byte
+	if err == nil {
+		b, err = userfile.Read(path, fileKind)
 	}
-	b, err := userfile.Read(path, fileKind)
-	if errors.As(err, new(*userfile.Error)) {
+	if err != nil {
 		return nil, fmt.Errorf("%w; nothing was changed", err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, pathErr(err))
 	}
 	props, err := Parse(b)
 	if err != nil {

@@ -32,11 +32,7 @@ func readFile(path string) ([]byte, error) {
 	}
 	b, err := userfile.Read(path, k)
 	if err != nil {
-		var ue *userfile.Error
-		if errors.As(err, &ue) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+		return nil, err
 	}
 	// The YAML parser's memory grows with the square of the nesting:
 	// refused before it is parsed.

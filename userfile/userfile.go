@@ -11,6 +11,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"syscall"
 )
 
 // Refusals, wrapped by *Error.
@@ -20,6 +22,11 @@ var (
 	ErrNotFile = errors.New("not an ordinary file")
 	// ErrTooBig: more than the kind's cap.
 	ErrTooBig = errors.New("too big")
+	// ErrLink: a link in the place of a file of a kind with NoLinks.
+	ErrLink = errors.New("a link")
+	// ErrChanged: another file took the place of one of a kind with
+	// NoLinks while it was opened.
+	ErrChanged = errors.New("replaced while opened")
 )
 
 // Kind is what a file is for, in the words of its messages, and its cap.
@@ -31,57 +38,85 @@ type Kind struct {
 	Max int64
 	// TooBig says what to do with a file over Max.
 	TooBig string
+	// NoLinks refuses a link in the file's place (ErrLink) instead of
+	// following it: for files tikcraft keeps itself, where a link is never
+	// its own.
+	NoLinks bool
 }
 
-// Error is a file refused for what it is or for its size. Its message names
-// the file, says what is wrong and what to do.
+// Error is a file refused for what it is or for its size, or one the file
+// system would not give. Its message names the file and its kind, says
+// what is wrong and, where it can, what to do: callers show it as it is.
 type Error struct {
 	Path string
-	Err  error // ErrNotFile or ErrTooBig
-	msg  string
+	// Err is ErrNotFile, ErrTooBig, ErrLink, ErrChanged, or the file
+	// system's error (an *fs.PathError: errors.Is(err, fs.ErrNotExist)
+	// holds for a missing file).
+	Err error
+	msg string
 }
 
 func (e *Error) Error() string { return e.msg }
 func (e *Error) Unwrap() error { return e.Err }
 
 // Read reads the file at path whole. It accepts an ordinary file (a link is
-// followed to what it points at) of at most k.Max bytes and refuses
-// anything else with an *Error. It never blocks on a pipe, even one put in
-// the file's place while it looks. Errors of the file system (no such
-// file, no permission) come as *fs.PathError, as from os.ReadFile.
+// followed to what it points at, unless k.NoLinks) of at most k.Max bytes.
+// It never blocks on a pipe, even one put in the file's place while it
+// looks. Every error is an *Error.
 func Read(path string, k Kind) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.check(path, st); err != nil {
-		return nil, err
-	}
-	return readOpen(path, k)
+	return read(osFS{}, path, path, k)
 }
 
-// readOpen is Read after its first look: it opens path without waiting
-// (should a pipe take the file's place after the look, opening it returns
-// at once instead of waiting for a writer forever), looks again at what
-// it opened and reads at most k.Max bytes.
-func readOpen(path string, k Kind) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+// ReadIn is Read for the file name inside root: no name or link leads out
+// of it (see os.Root).
+func ReadIn(root *os.Root, name string, k Kind) ([]byte, error) {
+	return read(root, name, filepath.Join(root.Name(), name), k)
+}
+
+// OpenIn opens the file name inside root for reading, with the checks of
+// Read, and returns it with what it is; the caller closes it. For a file
+// that is not read whole (a sound that is streamed).
+func OpenIn(root *os.Root, name string, k Kind) (*os.File, fs.FileInfo, error) {
+	return open(root, name, filepath.Join(root.Name(), name), k)
+}
+
+// Stat is os.Stat of path (os.Lstat when k.NoLinks) with the refusals and
+// the wording of Read: a watcher's look at a file it reads later.
+func (k Kind) Stat(path string) (fs.FileInfo, error) {
+	return k.look(osFS{}, path, path)
+}
+
+// fsys is what userfile needs of a file system: the os package's, or an
+// os.Root's.
+type fsys interface {
+	Stat(name string) (fs.FileInfo, error)
+	Lstat(name string) (fs.FileInfo, error)
+	OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error)
+}
+
+var _ fsys = (*os.Root)(nil)
+
+type osFS struct{}
+
+func (osFS) Stat(name string) (fs.FileInfo, error)  { return os.Stat(name) }
+func (osFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+func (osFS) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
+	return os.OpenFile(name, flag, perm)
+}
+
+// read reads the file open opens, at most k.Max bytes. path names it in
+// messages.
+func read(fsys fsys, name, path string, k Kind) ([]byte, error) {
+	f, _, err := open(fsys, name, path, k)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if err := k.check(path, st); err != nil {
-		return nil, err
-	}
 	// The file may grow between the Stat and the read: read one byte more
 	// than the cap to see it.
 	b, err := io.ReadAll(io.LimitReader(f, k.Max+1))
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: unwrap(err)}
+		return nil, k.fsError(path, &fs.PathError{Op: "read", Path: path, Err: unwrap(err)})
 	}
 	if int64(len(b)) > k.Max {
 		return nil, k.tooBig(path, int64(len(b)))
@@ -89,10 +124,62 @@ func readOpen(path string, k Kind) ([]byte, error) {
 	return b, nil
 }
 
-// Check says why st, the file at path, is not one Read reads; nil when it
-// is. A watcher uses it to tell what took the file's place.
-func (k Kind) Check(path string, st fs.FileInfo) error { return k.check(path, st) }
+// open looks at name first (a device is never opened: opening one may do
+// something), then opens it without waiting (should a pipe take the
+// file's place after the look, opening it returns at once instead of
+// waiting for a writer forever) and looks again at what it opened. With
+// k.NoLinks, what it opened must be the very file the first look saw, so
+// a link put in its place meanwhile is not followed either.
+func open(fsys fsys, name, path string, k Kind) (*os.File, fs.FileInfo, error) {
+	before, err := k.look(fsys, name, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := fsys.OpenFile(name, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, nil, k.fsError(path, err)
+	}
+	st, err := f.Stat()
+	if err == nil {
+		err = k.check(path, st)
+	} else {
+		err = k.fsError(path, err)
+	}
+	if err == nil && k.NoLinks && !os.SameFile(before, st) {
+		err = &Error{Path: path, Err: ErrChanged,
+			msg: fmt.Sprintf("%s was replaced while tikcraft opened it; try again", path)}
+		if fi, lerr := fsys.Lstat(name); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			err = k.link(path)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
 
+// look is the first look of open, and Stat.
+func (k Kind) look(fsys fsys, name, path string) (fs.FileInfo, error) {
+	stat := fsys.Stat
+	if k.NoLinks {
+		stat = fsys.Lstat
+	}
+	fi, err := stat(name)
+	if err != nil {
+		return nil, k.fsError(path, err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, k.link(path)
+	}
+	if err := k.check(path, fi); err != nil {
+		return nil, err
+	}
+	return fi, nil
+}
+
+// check says why st, the file at path, is not one Read reads; nil when it
+// is.
 func (k Kind) check(path string, st fs.FileInfo) error {
 	m := st.Mode()
 	var what string
@@ -113,6 +200,27 @@ func (k Kind) check(path string, st fs.FileInfo) error {
 	}
 	return &Error{Path: path, Err: ErrNotFile,
 		msg: fmt.Sprintf("%s %s: tikcraft reads the %s only from an ordinary file; put the real file there", path, what, k.Name)}
+}
+
+func (k Kind) link(path string) error {
+	return &Error{Path: path, Err: ErrLink,
+		msg: fmt.Sprintf("%s is a link: tikcraft does not follow a link as the %s; put the real file there", path, k.Name)}
+}
+
+// fsError words an error of the file system about the file at path.
+func (k Kind) fsError(path string, err error) error {
+	var why string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = "there is no such file"
+	case errors.Is(err, fs.ErrPermission):
+		why = "permission denied: give your user the right to read it"
+	case errors.Is(err, syscall.ENOTDIR):
+		why = "a part of the path is a file, not a folder"
+	default:
+		why = unwrap(err).Error()
+	}
+	return &Error{Path: path, Err: err, msg: fmt.Sprintf("cannot read the %s %s: %s", k.Name, path, why)}
 }
 
 func (k Kind) tooBig(path string, size int64) error {

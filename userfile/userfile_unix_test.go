@@ -4,11 +4,13 @@ package userfile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A link to /dev/zero never ends and a FIFO blocks its reader until a
@@ -33,15 +35,144 @@ func TestReadRefusesDevicesAndPipes(t *testing.T) {
 	}
 }
 
-// A pipe put in place of the file after Read looked at it is opened
-// without waiting for a writer (a blocking open would hang this test), and
-// refused by the second look.
-func TestReadDoesNotWaitOnAPipe(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "actions.mca")
-	if err := syscall.Mkfifo(p, 0o600); err != nil {
+// A file under a file (a path that goes on past a file): worded with the
+// file and its kind, as every error of the file system.
+func TestReadWordsNotAFolder(t *testing.T) {
+	ok := filepath.Join(t.TempDir(), "ok.txt")
+	write(t, ok, "x")
+	p := filepath.Join(ok, "under.txt")
+	want := "cannot read the test file " + p + ": a part of the path is a file, not a folder"
+	if _, err := Read(p, testKind); !errors.Is(err, syscall.ENOTDIR) || !errors.As(err, new(*Error)) || err.Error() != want {
+		t.Fatalf("got %v; want %q", err, want)
+	}
+}
+
+// lying is a folder whose first look sees the file seen whatever is
+// there: what a look sees just before something else takes the file's
+// place. Later looks see what is there.
+type lying struct {
+	*os.Root
+	seen   fs.FileInfo
+	looked bool
+}
+
+func (l *lying) Stat(name string) (fs.FileInfo, error)  { return l.first(name, l.Root.Stat) }
+func (l *lying) Lstat(name string) (fs.FileInfo, error) { return l.first(name, l.Root.Lstat) }
+
+func (l *lying) first(name string, stat func(string) (fs.FileInfo, error)) (fs.FileInfo, error) {
+	if l.looked {
+		return stat(name)
+	}
+	l.looked = true
+	return l.seen, nil
+}
+
+// A pipe put in place of the file after the look is opened without
+// waiting for a writer, and refused by the second look: with links
+// followed (Read, a sound) or not (the data pack).
+func TestOpenDoesNotWaitOnAPipe(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "real.txt"), "x")
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.txt"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readOpen(p, testKind); !errors.Is(err, ErrNotFile) || !strings.Contains(err.Error(), "is a pipe (FIFO)") {
-		t.Fatalf("an opened pipe: %v", err)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	seen, err := root.Lstat("real.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noLinks := testKind
+	noLinks.NoLinks = true
+	for _, k := range []Kind{testKind, noLinks} {
+		err := returns(t, filepath.Join(dir, "pipe.txt"), func() error {
+			_, err := read(&lying{Root: root, seen: seen}, "pipe.txt", filepath.Join(dir, "pipe.txt"), k)
+			return err
+		})
+		if !errors.Is(err, ErrNotFile) || !strings.Contains(err.Error(), "pipe.txt is a pipe (FIFO), not a file") {
+			t.Errorf("NoLinks %t: %v", k.NoLinks, err)
+		}
+	}
+	// And a pipe there at the first look is never opened.
+	for _, k := range []Kind{testKind, noLinks} {
+		err := returns(t, filepath.Join(dir, "pipe.txt"), func() error {
+			_, err := ReadIn(root, "pipe.txt", k)
+			return err
+		})
+		if !errors.Is(err, ErrNotFile) || !strings.Contains(err.Error(), filepath.Join(dir, "pipe.txt")+" is a pipe (FIFO), not a file") {
+			t.Errorf("ReadIn, NoLinks %t: %v", k.NoLinks, err)
+		}
+	}
+}
+
+// returns runs open, which opens the pipe at fifo, and returns its error;
+// the test fails if it is still waiting when the test's deadline comes (a
+// guard against a hang, not a speed check).
+func returns(t *testing.T, fifo string, open func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- open() }()
+	var end <-chan time.Time // none without a deadline: go test's own -timeout then tells
+	if d, ok := t.Deadline(); ok {
+		end = time.After(time.Until(d) * 9 / 10)
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-end:
+		// Let the reader in, so the test ends.
+		if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+		t.Fatal("opening a pipe waits for a writer")
+		return nil
+	}
+}
+
+// With NoLinks a link is refused, never followed: one there at the look,
+// and one put in place of the file after it. Without, a link inside the
+// folder is followed, and one that leads out of it is refused.
+func TestReadInLinks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "real.txt"), "real")
+	write(t, filepath.Join(dir, "other.txt"), "other")
+	if err := os.Symlink("real.txt", filepath.Join(dir, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	write(t, outside, "secret")
+	if err := os.Symlink(outside, filepath.Join(dir, "out.txt")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	noLinks := testKind
+	noLinks.NoLinks = true
+	link := filepath.Join(dir, "link.txt")
+	want := link + " is a link: tikcraft does not follow a link as the test file; put the real file there"
+	if _, err := ReadIn(root, "link.txt", noLinks); !errors.Is(err, ErrLink) || err.Error() != want {
+		t.Errorf("a link: %v; want %q", err, want)
+	}
+	seen, err := root.Lstat("other.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := read(&lying{Root: root, seen: seen}, "link.txt", link, noLinks); !errors.Is(err, ErrLink) || err.Error() != want {
+		t.Errorf("a link put in place of the file: %v; want %q", err, want)
+	}
+	if _, err := read(&lying{Root: root, seen: seen}, "real.txt", filepath.Join(dir, "real.txt"), noLinks); !errors.Is(err, ErrChanged) {
+		t.Errorf("another file put in place of the file: %v", err)
+	}
+	if b, err := ReadIn(root, "link.txt", testKind); err != nil || string(b) != "real" {
+		t.Errorf("following a link inside the folder: %q, %v", b, err)
+	}
+	if b, err := ReadIn(root, "out.txt", testKind); err == nil || !errors.As(err, new(*Error)) || strings.Contains(string(b), "secret") {
+		t.Errorf("a link out of the folder: %q, %v", b, err)
 	}
 }

@@ -376,17 +376,10 @@ func (s *Server) overlaySound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer root.Close()
-	// Only an ordinary file is opened: opening a pipe would wait for a
-	// writer, holding the request (and OBS's alert) for good. Stat follows
-	// a link that stays inside the folder, as Open does.
-	if fi, err := root.Stat(name); err == nil {
-		if err := soundKind.Check(filepath.Join(s.o.Sounds, name), fi); err != nil {
-			s.badSound.Log("file", name, "error", err)
-			http.NotFound(w, r)
-			return
-		}
-	}
-	f, err := root.Open(name)
+	// Only an ordinary file, opened without waiting: a pipe would hold the
+	// request (and OBS's alert) for good. A link that stays inside the
+	// folder is followed.
+	f, fi, err := userfile.OpenIn(root, name, soundKind)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.badSound.Log("file", name, "error", err)
@@ -397,11 +390,6 @@ func (s *Server) overlaySound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		http.NotFound(w, r)
-		return
-	}
 	h := w.Header()
 	if ct := mime.TypeByExtension(strings.ToLower(filepath.Ext(name))); ct != "" {
 		h.Set("Content-Type", ct)

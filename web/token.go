@@ -47,7 +47,7 @@ func LoadToken(dataDir string) (token string, created bool, err error) {
 		}
 		return t, false, nil
 	case !errors.Is(err, os.ErrNotExist):
-		return "", false, fmt.Errorf("reading the dashboard token: %w", err)
+		return "", false, err
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return "", false, fmt.Errorf("creating the data directory for the dashboard token: %w", err)
@@ -81,7 +81,7 @@ func ReadToken(dataDir string) (string, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return "", fmt.Errorf("there is no dashboard token in %s yet: it is made when `tikcraft run` (or `tikcraft web-token`) first starts with this config", dataDir)
 		}
-		return "", fmt.Errorf("reading the dashboard token: %w", err)
+		return "", err
 	}
 	t := strings.TrimSpace(string(b))
 	if !tokenRE.MatchString(t) {
