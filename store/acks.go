@@ -122,7 +122,8 @@ func (s *Store) openAcks(ctx context.Context, synchronous string) error {
 	hdr := make([]byte, journalHeader)
 	copy(hdr, journalMagic)
 	binary.LittleEndian.PutUint64(hdr[len(journalMagic):], id)
-	if _, err := f.WriteAt(hdr, 0); err == nil {
+	_, err = f.WriteAt(hdr, 0)
+	if err == nil {
 		err = f.Truncate(int64(journalHeader))
 	}
 	if err == nil && synchronous != "OFF" {
