@@ -44,14 +44,14 @@ func (s *Store) loadOverlay(ctx context.Context, key string) ([]byte, error) {
 }
 
 // SaveOverlayState replaces the saved overlay state; it has committed when
-// it returns (overlay.Saver).
+// it returns (overlay.Saver). It is a write like the queue's (a group
+// commit), so the log's bound and a full disk count it too.
 func (s *Store) SaveOverlayState(ctx context.Context, state []byte) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO overlay_state(key, value, updated_ns) VALUES (?, ?, ?)
-		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns`,
-		overlayKey, state, s.now().UnixNano())
-	s.commits.Add(1) // the checkpointer's next round copies it
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.StmtContext(ctx, s.setStaged).ExecContext(ctx, overlayKey, state, s.now().UnixNano())
+		return err
+	})
 	if err != nil {
-		s.noteFull(err)
 		return s.fail("saving the overlay state", err)
 	}
 	return nil
