@@ -313,6 +313,13 @@ func (s *Store) acksCopied(w []ackRec, committed bool) {
 		}
 		return
 	}
+	if len(a.waiting) == 0 && a.timer != nil {
+		// Copied: the linger starts again with the next acknowledgement,
+		// so one arriving just before the timer does not get a commit
+		// of its own when the next push is only milliseconds away.
+		a.timer.Stop()
+		a.timer = nil
+	}
 	if a.off >= journalKeepBytes && len(a.waiting) == 0 && a.copying == 0 && !a.closed {
 		if err := a.f.Truncate(int64(journalHeader)); err == nil {
 			a.off = int64(journalHeader)

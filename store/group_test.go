@@ -394,3 +394,37 @@ func TestJournalTornOrForeign(t *testing.T) {
 		t.Fatalf("another database's journal: %d pending, want both", n)
 	}
 }
+
+// A commit that copies every waiting acknowledgement stops the linger's
+// timer: the next acknowledgement waits its own linger for a push instead
+// of getting a commit of its own at the old timer's end (at 100 events a
+// second that was a quarter more commits).
+func TestCopyStopsTheLinger(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{ackLinger: time.Hour})
+	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.acks.mu.Lock()
+	armed := s.acks.timer != nil
+	s.acks.mu.Unlock()
+	if !armed {
+		t.Fatal("no linger armed for a waiting acknowledgement")
+	}
+	if err := s.Push(ctx, cmd(3)); err != nil { // copies it
+		t.Fatal(err)
+	}
+	s.acks.mu.Lock()
+	armed = s.acks.timer != nil
+	s.acks.mu.Unlock()
+	if armed {
+		t.Fatal("the linger's timer is still armed with nothing waiting")
+	}
+}
