@@ -29,7 +29,9 @@ import (
 // any kind, or after the ack linger when none comes. Open copies what a
 // kill left in the journal before anything is read, and every read that
 // looks at which actions are pending copies what is waiting first
-// (settleAcks), so the database and the queue in memory never disagree.
+// (settleAcks), so the database and the queue in memory never disagree;
+// when the database cannot be written (a full disk), the reads leave out
+// the actions marked in the journal instead (unsettled).
 //
 // The file starts with journalMagic and the database's own id (meta
 // 'acks_id'): records from another database (a tikcraft.db restored from
@@ -45,6 +47,10 @@ import (
 // write: its record carries the overlay counters staged so far. Open
 // writes the counters of the last record it applied (one whose action was
 // not marked yet), so the counters are never older than the marks.
+// retryCopy is how often the marks are tried again while the database
+// cannot be written.
+const retryCopy = time.Second
+
 const (
 	journalMagic     = "tkacks2\n"
 	journalHeader    = len(journalMagic) + 8
@@ -54,7 +60,10 @@ const (
 	journalKeepBytes = 256 << 10
 )
 
-type ackRec struct{ id, at int64 }
+type ackRec struct {
+	id, at int64
+	lane   queue.Lane // in memory only: which lane's count it changes
+}
 
 // acks is the journal and the marks not yet copied into the database.
 type acks struct {
@@ -64,7 +73,7 @@ type acks struct {
 	off     int64
 	buf     []byte
 	waiting []ackRec // written to the journal, not yet copied
-	copying int      // taken by a commit in progress
+	copying []ackRec // taken by the commit in progress (one at a time)
 	timer   *time.Timer
 	closed  bool
 }
@@ -81,7 +90,7 @@ func (s *Store) openAcks(ctx context.Context, synchronous string) error {
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", filepath.Base(path), err)
 	}
-	recs, err := readJournal(f, id)
+	recs, end, err := readJournal(f, id)
 	if err != nil {
 		f.Close()
 		return fmt.Errorf("cannot read %s: %w", filepath.Base(path), err)
@@ -118,22 +127,26 @@ func (s *Store) openAcks(ctx context.Context, synchronous string) error {
 			s.log.Info(fmt.Sprintf("recorded %d deliveries that were done just before tikcraft stopped", applied))
 		}
 	}
-	// The records are in the database now: start again from the header.
-	hdr := make([]byte, journalHeader)
-	copy(hdr, journalMagic)
-	binary.LittleEndian.PutUint64(hdr[len(journalMagic):], id)
-	_, err = f.WriteAt(hdr, 0)
-	if err == nil {
-		err = f.Truncate(int64(journalHeader))
+	// The records stay (applied again they change nothing) until the
+	// journal is cut back after a later commit: cutting it now could, after
+	// a power cut, keep the cut and lose the commit that applied them. A
+	// torn end, or another database's journal, is cut off, so that new
+	// records follow whole ones.
+	if end < int64(journalHeader) {
+		hdr := make([]byte, journalHeader)
+		copy(hdr, journalMagic)
+		binary.LittleEndian.PutUint64(hdr[len(journalMagic):], id)
+		_, err = f.WriteAt(hdr, 0)
+		end = int64(journalHeader)
 	}
-	if err == nil && synchronous != "OFF" {
-		err = f.Sync()
+	if err == nil {
+		err = f.Truncate(end)
 	}
 	if err != nil {
 		f.Close()
 		return fmt.Errorf("cannot write %s: %w", filepath.Base(path), err)
 	}
-	s.acks.f, s.acks.off = f, int64(journalHeader)
+	s.acks.f, s.acks.off = f, end
 	s.acks.sync = synchronous == "FULL" || synchronous == "EXTRA"
 	return nil
 }
@@ -164,44 +177,46 @@ type journalRec struct {
 	counters []byte
 }
 
-// readJournal returns the whole records of f, if f belongs to the
-// database whose id is id (none otherwise).
-func readJournal(f *os.File, id uint64) ([]journalRec, error) {
+// readJournal returns the whole records of f and where they end, if f
+// belongs to the database whose id is id (none, ending at 0, otherwise).
+func readJournal(f *os.File, id uint64) ([]journalRec, int64, error) {
 	r := bufio.NewReader(io.NewSectionReader(f, 0, 1<<62))
 	hdr := make([]byte, journalHeader)
 	if _, err := io.ReadFull(r, hdr); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, nil // new, or cut short before a record
+			return nil, 0, nil // new, or cut short before a record
 		}
-		return nil, err
+		return nil, 0, err
 	}
 	if string(hdr[:len(journalMagic)]) != journalMagic || binary.LittleEndian.Uint64(hdr[len(journalMagic):]) != id {
-		return nil, nil
+		return nil, 0, nil
 	}
 	var out []journalRec
+	end := int64(journalHeader)
 	head := make([]byte, recordHead)
 	for {
 		if _, err := io.ReadFull(r, head); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return out, nil
+				return out, end, nil
 			}
-			return nil, err
+			return nil, 0, err
 		}
 		n := binary.LittleEndian.Uint32(head)
 		if n > maxRecordData {
-			return out, nil // torn
+			return out, end, nil // torn
 		}
 		rest := make([]byte, int(n)+4)
 		if _, err := io.ReadFull(r, rest); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return out, nil
+				return out, end, nil
 			}
-			return nil, err
+			return nil, 0, err
 		}
 		crc := crc32.Update(crc32.ChecksumIEEE(head), crc32.IEEETable, rest[:n])
 		if crc != binary.LittleEndian.Uint32(rest[n:]) {
-			return out, nil // torn: nothing after it was written whole
+			return out, end, nil // torn: nothing after it was written whole
 		}
+		end += int64(recordHead + len(rest))
 		rec := journalRec{ackRec: ackRec{id: int64(binary.LittleEndian.Uint64(head[4:])), at: int64(binary.LittleEndian.Uint64(head[12:]))}}
 		if n > 0 {
 			rec.counters = rest[:n]
@@ -224,7 +239,7 @@ func appendRecord(b []byte, id, at int64, counters []byte) []byte {
 // on disk if any; when it returns nil the mark survives a kill. The next
 // commit copies it into the database; if none comes within the linger, one
 // is made for it.
-func (s *Store) journal(id, at int64, counters []byte) error {
+func (s *Store) journal(id, at int64, lane queue.Lane, counters []byte) error {
 	a := &s.acks
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -242,7 +257,7 @@ func (s *Store) journal(id, at int64, counters []byte) error {
 		}
 	}
 	a.off += int64(len(rec))
-	a.waiting = append(a.waiting, ackRec{id, at})
+	a.waiting = append(a.waiting, ackRec{id: id, at: at, lane: lane})
 	if a.timer == nil {
 		a.timer = time.AfterFunc(s.linger, s.copyAcks)
 	}
@@ -279,7 +294,7 @@ func (s *Store) copyAcks() {
 func (s *Store) settleAcks(ctx context.Context) error {
 	a := &s.acks
 	a.mu.Lock()
-	idle := len(a.waiting) == 0 && a.copying == 0
+	idle := len(a.waiting) == 0 && len(a.copying) == 0
 	a.mu.Unlock()
 	if idle {
 		return nil
@@ -293,8 +308,7 @@ func (s *Store) takeAcks() []ackRec {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	w := a.waiting
-	a.waiting = nil
-	a.copying += len(w)
+	a.waiting, a.copying = nil, w
 	return w
 }
 
@@ -305,11 +319,14 @@ func (s *Store) acksCopied(w []ackRec, committed bool) {
 	a := &s.acks
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.copying -= len(w)
+	a.copying = nil
 	if !committed {
 		a.waiting = append(w, a.waiting...)
 		if a.timer == nil && !a.closed {
-			a.timer = time.AfterFunc(s.linger, s.copyAcks)
+			// The database cannot be written (a full disk): the marks are
+			// safe in the journal; try again now and then, not every
+			// linger.
+			a.timer = time.AfterFunc(max(s.linger, retryCopy), s.copyAcks)
 		}
 		return
 	}
@@ -320,7 +337,7 @@ func (s *Store) acksCopied(w []ackRec, committed bool) {
 		a.timer.Stop()
 		a.timer = nil
 	}
-	if a.off >= journalKeepBytes && len(a.waiting) == 0 && a.copying == 0 && !a.closed {
+	if a.off >= journalKeepBytes && len(a.waiting) == 0 && !a.closed {
 		if err := a.f.Truncate(int64(journalHeader)); err == nil {
 			a.off = int64(journalHeader)
 		}
@@ -328,23 +345,44 @@ func (s *Store) acksCopied(w []ackRec, committed bool) {
 }
 
 // closeAcks copies what waits and closes the journal; what could not be
-// copied stays in it for the next Open.
+// copied (a full disk) stays in it for the next Open.
 func (s *Store) closeAcks() error {
 	a := &s.acks
 	if a.f == nil {
 		return nil
 	}
-	err := s.settleAcks(context.Background())
+	copied := s.settleAcks(context.Background()) == nil
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.closed = true
 	if a.timer != nil {
 		a.timer.Stop()
 	}
-	if err == nil && len(a.waiting) == 0 {
+	if copied && len(a.waiting) == 0 && len(a.copying) == 0 {
 		a.f.Truncate(int64(journalHeader))
 	}
-	return errors.Join(err, a.f.Close())
+	return a.f.Close()
+}
+
+// unsettled returns the ids of lane whose marks are in the journal and
+// not yet in the database (the reads' way around a database that cannot
+// be written), or nil.
+func (s *Store) unsettled(lane queue.Lane) map[int64]bool {
+	a := &s.acks
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var ids map[int64]bool
+	for _, w := range [][]ackRec{a.copying, a.waiting} {
+		for _, r := range w {
+			if r.lane == lane || lane == queue.AllLanes {
+				if ids == nil {
+					ids = map[int64]bool{}
+				}
+				ids[r.id] = true
+			}
+		}
+	}
+	return ids
 }
 
 // copyAcksIn marks the actions of w delivered in tx.

@@ -269,11 +269,16 @@ func (s *Store) refill(ctx context.Context, lane queue.Lane, ln *storeLane, now 
 	if s.closed() {
 		return ErrClosed
 	}
-	if err := s.settleAcks(ctx); err != nil {
-		return s.failWrite("cannot record the delivered actions before reading the queue", err)
+	// The marks waiting in the journal go into the file first; if it cannot
+	// be written (a full disk), their actions are left out instead, as
+	// before they were marked delivery went on reading.
+	var skip map[int64]bool
+	if s.settleAcks(ctx) != nil {
+		skip = s.unsettled(lane)
 	}
 	s.countRead()
-	rows, err := s.readHead.QueryContext(ctx, int64(lane), now, refillSize)
+	limit := refillSize + len(skip) // the skipped ones come first
+	rows, err := s.readHead.QueryContext(ctx, int64(lane), now, limit)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
 	}
@@ -290,18 +295,21 @@ func (s *Store) refill(ctx context.Context, lane queue.Lane, ln *storeLane, now 
 			ln.head = ln.head[:0]
 			return s.fail("cannot read the action queue", err)
 		}
+		read++
+		if skip[it.ID] {
+			continue
+		}
 		setKind(a, kind)
 		it.Enqueued, it.Due = time.Unix(0, enq), time.Unix(0, due)
 		a.Delay = it.Due.Sub(it.Enqueued)
 		ln.head = append(ln.head, it)
 		ln.maxHead = max(ln.maxHead, it.ID)
-		read++
 	}
 	if err := rows.Err(); err != nil {
 		ln.head = ln.head[:0]
 		return s.fail("cannot read the action queue", err)
 	}
-	ln.headAll = read < refillSize
+	ln.headAll = read < limit
 	ln.nextDue = 0
 	if ln.delayed.Load() <= 0 {
 		return nil
@@ -396,7 +404,7 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	if handed && len(counters) <= maxRecordData {
 		delete(s.handed, id) // a second Ack of it commits, and finds it marked
 		s.handMu.Unlock()
-		if err := s.journal(id, now, counters); err != nil {
+		if err := s.journal(id, now, lane, counters); err != nil {
 			s.handMu.Lock()
 			s.handed[id] = lane
 			s.handMu.Unlock()
@@ -689,8 +697,9 @@ func (s *Store) Due(ctx context.Context, lane queue.Lane) (int, time.Time, error
 	if delayed <= 0 {
 		return s.Stats(ctx, lane)
 	}
-	if err := s.settleAcks(ctx); err != nil {
-		return 0, time.Time{}, s.failWrite("cannot record the delivered actions before reading the queue", err)
+	var skip map[int64]bool
+	if s.settleAcks(ctx) != nil {
+		skip = s.unsettled(lane) // delivered, so due: not counted below
 	}
 	s.countRead()
 	q := `SELECT count(*), min(coalesce(due_ns, enqueued_ns)) FROM actions
@@ -705,7 +714,8 @@ func (s *Store) Due(ctx context.Context, lane queue.Lane) (int, time.Time, error
 	if err := s.r.QueryRowContext(ctx, q, args...).Scan(&n, &since); err != nil {
 		return 0, time.Time{}, s.fail("cannot read the action queue", err)
 	}
-	if n == 0 || !since.Valid {
+	n -= len(skip)
+	if n <= 0 || !since.Valid {
 		return 0, time.Time{}, nil
 	}
 	return n, time.Unix(0, since.Int64), nil

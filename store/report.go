@@ -131,9 +131,8 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 		return nil, fmt.Errorf("cannot make the report: %w", ErrClosed)
 	}
 	s.flushLog(context.WithoutCancel(ctx)) // a cancelled report must not drop log rows
-	if err := s.settleAcks(ctx); err != nil {
-		return nil, s.fail("cannot make the report", err)
-	}
+	s.settleAcks(ctx)                      // a full disk: the last marks are counted as pending
+
 	rep := &Report{Since: since, Until: s.now()}
 	from := int64(math.MinInt64)
 	if !since.IsZero() {

@@ -333,17 +333,20 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 	if err := s.prepare(ctx); err != nil {
 		s.w.Close()
 		s.r.Close()
+		s.ckpt.Close()
 		return nil, s.openError(err)
 	}
 	if err := s.openAcks(ctx, o.synchronous); err != nil {
 		s.w.Close()
 		s.r.Close()
+		s.ckpt.Close()
 		return nil, s.openError(err)
 	}
 	if err := s.countLanes(ctx); err != nil {
 		s.acks.f.Close()
 		s.w.Close()
 		s.r.Close()
+		s.ckpt.Close()
 		return nil, s.openError(err)
 	}
 	go s.flusher()
@@ -421,9 +424,7 @@ func (s *Store) Close() error {
 		<-s.flushDone
 		s.behind.Close()
 		var errs []error
-		if err := s.closeAcks(); err != nil {
-			errs = append(errs, fmt.Errorf("the acknowledgement journal (kept for the next start): %w", err))
-		}
+		errs = append(errs, s.closeAcks())
 		for _, st := range []*sql.Stmt{s.insAction, s.ackAction, s.parkAction, s.setState, s.delState, s.insEvent, s.insDeliv, s.setStaged, s.readHead} {
 			if st != nil {
 				errs = append(errs, st.Close())
@@ -703,13 +704,22 @@ func (s *Store) commitGroup(g *group) (full bool) {
 			}
 			return full
 		}
-		// The journaled acknowledgements go first: an Ack that is not
-		// journaled (acknowledging again) then finds its action marked.
+		// The staged counters are taken before the journaled marks: a
+		// mark journaled after this moment then carries counters at least
+		// as new as those this commit writes (see acks.go), so the
+		// counters of a mark Open applies are never older than the file's.
+		// The marks are written first: an Ack that is not journaled
+		// (acknowledging again) then finds its action marked.
+		staged, seq := s.takeStaged()
 		acked := s.takeAcks()
+		undo := func() {
+			tx.Rollback()
+			s.restage(staged, seq)
+			s.acksCopied(acked, false)
+		}
 		if err := s.copyAcksIn(tx, acked); err != nil {
 			full = s.noteFull(err) || full
-			tx.Rollback()
-			s.acksCopied(acked, false)
+			undo()
 			for _, i := range live {
 				g.errs[i] = err
 			}
@@ -724,18 +734,14 @@ func (s *Store) commitGroup(g *group) (full bool) {
 			}
 		}
 		if failed >= 0 {
-			tx.Rollback()
-			s.acksCopied(acked, false)
+			undo()
 			live = append(live[:failed], live[failed+1:]...)
 			continue
 		}
-		staged, seq := s.takeStaged()
 		if staged != nil {
 			if _, err := tx.StmtContext(bg, s.setStaged).ExecContext(bg, countersKey, staged, s.now().UnixNano()); err != nil {
 				full = s.noteFull(err) || full
-				tx.Rollback()
-				s.restage(staged, seq)
-				s.acksCopied(acked, false)
+				undo()
 				for _, i := range live {
 					g.errs[i] = err
 				}

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/deliver"
+	"github.com/tikcraft/tikcraft/queue"
+)
+
+// A commit under way while an overlay action is acknowledged and the next
+// one stages newer counters: the commit writes the counters it took, and
+// the marks journaled after it took the journal carry counters at least
+// as new. Open applies the last of those, never older ones: no
+// acknowledged $wins is lost. (Before the counters were taken first, Open
+// brought back {"wins":1}.)
+func TestJournalCountersNeverOlderThanTheFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	wins := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}
+	if err := s.Push(ctx, wins, wins); err != nil {
+		t.Fatal(err)
+	}
+	a1, err := s.Next(ctx, queue.LaneOverlays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.StageOverlayCounters([]byte(`{"wins":1}`)) // A1 delivered
+	// A commit of any kind (the event log's flush, a push) is under way:
+	// it has taken the (empty) journal and is running its writes.
+	inFn, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- s.write(ctx, func(context.Context, *sql.Tx) error {
+			close(inFn)
+			<-release
+			return nil
+		})
+	}()
+	<-inFn
+	if err := s.Ack(ctx, a1.ID); err != nil { // journaled with wins 1
+		t.Fatal(err)
+	}
+	a2, err := s.Next(ctx, queue.LaneOverlays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.StageOverlayCounters([]byte(`{"wins":2}`)) // A2 delivered
+	close(release)
+	if err := <-done; err != nil { // commits wins 2, not A1's mark
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, a2.ID); err != nil { // journaled without counters: wins 2 is saved
+		t.Fatal(err)
+	}
+	crashed := openT(t, dir, options{unlocked: true}) // kill -9 here
+	got, _ := crashed.LoadOverlayCounters(ctx)
+	n, _, _ := crashed.Stats(ctx, queue.AllLanes)
+	t.Logf("after the kill: counters %s, %d pending", got, n)
+	if string(got) != `{"wins":2}` && n == 0 {
+		t.Fatalf("both $wins actions acknowledged, yet the counters are %s: one win is lost", got)
+	}
+}
+
+type fillSink struct {
+	n    atomic.Int64
+	fill func()
+}
+
+func (f *fillSink) Deliver(context.Context, tikcraft.Action) error {
+	if f.n.Add(1) == 1 {
+		f.fill()
+	}
+	return nil
+}
+
+// A database that cannot be written (a full disk) while actions wait: the
+// marks go to the journal, and the queue's reads, which cannot copy them
+// into the file, leave their actions out instead of failing. Delivery
+// goes on, and nothing is delivered twice. (The reads used to fail and end
+// the delivery.)
+func TestFullDatabaseKeepsDelivering(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir(), options{ackLinger: time.Millisecond})
+	var batch []tikcraft.Action
+	for i := range 300 {
+		batch = append(batch, tikcraft.Action{Kind: tikcraft.KindCommand, Command: fmt.Sprintf("say %d %s", i, strings.Repeat("x", 100))})
+	}
+	if err := s.Push(ctx, batch...); err != nil {
+		t.Fatal(err)
+	}
+	sink := &fillSink{fill: func() {
+		var pages int
+		s.w.QueryRow("PRAGMA page_count").Scan(&pages)
+		s.w.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages))
+	}}
+	finish := make(chan struct{})
+	close(finish)
+	w := &deliver.Worker{Queue: s, Sink: sink, Lanes: []queue.Lane{queue.LaneMinecraft}}
+	st, err := w.Run(ctx, finish)
+	if err != nil {
+		t.Fatalf("a full database ended the delivery: %v", err)
+	}
+	if st.Delivered != 300 || sink.n.Load() != 300 {
+		t.Fatalf("delivered %d, the sink saw %d; want 300 each", st.Delivered, sink.n.Load())
+	}
+	if _, err := s.w.Exec("PRAGMA max_page_count = 1073741823"); err != nil { // room again
+		t.Fatal(err)
+	}
+	if n, _, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 0 {
+		t.Fatalf("%d pending (%v), want 0", n, err)
+	}
+	if err := s.Push(ctx, cmd(1)); err != nil { // its commit copies the marks
+		t.Fatal(err)
+	}
+	var marked int
+	if err := s.r.QueryRow("SELECT count(*) FROM actions WHERE delivered_ns IS NOT NULL").Scan(&marked); err != nil || marked != 300 {
+		t.Fatalf("%d marked in the file (%v), want 300", marked, err)
+	}
+}
