@@ -34,8 +34,9 @@ import (
 // the actions marked in the journal instead (unsettled).
 //
 // The file starts with journalMagic and the database's own id (meta
-// 'acks_id'): records from another database (a tikcraft.db restored from
-// a backup, or deleted) are never applied to this one. Each record is the
+// 'acks_id'): records from another database (a new tikcraft.db after the
+// old one was deleted) are never applied to this one, and a record
+// applies only to an action pushed before it. Each record is the
 // length of its counters, the action id and the time, the counters, and a
 // CRC-32 of all that, little-endian: a record torn by a power cut ends the
 // journal there. Records already copied may be applied again at Open,
@@ -98,7 +99,14 @@ func (s *Store) openAcks(ctx context.Context, synchronous string) error {
 	if len(recs) > 0 {
 		applied := 0
 		err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			st := tx.StmtContext(ctx, s.ackAction)
+			// A mark applies only to an action pushed before it: the id of
+			// one the file lost (a power cut) may be another's by now.
+			st, err := tx.PrepareContext(ctx, `UPDATE actions SET delivered_ns = ?1
+				WHERE id = ?2 AND enqueued_ns <= ?1 AND delivered_ns IS NULL AND parked_ns IS NULL`)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
 			var counters []byte
 			var at int64
 			for _, r := range recs {
@@ -126,12 +134,16 @@ func (s *Store) openAcks(ctx context.Context, synchronous string) error {
 		if applied > 0 {
 			s.log.Info(fmt.Sprintf("recorded %d deliveries that were done just before tikcraft stopped", applied))
 		}
+		// The journal starts again once the marks are in the database
+		// file itself (a checkpoint syncs it): cut earlier, a power cut
+		// could keep the cut and lose the commit that applied them.
+		var busy, frames, done int
+		if s.ckpt.QueryRowContext(ctx, "PRAGMA wal_checkpoint(FULL)").Scan(&busy, &frames, &done) == nil && busy == 0 {
+			end = 0
+		}
 	}
-	// The records stay (applied again they change nothing) until the
-	// journal is cut back after a later commit: cutting it now could, after
-	// a power cut, keep the cut and lose the commit that applied them. A
-	// torn end, or another database's journal, is cut off, so that new
-	// records follow whole ones.
+	// A torn end, or another database's journal, is cut off too, so that
+	// new records follow whole ones.
 	if end < int64(journalHeader) {
 		hdr := make([]byte, journalHeader)
 		copy(hdr, journalMagic)
@@ -141,6 +153,9 @@ func (s *Store) openAcks(ctx context.Context, synchronous string) error {
 	}
 	if err == nil {
 		err = f.Truncate(end)
+	}
+	if err == nil && synchronous != "OFF" {
+		err = f.Sync()
 	}
 	if err != nil {
 		f.Close()
@@ -235,25 +250,36 @@ func appendRecord(b []byte, id, at int64, counters []byte) []byte {
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
 }
 
-// journal writes an acknowledgement, with the overlay counters not yet
-// on disk if any; when it returns nil the mark survives a kill. The next
-// commit copies it into the database; if none comes within the linger, one
-// is made for it.
-func (s *Store) journal(id, at int64, lane queue.Lane, counters []byte) error {
+// journal writes an acknowledgement, for an overlay action with the
+// overlay counters not yet on disk if any; when it returns nil the mark
+// survives a kill. The next commit copies it into the database; if none
+// comes within the linger, one is made for it. It returns false, writing
+// nothing, when the counters are too large for a record.
+func (s *Store) journal(id, at int64, lane queue.Lane) (bool, error) {
 	a := &s.acks
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.closed {
-		return ErrClosed
+		return false, ErrClosed
+	}
+	// Read under a.mu: a commit takes the staged counters before the
+	// marks, so a record that misses a commit carries counters at least as
+	// new as those it writes.
+	var counters []byte
+	if lane == queue.LaneOverlays {
+		counters = s.unsavedCounters()
+	}
+	if len(counters) > maxRecordData {
+		return false, nil
 	}
 	a.buf = appendRecord(a.buf[:0], id, at, counters)
 	rec := a.buf
 	if _, err := a.f.WriteAt(rec, a.off); err != nil {
-		return s.journalError(err)
+		return false, s.journalError(err)
 	}
 	if a.sync {
 		if err := a.f.Sync(); err != nil {
-			return s.journalError(err)
+			return false, s.journalError(err)
 		}
 	}
 	a.off += int64(len(rec))
@@ -261,7 +287,7 @@ func (s *Store) journal(id, at int64, lane queue.Lane, counters []byte) error {
 	if a.timer == nil {
 		a.timer = time.AfterFunc(s.linger, s.copyAcks)
 	}
-	return nil
+	return true, nil
 }
 
 // journalError words a failed journal write as a queue write error, like a

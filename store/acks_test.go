@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -123,4 +126,75 @@ func TestFullDatabaseKeepsDelivering(t *testing.T) {
 	if err := s.r.QueryRow("SELECT count(*) FROM actions WHERE delivered_ns IS NOT NULL").Scan(&marked); err != nil || marked != 300 {
 		t.Fatalf("%d marked in the file (%v), want 300", marked, err)
 	}
+}
+
+// A record whose action is not in the database (a tikcraft.db restored
+// from a backup, or a push lost to a power cut while the journal's write
+// survived) never marks the new action that gets its id: Open cuts the
+// journal once the marks it applied are in the file, and a mark applies
+// only to an action pushed before it.
+func TestJournalNeverMarksAReusedID(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s1, err := open(ctx, dir, nil, options{synchronous: "NORMAL", ackLinger: time.Hour, unlocked: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s1.Push(ctx, cmd(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, FileName)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	copyFile(t, db, backup)
+
+	s2 := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	if err := s2.Push(ctx, cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		it, err := s2.Next(ctx, queue.LaneMinecraft)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s2.Ack(ctx, it.ID); err != nil { // journaled: ids 1 and 2
+			t.Fatal(err)
+		}
+	}
+	// kill -9, then the streamer restores the backup (same acks_id)
+	os.Remove(db + "-wal")
+	os.Remove(db + "-shm")
+	os.Remove(db)
+	copyFile(t, backup, db)
+
+	s3 := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	if err := s3.Push(ctx, cmd(100)); err != nil { // reuses id 2
+		t.Fatal(err)
+	}
+	if n, _, _ := s3.Stats(ctx, queue.AllLanes); n != 1 {
+		t.Fatalf("%d pending, want 1 (the new gift)", n)
+	}
+	// kill -9 before it is sent
+	s4 := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	if n, _, _ := s4.Stats(ctx, queue.AllLanes); n != 1 {
+		t.Fatalf("after a kill: %d pending, want 1: the new gift (id 2) was marked delivered by the old record of id 2", n)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
 }

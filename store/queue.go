@@ -397,23 +397,22 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	now := s.now().UnixNano()
 	s.handMu.Lock()
 	lane, handed := s.handed[id]
-	var counters []byte
-	if lane == queue.LaneOverlays {
-		counters = s.unsavedCounters()
-	}
-	if handed && len(counters) <= maxRecordData {
+	if handed {
 		delete(s.handed, id) // a second Ack of it commits, and finds it marked
 		s.handMu.Unlock()
-		if err := s.journal(id, now, lane, counters); err != nil {
-			s.handMu.Lock()
-			s.handed[id] = lane
+		journaled, err := s.journal(id, now, lane)
+		if journaled {
+			ln.waiting.Add(-1)
+			forgetDelayed(ln, id)
+			dropFromHead(ln, id)
+			return nil
+		}
+		s.handMu.Lock()
+		s.handed[id] = lane
+		if err != nil {
 			s.handMu.Unlock()
 			return s.ackError(id, err)
 		}
-		ln.waiting.Add(-1)
-		forgetDelayed(ln, id)
-		dropFromHead(ln, id)
-		return nil
 	}
 	s.handMu.Unlock()
 	acked := false

@@ -507,20 +507,27 @@ func (s *Store) checkpoint() {
 			s.lowUntil.Store(time.Now().Add(lowDiskFor).UnixNano())
 		}
 	}
-	// Nothing committed since a round that copied everything: nothing to do.
+	// Nothing committed since a round that copied everything: nothing to
+	// copy. (While the disk is full the log is still emptied below: the
+	// acknowledgement journal may need its room, and no commit comes.)
+	var err error
+	idle := false
 	if n := s.commits.Load(); n == s.checkpointed && !s.ckptFailed {
-		return
+		if !low {
+			return
+		}
+		idle = true
 	} else {
 		s.checkpointed = n
+		_, err = s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		s.ckptFailed = err != nil
 	}
-	_, err := s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-	s.ckptFailed = err != nil
 	if low {
 		// After a full disk the log is emptied as soon as the database
 		// file can take its pages, also when this copy failed (the file
 		// may have had to grow) and no write comes to do it.
 		fi, serr := os.Stat(s.walPath)
-		if serr == nil && (fi.Size() > walLowBytes || s.ckptFailed && fi.Size() > 0) {
+		if serr == nil && fi.Size() > 0 && (fi.Size() > walLowBytes || s.ckptFailed || idle) {
 			err = s.emptyWAL(fi.Size())
 		}
 	}
