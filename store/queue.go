@@ -270,14 +270,14 @@ func (s *Store) refill(ctx context.Context, lane queue.Lane, ln *storeLane, now 
 		return ErrClosed
 	}
 	// The marks waiting in the journal go into the file first; if it cannot
-	// be written (a full disk), their actions are left out instead, as
-	// before they were marked delivery went on reading.
+	// be written (a full disk), their actions are left out of what is read
+	// instead, so that delivery goes on (reading needs no room).
 	var skip map[int64]bool
 	if s.settleAcks(ctx) != nil {
 		skip = s.unsettled(lane)
 	}
 	s.countRead()
-	limit := refillSize + len(skip) // the skipped ones come first
+	limit := refillSize + len(skip) // room for the skipped ones
 	rows, err := s.readHead.QueryContext(ctx, int64(lane), now, limit)
 	if err != nil {
 		return s.fail("cannot read the action queue", err)
