@@ -268,16 +268,7 @@ func TestOverlayAckWaitsForItsCounters(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
-	wins := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}
-	if err := s.Push(ctx, wins); err != nil {
-		t.Fatal(err)
-	}
-	it, err := s.Next(ctx, queue.LaneOverlays)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.StageOverlayCounters([]byte(`{"wins":1}`))
-	if err := s.Ack(ctx, it.ID); err != nil {
+	if err := ackWin(ctx, s, `{"wins":1}`); err != nil {
 		t.Fatal(err)
 	}
 	crashed := openT(t, dir, options{unlocked: true})
@@ -322,16 +313,7 @@ func TestOldJournalCountersDoNotComeBack(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
-	wins := tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}
-	if err := s.Push(ctx, wins); err != nil {
-		t.Fatal(err)
-	}
-	it, err := s.Next(ctx, queue.LaneOverlays)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.StageOverlayCounters([]byte(`{"wins":1}`))
-	if err := s.Ack(ctx, it.ID); err != nil { // journaled with wins 1
+	if err := ackWin(ctx, s, `{"wins":1}`); err != nil { // journaled with wins 1
 		t.Fatal(err)
 	}
 	if err := s.Push(ctx, cmd(1)); err != nil { // copies it, and wins 1
@@ -427,4 +409,18 @@ func TestCopyStopsTheLinger(t *testing.T) {
 	if armed {
 		t.Fatal("the linger's timer is still armed with nothing waiting")
 	}
+}
+
+// ackWin pushes a "$wins +1", takes it, stages counters as the overlays
+// would after applying it, and acknowledges it.
+func ackWin(ctx context.Context, s *Store, counters string) error {
+	if err := s.Push(ctx, tikcraft.Action{Kind: tikcraft.KindOverlay, Command: "wins +1"}); err != nil {
+		return err
+	}
+	it, err := s.Next(ctx, queue.LaneOverlays)
+	if err != nil {
+		return err
+	}
+	s.StageOverlayCounters([]byte(counters))
+	return s.Ack(ctx, it.ID)
 }
