@@ -79,8 +79,9 @@ type acks struct {
 	closed  bool
 }
 
-// openAcks opens the journal beside the database, applies what it holds
-// to the database, and starts it again from its header.
+// openAcks opens the journal beside the database and applies what it
+// holds to the database; once that is in the file itself, the journal
+// starts again from its header.
 func (s *Store) openAcks(ctx context.Context, synchronous string) error {
 	id, err := s.acksID(ctx)
 	if err != nil {
@@ -296,7 +297,7 @@ func (s *Store) journalError(err error) error {
 	dir := filepath.Base(filepath.Dir(s.path))
 	p := fmt.Sprintf("%s cannot be written", filepath.Join(dir, FileName+"-acks"))
 	if diskFull(err) {
-		s.lowUntil.Store(time.Now().Add(lowDiskFor).UnixNano())
+		s.diskFilled()
 		p = fmt.Sprintf("the disk holding %s is full", dir)
 	}
 	return &queue.WriteError{Problem: p, Err: err}

@@ -612,11 +612,16 @@ func (s *Store) noteFull(err error) bool {
 	if !errors.As(err, &se) || primaryCode(se, filepath.Dir(s.path)) != sqlite3.SQLITE_FULL {
 		return false
 	}
+	s.diskFilled()
+	return true
+}
+
+// diskFilled starts (or prolongs) a full-disk episode: see lowDisk.
+func (s *Store) diskFilled() {
 	if !s.lowDisk() { // a new full-disk episode: its "emptied" line is said once
 		s.toldEmptied.Store(false)
 	}
 	s.lowUntil.Store(time.Now().Add(lowDiskFor).UnixNano())
-	return true
 }
 
 // lowDisk reports whether the disk is taken for nearly full: a write failed
