@@ -183,11 +183,7 @@ func (*stateSink) SinkState() tikcraft.SinkState {
 // is parked with a message naming that server, not blaming Minecraft.
 func TestParkedHTTPNamesItsServer(t *testing.T) {
 	ctx := context.Background()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
-	host := strings.TrimPrefix(srv.URL, "http://")
+	srv, host := unavailable(t)
 	q := queue.NewMemory()
 	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindHTTP, Command: "POST " + srv.URL + "/gift {}"})
 	q.Push(ctx, cmds("say after")...)
@@ -208,11 +204,7 @@ func TestParkedHTTPNamesItsServer(t *testing.T) {
 // once a minute, per output, instead of an ERROR per action.
 func TestParkedAreSaidOnceThenCounted(t *testing.T) {
 	ctx := context.Background()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
-	host := strings.TrimPrefix(srv.URL, "http://")
+	srv, host := unavailable(t)
 	q := queue.NewMemory()
 	unanswered := map[string]error{}
 	for i := range 21 {
@@ -283,4 +275,13 @@ func TestRefusedHTTPIsNotSaidToHaveArrived(t *testing.T) {
 			t.Fatalf("log %+v", lines)
 		}
 	}
+}
+
+// unavailable starts a web server that answers every request with 503.
+func unavailable(t *testing.T) (*httptest.Server, string) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, strings.TrimPrefix(srv.URL, "http://")
 }
