@@ -82,6 +82,10 @@ func (a *Alerts) Tick(now time.Time) bool {
 	return true
 }
 
+// Ends returns when the alert on screen ends, the next moment Tick has
+// anything to do, or false when none is on screen.
+func (a *Alerts) Ends() (time.Time, bool) { return a.until, a.cur != nil }
+
 // Current returns the alert on screen at now, with how long it still
 // shows, or false.
 func (a *Alerts) Current(now time.Time) (Alert, time.Duration, bool) {

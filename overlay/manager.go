@@ -255,11 +255,14 @@ func (m *Manager) Save(ctx context.Context) error {
 
 // Run ticks the timer and the alerts until ctx ends, publishes the state
 // to the pages at most once a frame (1/30 s) while it changes, and saves
-// what changed about once a second and at the end.
+// what changed about once a second and at the end. It wakes only when
+// something is due (an alert or the timer ends, an unsaved change is a
+// second old) or changes: an idle LIVE costs it nothing, where a ticker
+// woke it ten times a second for nothing on most of them.
 func (m *Manager) Run(ctx context.Context) {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
 	lastSave := m.now()
+	wake := time.NewTimer(m.untilDue(lastSave))
+	defer wake.Stop()
 	// frameEnd is set while a frame is running: changes in it wait for
 	// its end, so a thousand events a second cost twenty snapshots.
 	var frameEnd <-chan time.Time
@@ -275,23 +278,53 @@ func (m *Manager) Run(ctx context.Context) {
 			if frameEnd == nil && m.Publish() {
 				frameEnd = time.After(frame)
 			}
-			continue
 		case <-frameEnd:
 			frameEnd = nil
 			if m.Publish() {
 				frameEnd = time.After(frame)
 			}
-			continue
-		case <-t.C:
-		}
-		m.Tick()
-		if now := m.now(); now.Sub(lastSave) >= time.Second {
-			lastSave = now
-			if err := m.Save(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("the overlay state was not saved; trying again", "error", err)
+		case <-wake.C:
+			m.Tick()
+			if now := m.now(); now.Sub(lastSave) >= time.Second {
+				lastSave = now
+				if err := m.Save(ctx); err != nil && ctx.Err() == nil {
+					m.log.Warn("the overlay state was not saved; trying again", "error", err)
+				}
 			}
 		}
+		wake.Reset(m.untilDue(lastSave))
 	}
+}
+
+// idleWake is how long Run sleeps when nothing is due: any change wakes it
+// (kick) before that.
+const idleWake = time.Hour
+
+// untilDue is how long Run may sleep: until the alert on screen or the
+// running timer ends (tickLocked has work then, and none before), or a
+// second after lastSave while a change is not saved (a failed save is
+// tried again so).
+func (m *Manager) untilDue(lastSave time.Time) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	d := idleWake
+	due := func(at time.Time) { d = min(d, max(at.Sub(now), 0)) }
+	if at, ok := m.alerts.Ends(); ok {
+		due(at)
+	}
+	for _, a := range m.named {
+		if at, ok := a.Ends(); ok {
+			due(at)
+		}
+	}
+	if m.timer.Running() {
+		due(now.Add(m.timer.Left(now)))
+	}
+	if m.dirty && m.o.Saver != nil {
+		due(lastSave.Add(time.Second))
+	}
+	return d
 }
 
 // Close says the counts of dropped alerts held for the next minute's
