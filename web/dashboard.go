@@ -405,7 +405,7 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 		if !test {
 			st.Counters.Viewers = e.Count
 		}
-		d.dirty = true
+		d.touchLocked()
 		return // a number, not a feed line
 	case *tikcraft.ConnectEvent:
 		item.Text = e.RoomID
@@ -422,7 +422,7 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 		st.TikTok = Conn{State: TikTokEnded, Detail: "waiting for the next LIVE", Since: now}
 		clear(d.streaks)
 	}
-	d.dirty = true
+	d.touchLocked()
 	id := d.put(item)
 	if openStreak != "" {
 		d.streaks[openStreak] = id
@@ -499,11 +499,27 @@ func (d *Dashboard) stageLocked(typ string) (uint64, bool) {
 		return 0, false
 	}
 	d.seq++
+	d.armLocked()
+	return d.seq, true
+}
+
+// armLocked makes sure a frame is due; mu is held.
+func (d *Dashboard) armLocked() {
 	if !d.armed {
 		d.armed = true
 		time.AfterFunc(d.frame, d.sendFrame)
 	}
-	return d.seq, true
+}
+
+// touchLocked notes that the status changed: the next frame sends it, and
+// one is made due for it if a browser is watching (one that comes later
+// starts from a snapshot). Nothing polls for changes, so a quiet LIVE
+// wakes nothing; mu is held.
+func (d *Dashboard) touchLocked() {
+	d.dirty = true
+	if len(d.subs) > 0 {
+		d.armLocked()
+	}
 }
 
 // Note adds a line of tikcraft's own to the feed (a death, a reload).
@@ -575,7 +591,7 @@ func (d *Dashboard) Delivered(o Delivery) {
 	case o.Err == nil && st.Minecraft.State != MinecraftDryRun:
 		if st.Minecraft.State != MinecraftConnected {
 			st.Minecraft = Conn{State: MinecraftConnected, Since: now}
-			d.dirty = true
+			d.touchLocked()
 		}
 		d.rate = append(d.rate, now)
 	case o.Err == nil:
@@ -583,10 +599,10 @@ func (d *Dashboard) Delivered(o Delivery) {
 	case errors.Is(o.Err, tikcraft.ErrRejected):
 	case errors.Is(o.Err, tikcraft.ErrPermanent):
 		st.Minecraft = Conn{State: MinecraftRefused, Detail: o.Err.Error(), Since: now}
-		d.dirty = true
+		d.touchLocked()
 	default:
 		st.Minecraft = Conn{State: MinecraftUnreachable, Detail: o.Err.Error(), Since: now}
-		d.dirty = true
+		d.touchLocked()
 	}
 	if n := len(d.actions); n > 0 && d.actions[n-1].ID == it.ID && it.ID != 0 {
 		it.Attempts = d.actions[n-1].Attempts + 1
@@ -605,7 +621,7 @@ func (d *Dashboard) SetTikTok(state, detail string) {
 	defer d.mu.Unlock()
 	if d.status.TikTok.State != state || d.status.TikTok.Detail != detail {
 		d.status.TikTok = Conn{State: state, Detail: detail, Since: d.now()}
-		d.dirty = true
+		d.touchLocked()
 	}
 }
 
@@ -624,7 +640,7 @@ func (d *Dashboard) SetOBS(c Conn) {
 			c.Since = d.now()
 		}
 		d.status.OBS = &c
-		d.dirty = true
+		d.touchLocked()
 	}
 }
 
@@ -647,7 +663,7 @@ func (d *Dashboard) SetMinecraft(state, detail string) {
 	defer d.mu.Unlock()
 	if d.status.Minecraft.State != state || d.status.Minecraft.Detail != detail {
 		d.status.Minecraft = Conn{State: state, Detail: detail, Since: d.now()}
-		d.dirty = true
+		d.touchLocked()
 	}
 }
 
@@ -690,7 +706,7 @@ func (d *Dashboard) SetPause(p Pause) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status.Pause = p
-	d.dirty = true
+	d.touchLocked()
 	d.flushLocked()
 }
 
@@ -699,7 +715,7 @@ func (d *Dashboard) SetDeaths(n int64, dead bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status.Counters.Deaths, d.status.Counters.Dead = n, dead
-	d.dirty = true
+	d.touchLocked()
 	d.flushLocked()
 }
 
@@ -717,7 +733,7 @@ func (d *Dashboard) SetRules(r Rules) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status.Rules = r
-	d.dirty = true
+	d.touchLocked()
 	d.flushLocked()
 }
 
@@ -837,18 +853,6 @@ func (d *Dashboard) sendFrame() {
 	// them, in the same wake-up of each browser.
 	d.flushLocked()
 	d.mu.Unlock()
-}
-
-// Tick sends the status if it changed and no frame is on its way (a frame
-// sends it too). The server calls it a few times a second, for changes no
-// event brings a frame for, such as a connection's state; at 100 events a
-// second the status then goes out with the frames only.
-func (d *Dashboard) Tick() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.armed {
-		d.flushLocked()
-	}
 }
 
 // lastOf is the last n entries of list, in order, after dropping every

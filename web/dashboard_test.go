@@ -278,8 +278,8 @@ func TestFrameSendsTheLatestOnce(t *testing.T) {
 }
 
 // The status an event changed goes out with that event's frame, in the
-// same wake-up of each browser, not in one of its own: Tick sends it only
-// when no frame is on its way (a connection's state, say).
+// same wake-up of each browser, not in one of its own; a change no event
+// brings (a connection's state, say) makes a frame of its own.
 func TestStatusGoesWithTheFrame(t *testing.T) {
 	d := NewDashboard("run")
 	d.frame = time.Hour // the test sends the frame itself
@@ -300,17 +300,43 @@ func TestStatusGoesWithTheFrame(t *testing.T) {
 		}
 	}
 	d.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}, false)
-	d.Tick()
 	if got := pending(); len(got) != 0 {
-		t.Fatalf("Tick sent %v while a frame was on its way", got)
+		t.Fatalf("sent %v before the frame", got)
 	}
 	d.Flush()
 	if got := pending(); !slices.Equal(got, []string{TypeEvent, TypeState}) {
 		t.Fatalf("the frame sent %v; want the event, then the status", got)
 	}
 	d.SetMinecraft(MinecraftConnected, "")
-	d.Tick()
+	d.mu.Lock()
+	armed := d.armed
+	d.mu.Unlock()
+	if !armed {
+		t.Fatal("a change of the status made no frame due")
+	}
+	d.Flush()
 	if got := pending(); !slices.Equal(got, []string{TypeState}) {
-		t.Fatalf("Tick with no frame due sent %v; want the status", got)
+		t.Fatalf("the status's frame sent %v; want the status", got)
+	}
+}
+
+// A change of the status alone reaches a browser: nothing polls for it.
+func TestStatusChangeMakesItsFrame(t *testing.T) {
+	d := NewDashboard("run")
+	d.frame = time.Millisecond
+	sub := d.Subscribe()
+	defer sub.Close()
+	<-sub.C // the snapshot
+	d.SetTikTok(TikTokConnected, "room 7")
+	deadline := time.After(time.Minute)
+	for {
+		select {
+		case m := <-sub.C:
+			if m.Type == TypeState && strings.Contains(string(m.Data), "room 7") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the new TikTok state did not reach the browser within a minute")
+		}
 	}
 }

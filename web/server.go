@@ -231,24 +231,11 @@ func plainNetErr(err error) error {
 
 // Serve starts answering requests in the background.
 func (s *Server) Serve() {
-	s.wg.Add(2)
+	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("the dashboard stopped", "error", err)
-		}
-	}()
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-s.base.Done():
-				return
-			case <-t.C:
-				s.o.Dashboard.Tick()
-			}
 		}
 	}()
 }
