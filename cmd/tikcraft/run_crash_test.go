@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
@@ -249,4 +251,133 @@ func TestRunFollowOncePerUserSurvivesKill9(t *testing.T) {
 	p = s.start()
 	follows("a new LIVE after one that ended while tikcraft was killed", anna, 1)
 	p.interrupt()
+}
+
+// TestRunKill9KeepsTheWinsCount: a follow's rule counts a win on the
+// overlay ($wins +1), and `tikcraft run` is killed with SIGKILL while the
+// overlays lane counts them, then restarted. docs/DELIVERY.md: a kill
+// repeats at most the one overlay action in flight and never loses one,
+// since a win's count reaches the disk no later than its "done" mark. So
+// the wins count the overlay shows at the end is every follow's, plus at
+// most one per kill, and a kill while no win is on its way changes it not
+// at all.
+//
+// The rule's $wait holds its win until every follow of the round is
+// saved (a marker command, sent after them, has arrived): the test then
+// kills while the round's wins come due and are counted, without a
+// follow being caught unsaved in the receive buffer.
+func TestRunKill9KeepsTheWinsCount(t *testing.T) {
+	t.Parallel()
+	rng := crashSeed(t)
+	kills := crashRounds(3)
+	const perRound = 30
+	s := newStream(t, streamSetup{
+		mc: []rcontest.Option{slowly},
+		// A rose is the sentinel of the end: it comes due after every
+		// win sent before it, so once its death is counted, every win is
+		// counted and marked done.
+		actions: "follow:$wait 300ms; /say f {user}; $wins +1\nrose:$wait 300ms; $deaths +1\n",
+	})
+	want := map[string]int{}
+	follows := 0
+	for k := range kills {
+		p := s.start()
+		var last string
+		for j := range perRound {
+			u := s.viewer(fmt.Sprintf("u%d_%d", k, j))
+			s.push(&tc.FollowEvent{User: u})
+			last = "say f " + u.UniqueID
+			want[last] = 1
+		}
+		want[s.mark()] = 1
+		follows += perRound
+		// Kill once the overlay has counted some of this round's wins, or,
+		// if the test looked too late, once Minecraft has the round's last
+		// command.
+		target := overlayState(t, p).Wins + 1 + int64(rng.IntN(perRound-1))
+		seen := s.waitWins(p, target, last)
+		p.kill()
+		t.Logf("round %d: killed with %d wins on the overlay (waited for %d of %d)", k, seen, target, follows)
+	}
+
+	// The next start counts what the kills left: a rose sent now comes
+	// after every win in the overlays lane.
+	p := s.start()
+	s.push(roses(s.viewer("sentinel"), "9001", 1, true))
+	s.waitDeaths(p, 1)
+	s.waitTally(want)
+	wins := overlayState(t, p).Wins
+	if wins < int64(follows) || wins > int64(follows+kills) {
+		t.Errorf("the overlay shows %d wins after %d kills; %d follows counted one each: want %d to %d (one repeat per kill at most, none lost)",
+			wins, kills, follows, follows, follows+kills)
+	}
+	t.Logf("%d follows, %d kills: %d wins (%d repeated)", follows, kills, wins, wins-int64(follows))
+
+	// Killed with every win counted and marked, the next start shows
+	// exactly that count again. (Minecraft's last command may be sent
+	// once more: its mark may not be written yet.)
+	p.kill()
+	p = s.start()
+	if got := overlayState(t, p).Wins; got != wins {
+		t.Errorf("killed with no win on its way, the overlay showed %d wins and shows %d after the next start", wins, got)
+	}
+	want[s.mark()] = 1
+	p.interrupt()
+	checkCounts(t, s.mc.Commands(), want, kills+1)
+}
+
+// overlayCounts is what GET /overlay/state (what the overlay pages show)
+// says about the counters.
+type overlayCounts struct{ Wins, Deaths int64 }
+
+// overlayState reads GET /overlay/state from the dashboard of p.
+func overlayState(t *testing.T, p *proc) (st overlayCounts) {
+	t.Helper()
+	link := dashboardLink.FindString(p.logText())
+	if link == "" {
+		t.Fatalf("no dashboard link:\n%s", p.logText())
+	}
+	req, err := http.NewRequestWithContext(p.ctx, "GET", link+"overlay/state", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("reading the overlay state: %v\n%s", err, p.logText())
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// waitWins reads the overlay state of p until it shows at least n wins or
+// Minecraft has received cmd, and returns the wins it showed last.
+func (s *stream) waitWins(p *proc, n int64, cmd string) int64 {
+	s.t.Helper()
+	for {
+		w := overlayState(s.t, p).Wins
+		if w >= n || slices.Contains(s.mc.Commands(), cmd) {
+			return w
+		}
+		if p.exited() {
+			s.t.Fatalf("tikcraft exited (%v) before the overlay showed %d wins:\n%s", p.err, n, p.logText())
+		}
+	}
+}
+
+// waitDeaths reads the overlay state of p until it shows at least n
+// deaths.
+func (s *stream) waitDeaths(p *proc, n int64) {
+	s.t.Helper()
+	for overlayState(s.t, p).Deaths < n {
+		select {
+		case <-p.done:
+			s.t.Fatalf("tikcraft exited (%v) before the overlay showed %d deaths:\n%s", p.err, n, p.logText())
+		case <-s.ctx.Done():
+			s.t.Fatalf("the overlay never showed %d deaths:\n%s", n, p.logText())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
