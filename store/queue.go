@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -724,30 +725,48 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// pending counts the pending actions of every lane and finds when the
-// oldest was pushed. The oldest is looked up lane by lane, each through
-// the lane's index, rather than by scanning every pending row.
-func pending(ctx context.Context, q querier) (int, time.Time, error) {
+// pending counts the pending actions of every lane, except those whose
+// ids skip holds, and finds when the oldest was pushed. The oldest is
+// looked up lane by lane, each through the lane's index, rather than by
+// scanning every pending row.
+func pending(ctx context.Context, q querier, skip map[int64]bool) (int, time.Time, error) {
+	where, args := "", []any(nil)
+	if len(skip) > 0 {
+		where, args = " AND id NOT IN (SELECT value FROM json_each(?1))", []any{idList(skip)}
+	}
 	var n int
 	var oldest sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT enqueued_ns FROM actions WHERE id = (SELECT min(id) FROM (`+oldestPerLane()+`)))
-		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL`).Scan(&n, &oldest)
+	err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT enqueued_ns FROM actions WHERE id = (SELECT min(id) FROM (`+oldestPerLane(where)+`)))
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL`+where, args...).Scan(&n, &oldest)
 	if err != nil || !oldest.Valid {
 		return n, time.Time{}, err
 	}
 	return n, time.Unix(0, oldest.Int64), nil
 }
 
-// oldestPerLane is a query for each lane's oldest pending id.
-func oldestPerLane() string {
+// oldestPerLane is a query for each lane's oldest pending id whose row
+// also meets where (" AND ...", or none).
+func oldestPerLane(where string) string {
 	var b strings.Builder
 	for i, l := range queue.Lanes() {
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
 		}
-		fmt.Fprintf(&b, "SELECT (SELECT id FROM actions WHERE lane = %d AND delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1) AS id", l)
+		fmt.Fprintf(&b, "SELECT (SELECT id FROM actions WHERE lane = %d AND delivered_ns IS NULL AND parked_ns IS NULL%s ORDER BY id LIMIT 1) AS id", l, where)
 	}
 	return b.String()
+}
+
+// idList is ids as a JSON array, for json_each.
+func idList(ids map[int64]bool) string {
+	b := []byte{'['}
+	for id := range ids {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
 }
 
 func (s *Store) countRead() {
