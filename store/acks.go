@@ -444,6 +444,22 @@ func (s *Store) unsettled(lane queue.Lane) map[int64]bool {
 	return ids
 }
 
+// inJournal reports whether id's mark is in the journal and not yet
+// copied into the database (waiting, or taken by the commit under way).
+func (s *Store) inJournal(id int64) bool {
+	a := &s.acks
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, w := range [][]ackRec{a.copying, a.waiting} {
+		for _, r := range w {
+			if r.id == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // copyAcksIn marks the actions of w delivered in tx.
 func (s *Store) copyAcksIn(tx *sql.Tx, w []ackRec) error {
 	if len(w) == 0 {

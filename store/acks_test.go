@@ -289,3 +289,34 @@ func TestReportLeavesOutJournaledAcks(t *testing.T) {
 		t.Fatalf("Due: %d since %v (%v); want 1 since %v", n, since, err, second)
 	}
 }
+
+// Acknowledging again an action whose mark waits in the journal succeeds
+// without a write: it is marked already, as durably as a commit would
+// mark it. It took the commit path, which fails while the database cannot
+// be written.
+func TestAckAgainWhileTheDatabaseCannotBeWritten(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, it.ID); err != nil { // journaled only
+		t.Fatal(err)
+	}
+	unwritable(t, s)
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatalf("acknowledging again: %v", err)
+	}
+	if n, _, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 1 {
+		t.Fatalf("%d pending (%v), want 1", n, err)
+	}
+	crashed := openT(t, dir, options{unlocked: true}) // kill -9 here
+	if n, _, err := crashed.Stats(ctx, queue.AllLanes); err != nil || n != 1 {
+		t.Fatalf("after a kill: %d pending (%v), want 1", n, err)
+	}
+}

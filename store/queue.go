@@ -384,7 +384,8 @@ func (s *Store) laneOfID(ctx context.Context, id int64) (*storeLane, error) {
 // which costs a write call instead of a commit; for an overlay action the
 // record carries the overlay counters not yet on disk, so the mark never
 // reaches the disk without the count the action made
-// (StageOverlayCounters). An id Next did not hand out is marked by a commit.
+// (StageOverlayCounters). An id Next did not hand out is marked by a commit,
+// unless its mark is in the journal already (acknowledged before).
 func (s *Store) Ack(ctx context.Context, id int64) error {
 	if s.closed() {
 		return fmt.Errorf("cannot mark action %d as delivered: %w", id, ErrClosed)
@@ -399,7 +400,7 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	s.handMu.Lock()
 	lane, handed := s.handed[id]
 	if handed {
-		delete(s.handed, id) // a second Ack of it commits, and finds it marked
+		delete(s.handed, id) // a second Ack finds it in the journal, or marked
 		s.handMu.Unlock()
 		journaled, err := s.journal(id, now, lane)
 		if journaled {
@@ -416,6 +417,12 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 		}
 	}
 	s.handMu.Unlock()
+	if !handed && s.inJournal(id) {
+		// Acknowledged before and marked in the journal, as durably as a
+		// commit would mark it: nothing to write (and nothing that could
+		// fail on a full disk).
+		return nil
+	}
 	acked := false
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
