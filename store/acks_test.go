@@ -240,3 +240,83 @@ func FuzzReadJournal(f *testing.F) {
 		}
 	})
 }
+
+// unwritable makes every write of s fail, as a full disk does, while the
+// journal and reads still work: the writer's one connection turns query
+// only. (max_page_count, the full-disk tests' way, lets a write that
+// needs no new page through: a single mark often does.)
+func unwritable(t *testing.T, s *Store) {
+	t.Helper()
+	if _, err := s.w.Exec("PRAGMA query_only = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.write(context.Background(), func(context.Context, *sql.Tx) error { return nil }); err == nil {
+		t.Fatal("the database can still be written")
+	}
+}
+
+// The database cannot be written after an acknowledgement was journaled:
+// the report, like Next and Due, leaves its action out of the pending ones
+// (it is delivered; its mark is safe in the journal). It counted it.
+func TestReportLeavesOutJournaledAcks(t *testing.T) {
+	ctx := context.Background()
+	c := newClock()
+	s := openT(t, t.TempDir(), options{now: c.now, ackLinger: time.Hour})
+	if err := s.Push(ctx, cmd(1)); err != nil {
+		t.Fatal(err)
+	}
+	c.add(time.Minute)
+	second := c.now()
+	if err := s.Push(ctx, cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, it.ID); err != nil { // journaled only
+		t.Fatal(err)
+	}
+	unwritable(t, s)
+	rep, err := s.Report(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := rep.Actions; a.Pending != 1 || !a.OldestPending.Equal(second) {
+		t.Fatalf("report: %d pending, the oldest from %v; want 1, from %v (the acknowledged one left out)", a.Pending, a.OldestPending, second)
+	}
+	if n, since, err := s.Due(ctx, queue.LaneMinecraft); err != nil || n != 1 || !since.Equal(second) {
+		t.Fatalf("Due: %d since %v (%v); want 1 since %v", n, since, err, second)
+	}
+}
+
+// Acknowledging again an action whose mark waits in the journal succeeds
+// without a write: it is marked already, as durably as a commit would
+// mark it. It took the commit path, which fails while the database cannot
+// be written.
+func TestAckAgainWhileTheDatabaseCannotBeWritten(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
+	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, it.ID); err != nil { // journaled only
+		t.Fatal(err)
+	}
+	unwritable(t, s)
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatalf("acknowledging again: %v", err)
+	}
+	if n, _, err := s.Stats(ctx, queue.AllLanes); err != nil || n != 1 {
+		t.Fatalf("%d pending (%v), want 1", n, err)
+	}
+	crashed := openT(t, dir, options{unlocked: true}) // kill -9 here
+	if n, _, err := crashed.Stats(ctx, queue.AllLanes); err != nil || n != 1 {
+		t.Fatalf("after a kill: %d pending (%v), want 1", n, err)
+	}
+}

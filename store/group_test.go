@@ -395,7 +395,7 @@ func TestCopyStopsTheLinger(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.acks.mu.Lock()
-	armed := s.acks.timer != nil
+	armed := s.acks.armed
 	s.acks.mu.Unlock()
 	if !armed {
 		t.Fatal("no linger armed for a waiting acknowledgement")
@@ -404,7 +404,7 @@ func TestCopyStopsTheLinger(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.acks.mu.Lock()
-	armed = s.acks.timer != nil
+	armed = s.acks.armed
 	s.acks.mu.Unlock()
 	if armed {
 		t.Fatal("the linger's timer is still armed with nothing waiting")

@@ -117,7 +117,8 @@ func TestLanesReadThroughTheirIndex(t *testing.T) {
 	}{
 		{`EXPLAIN QUERY PLAN SELECT id FROM actions WHERE lane = ? AND delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?) ORDER BY id LIMIT ?`, []any{2, 0, 256}},
 		{`EXPLAIN QUERY PLAN SELECT enqueued_ns FROM actions WHERE lane = ? AND delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1`, []any{2}},
-		{`EXPLAIN QUERY PLAN ` + oldestPerLane(), nil},
+		{`EXPLAIN QUERY PLAN ` + oldestPerLane(""), nil},
+		{`EXPLAIN QUERY PLAN ` + oldestPerLane(" AND id NOT IN (SELECT value FROM json_each(?1))"), []any{"[1,2]"}},
 	} {
 		rows, err := s.r.Query(q.sql, q.args...)
 		if err != nil {

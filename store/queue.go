@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -383,7 +384,8 @@ func (s *Store) laneOfID(ctx context.Context, id int64) (*storeLane, error) {
 // which costs a write call instead of a commit; for an overlay action the
 // record carries the overlay counters not yet on disk, so the mark never
 // reaches the disk without the count the action made
-// (StageOverlayCounters). An id Next did not hand out is marked by a commit.
+// (StageOverlayCounters). An id Next did not hand out is marked by a commit,
+// unless its mark is in the journal already (acknowledged before).
 func (s *Store) Ack(ctx context.Context, id int64) error {
 	if s.closed() {
 		return fmt.Errorf("cannot mark action %d as delivered: %w", id, ErrClosed)
@@ -398,7 +400,7 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 	s.handMu.Lock()
 	lane, handed := s.handed[id]
 	if handed {
-		delete(s.handed, id) // a second Ack of it commits, and finds it marked
+		delete(s.handed, id) // a second Ack finds it in the journal, or marked
 		s.handMu.Unlock()
 		journaled, err := s.journal(id, now, lane)
 		if journaled {
@@ -415,6 +417,12 @@ func (s *Store) Ack(ctx context.Context, id int64) error {
 		}
 	}
 	s.handMu.Unlock()
+	if !handed && s.inJournal(id) {
+		// Acknowledged before and marked in the journal, as durably as a
+		// commit would mark it: nothing to write (and nothing that could
+		// fail on a full disk).
+		return nil
+	}
 	acked := false
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.ackAction).ExecContext(ctx, now, id)
@@ -724,30 +732,48 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// pending counts the pending actions of every lane and finds when the
-// oldest was pushed. The oldest is looked up lane by lane, each through
-// the lane's index, rather than by scanning every pending row.
-func pending(ctx context.Context, q querier) (int, time.Time, error) {
+// pending counts the pending actions of every lane, except those whose
+// ids skip holds, and finds when the oldest was pushed. The oldest is
+// looked up lane by lane, each through the lane's index, rather than by
+// scanning every pending row.
+func pending(ctx context.Context, q querier, skip map[int64]bool) (int, time.Time, error) {
+	where, args := "", []any(nil)
+	if len(skip) > 0 {
+		where, args = " AND id NOT IN (SELECT value FROM json_each(?1))", []any{idList(skip)}
+	}
 	var n int
 	var oldest sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT enqueued_ns FROM actions WHERE id = (SELECT min(id) FROM (`+oldestPerLane()+`)))
-		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL`).Scan(&n, &oldest)
+	err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT enqueued_ns FROM actions WHERE id = (SELECT min(id) FROM (`+oldestPerLane(where)+`)))
+		FROM actions WHERE delivered_ns IS NULL AND parked_ns IS NULL`+where, args...).Scan(&n, &oldest)
 	if err != nil || !oldest.Valid {
 		return n, time.Time{}, err
 	}
 	return n, time.Unix(0, oldest.Int64), nil
 }
 
-// oldestPerLane is a query for each lane's oldest pending id.
-func oldestPerLane() string {
+// oldestPerLane is a query for each lane's oldest pending id whose row
+// also meets where (" AND ...", or none).
+func oldestPerLane(where string) string {
 	var b strings.Builder
 	for i, l := range queue.Lanes() {
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
 		}
-		fmt.Fprintf(&b, "SELECT (SELECT id FROM actions WHERE lane = %d AND delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1) AS id", l)
+		fmt.Fprintf(&b, "SELECT (SELECT id FROM actions WHERE lane = %d AND delivered_ns IS NULL AND parked_ns IS NULL%s ORDER BY id LIMIT 1) AS id", l, where)
 	}
 	return b.String()
+}
+
+// idList is ids as a JSON array, for json_each.
+func idList(ids map[int64]bool) string {
+	b := []byte{'['}
+	for id := range ids {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
 }
 
 func (s *Store) countRead() {

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/queue"
 )
 
 // Report summarises the event and delivery logs since a point in time,
@@ -131,7 +132,13 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 		return nil, fmt.Errorf("cannot make the report: %w", ErrClosed)
 	}
 	s.flushLog(context.WithoutCancel(ctx)) // a cancelled report must not drop log rows
-	s.settleAcks(ctx)                      // a full disk: the last marks are counted as pending
+	// The marks waiting in the journal go into the file first; if it
+	// cannot be written (a full disk), their actions are left out of the
+	// pending ones instead, as Next and Due leave them out.
+	var skip map[int64]bool
+	if s.settleAcks(ctx) != nil {
+		skip = s.unsettled(queue.AllLanes)
+	}
 
 	rep := &Report{Since: since, Until: s.now()}
 	from := int64(math.MinInt64)
@@ -143,13 +150,15 @@ func (s *Store) Report(ctx context.Context, since time.Time) (*Report, error) {
 		return nil, s.fail("cannot make the report", err)
 	}
 	defer tx.Rollback()
-	if err := rep.read(ctx, tx, from); err != nil {
+	if err := rep.read(ctx, tx, from, skip); err != nil {
 		return nil, s.fail("cannot make the report", err)
 	}
 	return rep, nil
 }
 
-func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
+// read fills rep from tx; the actions whose ids skip holds are not
+// pending (delivered: marked in the journal only).
+func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64, skip map[int64]bool) error {
 	if err := tx.QueryRowContext(ctx, reportTests, from).Scan(&rep.TestEvents); err != nil {
 		return err
 	}
@@ -194,7 +203,7 @@ func (rep *Report) read(ctx context.Context, tx *sql.Tx, from int64) error {
 		FROM per`, from).Scan(&rep.Actions.Executed, &rep.Actions.Failed, &rep.Actions.FailedAttempts); err != nil {
 		return err
 	}
-	n, oldest, err := pending(ctx, tx)
+	n, oldest, err := pending(ctx, tx, skip)
 	if err != nil {
 		return err
 	}
