@@ -241,6 +241,34 @@ func FuzzReadJournal(f *testing.F) {
 	})
 }
 
+// ackedThenFull opens a store with o, pushes cmd(1) and, a minute later,
+// then; acknowledges cmd(1), which marks it in the journal only (a long
+// ack linger); and makes the database unwritable. It returns when then
+// was pushed.
+func ackedThenFull(t *testing.T, o options, then ...tikcraft.Action) (*Store, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	c := newClock()
+	o.now, o.ackLinger = c.now, time.Hour
+	s := openT(t, t.TempDir(), o)
+	if err := s.Push(ctx, cmd(1)); err != nil {
+		t.Fatal(err)
+	}
+	c.add(time.Minute)
+	if err := s.Push(ctx, then...); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil || it.Action.Command != cmd(1).Command {
+		t.Fatalf("Next = %+v, %v", it, err)
+	}
+	if err := s.Ack(ctx, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	unwritable(t, s)
+	return s, c.now()
+}
+
 // unwritable makes every write of s fail, as a full disk does, while the
 // journal and reads still work: the writer's one connection turns query
 // only. (max_page_count, the full-disk tests' way, lets a write that
@@ -260,24 +288,7 @@ func unwritable(t *testing.T, s *Store) {
 // (it is delivered; its mark is safe in the journal). It counted it.
 func TestReportLeavesOutJournaledAcks(t *testing.T) {
 	ctx := context.Background()
-	c := newClock()
-	s := openT(t, t.TempDir(), options{now: c.now, ackLinger: time.Hour})
-	if err := s.Push(ctx, cmd(1)); err != nil {
-		t.Fatal(err)
-	}
-	c.add(time.Minute)
-	second := c.now()
-	if err := s.Push(ctx, cmd(2)); err != nil {
-		t.Fatal(err)
-	}
-	it, err := s.Next(ctx, queue.LaneMinecraft)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Ack(ctx, it.ID); err != nil { // journaled only
-		t.Fatal(err)
-	}
-	unwritable(t, s)
+	s, second := ackedThenFull(t, options{}, cmd(2))
 	rep, err := s.Report(ctx, time.Time{})
 	if err != nil {
 		t.Fatal(err)
@@ -318,5 +329,52 @@ func TestAckAgainWhileTheDatabaseCannotBeWritten(t *testing.T) {
 	crashed := openT(t, dir, options{unlocked: true}) // kill -9 here
 	if n, _, err := crashed.Stats(ctx, queue.AllLanes); err != nil || n != 1 {
 		t.Fatalf("after a kill: %d pending (%v), want 1", n, err)
+	}
+}
+
+// The database cannot be written and a delayed action waits: Due counts
+// the due ones without the acknowledged one and gives the next one's
+// time, not the acknowledged one's (it subtracted it from the count but
+// kept its time).
+func TestDueLeavesOutJournaledAcks(t *testing.T) {
+	ctx := context.Background()
+	later := cmd(3)
+	later.Delay = time.Hour
+	s, second := ackedThenFull(t, options{}, cmd(2), later)
+	for _, lane := range []queue.Lane{queue.LaneMinecraft, queue.AllLanes} {
+		if n, since, err := s.Due(ctx, lane); err != nil || n != 1 || !since.Equal(second) {
+			t.Errorf("Due(%s): %d since %v (%v); want 1 since %v", lane, n, since, err, second)
+		}
+	}
+}
+
+// The marks are copied into the database (the disk has room again) after
+// Due took the ids it leaves out and before it counts: the acknowledged
+// action is left out once, not twice. Due subtracted it from a count
+// that no longer held it.
+func TestDueWhileTheJournalIsCopied(t *testing.T) {
+	ctx := context.Background()
+	var copyNow func()
+	later := cmd(3)
+	later.Delay = time.Hour
+	s, _ := ackedThenFull(t, options{onQueueRead: func() {
+		if copyNow != nil {
+			copyNow()
+		}
+	}}, cmd(2), later)
+	copyNow = func() {
+		copyNow = nil
+		if _, err := s.w.Exec("PRAGMA query_only = 0"); err != nil {
+			t.Error(err)
+		}
+		if err := s.settleAcks(ctx); err != nil {
+			t.Error(err)
+		}
+	}
+	if n, _, err := s.Due(ctx, queue.LaneMinecraft); err != nil || n != 1 {
+		t.Fatalf("Due: %d (%v); want 1", n, err)
+	}
+	if copyNow != nil {
+		t.Fatal("Due read nothing")
 	}
 }

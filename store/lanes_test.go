@@ -111,6 +111,10 @@ func TestMigrateToLanes(t *testing.T) {
 // id) index, so a long Minecraft backlog costs the other lanes nothing.
 func TestLanesReadThroughTheirIndex(t *testing.T) {
 	s := openT(t, t.TempDir(), options{})
+	skip := func(n int) string { // the ids of the journal left out, as ?n
+		where, _ := leaveOut(map[int64]bool{1: true, 2: true}, n)
+		return where
+	}
 	for _, q := range []struct {
 		sql  string
 		args []any
@@ -118,7 +122,9 @@ func TestLanesReadThroughTheirIndex(t *testing.T) {
 		{`EXPLAIN QUERY PLAN SELECT id FROM actions WHERE lane = ? AND delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?) ORDER BY id LIMIT ?`, []any{2, 0, 256}},
 		{`EXPLAIN QUERY PLAN SELECT enqueued_ns FROM actions WHERE lane = ? AND delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1`, []any{2}},
 		{`EXPLAIN QUERY PLAN ` + oldestPerLane(""), nil},
-		{`EXPLAIN QUERY PLAN ` + oldestPerLane(" AND id NOT IN (SELECT value FROM json_each(?1))"), []any{"[1,2]"}},
+		{`EXPLAIN QUERY PLAN ` + oldestPerLane(skip(1)), []any{"[1,2]"}},
+		{`EXPLAIN QUERY PLAN ` + dueQuery(true, ""), []any{0, 2}},
+		{`EXPLAIN QUERY PLAN ` + dueQuery(true, skip(3)), []any{0, 2, "[1,2]"}},
 	} {
 		rows, err := s.r.Query(q.sql, q.args...)
 		if err != nil {

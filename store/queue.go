@@ -704,28 +704,41 @@ func (s *Store) Due(ctx context.Context, lane queue.Lane) (int, time.Time, error
 	if delayed <= 0 {
 		return s.Stats(ctx, lane)
 	}
+	// The marks waiting in the journal go into the file first; if it
+	// cannot be written (a full disk), their actions are left out in the
+	// query itself: a mark copied after unsettled is then not left out
+	// twice, and their times are not the earliest.
 	var skip map[int64]bool
 	if s.settleAcks(ctx) != nil {
-		skip = s.unsettled(lane) // delivered, so due: not counted below
+		skip = s.unsettled(lane)
 	}
 	s.countRead()
-	q := `SELECT count(*), min(coalesce(due_ns, enqueued_ns)) FROM actions
-		WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?)`
 	args := []any{s.now().UnixNano()}
 	if lane != queue.AllLanes {
-		q += " AND lane = ?"
 		args = append(args, int64(lane))
 	}
+	where, more := leaveOut(skip, len(args)+1)
 	var n int
 	var since sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, q, args...).Scan(&n, &since); err != nil {
+	if err := s.r.QueryRowContext(ctx, dueQuery(lane != queue.AllLanes, where), append(args, more...)...).Scan(&n, &since); err != nil {
 		return 0, time.Time{}, s.fail("cannot read the action queue", err)
 	}
-	n -= len(skip)
-	if n <= 0 || !since.Valid {
+	if n == 0 || !since.Valid {
 		return 0, time.Time{}, nil
 	}
 	return n, time.Unix(0, since.Int64), nil
+}
+
+// dueQuery counts the pending actions due at ?1, of lane ?2 if inLane, and
+// finds the earliest due time among them; where (" AND ...", or none)
+// narrows it.
+func dueQuery(inLane bool, where string) string {
+	q := `SELECT count(*), min(coalesce(due_ns, enqueued_ns)) FROM actions
+		WHERE delivered_ns IS NULL AND parked_ns IS NULL AND (due_ns IS NULL OR due_ns <= ?1)`
+	if inLane {
+		q += " AND lane = ?2"
+	}
+	return q + where
 }
 
 type querier interface {
@@ -737,10 +750,7 @@ type querier interface {
 // looked up lane by lane, each through the lane's index, rather than by
 // scanning every pending row.
 func pending(ctx context.Context, q querier, skip map[int64]bool) (int, time.Time, error) {
-	where, args := "", []any(nil)
-	if len(skip) > 0 {
-		where, args = " AND id NOT IN (SELECT value FROM json_each(?1))", []any{idList(skip)}
-	}
+	where, args := leaveOut(skip, 1)
 	var n int
 	var oldest sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT enqueued_ns FROM actions WHERE id = (SELECT min(id) FROM (`+oldestPerLane(where)+`)))
@@ -762,6 +772,18 @@ func oldestPerLane(where string) string {
 		fmt.Fprintf(&b, "SELECT (SELECT id FROM actions WHERE lane = %d AND delivered_ns IS NULL AND parked_ns IS NULL%s ORDER BY id LIMIT 1) AS id", l, where)
 	}
 	return b.String()
+}
+
+// leaveOut is the condition (" AND ...") that leaves the actions whose ids
+// skip holds out of a query, and the value of its parameter, ?n: none
+// when skip is empty. Being part of the query, it is evaluated in the
+// query's own snapshot: an id whose mark was copied into the database
+// after skip was taken is left out once (as delivered), not twice.
+func leaveOut(skip map[int64]bool, n int) (string, []any) {
+	if len(skip) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf(" AND id NOT IN (SELECT value FROM json_each(?%d))", n), []any{idList(skip)}
 }
 
 // idList is ids as a JSON array, for json_each.
