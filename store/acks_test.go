@@ -378,3 +378,18 @@ func TestDueWhileTheJournalIsCopied(t *testing.T) {
 		t.Fatal("Due read nothing")
 	}
 }
+
+// The database cannot be written and, besides an action acknowledged in
+// the journal, only a delayed one waits in the lane: Stats gives the
+// delayed one's push time as the oldest. It gave the acknowledged one's.
+func TestStatsLeavesOutJournaledAcks(t *testing.T) {
+	ctx := context.Background()
+	later := cmd(2)
+	later.Delay = time.Hour
+	s, second := ackedThenFull(t, options{}, later)
+	for _, lane := range []queue.Lane{queue.LaneMinecraft, queue.AllLanes} {
+		if n, oldest, err := s.Stats(ctx, lane); err != nil || n != 1 || !oldest.Equal(second) {
+			t.Errorf("Stats(%s): %d, the oldest from %v (%v); want 1, from %v", lane, n, oldest, err, second)
+		}
+	}
+}

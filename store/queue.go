@@ -667,11 +667,16 @@ func (s *Store) laneStats(ctx context.Context, lane queue.Lane) (int, time.Time,
 			return 0, time.Time{}, err
 		}
 	}
-	if len(ln.head) == 0 { // only delayed ones wait (refill settled the acknowledgements)
+	if len(ln.head) == 0 { // only delayed ones wait
+		// The actions whose marks refill could not copy (a full disk)
+		// are left out, as refill left them out of head. Their ids are
+		// taken again rather than from refill: the lane's lock keeps its
+		// new marks out meanwhile, and a mark copied since is delivered
+		// in the query's snapshot.
+		where, more := leaveOut(s.unsettled(lane), 2)
 		s.countRead()
 		var oldest int64
-		err := s.r.QueryRowContext(ctx, `SELECT enqueued_ns FROM actions
-			WHERE lane = ? AND delivered_ns IS NULL AND parked_ns IS NULL ORDER BY id LIMIT 1`, int64(lane)).Scan(&oldest)
+		err := s.r.QueryRowContext(ctx, oldestOfLane(where), append([]any{int64(lane)}, more...)...).Scan(&oldest)
 		if errors.Is(err, sql.ErrNoRows) {
 			return n, time.Time{}, nil
 		}
@@ -772,6 +777,13 @@ func oldestPerLane(where string) string {
 		fmt.Fprintf(&b, "SELECT (SELECT id FROM actions WHERE lane = %d AND delivered_ns IS NULL AND parked_ns IS NULL%s ORDER BY id LIMIT 1) AS id", l, where)
 	}
 	return b.String()
+}
+
+// oldestOfLane is a query for when the oldest pending action of lane ?1
+// whose row also meets where (" AND ...", or none) was pushed.
+func oldestOfLane(where string) string {
+	return `SELECT enqueued_ns FROM actions
+		WHERE lane = ?1 AND delivered_ns IS NULL AND parked_ns IS NULL` + where + ` ORDER BY id LIMIT 1`
 }
 
 // leaveOut is the condition (" AND ...") that leaves the actions whose ids
