@@ -272,7 +272,10 @@ func (s *Store) refill(ctx context.Context, lane queue.Lane, ln *storeLane, now 
 	}
 	// The marks waiting in the journal go into the file first; if it cannot
 	// be written (a full disk), their actions are left out of what is read
-	// instead, so that delivery goes on (reading needs no room).
+	// instead, so that delivery goes on (reading needs no room). They are
+	// left out row by row, not counted: a mark copied after unsettled
+	// only leaves its row out of the query as well, and read counts the
+	// rows the query gave, so headAll stays true only when it gave all.
 	var skip map[int64]bool
 	if s.settleAcks(ctx) != nil {
 		skip = s.unsettled(lane)
