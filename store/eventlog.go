@@ -16,11 +16,14 @@ import (
 // The event log is written in batches: one transaction per batch costs
 // about as much as one per row, and a burst of 10,000 gifts a second must
 // not wait for the disk. A crash loses at most the last flushDelay of log
-// rows; the queue itself is never buffered. 100 ms keeps the log to ten
-// commits a second at most, which matters at 100 events a second, where
-// nothing else groups the commits.
+// rows; the queue itself is never buffered. A second keeps the log to one
+// commit a second: at 100 ms, a stream of a few events a second paid a
+// commit for each event's rows beside the one for its actions. Overlay
+// counters staged meanwhile (StageOverlayCounters) are written within
+// stagedDelay, as before.
 const (
-	flushDelay  = 100 * time.Millisecond
+	flushDelay  = time.Second
+	stagedDelay = 100 * time.Millisecond
 	batchSize   = 1024
 	maxBuffered = 64 * 1024 // beyond this the log falls behind and rows are dropped, never the stream
 	maxErrorLen = 500       // bytes of a delivery error kept
@@ -171,11 +174,12 @@ func (s *Store) signal() {
 	}
 }
 
-// flusher writes the log buffer flushDelay after its first row arrived, or
-// as soon as a batch is full, and once more on Close.
+// flusher writes the log buffer flushDelay after its first row arrived,
+// sooner (stagedDelay) once overlay counters are staged, as soon as a
+// batch is full, and once more on Close.
 func (s *Store) flusher() {
 	defer close(s.flushDone)
-	t := time.NewTimer(flushDelay)
+	t := time.NewTimer(s.flushDelay)
 	t.Stop()
 	for {
 		select {
@@ -185,13 +189,31 @@ func (s *Store) flusher() {
 			s.flushLog(context.Background())
 			return
 		}
-		t.Reset(flushDelay)
-		select {
-		case <-t.C:
-		case <-s.full:
-			t.Stop()
-		case <-s.stop:
-			t.Stop()
+		wait := s.flushDelay
+		if s.hasStaged() {
+			wait = s.stagedDelay
+		}
+		deadline := time.Now().Add(wait)
+		t.Reset(wait)
+	waiting:
+		for {
+			select {
+			case <-t.C:
+				break waiting
+			case <-s.kick:
+				// Counters staged while rows wait: they do not wait the
+				// rows' second.
+				if s.hasStaged() && time.Until(deadline) > s.stagedDelay {
+					deadline = time.Now().Add(s.stagedDelay)
+					t.Reset(s.stagedDelay)
+				}
+			case <-s.full:
+				t.Stop()
+				break waiting
+			case <-s.stop:
+				t.Stop()
+				break waiting
+			}
 		}
 		s.flushLog(context.Background())
 	}

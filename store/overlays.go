@@ -59,7 +59,7 @@ func (s *Store) SaveOverlayState(ctx context.Context, state []byte) error {
 
 // StageOverlayCounters hands the overlay counters to the next commit of
 // any kind (overlay.CounterSaver): an acknowledgement, a push, the event
-// log's flush, which comes within flushDelay. So a $wins action costs no
+// log's flush, which comes within stagedDelay. So a $wins action costs no
 // commit of its own, and its count reaches the disk no later than its
 // acknowledgement: a kill repeats it at most, like any command, and never
 // loses it. A newer state replaces one not yet written.

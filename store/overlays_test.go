@@ -119,3 +119,34 @@ func TestOverlayCountersRideOnTheAck(t *testing.T) {
 		t.Fatalf("after a restart: wins %d deaths %d, want 2 and 5", after.Wins, after.Deaths)
 	}
 }
+
+// Counters staged while event log rows wait for their flush (a second) do
+// not wait with them: the flush comes within stagedDelay once they are
+// staged. The rows' delay is an hour here, so only that fast path can
+// write them.
+func TestStagedCountersDoNotWaitForTheLogsSecond(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir, options{flushDelay: time.Hour, stagedDelay: time.Millisecond, ackLinger: time.Hour})
+	s.LogEvent(ctx, &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "ann"}})
+	s.StageOverlayCounters([]byte(`{"wins":1}`))
+	deadline := time.Now().Add(time.Minute)
+	for {
+		b, err := s.LoadOverlayCounters(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) == `{"wins":1}` {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the staged counters were not written within a minute: they wait for the event log's delay")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// And the rows that waited went with them.
+	var n int
+	if err := s.r.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d event rows written (%v), want 1", n, err)
+	}
+}

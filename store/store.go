@@ -21,6 +21,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -138,6 +139,8 @@ type Store struct {
 	leading  bool
 	onCommit func(writes int, err error)
 	linger   time.Duration // ackLinger; tests set it
+	// flushDelay and stagedDelay (eventlog.go); tests set them.
+	flushDelay, stagedDelay time.Duration
 
 	// acks is the acknowledgement journal (acks.go).
 	acks acks
@@ -188,6 +191,8 @@ type options struct {
 	onCommit func(writes int, err error)
 	// ackLinger replaces ackLinger when positive.
 	ackLinger time.Duration
+	// flushDelay and stagedDelay replace the event log's when positive.
+	flushDelay, stagedDelay time.Duration
 }
 
 // Open opens (creating if needed) the database in dir and brings its
@@ -284,6 +289,9 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 		onCommit:  o.onCommit,
 		linger:    ackLinger,
 		handed:    map[int64]queue.Lane{},
+
+		flushDelay:  cmp.Or(o.flushDelay, flushDelay),
+		stagedDelay: cmp.Or(o.stagedDelay, stagedDelay),
 	}
 	for i := range s.lanes {
 		s.lanes[i].wake = make(chan struct{})
@@ -644,8 +652,12 @@ func (s *Store) closed() bool {
 // commit of any kind (the next event's actions, the event log) to copy it
 // into the database before one is made for it alone. Nothing waits for
 // that copy: the journal already keeps the mark through a kill, and every
-// read of the pending actions copies what waits first.
-const ackLinger = 20 * time.Millisecond
+// read of the pending actions copies what waits first. It is longer than
+// the event log's flushDelay: on a quiet stream an event's marks then ride
+// on the flush of the same event's log rows, which comes anyway, instead
+// of a commit of their own 20 ms after the command (one commit and one
+// wake-up less per event at a few events a second).
+const ackLinger = flushDelay + 50*time.Millisecond
 
 // group is the writes that share one transaction (group commit).
 type group struct {
