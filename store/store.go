@@ -124,6 +124,7 @@ type Store struct {
 	commits      atomic.Int64
 	ckptMu       sync.Mutex
 	checkpointed int64
+	ckptAt       time.Time // when that round was
 	ckptFailed   bool
 	// Kept by the write leading a group (see boundWAL): the commit count
 	// when the log's size was last looked at, and when a write that failed
@@ -452,8 +453,15 @@ func (s *Store) Close() error {
 // checkpointEvery is how often the checkpointer copies the write-ahead log
 // into the database file. Each copy syncs the file: on a quiet stream that
 // sync was most of tikcraft's CPU at 4 a second. Once a second keeps the
-// log small on an ordinary stream; durability does not depend on it.
-const checkpointEvery = time.Second
+// log small on an ordinary stream; durability does not depend on it. A
+// round with fewer than ckptCommits commits to copy waits, up to
+// ckptQuiet: at a few events a second that is one sync every few seconds
+// instead of one a second, for a log of a megabyte or two at most.
+const (
+	checkpointEvery = time.Second
+	ckptCommits     = 50
+	ckptQuiet       = 10 * time.Second
+)
 
 // walMaxBytes bounds the write-ahead log at all times: the write whose
 // commit takes the log past it empties it before the next write starts
@@ -520,13 +528,19 @@ func (s *Store) checkpoint() {
 	// acknowledgement journal may need its room, and no commit comes.)
 	var err error
 	idle := false
-	if n := s.commits.Load(); n == s.checkpointed && !s.ckptFailed {
+	n := s.commits.Load()
+	switch {
+	case n == s.checkpointed && !s.ckptFailed:
 		if !low {
 			return
 		}
 		idle = true
-	} else {
-		s.checkpointed = n
+	case !low && !s.ckptFailed && n-s.checkpointed < ckptCommits && time.Since(s.ckptAt) < ckptQuiet:
+		// A quiet stream: the few pages wait for more (each round syncs
+		// the file, whatever it copies).
+		return
+	default:
+		s.checkpointed, s.ckptAt = n, time.Now()
 		_, err = s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 		s.ckptFailed = err != nil
 	}
