@@ -263,9 +263,17 @@ func (m *Manager) Run(ctx context.Context) {
 	lastSave := m.now()
 	wake := time.NewTimer(m.untilDue(lastSave))
 	defer wake.Stop()
-	// frameEnd is set while a frame is running: changes in it wait for
-	// its end, so a thousand events a second cost twenty snapshots.
+	// A change goes out at once if the last snapshot is a frame old;
+	// otherwise frameEnd is set and the changes wait for the frame's end,
+	// so a thousand events a second cost twenty snapshots, and a lone
+	// change costs one wake-up, not a second one to find nothing new.
+	var lastPub time.Time
 	var frameEnd <-chan time.Time
+	publish := func() {
+		if m.Publish() {
+			lastPub = time.Now()
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -275,14 +283,16 @@ func (m *Manager) Run(ctx context.Context) {
 			}
 			return
 		case <-m.kick:
-			if frameEnd == nil && m.Publish() {
-				frameEnd = time.After(frame)
+			switch since := time.Since(lastPub); {
+			case frameEnd != nil:
+			case since >= frame:
+				publish()
+			default:
+				frameEnd = time.After(frame - since)
 			}
 		case <-frameEnd:
 			frameEnd = nil
-			if m.Publish() {
-				frameEnd = time.After(frame)
-			}
+			publish()
 		case <-wake.C:
 			m.Tick()
 			if now := m.now(); now.Sub(lastSave) >= time.Second {

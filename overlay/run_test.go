@@ -130,3 +130,36 @@ func (s *countingSaver) SaveOverlayState(ctx context.Context, b []byte) error {
 	s.saved <- struct{}{}
 	return nil
 }
+
+// Run publishes a change at once when the last snapshot is a frame old,
+// and at most one snapshot a frame however many changes come: the last
+// state always goes out.
+func TestRunPublishesAtMostOncePerFrame(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pubs := make(chan Snapshot, 10000)
+	m := New(ctx, Options{Config: Defaults(), Publish: func(s Snapshot) { pubs <- s }})
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	start := time.Now()
+	const n = 2000
+	for range n {
+		m.Deliver(ctx, overlayAction("wins +1"))
+	}
+	var got []Snapshot
+	deadline := time.After(time.Minute)
+	for len(got) == 0 || got[len(got)-1].Wins != n {
+		select {
+		case s := <-pubs:
+			got = append(got, s)
+		case <-deadline:
+			t.Fatalf("after a minute %d snapshots, none showing %d wins", len(got), n)
+		}
+	}
+	elapsed := time.Since(start)
+	if most := int(elapsed/frame) + 2; len(got) > most {
+		t.Fatalf("%d snapshots for %d changes in %v: more than one a frame (%d)", len(got), n, elapsed, most)
+	}
+	cancel()
+	<-done
+}
