@@ -217,10 +217,21 @@ func (k Kind) fsError(path string, err error) error {
 		why = "permission denied: give your user the right to read it"
 	case errors.Is(err, syscall.ENOTDIR):
 		why = "a part of the path is a file, not a folder"
+	case escapesRoot(err):
+		why = "it leads out of its folder (a link to a file elsewhere?); only files inside the folder are read: copy the file into it"
 	default:
 		why = unwrap(err).Error()
 	}
 	return &Error{Path: path, Err: err, msg: fmt.Sprintf("cannot read the %s %s: %s", k.Name, path, why)}
+}
+
+// escapesRoot reports whether err is an os.Root's refusal of a name or a
+// link that leads out of it. The os package does not export that error,
+// so its text is compared; TestReadInLinks fails should a Go release word
+// it differently.
+func escapesRoot(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && pe.Err != nil && pe.Err.Error() == "path escapes from parent"
 }
 
 func (k Kind) tooBig(path string, size int64) error {
