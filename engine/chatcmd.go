@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode"
@@ -135,9 +136,10 @@ func (e *Engine) chatCommand(ev *tikcraft.ChatEvent) ([]tikcraft.Action, *ChatGr
 	switch {
 	case first == nil:
 	case listed:
-		e.tellOnce(&ev.User, first.Prefix+name+" role", fmt.Sprintf("chat command %s%s not run: the viewer does not have a role that may use it", first.Prefix, name), "roles", rolesOf(groups, name))
+		e.tellOnce(&ev.User, first.Prefix+name, "chat command not run: the viewer does not have a role that may use it", "command", first.Prefix+name, "roles", rolesOf(groups, name))
 	default:
-		e.tellOnce(&ev.User, first.Prefix+name+" list", fmt.Sprintf("chat command %s%s not run: it is not on the list of chat_commands", first.Prefix, clip(name, 32)))
+		// Keyed without the name: viewers can type any.
+		e.tellOnce(&ev.User, "", "chat command not run: it is not on the list of chat_commands", "command", first.Prefix+clip(name, 32))
 	}
 	return nil, first
 }
@@ -148,7 +150,7 @@ func (e *Engine) runChatCommand(ev *tikcraft.ChatEvent, i int, g *ChatGroup, nam
 	u := &ev.User
 	args, err := actions.ChatArgs(raw)
 	if err != nil {
-		e.tellOnce(u, g.Prefix+name+" args", fmt.Sprintf("chat command %s%s not run: its arguments are refused (%v)", g.Prefix, name, err))
+		e.tellOnce(u, g.Prefix+name, "chat command not run: its arguments are refused", "command", g.Prefix+name, "error", err.Error())
 		return nil
 	}
 	trigger := g.Prefix + name
@@ -166,7 +168,7 @@ func (e *Engine) runChatCommand(ev *tikcraft.ChatEvent, i int, g *ChatGroup, nam
 			a.Command += " " + args
 		}
 		if len(a.Command) > actions.MaxCommandBytes {
-			e.tellOnce(u, trigger+" args", fmt.Sprintf("chat command %s not run: it is longer than Minecraft accepts", trigger))
+			e.tellOnce(u, trigger, "chat command not run: it is longer than Minecraft accepts", "command", trigger)
 			return nil
 		}
 	}
@@ -204,15 +206,18 @@ func (e *Engine) chatCooldown(i int, g *ChatGroup, u *tikcraft.User) bool {
 	return true
 }
 
-// tellOnce logs why a viewer's chat command did nothing, once per viewer
-// and reason, so that spam cannot flood the log.
-func (e *Engine) tellOnce(u *tikcraft.User, reason, msg string, args ...any) {
-	k := userKey(u) + "\x00" + reason
+// tellOnce logs why a chat command was not run, once per viewer, command
+// (key: "" for one that is not configured, whose name a viewer chose) and
+// msg; after the first, those of other viewers are counted once a minute
+// (sayOnceAs), so a chat full of commands from new viewers cannot flood
+// the log. What a viewer typed goes in attributes, never in msg.
+func (e *Engine) tellOnce(u *tikcraft.User, key, msg string, args ...any) {
+	k := userKey(u) + "\x00" + key + "\x00" + msg
 	if _, told := e.session.chat.told.get(k); told {
 		return
 	}
 	e.session.chat.told.put(k, struct{}{})
-	e.log.Info(msg, append([]any{"user", u.Name()}, args...)...)
+	e.sayOnceAs("chat\x00"+key+"\x00"+msg, slog.LevelInfo, msg, append([]any{"user", u.Name()}, args...)...)
 }
 
 func rolesOf(groups []ChatGroup, name string) string {

@@ -5,12 +5,14 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 )
 
 func chatCfg() Config {
@@ -131,4 +133,51 @@ func FuzzChatCommand(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A chat full of refused commands from new viewers is one line per kind of
+// refusal and command, then a count (at most once a minute, and at Close),
+// never a line per viewer.
+func TestChatRefusalsFromManyViewersAreCounted(t *testing.T) {
+	logs := &logratetest.Records{}
+	e := New(chatCfg(), rules("comment"), slog.New(logs))
+	const n = 500
+	for i := range n {
+		u := tikcraft.User{ID: strconv.Itoa(100 + i), UniqueID: "viewer" + strconv.Itoa(i)}
+		e.Handle(chatMsg("r"+strconv.Itoa(i), "#say hi", u), at(float64(i)/100))
+		e.Handle(chatMsg("u"+strconv.Itoa(i), "#nope"+strconv.Itoa(i), u), at(float64(i)/100))
+	}
+	for _, part := range []string{"does not have a role", "not on the list"} {
+		if got := logs.Lines(part); len(got) != 1 || got[0].Attrs["user"] != "viewer0" {
+			t.Fatalf("%q: %d lines before the summary, want the first viewer's only: %+v", part, len(got), got)
+		}
+	}
+	e.Close()
+	for _, part := range []string{"does not have a role", "not on the list"} {
+		if c := logs.Count(part); c != n {
+			t.Errorf("%q: %d refusals told after Close, want %d", part, c, n)
+		}
+	}
+	if got := logs.Lines("not on the list"); got[0].Attrs["command"] != "#nope0" || strings.Contains(got[0].Msg, "nope") {
+		t.Errorf("the command a viewer typed belongs in an attribute, not the message: %+v", got[0])
+	}
+}
+
+// A rule its conditions stop over and over (a cooldown under a flood) is
+// one line, then a count, not a line per firing or per hundred.
+func TestRuleNotRunIsSaidOnceThenCounted(t *testing.T) {
+	logs := &logratetest.Records{}
+	e := New(chatCfg(), rules("comment"), slog.New(logs))
+	mod := tikcraft.User{ID: "1", UniqueID: "mod_anna", Moderator: true}
+	const n = 300
+	for i := range n {
+		e.Handle(chatMsg(strconv.Itoa(i), "#say hi", mod), at(float64(i)/1000))
+	}
+	if got := logs.Lines("rule not run"); len(got) != 1 {
+		t.Fatalf("%d lines for %d firings the cooldown held back, want 1: %+v", len(got), n-1, got)
+	}
+	e.Close()
+	if c := logs.Count("rule not run"); c != n-1 {
+		t.Fatalf("%d told after Close, want %d", c, n-1)
+	}
 }

@@ -116,7 +116,7 @@ type Engine struct {
 	track   *changes
 	likes   likeCounter
 	follows *lru[struct{}]
-	warned  map[string]*lograte.Line // lines that could come with every event, by reason (sayOnce)
+	warned  map[string]*lograte.Line // lines that could come with every event, by reason (sayOnce) or key
 	logOpts []lograte.Option         // for those lines (tests: a clock)
 
 	// now is the time of the event being handled (or of the last Tick):
@@ -303,10 +303,15 @@ func (e *Engine) warnOnce(reason string, args ...any) {
 // sayOnce is warnOnce at level: for a line that is no problem but could
 // come with every event all the same (a viewer's follow spam).
 func (e *Engine) sayOnce(level slog.Level, reason string, args ...any) {
-	l := e.warned[reason]
+	e.sayOnceAs(reason, level, reason, args...)
+}
+
+// sayOnceAs is sayOnce for lines of one message counted apart by key.
+func (e *Engine) sayOnceAs(key string, level slog.Level, msg string, args ...any) {
+	l := e.warned[key]
 	if l == nil {
-		l = lograte.New(e.log, level, reason, e.logOpts...)
-		e.warned[reason] = l
+		l = lograte.New(e.log, level, msg, e.logOpts...)
+		e.warned[key] = l
 	}
 	l.Log(args...)
 }

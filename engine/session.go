@@ -20,7 +20,6 @@ type session struct {
 
 	ruleNext map[string]time.Time // trigger → earliest next firing
 	userNext *lru[time.Time]      // trigger + userKey → earliest next firing
-	skips    map[string]int64     // firings not run per trigger and reason, for the log
 
 	userLikes *lru[[]int64] // per viewer: [likes, firings of like rule 0, ...]
 	follows   int64         // follows counted this LIVE
@@ -33,7 +32,6 @@ func newSession(cfg Config) session {
 		diamonds:  newLRU[int64](cfg.MaxViewers),
 		ruleNext:  map[string]time.Time{},
 		userNext:  newLRU[time.Time](cfg.MaxViewers),
-		skips:     map[string]int64{},
 		userLikes: newLRU[[]int64](cfg.MaxViewers),
 		viewers:   make([]bool, len(cfg.ViewerMilestones)),
 		chat:      newChatState(cfg),
@@ -112,14 +110,10 @@ func (s *session) cooldown(c tikcraft.Conditions, trigger string, u *tikcraft.Us
 }
 
 // notRun logs a firing its conditions stopped: the first of each rule and
-// reason, then every hundredth, so that chat spam cannot flood the log.
+// reason, then a count once a minute, so that chat spam or a flood of
+// gifts on a cooling rule cannot flood the log.
 func (e *Engine) notRun(trigger, why string, u *tikcraft.User, source string) {
-	k := trigger + "\x00" + why
-	n := e.session.skips[k] + 1
-	e.session.skips[k] = n
-	if n == 1 || n%100 == 0 {
-		e.log.Info("rule not run: "+why, "trigger", trigger, "user", u.Name(), "cause", source, "not_run_so_far", n)
-	}
+	e.sayOnceAs(trigger+"\x00"+why, slog.LevelInfo, "rule not run: "+why, "trigger", trigger, "user", u.Name(), "cause", source)
 }
 
 // follow handles a follow: once_per_user, the follow rule, milestones.
