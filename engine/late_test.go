@@ -2,12 +2,14 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte/logratetest"
 )
 
 // TestLateEndAddsOnlyWhatWasNotFired: a streak settled by the timeout is
@@ -83,5 +85,26 @@ func TestPropertyLateRepeatsAddNothing(t *testing.T) {
 				t.Fatalf("seed %d mode %s: %d actions for %d gifts sent", seed, mode, got, sent)
 			}
 		}
+	}
+}
+
+// Streaks whose end never arrives (a source that never sends it) are one
+// log line, then a count: not a line per gift.
+func TestStreakTimeoutsAreSaidOnceThenCounted(t *testing.T) {
+	logs := &logratetest.Records{}
+	e := New(Config{Mode: ModeFinal, StreakTimeout: 10 * time.Second}, rules("rose"), slog.New(logs))
+	const n = 200
+	for i := range n {
+		e.Handle(rose(fmt.Sprint("v", i), 1, false, fmt.Sprint("g", i), fmt.Sprint("m", i)), at(float64(i)/100))
+	}
+	if got := len(commands(e.Tick(at(60)))); got != n {
+		t.Fatalf("%d roses fired at the timeout, want %d", got, n)
+	}
+	if got := logs.Lines("never arrived"); len(got) != 1 {
+		t.Fatalf("%d lines for %d streaks settled by the timeout, want 1", len(got), n)
+	}
+	e.Close()
+	if c := logs.Count("never arrived"); c != n {
+		t.Fatalf("%d told after Close, want %d", c, n)
 	}
 }

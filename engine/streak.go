@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"sort"
 	"strconv"
 	"time"
@@ -155,7 +156,9 @@ func (e *Engine) Tick(now time.Time) []tikcraft.Action {
 	sort.SliceStable(due, func(i, j int) bool { return due[i].last.Before(due[j].last) })
 	var out []tikcraft.Action
 	for _, s := range due {
-		e.log.Info("gift streak end never arrived; acting on the highest count seen", "gift", s.gift, "user", s.user.Name(), "count", s.max)
+		// Said once, then counted: a source that never ends its
+		// streaks would otherwise make a line of every gift.
+		e.sayOnce(slog.LevelInfo, "gift streak end never arrived; acting on the highest count seen", "gift", s.gift, "user", s.user.Name(), "count", s.max)
 		s.ended = true
 		out = append(out, e.settle(s, nil)...)
 	}
