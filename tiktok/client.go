@@ -338,6 +338,10 @@ func (c *Client) Run(ctx context.Context) error {
 	}
 	defer r.unreadable.Close()
 	defer r.tooBig.Close()
+	// A handler with a bug may crash on every event: the first crash is
+	// said with its stack, the others are counted.
+	crashed := lograte.New(c.log, slog.LevelError, "an event handler crashed; the other handlers still got the event", c.logOpts...)
+	defer crashed.Close()
 	// Handlers run on their own goroutine so that a slow one never holds
 	// up reading, ACKs or heartbeats (see handlers.go).
 	c.setState(State{Phase: PhaseConnecting})
@@ -345,7 +349,7 @@ func (c *Client) Run(ctx context.Context) error {
 	go func() {
 		defer close(handled)
 		for ev := range r.events {
-			c.dispatch(ev)
+			c.dispatch(ev, crashed)
 		}
 	}()
 	err := c.secrets.Error(r.run(ctx))

@@ -586,6 +586,10 @@ func TestPanickingHandlerIsIsolated(t *testing.T) {
 	if strings.Join(after, ",") != "Galaxy,Lion" {
 		t.Fatalf("the handler after the panicking one got %v", after)
 	}
+	// A handler that crashes on every event is said once, then counted.
+	if n := h.logs.count("an event handler crashed"); n != 1 {
+		t.Fatalf("%d lines for two crashes, want the first only (the rest counted)", n)
+	}
 }
 
 func TestMalformedFrameIsSkipped(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/lograte"
 )
 
 // Handlers run on a goroutine of their own, one event at a time, in the
@@ -82,22 +83,21 @@ func (c *Client) addHandler(fn func(tikcraft.Event)) {
 	c.handlers = append(hs, fn)
 }
 
-// dispatch runs every handler on ev. A panicking handler is logged with the
-// event it got; the other handlers still run.
-func (c *Client) dispatch(ev tikcraft.Event) {
+// dispatch runs every handler on ev. A panicking handler is logged on
+// crashed with the event it got; the other handlers still run.
+func (c *Client) dispatch(ev tikcraft.Event, crashed *lograte.Line) {
 	c.mu.Lock()
 	hs := c.handlers
 	c.mu.Unlock()
 	for i, h := range hs {
-		c.call(i, h, ev)
+		call(i, h, ev, crashed)
 	}
 }
 
-func (c *Client) call(i int, h func(tikcraft.Event), ev tikcraft.Event) {
+func call(i int, h func(tikcraft.Event), ev tikcraft.Event, crashed *lograte.Line) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Error("an event handler crashed; the other handlers still got the event",
-				"handler", i+1, "event", string(ev.Type()), "msg_id", ev.EventMeta().MsgID,
+			crashed.Log("handler", i+1, "event", string(ev.Type()), "msg_id", ev.EventMeta().MsgID,
 				"detail", fmt.Sprintf("%+v", ev), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		}
 	}()
