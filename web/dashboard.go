@@ -512,12 +512,12 @@ func (d *Dashboard) armLocked() {
 }
 
 // touchLocked notes that the status changed: the next frame sends it, and
-// one is made due for it if a browser is watching (one that comes later
-// starts from a snapshot). Nothing polls for changes, so a quiet LIVE
-// wakes nothing; mu is held.
+// one is made due for it if a browser takes the status (one that comes
+// later starts from a snapshot; the overlay pages do not take it).
+// Nothing polls for changes, so a quiet LIVE wakes nothing; mu is held.
 func (d *Dashboard) touchLocked() {
 	d.dirty = true
-	if len(d.subs) > 0 {
+	if d.wantedLocked(TypeState) {
 		d.armLocked()
 	}
 }
@@ -706,7 +706,7 @@ func (d *Dashboard) SetPause(p Pause) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status.Pause = p
-	d.touchLocked()
+	d.dirty = true // said now, not at the next frame
 	d.flushLocked()
 }
 
@@ -715,7 +715,7 @@ func (d *Dashboard) SetDeaths(n int64, dead bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status.Counters.Deaths, d.status.Counters.Dead = n, dead
-	d.touchLocked()
+	d.dirty = true // said now, not at the next frame
 	d.flushLocked()
 }
 
@@ -733,7 +733,7 @@ func (d *Dashboard) SetRules(r Rules) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status.Rules = r
-	d.touchLocked()
+	d.dirty = true // said now, not at the next frame
 	d.flushLocked()
 }
 

@@ -340,3 +340,21 @@ func TestStatusChangeMakesItsFrame(t *testing.T) {
 		}
 	}
 }
+
+// With only overlay pages open (OBS, the dashboard closed), events and
+// status changes make no frame: nobody would get one.
+func TestOverlayPagesAloneMakeNoFrames(t *testing.T) {
+	d := NewDashboard("run")
+	d.frame = time.Hour
+	sub := d.SubscribeOnly(TypeOverlay)
+	defer sub.Close()
+	d.Event(&tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}, false)
+	d.Event(&tikcraft.ViewersEvent{Count: 12}, false)
+	d.SetMinecraft(MinecraftConnected, "")
+	d.mu.Lock()
+	armed := d.armed
+	d.mu.Unlock()
+	if armed {
+		t.Fatal("a frame was made due with only overlay pages watching")
+	}
+}
