@@ -78,7 +78,9 @@ type acks struct {
 	// timer runs copyAcks; made once and Reset, not made per linger (at
 	// 1,000 events a second that was 200 timers a second). armed is true
 	// while marks wait and it is set to fire; a firing it missed stopping
-	// finds armed false and does nothing.
+	// finds armed false and does nothing, or, when marks were journaled
+	// and it was armed again meanwhile, commits them a linger early
+	// (harmless: one commit sooner).
 	timer  *time.Timer
 	armed  bool
 	copies sync.WaitGroup // copyAcks' commits under way: Close waits for them

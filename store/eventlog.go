@@ -184,38 +184,46 @@ func (s *Store) flusher() {
 	for {
 		select {
 		case <-s.kick:
+			s.waitToFlush(t)
 		case <-s.full:
 		case <-s.stop:
 			s.flushLog(context.Background())
 			return
 		}
-		wait := s.flushDelay
-		if s.hasStaged() {
-			wait = s.stagedDelay
-		}
-		deadline := time.Now().Add(wait)
-		t.Reset(wait)
-	waiting:
-		for {
-			select {
-			case <-t.C:
-				break waiting
-			case <-s.kick:
-				// Counters staged while rows wait: they do not wait the
-				// rows' second.
-				if s.hasStaged() && time.Until(deadline) > s.stagedDelay {
-					deadline = time.Now().Add(s.stagedDelay)
-					t.Reset(s.stagedDelay)
-				}
-			case <-s.full:
-				t.Stop()
-				break waiting
-			case <-s.stop:
-				t.Stop()
-				break waiting
-			}
-		}
 		s.flushLog(context.Background())
+	}
+}
+
+// waitToFlush waits flushDelay, or stagedDelay once overlay counters are
+// staged, or until a batch is full or the store closes.
+func (s *Store) waitToFlush(t *time.Timer) {
+	wait := s.flushDelay
+	if s.hasStaged() {
+		wait = s.stagedDelay
+	}
+	deadline := time.Now().Add(wait)
+	t.Reset(wait)
+	if s.onFlushWait != nil {
+		s.onFlushWait()
+	}
+	for {
+		select {
+		case <-t.C:
+			return
+		case <-s.kick:
+			// Counters staged while rows wait: they do not wait the
+			// rows' second.
+			if s.hasStaged() && time.Until(deadline) > s.stagedDelay {
+				deadline = time.Now().Add(s.stagedDelay)
+				t.Reset(s.stagedDelay)
+			}
+		case <-s.full:
+			t.Stop()
+			return
+		case <-s.stop:
+			t.Stop()
+			return
+		}
 	}
 }
 

@@ -127,8 +127,16 @@ func TestOverlayCountersRideOnTheAck(t *testing.T) {
 func TestStagedCountersDoNotWaitForTheLogsSecond(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := openT(t, dir, options{flushDelay: time.Hour, stagedDelay: time.Millisecond, ackLinger: time.Hour})
+	waiting := make(chan struct{}, 1)
+	s := openT(t, dir, options{flushDelay: time.Hour, stagedDelay: time.Millisecond, ackLinger: time.Hour,
+		onFlushWait: func() {
+			select {
+			case waiting <- struct{}{}:
+			default:
+			}
+		}})
 	s.LogEvent(ctx, &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "ann"}})
+	<-waiting // the row waits its hour: the counters come after
 	s.StageOverlayCounters([]byte(`{"wins":1}`))
 	deadline := time.Now().Add(time.Minute)
 	for {

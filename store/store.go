@@ -142,6 +142,7 @@ type Store struct {
 	linger   time.Duration // ackLinger; tests set it
 	// flushDelay and stagedDelay (eventlog.go); tests set them.
 	flushDelay, stagedDelay time.Duration
+	onFlushWait             func() // told when the flusher starts to wait (tests)
 
 	// acks is the acknowledgement journal (acks.go).
 	acks acks
@@ -194,6 +195,9 @@ type options struct {
 	ackLinger time.Duration
 	// flushDelay and stagedDelay replace the event log's when positive.
 	flushDelay, stagedDelay time.Duration
+	// onFlushWait, if set, is told when the event log's flusher starts
+	// waiting for its delay.
+	onFlushWait func()
 }
 
 // Open opens (creating if needed) the database in dir and brings its
@@ -293,6 +297,7 @@ func openLocked(ctx context.Context, dir string, log *slog.Logger, o options, af
 
 		flushDelay:  cmp.Or(o.flushDelay, flushDelay),
 		stagedDelay: cmp.Or(o.stagedDelay, stagedDelay),
+		onFlushWait: o.onFlushWait,
 	}
 	for i := range s.lanes {
 		s.lanes[i].wake = make(chan struct{})
@@ -455,8 +460,8 @@ func (s *Store) Close() error {
 // sync was most of tikcraft's CPU at 4 a second. Once a second keeps the
 // log small on an ordinary stream; durability does not depend on it. A
 // round with fewer than ckptCommits commits to copy waits, up to
-// ckptQuiet: at a few events a second that is one sync every few seconds
-// instead of one a second, for a log of a megabyte or two at most.
+// ckptQuiet, while the log's file is within walKeepBytes: at a few events
+// a second that is one sync every few seconds instead of one a second.
 const (
 	checkpointEvery = time.Second
 	ckptCommits     = 50
@@ -535,7 +540,7 @@ func (s *Store) checkpoint() {
 			return
 		}
 		idle = true
-	case !low && !s.ckptFailed && n-s.checkpointed < ckptCommits && time.Since(s.ckptAt) < ckptQuiet:
+	case !low && !s.ckptFailed && n-s.checkpointed < ckptCommits && time.Since(s.ckptAt) < ckptQuiet && !s.walOver(walKeepBytes):
 		// A quiet stream: the few pages wait for more (each round syncs
 		// the file, whatever it copies).
 		return
@@ -557,6 +562,13 @@ func (s *Store) checkpoint() {
 		s.noteFull(err)
 		s.log.Debug("could not checkpoint the database's write-ahead log; trying again shortly", "error", err)
 	}
+}
+
+// walOver reports whether the write-ahead log's file is over n bytes
+// (false when it cannot be looked at).
+func (s *Store) walOver(n int64) bool {
+	fi, err := os.Stat(s.walPath)
+	return err == nil && fi.Size() > n
 }
 
 // boundWAL runs in the write that led a group commit, after the group's
