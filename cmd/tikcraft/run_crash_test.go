@@ -361,8 +361,12 @@ func (s *stream) waitWins(p *proc, n int64, cmd string) int64 {
 		if w >= n || slices.Contains(s.mc.Commands(), cmd) {
 			return w
 		}
-		if p.exited() {
+		select {
+		case <-p.done:
 			s.t.Fatalf("tikcraft exited (%v) before the overlay showed %d wins:\n%s", p.err, n, p.logText())
+		case <-s.ctx.Done():
+			s.t.Fatalf("the overlay never showed %d wins, and Minecraft never got %q:\n%s", n, cmd, p.logText())
+		case <-time.After(time.Millisecond): // often enough to land mid-delivery
 		}
 	}
 }
