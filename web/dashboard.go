@@ -262,7 +262,10 @@ type Dashboard struct {
 	armed   bool
 	frameMu sync.Mutex // one frame at a time, so that they arrive in order
 	frame   time.Duration
-	now     func() time.Time
+	// afterSend, if set, is called when a frame's entries are sent,
+	// before its status (tests).
+	afterSend func()
+	now       func() time.Time
 }
 
 type subscriber struct {
@@ -826,7 +829,7 @@ func (d *Dashboard) sendFrame() {
 	}
 	if len(msgs) == 0 {
 		d.mu.Lock()
-		d.flushLocked()
+		d.flushStatusLocked()
 		d.mu.Unlock()
 		return
 	}
@@ -845,14 +848,27 @@ func (d *Dashboard) sendFrame() {
 			break
 		}
 	}
+	if d.afterSend != nil {
+		d.afterSend()
+	}
 	d.mu.Lock()
 	for _, s := range slow {
 		d.dropLocked(s)
 	}
 	// The status changed with these events (counters): it goes with
 	// them, in the same wake-up of each browser.
-	d.flushLocked()
+	d.flushStatusLocked()
 	d.mu.Unlock()
+}
+
+// flushStatusLocked ends a frame with the status, unless entries staged
+// while the frame was sent made the next one due: the status may already
+// say what they did (a delivery's Minecraft state), so it goes after them,
+// with that frame; mu is held.
+func (d *Dashboard) flushStatusLocked() {
+	if !d.armed {
+		d.flushLocked()
+	}
 }
 
 // lastOf is the last n entries of list, in order, after dropping every

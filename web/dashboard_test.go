@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -356,5 +357,36 @@ func TestOverlayPagesAloneMakeNoFrames(t *testing.T) {
 	d.mu.Unlock()
 	if armed {
 		t.Fatal("a frame was made due with only overlay pages watching")
+	}
+}
+
+// A delivery made while a frame is being sent changes the status before
+// its own entry is sent: the status then waits for the next frame, so a
+// browser never reads a status ahead of the entries it reflects.
+func TestStatusNeverRunsAheadOfItsEntries(t *testing.T) {
+	d := NewDashboard("run")
+	d.frame = time.Hour // the test sends the frames itself
+	sub := d.Subscribe()
+	defer sub.Close()
+	<-sub.C // the snapshot
+	var once sync.Once
+	d.afterSend = func() {
+		once.Do(func() {
+			d.Delivered(Delivery{Item: queue.Item{ID: 9, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi"}}})
+		})
+	}
+	d.Event(&tikcraft.ShareEvent{User: tikcraft.User{UniqueID: "a"}}, false)
+	d.Flush() // the share; the delivery comes in the middle of it
+	d.Flush()
+	var got []string
+	for len(sub.C) > 0 {
+		m := <-sub.C
+		got = append(got, m.Type)
+		if m.Type == TypeState && strings.Contains(string(m.Data), `"minecraft":{"state":"connected"`) && !slices.Contains(got, TypeDelivery) {
+			t.Fatalf("the status says Minecraft took a command before the delivery was sent: %v", got)
+		}
+	}
+	if !slices.Contains(got, TypeDelivery) || got[len(got)-1] != TypeState {
+		t.Fatalf("sent %v; want the share, the delivery, then the status", got)
 	}
 }
