@@ -254,7 +254,7 @@ func (m *Manager) Save(ctx context.Context) error {
 }
 
 // Run ticks the timer and the alerts until ctx ends, publishes the state
-// to the pages at most once a frame (1/30 s) while it changes, and saves
+// to the pages at most once a frame (1/20 s) while it changes, and saves
 // what changed about once a second and at the end. It wakes only when
 // something is due (an alert or the timer ends, an unsaved change is a
 // second old) or changes: an idle LIVE costs it nothing, where a ticker
