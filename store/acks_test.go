@@ -309,13 +309,7 @@ func TestAckAgainWhileTheDatabaseCannotBeWritten(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openT(t, dir, options{ackLinger: time.Hour, unlocked: true})
-	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
-		t.Fatal(err)
-	}
-	it, err := s.Next(ctx, queue.LaneMinecraft)
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := pushTwoTakeOne(t, s)
 	if err := s.Ack(ctx, it.ID); err != nil { // journaled only
 		t.Fatal(err)
 	}

@@ -287,13 +287,7 @@ func TestOverlayAckWaitsForItsCounters(t *testing.T) {
 func TestAckTwiceFromTheJournal(t *testing.T) {
 	ctx := context.Background()
 	s := openT(t, t.TempDir(), options{ackLinger: time.Hour})
-	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
-		t.Fatal(err)
-	}
-	it, err := s.Next(ctx, queue.LaneMinecraft)
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := pushTwoTakeOne(t, s)
 	for range 2 {
 		if err := s.Ack(ctx, it.ID); err != nil {
 			t.Fatal(err)
@@ -384,13 +378,7 @@ func TestJournalTornOrForeign(t *testing.T) {
 func TestCopyStopsTheLinger(t *testing.T) {
 	ctx := context.Background()
 	s := openT(t, t.TempDir(), options{ackLinger: time.Hour})
-	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
-		t.Fatal(err)
-	}
-	it, err := s.Next(ctx, queue.LaneMinecraft)
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := pushTwoTakeOne(t, s)
 	if err := s.Ack(ctx, it.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -65,6 +65,20 @@ func openT(t testing.TB, dir string, o options) *Store {
 	return s
 }
 
+// pushTwoTakeOne pushes two commands and hands out the first.
+func pushTwoTakeOne(t *testing.T, s *Store) queue.Item {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Push(ctx, cmd(1), cmd(2)); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.Next(ctx, queue.LaneMinecraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
 func cmd(i int) tikcraft.Action {
 	return tikcraft.Action{Kind: tikcraft.KindCommand, Command: fmt.Sprintf("say %d", i), Trigger: "t", User: "u", Source: "test"}
 }
