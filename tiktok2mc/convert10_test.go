@@ -1,10 +1,12 @@
 package tiktok2mc
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
@@ -294,5 +296,27 @@ func writeT(t *testing.T, path, s string) {
 	}
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An actions.mca saved by Notepad as "Unicode" (UTF-16, either byte
+// order) is carried over as UTF-8, its rules intact.
+func TestConvertActionsFromUTF16(t *testing.T) {
+	text := "rose:/say thanks ❤ {nickname}\r\n# a comment\r\n"
+	for _, order := range []binary.AppendByteOrder{binary.LittleEndian, binary.BigEndian} {
+		src := []byte{0xff, 0xfe}
+		if order == binary.BigEndian {
+			src = []byte{0xfe, 0xff}
+		}
+		for _, u := range utf16.Encode([]rune(text)) {
+			src = order.AppendUint16(src, u)
+		}
+		m := &converter{t2m: &Config{Layout: Layout10}}
+		if got := m.convertActions("actions.mca", string(src)); got != text {
+			t.Errorf("%v: got %q, want %q", order, got, text)
+		}
+		if len(m.notes) != 1 || !strings.Contains(m.notes[0], "UTF-16") {
+			t.Errorf("%v: notes %q; want one saying the file was UTF-16", order, m.notes)
+		}
 	}
 }
