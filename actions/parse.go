@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // Limits of the language.
@@ -36,8 +37,8 @@ func Parse(filename string, src []byte, opts Options) (*File, []Diagnostic) {
 		firstLine: map[string]int{},
 		idLine:    map[int64]int{},
 	}
-	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
-		p.diag(1, 1, Error, "the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8")
+	if userfile.UTF16(src) {
+		p.diag(1, 1, Error, userfile.SavedAsUTF16)
 		return p.f, p.diags
 	}
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))

@@ -284,6 +284,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	if l.Dir != "" {
 		c.configDir = l.Dir
 	}
+	if userfile.UTF16(l.Data) {
+		return []Diagnostic{{File: l.Name, Line: 1, Col: 1, Severity: "error", Message: userfile.SavedAsUTF16}}
+	}
 	data := bytes.TrimPrefix(l.Data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil

@@ -1,9 +1,13 @@
 package config
 
 import (
+	"encoding/binary"
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf16"
+
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 func TestEveryUnknownKeyIsReportedInFileOrder(t *testing.T) {
@@ -71,6 +75,28 @@ func TestTiktok2McConfigIsRecognised(t *testing.T) {
 				t.Fatalf("tikcraft.yaml taken for Tiktok2Mc: %v", d)
 			}
 		}
+	}
+}
+
+// A tikcraft.yaml saved by Notepad as "Unicode" (UTF-16, either byte
+// order) gets one error saying so at 1:1, not the parser's "string was
+// used where mapping is expected"; a UTF-8 byte order mark is read.
+func TestUTF16ConfigSaysSo(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "a-long-random-password")
+	const text = "rcon: {address: 127.0.0.1:25575}\n"
+	for _, order := range []binary.AppendByteOrder{binary.LittleEndian, binary.BigEndian} {
+		src := order.AppendUint16(nil, 0xfeff)
+		for _, u := range utf16.Encode([]rune(text)) {
+			src = order.AppendUint16(src, u)
+		}
+		_, diags, err := Load(Layer{Name: "tikcraft.yaml", Data: src})
+		if err == nil || len(diags) != 1 || diags[0].String() != "tikcraft.yaml:1:1: error: "+userfile.SavedAsUTF16 {
+			t.Errorf("%v: got %v", order, diags)
+		}
+	}
+	c, diags, err := Load(Layer{Name: "tikcraft.yaml", Data: []byte("\ufeff" + text)})
+	if err != nil || len(diags) != 0 || c.RCON.Address != "127.0.0.1:25575" {
+		t.Errorf("UTF-8 with a byte order mark: %v %v", diags, err)
 	}
 }
 

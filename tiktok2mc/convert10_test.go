@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -297,6 +298,61 @@ func writeT(t *testing.T, path, s string) {
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Any file of a Tiktok2Mc folder saved by Notepad as "Unicode" (UTF-16,
+// either byte order) converts as its UTF-8 self, with a note for each; a
+// config.yaml so saved was "not valid YAML".
+func TestConvertFolderFromUTF16(t *testing.T) {
+	want, err := Convert("testdata/t2m10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/t2m10")); err != nil {
+		t.Fatal(err)
+	}
+	for name, order := range map[string]binary.AppendByteOrder{
+		"config/config.yaml":         binary.LittleEndian,
+		"data/comment_commands.yaml": binary.BigEndian,
+		"data/actions.mca":           binary.LittleEndian,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := order.AppendUint16(nil, 0xfeff)
+		for _, u := range utf16.Encode([]rune(string(b))) {
+			src = order.AppendUint16(src, u)
+		}
+		if err := os.WriteFile(p, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := Convert(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The new tikcraft.yaml names the folder it came from.
+	from := filepath.Join("testdata", "t2m10")
+	if c := strings.ReplaceAll(got.Config, dir, from); c != want.Config {
+		t.Errorf("tikcraft.yaml differs from the UTF-8 folder's:\n%s\nwant:\n%s", c, want.Config)
+	}
+	if got.Actions != want.Actions {
+		t.Errorf("actions.mca differs from the UTF-8 folder's:\n%s\nwant:\n%s", got.Actions, want.Actions)
+	}
+	var notes []string
+	for _, n := range got.Notes {
+		if strings.Contains(n, "UTF-16") {
+			notes = append(notes, n[:strings.Index(n, " ")])
+		}
+	}
+	slices.Sort(notes)
+	if !slices.Equal(notes, []string{"actions.mca", "comment_commands.yaml", "config.yaml"}) {
+		t.Errorf("notes about UTF-16: %q", got.Notes)
+	}
+	checkResult(t, got)
 }
 
 // An actions.mca saved by Notepad as "Unicode" (UTF-16, either byte

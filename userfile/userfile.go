@@ -242,6 +242,18 @@ func (k Kind) tooBig(path string, size int64) error {
 	return &Error{Path: path, Err: ErrTooBig, msg: msg}
 }
 
+// SavedAsUTF16 says what is wrong with a text file that UTF16 finds, for
+// a message that names the file.
+const SavedAsUTF16 = `the file is saved as UTF-16 (Notepad calls it "Unicode"); save it as UTF-8`
+
+// UTF16 reports whether b starts with a UTF-16 byte order mark, in either
+// byte order: Notepad's "Unicode". tikcraft's own files are UTF-8 (with a
+// byte order mark or without); read as UTF-8, such a file is a string of
+// NUL bytes that the parsers would report in words that never say why.
+func UTF16(b []byte) bool {
+	return len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff)
+}
+
 // Size writes a number of bytes for people: 512 bytes, 64 KB, 1.5 MB (one
 // decimal unless the number is whole, so a file just over a cap does not
 // read as the cap itself).
