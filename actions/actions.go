@@ -342,7 +342,10 @@ func (fi *firing) rule(r *Rule) {
 		case Overlay:
 			a = tikcraft.Action{Kind: tikcraft.KindOverlay, Command: c.Text}
 		case OBS:
-			a = tikcraft.Action{Kind: tikcraft.KindOBS, Command: fillOBS(c.OBS, fi.fill).String()}
+			// A text source shows the text: display values, as an alert's,
+			// so 👨‍👩‍👧 stays one family; String quotes it, so a viewer's
+			// quote cannot end it.
+			a = tikcraft.Action{Kind: tikcraft.KindOBS, Command: fillOBS(c.OBS, fi.display()).String()}
 		}
 		a.Trigger, a.User = r.Trigger, fi.user
 		repeat := max(c.Repeat, 1)

@@ -105,19 +105,34 @@ func TestOBSNeedsConfig(t *testing.T) {
 	}
 }
 
-// TestOBSTextSanitized: a viewer's name cannot end the text's quotes or
-// reach the names: the Command reads back with the same source.
-func TestOBSTextSanitized(t *testing.T) {
+// TestOBSTextIsDisplayText: a viewer's name cannot end the text's quotes
+// or reach the names: the Command reads back with the same source, and
+// the text as an alert shows it (quotes and the family emoji's joiners
+// kept, bidi overrides and line breaks not).
+func TestOBSTextIsDisplayText(t *testing.T) {
 	f, diags := Parse("actions.mca", []byte(`r:$obs text "Last Gift" {nickname}: {message}`), obsOpts)
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
-	for _, v := range hostile {
-		acts := f.Fire(f.Lookup("r"), Vars{User: v, Nickname: v, Message: v + `" in "Other`}, nil)
+	const family = "👨\u200d👩\u200d👧"
+	for _, v := range append(hostile, family+" Anna", "\u202eAnna\u2066", `say "hi" \ now`) {
+		vars := Vars{User: v, Nickname: v, Message: v + `" in "Other`}
+		acts := f.Fire(f.Lookup("r"), vars, nil)
 		op, err := ParseOBS(acts[0].Command)
-		if err != nil || op.Verb != OBSText || op.Source != "Last Gift" || strings.ContainsAny(op.Text, "\"\\{}\n") {
+		if err != nil || op.Verb != OBSText || op.Source != "Last Gift" {
 			t.Fatalf("%q: %q -> %+v, %v", v, acts[0].Command, op, err)
 		}
+		show := displayValues(vars)
+		if want := show[phNickname] + ": " + show[phMessage]; op.Text != want {
+			t.Errorf("%q: text %q, want %q", v, op.Text, want)
+		}
+		if strings.ContainsAny(op.Text, "\n\r\u202e\u2066") {
+			t.Errorf("%q: text %q keeps a line break or a bidi control", v, op.Text)
+		}
+	}
+	acts := f.Fire(f.Lookup("r"), Vars{Nickname: family + " Anna", Message: `"hi" {x}`}, nil)
+	if op, _ := ParseOBS(acts[0].Command); op.Text != family+` Anna: "hi" {x}` {
+		t.Errorf("got %q", op.Text)
 	}
 }
 

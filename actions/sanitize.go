@@ -12,13 +12,14 @@ const MaxValueRunes = 64
 
 // Viewer text is cleaned in one of two ways, by where it goes:
 //
-//   - command text (Minecraft commands, $http, $obs, the datapack's
+//   - command text (Minecraft commands, $http, the datapack's
 //     arguments): Sanitize, which leaves no character that could end a
 //     string, open a compound, add a selector or start a line;
-//   - display text (alerts, overlays, the dashboard, shown as text in a
-//     page or OBS): DisplayText, which drops only what changes how the text
-//     around it is shown (bidi overrides, controls) and keeps the rest, so
-//     that 👨‍👩‍👧 stays one family emoji.
+//   - display text (alerts, overlays, the dashboard, $obs text: shown as
+//     text in a page or OBS): DisplayText, which drops only what changes
+//     how the text around it is shown (bidi overrides, controls) and keeps
+//     the rest, so that 👨‍👩‍👧 stays one family emoji. A $obs action's
+//     Command quotes its text (OBSOp.String), so quotes stay inside it.
 //
 // Neither is ever used for the other.
 
