@@ -136,6 +136,35 @@ func TestOBSTextIsDisplayText(t *testing.T) {
 	}
 }
 
+// FuzzOBSText: whatever a viewer's name and message are, a $obs text
+// action reads back as the same verb and source, with the text an alert
+// would show.
+func FuzzOBSText(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Add("👨\u200d👩\u200d👧 \"x\" \\ y")
+	file, diags := Parse("actions.mca", []byte(`r:$obs text "Last Gift" "{nickname} \"said\" {message}"`), obsOpts)
+	if len(diags) > 0 {
+		f.Fatal(diags)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		vars := Vars{User: v, Nickname: v, Message: v}
+		acts := file.Fire(file.Lookup("r"), vars, nil)
+		op, err := ParseOBS(acts[0].Command)
+		if err != nil || op.Verb != OBSText || op.Source != "Last Gift" {
+			t.Fatalf("%q: %q -> %+v, %v", v, acts[0].Command, op, err)
+		}
+		show := displayValues(vars)
+		if want := show[phNickname] + ` "said" ` + show[phMessage]; op.Text != want {
+			t.Fatalf("%q: text %q, want %q", v, op.Text, want)
+		}
+		if strings.ContainsAny(acts[0].Command, "\n\r\u2028\u2029\u202e") {
+			t.Fatalf("%q: command %q", v, acts[0].Command)
+		}
+	})
+}
+
 func TestIsOBS(t *testing.T) {
 	for s, want := range map[string]bool{"$obs": true, "$obs scene x": true, "$OBS\tx": true, "$obsx": false, "$ob": false, "obs x": false} {
 		if IsOBS(s) != want {
