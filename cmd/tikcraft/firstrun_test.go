@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/sim"
@@ -278,6 +280,35 @@ func TestCheckUserMustBeAHandle(t *testing.T) {
 		out, _, code := tikcraft(t, dir, nil, "check")
 		if code != 1 || !strings.Contains(out, tt.want) {
 			t.Errorf("user %s: exit %d\n%s", tt.user, code, out)
+		}
+	}
+}
+
+// A tikcraft.yaml or actions.mca that Notepad saved as "Unicode"
+// (UTF-16, with Windows line ends) is one error at its line 1 saying so,
+// from check and from run alike.
+func TestCheckAndRunSayAFileIsUTF16(t *testing.T) {
+	t.Parallel()
+	unicode := func(s string) string {
+		b := []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(strings.ReplaceAll(s, "\n", "\r\n"))) {
+			b = binary.LittleEndian.AppendUint16(b, u)
+		}
+		return string(b)
+	}
+	const cfg, rules = "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\n", "rose:/say hi\n"
+	for _, tt := range []struct{ cfg, rules, want string }{
+		{unicode(cfg), rules, "tikcraft.yaml:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8"},
+		{cfg, unicode(rules), "actions.mca:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8"},
+	} {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "tikcraft.yaml"), tt.cfg)
+		writeFile(t, filepath.Join(dir, "actions.mca"), tt.rules)
+		for _, cmd := range []string{"check", "run"} {
+			out, errOut, code := tikcraft(t, dir, nil, cmd)
+			if code == 0 || !strings.Contains(out+errOut, tt.want) {
+				t.Errorf("%s: exit %d, want %q\n%s%s", cmd, code, tt.want, out, errOut)
+			}
 		}
 	}
 }
