@@ -67,6 +67,10 @@ type Setup struct {
 	Diagnostics []string
 	Errors      int
 	Warnings    int
+	// errors are the Diagnostics that are errors, for ErrInvalid's
+	// message: some have no FILE:LINE:COL before their severity (a
+	// missing or refused actions file), so the text cannot tell.
+	errors []string
 }
 
 // ErrInvalid is returned (wrapped) when the files have errors; the
@@ -105,7 +109,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 		s.add(d.Severity, d.String())
 	}
 	if cfg.Foreign() {
-		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
+		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errors, "\n"))
 	}
 	// The demo with -c plays the streamer's own rules when the actions
 	// file is there, even if the config does not name it.
@@ -136,7 +140,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 				msg = fmt.Sprintf("error: actions file %s not found: %s", actionsPath, where)
 			}
 			s.add("error", msg)
-			return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
+			return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errors, "\n"))
 		}
 		src = b
 		s.ActionsFromFile = true
@@ -152,7 +156,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 	}
 	s.checkUser(demo)
 	if s.Errors > 0 {
-		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errorLines(), "\n"))
+		return s, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(s.errors, "\n"))
 	}
 	return s, nil
 }
@@ -212,20 +216,11 @@ func (s *Setup) add(severity, line string) {
 	switch severity {
 	case "error":
 		s.Errors++
+		s.errors = append(s.errors, line)
 	case "warning":
 		s.Warnings++
 	}
 	s.Diagnostics = append(s.Diagnostics, line)
-}
-
-func (s *Setup) errorLines() []string {
-	var out []string
-	for _, d := range s.Diagnostics {
-		if strings.Contains(d, ": error: ") {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 func unwrapPathError(err error) error {

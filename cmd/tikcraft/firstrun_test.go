@@ -313,6 +313,33 @@ func TestCheckAndRunSayAFileIsUTF16(t *testing.T) {
 	}
 }
 
+// When the actions file itself cannot be read (missing, a folder, over
+// its cap), run and demo -c say why, as check does: the line has no
+// FILE:LINE:COL and was left out, so they said only "the configuration
+// has errors:".
+func TestRunSaysWhyTheActionsFileIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		make func(path string)
+		want string
+	}{
+		{"missing", func(string) {}, "error: actions file actions.mca not found: create it"},
+		{"a folder", func(p string) { os.Mkdir(p, 0o755) }, "error: actions.mca is a folder"},
+		{"too big", func(p string) { writeFile(t, p, strings.Repeat("#\n", 1<<19+1)) }, "error: actions.mca is 1.0 MB, more than"},
+	} {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\nactions: actions.mca\n")
+		tt.make(filepath.Join(dir, "actions.mca"))
+		for _, args := range [][]string{{"check"}, {"run"}, {"demo", "-c", "tikcraft.yaml"}} {
+			out, errOut, code := tikcraft(t, dir, nil, args...)
+			if code == 0 || !strings.Contains(out+errOut, tt.want) {
+				t.Errorf("%s: %v: exit %d, want %q\n%s%s", tt.name, args, code, tt.want, out, errOut)
+			}
+		}
+	}
+}
+
 // No diagnostic names a file that does not exist.
 func TestCheckNeverPointsAtAMissingFile(t *testing.T) {
 	t.Parallel()
