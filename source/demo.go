@@ -78,8 +78,12 @@ func Demo(seed uint64, round int) []Step {
 	add(300, &tikcraft.GiftEvent{Meta: msg(), User: users[2], Gift: tikcraft.Gift{ID: 5487, Name: "Finger Heart", Diamonds: 5}, RepeatCount: 1})
 	add(800, &tikcraft.GiftEvent{Meta: msg(), User: users[3], Gift: tikcraft.Gift{ID: 5760, Name: "Lion", Diamonds: 29999}, RepeatCount: 1})
 	add(500, &tikcraft.ChatEvent{Meta: msg(), User: users[4], Text: "/op me"})
-	add(400, &tikcraft.GiftEvent{Meta: msg(), User: users[4], Gift: rose, RepeatCount: 1, GroupID: "1"})
-	add(200, &tikcraft.GiftEvent{Meta: msg(), User: users[4], Gift: rose, RepeatCount: 1, RepeatEnd: true, GroupID: "1"})
+	// A streak id of its own each round, as TikTok's are: the engine
+	// remembers settled streaks for the whole LIVE, so one id reused from
+	// round to round fired only in the first.
+	ge := fmt.Sprint(1700000000950 + id)
+	add(400, &tikcraft.GiftEvent{Meta: msg(), User: users[4], Gift: rose, RepeatCount: 1, GroupID: ge})
+	add(200, &tikcraft.GiftEvent{Meta: msg(), User: users[4], Gift: rose, RepeatCount: 1, RepeatEnd: true, GroupID: ge})
 	add(600, &tikcraft.SubscribeEvent{Meta: msg(), User: users[3]})
 	for range 6 {
 		n := int64(20 + rng.IntN(60))

@@ -69,6 +69,28 @@ func TestDemoTrafficIsVaried(t *testing.T) {
 	}
 }
 
+// Every round's streaks are new ones: the engine remembers a settled
+// streak (viewer, gift, streak id) for the whole LIVE and fires a repeat
+// of it only for gifts not yet fired, so a streak id used again in a later
+// round showed that round's gift as "streak ended at 1" with no action.
+func TestDemoRoundsNeverReuseAStreak(t *testing.T) {
+	type streak struct{ user, group string }
+	round := map[streak]int{}
+	for r := range 4 {
+		for _, st := range Demo(1, r) {
+			g, ok := st.Event.(*tikcraft.GiftEvent)
+			if !ok || g.GroupID == "" {
+				continue
+			}
+			k := streak{g.User.ID, g.GroupID}
+			if first, seen := round[k]; seen && first != r {
+				t.Errorf("round %d reuses streak %q of %s from round %d", r, g.GroupID, g.User.UniqueID, first)
+			}
+			round[k] = r
+		}
+	}
+}
+
 func TestScriptRounds(t *testing.T) {
 	s := &Script{Round: func(n int) []Step { return []Step{{Event: &tikcraft.ViewersEvent{Count: int64(n)}}} }, Rounds: 3}
 	var n int
