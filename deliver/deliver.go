@@ -385,7 +385,9 @@ func parkedMessage(a tikcraft.Action, err error) (string, []any) {
 		if errors.Is(err, tikcraft.ErrNeverSent) {
 			return "a $http request could not be sent: nothing answered at its address (is that program running, on that port, and is the name right?), so it never arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
 		}
-		return "a $http request was set aside as failed: its server never answered it, so it may have arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
+		// Not "never answered": a server that answers 500 to every try
+		// did answer. The error says what it did.
+		return "a $http request was set aside as failed: its server did not take it in any try (the error says why), so it may have arrived; the next $http requests go on (Minecraft's commands never waited for it). `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", []any{"host", host}
 	}
 	return "a command was set aside as failed: Minecraft never answered it, so it may have run; the next ones go on. `tikcraft report` lists it and `tikcraft drain --retry-failed` sends it again", nil
 }

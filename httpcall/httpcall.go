@@ -114,6 +114,12 @@ func (s *Sink) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.Re
 		if !retry {
 			return tikcraft.Reply{}, err
 		}
+		if ctx.Err() != nil {
+			// Stopping (Ctrl-C, after the grace): not a try that failed.
+			// The request stays queued, as the worker says; parked here,
+			// it was logged "set aside as failed" while it was kept.
+			return tikcraft.Reply{}, ctx.Err()
+		}
 		last = err
 		reached = reached || !neverSent(err)
 		if attempt >= s.cfg.Retries {

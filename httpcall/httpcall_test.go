@@ -28,6 +28,8 @@ type server struct {
 	codes []int
 	got   []string
 	block chan struct{} // when set, requests hang until closed
+	// arrived, when set, gets a value as each request arrives.
+	arrived chan struct{}
 }
 
 func newServer(t *testing.T, codes ...int) *server {
@@ -40,8 +42,11 @@ func newServer(t *testing.T, codes ...int) *server {
 		if len(s.codes) > 0 {
 			code, s.codes = s.codes[0], s.codes[1:]
 		}
-		block := s.block
+		block, arrived := s.block, s.arrived
 		s.mu.Unlock()
+		if arrived != nil {
+			arrived <- struct{}{}
+		}
 		if block != nil {
 			<-block
 		}
@@ -120,6 +125,32 @@ func TestGivesUpAsUnconfirmed(t *testing.T) {
 	}
 	if n := len(srv.requests()); n != 3 {
 		t.Fatalf("%d requests, want 3", n)
+	}
+}
+
+// Stopping while a request waits for its answer is not a failed try: the
+// request stays queued (the context's error), neither set aside as failed
+// (ErrUnconfirmed: it was logged "set aside as failed" while it was kept)
+// nor logged as "trying again" with "context canceled".
+func TestStoppingIsNotAFailedTry(t *testing.T) {
+	for _, retries := range []int{-1, 2} { // -1: the one try is the last
+		srv := newServer(t)
+		srv.block = make(chan struct{})
+		srv.arrived = make(chan struct{}, 1)
+		var logs bytes.Buffer
+		s := New(Config{Allow: []string{srv.host(t)}, Timeout: time.Hour, Backoff: time.Millisecond, Retries: retries},
+			slog.New(slog.NewTextHandler(&logs, nil)))
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-srv.arrived; cancel() }()
+		err := s.Deliver(ctx, action("POST "+srv.URL+"/slow {}"))
+		close(srv.block)
+		s.Close()
+		if !errors.Is(err, context.Canceled) || errors.Is(err, tikcraft.ErrUnconfirmed) {
+			t.Errorf("retries %d: err %v, want the context's error alone", retries, err)
+		}
+		if strings.Contains(logs.String(), "trying again") {
+			t.Errorf("retries %d: logged\n%s", retries, logs.String())
+		}
 	}
 }
 
