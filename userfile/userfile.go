@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -235,7 +236,13 @@ func escapesRoot(err error) bool {
 }
 
 func (k Kind) tooBig(path string, size int64) error {
-	msg := fmt.Sprintf("%s is %s, more than the %s allowed for the %s", path, Size(size), Size(k.Max), k.Name)
+	have, limit := Size(size), Size(k.Max)
+	if strings.Replace(have, ".0 ", " ", 1) == limit {
+		// "1.0 MB, more than the 1 MB allowed" reads as no excess at
+		// all: just over the cap, the bytes say it.
+		have, limit = fmt.Sprintf("%d bytes", size), fmt.Sprintf("%s (%d bytes)", limit, k.Max)
+	}
+	msg := fmt.Sprintf("%s is %s, more than the %s allowed for the %s", path, have, limit, k.Name)
 	if k.TooBig != "" {
 		msg += ": " + k.TooBig
 	}

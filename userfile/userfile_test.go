@@ -37,7 +37,7 @@ func TestRead(t *testing.T) {
 		want string
 	}{
 		{ok, nil, ""},
-		{big, ErrTooBig, big + " is 1.0 KB, more than the 1 KB allowed for the test file: make it smaller"},
+		{big, ErrTooBig, big + " is 1025 bytes, more than the 1 KB (1024 bytes) allowed for the test file: make it smaller"},
 		{sparse, ErrTooBig, sparse + " is 305 MB, more than the 1 KB allowed for the test file: make it smaller"},
 		{folder, ErrNotFile, folder + " is a folder, not a file: tikcraft reads the test file only from an ordinary file"},
 		{filepath.Join(dir, "missing.txt"), fs.ErrNotExist, "cannot read the test file " + filepath.Join(dir, "missing.txt") + ": there is no such file"},

@@ -326,7 +326,7 @@ func TestRunSaysWhyTheActionsFileIsRefused(t *testing.T) {
 	}{
 		{"missing", func(string) {}, "error: actions file actions.mca not found: create it"},
 		{"a folder", func(p string) { os.Mkdir(p, 0o755) }, "error: actions.mca is a folder"},
-		{"too big", func(p string) { writeFile(t, p, strings.Repeat("#\n", 1<<19+1)) }, "error: actions.mca is 1.0 MB, more than"},
+		{"too big", func(p string) { writeFile(t, p, strings.Repeat("#\n", 1<<19+1)) }, "error: actions.mca is 1048578 bytes, more than the 1 MB (1048576 bytes) allowed"},
 	} {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\nactions: actions.mca\n")
