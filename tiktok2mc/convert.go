@@ -178,11 +178,12 @@ func find(from string) (*folder, error) {
 	}
 	at := func(parts ...string) string { return filepath.Join(append([]string{f.root}, parts...)...) }
 	// first returns the first path that exists; what it is (a folder, a
-	// pipe, a device) is readFile's to refuse, with a word, rather than
-	// skipping it as if there were no such file.
+	// pipe, a device, a link to nothing) is readFile's to refuse, with a
+	// word, rather than skipping it as if there were no such file: a
+	// broken link in place of actions.mca made an empty actions.mca.
 	first := func(paths ...string) string {
 		for _, p := range paths {
-			if _, err := os.Stat(p); err == nil {
+			if _, err := os.Lstat(p); err == nil {
 				return p
 			}
 		}

@@ -43,6 +43,15 @@ func TestConvertRefusesWhatIsNotAFile(t *testing.T) {
 		{"config.yaml is over 64 KB", func(t *testing.T, dir string) {
 			writeT(t, filepath.Join(dir, "config", "config.yaml"), cfg+strings.Repeat("# a comment line\n", 4<<10))
 		}, "config.yaml is 68.1 KB, more than the 64 KB allowed for the Tiktok2Mc YAML file"},
+		// A broken link was taken for no file: the new actions.mca was
+		// empty and the streamer's rules stayed behind without a word.
+		{"actions.mca is a link to nothing", func(t *testing.T, dir string) {
+			writeT(t, filepath.Join(dir, "config", "config.yaml"), cfg)
+			symlink(t, filepath.Join(dir, "gone", "actions.mca"), filepath.Join(dir, "data", "actions.mca"))
+		}, "actions.mca: it is a link to a file that does not exist; put the real file there"},
+		{"config.yaml is a link to nothing", func(t *testing.T, dir string) {
+			symlink(t, filepath.Join(dir, "gone.yaml"), filepath.Join(dir, "config", "config.yaml"))
+		}, "config.yaml: it is a link to a file that does not exist"},
 		{"http_actions.txt links to /dev/zero", func(t *testing.T, dir string) {
 			writeT(t, filepath.Join(dir, "config", "config.yaml"), cfg)
 			writeT(t, filepath.Join(dir, "data", "actions.mca"), "rose:/say hi\n")

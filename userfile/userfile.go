@@ -168,6 +168,12 @@ func (k Kind) look(fsys fsys, name, path string) (fs.FileInfo, error) {
 	}
 	fi, err := stat(name)
 	if err != nil {
+		if li, lerr := fsys.Lstat(name); errors.Is(err, fs.ErrNotExist) && lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+			// The file is there in a folder listing: "no such file"
+			// would read as nonsense.
+			return nil, &Error{Path: path, Err: err,
+				msg: fmt.Sprintf("cannot read the %s %s: it is a link to a file that does not exist; put the real file there", k.Name, path)}
+		}
 		return nil, k.fsError(path, err)
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
