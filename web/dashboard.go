@@ -559,7 +559,7 @@ func IsTest(a tikcraft.Action) bool { return strings.HasPrefix(a.Source, TestSou
 const TestSourcePrefix = "test: "
 
 func actionItem(a tikcraft.Action, now time.Time) ActionItem {
-	return ActionItem{Time: now, Kind: string(a.Kind), Text: actions.DisplayText(a.String()), Trigger: a.Trigger, User: actions.DisplayText(a.User), Source: a.Source, Test: IsTest(a)}
+	return ActionItem{Time: now, Kind: string(a.Kind), Text: actions.DisplayText(a.String()), Trigger: a.Trigger, User: actions.DisplayText(a.User), Source: actions.DisplayText(a.Source), Test: IsTest(a)}
 }
 
 // Delivered shows the outcome of a delivery attempt. An action retried

@@ -174,6 +174,8 @@ func TestFeedDropsBidiControls(t *testing.T) {
 	d.Event(&tikcraft.ChatEvent{Meta: tikcraft.Meta{MsgID: "c"}, User: evil, Text: "hi\u202Eereht"}, false)
 	d.Event(&tikcraft.JoinEvent{Meta: tikcraft.Meta{MsgID: "j"}, User: evil}, false)
 	d.Event(gift("g", evil, tikcraft.Gift{ID: 1, Name: "Ro\u202Ese"}, 1, true, ""), false)
+	// An action's source names the gift and the viewer as they came.
+	d.Queued([]tikcraft.Action{{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "rose", User: "evil", Source: "gift Ro\u202Ese x1 from e\u202Evil"}})
 	b, _ := json.Marshal(d.Snapshot())
 	if strings.ContainsAny(string(b), "\u202E\u2066") {
 		t.Fatalf("bidi controls in the dashboard: %s", b)
