@@ -137,7 +137,7 @@ func (r Result) Print(w io.Writer, s Settings) {
 		fmt.Fprintf(w, "              overlay rules %d actions of their own (%s), %d delivered; fired by the overlays, not by an event\n",
 			r.OverlayActions, strings.Join(r.OverlayTriggers, ", "), r.OverlayDelivered)
 	}
-	if r.Wins >= 0 {
+	if r.Wins > 0 || r.Wins == 0 && r.WantWins > 0 { // not "0 of 0" for a mix without follows
 		fmt.Fprintf(w, "              overlay wins counter %d of %d follows\n", r.Wins, r.WantWins)
 	}
 	if r.Complete() {
