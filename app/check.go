@@ -42,11 +42,7 @@ func Check(ctx context.Context, co CheckOptions) int {
 		return 1
 	}
 	if !s.Config.Foreign() {
-		list, problem := knownGifts(s.Config.DataDir)
-		if problem != nil {
-			s.add("warning", fmt.Sprintf("warning: %v; tikcraft looks gift names up in its built-in list meanwhile: %s", problem, giftCacheAdvice))
-		}
-		s.checkGiftNames(list)
+		s.checkGifts()
 	}
 	for _, d := range s.Diagnostics {
 		fmt.Fprintln(o.Stdout, d)
@@ -72,6 +68,16 @@ func Check(ctx context.Context, co CheckOptions) int {
 		return 1
 	}
 	return 0
+}
+
+// checkGifts checks the rules' gift names against the gift list kept in
+// data_dir (or the built-in one), saying when the kept one cannot be used.
+func (s *Setup) checkGifts() {
+	list, problem := knownGifts(s.Config.DataDir)
+	if problem != nil {
+		s.add("warning", fmt.Sprintf("warning: %v; tikcraft looks gift names up in its built-in list meanwhile: %s", problem, giftCacheAdvice))
+	}
+	s.checkGiftNames(list)
 }
 
 // checkGiftNames warns about a rule that can only ever run for a gift of

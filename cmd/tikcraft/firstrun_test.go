@@ -491,6 +491,29 @@ func TestSeedMakesRandomReproducible(t *testing.T) {
 	}
 }
 
+// migrate's closing "check:" line counts the warnings check gives on the
+// files it wrote: it left out the gift names no gift has ("Rosee").
+func TestMigrateCountsWarningsAsCheckDoes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := filepath.Join(dir, "t2m")
+	if err := os.CopyFS(from, os.DirFS("../../tiktok2mc/testdata/t2m10")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(from, "data", "actions.mca"), "Rosee:/say hi\nrose:/say x\n")
+	env := []string{"TIKCRAFT_RCON_PASSWORD="}
+	out, errOut, code := tikcraft(t, dir, env, "migrate", from, "--out", "new")
+	m := regexp.MustCompile(`check: no errors, (\d+) warnings?`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	checked, _, _ := tikcraft(t, dir, env, "check", "-c", filepath.Join("new", "tikcraft.yaml"))
+	c := regexp.MustCompile(`(\d+) warnings?\n$`).FindStringSubmatch(checked)
+	if c == nil || c[1] != m[1] || !strings.Contains(checked, `"Rosee" runs only for a gift called so`) {
+		t.Fatalf("migrate says %s warnings, check:\n%s", m[1], checked)
+	}
+}
+
 func TestMigrateTiktok2McFolder(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
