@@ -91,7 +91,9 @@ func Load(o Options, demo bool) (*Setup, error) {
 	}
 	path := o.ConfigPath
 	if path == "" && !demo {
-		if _, err := os.Stat(DefaultConfigFile); err == nil {
+		// Lstat: a link to nothing is read, and refused by name, rather
+		// than skipped for the defaults.
+		if _, err := os.Lstat(DefaultConfigFile); err == nil {
 			path = DefaultConfigFile
 		}
 	}
@@ -115,7 +117,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 	// file is there, even if the config does not name it.
 	useFile := !demo || cfg.ActionsConfigured
 	if demo && path != "" && !useFile {
-		if _, err := os.Stat(cfg.Actions); err == nil {
+		if _, err := os.Lstat(cfg.Actions); err == nil {
 			useFile = true
 		}
 	}

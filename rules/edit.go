@@ -9,6 +9,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/atomicfile"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // ErrInvalid is returned (wrapped) by Save for a text with errors: nothing
@@ -41,7 +42,8 @@ func (r *Reloader) Source() (Source, error) {
 		return Source{Text: bytes.Clone(r.loaded), Reason: notEditable}, nil
 	}
 	src, err := ReadFile(r.path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, userfile.ErrBrokenLink) {
+		// Saving puts a real file in its place.
 		return Source{File: r.path, Text: bytes.Clone(r.loaded), Editable: true}, nil
 	}
 	if err != nil {

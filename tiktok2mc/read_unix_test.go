@@ -48,10 +48,10 @@ func TestConvertRefusesWhatIsNotAFile(t *testing.T) {
 		{"actions.mca is a link to nothing", func(t *testing.T, dir string) {
 			writeT(t, filepath.Join(dir, "config", "config.yaml"), cfg)
 			symlink(t, filepath.Join(dir, "gone", "actions.mca"), filepath.Join(dir, "data", "actions.mca"))
-		}, "actions.mca: it is a link to a file that does not exist; put the real file there"},
+		}, filepath.Join("gone", "actions.mca") + ", which does not exist; put the real file there"},
 		{"config.yaml is a link to nothing", func(t *testing.T, dir string) {
 			symlink(t, filepath.Join(dir, "gone.yaml"), filepath.Join(dir, "config", "config.yaml"))
-		}, "config.yaml: it is a link to a file that does not exist"},
+		}, "gone.yaml, which does not exist"},
 		{"http_actions.txt links to /dev/zero", func(t *testing.T, dir string) {
 			writeT(t, filepath.Join(dir, "config", "config.yaml"), cfg)
 			writeT(t, filepath.Join(dir, "data", "actions.mca"), "rose:/say hi\n")

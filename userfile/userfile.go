@@ -28,6 +28,11 @@ var (
 	// ErrChanged: another file took the place of one of a kind with
 	// NoLinks while it was opened.
 	ErrChanged = errors.New("replaced while opened")
+	// ErrBrokenLink: a link to something that does not exist. Not
+	// fs.ErrNotExist: the file is there in a folder listing, so a caller
+	// that offers to create a missing file, or uses its defaults, must
+	// not take it for none.
+	ErrBrokenLink = errors.New("a link to nothing")
 )
 
 // Kind is what a file is for, in the words of its messages, and its cap.
@@ -50,7 +55,7 @@ type Kind struct {
 // what is wrong and, where it can, what to do: callers show it as it is.
 type Error struct {
 	Path string
-	// Err is ErrNotFile, ErrTooBig, ErrLink, ErrChanged, or the file
+	// Err is ErrNotFile, ErrTooBig, ErrLink, ErrChanged, ErrBrokenLink, or the file
 	// system's error (an *fs.PathError: errors.Is(err, fs.ErrNotExist)
 	// holds for a missing file).
 	Err error
@@ -93,6 +98,7 @@ type fsys interface {
 	Stat(name string) (fs.FileInfo, error)
 	Lstat(name string) (fs.FileInfo, error)
 	OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error)
+	Readlink(name string) (string, error)
 }
 
 var _ fsys = (*os.Root)(nil)
@@ -101,6 +107,7 @@ type osFS struct{}
 
 func (osFS) Stat(name string) (fs.FileInfo, error)  { return os.Stat(name) }
 func (osFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 func (osFS) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
 	return os.OpenFile(name, flag, perm)
 }
@@ -168,11 +175,10 @@ func (k Kind) look(fsys fsys, name, path string) (fs.FileInfo, error) {
 	}
 	fi, err := stat(name)
 	if err != nil {
-		if li, lerr := fsys.Lstat(name); errors.Is(err, fs.ErrNotExist) && lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
-			// The file is there in a folder listing: "no such file"
-			// would read as nonsense.
-			return nil, &Error{Path: path, Err: err,
-				msg: fmt.Sprintf("cannot read the %s %s: it is a link to a file that does not exist; put the real file there", k.Name, path)}
+		if errors.Is(err, fs.ErrNotExist) {
+			if li, lerr := fsys.Lstat(name); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+				return nil, k.brokenLink(fsys, name, path)
+			}
 		}
 		return nil, k.fsError(path, err)
 	}
@@ -207,6 +213,17 @@ func (k Kind) check(path string, st fs.FileInfo) error {
 	}
 	return &Error{Path: path, Err: ErrNotFile,
 		msg: fmt.Sprintf("%s %s: tikcraft reads the %s only from an ordinary file; put the real file there", path, what, k.Name)}
+}
+
+// brokenLink is the error of a link, at name, to something that does not
+// exist; it names where the link leads, for the streamer to look there.
+func (k Kind) brokenLink(fsys fsys, name, path string) error {
+	to := "a file that does not exist"
+	if target, err := fsys.Readlink(name); err == nil {
+		to = fmt.Sprintf("%s, which does not exist", target)
+	}
+	return &Error{Path: path, Err: ErrBrokenLink,
+		msg: fmt.Sprintf("cannot read the %s %s: it is a link to %s; put the real file there", k.Name, path, to)}
 }
 
 func (k Kind) link(path string) error {

@@ -178,3 +178,19 @@ func TestReadInLinks(t *testing.T) {
 		t.Errorf("a link out of the folder: %q, %v; want %q", b, err, want)
 	}
 }
+
+// A link to nothing is ErrBrokenLink, not fs.ErrNotExist (callers offer
+// to create a missing file, or use their defaults), and the message says
+// where it leads.
+func TestReadLinkToNothing(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "actions.mca")
+	if err := os.Symlink(filepath.Join(dir, "old", "actions.mca"), link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Read(link, Kind{Name: "test file", Max: 1 << 10})
+	want := "cannot read the test file " + link + ": it is a link to " + filepath.Join(dir, "old", "actions.mca") + ", which does not exist; put the real file there"
+	if !errors.Is(err, ErrBrokenLink) || errors.Is(err, fs.ErrNotExist) || err.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}

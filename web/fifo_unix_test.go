@@ -36,3 +36,19 @@ func TestPipesAreNotOpened(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A dashboard token that is a link to nothing is an error naming it; it
+// was taken for no token, and creating one then failed ("exists"), so
+// LoadToken called itself for ever.
+func TestTokenLinkToNothing(t *testing.T) {
+	data := t.TempDir()
+	if err := os.Symlink(filepath.Join(data, "gone"), filepath.Join(data, TokenFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadToken(data); err == nil || !strings.Contains(err.Error(), "is a link to "+filepath.Join(data, "gone")+", which does not exist") {
+		t.Errorf("LoadToken: %v", err)
+	}
+	if _, err := ReadToken(data); err == nil || !strings.Contains(err.Error(), "which does not exist") {
+		t.Errorf("ReadToken: %v", err)
+	}
+}

@@ -17,6 +17,10 @@ func TestCheckRefusesPipesAndDevices(t *testing.T) {
 	t.Parallel()
 	fifo := func(path string) error { return syscall.Mkfifo(path, 0o600) }
 	zero := func(path string) error { return os.Symlink("/dev/zero", path) }
+	// A link to nothing was taken for no file: the default ./tikcraft.yaml
+	// silently gave way to the defaults, an actions.mca was "not found:
+	// create it" though the streamer sees it in the folder.
+	broken := func(path string) error { return os.Symlink(filepath.Join("old", "gone.txt"), path) }
 	tests := []struct {
 		name  string
 		file  string // made by make; the other is an ordinary file
@@ -29,6 +33,9 @@ func TestCheckRefusesPipesAndDevices(t *testing.T) {
 		{"default ./tikcraft.yaml, FIFO", "tikcraft.yaml", fifo, []string{"check"}, "tikcraft.yaml is a pipe (FIFO), not a file"},
 		{"actions, /dev/zero", "actions.mca", zero, []string{"check", "-c", "tikcraft.yaml"}, "error: actions.mca is a device (a link to /dev/zero or the like?), not a file: tikcraft reads the actions file only from an ordinary file"},
 		{"actions, FIFO", "actions.mca", fifo, []string{"check", "-c", "tikcraft.yaml"}, "error: actions.mca is a pipe (FIFO), not a file"},
+		{"default ./tikcraft.yaml, a link to nothing", "tikcraft.yaml", broken, []string{"check"}, "cannot read the config file tikcraft.yaml: it is a link to old/gone.txt, which does not exist; put the real file there"},
+		{"actions, a link to nothing", "actions.mca", broken, []string{"check", "-c", "tikcraft.yaml"}, "error: cannot read the actions file actions.mca: it is a link to old/gone.txt, which does not exist"},
+		{"actions, a link to nothing, run", "actions.mca", broken, []string{"run", "-c", "tikcraft.yaml"}, "error: cannot read the actions file actions.mca: it is a link to old/gone.txt, which does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
