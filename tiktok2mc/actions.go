@@ -1,13 +1,10 @@
 package tiktok2mc
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/clip"
@@ -31,12 +28,6 @@ func (m *converter) convertActions(path, src string) string {
 	if path == "" {
 		m.left = append(m.left, "actions.mca: the Tiktok2Mc folder has none; the new actions.mca has only a comment")
 		return "# No actions.mca was found in the Tiktok2Mc folder. One rule per line: TRIGGER:COMMAND (docs/ACTIONS.md)\n"
-	}
-	if decoded, ok := fromUTF16(src); ok {
-		// Notepad's "Unicode": tikcraft reads UTF-8 only, so the new file
-		// is written in it.
-		src = decoded
-		m.notes = append(m.notes, "actions.mca was saved as UTF-16 (Notepad's \"Unicode\"); the new one is UTF-8")
 	}
 	eol := "\n"
 	if strings.Contains(src, "\r\n") {
@@ -216,29 +207,4 @@ func hasRC(c string) bool {
 	f := strings.Fields(c)
 	n := len(f)
 	return n > 1 && (f[n-1] == "!rc" || n > 2 && f[n-2] == "!rc" && strings.HasPrefix(f[n-1], "x"))
-}
-
-// fromUTF16 decodes src when it starts with a UTF-16 byte order mark
-// (little- or big-endian) and reports whether it did; a byte left over at
-// the end, or a lone surrogate, becomes U+FFFD.
-func fromUTF16(src string) (string, bool) {
-	var order binary.ByteOrder
-	switch {
-	case strings.HasPrefix(src, "\xff\xfe"):
-		order = binary.LittleEndian
-	case strings.HasPrefix(src, "\xfe\xff"):
-		order = binary.BigEndian
-	default:
-		return "", false
-	}
-	b := []byte(src[2:])
-	units := make([]uint16, 0, len(b)/2)
-	for ; len(b) >= 2; b = b[2:] {
-		units = append(units, order.Uint16(b))
-	}
-	out := string(utf16.Decode(units))
-	if len(b) > 0 {
-		out += string(utf8.RuneError)
-	}
-	return out, true
 }

@@ -250,16 +250,13 @@ type converter struct {
 }
 
 func (m *converter) readFile(path string) ([]byte, error) {
-	b, err := readFile(path)
+	b, wasUTF16, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
 	m.read = append(m.read, path)
-	if s, ok := fromUTF16(string(b)); ok {
-		// Notepad's "Unicode". The YAML parser and the actions parser
-		// read UTF-8 only: a config.yaml saved so was "not valid YAML".
+	if wasUTF16 {
 		m.notes = append(m.notes, fmt.Sprintf("%s was saved as UTF-16 (Notepad's \"Unicode\"); it was read as such, and the new files are UTF-8", filepath.Base(path)))
-		b = []byte(s)
 	}
 	return b, nil
 }

@@ -2,6 +2,7 @@ package tiktok2mc
 
 import (
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
 // TestConvert10Fixture converts a Tiktok2Mc 1.0 folder (its own defaults
@@ -245,7 +247,8 @@ func FuzzConvertActions(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		m := &converter{t2m: &Config{Layout: Layout10, OverlayPorts: map[string]int{"WinCounter": 29191}}}
-		out := m.convertActions("actions.mca", src)
+		text, _ := utf8Text([]byte(src)) // as readFile gives it
+		out := m.convertActions("actions.mca", string(text))
 		_, diags := actions.Parse("actions.mca", []byte(out), actions.Options{HTTPAllow: m.httpAllow})
 		for _, d := range diags {
 			if d.Severity == actions.Error {
@@ -355,24 +358,42 @@ func TestConvertFolderFromUTF16(t *testing.T) {
 	checkResult(t, got)
 }
 
-// An actions.mca saved by Notepad as "Unicode" (UTF-16, either byte
-// order) is carried over as UTF-8, its rules intact.
-func TestConvertActionsFromUTF16(t *testing.T) {
-	text := "rose:/say thanks ❤ {nickname}\r\n# a comment\r\n"
+// utf8Text decodes what Notepad saves as "Unicode" (UTF-16, either byte
+// order), and leaves UTF-8 (with or without its byte order mark) alone.
+func TestUTF8Text(t *testing.T) {
+	text := "rose:/say thanks ❤ 👨\u200d👩\u200d👧 {nickname}\r\n# a comment\r\n"
 	for _, order := range []binary.AppendByteOrder{binary.LittleEndian, binary.BigEndian} {
-		src := []byte{0xff, 0xfe}
-		if order == binary.BigEndian {
-			src = []byte{0xfe, 0xff}
-		}
+		src := order.AppendUint16(nil, 0xfeff)
 		for _, u := range utf16.Encode([]rune(text)) {
 			src = order.AppendUint16(src, u)
 		}
-		m := &converter{t2m: &Config{Layout: Layout10}}
-		if got := m.convertActions("actions.mca", string(src)); got != text {
-			t.Errorf("%v: got %q, want %q", order, got, text)
+		if got, was := utf8Text(src); string(got) != text || !was {
+			t.Errorf("%v: got %q, %t; want %q", order, got, was, text)
 		}
-		if len(m.notes) != 1 || !strings.Contains(m.notes[0], "UTF-16") {
-			t.Errorf("%v: notes %q; want one saying the file was UTF-16", order, m.notes)
+		if got, _ := utf8Text(append(src, 'x')); string(got) != text+"\ufffd" {
+			t.Errorf("%v: a byte left over: got %q", order, got)
 		}
+	}
+	for _, s := range []string{text, "\ufeff" + text, "", "\xff"} {
+		if got, was := utf8Text([]byte(s)); string(got) != s || was {
+			t.Errorf("%q: got %q, %t", s, got, was)
+		}
+	}
+}
+
+// A YAML file saved as UTF-16 meets the nesting cap too: in its bytes
+// yamldepth saw no nesting at all, and the decoded text went to the
+// parser, whose cost grows with the square of it (2 GB for 32,000 levels).
+func TestUTF16YAMLNestingIsCapped(t *testing.T) {
+	dir := t.TempDir()
+	src := binary.LittleEndian.AppendUint16(nil, 0xfeff)
+	for _, u := range utf16.Encode([]rune("a: " + strings.Repeat("[", 32000))) {
+		src = binary.LittleEndian.AppendUint16(src, u)
+	}
+	writeT(t, filepath.Join(dir, "config", "config.yaml"), string(src))
+	_, err := Convert(dir)
+	var deep *yamldepth.TooDeep
+	if !errors.As(err, &deep) {
+		t.Fatalf("got %v, want the nesting refused", err)
 	}
 }
