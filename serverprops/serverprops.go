@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // File is a parsed server.properties.
@@ -48,6 +50,10 @@ func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg
 // written and a streamer would not want edited blindly: bytes that are not
 // text, and a property line without a key.
 func Parse(b []byte) (*File, error) {
+	if userfile.UTF16(b) {
+		// Minecraft itself cannot read it so either.
+		return nil, &Error{Line: 1, Msg: userfile.SavedAsUTF16}
+	}
 	f := &File{eol: "\n"}
 	if i := bytes.Index(b, []byte("\r\n")); i >= 0 && (bytes.IndexByte(b, '\n') == i+1) {
 		f.eol = "\r\n"

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // A server.properties as Minecraft writes it, with a few hand edits.
@@ -78,6 +80,10 @@ func TestBadFilesAreRefusedWithTheirLine(t *testing.T) {
 		if !errors.As(err, &e) || e.Line < 1 {
 			t.Errorf("%q: got %v", src, err)
 		}
+	}
+	// Saved by Notepad as "Unicode": said so, not "not text".
+	if _, err := Parse([]byte("\xff\xfem\x00o\x00t\x00d\x00=\x00\n\x00")); err == nil || !strings.Contains(err.Error(), userfile.SavedAsUTF16) {
+		t.Errorf("UTF-16: got %v", err)
 	}
 }
 

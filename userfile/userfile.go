@@ -285,8 +285,8 @@ func UTF16(b []byte) bool {
 }
 
 // Size writes a number of bytes for people: 512 bytes, 64 KB, 1.5 MB (one
-// decimal unless the number is whole, so a file just over a cap does not
-// read as the cap itself).
+// decimal unless the number is whole; tooBig says a file just over a cap
+// in bytes).
 func Size(n int64) string {
 	unit, name := int64(1), "bytes"
 	switch {
