@@ -49,6 +49,10 @@ func (r *Reloader) Source() (Source, error) {
 	if err != nil {
 		return Source{File: r.path}, err
 	}
+	// Saved as Notepad's "Unicode" while tikcraft runs: the reload refuses
+	// it, and the editor shows it readable, so that saving it from there
+	// writes UTF-8.
+	src, _ = userfile.AsUTF8(src)
 	return Source{File: r.path, Text: src, Editable: true}, nil
 }
 

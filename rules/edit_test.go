@@ -193,6 +193,19 @@ func TestSourceReadsTheFile(t *testing.T) {
 	if err != nil || string(s.Text) != "rose:/say edited elsewhere\n" || !s.Editable || s.File != path {
 		t.Errorf("source %+v, %v", s, err)
 	}
+	// Re-saved by Notepad as "Unicode": the editor gets it readable, so
+	// saving from there writes UTF-8 (the reload refuses the file).
+	unicode := []byte{0xff, 0xfe}
+	for _, c := range "rose:/say ünï\r\n" {
+		unicode = append(unicode, byte(c), byte(c>>8))
+	}
+	if err := os.WriteFile(path, unicode, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err = r.Source()
+	if err != nil || string(s.Text) != "rose:/say ünï\r\n" || !s.Editable {
+		t.Errorf("a UTF-16 file gives %+v, %v", s, err)
+	}
 	os.Remove(path)
 	s, err = r.Source()
 	if err != nil || string(s.Text) != "rose:/say old\n" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/userfile"
 	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
@@ -247,7 +248,7 @@ func FuzzConvertActions(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		m := &converter{t2m: &Config{Layout: Layout10, OverlayPorts: map[string]int{"WinCounter": 29191}}}
-		text, _ := utf8Text([]byte(src)) // as readFile gives it
+		text, _ := userfile.AsUTF8([]byte(src)) // as readFile gives it
 		out := m.convertActions("actions.mca", string(text))
 		_, diags := actions.Parse("actions.mca", []byte(out), actions.Options{HTTPAllow: m.httpAllow})
 		for _, d := range diags {
@@ -356,29 +357,6 @@ func TestConvertFolderFromUTF16(t *testing.T) {
 		t.Errorf("notes about UTF-16: %q", got.Notes)
 	}
 	checkResult(t, got)
-}
-
-// utf8Text decodes what Notepad saves as "Unicode" (UTF-16, either byte
-// order), and leaves UTF-8 (with or without its byte order mark) alone.
-func TestUTF8Text(t *testing.T) {
-	text := "rose:/say thanks ❤ 👨\u200d👩\u200d👧 {nickname}\r\n# a comment\r\n"
-	for _, order := range []binary.AppendByteOrder{binary.LittleEndian, binary.BigEndian} {
-		src := order.AppendUint16(nil, 0xfeff)
-		for _, u := range utf16.Encode([]rune(text)) {
-			src = order.AppendUint16(src, u)
-		}
-		if got, was := utf8Text(src); string(got) != text || !was {
-			t.Errorf("%v: got %q, %t; want %q", order, got, was, text)
-		}
-		if got, _ := utf8Text(append(src, 'x')); string(got) != text+"\ufffd" {
-			t.Errorf("%v: a byte left over: got %q", order, got)
-		}
-	}
-	for _, s := range []string{text, "\ufeff" + text, "", "\xff"} {
-		if got, was := utf8Text([]byte(s)); string(got) != s || was {
-			t.Errorf("%q: got %q, %t", s, got, was)
-		}
-	}
 }
 
 // A YAML file saved as UTF-16 meets the nesting cap too: in its bytes

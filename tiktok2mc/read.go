@@ -1,12 +1,9 @@
 package tiktok2mc
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/tikcraft/tikcraft/userfile"
 	"github.com/tikcraft/tikcraft/yamldepth"
@@ -37,7 +34,7 @@ func readFile(path string) (b []byte, wasUTF16 bool, err error) {
 	if b, err = userfile.Read(path, k); err != nil {
 		return nil, false, err
 	}
-	b, wasUTF16 = utf8Text(b)
+	b, wasUTF16 = userfile.AsUTF8(b)
 	// The YAML parser's memory grows with the square of the nesting:
 	// refused before it is parsed, and after decoding (in UTF-16 bytes
 	// the check sees no nesting at all).
@@ -46,28 +43,4 @@ func readFile(path string) (b []byte, wasUTF16 bool, err error) {
 		return nil, false, fmt.Errorf("%s:%d:%d: %w", path, deep.Line, deep.Col, deep)
 	}
 	return b, wasUTF16, nil
-}
-
-// utf8Text is b in UTF-8: b itself, or, when b starts with a UTF-16 byte
-// order mark (Notepad's "Unicode", either byte order), b decoded, which
-// wasUTF16 reports. The YAML and actions parsers read UTF-8 only. A byte
-// left over at the end, or a lone surrogate, becomes U+FFFD.
-func utf8Text(b []byte) (text []byte, wasUTF16 bool) {
-	if !userfile.UTF16(b) {
-		return b, false
-	}
-	var order binary.ByteOrder = binary.LittleEndian
-	if b[0] == 0xfe {
-		order = binary.BigEndian
-	}
-	b = b[2:]
-	units := make([]uint16, 0, len(b)/2)
-	for ; len(b) >= 2; b = b[2:] {
-		units = append(units, order.Uint16(b))
-	}
-	text = []byte(string(utf16.Decode(units)))
-	if len(b) > 0 {
-		text = utf8.AppendRune(text, utf8.RuneError)
-	}
-	return text, true
 }

@@ -6,6 +6,7 @@
 package userfile
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Refusals, wrapped by *Error.
@@ -282,6 +285,31 @@ const SavedAsUTF16 = `the file is saved as UTF-16 (Notepad calls it "Unicode"); 
 // NUL bytes that the parsers would report in words that never say why.
 func UTF16(b []byte) bool {
 	return len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff)
+}
+
+// AsUTF8 is b in UTF-8: b itself, or, when b starts with a UTF-16 byte
+// order mark (Notepad's "Unicode", either byte order), b decoded, which
+// wasUTF16 reports. For text shown or converted, not for tikcraft's own
+// files, which are refused so (SavedAsUTF16). A byte left over at the
+// end, or a lone surrogate, becomes U+FFFD.
+func AsUTF8(b []byte) (text []byte, wasUTF16 bool) {
+	if !UTF16(b) {
+		return b, false
+	}
+	var order binary.ByteOrder = binary.LittleEndian
+	if b[0] == 0xfe {
+		order = binary.BigEndian
+	}
+	b = b[2:]
+	units := make([]uint16, 0, len(b)/2)
+	for ; len(b) >= 2; b = b[2:] {
+		units = append(units, order.Uint16(b))
+	}
+	text = []byte(string(utf16.Decode(units)))
+	if len(b) > 0 {
+		text = utf8.AppendRune(text, utf8.RuneError)
+	}
+	return text, true
 }
 
 // Size writes a number of bytes for people: 512 bytes, 64 KB, 1.5 MB (one

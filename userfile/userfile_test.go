@@ -1,12 +1,14 @@
 package userfile
 
 import (
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 var testKind = Kind{Name: "test file", Max: 1 << 10, TooBig: "make it smaller"}
@@ -72,5 +74,28 @@ func write(t *testing.T, path, s string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// AsUTF8 decodes what Notepad saves as "Unicode" (UTF-16, either byte
+// order), and leaves UTF-8 (with or without its byte order mark) alone.
+func TestAsUTF8(t *testing.T) {
+	text := "rose:/say thanks ❤ 👨\u200d👩\u200d👧 {nickname}\r\n# a comment\r\n"
+	for _, order := range []binary.AppendByteOrder{binary.LittleEndian, binary.BigEndian} {
+		src := order.AppendUint16(nil, 0xfeff)
+		for _, u := range utf16.Encode([]rune(text)) {
+			src = order.AppendUint16(src, u)
+		}
+		if got, was := AsUTF8(src); string(got) != text || !was {
+			t.Errorf("%v: got %q, %t; want %q", order, got, was, text)
+		}
+		if got, _ := AsUTF8(append(src, 'x')); string(got) != text+"\ufffd" {
+			t.Errorf("%v: a byte left over: got %q", order, got)
+		}
+	}
+	for _, s := range []string{text, "\ufeff" + text, "", "\xff"} {
+		if got, was := AsUTF8([]byte(s)); string(got) != s || was {
+			t.Errorf("%q: got %q, %t", s, got, was)
+		}
 	}
 }
