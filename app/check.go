@@ -14,6 +14,7 @@ import (
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/datapack"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
@@ -43,6 +44,7 @@ func Check(ctx context.Context, co CheckOptions) int {
 	}
 	if !s.Config.Foreign() {
 		s.checkGifts()
+		s.checkDatapack()
 	}
 	for _, d := range s.Diagnostics {
 		fmt.Fprintln(o.Stdout, d)
@@ -78,6 +80,27 @@ func (s *Setup) checkGifts() {
 		s.add("warning", fmt.Sprintf("warning: %v; tikcraft looks gift names up in its built-in list meanwhile: %s", problem, giftCacheAdvice))
 	}
 	s.checkGiftNames(list)
+}
+
+// checkDatapack says, with minecraft.datapack_dir set, what would keep run
+// from writing the data pack (run then sends every command over RCON) and
+// which rules would stay on RCON, without writing anything.
+func (s *Setup) checkDatapack() {
+	mc := s.Config.Minecraft
+	if mc.DatapackDir == "" || s.Actions == nil || s.Errors > 0 {
+		return
+	}
+	pk, err := datapack.Build(s.Actions, mc.Version)
+	if err == nil {
+		err = pk.Check(mc.DatapackDir)
+	}
+	if err != nil {
+		s.add("warning", fmt.Sprintf("warning: datapack mode would be off, so every command would go over RCON one at a time: %v", err))
+		return
+	}
+	for _, err := range pk.LeftOut() {
+		s.add("warning", fmt.Sprintf("warning: datapack mode: %v", err))
+	}
 }
 
 // checkGiftNames warns about a rule that can only ever run for a gift of

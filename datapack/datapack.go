@@ -228,6 +228,22 @@ const marker = "tikcraft: the rules of actions.mca, written by tikcraft"
 // (they start with its header line): a rule whose function file is someone
 // else's is left out of p, goes over RCON and is listed by LeftOut.
 func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
+	return p.write(datapacksDir, false)
+}
+
+// Check says what Write would refuse in datapacksDir (a link inside the
+// pack, a folder that is not tikcraft's pack, a datapack_dir that is no
+// folder), without writing, creating or removing anything: for `tikcraft
+// check`, which would otherwise say nothing until run turns datapack
+// mode off. Like Write, it leaves out of p the rules whose function file
+// is someone else's (LeftOut).
+func (p *Pack) Check(datapacksDir string) error {
+	_, err := p.write(datapacksDir, true)
+	return err
+}
+
+// write is Write, or with readOnly Check.
+func (p *Pack) write(datapacksDir string, readOnly bool) (changed bool, err error) {
 	if st, err := os.Stat(datapacksDir); err != nil || !st.IsDir() {
 		return false, fmt.Errorf("minecraft.datapack_dir %s is not a folder: point it at your world's datapacks folder (for example world/datapacks)", datapacksDir)
 	}
@@ -235,6 +251,8 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 	fi, err := os.Lstat(rootPath)
 	existed := err == nil
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && readOnly:
+		return false, nil // made anew by Write: nothing in the way
 	case errors.Is(err, fs.ErrNotExist):
 		if err := os.Mkdir(rootPath, dirPerm); err != nil {
 			return false, fmt.Errorf("writing the tikcraft data pack: %w", err)
@@ -256,7 +274,7 @@ func (p *Pack) Write(datapacksDir string) (changed bool, err error) {
 			return false, err
 		}
 	}
-	w := &packWriter{root: root, path: rootPath}
+	w := &packWriter{root: root, path: rootPath, readOnly: readOnly}
 	defer func() { changed = changed || w.changed }()
 	// A function file tikcraft did not write keeps its content, and its
 	// rule stays on RCON: a call would run someone else's function.
@@ -377,6 +395,9 @@ type packWriter struct {
 	dirMode fs.FileMode     // what a new folder gets here
 	ready   map[string]bool // folders already checked
 	changed bool            // a folder's mode was fixed
+	// readOnly only looks (Check): what is missing would be made, and
+	// modes and contents would be set, so neither is a problem.
+	readOnly bool
 }
 
 // dir makes sure rel (or the pack folder itself, ".") is a real folder with
@@ -393,6 +414,7 @@ func (w *packWriter) dir(rel string) error {
 	}
 	fi, err := w.root.Lstat(rel)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && w.readOnly:
 	case errors.Is(err, fs.ErrNotExist):
 		if err := w.root.Mkdir(rel, dirPerm); err != nil {
 			return fmt.Errorf("writing the tikcraft data pack: %w", err)
@@ -403,6 +425,7 @@ func (w *packWriter) dir(rel string) error {
 		return linkError(filepath.Join(w.path, rel), true)
 	case !fi.IsDir():
 		return fmt.Errorf("writing the tikcraft data pack: %s is a file where tikcraft needs a folder; move it away", filepath.Join(w.path, rel))
+	case w.readOnly:
 	default:
 		_, want, err := w.modes()
 		if err != nil {
@@ -440,6 +463,8 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 		return false, linkError(filepath.Join(w.path, rel), false)
 	case !fi.Mode().IsRegular():
 		return false, fmt.Errorf("writing the tikcraft data pack: %s is not a file; move it away", filepath.Join(w.path, rel))
+	case w.readOnly:
+		return false, nil
 	default:
 		// Same content and the mode a new file gets (files from older
 		// versions were 0600, unreadable for a server running as another
@@ -453,6 +478,9 @@ func (w *packWriter) put(rel string, data []byte) (bool, error) {
 				return false, nil
 			}
 		}
+	}
+	if w.readOnly {
+		return false, nil
 	}
 	// Through a temporary file and a rename, so Minecraft never reads half a
 	// function.
@@ -524,6 +552,9 @@ func (w *packWriter) prune(dir string, keep map[string][]byte) (bool, error) {
 			// block.
 			return false, nil
 		}
+	}
+	if w.readOnly {
+		return false, nil
 	}
 	f, err := w.root.Open(dir)
 	if err != nil {

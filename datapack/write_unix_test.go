@@ -3,6 +3,7 @@
 package datapack
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -111,9 +112,14 @@ func TestWriteNeverFollowsLinks(t *testing.T) {
 			if err := os.Symlink(target, at); err != nil {
 				t.Fatal(err)
 			}
+			// check says it first, the same way.
+			cerr := p.Check(dir)
 			_, err := p.Write(dir)
 			if err == nil || !strings.Contains(err.Error(), "is a link") || !strings.Contains(err.Error(), filepath.Base(at)) {
 				t.Fatalf("error %v; want a refusal naming %s", err, at)
+			}
+			if cerr == nil || cerr.Error() != err.Error() {
+				t.Errorf("Check: %v; want Write's %v", cerr, err)
 			}
 			if !strings.Contains(err.Error(), c.advice) {
 				t.Errorf("error %v; want the advice %q", err, c.advice)
@@ -229,4 +235,62 @@ func TestWriteNeverReadsAFifo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Check writes, makes and removes nothing: not a missing pack, not a
+// changed function, not an old one Write would remove, not a mode.
+func TestCheckChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := Build(parse(t, rules), "1.21.4")
+	if err := p.Check(dir); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("Check made %v", entries)
+	}
+	if _, err := p.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	fdir := filepath.Join(dir, Namespace, "data", Namespace, "function")
+	old := filepath.Join(fdir, "gone.mcfunction")
+	if err := os.WriteFile(old, []byte(header+"say old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(fdir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, dir)
+	p2, _ := Build(parse(t, "rose:/say changed {user}; /say two\n"), "1.21.4")
+	if err := p2.Check(dir); err != nil {
+		t.Fatal(err)
+	}
+	if after := tree(t, dir); after != before {
+		t.Errorf("Check changed the pack:\n%s\nwas\n%s", after, before)
+	}
+}
+
+// tree lists dir's files with their modes and contents.
+func tree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %v", path, fi.Mode())
+		if fi.Mode().IsRegular() {
+			c, _ := os.ReadFile(path)
+			fmt.Fprintf(&b, " %q", c)
+		}
+		b.WriteByte('\n')
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
