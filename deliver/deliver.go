@@ -408,7 +408,10 @@ func (w *Worker) mark(ctx, dctx context.Context, log *slog.Logger, item queue.It
 	wait := markBackoffMin
 	var told time.Time
 	for {
-		err := fn(dctx)
+		// Not cancelled with dctx: what happened happened (an answer that
+		// came after the grace, rcon waits for it), and unrecorded, the
+		// action would be sent again at the next start.
+		err := fn(context.WithoutCancel(dctx))
 		var we *queue.WriteError
 		if err == nil || !errors.As(err, &we) {
 			return err

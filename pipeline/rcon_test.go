@@ -64,6 +64,67 @@ func TestUnansweredCommandIsParked(t *testing.T) {
 	}
 }
 
+// TestStopWaitsForTheAnswerOfACommandSent: Ctrl-C while a lagging
+// Minecraft has not answered the command it was sent yet (past the 1.5 s
+// grace). The answer is waited for and the action recorded as delivered,
+// so the next start does not send it again; it got the command twice.
+func TestStopWaitsForTheAnswerOfACommandSent(t *testing.T) {
+	release := make(chan struct{})
+	srv := rcontest.Start(t, "pw-slow", rcontest.Reply(func(string) string { <-release; return "" }))
+	lines := make(recordLines, 100)
+	cl := rcon.New(rcon.Config{Address: srv.Addr(), Password: "pw-slow", ReadTimeout: time.Hour}, slog.New(lines))
+	defer cl.Close()
+	st, err := store.Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	steps := []source.Step{
+		{Event: &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "a"}}},
+		{Event: &tikcraft.FollowEvent{User: tikcraft.User{UniqueID: "b"}}},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := pipeline.Run(ctx, source.Steps(steps, source.Max), pipeline.Options{
+			Engine: engine.New(engine.Config{}, followRules(t), nil), Queue: st, Recorder: st,
+			Sink: deliver.Router{Commands: cl}, EventClock: true, Finish: true,
+		})
+		done <- err
+	}()
+	if _, err := srv.WaitCommands(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+wait:
+	for {
+		select {
+		case r := <-lines:
+			if strings.Contains(r.Message, "stopping: waiting up to") {
+				break wait
+			}
+		case err := <-done:
+			close(release)
+			t.Fatalf("stopped without the answer of the command sent (%v)", err)
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// The next start (drain) sends what is left, and only that.
+	res, err := pipeline.Run(context.Background(), source.Steps(nil, source.Max), pipeline.Options{
+		Engine: engine.New(engine.Config{}, followRules(t), nil), Queue: st, Recorder: st,
+		Sink: deliver.Router{Commands: cl}, EventClock: true, Finish: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.Commands(), []string{"say f a", "say f b"}; !slices.Equal(got, want) {
+		t.Errorf("server received %q, want %q (result %+v)", got, want, res)
+	}
+}
+
 // recordLines hands log messages to a channel, dropping them when full.
 type recordLines chan slog.Record
 

@@ -354,11 +354,14 @@ func TestReadTimeoutResends(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
+	// A command Minecraft was sent has its answer waited for: stopping
+	// there left it queued, and the next start sent it again (a lagging
+	// server answering in 2 s got it twice on every Ctrl-C). Only Close,
+	// or rcon.timeout, ends that wait.
 	t.Run("waiting for the answer", func(t *testing.T) {
 		release := make(chan struct{})
-		s := startServer(t, rcontest.Reply(func(string) string { <-release; return "" }))
-		t.Cleanup(func() { close(release) })
-		c, _ := newClient(t, Config{Address: s.Addr(), ReadTimeout: time.Hour})
+		s := startServer(t, rcontest.Reply(func(string) string { <-release; return "ok" }))
+		c, log := newClient(t, Config{Address: s.Addr(), ReadTimeout: time.Hour})
 		ctx, cancel := context.WithCancel(testContext(t))
 		done := make(chan error, 1)
 		go func() { done <- c.Deliver(ctx, command("say stuck")) }()
@@ -366,9 +369,31 @@ func TestCancel(t *testing.T) {
 			t.Fatal(err)
 		}
 		cancel()
-		err := <-done
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("Deliver error = %v, want context.Canceled", err)
+		log.waitFor(t, slog.LevelInfo, "stopping: waiting up to")
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatalf("Deliver error = %v, want the answer", err)
+		}
+		if got := s.Commands(); !equal(got, []string{"say stuck"}) {
+			t.Errorf("server received %q", got)
+		}
+	})
+	t.Run("waiting for the answer, then Close", func(t *testing.T) {
+		release := make(chan struct{})
+		s := startServer(t, rcontest.Reply(func(string) string { <-release; return "" }))
+		t.Cleanup(func() { close(release) })
+		c, log := newClient(t, Config{Address: s.Addr(), ReadTimeout: time.Hour})
+		ctx, cancel := context.WithCancel(testContext(t))
+		done := make(chan error, 1)
+		go func() { done <- c.Deliver(ctx, command("say stuck")) }()
+		if _, err := s.WaitCommands(testContext(t), 1); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		log.waitFor(t, slog.LevelInfo, "stopping: waiting up to")
+		c.Close()
+		if err := <-done; !errors.Is(err, ErrClosed) {
+			t.Fatalf("Deliver error = %v, want ErrClosed", err)
 		}
 	})
 	t.Run("waiting to reconnect", func(t *testing.T) {

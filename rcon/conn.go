@@ -102,6 +102,17 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) (resp string, writte
 	if n, err := conn.Write(b); err != nil {
 		return "", n > 0, fmt.Errorf("sending: %w", err)
 	}
+	// Sent: Minecraft runs it. Stopping now (Ctrl-C) would leave it
+	// queued, and the next start would send it again: a lagging server
+	// that takes 2 s to answer got every such command twice. So its
+	// answer is waited for, up to rcon.timeout as always; only Close cuts
+	// the wait short.
+	stop()
+	defer context.AfterFunc(ctx, func() {
+		c.log.Info(fmt.Sprintf("stopping: waiting up to %s for Minecraft to answer the command it was sent, so that the next start does not send it again", roundDuration(time.Until(deadline))), "command", cmd)
+	})()
+	defer context.AfterFunc(c.life, func() { conn.SetDeadline(longAgo) })()
+	ctx = c.life
 
 	var body []byte
 	parts := 0
