@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tikcraft/tikcraft/atomicfile"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon"
@@ -26,11 +27,25 @@ type InitOptions struct {
 }
 
 // The lines of examples/tikcraft.yaml that init replaces with the
-// server's address and password. TestInitTemplateHasItsLines keeps them.
+// server's address and password, and the example user it asks to set.
+// TestInitServerTurnsOnRCONAndKeepsTheRest fails without them.
 const (
 	templateAddress  = "  address: " + rcon.DefaultAddress + "\n"
 	templatePassword = "  # password: set TIKCRAFT_RCON_PASSWORD instead of writing it here\n"
+	templateUser     = "  user: \"@your_tiktok_name\"\n"
 )
+
+// withServer is cfg with the server's address and password in place of
+// the template's lines, if it still has the password's; ok reports it.
+func withServer(cfg string, rs *serverprops.RCONSetup) (string, bool) {
+	if strings.Count(cfg, templatePassword) != 1 {
+		return cfg, false
+	}
+	if strings.Count(cfg, templateAddress) == 1 {
+		cfg = strings.Replace(cfg, templateAddress, fmt.Sprintf("  address: %s\n", rs.Address), 1)
+	}
+	return strings.Replace(cfg, templatePassword, fmt.Sprintf("  password: %q   # the rcon.password of %s\n", rs.Password, rs.Path), 1), true
+}
 
 // Init writes a commented tikcraft.yaml and actions.mca into Dir, never
 // overwriting a file that exists. With ServerDir it first turns on RCON in
@@ -61,13 +76,35 @@ func Init(in InitOptions) error {
 	cfg := examples.Config
 	mode := os.FileMode(0o644)
 	if rs != nil {
-		cfg = strings.Replace(cfg, templateAddress, fmt.Sprintf("  address: %s\n", rs.Address), 1)
-		cfg = strings.Replace(cfg, templatePassword, fmt.Sprintf("  password: %q   # the rcon.password of %s\n", rs.Password, rs.Path), 1)
+		cfg, _ = withServer(cfg, rs)
 		mode = 0o600 // it holds the password
 	}
 	wroteCfg, err := writeNew(cfgPath, cfg, mode)
 	if err != nil {
 		return err
+	}
+	needUser := wroteCfg
+	filled := false // the tikcraft.yaml that was there got the password
+	if !wroteCfg {
+		// Most often the one `tikcraft init` wrote a minute ago, whose
+		// next step is this: its template lines take the password, as a
+		// new one's do, rather than leaving a streamer to copy it by hand.
+		// One it cannot read is left as it is, as before, and so said.
+		l, err := config.File(cfgPath)
+		old := string(l.Data)
+		needUser = err == nil && strings.Contains(old, templateUser)
+		if rs != nil && err == nil {
+			if cfg, ok := withServer(old, rs); ok {
+				if err := atomicfile.Write(cfgPath, []byte(cfg), 0o600); err != nil {
+					return err
+				}
+				// It holds the password now: the owner's only.
+				if err := os.Chmod(cfgPath, 0o600); err != nil {
+					return fmt.Errorf("cannot make %s readable by you only: %w", cfgPath, unwrapPathError(err))
+				}
+				filled = true
+			}
+		}
 	}
 	actionsPath := filepath.Join(in.Dir, config.DefaultActions)
 	wroteActions, err := writeNew(actionsPath, examples.Actions, 0o644)
@@ -89,9 +126,13 @@ func Init(in InitOptions) error {
 			fmt.Fprintf(out, "%s already exists; left as it is\n", path)
 		}
 	}
-	report(cfgPath, wroteCfg)
+	if filled {
+		fmt.Fprintf(out, "%s already exists; it now has rcon.address and the same rcon.password as the server (and only you can read it)\n", cfgPath)
+	} else {
+		report(cfgPath, wroteCfg)
+	}
 	report(actionsPath, wroteActions)
-	if rs != nil {
+	if rs != nil && !filled {
 		if wroteCfg {
 			fmt.Fprintf(out, "  %s has rcon.address %s and the same rcon.password as the server\n", cfgPath, rs.Address)
 		} else {
@@ -102,7 +143,7 @@ func Init(in InitOptions) error {
 	// The steps left, numbered as printed: which ones apply depends on
 	// what init did.
 	var steps []string
-	if wroteCfg {
+	if needUser {
 		steps = append(steps, fmt.Sprintf("set tiktok.user in %s to your TikTok @handle", cfgPath))
 	}
 	if rs == nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/sim"
 )
@@ -158,7 +159,30 @@ func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
 		t.Fatalf("check: exit %d\n%s", code, out)
 	}
 
-	// With a tikcraft.yaml already there, init says how to give it the password.
+	// The usual order: init, then init --server in the same folder. The
+	// tikcraft.yaml init wrote gets the password as a new one would, and
+	// only its owner may read it then; the next steps still ask for the
+	// TikTok handle.
+	dir3 := t.TempDir()
+	writeFile(t, filepath.Join(dir3, "mc", "server.properties"), serverProps)
+	if out, _, code := tikcraft(t, dir3, nil, "init"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, out)
+	}
+	out, errOut, code = tikcraft(t, dir3, nil, "init", "--server", "mc")
+	props = readFile(t, filepath.Join(dir3, "mc", "server.properties"))
+	m = regexp.MustCompile(`(?m)^rcon\.password=([A-Za-z0-9]{20,})$`).FindStringSubmatch(props)
+	cfg = readFile(t, filepath.Join(dir3, "tikcraft.yaml"))
+	if code != 0 || m == nil || !strings.Contains(cfg, fmt.Sprintf("password: %q", m[1])) || !strings.Contains(out, "set tiktok.user") || strings.Contains(out+errOut, m[1]) {
+		t.Fatalf("init --server after init: exit %d\n%s%s\ntikcraft.yaml:\n%s", code, out, errOut, cfg)
+	}
+	if st, _ := os.Stat(filepath.Join(dir3, "tikcraft.yaml")); runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+		t.Errorf("tikcraft.yaml with a password is readable by others: %v", st.Mode())
+	}
+	if want := strings.Replace(examples.Config, "  # password: set TIKCRAFT_RCON_PASSWORD instead of writing it here\n", fmt.Sprintf("  password: %q   # the rcon.password of %s\n", m[1], filepath.Join("mc", "server.properties")), 1); cfg != want {
+		t.Errorf("other lines of tikcraft.yaml changed:\n%s", cfg)
+	}
+
+	// With a tikcraft.yaml of the streamer's own, init says how to give it the password.
 	dir2 := t.TempDir()
 	writeFile(t, filepath.Join(dir2, "mc", "server.properties"), serverProps)
 	writeFile(t, filepath.Join(dir2, "tikcraft.yaml"), "tiktok: {user: \"@me\"}\n")

@@ -345,7 +345,8 @@ printed is tikcraft's alone. See docs/PERFORMANCE.md.
 		Long: "Write a commented tikcraft.yaml and actions.mca into DIR (default: the current folder). Files that " +
 			"exist are left as they are. With --server MINECRAFT_DIR it also turns on RCON in that server's " +
 			"server.properties (enable-rcon, rcon.port and a new strong rcon.password; every other line is kept " +
-			"and the old file is backed up) and puts the same password into the new tikcraft.yaml.",
+			"and the old file is backed up) and puts the same password into tikcraft.yaml: a new one, or the one an " +
+			"earlier `tikcraft init` wrote, while its password line is still the example's.",
 		Args: maxArgs("init", 1, "tikcraft init [DIR] [--server MINECRAFT_SERVER_DIR]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := "."
