@@ -119,6 +119,8 @@ type Client struct {
 	lastID   int32
 	failures int       // consecutive attempts that failed and backed off
 	down     time.Time // when the connection was last found broken; zero if never
+	// connected: a connection was made once, so the next is made "again".
+	connected bool
 
 	// state is what SinkState reports; stMu guards it so that status lines
 	// can read it while a command is in flight.

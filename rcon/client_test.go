@@ -214,6 +214,8 @@ func TestServerStartsLate(t *testing.T) {
 	if err := s.Listen(); err != nil {
 		t.Error(err)
 	}
+	// Its first connection is not "again": it never had one.
+	log.waitFor(t, slog.LevelInfo, "connected to Minecraft RCON at "+s.Addr()+" after waiting")
 	if err := <-done; err != nil {
 		t.Fatalf("Deliver: %v", err)
 	}

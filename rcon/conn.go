@@ -35,12 +35,16 @@ func (c *Client) connect(ctx context.Context) error {
 	}
 	c.conn, c.br = conn, br
 	c.setState(func(s *tikcraft.SinkState) { s.Connected, s.Problem, s.Since, s.Refused = true, "", time.Time{}, false })
-	if c.down.IsZero() {
+	switch {
+	case c.down.IsZero():
 		c.log.Info(fmt.Sprintf("connected to Minecraft RCON at %s", c.cfg.Address))
-	} else {
+	case !c.connected:
+		// Not "again": Minecraft was not up yet when tikcraft started.
+		c.log.Info(fmt.Sprintf("connected to Minecraft RCON at %s after waiting %s for it", c.cfg.Address, roundDuration(c.now().Sub(c.down))))
+	default:
 		c.log.Info(fmt.Sprintf("connected to Minecraft RCON at %s again after %s", c.cfg.Address, roundDuration(c.now().Sub(c.down))))
-		c.down = time.Time{}
 	}
+	c.down, c.connected = time.Time{}, true
 	return nil
 }
 
