@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -207,7 +208,8 @@ func TestServerStartsLate(t *testing.T) {
 		done <- nil
 	}()
 	r := log.waitFor(t, slog.LevelWarn, "not reachable")
-	wantMsg := "Minecraft RCON at " + s.Addr() + " is not reachable (connection refused); is the server running with enable-rcon=true? retrying in "
+	_, port, _ := net.SplitHostPort(s.Addr())
+	wantMsg := "Minecraft RCON at " + s.Addr() + " is not reachable (connection refused); is the server running with enable-rcon=true and rcon.port=" + port + " in server.properties? retrying in "
 	if !strings.HasPrefix(r.Message, wantMsg) {
 		t.Errorf("log message %q, want it to start with %q", r.Message, wantMsg)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -224,7 +225,13 @@ func describe(err error, cfg Config) (what, hint string) {
 	case errors.Is(err, tikcraft.ErrPermanent):
 		return err.Error(), ""
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused", "is the server running with enable-rcon=true?"
+		// The port too: a server that runs with another rcon.port
+		// refuses the same way.
+		port := strconv.Itoa(DefaultPort)
+		if _, p, err := net.SplitHostPort(cfg.Address); err == nil {
+			port = p
+		}
+		return "connection refused", fmt.Sprintf("is the server running with enable-rcon=true and rcon.port=%s in server.properties?", port)
 	case errors.As(err, &dns):
 		return "host name not found", "is rcon.address in tikcraft.yaml spelled right?"
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
