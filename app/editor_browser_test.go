@@ -73,6 +73,33 @@ func TestBrowserEditorAndConsole(t *testing.T) {
 		}
 	})
 
+	// Notepad saves the file while the editor has changes of its own: Save
+	// does not write over Notepad's, and says so; Save again does.
+	t.Run("a change on disk is not written over", func(t *testing.T) {
+		mine := dashActions + "lion:/summon creeper ~ ~ ~\n# mine"
+		notepad := dashActions + "lion:/summon creeper ~ ~ ~\nshare:/say notepad\n"
+		run(t, ctx, "edit",
+			void(chromedp.Evaluate[bool](`(() => { const ta = document.querySelector("#ed-text"); ta.focus(); ta.setSelectionRange(ta.value.length, ta.value.length); return true })()`)),
+			chromedp.SendKeys(chromedp.CSS("#ed-text"), "\n# mine"),
+			press("Escape", 27),
+		)
+		if err := os.WriteFile(path, []byte(notepad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		run(t, ctx, "save over notepad's",
+			waitText("#rules", "/say notepad"), // the watcher ran it
+			click("#ed-save"),
+			waitText("#ed-status", "changed on disk since the editor loaded it"),
+		)
+		if got := readFile(t, path); got != notepad {
+			t.Fatalf("the editor wrote over notepad's change: %q", got)
+		}
+		run(t, ctx, "save again", click("#ed-save"), waitText("#ed-status", "Saved"))
+		if got := readFile(t, path); got != mine {
+			t.Errorf("file holds %q, want the editor's %q", got, mine)
+		}
+	})
+
 	t.Run("the rule's test button fires it", func(t *testing.T) {
 		run(t, ctx, "fire lion from the editor",
 			void(chromedp.Poll[bool](`(() => { const b = [...document.querySelectorAll("#ed-gutter .ln")][3]?.querySelector("button"); return !!b && !b.disabled })()`)),

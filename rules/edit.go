@@ -2,6 +2,8 @@ package rules
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,6 +31,20 @@ type Source struct {
 	// Editable is false for rules from no file; Reason then says why.
 	Editable bool
 	Reason   string
+	// Version names the file's bytes as they are on disk ("" when there
+	// is no file): given back to Save, it refuses to overwrite a change
+	// made since (Notepad and the editor at once).
+	Version string
+}
+
+// ErrChanged is Save's refusal of a file changed on disk since the
+// version it was given.
+var ErrChanged = errors.New("changed on disk")
+
+// version names the bytes b of the file on disk.
+func version(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
 }
 
 // Source returns the actions file as it is on disk now (which may differ
@@ -49,11 +65,12 @@ func (r *Reloader) Source() (Source, error) {
 	if err != nil {
 		return Source{File: r.path}, err
 	}
+	v := version(src)
 	// Saved as Notepad's "Unicode" while tikcraft runs: the reload refuses
 	// it, and the editor shows it readable, so that saving it from there
 	// writes UTF-8.
 	src, _ = userfile.AsUTF8(src)
-	return Source{File: r.path, Text: src, Editable: true}, nil
+	return Source{File: r.path, Text: src, Editable: true, Version: v}, nil
 }
 
 const notEditable = "the demo runs the built-in example actions, which cannot be edited; to edit your own, name your file in a config (actions: actions.mca) and start `tikcraft demo -c tikcraft.yaml` or `tikcraft run`"
@@ -79,6 +96,7 @@ type Saved struct {
 	// Backup is the copy of the previous file; "" when there was none.
 	Backup      string
 	Diagnostics []actions.Diagnostic // the warnings (all of them when it failed)
+	Version     string               // of the file written (Source.Version)
 }
 
 // Save replaces the actions file with src and puts its rules in force at
@@ -87,8 +105,10 @@ type Saved struct {
 // error wraps ErrInvalid, Saved.Diagnostics says where). The previous
 // file is kept as FILE.bak next to it, and both are written through a
 // temporary file and a rename: a crash leaves the old file or the new,
-// never half of one. A file with Windows line ends keeps them.
-func (r *Reloader) Save(src []byte) (Saved, error) {
+// never half of one. A file with Windows line ends keeps them. With base
+// (a Source.Version), a file changed on disk since is not overwritten:
+// the error wraps ErrChanged.
+func (r *Reloader) Save(src []byte, base string) (Saved, error) {
 	if r.path == "" {
 		return Saved{}, fmt.Errorf("%w: %s", ErrNotReloadable, notEditable)
 	}
@@ -100,6 +120,16 @@ func (r *Reloader) Save(src []byte) (Saved, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	old, err := ReadFile(r.path)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, userfile.ErrBrokenLink) {
+		old, err = nil, fs.ErrNotExist // written anew (a link to nothing, replaced)
+	}
+	now := ""
+	if err == nil {
+		now = version(old)
+	}
+	if base != "" && base != now && (err == nil || errors.Is(err, fs.ErrNotExist)) {
+		return out, fmt.Errorf("%s %w since the editor loaded it, so nothing was saved: Save again writes yours over it; reloading the page shows the file as it is now", r.path, ErrChanged)
+	}
 	switch {
 	case err == nil:
 		out.Backup = r.path + BackupSuffix
@@ -115,6 +145,7 @@ func (r *Reloader) Save(src []byte) (Saved, error) {
 	if err := atomicfile.Write(r.path, src, 0o644); err != nil {
 		return out, fmt.Errorf("could not save the actions file (the running rules stay): %w", err)
 	}
+	out.Version = version(src)
 	r.loaded = bytes.Clone(src)
 	r.set.Swap(f)
 	r.loadedAt = time.Now()

@@ -51,7 +51,7 @@ func read(t *testing.T, path string) string {
 
 func TestSaveWritesBacksUpAndRunsAtOnce(t *testing.T) {
 	r, path, seen := editable(t, "rose:/say old\n")
-	saved, err := r.Save([]byte("rose:/say new\nfollow:/summon creeper ~ ~ ~ x60\n"))
+	saved, err := r.Save([]byte("rose:/say new\nfollow:/summon creeper ~ ~ ~ x60\n"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestSaveWritesBacksUpAndRunsAtOnce(t *testing.T) {
 		t.Errorf("notified %d times, want once", len(*seen))
 	}
 	// A second save keeps the version before it.
-	if _, err := r.Save([]byte("rose:/say third\n")); err != nil {
+	if _, err := r.Save([]byte("rose:/say third\n"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, path+".bak"); !strings.HasPrefix(got, "rose:/say new") {
@@ -92,7 +92,7 @@ func TestSaveRefusesErrorsAndWritesNothing(t *testing.T) {
 		"unknown cmd": "rose:/say ok\nlion:/summn creeper\n",
 	}
 	for name, src := range cases {
-		saved, err := r.Save([]byte(src))
+		saved, err := r.Save([]byte(src), "")
 		if !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: err %v, want ErrInvalid", name, err)
 		}
@@ -118,7 +118,7 @@ func TestSaveRefusesErrorsAndWritesNothing(t *testing.T) {
 
 func TestSaveTypoDiagnosticPlace(t *testing.T) {
 	r, _, _ := editable(t, "rose:/say old\n")
-	saved, err := r.Save([]byte("rose:/say ok\ngalaxy:/execute at @a run summon creper ~ ~ ~\n"))
+	saved, err := r.Save([]byte("rose:/say ok\ngalaxy:/execute at @a run summon creper ~ ~ ~\n"), "")
 	if err == nil {
 		t.Fatal("saved a typo")
 	}
@@ -130,7 +130,7 @@ func TestSaveTypoDiagnosticPlace(t *testing.T) {
 
 func TestSaveKeepsWindowsLineEnds(t *testing.T) {
 	r, path, _ := editable(t, "rose:/say old\r\nfollow:/say hi\r\n")
-	if _, err := r.Save([]byte("rose:/say new\nfollow:/say hi\n")); err != nil {
+	if _, err := r.Save([]byte("rose:/say new\nfollow:/say hi\n"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, path); got != "rose:/say new\r\nfollow:/say hi\r\n" {
@@ -149,7 +149,7 @@ func TestSaveIsNotReloadedAgain(t *testing.T) {
 	done := make(chan struct{})
 	go func() { r.Watch(ctx, time.Millisecond); close(done) }()
 	defer func() { cancel(); <-done }()
-	if _, err := r.Save([]byte("rose:/say new\n")); err != nil {
+	if _, err := r.Save([]byte("rose:/say new\n"), ""); err != nil {
 		t.Fatal(err)
 	}
 	<-loads
@@ -176,11 +176,43 @@ func TestEmbeddedRulesAreNotEditable(t *testing.T) {
 	if err != nil || s.Editable || string(s.Text) != src || s.Reason == "" {
 		t.Errorf("source %+v, %v", s, err)
 	}
-	if _, err := r.Save([]byte("rose:/say new\n")); !errors.Is(err, ErrNotReloadable) {
+	if _, err := r.Save([]byte("rose:/say new\n"), ""); !errors.Is(err, ErrNotReloadable) {
 		t.Errorf("save: %v, want ErrNotReloadable", err)
 	}
 	if _, diags := r.Check([]byte("rose:/summon creper\n")); errorCount(diags) != 1 {
 		t.Errorf("check still works: %v", diags)
+	}
+}
+
+// A save from a version of the file that changed on disk since (Notepad
+// and the dashboard's editor at once) writes nothing; without a version,
+// or from the version on disk, it writes.
+func TestSaveRefusesAFileChangedSince(t *testing.T) {
+	r, path, _ := editable(t, "rose:/say old\n")
+	s, err := r.Source()
+	if err != nil || s.Version == "" {
+		t.Fatalf("source %+v, %v", s, err)
+	}
+	if err := os.WriteFile(path, []byte("rose:/say from notepad\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Save([]byte("rose:/say from the editor\n"), s.Version)
+	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), path+" changed on disk since the editor loaded it, so nothing was saved") {
+		t.Fatalf("got %v", err)
+	}
+	if read(t, path) != "rose:/say from notepad\n" {
+		t.Fatal("the change on disk was overwritten")
+	}
+	now, _ := r.Source()
+	saved, err := r.Save([]byte("rose:/say from the editor\n"), now.Version)
+	if err != nil || read(t, path) != "rose:/say from the editor\n" {
+		t.Fatalf("from the version on disk: %v", err)
+	}
+	if again, _ := r.Source(); saved.Version == "" || again.Version != saved.Version {
+		t.Errorf("the version saved %q is not the file's %q", saved.Version, again.Version)
+	}
+	if _, err := r.Save([]byte("rose:/say over\n"), ""); err != nil || read(t, path) != "rose:/say over\n" {
+		t.Errorf("without a version: %v", err)
 	}
 }
 
@@ -211,7 +243,7 @@ func TestSourceReadsTheFile(t *testing.T) {
 	if err != nil || string(s.Text) != "rose:/say old\n" {
 		t.Errorf("a deleted file gives %+v, %v; want the text last loaded", s, err)
 	}
-	if _, err := r.Save([]byte("rose:/say back\n")); err != nil {
+	if _, err := r.Save([]byte("rose:/say back\n"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if read(t, path) != "rose:/say back\n" {

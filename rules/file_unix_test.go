@@ -36,7 +36,7 @@ func TestReloadRefusesPipesAndDevices(t *testing.T) {
 			if _, err := r.Source(); err == nil || !strings.Contains(err.Error(), name) {
 				t.Errorf("the editor's read: %v", err)
 			}
-			if _, err := r.Save([]byte("rose:/say new\n")); err == nil || !strings.Contains(err.Error(), name) {
+			if _, err := r.Save([]byte("rose:/say new\n"), ""); err == nil || !strings.Contains(err.Error(), name) {
 				t.Errorf("save: %v", err)
 			}
 		})

@@ -22,8 +22,10 @@ type Editor interface {
 	Check(src []byte) (*actions.File, []actions.Diagnostic)
 	// Save writes a valid text and runs its rules at once; an error
 	// wrapping rules.ErrInvalid means nothing was written,
-	// rules.ErrNotReloadable that the rules come from no file.
-	Save(src []byte) (rules.Saved, error)
+	// rules.ErrNotReloadable that the rules come from no file,
+	// rules.ErrChanged that the file changed on disk since base (a
+	// Source.Version; "" writes whatever is there).
+	Save(src []byte, base string) (rules.Saved, error)
 }
 
 // maxActionsBody bounds the actions file the editor sends: a big
@@ -86,7 +88,7 @@ func (s *Server) actionsFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"file": src.File, "text": string(src.Text), "editable": src.Editable, "reason": src.Reason})
+		writeJSON(w, http.StatusOK, map[string]any{"file": src.File, "text": string(src.Text), "editable": src.Editable, "reason": src.Reason, "version": src.Version})
 		return
 	}
 	h := w.Header()
@@ -106,49 +108,52 @@ func wantsJSON(r *http.Request) bool {
 }
 
 // readText reads an actions text: the body as it is (text/plain), or
-// {"text": "..."} when it is sent as JSON.
-func readText(r *http.Request) ([]byte, error) {
+// {"text": "...", "base": "..."} when it is sent as JSON; base is the
+// version of the file the text was edited from (GET /api/actions'
+// "version"), or "".
+func readText(r *http.Request) (text []byte, base string, err error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "application/json" {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			return nil, bodyError(err)
+			return nil, "", bodyError(err)
 		}
-		return b, nil
+		return b, "", nil
 	}
 	var body struct {
 		Text *string `json:"text"`
+		Base string  `json:"base"`
 	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {
-		return nil, bodyError(err)
+		return nil, "", bodyError(err)
 	}
 	if body.Text == nil {
-		return nil, fmt.Errorf(`%w: send the actions as {"text": "..."}, or as the body with Content-Type: text/plain`, ErrInvalid)
+		return nil, "", fmt.Errorf(`%w: send the actions as {"text": "..."}, or as the body with Content-Type: text/plain`, ErrInvalid)
 	}
-	return []byte(*body.Text), nil
+	return []byte(*body.Text), body.Base, nil
 }
 
 // editorText reads the text sent to the editor's endpoints; false when
 // the request was answered already (no editor in this run, a bad body).
-func (s *Server) editorText(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+func (s *Server) editorText(w http.ResponseWriter, r *http.Request) (src []byte, base string, ok bool) {
 	if s.o.Editor == nil {
 		httpError(w, http.StatusConflict, noEditor)
-		return nil, false
+		return nil, "", false
 	}
-	src, err := readText(r)
+	src, base, err := readText(r)
 	if err != nil {
 		requestError(w, err)
-		return nil, false
+		return nil, "", false
 	}
-	return src, true
+	return src, base, true
 }
 
 // checkActions answers POST /api/check: the diagnostics `tikcraft check`
 // would give the text, and its rules; nothing is written or run.
 func (s *Server) checkActions(w http.ResponseWriter, r *http.Request) {
-	src, ok := s.editorText(w, r)
+	src, _, ok := s.editorText(w, r)
 	if !ok {
 		return
 	}
@@ -168,19 +173,23 @@ func (s *Server) checkActions(w http.ResponseWriter, r *http.Request) {
 
 // saveActions answers POST /api/actions: 200 when the text was saved and
 // its rules run, 422 with the diagnostics when it has errors (nothing
-// written), 409 when the rules come from no file.
+// written), 409 when the rules come from no file, or ("changed": true)
+// when the file changed on disk since the "base" version the text was
+// edited from.
 func (s *Server) saveActions(w http.ResponseWriter, r *http.Request) {
-	src, ok := s.editorText(w, r)
+	src, base, ok := s.editorText(w, r)
 	if !ok {
 		return
 	}
-	saved, err := s.o.Editor.Save(src)
+	saved, err := s.o.Editor.Save(src, base)
 	switch {
 	case err == nil:
 		writeJSON(w, http.StatusOK, map[string]any{
-			"saved": true, "file": saved.File, "backup": saved.Backup,
+			"saved": true, "file": saved.File, "backup": saved.Backup, "version": saved.Version,
 			"diagnostics": diagnosticsOf(saved.Diagnostics), "rules": s.o.Dashboard.Status().Rules,
 		})
+	case errors.Is(err, rules.ErrChanged):
+		writeJSON(w, http.StatusConflict, map[string]any{"saved": false, "changed": true, "error": err.Error()})
 	case errors.Is(err, rules.ErrNotReloadable):
 		httpError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, rules.ErrInvalid):
