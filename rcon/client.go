@@ -218,13 +218,16 @@ func (c *Client) DeliverReply(ctx context.Context, a tikcraft.Action) (tikcraft.
 			marks: []error{tikcraft.ErrRejected, tikcraft.ErrPermanent},
 		}
 	}
-	return c.exec(ctx, a.Command, []any{"trigger", a.Trigger, "user", a.User})
+	// A delivery waits for the answer of a command it sent, even when
+	// tikcraft stops meanwhile (roundTrip): unanswered, it would be sent
+	// again at the next start.
+	return c.exec(ctx, a.Command, []any{"trigger", a.Trigger, "user", a.User}, true)
 }
 
 // Exec runs one command and returns Minecraft's answer, with the same
 // retrying as Deliver.
 func (c *Client) Exec(ctx context.Context, cmd string) (string, error) {
-	r, err := c.exec(ctx, cmd, nil)
+	r, err := c.exec(ctx, cmd, nil, false)
 	return r.Text, err
 }
 
@@ -331,7 +334,7 @@ func CheckCommand(cmd string) error {
 	return &markedError{msg: msg, marks: []error{tikcraft.ErrRejected, tikcraft.ErrPermanent}}
 }
 
-func (c *Client) exec(ctx context.Context, cmd string, attrs []any) (tikcraft.Reply, error) {
+func (c *Client) exec(ctx context.Context, cmd string, attrs []any, keepAnswer bool) (tikcraft.Reply, error) {
 	if err := CheckCommand(cmd); err != nil {
 		return tikcraft.Reply{}, err
 	}
@@ -381,7 +384,7 @@ func (c *Client) exec(ctx context.Context, cmd string, attrs []any) (tikcraft.Re
 			}
 			fresh = true
 		}
-		resp, written, err := c.roundTrip(ctx, cmd)
+		resp, written, err := c.roundTrip(ctx, cmd, keepAnswer)
 		if err == nil {
 			c.failures = 0
 			c.logResponse(cmd, resp, attrs)

@@ -382,6 +382,24 @@ func TestCancel(t *testing.T) {
 			t.Errorf("server received %q", got)
 		}
 	})
+	// Exec (the console, the deaths poll, check --connect) is not a
+	// delivery: its context ending cuts the wait, as its callers expect.
+	t.Run("Exec waiting for the answer", func(t *testing.T) {
+		release := make(chan struct{})
+		s := startServer(t, rcontest.Reply(func(string) string { <-release; return "" }))
+		t.Cleanup(func() { close(release) })
+		c, _ := newClient(t, Config{Address: s.Addr(), ReadTimeout: time.Hour})
+		ctx, cancel := context.WithCancel(testContext(t))
+		done := make(chan error, 1)
+		go func() { _, err := c.Exec(ctx, "list"); done <- err }()
+		if _, err := s.WaitCommands(testContext(t), 1); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("Exec error = %v, want context.Canceled", err)
+		}
+	})
 	t.Run("waiting for the answer, then Close", func(t *testing.T) {
 		release := make(chan struct{})
 		s := startServer(t, rcontest.Reply(func(string) string { <-release; return "" }))

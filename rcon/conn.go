@@ -85,12 +85,18 @@ func (c *Client) login(ctx context.Context, conn net.Conn, br *bufio.Reader) err
 	}
 }
 
+// maxAnswerAfterStop bounds how long a delivery waits, once tikcraft
+// stops, for the answer of a command it sent (rcon.timeout may be long).
+const maxAnswerAfterStop = 30 * time.Second
+
 // roundTrip sends cmd on the current connection and reads the whole answer.
 // written reports whether the command went out, so that a failure may mean
-// the server ran it.
-func (c *Client) roundTrip(ctx context.Context, cmd string) (resp string, written bool, err error) {
+// the server ran it. With keepAnswer, ctx ending after the command went
+// out does not cut the wait for its answer short.
+func (c *Client) roundTrip(ctx context.Context, cmd string, keepAnswer bool) (resp string, written bool, err error) {
 	conn, br := c.conn, c.br
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(longAgo) })
+	cut := make(chan struct{}) // closed once ctx's end has set the deadline
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(longAgo); close(cut) })
 	defer stop()
 
 	id := c.nextID()
@@ -107,17 +113,35 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) (resp string, writte
 	if n, err := conn.Write(b); err != nil {
 		return "", n > 0, fmt.Errorf("sending: %w", err)
 	}
-	// Sent: Minecraft runs it. Stopping now (Ctrl-C) would leave it
-	// queued, and the next start would send it again: a lagging server
-	// that takes 2 s to answer got every such command twice. So its
-	// answer is waited for, up to rcon.timeout as always; only Close cuts
-	// the wait short.
-	stop()
-	defer context.AfterFunc(ctx, func() {
-		c.log.Info(fmt.Sprintf("stopping: waiting up to %s for Minecraft to answer the command it was sent, so that the next start does not send it again", roundDuration(time.Until(deadline))), "command", cmd)
-	})()
-	defer context.AfterFunc(c.life, func() { conn.SetDeadline(longAgo) })()
-	ctx = c.life
+	if keepAnswer {
+		// Sent: Minecraft runs it. Stopping now (Ctrl-C) would leave it
+		// queued, and the next start would send it again: a lagging
+		// server that takes 2 s to answer got every such command twice.
+		// So its answer is waited for, up to rcon.timeout as always (at
+		// most maxAnswerAfterStop once stopping); only Close cuts it short.
+		if !stop() {
+			<-cut // its deadline in the past must not land on the reads
+		}
+		until := deadline // the loop moves deadline; the callback reads this
+		done := make(chan struct{})
+		defer close(done)
+		defer context.AfterFunc(ctx, func() {
+			if c.life.Err() != nil {
+				return // Close: cut short by the callback below
+			}
+			wait := min(time.Until(until), maxAnswerAfterStop)
+			c.log.Info(fmt.Sprintf("stopping: waiting up to %s for Minecraft to answer the command it was sent, so that the next start does not send it again", roundDuration(wait)), "command", cmd)
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				conn.SetDeadline(longAgo)
+			case <-done:
+			}
+		})()
+		defer context.AfterFunc(c.life, func() { conn.SetDeadline(longAgo) })()
+		ctx = c.life
+	}
 
 	var body []byte
 	parts := 0
