@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/tikcraft/tikcraft/atomicfile"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/examples"
@@ -34,6 +36,18 @@ const (
 	templatePassword = "  # password: set TIKCRAFT_RCON_PASSWORD instead of writing it here\n"
 	templateUser     = "  user: \"@your_tiktok_name\"\n"
 )
+
+// hasRCONPassword reports whether the YAML data sets rcon.password (or
+// cannot be read as YAML): init then leaves it as it is, so a password the
+// streamer typed under the template's comment is never doubled.
+func hasRCONPassword(data []byte) bool {
+	var c struct {
+		RCON struct {
+			Password *string `yaml:"password"`
+		} `yaml:"rcon"`
+	}
+	return yaml.Unmarshal(data, &c) != nil || c.RCON.Password != nil
+}
 
 // withServer is cfg with the server's address and password in place of
 // the template's lines, if it still has the password's; ok reports it.
@@ -93,14 +107,15 @@ func Init(in InitOptions) error {
 		l, err := config.File(cfgPath)
 		old := string(l.Data)
 		needUser = err == nil && strings.Contains(old, templateUser)
-		if rs != nil && err == nil {
+		if rs != nil && err == nil && !hasRCONPassword(l.Data) {
 			if cfg, ok := withServer(old, rs); ok {
-				if err := atomicfile.Write(cfgPath, []byte(cfg), 0o600); err != nil {
-					return err
-				}
-				// It holds the password now: the owner's only.
+				// It is to hold the password: the owner's only, before
+				// (atomicfile keeps the mode the file has).
 				if err := os.Chmod(cfgPath, 0o600); err != nil {
 					return fmt.Errorf("cannot make %s readable by you only: %w", cfgPath, unwrapPathError(err))
+				}
+				if err := atomicfile.Write(cfgPath, []byte(cfg), 0o600); err != nil {
+					return err
 				}
 				filled = true
 			}
@@ -127,7 +142,11 @@ func Init(in InitOptions) error {
 		}
 	}
 	if filled {
-		fmt.Fprintf(out, "%s already exists; it now has rcon.address and the same rcon.password as the server (and only you can read it)\n", cfgPath)
+		only := " (and only you can read it)"
+		if runtime.GOOS == "windows" {
+			only = "" // no Unix permission bits: it stays as readable as it was
+		}
+		fmt.Fprintf(out, "%s already exists; it now has rcon.address and the same rcon.password as the server%s\n", cfgPath, only)
 	} else {
 		report(cfgPath, wroteCfg)
 	}

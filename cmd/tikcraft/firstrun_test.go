@@ -182,6 +182,18 @@ func TestInitServerTurnsOnRCONAndKeepsTheRest(t *testing.T) {
 		t.Errorf("other lines of tikcraft.yaml changed:\n%s", cfg)
 	}
 
+	// A password the streamer typed under the template's comment stays the
+	// only one: filled in as well, rcon.password was set twice (a YAML
+	// error at check).
+	dir4 := t.TempDir()
+	writeFile(t, filepath.Join(dir4, "mc", "server.properties"), serverProps)
+	typed := strings.Replace(examples.Config, "  # password: set TIKCRAFT_RCON_PASSWORD instead of writing it here\n",
+		"  # password: set TIKCRAFT_RCON_PASSWORD instead of writing it here\n  password: \"my-own-long-password\"\n", 1)
+	writeFile(t, filepath.Join(dir4, "tikcraft.yaml"), typed)
+	if out, _, code := tikcraft(t, dir4, nil, "init", "--server", "mc"); code != 0 || readFile(t, filepath.Join(dir4, "tikcraft.yaml")) != typed || !strings.Contains(out, "TIKCRAFT_RCON_PASSWORD") {
+		t.Fatalf("init --server with a typed password: exit %d\n%s\n%s", code, out, readFile(t, filepath.Join(dir4, "tikcraft.yaml")))
+	}
+
 	// With a tikcraft.yaml of the streamer's own, init says how to give it the password.
 	dir2 := t.TempDir()
 	writeFile(t, filepath.Join(dir2, "mc", "server.properties"), serverProps)
