@@ -43,8 +43,7 @@ func Check(ctx context.Context, co CheckOptions) int {
 		return 1
 	}
 	if !s.Config.Foreign() {
-		s.checkGifts()
-		s.checkDatapack()
+		s.checkMore()
 	}
 	for _, d := range s.Diagnostics {
 		fmt.Fprintln(o.Stdout, d)
@@ -70,6 +69,14 @@ func Check(ctx context.Context, co CheckOptions) int {
 		return 1
 	}
 	return 0
+}
+
+// checkMore is what check adds to Load's diagnostics, looking beyond the
+// two files (the gift list, the data pack); migrate's closing count runs
+// it too, so that the two agree.
+func (s *Setup) checkMore() {
+	s.checkGifts()
+	s.checkDatapack()
 }
 
 // checkGifts checks the rules' gift names against the gift list kept in

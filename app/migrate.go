@@ -56,7 +56,7 @@ func Migrate(mo MigrateOptions) error {
 	if err != nil {
 		return fmt.Errorf("the migrated files still have errors (please report this): %w", err)
 	}
-	s.checkGifts() // as check does, so that the counts agree
+	s.checkMore() // as check does, so that the counts agree
 	fmt.Fprintf(mo.Stdout, "check: no errors, %d %s: see them with `tikcraft check -c %s`\n", s.Warnings, plural(s.Warnings, "warning"), outCfg)
 	return nil
 }

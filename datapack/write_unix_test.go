@@ -269,7 +269,8 @@ func TestCheckChangesNothing(t *testing.T) {
 	}
 }
 
-// tree lists dir's files with their modes and contents.
+// tree lists dir's files with their modes and contents, and its folders
+// with their modification times.
 func tree(t *testing.T, dir string) string {
 	t.Helper()
 	var b strings.Builder
@@ -282,6 +283,10 @@ func tree(t *testing.T, dir string) string {
 			return err
 		}
 		fmt.Fprintf(&b, "%s %v", path, fi.Mode())
+		if fi.IsDir() {
+			// A file made and removed (the modes probe) shows here.
+			fmt.Fprintf(&b, " %d", fi.ModTime().UnixNano())
+		}
 		if fi.Mode().IsRegular() {
 			c, _ := os.ReadFile(path)
 			fmt.Fprintf(&b, " %q", c)

@@ -41,6 +41,12 @@ type Source struct {
 // version it was given.
 var ErrChanged = errors.New("changed on disk")
 
+// changedError is ErrChanged, in words that say what to do.
+type changedError string
+
+func (e changedError) Error() string        { return string(e) }
+func (e changedError) Is(target error) bool { return target == ErrChanged }
+
 // version names the bytes b of the file on disk.
 func version(b []byte) string {
 	sum := sha256.Sum256(b)
@@ -128,7 +134,14 @@ func (r *Reloader) Save(src []byte, base string) (Saved, error) {
 		now = version(old)
 	}
 	if base != "" && base != now && (err == nil || errors.Is(err, fs.ErrNotExist)) {
-		return out, fmt.Errorf("%s %w since the editor loaded it, so nothing was saved: Save again writes yours over it; reloading the page shows the file as it is now", r.path, ErrChanged)
+		// Version is what is there now: a save from it writes over
+		// that, and only that.
+		out.Version = now
+		what := "changed on disk"
+		if now == "" {
+			what = "deleted"
+		}
+		return out, changedError(fmt.Sprintf("%s was %s since the editor loaded it, so nothing was saved: Save again writes yours over it; Revert shows the file as it is now (copy your text first)", r.path, what))
 	}
 	switch {
 	case err == nil:
@@ -136,7 +149,7 @@ func (r *Reloader) Save(src []byte, base string) (Saved, error) {
 		if err := atomicfile.Write(out.Backup, old, 0o644); err != nil {
 			return Saved{File: r.path, Diagnostics: diags}, fmt.Errorf("could not keep the previous file as %s, so nothing was saved: %w", out.Backup, err)
 		}
-		if isCRLF(old) {
+		if text, _ := userfile.AsUTF8(old); isCRLF(text) {
 			src = toCRLF(src)
 		}
 	case !errors.Is(err, fs.ErrNotExist):

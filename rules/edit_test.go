@@ -197,7 +197,7 @@ func TestSaveRefusesAFileChangedSince(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = r.Save([]byte("rose:/say from the editor\n"), s.Version)
-	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), path+" changed on disk since the editor loaded it, so nothing was saved") {
+	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), path+" was changed on disk since the editor loaded it, so nothing was saved") {
 		t.Fatalf("got %v", err)
 	}
 	if read(t, path) != "rose:/say from notepad\n" {

@@ -175,7 +175,7 @@ func (s *Server) checkActions(w http.ResponseWriter, r *http.Request) {
 // its rules run, 422 with the diagnostics when it has errors (nothing
 // written), 409 when the rules come from no file, or ("changed": true)
 // when the file changed on disk since the "base" version the text was
-// edited from.
+// edited from (with the "version" there now, to save over it).
 func (s *Server) saveActions(w http.ResponseWriter, r *http.Request) {
 	src, base, ok := s.editorText(w, r)
 	if !ok {
@@ -189,7 +189,7 @@ func (s *Server) saveActions(w http.ResponseWriter, r *http.Request) {
 			"diagnostics": diagnosticsOf(saved.Diagnostics), "rules": s.o.Dashboard.Status().Rules,
 		})
 	case errors.Is(err, rules.ErrChanged):
-		writeJSON(w, http.StatusConflict, map[string]any{"saved": false, "changed": true, "error": err.Error()})
+		writeJSON(w, http.StatusConflict, map[string]any{"saved": false, "changed": true, "error": err.Error(), "version": saved.Version})
 	case errors.Is(err, rules.ErrNotReloadable):
 		httpError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, rules.ErrInvalid):

@@ -77,9 +77,10 @@
   const status = $("ed-status");
   let saved = "";        // the text as last loaded or saved
   // The version of the file that text came from: a save is refused (409,
-  // "changed") when the file changed on disk since; the next Save then
-  // writes over it (overwrite), as the message says.
-  let base = "", overwrite = false;
+  // "changed") when the file changed on disk since; base is then the
+  // version there now, so the next Save writes over that one only, as
+  // the message says.
+  let base = "";
   let file = "", editable = false, loadedAt = "";
   let diags = [];        // of the last check, for the text it checked
   let ruleLines = [];    // [{trigger, line}] of the last check
@@ -109,7 +110,6 @@
     editable = !!data.editable;
     saved = data.text || "";
     base = data.version || "";
-    overwrite = false;
     ta.value = saved;
     $("ed-file").textContent = file || "built-in example";
     $("ed-note").hidden = editable;
@@ -254,9 +254,9 @@
     say("saving…");
     const text = ta.value;
     let res;
-    try { res = await api("POST", "/api/actions", { text, base: overwrite ? "" : base }); } catch (e) { say("tikcraft is not reachable", "error"); return; }
+    try { res = await api("POST", "/api/actions", { text, base }); } catch (e) { say("tikcraft is not reachable", "error"); return; }
     if (res.status === 409 && res.data.changed) {
-      overwrite = true;
+      base = res.data.version || "";
       say("Not saved: " + res.data.error + ".", "error");
       return;
     }
@@ -270,7 +270,6 @@
     if (!res.ok) { say(res.data.error || "failed: HTTP " + res.status, "error"); return; }
     saved = text;
     base = res.data.version || "";
-    overwrite = false;
     showDirty();
     const r = res.data.rules || {};
     running = new Set((r.triggers || []).map((t) => norm(t.name)));
