@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -383,5 +384,45 @@ func (s *stream) waitDeaths(p *proc, n int64) {
 			s.t.Fatalf("the overlay never showed %d deaths:\n%s", n, p.logText())
 		case <-time.After(5 * time.Millisecond):
 		}
+	}
+}
+
+// TestRunCtrlCWaitsForALaggingMinecraft: Ctrl-C while Minecraft has not
+// yet answered the command it was sent, and takes longer than the 1.5 s
+// grace. tikcraft waits for the answer, so the next start does not send it
+// again: it did, and a lagging server (busy with 500 mobs) got the
+// follow's command twice.
+func TestRunCtrlCWaitsForALaggingMinecraft(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var released sync.Once
+	free := func() { released.Do(func() { close(release) }) }
+	s := newStream(t, streamSetup{
+		mc: []rcontest.Option{rcontest.Reply(func(cmd string) string {
+			if cmd == "say f slow" {
+				<-release
+			}
+			return ""
+		})},
+		actions: "follow:/say f {user}\n",
+	})
+	t.Cleanup(free) // runs before the server's Stop, which waits for the answer
+	p := s.start()
+	s.push(&tc.FollowEvent{User: s.viewer("slow")})
+	for n := 1; !slices.Contains(s.mc.Commands(), "say f slow"); n++ {
+		if _, err := s.mc.WaitCommands(s.ctx, n); err != nil {
+			t.Fatalf("Minecraft never got the follow's command: %v\n%s", err, p.logText())
+		}
+	}
+	p.cmd.Process.Signal(os.Interrupt)
+	p.waitLine("stopping: waiting up to")
+	free()
+	<-p.done
+	if p.err != nil {
+		t.Fatalf("tikcraft after Ctrl-C: %v\n%s", p.err, p.logText())
+	}
+	s.command("drain")
+	if n := strings.Count(strings.Join(s.mc.Commands(), "\n")+"\n", "say f slow\n"); n != 1 {
+		t.Fatalf("Minecraft got the follow's command %d times: %q", n, s.mc.Commands())
 	}
 }
