@@ -256,7 +256,7 @@ func (m *converter) readFile(path string) ([]byte, error) {
 	}
 	m.read = append(m.read, path)
 	if wasUTF16 {
-		m.notes = append(m.notes, fmt.Sprintf("%s was saved as UTF-16 (Notepad's \"Unicode\"); it was read as such, and the new files are UTF-8", filepath.Base(path)))
+		m.notes = append(m.notes, fmt.Sprintf("%s was saved as UTF-16 (Notepad's \"Unicode\"); it was read as such, and the new files are UTF-8", path))
 	}
 	return b, nil
 }

@@ -3,6 +3,7 @@ package tiktok2mc
 import (
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -349,7 +350,7 @@ func TestConvertFolderFromUTF16(t *testing.T) {
 	var notes []string
 	for _, n := range got.Notes {
 		if strings.Contains(n, "UTF-16") {
-			notes = append(notes, n[:strings.Index(n, " ")])
+			notes = append(notes, filepath.Base(n[:strings.Index(n, " ")]))
 		}
 	}
 	slices.Sort(notes)
@@ -357,6 +358,56 @@ func TestConvertFolderFromUTF16(t *testing.T) {
 		t.Errorf("notes about UTF-16: %q", got.Notes)
 	}
 	checkResult(t, got)
+}
+
+// Notepad's UTF-8 with a byte order mark: every setting is read. The
+// parser took the mark for part of the first key, so a config.yaml that
+// starts with tiktok: lost its user, and comment_commands.yaml its groups.
+func TestConvertFolderWithByteOrderMarks(t *testing.T) {
+	want, err := Convert("testdata/t2m10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/t2m10")); err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(p, append([]byte("\xef\xbb\xbf"), b...), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Convert(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := strings.ReplaceAll(got.Config, dir, filepath.Join("testdata", "t2m10")); c != want.Config {
+		t.Errorf("tikcraft.yaml differs from the folder's without the marks:\n%s\nwant:\n%s", c, want.Config)
+	}
+	if got.Actions != want.Actions {
+		t.Errorf("actions.mca differs:\n%s\nwant:\n%s", got.Actions, want.Actions)
+	}
+}
+
+// A YAML error names file:line:col and what to do; a tab is named.
+func TestYAMLErrorsSayWhereAndWhat(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"rcon:\n  port: [25581\n", "config.yaml:2:9: not valid YAML: "},
+		{"tiktok:\n\tuser: anna\n", "replace the tab with spaces"},
+	} {
+		_, err := ParseConfig("config.yaml", []byte(c.src))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "then run migrate again") {
+			t.Errorf("%q: got %v, want %q", c.src, err, c.want)
+		}
+	}
 }
 
 // A YAML file saved as UTF-16 meets the nesting cap too: in its bytes

@@ -19,7 +19,7 @@ type EventCommand struct {
 func decodeYAML(name string, b []byte) (map[string]any, error) {
 	var doc yaml.MapSlice
 	if err := yaml.UnmarshalWithOptions(b, &doc, yaml.UseOrderedMap()); err != nil {
-		return nil, fmt.Errorf("%s is not valid YAML: %v", name, cleanYAMLError(err))
+		return nil, yamlError(name, err)
 	}
 	return mapOf(doc), nil
 }

@@ -1,6 +1,7 @@
 package tiktok2mc
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -35,6 +36,10 @@ func readFile(path string) (b []byte, wasUTF16 bool, err error) {
 		return nil, false, err
 	}
 	b, wasUTF16 = userfile.AsUTF8(b)
+	// Notepad's UTF-8 with a byte order mark: the YAML parser took the
+	// mark for part of the first key, which then named nothing (a
+	// config.yaml starting with tiktok: lost its user).
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	// The YAML parser's memory grows with the square of the nesting:
 	// refused before it is parsed, and after decoding (in UTF-16 bytes
 	// the check sees no nesting at all).

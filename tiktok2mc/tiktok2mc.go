@@ -119,7 +119,7 @@ func (c *Config) overlayPort(name string, v any) {
 func ParseConfig(name string, b []byte) (*Config, error) {
 	var doc yaml.MapSlice
 	if err := yaml.UnmarshalWithOptions(b, &doc, yaml.UseOrderedMap()); err != nil {
-		return nil, fmt.Errorf("%s is not valid YAML: %v", name, cleanYAMLError(err))
+		return nil, yamlError(name, err)
 	}
 	c := &Config{Layout: Layout0x}
 	seen := false
@@ -362,9 +362,22 @@ func intOf(v any) (int64, error) {
 
 var yamlPos = regexp.MustCompile(`^\[(\d+):(\d+)\] `)
 
-func cleanYAMLError(err error) string {
+// yamlError words the YAML parser's err about the file name as the
+// streamer reads it: name:line:col first, the parser's first line, and
+// what to do. A tab is named: it is invisible in the message.
+func yamlError(name string, err error) error {
 	s := strings.SplitN(err.Error(), "\n", 2)[0]
-	return yamlPos.ReplaceAllString(s, "line $1, column $2: ")
+	where := name
+	if m := yamlPos.FindStringSubmatch(s); m != nil {
+		where = fmt.Sprintf("%s:%s:%s", name, m[1], m[2])
+		s = s[len(m[0]):]
+	}
+	s = strings.ReplaceAll(s, "\t", "a tab")
+	hint := "fix that line (Tiktok2Mc could not have read it either), then run migrate again"
+	if strings.Contains(s, "a tab") {
+		hint = "YAML indents with spaces only: replace the tab with spaces, then run migrate again"
+	}
+	return fmt.Errorf("%s: not valid YAML: %s; %s", where, s, hint)
 }
 
 // TriggerName is how Tiktok2Mc matches a trigger: lower case, spaces as
