@@ -305,65 +305,11 @@ func writeT(t *testing.T, path, s string) {
 	}
 }
 
-// Any file of a Tiktok2Mc folder saved by Notepad as "Unicode" (UTF-16,
-// either byte order) converts as its UTF-8 self, with a note for each; a
-// config.yaml so saved was "not valid YAML".
-func TestConvertFolderFromUTF16(t *testing.T) {
-	want, err := Convert("testdata/t2m10")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/t2m10")); err != nil {
-		t.Fatal(err)
-	}
-	for name, order := range map[string]binary.AppendByteOrder{
-		"config/config.yaml":         binary.LittleEndian,
-		"data/comment_commands.yaml": binary.BigEndian,
-		"data/actions.mca":           binary.LittleEndian,
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src := order.AppendUint16(nil, 0xfeff)
-		for _, u := range utf16.Encode([]rune(string(b))) {
-			src = order.AppendUint16(src, u)
-		}
-		if err := os.WriteFile(p, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := Convert(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The new tikcraft.yaml names the folder it came from.
-	from := filepath.Join("testdata", "t2m10")
-	if c := strings.ReplaceAll(got.Config, dir, from); c != want.Config {
-		t.Errorf("tikcraft.yaml differs from the UTF-8 folder's:\n%s\nwant:\n%s", c, want.Config)
-	}
-	if got.Actions != want.Actions {
-		t.Errorf("actions.mca differs from the UTF-8 folder's:\n%s\nwant:\n%s", got.Actions, want.Actions)
-	}
-	var notes []string
-	for _, n := range got.Notes {
-		if strings.Contains(n, "UTF-16") {
-			notes = append(notes, filepath.Base(n[:strings.Index(n, " ")]))
-		}
-	}
-	slices.Sort(notes)
-	if !slices.Equal(notes, []string{"actions.mca", "comment_commands.yaml", "config.yaml"}) {
-		t.Errorf("notes about UTF-16: %q", got.Notes)
-	}
-	checkResult(t, got)
-}
-
-// Notepad's UTF-8 with a byte order mark: every setting is read. The
-// parser took the mark for part of the first key, so a config.yaml that
-// starts with tiktok: lost its user, and comment_commands.yaml its groups.
-func TestConvertFolderWithByteOrderMarks(t *testing.T) {
+// convertEncoded converts a copy of testdata/t2m10 whose files (paths
+// with "/") encode gives new bytes to, and fails the test unless it
+// converts as the fixture itself does. It returns the result.
+func convertEncoded(t *testing.T, encode func(name string, b []byte) []byte) *Result {
+	t.Helper()
 	want, err := Convert("testdata/t2m10")
 	if err != nil {
 		t.Fatal(err)
@@ -380,7 +326,8 @@ func TestConvertFolderWithByteOrderMarks(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(p, append([]byte("\xef\xbb\xbf"), b...), 0o644)
+		rel, _ := filepath.Rel(dir, p)
+		return os.WriteFile(p, encode(filepath.ToSlash(rel), b), 0o644)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -389,12 +336,54 @@ func TestConvertFolderWithByteOrderMarks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The new tikcraft.yaml names the folder it came from.
 	if c := strings.ReplaceAll(got.Config, dir, filepath.Join("testdata", "t2m10")); c != want.Config {
-		t.Errorf("tikcraft.yaml differs from the folder's without the marks:\n%s\nwant:\n%s", c, want.Config)
+		t.Errorf("tikcraft.yaml differs from the fixture's:\n%s\nwant:\n%s", c, want.Config)
 	}
 	if got.Actions != want.Actions {
-		t.Errorf("actions.mca differs:\n%s\nwant:\n%s", got.Actions, want.Actions)
+		t.Errorf("actions.mca differs from the fixture's:\n%s\nwant:\n%s", got.Actions, want.Actions)
 	}
+	checkResult(t, got)
+	return got
+}
+
+// Any file of a Tiktok2Mc folder saved by Notepad as "Unicode" (UTF-16,
+// either byte order) converts as its UTF-8 self, with a note for each; a
+// config.yaml so saved was "not valid YAML".
+func TestConvertFolderFromUTF16(t *testing.T) {
+	orders := map[string]binary.AppendByteOrder{
+		"config/config.yaml":         binary.LittleEndian,
+		"data/comment_commands.yaml": binary.BigEndian,
+		"data/actions.mca":           binary.LittleEndian,
+	}
+	got := convertEncoded(t, func(name string, b []byte) []byte {
+		order, ok := orders[name]
+		if !ok {
+			return b
+		}
+		src := order.AppendUint16(nil, 0xfeff)
+		for _, u := range utf16.Encode([]rune(string(b))) {
+			src = order.AppendUint16(src, u)
+		}
+		return src
+	})
+	var notes []string
+	for _, n := range got.Notes {
+		if strings.Contains(n, "UTF-16") {
+			notes = append(notes, filepath.Base(n[:strings.Index(n, " ")]))
+		}
+	}
+	slices.Sort(notes)
+	if !slices.Equal(notes, []string{"actions.mca", "comment_commands.yaml", "config.yaml"}) {
+		t.Errorf("notes about UTF-16: %q", got.Notes)
+	}
+}
+
+// Notepad's UTF-8 with a byte order mark: every setting is read. The
+// parser took the mark for part of the first key, so a config.yaml that
+// starts with tiktok: lost its user, and comment_commands.yaml its groups.
+func TestConvertFolderWithByteOrderMarks(t *testing.T) {
+	convertEncoded(t, func(_ string, b []byte) []byte { return append([]byte("\xef\xbb\xbf"), b...) })
 }
 
 // A YAML error names file:line:col and what to do; a tab is named.
