@@ -135,13 +135,22 @@ func (c *Config) applyChat(name string, layer *Config, file *ast.File, errAt fun
 	}
 }
 
+// ChatPrefixOK reports whether p can start a chat command: 1 to 3 signs
+// such as # or $. Letters, digits and spaces would let ordinary chat run
+// commands, and a control character cannot be typed or seen.
+// tikcraft migrate uses it to leave behind a Tiktok2Mc prefix that the
+// config would refuse.
+func ChatPrefixOK(p string) bool {
+	return p != "" && utf8.RuneCountInString(p) <= 3 && strings.IndexFunc(p, func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) || !unicode.IsGraphic(r)
+	}) < 0
+}
+
 func checkChatGroup(g *ChatGroup, p, where string, errAt, warnAt func(path, format string, args ...any)) {
 	if g.Prefix == "" {
 		g.Prefix = "#"
 	}
-	if utf8.RuneCountInString(g.Prefix) > 3 || strings.IndexFunc(g.Prefix, func(r rune) bool {
-		return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) || !unicode.IsGraphic(r)
-	}) >= 0 {
+	if !ChatPrefixOK(g.Prefix) {
 		errAt(p+".prefix", "%s.prefix %q must be 1 to 3 signs such as # or $, without letters, digits or spaces (else ordinary chat would run commands)", where, g.Prefix)
 	}
 	if len(g.Roles) == 0 {

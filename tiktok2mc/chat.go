@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/config"
 )
 
 // Tiktok2Mc's comment command groups become chat_commands (docs/CONFIG.md).
@@ -106,9 +107,7 @@ func (m *converter) chatGroup(where string, g CommentGroup) []chatGroup {
 		m.left = append(m.left, fmt.Sprintf("%s: mode %q is neither deny-all nor allow-all", where, g.Mode))
 		return nil
 	}
-	if p := g.Prefix; p == "" || len([]rune(p)) > 3 || strings.IndexFunc(p, func(r rune) bool {
-		return r == ' ' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
-	}) >= 0 {
+	if p := g.Prefix; !config.ChatPrefixOK(p) {
 		m.left = append(m.left, fmt.Sprintf("%s: the prefix %q is not 1 to 3 signs such as # or $", where, p))
 		return nil
 	}
