@@ -299,7 +299,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	}
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {
-		return []Diagnostic{decodeError(l.Name, data, err)}
+		return []Diagnostic{decodeError(l.Name, data, err, nil)}
 	}
 	if isTiktok2Mc(file) {
 		c.foreign = true
@@ -316,7 +316,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	var layer Config
 	// Decode into a fresh struct first so we know which keys this layer set.
 	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer) }); err != nil {
-		return append(diags, decodeError(l.Name, data, err))
+		return append(diags, decodeError(l.Name, data, err, file))
 	}
 	pos := func(path string) (int, int) { return position(file, path) }
 	errAt := func(path, format string, args ...any) {
@@ -629,12 +629,23 @@ func position(f *ast.File, path string) (line, col int) {
 }
 
 // decodeError turns a YAML error into a diagnostic with a position and
-// words a streamer can act on.
-func decodeError(file string, src []byte, err error) Diagnostic {
-	d := Diagnostic{File: file, Line: 1, Col: 1, Severity: "error", Message: err.Error()}
+// words a streamer can act on. file, the parsed document (nil when it did
+// not parse), gives the full name of the key at the error, such as
+// gifts.max_repeat rather than max_repeat.
+func decodeError(name string, src []byte, err error, file *ast.File) Diagnostic {
+	d := Diagnostic{File: name, Line: 1, Col: 1, Severity: "error", Message: err.Error()}
+	key := func() string {
+		if k := keyPath(file, d.Line, d.Col); k != "" {
+			return k
+		}
+		return keyAt(src, d.Line)
+	}
 	var pe *positionedError
 	if errors.As(err, &pe) {
 		d.Line, d.Col, d.Message = pe.line, pe.col, pe.msg
+		if k := keyPath(file, d.Line, d.Col); k != "" {
+			d.Message = k + ": " + d.Message
+		}
 		return d
 	}
 	var ye yaml.Error
@@ -645,14 +656,66 @@ func decodeError(file string, src []byte, err error) Diagnostic {
 		d.Message = ye.GetMessage()
 		var ue *yaml.UnknownFieldError
 		var te *yaml.TypeError
+		var ne *yaml.UnexpectedNodeTypeError
+		var oe *yaml.OverflowError
 		switch {
 		case errors.As(err, &ue):
 			d.Message = strings.Replace(d.Message, "unknown field", "unknown key", 1) + " (see docs/CONFIG.md for the keys)"
 		case errors.As(err, &te):
-			d.Message = fmt.Sprintf("wrong type for %s: want %s", keyAt(src, d.Line), friendly(te.DstType.String()))
+			d.Message = fmt.Sprintf("wrong type for %s: want %s", key(), friendly(te.DstType.String()))
+		case errors.As(err, &ne):
+			d.Message = fmt.Sprintf("wrong type for %s: want %s, not %s", key(), nodeKind(ne.Expected), nodeKind(ne.Actual))
+		case errors.As(err, &oe):
+			d.Message = fmt.Sprintf("%s: %s is too large a number", key(), oe.SrcNum)
 		}
 	}
 	return d
+}
+
+// keyPath names the key whose value starts at line:col, such as
+// "likes.triggers[0].every", or "" when no value starts there. Of the
+// nodes starting there, the outermost is the value the decoder refused.
+func keyPath(f *ast.File, line, col int) string {
+	if f == nil {
+		return ""
+	}
+	best := ""
+	var visit visitFunc = func(n ast.Node) {
+		t := n.GetToken()
+		if t == nil || t.Position == nil || t.Position.Line != line || t.Position.Column != col {
+			return
+		}
+		if p := strings.TrimPrefix(n.GetPath(), "$."); p != "$" && p != "" && (best == "" || len(p) < len(best)) {
+			best = p
+		}
+	}
+	for _, d := range f.Docs {
+		ast.Walk(visit, d)
+	}
+	return best
+}
+
+type visitFunc func(ast.Node)
+
+func (f visitFunc) Visit(n ast.Node) ast.Visitor { f(n); return f }
+
+// nodeKind names a kind of YAML value as a streamer would write it.
+func nodeKind(t ast.NodeType) string {
+	switch t {
+	case ast.MappingType, ast.MappingValueType:
+		return "keys indented below it (key: value lines)"
+	case ast.SequenceType:
+		return "a list (lines starting with - , or [a, b])"
+	case ast.StringType, ast.LiteralType:
+		return "text"
+	case ast.IntegerType, ast.FloatType, ast.InfinityType, ast.NanType:
+		return "a number"
+	case ast.BoolType:
+		return "true or false"
+	case ast.NullType:
+		return "nothing"
+	}
+	return t.YAMLName()
 }
 
 // keyAt names the YAML key on a line, for messages.

@@ -55,8 +55,8 @@ log_retention: 7d
 func TestErrorsHavePositions(t *testing.T) {
 	tests := []struct{ yaml, want string }{
 		{"rcon:\n  adress: x\n", "tikcraft.yaml:2:3: error: unknown key \"adress\""},
-		{"gifts:\n  max_repeat: lots\n", "tikcraft.yaml:2:15: error: wrong type for max_repeat: want a whole number"},
-		{"gifts:\n  streak_timeout: soon\n", "tikcraft.yaml:2:19: error: \"soon\" is not a duration"},
+		{"gifts:\n  max_repeat: lots\n", "tikcraft.yaml:2:15: error: wrong type for gifts.max_repeat: want a whole number"},
+		{"gifts:\n  streak_timeout: soon\n", "tikcraft.yaml:2:19: error: gifts.streak_timeout: \"soon\" is not a duration"},
 		{"gifts:\n  mode: sometimes\n", "tikcraft.yaml:2:9: error: gifts.mode must be"},
 		{"likes:\n  triggers:\n    - {every: 0, function: likes}\n", "tikcraft.yaml:3:7: error: likes.triggers[0]: every must be a positive"},
 		{"likes:\n  triggers:\n    - {every: 10}\n", "error: likes.triggers[0]: function"},
@@ -77,6 +77,37 @@ func TestErrorsHavePositions(t *testing.T) {
 			t.Errorf("%q:\n got %s\nwant %s", tt.yaml, err, tt.want)
 		}
 		_ = diags
+	}
+}
+
+// A value of the wrong type names the file, its line and column, and the
+// whole key (gifts.max_repeat, not max_repeat): the same short key is in
+// several sections, and a key in a flow mapping shares its line with
+// others.
+func TestWrongTypesNameTheKey(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"rcon:\n  port: \"abc\"\n", `tikcraft.yaml:2:3: error: unknown key "port" in rcon`},
+		{"rcon: abc\n", "tikcraft.yaml:1:7: error: wrong type for rcon: want keys indented below it (key: value lines), not text"},
+		{"rcon:\n  max_commands_per_second: abc\n", "tikcraft.yaml:2:28: error: wrong type for rcon.max_commands_per_second: want a number"},
+		{"rcon:\n  timeout: [1]\n", `tikcraft.yaml:2:12: error: rcon.timeout: "[1]" is not a duration`},
+		{"rcon: {address: [a]}\n", "tikcraft.yaml:1:17: error: wrong type for rcon.address: want text"},
+		{"gifts:\n  streak_timeout: 5\n", `tikcraft.yaml:2:19: error: gifts.streak_timeout: "5" is not a duration`},
+		{"gifts:\n  max_repeat: 99999999999999999999999\n", "tikcraft.yaml:2:15: error: gifts.max_repeat: 99999999999999999999999 is too large a number"},
+		{"follows:\n  once_per_user: \"abc\"\n", "tikcraft.yaml:2:18: error: wrong type for follows.once_per_user: want true or false"},
+		{"likes:\n  triggers: abc\n", "tikcraft.yaml:2:13: error: wrong type for likes.triggers: want a list"},
+		{"likes:\n  triggers:\n    - {every: 5, function: x, enable: abc}\n", "tikcraft.yaml:3:39: error: wrong type for likes.triggers[0].enable: want true or false"},
+		{"likes: 5\n", "tikcraft.yaml:1:8: error: wrong type for likes: want keys indented below it (key: value lines), not a number"},
+		{"log_max_size: lots\n", `tikcraft.yaml:1:15: error: log_max_size: "lots" is not a size`},
+		{"actions:\n  a: 1\n", "tikcraft.yaml:2:4: error: wrong type for actions: want text"},
+		{"overlays:\n  style:\n    size: big\n", "tikcraft.yaml:3:11: error: wrong type for overlays.style.size: want a whole number"},
+		{"overlays:\n  feed:\n    kinds: gift\n", "tikcraft.yaml:3:12: error: wrong type for overlays.feed.kinds: want a list"},
+		{"web: [1]\n", "tikcraft.yaml:1:6: error: wrong type for web: want keys indented below it (key: value lines), not a list"},
+	}
+	for _, tt := range tests {
+		_, _, err := load(t, tt.yaml)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q:\n got %v\nwant %s", tt.yaml, err, tt.want)
+		}
 	}
 }
 

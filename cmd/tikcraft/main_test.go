@@ -216,3 +216,19 @@ func TestDemoPlaysAnEventFile(t *testing.T) {
 		}
 	}
 }
+
+// A value of the wrong type stops `tikcraft run` with the file, line,
+// column and the whole key, as check reports it.
+func TestRunNamesAWrongTypeWithItsKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\"}\nrcon:\n  max_commands_per_second: \"abc\"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(examples.Actions), 0o600)
+	for _, args := range [][]string{{"run"}, {"check"}} {
+		out, errOut, code := tikcraft(t, dir, nil, args...)
+		want := "tikcraft.yaml:3:28: error: wrong type for rcon.max_commands_per_second: want a number"
+		if code == 0 || !strings.Contains(out+errOut, want) {
+			t.Errorf("%v: exit %d, want %q\n%s%s", args, code, want, out, errOut)
+		}
+	}
+}
