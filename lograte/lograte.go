@@ -23,6 +23,7 @@ type Line struct {
 	every time.Duration
 	now   func() time.Time
 	after func(time.Duration, func()) *time.Timer
+	ended func() (string, bool)
 
 	mu     sync.Mutex
 	said   time.Time // when a line was last logged
@@ -41,6 +42,16 @@ func Every(d time.Duration) Option { return func(l *Line) { l.every = d } }
 // Clock sets the clock and the timer the summary waits on (tests).
 func Clock(now func() time.Time, after func(time.Duration, func()) *time.Timer) Option {
 	return func(l *Line) { l.now, l.after = now, after }
+}
+
+// Ended words the summaries said once what the line reports is over:
+// a count said after the problem went away must not read as if it were
+// still there ("Minecraft is not answering" a second after "connected
+// again"). ended is asked as a summary is said; when it reports over (or
+// the line is ended with End), the summary says msg instead of the
+// line's own words. It must not call the Line.
+func Ended(ended func() (msg string, over bool)) Option {
+	return func(l *Line) { l.ended = ended }
 }
 
 // New returns a Line that logs msg at level on log (nil: discarded).
@@ -83,28 +94,41 @@ func (l *Line) summary() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.timer = nil
-	l.sayHeld()
+	l.sayHeld(false)
 }
 
-// sayHeld logs the held occurrences; mu is held.
-func (l *Line) sayHeld() {
+// sayHeld logs the held occurrences, in Ended's words when what they
+// report is over (or over is true); mu is held.
+func (l *Line) sayHeld(over bool) {
 	if l.held == 0 || l.closed {
 		return
 	}
+	msg := l.msg
+	if l.ended != nil {
+		if m, ok := l.ended(); ok || over {
+			msg = m
+		}
+	}
 	args := append([]any{"repeated", l.held, "in_the_last", l.now().Sub(l.said).Round(time.Second).String()}, l.args...)
 	l.said, l.held, l.args = l.now(), 0, nil
-	l.log.Log(context.Background(), l.level, l.msg, args...)
+	l.log.Log(context.Background(), l.level, msg, args...)
 }
 
 // Close says what is still held and stops the timer; later calls to Log
 // do nothing.
-func (l *Line) Close() {
+func (l *Line) Close() { l.close(false) }
+
+// End is Close for a line whose condition is over: what is still held is
+// said in Ended's words.
+func (l *Line) End() { l.close(true) }
+
+func (l *Line) close(over bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.timer != nil {
 		l.timer.Stop()
 		l.timer = nil
 	}
-	l.sayHeld()
+	l.sayHeld(over)
 	l.closed = true
 }

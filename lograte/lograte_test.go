@@ -1,6 +1,7 @@
 package lograte_test
 
 import (
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -83,4 +84,38 @@ func lines(rec *logratetest.Records) []map[string]any {
 		out = append(out, m)
 	}
 	return out
+}
+
+// A summary said once the condition is over uses Ended's words: by its
+// timer when ended reports over, and always at End; while it lasts, and
+// at Close, the line's own.
+func TestSummaryOfAnEndedConditionIsInThePast(t *testing.T) {
+	rec := &logratetest.Records{}
+	clk := logratetest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	over := false
+	l := lograte.New(slog.New(rec), slog.LevelWarn, "Minecraft is not answering", clk.Option(),
+		lograte.Ended(func() (string, bool) { return "while Minecraft was not answering", over }))
+	msgs := func() (out []string) {
+		for _, g := range rec.Lines("") {
+			out = append(out, g.Msg)
+		}
+		return out
+	}
+	l.Log()
+	l.Log()
+	clk.Advance(time.Minute)
+	clk.Fire() // still down
+	l.Log()
+	over = true
+	clk.Advance(time.Minute)
+	clk.Fire()
+	l.Log()
+	clk.Advance(time.Second)
+	l.Log()
+	over = false
+	l.End()
+	want := []string{"Minecraft is not answering", "Minecraft is not answering", "while Minecraft was not answering", "while Minecraft was not answering"}
+	if got := msgs(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got  %q\nwant %q", got, want)
+	}
 }

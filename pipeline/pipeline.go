@@ -387,8 +387,8 @@ func (r *reporter) report(ctx context.Context, now time.Time) {
 			continue
 		}
 		late = true
-		level, msg, attrs := statusLine(lane, r.sink, r.w, now)
-		why := fmt.Sprint(level, msg, reasons(attrs))
+		st := statusLine(lane, r.sink, r.w, now)
+		attrs := st.attrs
 		rateKey := "per_second"
 		if lane == queue.LaneMinecraft {
 			rateKey = "commands_per_second"
@@ -398,7 +398,7 @@ func (r *reporter) report(ctx context.Context, now time.Time) {
 		if pending, _, err := r.q.Stats(ctx, lane); err == nil && pending > n {
 			attrs = append(attrs, "planned_later", pending-n)
 		}
-		r.lines.say(lane, level, msg, why, attrs)
+		r.lines.say(lane, st.level, st.msg, st.why(), attrs, r.ended(lane, st))
 	}
 	r.lastAt = now
 	if log := r.lines.log; !late && log.Enabled(ctx, slog.LevelDebug) {
@@ -421,30 +421,36 @@ type statusLines struct {
 	lanes [queue.NumLanes]map[string]*lograte.Line // by level, message and reasons
 }
 
-// say logs lane's line; why tells one reason from another.
-func (s *statusLines) say(lane queue.Lane, level slog.Level, msg, why string, attrs []any) {
+// say logs lane's line; why tells one reason from another, and ended
+// words its summaries once that reason is over (lograte.Ended).
+func (s *statusLines) say(lane queue.Lane, level slog.Level, msg, why string, attrs []any, ended func() (string, bool)) {
 	if s.lanes[lane] == nil {
 		s.lanes[lane] = map[string]*lograte.Line{}
 	}
 	l := s.lanes[lane][why]
 	if l == nil {
-		l = lograte.New(s.log, level, msg, s.opts...)
+		l = lograte.New(s.log, level, msg, append(s.opts, lograte.Ended(ended))...)
 		s.lanes[lane][why] = l
 	}
 	l.Log(attrs...)
 }
 
-// quiet ends lane's lines: it has caught up.
+// quiet ends lane's lines: it has caught up, so their summaries say what
+// waited in the past.
 func (s *statusLines) quiet(lane queue.Lane) {
 	for _, l := range s.lanes[lane] {
-		l.Close()
+		l.End()
 	}
 	s.lanes[lane] = nil
 }
 
+// close says what the lines still hold, as it stands: tikcraft stops.
 func (s *statusLines) close() {
 	for _, lane := range queue.Lanes() {
-		s.quiet(lane)
+		for _, l := range s.lanes[lane] {
+			l.Close()
+		}
+		s.lanes[lane] = nil
 	}
 }
 
@@ -463,10 +469,27 @@ func reasons(attrs []any) []any {
 	return out
 }
 
+// status is a status line: its level, its words, the attributes that
+// say why and how much, and its words for once that is over.
+type status struct {
+	level slog.Level
+	msg   string
+	// ended says the same in the past, for a summary said once the lane
+	// no longer waits for this reason (lograte.Ended).
+	ended string
+	attrs []any
+	// down: the output was not connected.
+	down bool
+}
+
+// why tells one reason from another: the words and the reasons among
+// the attributes, without the figures that change at every report.
+func (s status) why() string { return fmt.Sprint(s.level, s.msg, reasons(s.attrs)) }
+
 // statusLine words why lane's actions wait, from what its output says of
 // itself (Minecraft's connection, the pause, OBS's connection), or from
 // the action in flight when it is a $http request that takes long.
-func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time.Time) (slog.Level, string, []any) {
+func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time.Time) status {
 	st, ok := laneState(sink, lane)
 	switch lane {
 	case queue.LaneHTTP:
@@ -474,28 +497,31 @@ func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time
 			if host == "" {
 				host = "?"
 			}
-			return slog.LevelWarn, "$http target " + host + " is not answering: $http requests wait for it (Minecraft's commands do not wait for it)",
-				[]any{"host", host, "waiting_for", waited.Round(time.Second).String()}
+			return status{slog.LevelWarn, "$http target " + host + " is not answering: $http requests wait for it (Minecraft's commands do not wait for it)",
+				"while $http target " + host + " was not answering, $http requests waited for it",
+				[]any{"host", host, "waiting_for", waited.Round(time.Second).String()}, false}
 		}
-		return slog.LevelWarn, "$http requests are waiting for their target (Minecraft's commands do not wait for it)", nil
+		return status{slog.LevelWarn, "$http requests are waiting for their target (Minecraft's commands do not wait for it)",
+			"$http requests waited for their target", nil, false}
 	case queue.LaneOBS:
 		if ok && !st.Connected {
 			problem := st.Problem
 			if problem == "" {
 				problem = "connecting"
 			}
-			return slog.LevelWarn, "OBS is not reachable: $obs actions wait for it and are dropped after about a minute (Minecraft's commands do not wait for it)",
-				[]any{"problem", problem}
+			return status{slog.LevelWarn, "OBS is not reachable: $obs actions wait for it and are dropped after about a minute (Minecraft's commands do not wait for it)",
+				"while OBS was not reachable, $obs actions waited for it", []any{"problem", problem}, true}
 		}
-		return slog.LevelWarn, "$obs actions are waiting for OBS's answers (Minecraft's commands do not wait for it)", nil
+		return status{slog.LevelWarn, "$obs actions are waiting for OBS's answers (Minecraft's commands do not wait for it)",
+			"$obs actions waited for OBS's answers", nil, false}
 	case queue.LaneOverlays:
-		return slog.LevelWarn, "overlay actions are waiting (Minecraft's commands do not wait for them)", nil
+		return status{slog.LevelWarn, "overlay actions are waiting (Minecraft's commands do not wait for them)", "overlay actions waited", nil, false}
 	}
 	switch {
 	case !ok:
-		return slog.LevelWarn, "actions are waiting for Minecraft", nil
+		return status{slog.LevelWarn, "actions are waiting for Minecraft", "actions waited for Minecraft", nil, false}
 	case st.Paused != "":
-		return slog.LevelInfo, "actions are waiting: delivery is paused", []any{"why", st.Paused}
+		return status{slog.LevelInfo, "actions are waiting: delivery is paused", "while delivery was paused, actions waited", []any{"why", st.Paused}, false}
 	case !st.Connected:
 		attrs := []any{"problem", st.Problem}
 		if st.Problem == "" {
@@ -504,12 +530,27 @@ func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time
 		if !st.Since.IsZero() {
 			attrs = append(attrs, "down_for", time.Since(st.Since).Round(time.Second).String())
 		}
-		return slog.LevelWarn, "actions are waiting for Minecraft, which is not answering", attrs
+		return status{slog.LevelWarn, "actions are waiting for Minecraft, which is not answering",
+			"while Minecraft was not answering, actions waited", attrs, true}
 	case st.Pacing:
-		return slog.LevelInfo, "actions are waiting: rcon.max_commands_per_second paces them (Minecraft answers every command)",
-			[]any{"max_commands_per_second", st.MaxPerSecond}
+		return status{slog.LevelInfo, "actions are waiting: rcon.max_commands_per_second paces them (Minecraft answers every command)",
+			"actions waited: rcon.max_commands_per_second paced them", []any{"max_commands_per_second", st.MaxPerSecond}, false}
 	default:
-		return slog.LevelWarn, "actions are waiting for Minecraft's answers", nil
+		return status{slog.LevelWarn, "actions are waiting for Minecraft's answers", "actions waited for Minecraft's answers", nil, false}
+	}
+}
+
+// ended is lograte.Ended for lane's line s: s is over once lane waits for
+// another reason, or for none (statusLines.quiet ends the line); "connected
+// again since" when the output that was not connected is now.
+func (r *reporter) ended(lane queue.Lane, s status) func() (string, bool) {
+	why := s.why()
+	return func() (string, bool) {
+		msg := s.ended
+		if st, ok := laneState(r.sink, lane); s.down && ok && st.Connected {
+			msg += "; connected again since"
+		}
+		return msg, statusLine(lane, r.sink, r.w, time.Now()).why() != why
 	}
 }
 

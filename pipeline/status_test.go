@@ -174,10 +174,57 @@ func TestStatusLineIsSaidOnceWhileNothingChanges(t *testing.T) {
 	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindOBS, Command: `scene "Game"`})
 	report(2)
 	// The two held reports of the second problem are summed up when the
-	// lane caught up, then the new delay said.
-	got := logs.Lines(away)
-	if len(got) != 5 || got[3].Repeated() != 2 || got[4].Repeated() != 0 {
+	// lane caught up, in the past (nothing waits any more), then the new
+	// delay said.
+	got := logs.Lines("OBS")
+	if len(got) != 5 || got[3].Repeated() != 2 || got[3].Msg != "while OBS was not reachable, $obs actions waited for it" ||
+		got[4].Repeated() != 0 || !strings.HasPrefix(got[4].Msg, away) {
 		t.Fatalf("after catching up and falling behind again: %+v", got)
+	}
+}
+
+// TestStatusSummaryAfterReconnectIsInThePast: the count of "Minecraft is
+// not answering" reports that comes after Minecraft answers again, by its
+// timer or because the lane caught up, says so instead of reading as if it
+// were still down a second after "connected again".
+func TestStatusSummaryAfterReconnectIsInThePast(t *testing.T) {
+	const (
+		down  = "actions are waiting for Minecraft, which is not answering"
+		after = "while Minecraft was not answering, actions waited; connected again since"
+	)
+	for _, caughtUp := range []bool{false, true} {
+		t.Run(fmt.Sprintf("caught_up=%v", caughtUp), func(t *testing.T) {
+			ctx := context.Background()
+			start := time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)
+			q := queue.NewMemory(queue.WithClock(queuetest.NewClock(start)))
+			mc := &awaySink{st: tikcraft.SinkState{Problem: "Minecraft RCON at 127.0.0.1:25575 is not reachable (connection refused)", Since: start}}
+			sink := deliver.Router{Commands: mc}
+			logs, clk := &logratetest.Records{}, logratetest.NewClock(start)
+			lines := &statusLines{log: slog.New(logs), opts: []lograte.Option{clk.Option()}}
+			r := newReporter(q, sink, &deliver.Worker{Queue: q, Sink: sink}, 5*time.Second, lines, start)
+			q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi"})
+			at := start
+			for range 4 {
+				at = at.Add(5 * time.Second)
+				r.report(ctx, at)
+			}
+			mc.set(tikcraft.SinkState{Connected: true}) // "connected to Minecraft RCON at … again"
+			if caughtUp {
+				it, err := q.Next(ctx, queue.LaneMinecraft)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q.Ack(ctx, it.ID)
+				r.report(ctx, at.Add(5*time.Second))
+			} else {
+				clk.Advance(time.Minute)
+				clk.Fire()
+			}
+			got := logs.Lines("Minecraft")
+			if len(got) != 2 || got[0].Msg != down || got[0].Repeated() != 0 || got[1].Msg != after || got[1].Repeated() != 3 {
+				t.Fatalf("got %+v\nwant %q, then %q repeated=3", got, down, after)
+			}
+		})
 	}
 }
 
@@ -259,16 +306,16 @@ func TestStatusLineNamesASlowHTTPServer(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	level, msg, attrs := statusLine(queue.LaneHTTP, sink, w, since.Add(12*time.Second))
-	line := fmt.Sprint(msg, attrs)
+	st := statusLine(queue.LaneHTTP, sink, w, since.Add(12*time.Second))
+	level, msg, line := st.level, st.msg, fmt.Sprint(st.msg, st.attrs)
 	if level != slog.LevelWarn || !strings.Contains(msg, "$http") || !strings.Contains(msg, "Minecraft's commands do not wait") || !strings.Contains(line, host) || !strings.Contains(line, "12s") {
 		t.Fatalf("status line %v %q", level, line)
 	}
 	// A moment into a request is no reason to blame its server.
-	if _, _, attrs := statusLine(queue.LaneHTTP, sink, w, since.Add(100*time.Millisecond)); strings.Contains(fmt.Sprint(attrs), host) {
+	if attrs := statusLine(queue.LaneHTTP, sink, w, since.Add(100*time.Millisecond)).attrs; strings.Contains(fmt.Sprint(attrs), host) {
 		t.Fatalf("status line names %s 100ms into the request: %v", host, attrs)
 	}
-	if _, msg, _ := statusLine(queue.LaneMinecraft, sink, w, since.Add(12*time.Second)); strings.Contains(msg, "$http") || !strings.Contains(msg, "Minecraft") {
+	if msg := statusLine(queue.LaneMinecraft, sink, w, since.Add(12*time.Second)).msg; strings.Contains(msg, "$http") || !strings.Contains(msg, "Minecraft") {
 		t.Fatalf("Minecraft's status line %q", msg)
 	}
 }
