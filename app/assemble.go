@@ -265,6 +265,9 @@ func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
 			ov.Event(ev)
 		}
 	}
+	if con != nil {
+		a.pipe.OnDuplicate = con.Duplicate
+	}
 	if con != nil || dash != nil {
 		a.pipe.OnDelivery = func(d deliver.Delivery) {
 			if con != nil {

@@ -205,6 +205,31 @@ func (c *Console) Event(ev tikcraft.Event) {
 	c.line(false, "event", text)
 }
 
+// Duplicate prints an event the engine drops because TikTok sent its
+// message twice (pipeline.Options.OnDuplicate), marked as such: a second
+// line for one gift must not read as a second gift. It is not counted.
+func (c *Console) Duplicate(ev tikcraft.Event) {
+	var text string
+	switch e := ev.(type) {
+	case *tikcraft.GiftEvent:
+		text = fmt.Sprintf("gift %s x%d from %s", strconv.Quote(e.Gift.Name), e.Count(), quoteUser(&e.User))
+	case *tikcraft.LikeEvent:
+		text = fmt.Sprintf("%d likes from %s", e.Count, quoteUser(&e.User))
+	case *tikcraft.FollowEvent:
+		text = "follow from " + quoteUser(&e.User)
+	case *tikcraft.ShareEvent:
+		text = "share from " + quoteUser(&e.User)
+	case *tikcraft.SubscribeEvent:
+		text = "subscribe from " + quoteUser(&e.User)
+	default:
+		return // joins are folded, the others have no line
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.flushJoins()
+	c.line(false, "event", text+": duplicate of a message already handled, ignored")
+}
+
 func streakState(e *tikcraft.GiftEvent) string {
 	switch {
 	case !e.Gift.Combo:

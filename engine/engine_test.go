@@ -498,3 +498,31 @@ func TestCloseSaysTheHeldCounts(t *testing.T) {
 		t.Fatalf("after Close, a new one: %+v; want it said at once", got)
 	}
 }
+
+// Duplicate tells, before Handle, the events Handle drops as sent twice:
+// by type and msg_id, and never one without an id.
+func TestDuplicateTellsWhatHandleDrops(t *testing.T) {
+	e := New(Config{}, rules("follow", "share"), nil)
+	defer e.Close()
+	follow := func(id string) tikcraft.Event {
+		return &tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: id}, User: tikcraft.User{ID: "u" + id, UniqueID: "v" + id}}
+	}
+	share := &tikcraft.ShareEvent{Meta: tikcraft.Meta{MsgID: "1"}, User: tikcraft.User{ID: "u9", UniqueID: "v9"}}
+	for i, step := range []struct {
+		ev        tikcraft.Event
+		dup, fire bool
+	}{
+		{follow("1"), false, true},
+		{follow("1"), true, false},
+		{share, false, true}, // another type with the same id
+		{follow(""), false, true},
+		{follow(""), false, true}, // no id: never a duplicate
+	} {
+		if got := e.Duplicate(step.ev); got != step.dup {
+			t.Errorf("step %d: Duplicate = %v, want %v", i, got, step.dup)
+		}
+		if fired := len(e.Handle(step.ev, at(float64(i)))) > 0; fired != step.fire {
+			t.Errorf("step %d: fired %v, want %v", i, fired, step.fire)
+		}
+	}
+}

@@ -63,8 +63,12 @@ type Options struct {
 	StatsEvery time.Duration
 	// logOpts are given to the status lines' summaries (tests: a clock).
 	logOpts []lograte.Option
-	// OnEvent, if set, sees every event before the engine (the console).
+	// OnEvent, if set, sees every event before the engine (the console),
+	// but for those OnDuplicate sees.
 	OnEvent func(tikcraft.Event)
+	// OnDuplicate, if set, sees instead of OnEvent each event the engine
+	// drops because TikTok sent its message twice (the console marks it).
+	OnDuplicate func(tikcraft.Event)
 	// OnQueued, if set, sees every batch of actions the engine queued
 	// (the dashboard's queue). It runs on the pipeline's goroutine.
 	OnQueued func([]tikcraft.Action)
@@ -221,7 +225,10 @@ loop:
 			var first time.Time
 			for more := true; more; {
 				res.Events++
-				if o.OnEvent != nil {
+				switch {
+				case o.OnDuplicate != nil && o.Engine.Duplicate(ev):
+					o.OnDuplicate(ev)
+				case o.OnEvent != nil:
 					o.OnEvent(ev)
 				}
 				if o.Recorder != nil {

@@ -35,6 +35,12 @@ func (s *IDs) Add(id string) bool {
 	return true
 }
 
+// Has reports whether id is remembered, without remembering it.
+func (s *IDs) Has(id string) bool {
+	_, ok := s.in[id]
+	return id != "" && ok
+}
+
 // Reset forgets every id (a new LIVE).
 func (s *IDs) Reset() {
 	clear(s.in)

@@ -232,3 +232,36 @@ func TestRunNamesAWrongTypeWithItsKey(t *testing.T) {
 		}
 	}
 }
+
+// A message TikTok sent twice (the same msg_id) gets no line of its own
+// that reads as a second gift: its line says it was ignored, and its rule
+// runs once.
+func TestDuplicateMessageIsMarkedOnTheConsole(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("actions: actions.mca\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say f {user}\nrose:/say r {user}\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "scenario.jsonl"), []byte(`{"type":"follow","msg_id":"f1","user":{"id":"1","unique_id":"anna"}}
+{"type":"gift","msg_id":"r1","user":{"id":"1","unique_id":"anna"},"gift":{"id":5655,"name":"Rose"},"repeat_count":1,"repeat_end":true}
+{"type":"follow","msg_id":"f1","user":{"id":"1","unique_id":"anna"}}
+{"type":"gift","msg_id":"r1","user":{"id":"1","unique_id":"anna"},"gift":{"id":5655,"name":"Rose"},"repeat_count":1,"repeat_end":true}
+`), 0o600)
+	out, errOut, code := tikcraft(t, dir, nil, "demo", "-c", "tikcraft.yaml", "--events", "scenario.jsonl", "--speed", "max", "--direct")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	events := regexp.MustCompile(`(?m)^\[event\] +(.*)$`).FindAllStringSubmatch(out, -1)
+	var got []string
+	for _, e := range events {
+		got = append(got, e[1])
+	}
+	want := []string{
+		`follow from "anna"`,
+		`gift "Rose" x1 from "anna" (single gift)`,
+		`follow from "anna": duplicate of a message already handled, ignored`,
+		`gift "Rose" x1 from "anna": duplicate of a message already handled, ignored`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || strings.Count(out, "[dry-run] command /say") != 2 || !strings.Contains(out, "demo finished: 2 events, 2 actions") {
+		t.Fatalf("event lines %q\nwant %q\n%s", got, want, out)
+	}
+}
