@@ -112,6 +112,9 @@ func sniffEventFile(path string, frames bool) error {
 		return fmt.Errorf("cannot open %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder: give the path of an event file in it (see docs/EVENTS.md)", path)
+	}
 	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	first := ""
@@ -292,6 +295,15 @@ func Run(ctx context.Context, ro RunOptions) error {
 	}
 	if ro.Source != "" && ro.Source != "demo" && !strings.HasPrefix(ro.Source, "replay:") {
 		return fmt.Errorf("unknown --source %q: use demo or replay:FILE", ro.Source)
+	}
+	// A replay file that is not there fails before "tikcraft is running".
+	if file, ok := strings.CutPrefix(ro.Source, "replay:"); ok {
+		if file == "" {
+			return errors.New("--source replay: names no file: write --source replay:FILE, e.g. --source replay:events.jsonl (see docs/EVENTS.md)")
+		}
+		if err := sniffEventFile(file, false); err != nil {
+			return fmt.Errorf("--source %s: %w", ro.Source, err)
+		}
 	}
 	from := ro.Source
 	if from == "" {

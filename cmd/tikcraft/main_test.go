@@ -265,3 +265,24 @@ func TestDuplicateMessageIsMarkedOnTheConsole(t *testing.T) {
 		t.Fatalf("event lines %q\nwant %q\n%s", got, want, out)
 	}
 }
+
+// A replay file that is not there (or a folder, or none named) stops
+// `tikcraft run --source replay:FILE` before it says it is running, with
+// the file and what to give instead.
+func TestRunRefusesAMissingReplayFileBeforeRunning(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\"}\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "actions.mca"), []byte(examples.Actions), 0o600)
+	os.Mkdir(filepath.Join(dir, "events"), 0o700)
+	for _, tt := range []struct{ source, want string }{
+		{"replay:missing.jsonl", "tikcraft: --source replay:missing.jsonl: missing.jsonl does not exist: give the path of an event file (see docs/EVENTS.md)"},
+		{"replay:events", "tikcraft: --source replay:events: events is a folder: give the path of an event file in it"},
+		{"replay:", "tikcraft: --source replay: names no file: write --source replay:FILE"},
+	} {
+		out, errOut, code := tikcraft(t, dir, nil, "run", "--source", tt.source)
+		if code != 1 || !strings.Contains(errOut, tt.want) || strings.Contains(out+errOut, "running") || strings.Contains(out+errOut, "Dashboard") {
+			t.Errorf("--source %s: exit %d, want %q and nothing said of running\n%s%s", tt.source, code, tt.want, out, errOut)
+		}
+	}
+}
