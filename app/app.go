@@ -87,7 +87,7 @@ func Load(o Options, demo bool) (*Setup, error) {
 	o.defaults()
 	var layers []config.Layer
 	if demo {
-		layers = append(layers, config.Layer{Name: "(embedded demo config)", Data: []byte(examples.DemoConfig)})
+		layers = append(layers, config.Layer{Name: "the demo's built-in settings", Data: []byte(examples.DemoConfig), Builtin: true})
 	}
 	path := o.ConfigPath
 	if path == "" && !demo {

@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -228,5 +230,34 @@ func TestRunShowsAWrongPasswordBeforeTheFirstGift(t *testing.T) {
 	d.waitFor(t, "the refused password", func(s web.Snapshot) bool { return s.Minecraft.State == web.MinecraftRefused })
 	if mc.FailedLogins() < 1 || len(mc.Commands()) != 0 {
 		t.Fatalf("%d failed logins, commands %q", mc.FailedLogins(), mc.Commands())
+	}
+}
+
+// `tikcraft demo -c FILE` with an actions file that has no likes rule: the
+// demo's own like rule does nothing, and the warning says so of the demo's
+// built-in settings and points at the actions file, not at a line of a
+// file the streamer does not have. A like rule of the streamer's own
+// config is still pointed at by FILE:LINE:COL.
+func TestDemoLikeRuleWarningNamesWhereItComesFrom(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ config, want string }{
+		{"tiktok: {user: \"@creeper_queen\"}\n",
+			`actions.mca:1:1: warning: like rule "likes_standard" of the demo's built-in settings runs "likes", which is not a trigger in ` +
+				`ACTIONS; it will do nothing: add a likes: rule to ACTIONS, or set likes: in your config to like rules of your own`},
+		{"likes:\n  triggers:\n    - {every: 50, function: hearts}\n",
+			`tikcraft.yaml:3:7: warning: like rule "likes_1" runs "hearts", which is not a trigger in ACTIONS; it will do nothing`},
+	} {
+		dir := t.TempDir()
+		cfg, acts := filepath.Join(dir, "tikcraft.yaml"), filepath.Join(dir, "actions.mca")
+		os.WriteFile(cfg, []byte(tt.config), 0o600)
+		os.WriteFile(acts, []byte("follow:/say hi {user}\n"), 0o600)
+		s, err := Load(Options{ConfigPath: cfg}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.ReplaceAll(tt.want, "ACTIONS", acts)
+		if !slices.ContainsFunc(s.Diagnostics, func(d string) bool { return strings.HasSuffix(d, want) }) || strings.Contains(fmt.Sprint(s.Diagnostics), "embedded") {
+			t.Errorf("%q: diagnostics %q\nwant one ending %q", tt.config, s.Diagnostics, want)
+		}
 	}
 }

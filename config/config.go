@@ -137,7 +137,8 @@ type LikeTrigger struct {
 	// every Every likes of the same viewer this LIVE.
 	PerUser bool `yaml:"per_user"`
 
-	// Where the rule was written, for messages about it.
+	// Where the rule was written, for messages about it; Line is 0 for a
+	// rule of tikcraft's own settings (Layer.Builtin), File names them.
 	File      string `yaml:"-"`
 	Line, Col int    `yaml:"-"`
 }
@@ -208,6 +209,11 @@ type Layer struct {
 	Data []byte
 	// Dir resolves relative paths found in this layer; "" keeps them as they are.
 	Dir string
+	// Builtin: tikcraft's own settings (the demo's), not a file the
+	// streamer can open. What it sets has no line and column (a like
+	// rule's Line is 0), so messages about it name Name in words instead
+	// of pointing at NAME:LINE:COL.
+	Builtin bool
 }
 
 // MaxFileSize caps the config file. tikcraft.yaml is a few KB, but
@@ -387,7 +393,9 @@ func (c *Config) apply(l Layer) []Diagnostic {
 			errAt(p+".function", "likes.triggers[%d]: function %q may only contain letters, digits and _", i, t.Function)
 		}
 		layer.Likes.Triggers[i].File = l.Name
-		layer.Likes.Triggers[i].Line, layer.Likes.Triggers[i].Col = pos(p)
+		if !l.Builtin {
+			layer.Likes.Triggers[i].Line, layer.Likes.Triggers[i].Col = pos(p)
+		}
 		if t.ID == "" {
 			layer.Likes.Triggers[i].ID = fmt.Sprintf("likes_%d", i+1)
 		}

@@ -246,7 +246,15 @@ func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []action
 			Message: EmptyWarning})
 	}
 	for _, t := range cfg.Likes.Triggers {
-		if t.Enabled() && f.Lookup(t.Function) == nil {
+		switch {
+		case !t.Enabled() || f.Lookup(t.Function) != nil:
+		case t.Line == 0:
+			// A like rule of tikcraft's own settings (the demo's): the
+			// actions file is where it can be made to work.
+			diags = append(diags, actions.Diagnostic{File: name, Line: 1, Col: 1, Severity: actions.Warning,
+				Message: fmt.Sprintf("like rule %q of %s runs %q, which is not a trigger in %s; it will do nothing: add a %s: rule to %s, or set likes: in your config to like rules of your own",
+					t.ID, t.File, t.Function, name, t.Function, name)})
+		default:
 			diags = append(diags, actions.Diagnostic{File: t.File, Line: t.Line, Col: t.Col, Severity: actions.Warning,
 				Message: fmt.Sprintf("like rule %q runs %q, which is not a trigger in %s; it will do nothing", t.ID, t.Function, name)})
 		}
