@@ -287,7 +287,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		if !s.allowedHost(r.Host) {
 			s.badHost.Log("host", strconv.Quote(clip.String(r.Host, 100)), "path", r.URL.Path)
-			httpError(w, http.StatusMisdirectedRequest, "this server answers only to its own address (Host "+s.URL()+")")
+			httpError(w, http.StatusMisdirectedRequest, s.wrongHost())
 			return
 		}
 		if o := r.Header.Get("Origin"); o != "" && !s.allowedOrigin(o) {
@@ -321,6 +321,15 @@ func (s *Server) allowedHost(hostport string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && (ip.IsLoopback() || s.anyIP)
+}
+
+// wrongHost is the answer to a request for another address than this
+// server's (a name, another port): which address to open instead.
+func (s *Server) wrongHost() string {
+	if s.anyIP {
+		return fmt.Sprintf("tikcraft answers only at an IP address of this computer with port %s, such as %s: open it by its IP address, not by a name (docs/WEB.md)", s.port, s.URL())
+	}
+	return "tikcraft answers only at " + s.URL() + ": open that address instead; to use the dashboard from another device, see web.listen in docs/WEB.md"
 }
 
 func (s *Server) allowedOrigin(origin string) bool {

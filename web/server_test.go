@@ -188,6 +188,25 @@ func TestSecurity(t *testing.T) {
 	}
 }
 
+// A request for another address (a name, another port) is told which
+// address to open instead, in words a streamer can act on.
+func TestWrongHostSaysWhichAddressToOpen(t *testing.T) {
+	ts := start(t)
+	code, body := ts.do(t, req{method: "GET", path: "/", host: "my-pc.local:" + ts.port})
+	var got struct{ Error string }
+	json.Unmarshal([]byte(body), &got)
+	want := "tikcraft answers only at " + ts.URL() + ": open that address instead; to use the dashboard from another device, see web.listen in docs/WEB.md"
+	if code != http.StatusMisdirectedRequest || got.Error != want {
+		t.Errorf("HTTP %d %q\nwant 421 %q", code, got.Error, want)
+	}
+	// Bound to every interface: any IP address of this computer, never a name.
+	every := &Server{o: ts.o, ln: ts.ln, port: ts.port, anyIP: true}
+	want = "tikcraft answers only at an IP address of this computer with port " + ts.port + ", such as " + ts.URL() + ": open it by its IP address, not by a name (docs/WEB.md)"
+	if got := every.wrongHost(); got != want {
+		t.Errorf("on every interface: %q\nwant %q", got, want)
+	}
+}
+
 func TestPageHeaders(t *testing.T) {
 	ts := start(t)
 	res, err := http.Get(ts.base + "/")
