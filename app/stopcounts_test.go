@@ -42,7 +42,7 @@ func TestRunSaysHeldCountsAtStop(t *testing.T) {
 		t.Fatalf("%d commands reached Minecraft, want 3 gifts × max_repeat 2", n)
 	}
 	got := logs.Lines("gift count clipped")
-	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 2 || got[1].Attrs["user"] != "viewer2" {
+	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 2 || got[1].Attrs["user"] != nil || got[1].Attrs["users"] != int64(2) {
 		t.Fatalf("clipped lines: %+v; want the first said, then a count of the 2 others at stop", got)
 	}
 }
@@ -99,5 +99,32 @@ func TestReplaySaysHeldDroppedAlertsAtStop(t *testing.T) {
 	got := logs.Lines("too many alerts waiting")
 	if len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 6 {
 		t.Fatalf("dropped alert lines %+v; want the first said, then a count of the 6 others at the end", got)
+	}
+}
+
+// `tikcraft run`: the count of follows ignored from several viewers says
+// how many viewers (users=N) and names none of them, so that it does not
+// read as one viewer's follow spam.
+func TestRunFollowSummaryNamesNoViewer(t *testing.T) {
+	mc := rcontest.Start(t, testPassword)
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\n",
+		filepath.Join(dir, "data"), mc.Addr(), testPassword))
+	write(t, filepath.Join(dir, "actions.mca"), "follow:/say thanks {user}\n")
+	var events []string
+	for i, v := range []int{0, 1, 2, 0, 1, 2} {
+		events = append(events, fmt.Sprintf(`{"type":"follow","msg_id":"f%d","time":"2026-11-22T18:00:0%dZ","user":{"id":"%d","unique_id":"viewer%d"}}`, i, i, v+1, v))
+	}
+	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(events, "\n")+"\n")
+	logs := &logratetest.Records{}
+	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
+		Log: slog.New(logs)}, Source: "replay:" + filepath.Join(dir, "events.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := logs.Lines("follow ignored")
+	if len(mc.Commands()) != 3 || len(got) != 2 || got[0].Attrs["user"] != "viewer0" ||
+		got[1].Repeated() != 2 || got[1].Attrs["user"] != nil || got[1].Attrs["users"] != int64(2) {
+		t.Fatalf("%d commands; lines %+v; want viewer0's said, then a count of 2 from users=2 naming none", len(mc.Commands()), got)
 	}
 }

@@ -326,7 +326,9 @@ func (e *Engine) sayOnce(level slog.Level, reason string, args ...any) {
 func (e *Engine) sayOnceAs(key string, level slog.Level, msg string, args ...any) {
 	l := e.warned[key]
 	if l == nil {
-		l = lograte.New(e.log, level, msg, e.logOpts...)
+		// A summary of many viewers' follows names none of them: it says
+		// how many there were (users=N).
+		l = lograte.New(e.log, level, msg, append(e.logOpts, lograte.Distinct("user"))...)
 		e.warned[key] = l
 	}
 	l.Log(args...)

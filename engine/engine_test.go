@@ -469,7 +469,7 @@ func TestClippedCountsAreSaidOnceThenCounted(t *testing.T) {
 	clk.Advance(time.Minute)
 	clk.Fire()
 	gifts, likes = logs.Lines("gift count clipped"), logs.Lines("like rule firings clipped")
-	if len(gifts) != 2 || gifts[1].Repeated() != 29 || gifts[1].Attrs["user"] != "viewer29" || len(likes) != 2 || likes[1].Repeated() != 29 {
+	if len(gifts) != 2 || gifts[1].Repeated() != 29 || gifts[1].Attrs["user"] != nil || gifts[1].Attrs["users"] != int64(29) || len(likes) != 2 || likes[1].Repeated() != 29 {
 		t.Errorf("a minute later: %+v, %+v; want one count of 29 each", gifts, likes)
 	}
 }
@@ -489,7 +489,7 @@ func TestCloseSaysTheHeldCounts(t *testing.T) {
 	}
 	e.Close()
 	got := logs.Lines("gift count clipped")
-	if len(got) != 2 || got[1].Repeated() != 4 || got[1].Attrs["user"] != "viewer4" || logs.Count("gift count clipped") != 5 {
+	if len(got) != 2 || got[1].Repeated() != 4 || got[1].Attrs["user"] != nil || got[1].Attrs["users"] != int64(4) || logs.Count("gift count clipped") != 5 {
 		t.Fatalf("after Close: %+v; want a count of the 4 others", got)
 	}
 	e.Close() // nothing more to say
@@ -524,5 +524,32 @@ func TestDuplicateTellsWhatHandleDrops(t *testing.T) {
 		if fired := len(e.Handle(step.ev, at(float64(i)))) > 0; fired != step.fire {
 			t.Errorf("step %d: fired %v, want %v", i, fired, step.fire)
 		}
+	}
+}
+
+// The count of ignored follows names a viewer only when they are all
+// that viewer's; from several viewers it says how many (users=N), not the
+// last one, which would read as if that viewer had done it all.
+func TestFollowSummaryNamesNoViewerForMany(t *testing.T) {
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(t0)
+	e := New(Config{FollowOncePerUser: true}, rules("follow"), slog.New(logs))
+	e.logOpts = []lograte.Option{clk.Option()}
+	follow := func(name string, s float64) {
+		e.Handle(&tikcraft.FollowEvent{User: tikcraft.User{ID: name, UniqueID: name}}, at(s))
+	}
+	for i, name := range []string{"anna", "bob", "cleo", "anna", "bob", "cleo", "anna", "dave"} {
+		follow(name, float64(i)) // anna, bob and cleo follow again
+	}
+	clk.Advance(time.Minute)
+	clk.Fire()
+	for i := range 3 {
+		follow("bob", float64(70+i))
+	}
+	e.Close()
+	got := logs.Lines("follow ignored")
+	if len(got) != 3 || got[0].Attrs["user"] != "anna" ||
+		got[1].Repeated() != 3 || got[1].Attrs["user"] != nil || got[1].Attrs["users"] != int64(3) ||
+		got[2].Repeated() != 3 || got[2].Attrs["user"] != "bob" || got[2].Attrs["users"] != nil {
+		t.Fatalf("lines %+v\nwant anna's, then a count of 3 from users=3 naming none, then 3 of bob's", got)
 	}
 }

@@ -6,6 +6,7 @@ package lograte
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -24,6 +25,10 @@ type Line struct {
 	now   func() time.Time
 	after func(time.Duration, func()) *time.Timer
 	ended func() (string, bool)
+	// who is the attribute Distinct names; whos the values it had among
+	// the held occurrences.
+	who  string
+	whos map[string]struct{}
 
 	mu     sync.Mutex
 	said   time.Time // when a line was last logged
@@ -52,6 +57,19 @@ func Clock(now func() time.Time, after func(time.Duration, func()) *time.Timer) 
 // line's own words. It must not call the Line.
 func Ended(ended func() (msg string, over bool)) Option {
 	return func(l *Line) { l.ended = ended }
+}
+
+// maxDistinct bounds the values Distinct tells apart between two
+// summaries (memory, in a flood of new viewers).
+const maxDistinct = 10000
+
+// Distinct names the attribute that says who an occurrence is about (a
+// viewer): a summary names the one only when every occurrence it counts
+// was about the same; otherwise it says how many different ones there
+// were (key+"s", e.g. users=12) instead of the last one, which would read
+// as if that viewer had done it all.
+func Distinct(key string) Option {
+	return func(l *Line) { l.who, l.whos = key, map[string]struct{}{} }
 }
 
 // New returns a Line that logs msg at level on log (nil: discarded).
@@ -84,6 +102,11 @@ func (l *Line) Log(args ...any) {
 	}
 	l.held++
 	l.args = args
+	if l.who != "" && len(l.whos) < maxDistinct {
+		if v, ok := attr(args, l.who); ok {
+			l.whos[v] = struct{}{}
+		}
+	}
 	if l.timer == nil {
 		l.timer = l.after(max(l.every-now.Sub(l.said), 0), l.summary)
 	}
@@ -109,7 +132,16 @@ func (l *Line) sayHeld(over bool) {
 			msg = m
 		}
 	}
-	args := append([]any{"repeated", l.held, "in_the_last", l.now().Sub(l.said).Round(time.Second).String()}, l.args...)
+	last := l.args
+	if n := len(l.whos); n > 1 {
+		var many any = n
+		if n >= maxDistinct {
+			many = fmt.Sprintf("%d or more", maxDistinct)
+		}
+		last = append(without(last, l.who), l.who+"s", many)
+	}
+	clear(l.whos)
+	args := append([]any{"repeated", l.held, "in_the_last", l.now().Sub(l.said).Round(time.Second).String()}, last...)
 	l.said, l.held, l.args = l.now(), 0, nil
 	l.log.Log(context.Background(), l.level, msg, args...)
 }
@@ -131,4 +163,50 @@ func (l *Line) close(over bool) {
 	}
 	l.sayHeld(over)
 	l.closed = true
+}
+
+// attr is the value of key among slog-style args (key-value pairs or
+// slog.Attr), as text.
+func attr(args []any, key string) (string, bool) {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i].(type) {
+		case slog.Attr:
+			if a.Key == key {
+				return a.Value.String(), true
+			}
+		case string:
+			if i+1 < len(args) {
+				if a == key {
+					return fmt.Sprint(args[i+1]), true
+				}
+				i++
+			}
+		}
+	}
+	return "", false
+}
+
+// without is args without key's attribute.
+func without(args []any, key string) []any {
+	out := make([]any, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		switch a := args[i].(type) {
+		case slog.Attr:
+			if a.Key != key {
+				out = append(out, a)
+			}
+		case string:
+			if i+1 < len(args) {
+				if a != key {
+					out = append(out, a, args[i+1])
+				}
+				i++
+				continue
+			}
+			out = append(out, a)
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -119,3 +119,27 @@ func TestSummaryOfAnEndedConditionIsInThePast(t *testing.T) {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
 }
+
+// Distinct: a summary names who the occurrences were about only when it
+// was always the same; otherwise how many different ones, with the other
+// attributes of the last occurrence kept.
+func TestSummaryCountsDistinctViewers(t *testing.T) {
+	rec := &logratetest.Records{}
+	clk := logratetest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := lograte.New(slog.New(rec), slog.LevelInfo, "follow ignored", clk.Option(), lograte.Distinct("user"))
+	l.Log("user", "anna", "n", 1)
+	l.Log("user", "bob", "n", 2)
+	l.Log(slog.String("user", "cleo"), "n", 3)
+	l.Log("user", "bob", "n", 4)
+	clk.Advance(time.Minute)
+	clk.Fire()
+	l.Log("user", "dave", "n", 5)
+	l.Log("user", "dave", "n", 6)
+	l.Close()
+	got := lines(rec)
+	if len(got) != 3 || got[0]["user"] != "anna" ||
+		got[1]["repeated"] != int64(3) || got[1]["user"] != nil || got[1]["users"] != int64(2) || got[1]["n"] != int64(4) ||
+		got[2]["repeated"] != int64(2) || got[2]["user"] != "dave" || got[2]["users"] != nil {
+		t.Fatalf("got %v", got)
+	}
+}
