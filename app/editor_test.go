@@ -141,6 +141,58 @@ func TestEditActionsFromTheDashboard(t *testing.T) {
 	}
 }
 
+// A save refused because the actions file was deleted answers the
+// deleted state's own version, not "": the next Save writes the file
+// while it is still gone, but a file that came back meanwhile (Notepad's
+// undo, a restore) is refused again with its version, as the editor's
+// Save then Save again would otherwise overwrite it unseen.
+func TestEditorRefusesAFileThatCameBackAfterItWasDeleted(t *testing.T) {
+	t.Parallel()
+	d := startDashDemoOn(t, minecraftLike(t), "data_dir: "+t.TempDir()+"\n", dashActions)
+	path := filepath.Join(d.dir, "actions.mca")
+	type answer struct {
+		Saved, Changed bool
+		Version, Error string
+	}
+	save := func(text, base string) (int, answer) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"text": text, "base": base})
+		code, res := d.raw(t, "POST", "/api/actions", "application/json", string(body), true)
+		var a answer
+		json.Unmarshal([]byte(res), &a)
+		return code, a
+	}
+	_, body := d.raw(t, "GET", "/api/actions?format=json", "", "", false)
+	var loaded answer
+	json.Unmarshal([]byte(body), &loaded)
+	mine := dashActions + "share:/say mine\n"
+
+	os.Remove(path)
+	code, a := save(mine, loaded.Version)
+	if code != 409 || !a.Changed || a.Version != "deleted" || !strings.Contains(a.Error, "was deleted since the editor loaded it") {
+		t.Fatalf("save after the delete: HTTP %d %+v", code, a)
+	}
+	back := dashActions + "share:/say restored\n"
+	write(t, path, back)
+	code, a = save(mine, a.Version)
+	if code != 409 || !a.Changed || a.Version == "" || a.Version == "deleted" || !strings.Contains(a.Error, "is on disk again since the editor found it deleted") {
+		t.Fatalf("save from the deleted version after the file came back: HTTP %d %+v", code, a)
+	}
+	if readFile(t, path) != back {
+		t.Fatal("the file that came back was overwritten")
+	}
+	if code, a = save(mine, a.Version); code != 200 || !a.Saved || readFile(t, path) != mine {
+		t.Fatalf("save from the version there now: HTTP %d %+v", code, a)
+	}
+	// Deleted and still gone: a save from the deleted version writes it.
+	os.Remove(path)
+	_, body = d.raw(t, "GET", "/api/actions?format=json", "", "", false)
+	json.Unmarshal([]byte(body), &loaded)
+	if code, a = save(dashActions, loaded.Version); loaded.Version != "deleted" || code != 200 || readFile(t, path) != dashActions {
+		t.Fatalf("GET version %q; save while deleted: HTTP %d %+v", loaded.Version, code, a)
+	}
+}
+
 // TestConsoleThroughTheDashboard: POST /api/rcon reaches the real RCON
 // server and answers its reply; the command is in the event log as a
 // console command and in no count of actions or gifts.

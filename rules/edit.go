@@ -31,11 +31,16 @@ type Source struct {
 	// Editable is false for rules from no file; Reason then says why.
 	Editable bool
 	Reason   string
-	// Version names the file's bytes as they are on disk ("" when there
-	// is no file): given back to Save, it refuses to overwrite a change
-	// made since (Notepad and the editor at once).
+	// Version names the file's bytes as they are on disk (VersionDeleted
+	// when there is no file; "" for rules from no file): given back to
+	// Save, it refuses to overwrite a change made since (Notepad and the
+	// editor at once), a file that came back after it was deleted too.
 	Version string
 }
+
+// VersionDeleted is the Version of an actions file that is not on disk:
+// a save from it writes the file only while it is still not there.
+const VersionDeleted = "deleted"
 
 // ErrChanged is Save's refusal of a file changed on disk since the
 // version it was given.
@@ -66,7 +71,7 @@ func (r *Reloader) Source() (Source, error) {
 	src, err := ReadFile(r.path)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, userfile.ErrBrokenLink) {
 		// Saving puts a real file in its place.
-		return Source{File: r.path, Text: bytes.Clone(r.loaded), Editable: true}, nil
+		return Source{File: r.path, Text: bytes.Clone(r.loaded), Editable: true, Version: VersionDeleted}, nil
 	}
 	if err != nil {
 		return Source{File: r.path}, err
@@ -112,8 +117,9 @@ type Saved struct {
 // file is kept as FILE.bak next to it, and both are written through a
 // temporary file and a rename: a crash leaves the old file or the new,
 // never half of one. A file with Windows line ends keeps them. With base
-// (a Source.Version), a file changed on disk since is not overwritten:
-// the error wraps ErrChanged.
+// (a Source.Version, VersionDeleted for a file that was not there), a
+// file changed on disk since is not overwritten: the error wraps
+// ErrChanged. "" writes whatever is there.
 func (r *Reloader) Save(src []byte, base string) (Saved, error) {
 	if r.path == "" {
 		return Saved{}, fmt.Errorf("%w: %s", ErrNotReloadable, notEditable)
@@ -129,19 +135,23 @@ func (r *Reloader) Save(src []byte, base string) (Saved, error) {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, userfile.ErrBrokenLink) {
 		old, err = nil, fs.ErrNotExist // written anew (a link to nothing, replaced)
 	}
-	now := ""
+	now := VersionDeleted
 	if err == nil {
 		now = version(old)
 	}
 	if base != "" && base != now && (err == nil || errors.Is(err, fs.ErrNotExist)) {
 		// Version is what is there now: a save from it writes over
-		// that, and only that.
+		// that, and only that (the deleted state too: a file that
+		// comes back meanwhile is refused again).
 		out.Version = now
-		what := "changed on disk"
-		if now == "" {
-			what = "deleted"
+		what := " was changed on disk since the editor loaded it"
+		switch {
+		case now == VersionDeleted:
+			what = " was deleted since the editor loaded it"
+		case base == VersionDeleted:
+			what = " is on disk again since the editor found it deleted"
 		}
-		return out, changedError(fmt.Sprintf("%s was %s since the editor loaded it, so nothing was saved: Save again writes yours over it; Revert shows the file as it is now (copy your text first)", r.path, what))
+		return out, changedError(fmt.Sprintf("%s%s, so nothing was saved: Save again writes yours over it; Revert shows the file as it is now (copy your text first)", r.path, what))
 	}
 	switch {
 	case err == nil:

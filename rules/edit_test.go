@@ -240,8 +240,8 @@ func TestSourceReadsTheFile(t *testing.T) {
 	}
 	os.Remove(path)
 	s, err = r.Source()
-	if err != nil || string(s.Text) != "rose:/say old\n" {
-		t.Errorf("a deleted file gives %+v, %v; want the text last loaded", s, err)
+	if err != nil || string(s.Text) != "rose:/say old\n" || s.Version != VersionDeleted {
+		t.Errorf("a deleted file gives %+v, %v; want the text last loaded, version %q", s, err, VersionDeleted)
 	}
 	if _, err := r.Save([]byte("rose:/say back\n"), ""); err != nil {
 		t.Fatal(err)

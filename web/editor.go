@@ -24,7 +24,8 @@ type Editor interface {
 	// wrapping rules.ErrInvalid means nothing was written,
 	// rules.ErrNotReloadable that the rules come from no file,
 	// rules.ErrChanged that the file changed on disk since base (a
-	// Source.Version; "" writes whatever is there).
+	// Source.Version, rules.VersionDeleted for a file that was not
+	// there; "" writes whatever is there).
 	Save(src []byte, base string) (rules.Saved, error)
 }
 
