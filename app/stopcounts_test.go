@@ -17,20 +17,16 @@ import (
 	"github.com/tikcraft/tikcraft/source"
 )
 
-// A warning that repeats is said once, then counted for a summary a
-// minute later. When `tikcraft run` stops before that minute, the count
-// is said as it stops, not lost: here three gifts over gifts.max_repeat
-// within a second, then the end of the replayed LIVE.
-func TestRunSaysHeldCountsAtStop(t *testing.T) {
+// runLogged runs `tikcraft run --source replay:events.jsonl` to a real
+// RCON server with config (added to the data_dir, rcon and web keys),
+// actions and the event lines, and returns the server and the log.
+func runLogged(t *testing.T, config, actions string, events []string) (*rcontest.Server, *logratetest.Records) {
+	t.Helper()
 	mc := rcontest.Start(t, testPassword)
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\ngifts:\n  max_repeat: 2\n",
-		filepath.Join(dir, "data"), mc.Addr(), testPassword))
-	write(t, filepath.Join(dir, "actions.mca"), "rose:/say rose {user}\n")
-	var events []string
-	for i := range 3 {
-		events = append(events, fmt.Sprintf(`{"type":"gift","msg_id":"m%d","time":"2026-11-22T18:00:0%dZ","user":{"id":"%d","unique_id":"viewer%d"},"gift":{"id":5655,"name":"Rose","combo":true,"diamonds":1},"repeat_count":50,"repeat_end":true,"group_id":"g%d"}`, i, i, i+1, i, i))
-	}
+	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\n",
+		filepath.Join(dir, "data"), mc.Addr(), testPassword)+config)
+	write(t, filepath.Join(dir, "actions.mca"), actions)
 	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(events, "\n")+"\n")
 	logs := &logratetest.Records{}
 	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
@@ -38,6 +34,19 @@ func TestRunSaysHeldCountsAtStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return mc, logs
+}
+
+// A warning that repeats is said once, then counted for a summary a
+// minute later. When `tikcraft run` stops before that minute, the count
+// is said as it stops, not lost: here three gifts over gifts.max_repeat
+// within a second, then the end of the replayed LIVE.
+func TestRunSaysHeldCountsAtStop(t *testing.T) {
+	var events []string
+	for i := range 3 {
+		events = append(events, fmt.Sprintf(`{"type":"gift","msg_id":"m%d","time":"2026-11-22T18:00:0%dZ","user":{"id":"%d","unique_id":"viewer%d"},"gift":{"id":5655,"name":"Rose","combo":true,"diamonds":1},"repeat_count":50,"repeat_end":true,"group_id":"g%d"}`, i, i, i+1, i, i))
+	}
+	mc, logs := runLogged(t, "gifts:\n  max_repeat: 2\n", "rose:/say rose {user}\n", events)
 	if n := len(mc.Commands()); n != 6 {
 		t.Fatalf("%d commands reached Minecraft, want 3 gifts × max_repeat 2", n)
 	}
@@ -57,19 +66,10 @@ func TestRunSaysHeldHTTPRetriesAtStop(t *testing.T) {
 		w.WriteHeader(http.StatusInternalServerError)
 	}))
 	defer target.Close()
-	mc := rcontest.Start(t, testPassword)
-	dir := t.TempDir()
-	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\nhttp:\n  allow: [%s]\n",
-		filepath.Join(dir, "data"), mc.Addr(), testPassword, strings.TrimPrefix(target.URL, "http://")))
-	write(t, filepath.Join(dir, "actions.mca"), "follow:$http POST "+target.URL+"/follow {\"user\":\"{user}\"}\n")
-	write(t, filepath.Join(dir, "events.jsonl"), `{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`+"\n"+
-		`{"type":"follow","msg_id":"2","user":{"id":"2","unique_id":"bob"}}`+"\n")
-	logs := &logratetest.Records{}
-	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
-		Log: slog.New(logs)}, Source: "replay:" + filepath.Join(dir, "events.jsonl")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, logs := runLogged(t, "http:\n  allow: ["+strings.TrimPrefix(target.URL, "http://")+"]\n", "follow:$http POST "+target.URL+"/follow {\"user\":\"{user}\"}\n", []string{
+		`{"type":"follow","msg_id":"1","user":{"id":"1","unique_id":"anna"}}`,
+		`{"type":"follow","msg_id":"2","user":{"id":"2","unique_id":"bob"}}`,
+	})
 	// Two requests, each tried three times: four retries.
 	got := logs.Lines("$http request failed; trying again")
 	if hits.Load() != 6 || len(got) != 2 || got[0].Repeated() != 0 || got[1].Repeated() != 3 {
@@ -106,22 +106,11 @@ func TestReplaySaysHeldDroppedAlertsAtStop(t *testing.T) {
 // how many viewers (users=N) and names none of them, so that it does not
 // read as one viewer's follow spam.
 func TestRunFollowSummaryNamesNoViewer(t *testing.T) {
-	mc := rcontest.Start(t, testPassword)
-	dir := t.TempDir()
-	write(t, filepath.Join(dir, "tikcraft.yaml"), fmt.Sprintf("data_dir: %q\nrcon:\n  address: %s\n  password: %s\nweb:\n  listen: off\n",
-		filepath.Join(dir, "data"), mc.Addr(), testPassword))
-	write(t, filepath.Join(dir, "actions.mca"), "follow:/say thanks {user}\n")
 	var events []string
 	for i, v := range []int{0, 1, 2, 0, 1, 2} {
 		events = append(events, fmt.Sprintf(`{"type":"follow","msg_id":"f%d","time":"2026-11-22T18:00:0%dZ","user":{"id":"%d","unique_id":"viewer%d"}}`, i, i, v+1, v))
 	}
-	write(t, filepath.Join(dir, "events.jsonl"), strings.Join(events, "\n")+"\n")
-	logs := &logratetest.Records{}
-	err := Run(context.Background(), RunOptions{Options: Options{ConfigPath: filepath.Join(dir, "tikcraft.yaml"), Stdout: io.Discard, Stderr: io.Discard, Quiet: true,
-		Log: slog.New(logs)}, Source: "replay:" + filepath.Join(dir, "events.jsonl")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mc, logs := runLogged(t, "", "follow:/say thanks {user}\n", events)
 	got := logs.Lines("follow ignored")
 	if len(mc.Commands()) != 3 || len(got) != 2 || got[0].Attrs["user"] != "viewer0" ||
 		got[1].Repeated() != 2 || got[1].Attrs["user"] != nil || got[1].Attrs["users"] != int64(2) {

@@ -182,12 +182,8 @@ func (c *Console) Event(ev tikcraft.Event) {
 		text = fmt.Sprintf("gift %s x%d from %s (%s)", strconv.Quote(e.Gift.Name), e.Count(), quoteUser(&e.User), streakState(e))
 	case *tikcraft.LikeEvent:
 		text = c.like(e)
-	case *tikcraft.FollowEvent:
-		text = "follow from " + quoteUser(&e.User)
-	case *tikcraft.ShareEvent:
-		text = "share from " + quoteUser(&e.User)
-	case *tikcraft.SubscribeEvent:
-		text = "subscribe from " + quoteUser(&e.User)
+	case *tikcraft.FollowEvent, *tikcraft.ShareEvent, *tikcraft.SubscribeEvent:
+		text = fromUser(ev)
 	case *tikcraft.JoinEvent:
 		text = "join " + quoteUser(&e.User)
 	case *tikcraft.ConnectEvent:
@@ -215,12 +211,8 @@ func (c *Console) Duplicate(ev tikcraft.Event) {
 		text = fmt.Sprintf("gift %s x%d from %s", strconv.Quote(e.Gift.Name), e.Count(), quoteUser(&e.User))
 	case *tikcraft.LikeEvent:
 		text = fmt.Sprintf("%d likes from %s", e.Count, quoteUser(&e.User))
-	case *tikcraft.FollowEvent:
-		text = "follow from " + quoteUser(&e.User)
-	case *tikcraft.ShareEvent:
-		text = "share from " + quoteUser(&e.User)
-	case *tikcraft.SubscribeEvent:
-		text = "subscribe from " + quoteUser(&e.User)
+	case *tikcraft.FollowEvent, *tikcraft.ShareEvent, *tikcraft.SubscribeEvent:
+		text = fromUser(ev)
 	default:
 		return // joins are folded, the others have no line
 	}
@@ -228,6 +220,22 @@ func (c *Console) Duplicate(ev tikcraft.Event) {
 	defer c.mu.Unlock()
 	c.flushJoins()
 	c.line(false, "event", text+": duplicate of a message already handled, ignored")
+}
+
+// fromUser words a follow, share or subscription: "follow from "anna"".
+func fromUser(ev tikcraft.Event) string {
+	var u *tikcraft.User
+	switch e := ev.(type) {
+	case *tikcraft.FollowEvent:
+		u = &e.User
+	case *tikcraft.ShareEvent:
+		u = &e.User
+	case *tikcraft.SubscribeEvent:
+		u = &e.User
+	default:
+		return ""
+	}
+	return string(ev.Type()) + " from " + quoteUser(u)
 }
 
 func streakState(e *tikcraft.GiftEvent) string {
