@@ -332,16 +332,27 @@ func (m *converter) config() string {
 		port = rcon.DefaultPort
 	}
 	pwKey, portKey := key("RCON.Password", "rcon.password"), key("RCON.Port", "rcon.port")
+	var rconFrom []string
+	if t.RCONPort != 0 {
+		rconFrom = append(rconFrom, "port: "+portKey)
+	}
+	if t.RCONEnabled {
+		rconFrom = append(rconFrom, key("RCON.Enable", "rcon.enabled")+": true, as tikcraft sends every command over RCON")
+	}
+	rconSuffix := ""
+	if len(rconFrom) > 0 {
+		rconSuffix = " (" + strings.Join(rconFrom, "; ") + ")"
+	}
 	fmt.Fprintf(&b, "\nrcon:\n  address: 127.0.0.1:%d   # Tiktok2Mc always used this computer (localhost)\n", port)
 	if t.RCONPassword != "" {
 		fmt.Fprintf(&b, "  password: %s   # %s; TIKCRAFT_RCON_PASSWORD overrides it\n", strconv.Quote(t.RCONPassword), pwKey)
-		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d with the password of %s", port, pwKey))
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d with the password of %s%s", port, pwKey, rconSuffix))
 		if t.RCONPassword == DefaultPassword {
 			m.notes = append(m.notes, fmt.Sprintf("the RCON password is Tiktok2Mc's default %s, which anyone who can reach the port can use: put a long random one into server.properties and tikcraft.yaml", DefaultPassword))
 		}
 	} else {
 		b.WriteString("  # password: set TIKCRAFT_RCON_PASSWORD to the rcon.password of server.properties\n")
-		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d (%s); %s was empty", port, portKey, pwKey))
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d; %s was empty%s", port, pwKey, rconSuffix))
 	}
 	if t.RCONDisabled {
 		m.notes = append(m.notes, key("RCON.Enable", "rcon.enabled")+" was false: tikcraft sends everything over RCON, so server.properties needs enable-rcon=true (tikcraft init --server DIR does it)")
@@ -475,17 +486,18 @@ func (m *converter) overlays(b *strings.Builder) {
 			}
 		}
 		if len(parts) > 0 {
-			lines = append(lines, fmt.Sprintf("  alerts: {%s}   # %s (milliseconds)", strings.Join(parts, ", "), o.From))
-			m.carried = append(m.carried, fmt.Sprintf("overlays.alerts: %s (%s)", strings.Join(parts, ", "), o.From))
+			from := o.sources("display_mode", "fade_in", "fade_out")
+			lines = append(lines, fmt.Sprintf("  alerts: {%s}   # %s (milliseconds)", strings.Join(parts, ", "), from))
+			m.carried = append(m.carried, fmt.Sprintf("overlays.alerts: %s (%s)", strings.Join(parts, ", "), from))
 		}
 		var named []string
 		for _, n := range o.Overlays {
-			if n = strings.ToLower(n); n != "default" {
+			if n = strings.ToLower(n); n != "default" && !slices.Contains(named, "/overlay/alerts?name="+n) {
 				named = append(named, "/overlay/alerts?name="+n)
 			}
 		}
 		if len(named) > 0 {
-			m.carried = append(m.carried, fmt.Sprintf("named overlays (%s overlays): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", o.From, strings.Join(named, ", ")))
+			m.carried = append(m.carried, fmt.Sprintf("named overlays (%s overlays): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", o.From["overlays"], strings.Join(named, ", ")))
 		}
 	}
 	if g := t.LikeGoal; g != nil {
@@ -494,7 +506,7 @@ func (m *converter) overlays(b *strings.Builder) {
 			from = "LikeGoal"
 		}
 		lines = append(lines, fmt.Sprintf("  likegoal:   # %s; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d", from, strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier))
-		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, from))
+		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, strings.TrimSpace(from+" "+strings.Join(g.Keys, ", "))))
 	}
 	if timer := m.timer(); timer != "" {
 		lines = append(lines, timer)
@@ -515,13 +527,27 @@ func (m *converter) timer() string {
 		why = append(why, t.TimerFrom)
 	}
 	reset, win := m.resetOnDeath, m.winOnEnd
-	if t.TimerPauseOnDeath != nil && *t.TimerPauseOnDeath && reset == nil {
+	// Tiktok2Mc 1.0's timer has neither flag: event_commands.yaml says
+	// what a death and the end do.
+	superseded := "superseded by event_commands.yaml, which says what Tiktok2Mc 1.0 does then (its timer has no such setting)"
+	switch p := t.TimerPauseOnDeath; {
+	case p == nil:
+	case reset != nil:
+		m.left = append(m.left, t.timerPlugin+" pause_on_death: "+superseded)
+	case *p:
 		reset = new(bool)
-		why = append(why, "the timer plugin's pause_on_death (tikcraft's timer runs on instead of pausing)")
+		why = append(why, t.timerPlugin+" pause_on_death: true (tikcraft's timer runs on instead of pausing)")
+	default:
+		reset = new(bool)
+		why = append(why, t.timerPlugin+" pause_on_death: false (a death did not stop Tiktok2Mc's timer)")
 	}
-	if t.TimerAutoWin != nil && win == nil {
+	switch {
+	case t.TimerAutoWin == nil:
+	case win != nil:
+		m.left = append(m.left, t.timerPlugin+" auto_win: "+superseded)
+	default:
 		win = t.TimerAutoWin
-		why = append(why, "the timer plugin's auto_win")
+		why = append(why, t.timerPlugin+" auto_win")
 	}
 	if t.Layout == Layout0x && t.TimerStart > 0 && reset == nil {
 		// Tiktok2Mc 0.x's timer paused while the player was dead.
