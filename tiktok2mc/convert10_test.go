@@ -185,6 +185,13 @@ func TestConvert10Variants(t *testing.T) {
 			"plugins/timer/config.yaml": "enabled: true\nstart_time: 90\npause_on_death: false\n"},
 			[]string{"timer: {start: 1m30s, reset_on_death: false}"}, nil, nil,
 			[]string{"timer.start_time: superseded by plugins/timer/config.yaml start_time", "pause_on_death: false (a death did not stop Tiktok2Mc's timer)", "timer.port: the port of Tiktok2Mc's timer program"}, nil},
+		{"a trigger Tiktok2Mc ran for no gift stays a comment", map[string]string{"config/config.yaml": cfg,
+			"data/actions.mca":       "🌹Rose 🌹:/say emoji rose\nrose:/say rose\nHeartMe:/say heart\n",
+			"data/shell_actions.txt": "Rose_:curl -X POST http://localhost:29191/add\n"},
+			nil, nil, []string{"# tikcraft migrate: not carried over, Tiktok2Mc read the trigger as rose_, not rose, so it never ran it for the gift Rose; tikcraft ignores _ and - in names and would run it for every Rose (write rose: if you meant that):\n# 🌹Rose 🌹:/say emoji rose\nrose:/say rose\n# tikcraft migrate",
+				"\n# HeartMe:/say heart\n"},
+			[]string{"actions.mca line 1 (🌹Rose 🌹:/say emoji rose): Tiktok2Mc read the trigger as rose_", "actions.mca line 3 (HeartMe:/say heart): Tiktok2Mc read the trigger as heartme, not heart_me",
+				"shell_actions.txt line 1 (Rose_:curl -X POST http://localhost:2919…): Tiktok2Mc read the trigger as rose_"}, []string{"$wins"}},
 		{"a tikcraft.yaml is refused", nil, nil, nil, nil, nil, nil},
 	}
 	for _, tt := range tests {

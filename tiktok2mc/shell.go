@@ -62,6 +62,10 @@ func (m *converter) convertShellFile(name, src string) []rule {
 			m.left = append(m.left, where+": no trigger before ':'; left out")
 			continue
 		}
+		if why := strayTrigger(strings.TrimSpace(trig)); why != "" {
+			m.left = append(m.left, where+": "+why+"; left out")
+			continue
+		}
 		r := rule{trigger: trigger}
 		for _, call := range strings.Split(rest, ";") {
 			call = strings.TrimSpace(call)

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
+)
+
+// t2mFolder writes a Tiktok2Mc 1.0 folder (path: content) into dir/t2m,
+// with a config.yaml for password unless files has one, and returns it.
+func t2mFolder(t *testing.T, dir, password string, files map[string]string) string {
+	t.Helper()
+	from := filepath.Join(dir, "t2m")
+	if _, ok := files["config/config.yaml"]; !ok {
+		writeFile(t, filepath.Join(from, "config", "config.yaml"), "config_version: 1.0\nrcon: {password: "+password+", port: 25575}\ntiktok:\n  user: anna\n")
+	}
+	for p, s := range files {
+		writeFile(t, filepath.Join(from, filepath.FromSlash(p)), s)
+	}
+	return from
+}
+
+// A Tiktok2Mc trigger named with emoji ("🌹Rose 🌹") became "rose_" to
+// Tiktok2Mc, which no gift is: it never ran for a Rose. Migrated, it runs
+// for no Rose either, and the report says why and what to write instead.
+func TestMigrateKeepsATriggerTiktok2McRanForNoGiftOff(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-stray-names", map[string]string{"data/actions.mca": "🌹Rose 🌹:/say emoji rose\nlion:/say lion\n"})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	_, left, _ := strings.Cut(out, "not carried over:\n")
+	if !strings.Contains(left, "actions.mca line 1 (🌹Rose 🌹:/say emoji rose): Tiktok2Mc read the trigger as rose_, not rose, so it never ran it for the gift Rose") || !strings.Contains(left, "(write rose: if you meant that)") {
+		t.Fatalf("the report does not list the line as not carried over:\n%s", out)
+	}
+	srv := rcontest.Start(t, "pw-for-stray-names")
+	anna := viewer("anna", false, false)
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(gift(anna, 5655, "Rose"), gift(anna, 6369, "Lion")))
+	if want := []string{"say lion"}; !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+}
