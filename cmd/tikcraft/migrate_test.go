@@ -1,9 +1,12 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
@@ -43,5 +46,39 @@ func TestMigrateKeepsATriggerTiktok2McRanForNoGiftOff(t *testing.T) {
 	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(gift(anna, 5655, "Rose"), gift(anna, 6369, "Lion")))
 	if want := []string{"say lion"}; !slices.Equal(got, want) {
 		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+}
+
+// A shell_actions.txt line added to a rule of actions.mca ran by itself in
+// Tiktok2Mc: its $random ran the rule's actions.mca commands only. After
+// migrate, a Rose whose $random picks the lion still sends only /say lion,
+// while a Lion also makes the web call.
+func TestMigrateMergedShellLineStaysOutOfRandom(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	web := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	t.Cleanup(web.Close)
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-merged-lines", map[string]string{
+		"data/actions.mca":       "lion:/say lion\nrose:$random\n",
+		"data/shell_actions.txt": "lion:curl -X POST " + web.URL + "/lion\n",
+	})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 || !strings.Contains(out, "check: no errors, 0 warnings") {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "lion_random:/say lion: what $random picks in place of lion") {
+		t.Fatalf("the report does not name lion's stand-in:\n%s", out)
+	}
+	srv := rcontest.Start(t, "pw-for-merged-lines")
+	anna := viewer("anna", false, false)
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(
+		gift(anna, 5655, "Rose"), gift(anna, 5655, "Rose"), gift(anna, 5655, "Rose"), gift(anna, 6369, "Lion"),
+	))
+	if want := []string{"say lion", "say lion", "say lion", "say lion"}; !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("the web address was called %d times, want once (for the Lion alone)", n)
 	}
 }
