@@ -13,7 +13,6 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
-	"github.com/tikcraft/tikcraft/userfile"
 	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
@@ -289,7 +288,10 @@ func FuzzConvertActions(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		m := &converter{t2m: &Config{Layout: Layout10, OverlayPorts: map[string]int{"WinCounter": 29191}}}
-		text, _ := userfile.AsUTF8([]byte(src)) // as readFile gives it
+		text, _, err := decodeFile("actions.mca", []byte(src)) // as readFile gives it
+		if err != nil {
+			return // refused, not converted
+		}
 		out := m.convertActions("actions.mca", string(text))
 		_, diags := actions.Parse("actions.mca", []byte(out), actions.Options{HTTPAllow: m.httpAllow})
 		for _, d := range diags {

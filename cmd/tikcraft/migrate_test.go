@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -80,5 +81,30 @@ func TestMigrateMergedShellLineStaysOutOfRandom(t *testing.T) {
 	}
 	if n := hits.Load(); n != 1 {
 		t.Fatalf("the web address was called %d times, want once (for the Lion alone)", n)
+	}
+}
+
+// A program, a picture or a zip saved as actions.mca is not text: migrate
+// refuses it naming the file and writes nothing (its "lines" came out as
+// comments), and check says so in one error, not one per "line".
+func TestMigrateAndCheckRefuseAnActionsFileThatIsNotText(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	binary := "rose:/say hi\nPK\x03\x04\x14\x00\x08\x00\x08\x00\xa1\xb2\nmore\x00\x00\n"
+	from := t2mFolder(t, dir, "pw-for-binary", map[string]string{"data/actions.mca": binary})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	want := filepath.Join(from, "data", "actions.mca") + ":2:6: this is not text: it holds NUL bytes, as a program, a picture or a zip file does, so it is not a Tiktok2Mc file"
+	if code != 1 || !strings.Contains(errOut, want) {
+		t.Fatalf("migrate: exit %d, want 1 and %q\n%s%s", code, want, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new")); !os.IsNotExist(err) {
+		t.Fatalf("migrate wrote %s after refusing: %v", filepath.Join(dir, "new"), err)
+	}
+
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "rcon:\n  address: 127.0.0.1:25575\n")
+	writeFile(t, filepath.Join(dir, "actions.mca"), binary)
+	out, _, code = tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD=pw-for-binary"}, "check", "-c", "tikcraft.yaml")
+	if code != 1 || strings.Count(out, "error") != 1 || !strings.Contains(out, "actions.mca:2:6: error: this is not text: it holds NUL bytes") {
+		t.Fatalf("check: exit %d, want 1 and one error at actions.mca:2:6\n%s", code, out)
 	}
 }
