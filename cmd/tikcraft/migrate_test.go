@@ -108,3 +108,25 @@ func TestMigrateAndCheckRefuseAnActionsFileThatIsNotText(t *testing.T) {
 		t.Fatalf("check: exit %d, want 1 and one error at actions.mca:2:6\n%s", code, out)
 	}
 }
+
+// --out names a folder. A streamer who gives a file there (the
+// tikcraft.yaml to write, say) reads which path, that it must be a folder
+// and what to give instead, not "not a directory"; nothing is written.
+func TestMigrateOutMustBeAFolder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-out", nil)
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "# mine\n")
+	for _, c := range []struct{ out, want string }{
+		{"tikcraft.yaml", "--out tikcraft.yaml is a file, not a folder: --out names the folder that migrate writes tikcraft.yaml and actions.mca into, and makes it if it does not exist. Give a folder instead, such as --out tikcraft, or leave --out out to write into the folder you are in"},
+		{filepath.Join("tikcraft.yaml", "new"), "--out " + filepath.Join("tikcraft.yaml", "new") + " cannot be made: tikcraft.yaml is a file, not a folder. --out names the folder"},
+	} {
+		out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", c.out)
+		if code != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "directory") {
+			t.Errorf("--out %s: exit %d, want 1 and %q\n%s%s", c.out, code, c.want, out, errOut)
+		}
+	}
+	if got := readFile(t, filepath.Join(dir, "tikcraft.yaml")); got != "# mine\n" {
+		t.Fatalf("tikcraft.yaml changed to %q", got)
+	}
+}
