@@ -566,7 +566,7 @@ func (m *converter) random(b *strings.Builder) {
 		from = append(from, strings.Join(shell, ", ")+" come from a shell file, which Tiktok2Mc never ran through $random")
 	}
 	if len(swapped) > 0 {
-		from = append(from, strings.Join(swapped, ", ")+" also run commands from other files, which Tiktok2Mc's $random never ran: it picks their _random stand-ins")
+		from = append(from, strings.Join(swapped, ", ")+" got commands from other files, which Tiktok2Mc's $random never ran: it picks their _random stand-ins")
 	}
 	why := strings.Join(from, "; ")
 	fmt.Fprintf(b, "\nrandom:   # %s\n", why)

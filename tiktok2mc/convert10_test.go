@@ -193,7 +193,7 @@ func TestConvert10Variants(t *testing.T) {
 				"shell_actions.txt line 1 (Rose_:curl -X POST http://localhost:2919…): Tiktok2Mc read the trigger as rose_"}, []string{"$wins"}},
 		{"a rule that got a shell line: $random picks its stand-in", map[string]string{"config/config.yaml": cfg,
 			"data/actions.mca": "lion:/say lion # ignore-lag\nrose:$random\nboom:/say boom\n", "data/shell_actions.txt": "lion:curl -X POST http://localhost:29191/add?amount=2\nzap:curl http://localhost:29191/add\n"},
-			[]string{"random:   # zap come from a shell file, which Tiktok2Mc never ran through $random; lion also run commands from other files, which Tiktok2Mc's $random never ran: it picks their _random stand-ins\n  never: [zap, lion]   #"}, nil,
+			[]string{"random:   # zap come from a shell file, which Tiktok2Mc never ran through $random; lion got commands from other files, which Tiktok2Mc's $random never ran: it picks their _random stand-ins\n  never: [zap, lion]   #"}, nil,
 			[]string{"lion:/say lion; $wins +2 # ignore-lag\n", "zap:$wins +1\n# what $random picks in place of the rules above that got commands from other files: their own commands (tikcraft migrate)\nlion_random:/say lion # ignore-lag\n"},
 			[]string{"lion_random:/say lion: what $random picks in place of lion, whose line now also runs what shell_actions.txt added; Tiktok2Mc's $random ran lion's actions.mca commands only"}, nil},
 		{"a rule that got a shell line, in random.only", map[string]string{"config/config.yaml": cfg, "hooks/random/config.yaml": "mode: allow-only\ntriggers: [lion, boom]\n",
