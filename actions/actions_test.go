@@ -74,6 +74,7 @@ func TestDiagnostics(t *testing.T) {
 		{"no-break space", "rose:/give\u00a0@a diamond\n", []string{"actions.mca:1:11: warning: invisible character U+00A0"}},
 		{"invalid UTF-8", "rose:/say caf\xe9\n", []string{"actions.mca:1:14: warning: this line is not valid UTF-8"}},
 		{"UTF-16", "\xff\xfer\x00:\x00", []string{"actions.mca:1:1: error: the file is saved as UTF-16"}},
+		{"not text", "rose:/say hi\nPK\x03\x04\x00\x00:\n\x01:\n", []string{"actions.mca:2:5: error: this is not text: it holds NUL bytes, as a program, a picture or a zip file does: save your rules as a text file (UTF-8), one TRIGGER:COMMAND a line"}},
 		{"gift id too large", "99999999999999999999:/say a\n", []string{"actions.mca:1:1: warning: trigger \"99999999999999999999\" is too large to be a gift id"}},
 		{"unknown placeholder", "rose:/say thanks {usr}!\n", []string{"actions.mca:1:18: error: unknown placeholder {usr}: did you mean {user}? the placeholders are {user}, {nickname}, {gift}, {count}, {coins}, {message} and {comment} (lower case)"}},
 		{"placeholder in capitals", "rose:/give @a diamond; >>Hi {User}|from {gift}\n", []string{"actions.mca:1:29: error: unknown placeholder {User}: did you mean {user}?"}},

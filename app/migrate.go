@@ -27,6 +27,9 @@ func Migrate(mo MigrateOptions) error {
 	if mo.Out == "" {
 		mo.Out = "."
 	}
+	if err := outFolder(mo.Out); err != nil {
+		return err
+	}
 	res, err := tiktok2mc.Convert(mo.From)
 	if err != nil {
 		return err
@@ -59,4 +62,32 @@ func Migrate(mo MigrateOptions) error {
 	s.checkMore() // as check does, so that the counts agree
 	fmt.Fprintf(mo.Stdout, "check: no errors, %d %s: see them with `tikcraft check -c %s`\n", s.Warnings, plural(s.Warnings, "warning"), outCfg)
 	return nil
+}
+
+// outFolder checks --out before anything is done: the nearest part of its
+// path that exists must be a folder (migrate makes the rest). A streamer
+// who gave the file to write (--out tikcraft.yaml) read "not a directory".
+func outFolder(out string) error {
+	const what = "--out names the folder that migrate writes tikcraft.yaml and actions.mca into, and makes it if it does not exist"
+	for p := filepath.Clean(out); ; {
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && st.IsDir():
+			return nil
+		case err == nil && p == filepath.Clean(out):
+			return fmt.Errorf("--out %s is a file, not a folder: %s. Give a folder instead, such as --out %s, or leave --out out to write into the folder you are in", out, what, filepath.Join(filepath.Dir(p), "tikcraft"))
+		case err == nil:
+			return fmt.Errorf("--out %s cannot be made: %s is a file, not a folder. %s: give a folder whose path holds no file", out, p, what)
+		}
+		// Not there (or not readable: making the folder will say so).
+		if _, err := os.Lstat(p); err == nil {
+			target, _ := os.Readlink(p)
+			return fmt.Errorf("--out %s cannot be made: %s is a link to %s, which does not exist. %s: give another folder, or make %s first", out, p, target, what, target)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return nil
+		}
+		p = parent
+	}
 }

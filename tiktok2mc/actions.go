@@ -59,6 +59,16 @@ func (m *converter) convertActions(path, src string) string {
 			continue
 		}
 		trigger, rest := strings.TrimSpace(body[:colon]), body[colon+1:]
+		suffix := ""
+		if cr {
+			suffix = "\r"
+		}
+		if why := strayTrigger(trigger); why != "" {
+			emit(fmt.Sprintf("# tikcraft migrate: not carried over, %s:%s", why, suffix), i+1)
+			emit("# "+l+suffix, i+1)
+			m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s; kept as a comment", i+1, clip.Line(l, shown), why))
+			continue
+		}
 		renamed, changed := false, false
 		if fixed := TriggerName(trigger); !strings.HasPrefix(trigger, "'") && fixed != "" && fixed != trigger && !validTrigger(trigger) && !strings.ContainsAny(trigger, "[") {
 			m.notes = append(m.notes, fmt.Sprintf("actions.mca line %d: trigger %q is now %q (tikcraft triggers have no spaces; the gift still matches)", i+1, trigger, fixed))
@@ -96,10 +106,6 @@ func (m *converter) convertActions(path, src string) string {
 				}
 			}
 			kept = append(kept, c)
-		}
-		suffix := ""
-		if cr {
-			suffix = "\r"
 		}
 		if !changed {
 			if renamed {

@@ -2,6 +2,8 @@ package tiktok2mc
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -71,18 +73,12 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 		if v, ok := m["user"]; ok && v != nil {
 			c.User = strings.TrimSpace(fmt.Sprint(v))
 		}
-		if v, ok := m["reconnect_delay_seconds"]; ok {
-			if n, err := intOf(v); err == nil && n > 0 && n < 86400 {
-				c.ReconnectDelay = int(n)
-			}
-		}
+		c.reconnectDelay("tiktok.reconnect_delay_seconds", m["reconnect_delay_seconds"])
 		if ft := mapOf(m["follow_tracking"]); ft != nil {
 			if mode, ok := ft["mode"]; ok && mode != nil {
 				c.FollowTracking = strings.ToLower(strings.TrimSpace(fmt.Sprint(mode)))
 			}
-			if _, ok := ft["file"]; ok {
-				c.Unused = append(c.Unused, Unused{"tiktok.follow_tracking.file", "tikcraft keeps the followers it remembers in its data_dir"})
-			}
+			c.keys("tiktok.follow_tracking.", ft, []string{"mode"}, map[string]string{"file": "tikcraft keeps the followers it remembers in its data_dir"})
 		}
 		if v, ok := m["like_triggers"]; ok {
 			ts, err := likeTriggers(name, "tiktok.like_triggers", v)
@@ -91,10 +87,7 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 			}
 			c.LikeTriggers = append(c.LikeTriggers, ts...)
 		}
-		if _, ok := m["autosave_interval_seconds"]; ok {
-			c.Unused = append(c.Unused, Unused{"tiktok.autosave_interval_seconds", "Tiktok2Mc's revenue log; tikcraft logs every event in its data_dir (tikcraft report)"})
-		}
-		c.unusedKeys("tiktok", m, "user", "reconnect_delay_seconds", "follow_tracking", "like_triggers", "autosave_interval_seconds")
+		c.keys("tiktok.", m, []string{"user", "reconnect_delay_seconds", "follow_tracking", "like_triggers"}, map[string]string{"autosave_interval_seconds": revenueWhy})
 	case "like_triggers":
 		ts, err := likeTriggers(name, "like_triggers", v)
 		if err != nil {
@@ -111,11 +104,11 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 			c.LikeTriggers = append(c.LikeTriggers, ts...)
 		}
 		c.likeGoal(m, "like_goal")
-		if p, ok := m["port"]; ok {
-			c.overlayPort("LikeGoal", p)
-			c.Unused = append(c.Unused, Unused{"like_goal.port", "the port of Tiktok2Mc's like goal overlay; tikcraft serves /overlay/likegoal from its own web server"})
-		}
-		c.unusedKeys("like_goal", m, "triggers", "enabled", "display_text", "initial_goal", "goal_multiplier", "port")
+		c.overlayPort("LikeGoal", m["port"])
+		c.keys("like_goal.", m, []string{"triggers", "display_text", "initial_goal", "goal_multiplier"}, map[string]string{
+			"enabled": shownWhy("/overlay/likegoal"),
+			"port":    portWhy("like goal", "/overlay/likegoal"),
+		})
 	case "random_triggers":
 		c.Random = randomPool(m, "config.yaml random_triggers")
 	case "comment_commands":
@@ -128,13 +121,15 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 	case "overlay_text":
 		c.overlayText(m, "config.yaml overlay_text")
 		c.overlayPort("Overlaytxt", m["port"])
-		c.unusedKeys("overlay_text", m, "display_mode", "fade_in", "fade_out", "overlays", "enabled", "port", "max_fails", "cooldown")
+		c.keys("overlay_text.", m, []string{"display_mode", "fade_in", "fade_out", "overlays"}, overlayTextLeft())
 	case "timer":
-		if n, err := intOf(m["start_time"]); err == nil && m["start_time"] != nil && n > 0 {
-			c.TimerStart, c.TimerFrom = n*60, "timer.start_time (minutes)"
-		}
+		c.timerStart("timer.start_time", m["start_time"], 60, "minutes")
 		c.overlayPort("Timer", m["port"])
-		c.unusedKeys("timer", m, "start_time", "port", "enabled")
+		c.keys("timer.", m, []string{"start_time"}, map[string]string{
+			"enabled": shownWhy("/overlay/timer"),
+			"port":    portWhy("timer", "/overlay/timer"),
+			"theme":   themeWhy,
+		})
 	case "death_counter", "win_counter":
 		c.overlayPort(map[string]string{"death_counter": "DeathCounter", "win_counter": "WinCounter"}[key], m["port"])
 		c.Unused = append(c.Unused, Unused{key, snakeReasons[key]})
@@ -149,7 +144,8 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 }
 
 // likeGoal reads a like goal section (config.yaml like_goal, or the 0.4+
-// likegoal plugin's config.yaml) when it sets the goal.
+// likegoal plugin's config.yaml) when it sets the goal. One read later
+// (the plugin's) supersedes the earlier, which is listed as left.
 func (c *Config) likeGoal(m map[string]any, where string) {
 	if m["display_text"] == nil && m["initial_goal"] == nil && m["goal_multiplier"] == nil {
 		return
@@ -160,37 +156,114 @@ func (c *Config) likeGoal(m map[string]any, where string) {
 	}
 	if v, ok := m["display_text"]; ok && v != nil {
 		g.DisplayText = fmt.Sprint(v)
+		g.Keys = append(g.Keys, "display_text")
 	}
-	if n, err := intOf(m["initial_goal"]); err == nil && m["initial_goal"] != nil {
-		g.InitialGoal = n
+	for _, f := range []struct {
+		key string
+		dst *int64
+	}{{"initial_goal", &g.InitialGoal}, {"goal_multiplier", &g.GoalMultiplier}} {
+		if m[f.key] == nil {
+			continue
+		}
+		if n, err := intOf(m[f.key]); err == nil {
+			*f.dst = n
+			g.Keys = append(g.Keys, f.key)
+		} else {
+			c.Unused = append(c.Unused, Unused{where + " " + f.key, fmt.Sprintf("%v is not a whole number; overlays.likegoal keeps its default", m[f.key])})
+		}
 	}
-	if n, err := intOf(m["goal_multiplier"]); err == nil && m["goal_multiplier"] != nil {
-		g.GoalMultiplier = n
+	if old := c.LikeGoal; old != nil && len(old.Keys) > 0 {
+		from := old.From
+		if from == "" {
+			from = "LikeGoal"
+		}
+		c.Unused = append(c.Unused, Unused{from + " " + strings.Join(old.Keys, ", "), "superseded by " + where})
 	}
 	c.LikeGoal = g
 }
 
-// overlayText reads the alerts' display settings.
+// overlayTextLeft are the reasons the alerts overlay's other keys are left.
+func overlayTextLeft() map[string]string {
+	retry := "Tiktok2Mc's retries when its overlay program did not answer; tikcraft's overlays are part of tikcraft"
+	return map[string]string{
+		"enabled":   shownWhy("/overlay/alerts"),
+		"port":      portWhy("overlay text", "/overlay/alerts"),
+		"max_fails": retry,
+		"cooldown":  retry,
+		"theme":     themeWhy,
+	}
+}
+
+// overlayText reads the alerts' display settings into c.OverlayText: a
+// setting read later (the overlaytxt plugin's) supersedes the same one
+// read earlier (config.yaml's), which is listed as left; the named
+// overlays of both are kept, as tikcraft needs none of them declared.
 func (c *Config) overlayText(m map[string]any, where string) {
-	o := &OverlayText{From: where}
+	o := c.OverlayText
+	if o == nil {
+		o = &OverlayText{From: map[string]string{}}
+	}
+	set := func(key string) {
+		if prev, ok := o.From[key]; ok && prev != where {
+			c.Unused = append(c.Unused, Unused{prev + " " + key, "superseded by " + where + " " + key})
+		}
+		o.From[key] = where
+	}
 	if v, ok := m["display_mode"]; ok && v != nil {
 		o.DisplayMode = strings.ToLower(strings.TrimSpace(fmt.Sprint(v)))
+		set("display_mode")
 	}
-	for key, dst := range map[string]**int64{"fade_in": &o.FadeIn, "fade_out": &o.FadeOut} {
-		if n, err := intOf(m[key]); err == nil && m[key] != nil {
-			*dst = &n
+	for _, f := range []struct {
+		key string
+		dst **int64
+	}{{"fade_in", &o.FadeIn}, {"fade_out", &o.FadeOut}} {
+		if m[f.key] == nil {
+			continue
 		}
+		n, err := intOf(m[f.key])
+		if err != nil {
+			c.Unused = append(c.Unused, Unused{where + " " + f.key, fmt.Sprintf("%v is not a number of milliseconds", m[f.key])})
+			continue
+		}
+		*f.dst = &n
+		set(f.key)
 	}
 	if list, ok := m["overlays"].([]any); ok {
+		added := false
 		for _, e := range list {
-			if n := mapOf(e)["name"]; n != nil {
+			if n := mapOf(e)["name"]; n != nil && !slices.Contains(o.Overlays, fmt.Sprint(n)) {
 				o.Overlays = append(o.Overlays, fmt.Sprint(n))
+				added = true
 			}
+		}
+		if added {
+			if prev := o.From["overlays"]; prev != "" && prev != where {
+				where = prev + " and " + where
+			}
+			o.From["overlays"] = where
 		}
 	}
 	if o.DisplayMode != "" || o.FadeIn != nil || o.FadeOut != nil || len(o.Overlays) > 0 {
 		c.OverlayText = o
 	}
+}
+
+// timerStart reads a timer's start (key names it, scale makes its unit
+// seconds). One read later (the timer plugin's, in seconds) supersedes an
+// earlier one (config.yaml's, in minutes), which is listed as left.
+func (c *Config) timerStart(key string, v any, scale int64, unit string) {
+	if v == nil {
+		return
+	}
+	n, err := intOf(v)
+	if err != nil || n <= 0 || n > math.MaxInt64/scale {
+		c.Unused = append(c.Unused, Unused{key, fmt.Sprintf("%v is not a positive number of %s; the timer starts at tikcraft's default", v, unit)})
+		return
+	}
+	if c.timerKey != "" {
+		c.Unused = append(c.Unused, Unused{c.timerKey, "superseded by " + key})
+	}
+	c.TimerStart, c.TimerFrom, c.timerKey = n*scale, key+" ("+unit+")", key
 }
 
 // RandomPool is Tiktok2Mc's filter of $random: random_triggers (config.yaml)
@@ -419,5 +492,27 @@ type OverlayText struct {
 	DisplayMode     string // overwrite or queue
 	FadeIn, FadeOut *int64 // ms
 	Overlays        []string
-	From            string
+	// From says where each setting (display_mode, fade_in, fade_out,
+	// overlays) was read.
+	From map[string]string
+}
+
+// sources names where the given settings were read, for the report:
+// "config.yaml overlay_text display_mode, fade_in; plugins/overlaytxt/config.yaml fade_out".
+func (o *OverlayText) sources(keys ...string) string {
+	var order []string
+	by := map[string][]string{}
+	for _, k := range keys {
+		if w, ok := o.From[k]; ok {
+			if by[w] == nil {
+				order = append(order, w)
+			}
+			by[w] = append(by[w], k)
+		}
+	}
+	var out []string
+	for _, w := range order {
+		out = append(out, w+" "+strings.Join(by[w], ", "))
+	}
+	return strings.Join(out, "; ")
 }

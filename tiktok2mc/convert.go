@@ -122,12 +122,15 @@ func Convert(from string) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		var added []string
-		converted, added = mergeRules(converted, m.convertShellFile(filepath.Base(p), string(b)), filepath.Base(p))
+		added, merged := []string(nil), []mergedLine(nil)
+		converted, added, merged = mergeRules(converted, m.convertShellFile(filepath.Base(p), string(b)), filepath.Base(p))
 		// Tiktok2Mc ran these by themselves, never through $random.
 		m.notRandom = append(m.notRandom, added...)
+		m.addMerged(merged, filepath.Base(p))
 	}
-	converted, _ = mergeRules(converted, m.convertEvents(), "event_commands.yaml")
+	converted, _, merged := mergeRules(converted, m.convertEvents(), "event_commands.yaml")
+	m.addMerged(merged, "event_commands.yaml")
+	converted = m.addStandIns(converted)
 	// The report starts with the settings, then the files' rules.
 	nc, nl := len(m.carried), len(m.left)
 	cfg := m.config()
@@ -247,6 +250,93 @@ type converter struct {
 	// notRandom are rules made from http_actions.txt or shell_actions.txt:
 	// Tiktok2Mc ran them by themselves, so $random must not pick them.
 	notRandom []string
+	// merged are the rules of actions.mca those files and the event
+	// mappings added commands to, as they were, with where the commands
+	// came from; standIns are the rules $random picks in place of them.
+	merged   []merged
+	standIns []standIn
+}
+
+type merged struct {
+	mergedLine
+	from []string
+}
+
+// standIn is a rule $random picks in place of rule: rule's Tiktok2Mc
+// commands without those added from other files.
+type standIn struct {
+	rule, name string
+}
+
+// addMerged notes the lines that commands from file were added to; a
+// line's first notice keeps its commands from before any was.
+func (m *converter) addMerged(lines []mergedLine, file string) {
+	for _, l := range lines {
+		i := slices.IndexFunc(m.merged, func(x merged) bool { return actions.Normalize(x.trigger) == actions.Normalize(l.trigger) })
+		if i < 0 {
+			m.merged = append(m.merged, merged{mergedLine: l})
+			i = len(m.merged) - 1
+		}
+		if !slices.Contains(m.merged[i].from, file) {
+			m.merged[i].from = append(m.merged[i].from, file)
+		}
+	}
+}
+
+// addStandIns keeps $random picking what Tiktok2Mc's picked. Tiktok2Mc ran
+// the shell files' commands and the event mappings by themselves, and its
+// $random ran a rule's actions.mca commands only; a rule that got such
+// commands added would run them when $random picks it. So when the file
+// uses $random and it may pick such a rule, a stand-in with the rule's own
+// commands (NAME_random) is added at the end, and random() puts the
+// stand-in in the rule's place: never picks the rule, or lists the
+// stand-in in random.only instead.
+func (m *converter) addStandIns(src string) string {
+	if len(m.merged) == 0 {
+		return src
+	}
+	only, never, _, _ := m.randomLists(false)
+	f, _ := actions.Parse("actions.mca", []byte(src), actions.Options{LikeFunctions: m.likeFunctions(), HTTPAllow: m.httpAllow, RandomOnly: only, RandomNever: never})
+	if !slices.ContainsFunc(f.Rules(), (*actions.Rule).UsesRandom) {
+		return src
+	}
+	var lines []string
+	for _, mg := range m.merged {
+		i := slices.IndexFunc(f.RandomPicks(), func(r *actions.Rule) bool { return actions.Normalize(r.Trigger) == actions.Normalize(mg.trigger) })
+		if i < 0 {
+			continue
+		}
+		rule := f.RandomPicks()[i].Trigger
+		name := TriggerName(rule) + "_random"
+		for n := 2; !m.freeName(f, name); n++ {
+			name = fmt.Sprintf("%s_random_%d", TriggerName(rule), n)
+		}
+		l := name + ":" + mg.commands
+		if mg.comment != "" {
+			l += " " + mg.comment
+		}
+		lines = append(lines, l)
+		m.standIns = append(m.standIns, standIn{rule, name})
+		m.carried = append(m.carried, fmt.Sprintf("%s:%s: what $random picks in place of %s, whose line now also runs what %s added; Tiktok2Mc's $random ran %s's actions.mca commands only",
+			name, clip.Line(mg.commands, shown), rule, strings.Join(mg.from, " and "), rule))
+	}
+	if len(lines) == 0 {
+		return src
+	}
+	eol := "\n"
+	if strings.Contains(src, "\r\n") {
+		eol = "\r\n"
+	}
+	if !strings.HasSuffix(src, "\n") {
+		src += eol
+	}
+	return src + "# what $random picks in place of the rules above that got commands from other files: their own commands (tikcraft migrate)" + eol + strings.Join(lines, eol) + eol
+}
+
+// freeName reports whether name names no rule of f, no gift and no event.
+func (m *converter) freeName(f *actions.File, name string) bool {
+	return f.Lookup(name) == nil && !slices.ContainsFunc(m.standIns, func(s standIn) bool { return actions.Normalize(s.name) == actions.Normalize(name) }) &&
+		matchables()[actions.Normalize(name)] == nil && !actions.IsEventTrigger(name) && !actions.IsOverlayTrigger(name)
 }
 
 func (m *converter) readFile(path string) ([]byte, error) {
@@ -332,16 +422,27 @@ func (m *converter) config() string {
 		port = rcon.DefaultPort
 	}
 	pwKey, portKey := key("RCON.Password", "rcon.password"), key("RCON.Port", "rcon.port")
+	var rconFrom []string
+	if t.RCONPort != 0 {
+		rconFrom = append(rconFrom, "port: "+portKey)
+	}
+	if t.RCONEnabled {
+		rconFrom = append(rconFrom, key("RCON.Enable", "rcon.enabled")+": true, as tikcraft sends every command over RCON")
+	}
+	rconSuffix := ""
+	if len(rconFrom) > 0 {
+		rconSuffix = " (" + strings.Join(rconFrom, "; ") + ")"
+	}
 	fmt.Fprintf(&b, "\nrcon:\n  address: 127.0.0.1:%d   # Tiktok2Mc always used this computer (localhost)\n", port)
 	if t.RCONPassword != "" {
 		fmt.Fprintf(&b, "  password: %s   # %s; TIKCRAFT_RCON_PASSWORD overrides it\n", strconv.Quote(t.RCONPassword), pwKey)
-		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d with the password of %s", port, pwKey))
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d with the password of %s%s", port, pwKey, rconSuffix))
 		if t.RCONPassword == DefaultPassword {
 			m.notes = append(m.notes, fmt.Sprintf("the RCON password is Tiktok2Mc's default %s, which anyone who can reach the port can use: put a long random one into server.properties and tikcraft.yaml", DefaultPassword))
 		}
 	} else {
 		b.WriteString("  # password: set TIKCRAFT_RCON_PASSWORD to the rcon.password of server.properties\n")
-		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d (%s); %s was empty", port, portKey, pwKey))
+		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d; %s was empty%s", port, pwKey, rconSuffix))
 	}
 	if t.RCONDisabled {
 		m.notes = append(m.notes, key("RCON.Enable", "rcon.enabled")+" was false: tikcraft sends everything over RCON, so server.properties needs enable-rcon=true (tikcraft init --server DIR does it)")
@@ -398,9 +499,11 @@ func (m *converter) follows(b *strings.Builder) {
 	}
 }
 
-// random writes random: from Tiktok2Mc's $random filter, and keeps the
-// rules made from shell files out of $random's pool.
-func (m *converter) random(b *strings.Builder) {
+// randomLists are $random's lists as tikcraft.yaml gets them: only and
+// never from Tiktok2Mc's filter; never also gets the rules made from shell
+// files (shell), and the rules whose stand-ins $random picks (swapped; in
+// only, the stand-ins replace them). report lists what is no trigger name.
+func (m *converter) randomLists(report bool) (only, never, shell, swapped []string) {
 	p := m.t2m.Random
 	if p == nil {
 		p = &RandomPool{}
@@ -412,7 +515,9 @@ func (m *converter) random(b *strings.Builder) {
 			tn := TriggerName(n)
 			switch {
 			case tn == "":
-				m.left = append(m.left, fmt.Sprintf("%s: %q is not a trigger name", p.From, n))
+				if report {
+					m.left = append(m.left, fmt.Sprintf("%s: %q is not a trigger name", p.From, n))
+				}
 			case skipNeverPicked && (actions.IsEventTrigger(tn) || tn == "likes" || tn == "like_2" || slices.Contains(likes, tn)):
 				// tikcraft's $random never picks it anyway.
 			default:
@@ -421,8 +526,7 @@ func (m *converter) random(b *strings.Builder) {
 		}
 		return out
 	}
-	only, never := names(p.Only, false), names(p.Never, true)
-	var shell []string
+	only, never = names(p.Only, false), names(p.Never, true)
 	if len(only) == 0 {
 		for _, t := range names(m.notRandom, true) {
 			if !slices.Contains(never, t) {
@@ -431,25 +535,48 @@ func (m *converter) random(b *strings.Builder) {
 			}
 		}
 	}
+	for _, s := range m.standIns {
+		i := slices.IndexFunc(only, func(n string) bool { return actions.Normalize(n) == actions.Normalize(s.rule) })
+		switch {
+		case i >= 0:
+			only[i] = s.name
+		case len(only) == 0:
+			never = append(never, TriggerName(s.rule))
+		default:
+			continue
+		}
+		swapped = append(swapped, TriggerName(s.rule))
+	}
+	return only, never, shell, swapped
+}
+
+// random writes random: from Tiktok2Mc's $random filter, and keeps the
+// rules made from shell files, and those that got commands from them, out
+// of $random's pool.
+func (m *converter) random(b *strings.Builder) {
+	only, never, shell, swapped := m.randomLists(true)
 	if len(only) == 0 && len(never) == 0 {
 		return
 	}
 	var from []string
-	if p.From != "" {
+	if p := m.t2m.Random; p != nil && p.From != "" {
 		from = append(from, p.From)
 	}
 	if len(shell) > 0 {
 		from = append(from, strings.Join(shell, ", ")+" come from a shell file, which Tiktok2Mc never ran through $random")
 	}
-	p = &RandomPool{Only: p.Only, Never: p.Never, From: strings.Join(from, "; ")}
-	fmt.Fprintf(b, "\nrandom:   # %s\n", from)
+	if len(swapped) > 0 {
+		from = append(from, strings.Join(swapped, ", ")+" got commands from other files, which Tiktok2Mc's $random never ran: it picks their _random stand-ins")
+	}
+	why := strings.Join(from, "; ")
+	fmt.Fprintf(b, "\nrandom:   # %s\n", why)
 	if len(only) > 0 {
 		fmt.Fprintf(b, "  only: [%s]   # $random picks only these\n", strings.Join(only, ", "))
-		m.carried = append(m.carried, fmt.Sprintf("random.only: %s ($random picks only these; %s)", strings.Join(only, ", "), p.From))
+		m.carried = append(m.carried, fmt.Sprintf("random.only: %s ($random picks only these; %s)", strings.Join(only, ", "), why))
 	}
 	if len(never) > 0 {
 		fmt.Fprintf(b, "  never: [%s]   # $random never picks these\n", strings.Join(never, ", "))
-		m.carried = append(m.carried, fmt.Sprintf("random.never: %s ($random never picks these; %s)", strings.Join(never, ", "), from))
+		m.carried = append(m.carried, fmt.Sprintf("random.never: %s ($random never picks these; %s)", strings.Join(never, ", "), why))
 	}
 }
 
@@ -475,17 +602,18 @@ func (m *converter) overlays(b *strings.Builder) {
 			}
 		}
 		if len(parts) > 0 {
-			lines = append(lines, fmt.Sprintf("  alerts: {%s}   # %s (milliseconds)", strings.Join(parts, ", "), o.From))
-			m.carried = append(m.carried, fmt.Sprintf("overlays.alerts: %s (%s)", strings.Join(parts, ", "), o.From))
+			from := o.sources("display_mode", "fade_in", "fade_out")
+			lines = append(lines, fmt.Sprintf("  alerts: {%s}   # %s (milliseconds)", strings.Join(parts, ", "), from))
+			m.carried = append(m.carried, fmt.Sprintf("overlays.alerts: %s (%s)", strings.Join(parts, ", "), from))
 		}
 		var named []string
 		for _, n := range o.Overlays {
-			if n = strings.ToLower(n); n != "default" {
+			if n = strings.ToLower(n); n != "default" && !slices.Contains(named, "/overlay/alerts?name="+n) {
 				named = append(named, "/overlay/alerts?name="+n)
 			}
 		}
 		if len(named) > 0 {
-			m.carried = append(m.carried, fmt.Sprintf("named overlays (%s overlays): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", o.From, strings.Join(named, ", ")))
+			m.carried = append(m.carried, fmt.Sprintf("named overlays (%s overlays): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", o.From["overlays"], strings.Join(named, ", ")))
 		}
 	}
 	if g := t.LikeGoal; g != nil {
@@ -494,7 +622,7 @@ func (m *converter) overlays(b *strings.Builder) {
 			from = "LikeGoal"
 		}
 		lines = append(lines, fmt.Sprintf("  likegoal:   # %s; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d", from, strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier))
-		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, from))
+		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, strings.TrimSpace(from+" "+strings.Join(g.Keys, ", "))))
 	}
 	if timer := m.timer(); timer != "" {
 		lines = append(lines, timer)
@@ -515,13 +643,27 @@ func (m *converter) timer() string {
 		why = append(why, t.TimerFrom)
 	}
 	reset, win := m.resetOnDeath, m.winOnEnd
-	if t.TimerPauseOnDeath != nil && *t.TimerPauseOnDeath && reset == nil {
+	// Tiktok2Mc 1.0's timer has neither flag: event_commands.yaml says
+	// what a death and the end do.
+	superseded := "superseded by event_commands.yaml, which says what Tiktok2Mc 1.0 does then (its timer has no such setting)"
+	switch p := t.TimerPauseOnDeath; {
+	case p == nil:
+	case reset != nil:
+		m.left = append(m.left, t.timerPlugin+" pause_on_death: "+superseded)
+	case *p:
 		reset = new(bool)
-		why = append(why, "the timer plugin's pause_on_death (tikcraft's timer runs on instead of pausing)")
+		why = append(why, t.timerPlugin+" pause_on_death: true (tikcraft's timer runs on instead of pausing)")
+	default:
+		reset = new(bool)
+		why = append(why, t.timerPlugin+" pause_on_death: false (a death did not stop Tiktok2Mc's timer)")
 	}
-	if t.TimerAutoWin != nil && win == nil {
+	switch {
+	case t.TimerAutoWin == nil:
+	case win != nil:
+		m.left = append(m.left, t.timerPlugin+" auto_win: "+superseded)
+	default:
 		win = t.TimerAutoWin
-		why = append(why, "the timer plugin's auto_win")
+		why = append(why, t.timerPlugin+" auto_win")
 	}
 	if t.Layout == Layout0x && t.TimerStart > 0 && reset == nil {
 		// Tiktok2Mc 0.x's timer paused while the player was dead.

@@ -13,7 +13,6 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
-	"github.com/tikcraft/tikcraft/userfile"
 	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
@@ -169,6 +168,46 @@ func TestConvert10Variants(t *testing.T) {
 			[]string{`group 1 ($): url: write no user or password in the URL`,
 				"rose:$http POST http://127.0.0.1:8091/x?key=[redacted]", "(lion:curl http://[redacted]@127.0.0.1:80", `bad $http URL: write no user or password in the URL`},
 			[]string{"TOPSECRETPW", "SUPERSECRETKEY123", "admin"}},
+		{"the overlaytxt plugin keeps config.yaml's named overlays", map[string]string{"config/config.yaml": cfg + "overlay_text:\n  display_mode: queue\n  port: 29186\n  overlays:\n    - name: default\n    - name: alerts\n",
+			"plugins/overlaytxt/config.yaml": overlaytxtPlugin},
+			[]string{"alerts: {display_mode: overwrite, fade_in: 500, fade_out: 500}   # plugins/overlaytxt/config.yaml display_mode, fade_in, fade_out"}, nil, nil,
+			[]string{"named overlays (config.yaml overlay_text overlays): @NAME>> alerts show on /overlay/alerts?name=alerts;",
+				"config.yaml overlay_text display_mode: superseded by plugins/overlaytxt/config.yaml display_mode", "overlay_text.port: the port of Tiktok2Mc's overlay text program"}, nil},
+		{"like triggers in config.yaml and in the likegoal plugin", map[string]string{"config/config.yaml": cfg + "like_goal:\n  enabled: true\n  triggers:\n    - {id: a, every: 100, function: likes}\n",
+			"plugins/likegoal/config.yaml": "triggers:\n  - {id: b, every: 200, function: like_2}\n  - {every: 300, function: likes}\n"},
+			[]string{`{id: "a", every: 100, function: "likes"`}, []string{`every: 200`, `every: 300`}, nil,
+			[]string{"plugins/likegoal/config.yaml triggers: b (every 200 likes runs like_2), with no id (every 300 likes runs likes) left out: the like rules of like_goal.triggers are carried over instead",
+				"like_goal.enabled: tikcraft always serves /overlay/likegoal"}, nil},
+		{"like triggers in the likegoal plugin only", map[string]string{"config/config.yaml": cfg, "plugins/likegoal/config.yaml": "triggers:\n  - {id: b, every: 200, function: like_2}\n"},
+			[]string{`{id: "b", every: 200, function: "like_2"`}, nil, nil, []string{"likes.triggers: b (every 200 likes runs like_2) (plugins/likegoal/config.yaml triggers)"}, []string{"left out"}},
+		{"timer settings in config.yaml and the timer plugin", map[string]string{"config/config.yaml": cfg + "timer: {start_time: 5, port: 29189, enabled: true}\n",
+			"plugins/timer/config.yaml": "enabled: true\nstart_time: 90\npause_on_death: false\n"},
+			[]string{"timer: {start: 1m30s, reset_on_death: false}"}, nil, nil,
+			[]string{"timer.start_time: superseded by plugins/timer/config.yaml start_time", "pause_on_death: false (a death did not stop Tiktok2Mc's timer)", "timer.port: the port of Tiktok2Mc's timer program"}, nil},
+		{"a trigger Tiktok2Mc ran for no gift stays a comment", map[string]string{"config/config.yaml": cfg,
+			"data/actions.mca":       "🌹Rose 🌹:/say emoji rose\nrose:/say rose\nHeartMe:/say heart\n",
+			"data/shell_actions.txt": "Rose_:curl -X POST http://localhost:29191/add\n"},
+			nil, nil, []string{"# tikcraft migrate: not carried over, Tiktok2Mc read the trigger as rose_, not rose, so it never ran it for the gift Rose; tikcraft ignores _ and - in names and would run it for every Rose (write rose: if you meant that):\n# 🌹Rose 🌹:/say emoji rose\nrose:/say rose\n# tikcraft migrate",
+				"\n# HeartMe:/say heart\n"},
+			[]string{"actions.mca line 1 (🌹Rose 🌹:/say emoji rose): Tiktok2Mc read the trigger as rose_", "actions.mca line 3 (HeartMe:/say heart): Tiktok2Mc read the trigger as heartme, not heart_me",
+				"shell_actions.txt line 1 (Rose_:curl -X POST http://localhost:2919…): Tiktok2Mc read the trigger as rose_"}, []string{"$wins"}},
+		{"a rule that got a shell line: $random picks its stand-in", map[string]string{"config/config.yaml": cfg,
+			"data/actions.mca": "lion:/say lion # ignore-lag\nrose:$random\nboom:/say boom\n", "data/shell_actions.txt": "lion:curl -X POST http://localhost:29191/add?amount=2\nzap:curl http://localhost:29191/add\n"},
+			[]string{"random:   # zap come from a shell file, which Tiktok2Mc never ran through $random; lion got commands from other files, which Tiktok2Mc's $random never ran: it picks their _random stand-ins\n  never: [zap, lion]   #"}, nil,
+			[]string{"lion:/say lion; $wins +2 # ignore-lag\n", "zap:$wins +1\n# what $random picks in place of the rules above that got commands from other files: their own commands (tikcraft migrate)\nlion_random:/say lion # ignore-lag\n"},
+			[]string{"lion_random:/say lion: what $random picks in place of lion, whose line now also runs what shell_actions.txt added; Tiktok2Mc's $random ran lion's actions.mca commands only"}, nil},
+		{"a rule that got a shell line, in random.only", map[string]string{"config/config.yaml": cfg, "hooks/random/config.yaml": "mode: allow-only\ntriggers: [lion, boom]\n",
+			"data/actions.mca": "lion:/say lion\nlion_random:/say taken\nrose:$random\nboom:/say boom\n", "data/shell_actions.txt": "lion:curl -X POST http://localhost:29191/add?amount=2\n"},
+			[]string{"only: [lion_random_2, boom]"}, []string{"never:"}, []string{"\nlion_random_2:/say lion\n"}, []string{"random.only: lion_random_2, boom"}, nil},
+		{"a quoted rule that got a shell line", map[string]string{"config/config.yaml": cfg, "hooks/random/config.yaml": "mode: allow-only\ntriggers: ['Go for it!']\n",
+			"data/actions.mca": "'Go for it!':/say go\nrose:$random\n", "data/shell_actions.txt": "Go for it!:curl http://localhost:29191/add\n"},
+			[]string{"only: [go_for_it_random]"}, nil, []string{"'Go for it!':/say go; $wins +1\n", "\ngo_for_it_random:/say go\n"}, nil, nil},
+		{"a rule that got an event mapping, in random.only", map[string]string{"config/config.yaml": cfg, "hooks/random/config.yaml": "mode: allow-only\ntriggers: [share]\n",
+			"data/actions.mca": "share:/say share\nrose:$random\n", "data/event_commands.yaml": "event_commands:\n  tiktok.share:\n    - {target: timer, command: add_time, args: {seconds: 30}}\n"},
+			[]string{"only: [share_random]"}, nil, []string{"share:/say share; $timer +30s\n", "\nshare_random:/say share\n"}, []string{"whose line now also runs what event_commands.yaml added"}, nil},
+		{"a rule that got a shell line, in a file without $random", map[string]string{"config/config.yaml": cfg,
+			"data/actions.mca": "lion:/say lion\n", "data/shell_actions.txt": "lion:curl -X POST http://localhost:29191/add?amount=2\n"},
+			[]string{}, []string{"random:"}, []string{"lion:/say lion; $wins +2\n"}, nil, []string{"_random"}},
 		{"a tikcraft.yaml is refused", nil, nil, nil, nil, nil, nil},
 	}
 	for _, tt := range tests {
@@ -249,7 +288,10 @@ func FuzzConvertActions(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		m := &converter{t2m: &Config{Layout: Layout10, OverlayPorts: map[string]int{"WinCounter": 29191}}}
-		text, _ := userfile.AsUTF8([]byte(src)) // as readFile gives it
+		text, _, err := decodeFile("actions.mca", []byte(src)) // as readFile gives it
+		if err != nil {
+			return // refused, not converted
+		}
 		out := m.convertActions("actions.mca", string(text))
 		_, diags := actions.Parse("actions.mca", []byte(out), actions.Options{HTTPAllow: m.httpAllow})
 		for _, d := range diags {

@@ -1,6 +1,7 @@
 package tiktok2mc
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -111,23 +112,30 @@ func (c *Config) ReadPlugin(name, plugin string, b []byte) error {
 	}
 	switch strings.ToLower(plugin) {
 	case "timer":
-		if n, err := intOf(m["start_time"]); err == nil && m["start_time"] != nil && n > 0 {
-			c.TimerStart, c.TimerFrom = n, where+" start_time (seconds)"
-		}
-		c.TimerAutoWin, c.TimerPauseOnDeath = flag("auto_win"), flag("pause_on_death")
+		c.timerStart(where+" start_time", m["start_time"], 1, "seconds")
+		c.TimerAutoWin, c.TimerPauseOnDeath, c.timerPlugin = flag("auto_win"), flag("pause_on_death"), where
+		c.keys(where+" ", m, []string{"start_time", "auto_win", "pause_on_death"}, map[string]string{
+			"enabled": shownWhy("/overlay/timer"),
+			"port":    portWhy("timer", "/overlay/timer"),
+			"theme":   themeWhy,
+		})
 	case "likegoal":
 		if v, ok := m["triggers"]; ok {
 			ts, err := likeTriggers(name, where+" triggers", v)
 			if err != nil {
 				return err
 			}
-			if len(c.LikeTriggers) == 0 {
-				c.LikeTriggers = ts
-			}
+			c.pluginLikeTriggers(where+" triggers", ts)
 		}
 		c.likeGoal(m, where)
+		c.keys(where+" ", m, []string{"triggers", "display_text", "initial_goal", "goal_multiplier"}, map[string]string{
+			"enabled": shownWhy("/overlay/likegoal"),
+			"port":    portWhy("like goal", "/overlay/likegoal"),
+			"theme":   themeWhy,
+		})
 	case "overlaytxt":
 		c.overlayText(m, where)
+		c.keys(where+" ", m, []string{"display_mode", "fade_in", "fade_out", "overlays"}, overlayTextLeft())
 	case "wincounter":
 		c.WinsOnDeath = flag("decrement_on_death")
 		c.Unused = append(c.Unused, Unused{where, pluginReasons["wincounter"]})
@@ -139,4 +147,24 @@ func (c *Config) ReadPlugin(name, plugin string, b []byte) error {
 		c.Unused = append(c.Unused, Unused{where, why})
 	}
 	return nil
+}
+
+// pluginLikeTriggers takes the likegoal plugin's triggers (where names
+// them) when config.yaml has none. Each Tiktok2Mc version reads one of
+// the two lists, and both together would run each function twice as
+// often, so when config.yaml has some the plugin's are listed as left.
+func (c *Config) pluginLikeTriggers(where string, ts []LikeTrigger) {
+	if len(c.LikeTriggers) == 0 {
+		c.LikeTriggers = ts
+		return
+	}
+	if len(ts) == 0 {
+		return
+	}
+	var names []string
+	for _, t := range ts {
+		names = append(names, fmt.Sprintf("%s (every %d likes runs %s)", cmp.Or(t.ID, "with no id"), t.Every, t.Function))
+	}
+	c.Unused = append(c.Unused, Unused{where, fmt.Sprintf("%s left out: the like rules of %s are carried over instead, as each Tiktok2Mc version reads one of the two lists and both would run their functions twice as often; if Tiktok2Mc ran these, put them into likes.triggers in place of those",
+		strings.Join(names, ", "), c.LikeTriggers[0].From)})
 }

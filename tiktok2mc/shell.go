@@ -62,6 +62,10 @@ func (m *converter) convertShellFile(name, src string) []rule {
 			m.left = append(m.left, where+": no trigger before ':'; left out")
 			continue
 		}
+		if why := strayTrigger(strings.TrimSpace(trig)); why != "" {
+			m.left = append(m.left, where+": "+why+"; left out")
+			continue
+		}
 		r := rule{trigger: trigger}
 		for _, call := range strings.Split(rest, ";") {
 			call = strings.TrimSpace(call)
@@ -365,13 +369,19 @@ func shellWords(s string) ([]string, error) {
 	return out, nil
 }
 
+// mergedLine is a line of the actions file that mergeRules added commands
+// to, as it was before: its trigger, commands and comment.
+type mergedLine struct {
+	trigger, commands, comment string
+}
+
 // mergeRules adds commands to the actions file: after the commands of the
 // rule with the same trigger, or as new rules at the end, under a comment
-// naming where they come from. It returns the file and the triggers of the
-// new rules.
-func mergeRules(src string, rules []rule, from string) (string, []string) {
+// naming where they come from. It returns the file, the triggers of the
+// new rules and the lines it added commands to.
+func mergeRules(src string, rules []rule, from string) (string, []string, []mergedLine) {
 	if len(rules) == 0 {
-		return src, nil
+		return src, nil, nil
 	}
 	eol := "\n"
 	if strings.Contains(src, "\r\n") {
@@ -379,6 +389,7 @@ func mergeRules(src string, rules []rule, from string) (string, []string) {
 	}
 	lines := strings.Split(src, "\n")
 	var added []string
+	var merged []mergedLine
 	for _, r := range rules {
 		cmds := strings.Join(r.commands, "; ")
 		done := false
@@ -395,6 +406,8 @@ func mergeRules(src string, rules []rule, from string) (string, []string) {
 				continue
 			}
 			body := actions.StripComment(l)
+			_, before, _ := strings.Cut(body, ":")
+			merged = append(merged, mergedLine{strings.TrimSpace(trig), strings.TrimSpace(before), strings.TrimSpace(l[len(body):])})
 			lines[i] = strings.TrimRight(body, " \t") + "; " + cmds
 			if comment := l[len(body):]; comment != "" {
 				lines[i] += " " + comment
@@ -407,15 +420,15 @@ func mergeRules(src string, rules []rule, from string) (string, []string) {
 		}
 		if !done {
 			// Two rules of the same trigger become one line.
-			merged := false
+			joined := false
 			for j, a := range added {
 				if t, rest, _ := strings.Cut(a, ":"); actions.Normalize(t) == actions.Normalize(r.trigger) {
 					added[j] = t + ":" + rest + "; " + cmds
-					merged = true
+					joined = true
 					break
 				}
 			}
-			if !merged {
+			if !joined {
 				added = append(added, r.trigger+":"+cmds)
 			}
 		}
@@ -432,5 +445,5 @@ func mergeRules(src string, rules []rule, from string) (string, []string) {
 			triggers = append(triggers, t)
 		}
 	}
-	return out, triggers
+	return out, triggers, merged
 }

@@ -36,6 +36,7 @@ type Config struct {
 	RCONPort     int
 	RCONPassword string
 	RCONDisabled bool // RCON.Enable: false
+	RCONEnabled  bool // RCON.Enable: true
 	// ReconnectDelay is TikTok.ReconnectDelaySeconds (0: not set).
 	ReconnectDelay int
 	LikeTriggers   []LikeTrigger // Gifts.like_triggers, like_goal.triggers
@@ -50,10 +51,12 @@ type Config struct {
 	// TimerFrom.
 	TimerStart int64
 	TimerFrom  string
+	timerKey   string // the key TimerStart was read from
 	// TimerAutoWin and TimerPauseOnDeath are the 0.4+ timer plugin's
 	// auto_win and pause_on_death (nil: not set); WinsOnDeath its win
 	// counter's decrement_on_death.
 	TimerAutoWin, TimerPauseOnDeath, WinsOnDeath *bool
+	timerPlugin                                  string // where the flags were read
 	// Events are data/event_commands.yaml's mappings, in file order.
 	Events []EventCommand
 	// OverlayPorts are the Port of each overlay section (Timer,
@@ -82,7 +85,8 @@ type LikeGoal struct {
 	DisplayText    string
 	InitialGoal    int64
 	GoalMultiplier int64
-	From           string // where it was read; "" for 0.x's LikeGoal
+	From           string   // where it was read; "" for 0.x's LikeGoal
+	Keys           []string // the keys it was read from, for the report
 }
 
 // Unused is a setting migrate does not carry over.
@@ -137,12 +141,8 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			if v, ok := m["User"]; ok && v != nil {
 				c.User = strings.TrimSpace(fmt.Sprint(v))
 			}
-			if v, ok := m["ReconnectDelaySeconds"]; ok {
-				if n, err := intOf(v); err == nil && n > 0 && n < 86400 {
-					c.ReconnectDelay = int(n)
-				}
-			}
-			c.unusedKeys("TikTok", m, "User", "ReconnectDelaySeconds")
+			c.reconnectDelay("TikTok.ReconnectDelaySeconds", m["ReconnectDelaySeconds"])
+			c.keys("TikTok.", m, []string{"User", "ReconnectDelaySeconds"}, nil)
 		case "Gifts":
 			seen = true
 			m := mapOf(item.Value)
@@ -157,14 +157,11 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			if len(only) > 0 || len(never) > 0 {
 				c.Random = &RandomPool{Only: only, Never: never, From: "config.yaml Gifts.random_included and random_exclude"}
 			}
-			if v, ok := m["LIKE_GOAL_PORT"]; ok {
-				c.overlayPort("LikeGoal", v)
-				c.Unused = append(c.Unused, Unused{"Gifts.LIKE_GOAL_PORT", "the port of Tiktok2Mc's like goal overlay; tikcraft serves /overlay/likegoal from its own web server"})
-			}
-			if _, ok := m["autosave_interval_seconds"]; ok {
-				c.Unused = append(c.Unused, Unused{"Gifts.autosave_interval_seconds", "Tiktok2Mc's revenue log; tikcraft logs every event in its data_dir (tikcraft report)"})
-			}
-			c.unusedKeys("Gifts", m, "like_triggers", "LIKE_GOAL_PORT", "random_included", "random_exclude", "autosave_interval_seconds")
+			c.overlayPort("LikeGoal", m["LIKE_GOAL_PORT"])
+			c.keys("Gifts.", m, []string{"like_triggers", "random_included", "random_exclude"}, map[string]string{
+				"LIKE_GOAL_PORT":            portWhy("like goal", "/overlay/likegoal"),
+				"autosave_interval_seconds": revenueWhy,
+			})
 		case "CommentCommands":
 			seen = true
 			c.Comments = legacyComments(mapOf(item.Value))
@@ -176,14 +173,18 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			}
 			if v, ok := m["DisplayText"]; ok && v != nil {
 				g.DisplayText = fmt.Sprint(v)
+				g.Keys = append(g.Keys, "DisplayText")
 			}
 			if n, err := intOf(m["InitialGoal"]); err == nil && m["InitialGoal"] != nil {
 				g.InitialGoal = n
+				g.Keys = append(g.Keys, "InitialGoal")
 			}
 			if n, err := intOf(m["GoalMultiplier"]); err == nil && m["GoalMultiplier"] != nil {
 				g.GoalMultiplier = n
+				g.Keys = append(g.Keys, "GoalMultiplier")
 			}
 			c.LikeGoal = g
+			c.keys("LikeGoal.", m, g.Keys, map[string]string{"Enable": shownWhy("/overlay/likegoal"), "Port": portWhy("like goal", "/overlay/likegoal")})
 		default:
 			m := mapOf(item.Value)
 			switch key {
@@ -192,9 +193,7 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			}
 			switch key {
 			case "Timer":
-				if n, err := intOf(m["StartTime"]); err == nil && m["StartTime"] != nil && n > 0 {
-					c.TimerStart, c.TimerFrom = n*60, "Timer.StartTime (minutes)"
-				}
+				c.timerStart("Timer.StartTime", m["StartTime"], 60, "minutes")
 			case "Overlaytxt":
 				c.overlayText(map[string]any{"display_mode": m["DisplayMode"], "fade_in": m["FadeIn"], "fade_out": m["FadeOut"], "overlays": m["Overlays"]}, "config.yaml Overlaytxt")
 			}
@@ -241,25 +240,62 @@ func (c *Config) rcon(name, section string, m map[string]any, port, password, en
 	if v, ok := m[password]; ok && v != nil {
 		c.RCONPassword = fmt.Sprint(v)
 	}
-	if v, ok := m[enable].(bool); ok && !v {
-		c.RCONDisabled = true
+	if v, ok := m[enable].(bool); ok {
+		c.RCONDisabled, c.RCONEnabled = !v, v
 	}
-	c.unusedKeys(section, m, port, password, enable)
+	c.keys(section+".", m, []string{port, password, enable}, nil)
 	return nil
 }
 
-func (c *Config) unusedKeys(section string, m map[string]any, known ...string) {
-	var keys []string
+// keys accounts for the keys of one section of a Tiktok2Mc file: those
+// in read are the conversion's to report, those in left are listed as
+// left behind with their reason, any other as a key migrate does not know.
+// prefix names the section: "timer." in config.yaml, "plugins/timer/config.yaml "
+// for a plugin's file.
+func (c *Config) keys(prefix string, m map[string]any, read []string, left map[string]string) {
+	var ks []string
 	for k := range m {
-		if !contains(known, k) {
-			keys = append(keys, k)
+		if !contains(read, k) {
+			ks = append(ks, k)
 		}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		c.Unused = append(c.Unused, Unused{section + "." + k, "not a Tiktok2Mc setting migrate knows"})
+	sort.Strings(ks)
+	for _, k := range ks {
+		why, ok := left[k]
+		if !ok {
+			why = "not a Tiktok2Mc setting migrate knows"
+		}
+		c.Unused = append(c.Unused, Unused{prefix + k, why})
 	}
 }
+
+// Why the settings of Tiktok2Mc's overlay programs are left behind.
+const themeWhy = "colours of Tiktok2Mc's overlay; tikcraft's are overlays.style or the overlay URL's query parameters (docs/OVERLAYS.md)"
+
+// shownWhy is why an overlay's on/off switch is left: page is tikcraft's.
+func shownWhy(page string) string {
+	return "tikcraft always serves " + page + "; it shows where you add that page to OBS as a browser source (docs/OVERLAYS.md)"
+}
+
+// portWhy is why an overlay program's port is left: page is tikcraft's.
+func portWhy(what, page string) string {
+	return "the port of Tiktok2Mc's " + what + " program; tikcraft serves " + page + " from its own web server (web.listen), and a call to that port in a shell command becomes a $ action"
+}
+
+// reconnectDelay reads TikTok.ReconnectDelaySeconds (key names it).
+func (c *Config) reconnectDelay(key string, v any) {
+	if v == nil {
+		return
+	}
+	if n, err := intOf(v); err == nil && n > 0 && n < 86400 {
+		c.ReconnectDelay = int(n)
+		return
+	}
+	c.Unused = append(c.Unused, Unused{key, fmt.Sprintf("%v is not a number of seconds from 1 to 86399; tikcraft waits its default before it looks for the LIVE again", v)})
+}
+
+// revenueWhy is why autosave_interval_seconds is left.
+const revenueWhy = "Tiktok2Mc's revenue log; tikcraft logs every event in its data_dir (tikcraft report)"
 
 func contains(list []string, s string) bool {
 	for _, l := range list {

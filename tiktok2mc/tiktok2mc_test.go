@@ -28,7 +28,7 @@ func TestParseConfigFixture(t *testing.T) {
 	for _, u := range c.Unused {
 		keys = append(keys, u.Key)
 	}
-	if got := strings.Join(keys, " "); got != "config_version auto_update_config control_method Java Gifts.LIKE_GOAL_PORT Console GUI Overlaytxt Timer WinCounter" {
+	if got := strings.Join(keys, " "); got != "config_version auto_update_config control_method Java Gifts.LIKE_GOAL_PORT Console GUI Overlaytxt LikeGoal.Enable Timer WinCounter" {
 		t.Errorf("unused in file order: %s", got)
 	}
 	if p := c.OverlayPorts; p["Timer"] != 7777 || p["WinCounter"] != 7778 || p["Overlaytxt"] != 5005 || p["LikeGoal"] != 9797 {

@@ -6,6 +6,7 @@
 package userfile
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -285,6 +286,22 @@ const SavedAsUTF16 = `the file is saved as UTF-16 (Notepad calls it "Unicode"); 
 // NUL bytes that the parsers would report in words that never say why.
 func UTF16(b []byte) bool {
 	return len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff)
+}
+
+// NotText says what is wrong with a file that NUL finds, for a message
+// that names the file (and where).
+const NotText = "this is not text: it holds NUL bytes, as a program, a picture or a zip file does"
+
+// NUL finds the first NUL byte of b, which no text file holds: its line
+// and column (in characters, from 1); ok is false when b has none. It is
+// meant for text after AsUTF8: a UTF-16 file is full of NUL bytes.
+func NUL(b []byte) (line, col int, ok bool) {
+	i := bytes.IndexByte(b, 0)
+	if i < 0 {
+		return 0, 0, false
+	}
+	start := bytes.LastIndexByte(b[:i], '\n') + 1
+	return bytes.Count(b[:start], []byte("\n")) + 1, utf8.RuneCount(b[start:i]) + 1, true
 }
 
 // AsUTF8 is b in UTF-8: b itself, or, when b starts with a UTF-16 byte

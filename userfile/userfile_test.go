@@ -99,3 +99,23 @@ func TestAsUTF8(t *testing.T) {
 		}
 	}
 }
+
+func TestNUL(t *testing.T) {
+	for _, c := range []struct {
+		in        string
+		line, col int
+		ok        bool
+	}{
+		{"rose:/say hi\n", 0, 0, false},
+		{"", 0, 0, false},
+		{"\x00", 1, 1, true},
+		{"a\nb\nc\x00d\x00", 3, 2, true},
+		{"ü ö\x00", 1, 4, true},
+		{"\xff\xfe\x00", 1, 3, true},
+	} {
+		line, col, ok := NUL([]byte(c.in))
+		if line != c.line || col != c.col || ok != c.ok {
+			t.Errorf("NUL(%q) = %d, %d, %t; want %d, %d, %t", c.in, line, col, ok, c.line, c.col, c.ok)
+		}
+	}
+}

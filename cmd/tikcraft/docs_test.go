@@ -31,7 +31,8 @@ func TestFirstRunListsWhatMigrateCarries(t *testing.T) {
 	}
 	_, carried, _ := strings.Cut(out, "carried over:\n")
 	carried, _, _ = strings.Cut(carried, "not carried over:")
-	sections := regexp.MustCompile(`(?m)\(([A-Za-z][A-Za-z0-9_.]*)\)$`).FindAllStringSubmatch(carried, -1)
+	// "(TikTok.User)", or a section and its keys: "(LikeGoal DisplayText, InitialGoal)".
+	sections := regexp.MustCompile(`(?m)\(([A-Za-z][A-Za-z0-9_.]*)(?: [A-Z][A-Za-z0-9]*(?:, [A-Z][A-Za-z0-9]*)*)?\)$`).FindAllStringSubmatch(carried, -1)
 	if len(sections) < 3 {
 		t.Fatalf("migrate names few sections it carried:\n%s", out)
 	}

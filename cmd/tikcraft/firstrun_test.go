@@ -570,7 +570,7 @@ func TestMigrateTiktok2McFolder(t *testing.T) {
 		"rcon: 127.0.0.1:25580",
 		"likes.triggers: small (every 250 likes runs likes), huge (every 50000 likes runs like_2, off)",
 		"not carried over:",
-		"overlays.likegoal: \"Road to 10k\", first goal 10000 likes, multiplier 1 (LikeGoal)",
+		"overlays.likegoal: \"Road to 10k\", first goal 10000 likes, multiplier 1 (LikeGoal DisplayText, InitialGoal, GoalMultiplier)",
 		"rose:$timer +30s",
 		"lion:$wins +1; $timer reset",
 		"follow:$timer -10s",

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tikcraft/tikcraft/rcon/rcontest"
+)
+
+// t2mFolder writes a Tiktok2Mc 1.0 folder (path: content) into dir/t2m,
+// with a config.yaml for password unless files has one, and returns it.
+func t2mFolder(t *testing.T, dir, password string, files map[string]string) string {
+	t.Helper()
+	from := filepath.Join(dir, "t2m")
+	if _, ok := files["config/config.yaml"]; !ok {
+		writeFile(t, filepath.Join(from, "config", "config.yaml"), "config_version: 1.0\nrcon: {password: "+password+", port: 25575}\ntiktok:\n  user: anna\n")
+	}
+	for p, s := range files {
+		writeFile(t, filepath.Join(from, filepath.FromSlash(p)), s)
+	}
+	return from
+}
+
+// A Tiktok2Mc trigger named with emoji ("🌹Rose 🌹") became "rose_" to
+// Tiktok2Mc, which no gift is: it never ran for a Rose. Migrated, it runs
+// for no Rose either, and the report says why and what to write instead.
+func TestMigrateKeepsATriggerTiktok2McRanForNoGiftOff(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-stray-names", map[string]string{"data/actions.mca": "🌹Rose 🌹:/say emoji rose\nlion:/say lion\n"})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	_, left, _ := strings.Cut(out, "not carried over:\n")
+	if !strings.Contains(left, "actions.mca line 1 (🌹Rose 🌹:/say emoji rose): Tiktok2Mc read the trigger as rose_, not rose, so it never ran it for the gift Rose") || !strings.Contains(left, "(write rose: if you meant that)") {
+		t.Fatalf("the report does not list the line as not carried over:\n%s", out)
+	}
+	srv := rcontest.Start(t, "pw-for-stray-names")
+	anna := viewer("anna", false, false)
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(gift(anna, 5655, "Rose"), gift(anna, 6369, "Lion")))
+	if want := []string{"say lion"}; !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+}
+
+// A shell_actions.txt line added to a rule of actions.mca ran by itself in
+// Tiktok2Mc: its $random ran the rule's actions.mca commands only. After
+// migrate, a Rose whose $random picks the lion still sends only /say lion,
+// while a Lion also makes the web call.
+func TestMigrateMergedShellLineStaysOutOfRandom(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	web := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	t.Cleanup(web.Close)
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-merged-lines", map[string]string{
+		"data/actions.mca":       "lion:/say lion\nrose:$random\n",
+		"data/shell_actions.txt": "lion:curl -X POST " + web.URL + "/lion\n",
+	})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 || !strings.Contains(out, "check: no errors, 0 warnings") {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "lion_random:/say lion: what $random picks in place of lion") {
+		t.Fatalf("the report does not name lion's stand-in:\n%s", out)
+	}
+	srv := rcontest.Start(t, "pw-for-merged-lines")
+	anna := viewer("anna", false, false)
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(
+		gift(anna, 5655, "Rose"), gift(anna, 5655, "Rose"), gift(anna, 5655, "Rose"), gift(anna, 6369, "Lion"),
+	))
+	if want := []string{"say lion", "say lion", "say lion", "say lion"}; !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("the web address was called %d times, want once (for the Lion alone)", n)
+	}
+}
+
+// A program, a picture or a zip saved as actions.mca is not text: migrate
+// refuses it naming the file and writes nothing (its "lines" came out as
+// comments), and check says so in one error, not one per "line".
+func TestMigrateAndCheckRefuseAnActionsFileThatIsNotText(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	binary := "rose:/say hi\nPK\x03\x04\x14\x00\x08\x00\x08\x00\xa1\xb2\nmore\x00\x00\n"
+	from := t2mFolder(t, dir, "pw-for-binary", map[string]string{"data/actions.mca": binary})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	want := filepath.Join(from, "data", "actions.mca") + ":2:6: this is not text: it holds NUL bytes, as a program, a picture or a zip file does, so it is not a Tiktok2Mc file"
+	if code != 1 || !strings.Contains(errOut, want) {
+		t.Fatalf("migrate: exit %d, want 1 and %q\n%s%s", code, want, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new")); !os.IsNotExist(err) {
+		t.Fatalf("migrate wrote %s after refusing: %v", filepath.Join(dir, "new"), err)
+	}
+
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "rcon:\n  address: 127.0.0.1:25575\n")
+	writeFile(t, filepath.Join(dir, "actions.mca"), binary)
+	out, _, code = tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD=pw-for-binary"}, "check", "-c", "tikcraft.yaml")
+	if code != 1 || strings.Count(out, "error") != 1 || !strings.Contains(out, "actions.mca:2:6: error: this is not text: it holds NUL bytes") {
+		t.Fatalf("check: exit %d, want 1 and one error at actions.mca:2:6\n%s", code, out)
+	}
+}
+
+// --out names a folder. A streamer who gives a file there (the
+// tikcraft.yaml to write, say) reads which path, that it must be a folder
+// and what to give instead, not "not a directory"; nothing is written.
+func TestMigrateOutMustBeAFolder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-out", nil)
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "# mine\n")
+	for _, c := range []struct{ out, want string }{
+		{"tikcraft.yaml", "--out tikcraft.yaml is a file, not a folder: --out names the folder that migrate writes tikcraft.yaml and actions.mca into, and makes it if it does not exist. Give a folder instead, such as --out tikcraft, or leave --out out to write into the folder you are in"},
+		{filepath.Join("tikcraft.yaml", "new"), "--out " + filepath.Join("tikcraft.yaml", "new") + " cannot be made: tikcraft.yaml is a file, not a folder. --out names the folder"},
+	} {
+		out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", c.out)
+		if code != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "directory") {
+			t.Errorf("--out %s: exit %d, want 1 and %q\n%s%s", c.out, code, c.want, out, errOut)
+		}
+	}
+	if got := readFile(t, filepath.Join(dir, "tikcraft.yaml")); got != "# mine\n" {
+		t.Fatalf("tikcraft.yaml changed to %q", got)
+	}
+}
