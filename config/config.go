@@ -698,7 +698,11 @@ func keyPath(f *ast.File, line, col int) string {
 		}
 	}
 	for _, d := range f.Docs {
-		ast.Walk(visit, d)
+		// A document with no body ("0\r---") has no token: its GetToken
+		// would call a nil Body.
+		if d != nil && d.Body != nil {
+			ast.Walk(visit, d.Body)
+		}
 	}
 	return best
 }
