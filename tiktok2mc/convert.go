@@ -130,6 +130,7 @@ func Convert(from string) (*Result, error) {
 	}
 	converted, _, merged := mergeRules(converted, m.convertEvents(), "event_commands.yaml")
 	m.addMerged(merged, "event_commands.yaml")
+	m.pool = m.newRandomFilter()
 	converted = m.addStandIns(converted)
 	// The report starts with the settings, then the files' rules.
 	nc, nl := len(m.carried), len(m.left)
@@ -250,6 +251,7 @@ type converter struct {
 	// notRandom are rules made from http_actions.txt or shell_actions.txt:
 	// Tiktok2Mc ran them by themselves, so $random must not pick them.
 	notRandom []string
+	pool      randomFilter // $random's, once the shell files are merged
 	// merged are the rules of actions.mca those files and the event
 	// mappings added commands to, as they were, with where the commands
 	// came from; standIns are the rules $random picks in place of them.
@@ -288,14 +290,14 @@ func (m *converter) addMerged(lines []mergedLine, file string) {
 // $random ran a rule's actions.mca commands only; a rule that got such
 // commands added would run them when $random picks it. So when the file
 // uses $random and it may pick such a rule, a stand-in with the rule's own
-// commands (NAME_random) is added at the end, and random() puts the
+// commands (NAME_random) is added at the end, and randomLists puts the
 // stand-in in the rule's place: never picks the rule, or lists the
 // stand-in in random.only instead.
 func (m *converter) addStandIns(src string) string {
 	if len(m.merged) == 0 {
 		return src
 	}
-	only, never, _, _ := m.randomLists(false)
+	only, never, _ := m.randomLists()
 	f, _ := actions.Parse("actions.mca", []byte(src), actions.Options{LikeFunctions: m.likeFunctions(), HTTPAllow: m.httpAllow, RandomOnly: only, RandomNever: never})
 	if !slices.ContainsFunc(f.Rules(), (*actions.Rule).UsesRandom) {
 		return src
@@ -499,42 +501,57 @@ func (m *converter) follows(b *strings.Builder) {
 	}
 }
 
-// randomLists are $random's lists as tikcraft.yaml gets them: only and
-// never from Tiktok2Mc's filter; never also gets the rules made from shell
-// files (shell), and the rules whose stand-ins $random picks (swapped; in
-// only, the stand-ins replace them). report lists what is no trigger name.
-func (m *converter) randomLists(report bool) (only, never, shell, swapped []string) {
+// randomFilter is Tiktok2Mc's $random filter in tikcraft's names: only
+// and never from its lists, never also the rules made from shell files
+// (shell), which Tiktok2Mc never ran through $random; left says what of
+// its lists is not carried over and why.
+type randomFilter struct {
+	only, never, shell, left []string
+}
+
+// newRandomFilter works out the filter once the shell files are merged.
+func (m *converter) newRandomFilter() randomFilter {
 	p := m.t2m.Random
 	if p == nil {
 		p = &RandomPool{}
 	}
+	var f randomFilter
 	likes := m.likeFunctions()
-	names := func(list []string, skipNeverPicked bool) []string {
+	// tikcraft's $random never picks these anyway.
+	neverPicked := func(tn string) bool {
+		return actions.IsEventTrigger(tn) || tn == "likes" || tn == "like_2" || slices.Contains(likes, tn)
+	}
+	names := func(list []string, never bool) []string {
 		var out []string
 		for _, n := range list {
 			tn := TriggerName(n)
 			switch {
 			case tn == "":
-				if report {
-					m.left = append(m.left, fmt.Sprintf("%s: %q is not a trigger name", p.From, n))
-				}
-			case skipNeverPicked && (actions.IsEventTrigger(tn) || tn == "likes" || tn == "like_2" || slices.Contains(likes, tn)):
-				// tikcraft's $random never picks it anyway.
+				f.left = append(f.left, fmt.Sprintf("%s: %q is not a trigger name", p.From, n))
+			case never && neverPicked(tn):
 			default:
 				out = append(out, tn)
 			}
 		}
 		return out
 	}
-	only, never = names(p.Only, false), names(p.Never, true)
-	if len(only) == 0 {
-		for _, t := range names(m.notRandom, true) {
-			if !slices.Contains(never, t) {
-				never = append(never, t)
-				shell = append(shell, t)
+	f.only, f.never = names(p.Only, false), names(p.Never, true)
+	if len(f.only) == 0 {
+		for _, t := range m.notRandom {
+			if !neverPicked(t) && !slices.Contains(f.never, t) {
+				f.never = append(f.never, t)
+				f.shell = append(f.shell, t)
 			}
 		}
 	}
+	return f
+}
+
+// randomLists are $random's lists as tikcraft.yaml gets them: the filter's,
+// with the rules whose stand-ins $random picks (swapped) in never, or, in
+// only, replaced by their stand-ins.
+func (m *converter) randomLists() (only, never, swapped []string) {
+	only, never = slices.Clone(m.pool.only), slices.Clone(m.pool.never)
 	for _, s := range m.standIns {
 		i := slices.IndexFunc(only, func(n string) bool { return actions.Normalize(n) == actions.Normalize(s.rule) })
 		switch {
@@ -547,14 +564,16 @@ func (m *converter) randomLists(report bool) (only, never, shell, swapped []stri
 		}
 		swapped = append(swapped, TriggerName(s.rule))
 	}
-	return only, never, shell, swapped
+	return only, never, swapped
 }
 
 // random writes random: from Tiktok2Mc's $random filter, and keeps the
 // rules made from shell files, and those that got commands from them, out
 // of $random's pool.
 func (m *converter) random(b *strings.Builder) {
-	only, never, shell, swapped := m.randomLists(true)
+	m.left = append(m.left, m.pool.left...)
+	only, never, swapped := m.randomLists()
+	shell := m.pool.shell
 	if len(only) == 0 && len(never) == 0 {
 		return
 	}
