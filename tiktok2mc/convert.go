@@ -525,9 +525,13 @@ func (m *converter) newRandomFilter() randomFilter {
 		var out []string
 		for _, n := range list {
 			tn := TriggerName(n)
-			switch {
+			switch why := strayTrigger(n); {
 			case tn == "":
 				f.left = append(f.left, fmt.Sprintf("%s: %q is not a trigger name", p.From, n))
+			case why != "":
+				// Its line of actions.mca is left as a comment, and in
+				// tikcraft's lists the name is another rule's: rose_ is rose.
+				f.left = append(f.left, fmt.Sprintf("%s: %q: %s", p.From, n, why))
 			case never && neverPicked(tn):
 			default:
 				out = append(out, tn)
@@ -536,6 +540,9 @@ func (m *converter) newRandomFilter() randomFilter {
 		return out
 	}
 	f.only, f.never = names(p.Only, false), names(p.Never, true)
+	if len(p.Only) > 0 && len(f.only) == 0 {
+		f.left = append(f.left, fmt.Sprintf("%s: none of the rules it lists is carried over, so $random picks from every rule", p.From))
+	}
 	if len(f.only) == 0 {
 		for _, t := range m.notRandom {
 			if !neverPicked(t) && !slices.Contains(f.never, t) {

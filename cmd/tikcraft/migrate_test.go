@@ -50,6 +50,33 @@ func TestMigrateKeepsATriggerTiktok2McRanForNoGiftOff(t *testing.T) {
 	}
 }
 
+// The same name in $random's list (hooks/random/config.yaml) names that
+// line, not the rose rule: $random, picking only from the lion and it,
+// runs the lion's commands, never the rose's.
+func TestMigrateKeepsAStrayNameOutOfRandom(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-stray-random", map[string]string{
+		"hooks/random/config.yaml": "mode: allow-only\ntriggers: ['🌹Rose 🌹', lion]\n",
+		"data/actions.mca":         "🌹Rose 🌹:/say emoji\nrose:/say rose\nlion:/say lion\nconfetti:$random\n",
+	})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	_, left, _ := strings.Cut(out, "not carried over:\n")
+	if !strings.Contains(left, `config.yaml: "🌹Rose 🌹": Tiktok2Mc read the trigger as rose_, not rose`) {
+		t.Fatalf("the report does not list the name as not carried over:\n%s", out)
+	}
+	srv := rcontest.Start(t, "pw-for-stray-random")
+	anna := viewer("anna", false, false)
+	confetti := gift(anna, 6064, "Confetti")
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(confetti, confetti, confetti, confetti, confetti, confetti))
+	if want := slices.Repeat([]string{"say lion"}, 6); !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+}
+
 // A shell_actions.txt line added to a rule of actions.mca ran by itself in
 // Tiktok2Mc: its $random ran the rule's actions.mca commands only. After
 // migrate, a Rose whose $random picks the lion still sends only /say lion,
