@@ -229,21 +229,23 @@ func (c *Config) overlayText(m map[string]any, where string) {
 		set(f.key)
 	}
 	if list, ok := m["overlays"].([]any); ok {
-		added := false
 		for _, e := range list {
-			if n := mapOf(e)["name"]; n != nil && !slices.Contains(o.Overlays, fmt.Sprint(n)) {
-				o.Overlays = append(o.Overlays, fmt.Sprint(n))
-				added = true
+			n := mapOf(e)["name"]
+			if n == nil {
+				continue
+			}
+			// tikcraft's overlay names are lower case; default is its
+			// /overlay/alerts.
+			name := strings.ToLower(fmt.Sprint(n))
+			if name != "default" && !slices.Contains(o.Overlays, name) {
+				o.Overlays = append(o.Overlays, name)
 			}
 		}
-		if added {
-			if prev := o.From["overlays"]; prev != "" && prev != where {
-				where = prev + " and " + where
-			}
-			o.From["overlays"] = where
-		}
+		o.OverlaysFrom = append(o.OverlaysFrom, where)
+	} else if m["overlays"] != nil {
+		c.Unused = append(c.Unused, Unused{where + " overlays", fmt.Sprintf("%v is not a list of overlays ({name: ...})", m["overlays"])})
 	}
-	if o.DisplayMode != "" || o.FadeIn != nil || o.FadeOut != nil || len(o.Overlays) > 0 {
+	if o.DisplayMode != "" || o.FadeIn != nil || o.FadeOut != nil || len(o.OverlaysFrom) > 0 {
 		c.OverlayText = o
 	}
 }
@@ -491,9 +493,12 @@ func orderedItems(v any) []item {
 type OverlayText struct {
 	DisplayMode     string // overwrite or queue
 	FadeIn, FadeOut *int64 // ms
-	Overlays        []string
-	// From says where each setting (display_mode, fade_in, fade_out,
-	// overlays) was read.
+	// Overlays are the named overlays, lower case, without default (the
+	// overlay without a name); OverlaysFrom where each overlays list was
+	// read.
+	Overlays, OverlaysFrom []string
+	// From says where each setting (display_mode, fade_in, fade_out) was
+	// read.
 	From map[string]string
 }
 

@@ -632,14 +632,19 @@ func (m *converter) overlays(b *strings.Builder) {
 			lines = append(lines, fmt.Sprintf("  alerts: {%s}   # %s (milliseconds)", strings.Join(parts, ", "), from))
 			m.carried = append(m.carried, fmt.Sprintf("overlays.alerts: %s (%s)", strings.Join(parts, ", "), from))
 		}
-		var named []string
-		for _, n := range o.Overlays {
-			if n = strings.ToLower(n); n != "default" && !slices.Contains(named, "/overlay/alerts?name="+n) {
+		if len(o.OverlaysFrom) > 0 {
+			var from, named []string
+			for _, w := range o.OverlaysFrom {
+				from = append(from, w+" overlays")
+			}
+			for _, n := range o.Overlays {
 				named = append(named, "/overlay/alerts?name="+n)
 			}
-		}
-		if len(named) > 0 {
-			m.carried = append(m.carried, fmt.Sprintf("named overlays (%s overlays): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", o.From["overlays"], strings.Join(named, ", ")))
+			if len(named) > 0 {
+				m.carried = append(m.carried, fmt.Sprintf("named overlays (%s): @NAME>> alerts show on %s; >> alerts on /overlay/alerts", strings.Join(from, "; "), strings.Join(named, ", ")))
+			} else {
+				m.carried = append(m.carried, fmt.Sprintf("overlays (%s): default only, whose >> alerts show on /overlay/alerts", strings.Join(from, "; ")))
+			}
 		}
 	}
 	if g := t.LikeGoal; g != nil {
