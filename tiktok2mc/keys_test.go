@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 )
 
 // The plugins' config.yaml files as Tiktok2Mc 1.0 ships them.
@@ -18,8 +20,9 @@ const (
 // TestEveryKeyIsReported enumerates the keys of Tiktok2Mc folders that
 // hold every key Tiktok2Mc ships (config.yaml 1.0 and 0.x, the plugins'
 // config.yaml files): each one is named in the report, carried over or
-// left with its reason. A key is named when a line of the report names
-// its section and the key, or leaves the whole section.
+// left with its reason, in a form migrate writes (named). The same
+// folders with a key Tiktok2Mc does not know added to every mapping check
+// that each section accounts for its keys, not only for those it reads.
 func TestEveryKeyIsReported(t *testing.T) {
 	for _, tc := range []struct {
 		fixture string
@@ -28,46 +31,111 @@ func TestEveryKeyIsReported(t *testing.T) {
 		{"testdata/t2m10", map[string]string{"plugins/likegoal/config.yaml": likegoalPlugin, "plugins/overlaytxt/config.yaml": overlaytxtPlugin}},
 		{"testdata/t2m", nil},
 	} {
-		t.Run(tc.fixture, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.CopyFS(dir, os.DirFS(tc.fixture)); err != nil {
-				t.Fatal(err)
+		for _, unknown := range []bool{false, true} {
+			name := tc.fixture
+			if unknown {
+				name += " with an unknown key in every mapping"
 			}
-			for p, s := range tc.extra {
-				writeT(t, filepath.Join(dir, filepath.FromSlash(p)), s)
-			}
-			res, err := Convert(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkResult(t, res)
-			report := slices.Concat(res.Carried, res.Left, res.Notes)
-			keys := fileKeys(t, filepath.Join(dir, "config", "config.yaml"), "")
-			plugins, _ := filepath.Glob(filepath.Join(dir, "plugins", "*", "config.yaml"))
-			for _, p := range plugins {
-				rel, _ := filepath.Rel(dir, p)
-				keys = append(keys, fileKeys(t, p, filepath.ToSlash(rel))...)
-			}
-			if len(keys) < 20 {
-				t.Fatalf("only %d keys: %v", len(keys), keys)
-			}
-			for _, k := range keys {
-				if !named(report, res.Left, k[0], k[1]) {
-					t.Errorf("%s %s is neither carried over nor left in the report", k[0], k[1])
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				if err := os.CopyFS(dir, os.DirFS(tc.fixture)); err != nil {
+					t.Fatal(err)
 				}
-			}
-			if t.Failed() {
-				t.Logf("report:\n%s", strings.Join(report, "\n"))
-			}
-		})
+				for p, s := range tc.extra {
+					writeT(t, filepath.Join(dir, filepath.FromSlash(p)), s)
+				}
+				files, _ := filepath.Glob(filepath.Join(dir, "plugins", "*", "config.yaml"))
+				files = append([]string{filepath.Join(dir, "config", "config.yaml")}, files...)
+				if unknown {
+					for _, p := range files {
+						addUnknownKeys(t, p)
+					}
+				}
+				res, err := Convert(dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkResult(t, res)
+				report := slices.Concat(res.Carried, res.Left, res.Notes)
+				var keys []fileKey
+				for i, p := range files {
+					file := ""
+					if i > 0 {
+						rel, _ := filepath.Rel(dir, p)
+						file = filepath.ToSlash(rel)
+					}
+					keys = append(keys, fileKeys(t, p, file)...)
+				}
+				if len(keys) < 20 {
+					t.Fatalf("only %d keys: %v", len(keys), keys)
+				}
+				unknowns := 0
+				for _, k := range keys {
+					if k.path[len(k.path)-1] == unknownKey {
+						unknowns++
+					}
+					if !named(report, res.Left, k) {
+						t.Errorf("%s is neither carried over nor left in the report", k)
+					}
+				}
+				if unknown && unknowns < 10 {
+					t.Fatalf("only %d unknown keys added", unknowns)
+				}
+				if t.Failed() {
+					t.Logf("report:\n%s", strings.Join(report, "\n"))
+				}
+			})
+		}
 	}
 }
 
-// fileKeys lists the keys of a YAML file as {section, key}: for a
-// config.yaml each top-level key is a section (a scalar one has no key),
-// each key of its mapping a key; for a plugin's file (section given) each
-// top-level key.
-func fileKeys(t *testing.T, path, section string) [][2]string {
+const unknownKey = "zz_unknown"
+
+// addUnknownKeys adds unknownKey to every mapping of the YAML file at
+// path that is not in a list.
+func addUnknownKeys(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.MapSlice
+	if err := yaml.UnmarshalWithOptions(b, &doc, yaml.UseOrderedMap()); err != nil {
+		t.Fatal(err)
+	}
+	var add func(m yaml.MapSlice) yaml.MapSlice
+	add = func(m yaml.MapSlice) yaml.MapSlice {
+		for i, it := range m {
+			if inner, ok := it.Value.(yaml.MapSlice); ok {
+				m[i].Value = add(inner)
+			}
+		}
+		return append(m, yaml.MapItem{Key: unknownKey, Value: 1})
+	}
+	out, err := yaml.Marshal(add(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fileKey is a key of a Tiktok2Mc file: file is "" for config.yaml, the
+// plugin's file (plugins/timer/config.yaml) otherwise; path leads to the
+// key through the mappings holding it.
+type fileKey struct {
+	file string
+	path []string
+}
+
+func (k fileKey) String() string {
+	return strings.TrimSpace(k.file + " " + strings.Join(k.path, "."))
+}
+
+// fileKeys lists the keys of a YAML file that hold no mapping: the others
+// are named through theirs.
+func fileKeys(t *testing.T, path, file string) []fileKey {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -77,38 +145,64 @@ func fileKeys(t *testing.T, path, section string) [][2]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out [][2]string
-	for _, it := range orderedItems(doc) {
-		if section != "" {
-			out = append(out, [2]string{section, it.key})
-			continue
-		}
-		inner := orderedItems(it.value)
-		if len(inner) == 0 {
-			out = append(out, [2]string{it.key, ""})
-		}
-		for _, in := range inner {
-			out = append(out, [2]string{it.key, in.key})
+	var out []fileKey
+	var walk func(v any, at []string)
+	walk = func(v any, at []string) {
+		for _, it := range orderedItems(v) {
+			p := append(slices.Clone(at), it.key)
+			if len(orderedItems(it.value)) == 0 {
+				out = append(out, fileKey{file, p})
+			}
+			walk(it.value, p)
 		}
 	}
+	walk(doc, nil)
 	return out
 }
 
-// named reports whether a line of left leaves the whole section ("java:
-// ...", "config.yaml comment_commands: superseded ...") or a line of the
-// report names both the section and the key as words.
-func named(report, left []string, section, key string) bool {
-	word := func(s string) *regexp.Regexp {
-		return regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(s) + `($|[^A-Za-z0-9_])`)
+// form is a regexp of the ways the report names the key at path of file:
+// a key of config.yaml as section.key ("(tiktok.user)", "timer.port: ...",
+// "LikeGoal.Enable: ...", "tiktok.follow_tracking.file: ...") or as the
+// section, a space and a list of keys that holds it ("like_goal
+// display_text, initial_goal: ..."); a plugin's key after the file's name
+// ("plugins/timer/config.yaml start_time (seconds)"); a top-level key of
+// config.yaml, or a plugin's file with no path, by itself.
+func form(file string, path []string) string {
+	if len(path) == 0 {
+		return regexp.QuoteMeta(file)
 	}
-	whole := regexp.MustCompile(`^(config\.yaml )?` + regexp.QuoteMeta(section) + `:`)
-	for _, l := range left {
-		if whole.MatchString(l) {
-			return true
+	key := regexp.QuoteMeta(path[len(path)-1])
+	section := strings.TrimSpace(file + " " + strings.Join(path[:len(path)-1], "."))
+	if section == "" {
+		return key
+	}
+	return regexp.QuoteMeta(section) + `[. ]([A-Za-z0-9_]+(, | and ))*` + key
+}
+
+// named reports whether a line of left leaves the key, or a mapping that
+// holds it, whole ("java: ...", "config.yaml comment_commands: superseded
+// ...", "plugins/spotify/config.yaml: ...", "plugins/timer/config.yaml
+// theme: ..."), or a line of the report names the key (form). A section
+// inside a path (timer in plugins/timer/config.yaml) is not one.
+func named(report, left []string, k fileKey) bool {
+	first := 0
+	if k.file == "" {
+		first = 1
+	}
+	for i := first; i <= len(k.path); i++ {
+		whole := regexp.MustCompile(`^(config\.yaml )?` + form(k.file, k.path[:i]) + `:`)
+		for _, l := range left {
+			if whole.MatchString(l) {
+				return true
+			}
 		}
 	}
+	if k.file == "" && len(k.path) == 1 {
+		return false
+	}
+	full := regexp.MustCompile(`(^|[ (])` + form(k.file, k.path) + `([:;,). ]|$)`)
 	for _, l := range report {
-		if key != "" && word(section).MatchString(l) && word(key).MatchString(l) {
+		if full.MatchString(l) {
 			return true
 		}
 	}
@@ -116,17 +210,28 @@ func named(report, left []string, section, key string) bool {
 }
 
 func TestNamed(t *testing.T) {
-	left := []string{"java: tikcraft does not start Minecraft", "config.yaml comment_commands: superseded by x"}
-	report := append([]string{"overlays.timer: start: 5m (timer start_time)", "rcon: 127.0.0.1:25575"}, left...)
+	left := []string{"java: tikcraft does not start Minecraft", "config.yaml comment_commands: superseded by x", "plugins/spotify/config.yaml: no Spotify",
+		"timer.port: the port", "plugins/timer/config.yaml enabled: always served", "like_goal display_text, initial_goal: superseded by y",
+		"plugins/likegoal/config.yaml theme: colours", "tiktok.follow_tracking.file: kept in data_dir", "config_version: its own"}
+	report := append([]string{"overlays.timer: start: 5m (plugins/timer/config.yaml start_time (seconds))", "rcon: 127.0.0.1:25575 (port: rcon.port; rcon.enabled: true)",
+		"tiktok.user: @a (tiktok.user)", "random (config.yaml Gifts.random_included and random_exclude)", "carried: show_sudo_warning: x"}, left...)
 	for _, c := range []struct {
-		section, key string
-		want         bool
+		file string
+		path string
+		want bool
 	}{
-		{"java", "xms", true}, {"timer", "start_time", true}, {"timer", "port", false}, {"comment_commands", "groups", true},
-		{"start", "", false}, {"overlays", "", false}, {"rcon", "port", false},
+		{"", "java.xms", true}, {"", "comment_commands.groups", true}, {"plugins/spotify/config.yaml", "enabled", true},
+		{"", "timer.port", true}, {"", "timer.start_time", false}, {"", "timer.enabled", false},
+		{"plugins/timer/config.yaml", "start_time", true}, {"plugins/timer/config.yaml", "enabled", true}, {"plugins/timer/config.yaml", "port", false},
+		{"plugins/likegoal/config.yaml", "theme.background", true}, {"plugins/timer/config.yaml", "theme.background", false},
+		{"", "like_goal.display_text", true}, {"", "like_goal.initial_goal", true}, {"", "like_goal.goal_multiplier", false},
+		{"", "rcon.port", true}, {"", "rcon.enabled", true}, {"", "rcon.password", false}, {"", "tiktok.user", true},
+		{"", "tiktok.follow_tracking.file", true}, {"", "tiktok.follow_tracking.mode", false},
+		{"", "Gifts.random_included", true}, {"", "Gifts.random_exclude", true}, {"", "Gifts.like_triggers", false},
+		{"", "config_version", true}, {"", "show_sudo_warning", false}, {"", "start", false},
 	} {
-		if got := named(report, left, c.section, c.key); got != c.want {
-			t.Errorf("named(%q, %q) = %t", c.section, c.key, got)
+		if got := named(report, left, fileKey{c.file, strings.Split(c.path, ".")}); got != c.want {
+			t.Errorf("named(%s %s) = %t", c.file, c.path, got)
 		}
 	}
 }
