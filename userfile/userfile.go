@@ -222,12 +222,24 @@ func (k Kind) check(path string, st fs.FileInfo) error {
 // brokenLink is the error of a link, at name, to something that does not
 // exist; it names where the link leads, for the streamer to look there.
 func (k Kind) brokenLink(fsys fsys, name, path string) error {
-	to := "a file that does not exist"
-	if target, err := fsys.Readlink(name); err == nil {
-		to = fmt.Sprintf("%s, which does not exist", target)
-	}
+	target, _ := fsys.Readlink(name)
 	return &Error{Path: path, Err: ErrBrokenLink,
-		msg: fmt.Sprintf("cannot read the %s %s: it is a link to %s; put the real file there", k.Name, path, to)}
+		msg: fmt.Sprintf("cannot read the %s %s: it is %s; put the real file there", k.Name, path, BrokenLink(path, target))}
+}
+
+// BrokenLink says what the link at path is when what it leads to does not
+// exist, for a message that names path: "a link to old/gone.txt, which
+// does not exist". target is the link's (os.Readlink; "" when unknown); a
+// relative one leads from the link's folder, so it is shown from there.
+func BrokenLink(path, target string) string {
+	if target == "" {
+		return "a link to something that does not exist"
+	}
+	// On Windows, \x is rooted: on the current drive, not in the folder.
+	if !filepath.IsAbs(target) && !strings.HasPrefix(target, string(filepath.Separator)) {
+		target = filepath.Join(filepath.Dir(path), target)
+	}
+	return fmt.Sprintf("a link to %s, which does not exist", target)
 }
 
 func (k Kind) link(path string) error {

@@ -181,7 +181,8 @@ func TestReadInLinks(t *testing.T) {
 
 // A link to nothing is ErrBrokenLink, not fs.ErrNotExist (callers offer
 // to create a missing file, or use their defaults), and the message says
-// where it leads.
+// where it leads: a relative target from the link's folder, where it
+// leads from, not from the folder tikcraft runs in.
 func TestReadLinkToNothing(t *testing.T) {
 	dir := t.TempDir()
 	link := filepath.Join(dir, "actions.mca")
@@ -192,5 +193,25 @@ func TestReadLinkToNothing(t *testing.T) {
 	want := "cannot read the test file " + link + ": it is a link to " + filepath.Join(dir, "old", "actions.mca") + ", which does not exist; put the real file there"
 	if !errors.Is(err, ErrBrokenLink) || errors.Is(err, fs.ErrNotExist) || err.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
+	}
+
+	rel := filepath.Join(dir, "sub", "rules.mca")
+	if err := os.Mkdir(filepath.Dir(rel), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("old", "rules.mca"), rel); err != nil {
+		t.Fatal(err)
+	}
+	want = "it is a link to " + filepath.Join(dir, "sub", "old", "rules.mca") + ", which does not exist"
+	if _, err := Read(rel, Kind{Name: "test file", Max: 1 << 10}); !errors.Is(err, ErrBrokenLink) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("a relative link: got %v\nwant %s", err, want)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if _, err := ReadIn(root, filepath.Join("sub", "rules.mca"), Kind{Name: "test file", Max: 1 << 10}); !errors.Is(err, ErrBrokenLink) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("a relative link in a root: got %v\nwant %s", err, want)
 	}
 }
