@@ -1,13 +1,16 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/tiktok2mc"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // MigrateOptions are migrate's arguments.
@@ -75,19 +78,37 @@ func outFolder(out string) error {
 		case err == nil && st.IsDir():
 			return nil
 		case err == nil && p == filepath.Clean(out):
-			return fmt.Errorf("--out %s is a file, not a folder: %s. Give a folder instead, such as --out %s, or leave --out out to write into the folder you are in", out, what, filepath.Join(filepath.Dir(p), "tikcraft"))
+			return fmt.Errorf("--out %s is a file, not a folder: %s. Give a folder instead, such as --out %s, or leave --out out to write into the folder you are in", out, what, newFolderName(filepath.Dir(p)))
 		case err == nil:
 			return fmt.Errorf("--out %s cannot be made: %s is a file, not a folder. %s: give a folder whose path holds no file", out, p, what)
 		}
-		// Not there (or not readable: making the folder will say so).
-		if _, err := os.Lstat(p); err == nil {
-			target, _ := os.Readlink(p)
-			return fmt.Errorf("--out %s cannot be made: %s is a link to %s, which does not exist. %s: give another folder, or make %s first", out, p, target, what, target)
+		if fi, lerr := os.Lstat(p); lerr == nil {
+			// p is there, yet cannot be followed: a link to nothing, or
+			// one that loops or leads where tikcraft may not look.
+			if errors.Is(err, fs.ErrNotExist) && fi.Mode()&fs.ModeSymlink != 0 {
+				target, _ := os.Readlink(p)
+				return fmt.Errorf("--out %s cannot be made: %s is %s. %s: give another folder, or make the one it leads to first", out, p, userfile.BrokenLink(p, target), what)
+			}
+			return fmt.Errorf("--out %s cannot be used: %s: %w", out, p, unwrapPathError(err))
 		}
+		// Not there (or not readable: making the folder will say so).
 		parent := filepath.Dir(p)
 		if parent == p {
 			return nil
 		}
 		p = parent
 	}
+}
+
+// newFolderName is a folder in dir to suggest for --out: one that does not
+// exist (a file named tikcraft is the program itself on Linux and macOS).
+func newFolderName(dir string) string {
+	name := filepath.Join(dir, "tikcraft")
+	for n := 2; n < 100; n++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		name = filepath.Join(dir, fmt.Sprintf("tikcraft-%d", n))
+	}
+	return name
 }

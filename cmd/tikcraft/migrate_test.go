@@ -156,4 +156,13 @@ func TestMigrateOutMustBeAFolder(t *testing.T) {
 	if got := readFile(t, filepath.Join(dir, "tikcraft.yaml")); got != "# mine\n" {
 		t.Fatalf("tikcraft.yaml changed to %q", got)
 	}
+
+	// The folder suggested does not exist: a file named tikcraft (the
+	// program itself, on Linux and macOS) is not suggested back.
+	writeFile(t, filepath.Join(dir, "tikcraft"), "#!/bin/sh\n")
+	writeFile(t, filepath.Join(dir, "tikcraft-2"), "")
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "tikcraft")
+	if want := "--out tikcraft is a file, not a folder: --out names the folder that migrate writes tikcraft.yaml and actions.mca into, and makes it if it does not exist. Give a folder instead, such as --out tikcraft-3,"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("--out tikcraft: exit %d, want 1 and %q\n%s%s", code, want, out, errOut)
+	}
 }
