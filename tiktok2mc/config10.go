@@ -103,9 +103,9 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 			}
 			c.LikeTriggers = append(c.LikeTriggers, ts...)
 		}
-		c.likeGoal(m, "like_goal")
+		c.likeGoal10(m, "like_goal")
 		c.overlayPort("LikeGoal", m["port"])
-		c.keys("like_goal.", m, []string{"triggers", "display_text", "initial_goal", "goal_multiplier"}, map[string]string{
+		c.keys("like_goal.", m, append(likeGoal10.read(), "triggers"), map[string]string{
 			"enabled": shownWhy("/overlay/likegoal"),
 			"port":    portWhy("like goal", "/overlay/likegoal"),
 		})
@@ -143,25 +143,35 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 	return true, nil
 }
 
-// likeGoal reads a like goal section (config.yaml like_goal, or the 0.4+
-// likegoal plugin's config.yaml) when it sets the goal. One read later
-// (the plugin's) supersedes the earlier, which is listed as left.
-func (c *Config) likeGoal(m map[string]any, where string) {
-	if m["display_text"] == nil && m["initial_goal"] == nil && m["goal_multiplier"] == nil {
-		return
-	}
-	g := &LikeGoal{Enable: true, DisplayText: "Like Goal", InitialGoal: 100000, GoalMultiplier: 1, From: where}
-	if v, ok := m["enabled"].(bool); ok {
+// likeGoalKeys name the keys of a like goal section as its file writes
+// them: 0.x's LikeGoal, or 1.0's like_goal and likegoal plugin.
+type likeGoalKeys struct{ enabled, text, initial, multiplier string }
+
+var (
+	likeGoal0x = likeGoalKeys{"Enable", "DisplayText", "InitialGoal", "GoalMultiplier"}
+	likeGoal10 = likeGoalKeys{"enabled", "display_text", "initial_goal", "goal_multiplier"}
+)
+
+// read are the keys a like goal section's goal is read from.
+func (k likeGoalKeys) read() []string { return []string{k.text, k.initial, k.multiplier} }
+
+// likeGoal reads a like goal section over the defaults in g, whose From
+// names the section, and makes it c.LikeGoal: g.Keys gets the keys the
+// goal was read from; a value that is not a whole number is listed as
+// left. One read later (the plugin's) supersedes the earlier, which is
+// listed as left.
+func (c *Config) likeGoal(m map[string]any, k likeGoalKeys, g *LikeGoal) {
+	if v, ok := m[k.enabled].(bool); ok {
 		g.Enable = v
 	}
-	if v, ok := m["display_text"]; ok && v != nil {
+	if v, ok := m[k.text]; ok && v != nil {
 		g.DisplayText = fmt.Sprint(v)
-		g.Keys = append(g.Keys, "display_text")
+		g.Keys = append(g.Keys, k.text)
 	}
 	for _, f := range []struct {
 		key string
 		dst *int64
-	}{{"initial_goal", &g.InitialGoal}, {"goal_multiplier", &g.GoalMultiplier}} {
+	}{{k.initial, &g.InitialGoal}, {k.multiplier, &g.GoalMultiplier}} {
 		if m[f.key] == nil {
 			continue
 		}
@@ -169,17 +179,22 @@ func (c *Config) likeGoal(m map[string]any, where string) {
 			*f.dst = n
 			g.Keys = append(g.Keys, f.key)
 		} else {
-			c.Unused = append(c.Unused, Unused{where + " " + f.key, fmt.Sprintf("%v is not a whole number; overlays.likegoal keeps its default", m[f.key])})
+			c.Unused = append(c.Unused, Unused{g.From + " " + f.key, fmt.Sprintf("%v is not a whole number; overlays.likegoal keeps its default", m[f.key])})
 		}
 	}
 	if old := c.LikeGoal; old != nil && len(old.Keys) > 0 {
-		from := old.From
-		if from == "" {
-			from = "LikeGoal"
-		}
-		c.Unused = append(c.Unused, Unused{from + " " + strings.Join(old.Keys, ", "), "superseded by " + where})
+		c.Unused = append(c.Unused, Unused{old.From + " " + strings.Join(old.Keys, ", "), "superseded by " + g.From})
 	}
 	c.LikeGoal = g
+}
+
+// likeGoal10 reads 1.0's like goal (config.yaml like_goal, or the likegoal
+// plugin's config.yaml, where names it) when it sets the goal.
+func (c *Config) likeGoal10(m map[string]any, where string) {
+	if m["display_text"] == nil && m["initial_goal"] == nil && m["goal_multiplier"] == nil {
+		return
+	}
+	c.likeGoal(m, likeGoal10, &LikeGoal{Enable: true, DisplayText: "Like Goal", InitialGoal: 100000, GoalMultiplier: 1, From: where})
 }
 
 // overlayTextLeft are the reasons the alerts overlay's other keys are left.

@@ -648,12 +648,8 @@ func (m *converter) overlays(b *strings.Builder) {
 		}
 	}
 	if g := t.LikeGoal; g != nil {
-		from := g.From
-		if from == "" {
-			from = "LikeGoal"
-		}
-		lines = append(lines, fmt.Sprintf("  likegoal:   # %s; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d", from, strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier))
-		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, strings.TrimSpace(from+" "+strings.Join(g.Keys, ", "))))
+		lines = append(lines, fmt.Sprintf("  likegoal:   # %s; shown at /overlay/likegoal (docs/OVERLAYS.md)\n    label: %s\n    initial_goal: %d\n    multiplier: %d", g.From, strconv.Quote(g.DisplayText), g.InitialGoal, g.GoalMultiplier))
+		m.carried = append(m.carried, fmt.Sprintf("overlays.likegoal: %q, first goal %d likes, multiplier %d (%s)", g.DisplayText, g.InitialGoal, g.GoalMultiplier, strings.TrimSpace(g.From+" "+strings.Join(g.Keys, ", "))))
 	}
 	if timer := m.timer(); timer != "" {
 		lines = append(lines, timer)

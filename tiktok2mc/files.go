@@ -127,8 +127,8 @@ func (c *Config) ReadPlugin(name, plugin string, b []byte) error {
 			}
 			c.pluginLikeTriggers(where+" triggers", ts)
 		}
-		c.likeGoal(m, where)
-		c.keys(where+" ", m, []string{"triggers", "display_text", "initial_goal", "goal_multiplier"}, map[string]string{
+		c.likeGoal10(m, where)
+		c.keys(where+" ", m, append(likeGoal10.read(), "triggers"), map[string]string{
 			"enabled": shownWhy("/overlay/likegoal"),
 			"port":    portWhy("like goal", "/overlay/likegoal"),
 			"theme":   themeWhy,

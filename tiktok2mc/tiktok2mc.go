@@ -85,7 +85,7 @@ type LikeGoal struct {
 	DisplayText    string
 	InitialGoal    int64
 	GoalMultiplier int64
-	From           string   // where it was read; "" for 0.x's LikeGoal
+	From           string   // where it was read: LikeGoal, like_goal, plugins/likegoal/config.yaml
 	Keys           []string // the keys it was read from, for the report
 }
 
@@ -167,24 +167,8 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			c.Comments = legacyComments(mapOf(item.Value))
 		case "LikeGoal":
 			m := mapOf(item.Value)
-			g := &LikeGoal{Enable: true, DisplayText: "Like Goal", InitialGoal: 100000, GoalMultiplier: 2}
-			if v, ok := m["Enable"].(bool); ok {
-				g.Enable = v
-			}
-			if v, ok := m["DisplayText"]; ok && v != nil {
-				g.DisplayText = fmt.Sprint(v)
-				g.Keys = append(g.Keys, "DisplayText")
-			}
-			if n, err := intOf(m["InitialGoal"]); err == nil && m["InitialGoal"] != nil {
-				g.InitialGoal = n
-				g.Keys = append(g.Keys, "InitialGoal")
-			}
-			if n, err := intOf(m["GoalMultiplier"]); err == nil && m["GoalMultiplier"] != nil {
-				g.GoalMultiplier = n
-				g.Keys = append(g.Keys, "GoalMultiplier")
-			}
-			c.LikeGoal = g
-			c.keys("LikeGoal.", m, g.Keys, map[string]string{"Enable": shownWhy("/overlay/likegoal"), "Port": portWhy("like goal", "/overlay/likegoal")})
+			c.likeGoal(m, likeGoal0x, &LikeGoal{Enable: true, DisplayText: "Like Goal", InitialGoal: 100000, GoalMultiplier: 2, From: "LikeGoal"})
+			c.keys("LikeGoal.", m, likeGoal0x.read(), map[string]string{"Enable": shownWhy("/overlay/likegoal"), "Port": portWhy("like goal", "/overlay/likegoal")})
 		default:
 			m := mapOf(item.Value)
 			switch key {
