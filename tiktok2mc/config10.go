@@ -119,9 +119,9 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 		cc.From = "config.yaml comment_commands"
 		c.Comments = cc
 	case "overlay_text":
-		c.overlayText(m, "config.yaml overlay_text")
+		c.overlayText(m, "config.yaml overlay_text", overlayText10)
 		c.overlayPort("Overlaytxt", m["port"])
-		c.keys("overlay_text.", m, []string{"display_mode", "fade_in", "fade_out", "overlays"}, overlayTextLeft())
+		c.keys("overlay_text.", m, overlayText10.read(), overlayTextLeft())
 	case "timer":
 		c.timerStart("timer.start_time", m["start_time"], 60, "minutes")
 		c.overlayPort("Timer", m["port"])
@@ -209,29 +209,43 @@ func overlayTextLeft() map[string]string {
 	}
 }
 
-// overlayText reads the alerts' display settings into c.OverlayText: a
-// setting read later (the overlaytxt plugin's) supersedes the same one
-// read earlier (config.yaml's), which is listed as left; the named
-// overlays of both are kept, as tikcraft needs none of them declared.
-func (c *Config) overlayText(m map[string]any, where string) {
+// overlayTextKeys name the keys of the alerts' display settings as their
+// file writes them: 0.x's Overlaytxt, or 1.0's overlay_text and overlaytxt
+// plugin.
+type overlayTextKeys struct{ mode, fadeIn, fadeOut, overlays string }
+
+var (
+	overlayText0x = overlayTextKeys{"DisplayMode", "FadeIn", "FadeOut", "Overlays"}
+	overlayText10 = overlayTextKeys{"display_mode", "fade_in", "fade_out", "overlays"}
+)
+
+// read are the keys the alerts' display settings are read from.
+func (k overlayTextKeys) read() []string { return []string{k.mode, k.fadeIn, k.fadeOut, k.overlays} }
+
+// overlayText reads the alerts' display settings (where names the section,
+// k its keys) into c.OverlayText: a setting read later (the overlaytxt
+// plugin's) supersedes the same one read earlier (config.yaml's), which is
+// listed as left; the named overlays of both are kept, as tikcraft needs
+// none of them declared.
+func (c *Config) overlayText(m map[string]any, where string, k overlayTextKeys) {
 	o := c.OverlayText
 	if o == nil {
-		o = &OverlayText{From: map[string]string{}}
+		o = &OverlayText{From: map[string]Source{}}
 	}
-	set := func(key string) {
-		if prev, ok := o.From[key]; ok && prev != where {
-			c.Unused = append(c.Unused, Unused{prev + " " + key, "superseded by " + where + " " + key})
+	set := func(setting, key string) {
+		if prev, ok := o.From[setting]; ok && prev.Where != where {
+			c.Unused = append(c.Unused, Unused{prev.String(), "superseded by " + where + " " + key})
 		}
-		o.From[key] = where
+		o.From[setting] = Source{where, key}
 	}
-	if v, ok := m["display_mode"]; ok && v != nil {
+	if v, ok := m[k.mode]; ok && v != nil {
 		o.DisplayMode = strings.ToLower(strings.TrimSpace(fmt.Sprint(v)))
-		set("display_mode")
+		set("display_mode", k.mode)
 	}
 	for _, f := range []struct {
-		key string
-		dst **int64
-	}{{"fade_in", &o.FadeIn}, {"fade_out", &o.FadeOut}} {
+		setting, key string
+		dst          **int64
+	}{{"fade_in", k.fadeIn, &o.FadeIn}, {"fade_out", k.fadeOut, &o.FadeOut}} {
 		if m[f.key] == nil {
 			continue
 		}
@@ -241,9 +255,9 @@ func (c *Config) overlayText(m map[string]any, where string) {
 			continue
 		}
 		*f.dst = &n
-		set(f.key)
+		set(f.setting, f.key)
 	}
-	if list, ok := m["overlays"].([]any); ok {
+	if list, ok := m[k.overlays].([]any); ok {
 		for _, e := range list {
 			n := mapOf(e)["name"]
 			if n == nil {
@@ -256,9 +270,9 @@ func (c *Config) overlayText(m map[string]any, where string) {
 				o.Overlays = append(o.Overlays, name)
 			}
 		}
-		o.OverlaysFrom = append(o.OverlaysFrom, where)
-	} else if m["overlays"] != nil {
-		c.Unused = append(c.Unused, Unused{where + " overlays", fmt.Sprintf("%v is not a list of overlays ({name: ...})", m["overlays"])})
+		o.OverlaysFrom = append(o.OverlaysFrom, Source{where, k.overlays})
+	} else if m[k.overlays] != nil {
+		c.Unused = append(c.Unused, Unused{where + " " + k.overlays, fmt.Sprintf("%v is not a list of overlays ({name: ...})", m[k.overlays])})
 	}
 	if o.DisplayMode != "" || o.FadeIn != nil || o.FadeOut != nil || len(o.OverlaysFrom) > 0 {
 		c.OverlayText = o
@@ -511,23 +525,30 @@ type OverlayText struct {
 	// Overlays are the named overlays, lower case, without default (the
 	// overlay without a name); OverlaysFrom where each overlays list was
 	// read.
-	Overlays, OverlaysFrom []string
+	Overlays     []string
+	OverlaysFrom []Source
 	// From says where each setting (display_mode, fade_in, fade_out) was
 	// read.
-	From map[string]string
+	From map[string]Source
 }
+
+// Source is where a setting was read: the section or file, and the key as
+// it writes it.
+type Source struct{ Where, Key string }
+
+func (s Source) String() string { return s.Where + " " + s.Key }
 
 // sources names where the given settings were read, for the report:
 // "config.yaml overlay_text display_mode, fade_in; plugins/overlaytxt/config.yaml fade_out".
-func (o *OverlayText) sources(keys ...string) string {
+func (o *OverlayText) sources(settings ...string) string {
 	var order []string
 	by := map[string][]string{}
-	for _, k := range keys {
-		if w, ok := o.From[k]; ok {
-			if by[w] == nil {
-				order = append(order, w)
+	for _, k := range settings {
+		if src, ok := o.From[k]; ok {
+			if by[src.Where] == nil {
+				order = append(order, src.Where)
 			}
-			by[w] = append(by[w], k)
+			by[src.Where] = append(by[src.Where], src.Key)
 		}
 	}
 	var out []string

@@ -617,7 +617,7 @@ func (m *converter) overlays(b *strings.Builder) {
 		case "overwrite", "queue":
 			parts = append(parts, "display_mode: "+o.DisplayMode)
 		default:
-			m.left = append(m.left, fmt.Sprintf("%s display_mode %q: not overwrite or queue", o.From, o.DisplayMode))
+			m.left = append(m.left, fmt.Sprintf("%s %q: not overwrite or queue", o.From["display_mode"], o.DisplayMode))
 		}
 		for _, f := range []struct {
 			name string
@@ -634,8 +634,8 @@ func (m *converter) overlays(b *strings.Builder) {
 		}
 		if len(o.OverlaysFrom) > 0 {
 			var from, named []string
-			for _, w := range o.OverlaysFrom {
-				from = append(from, w+" overlays")
+			for _, src := range o.OverlaysFrom {
+				from = append(from, src.String())
 			}
 			for _, n := range o.Overlays {
 				named = append(named, "/overlay/alerts?name="+n)

@@ -134,8 +134,8 @@ func (c *Config) ReadPlugin(name, plugin string, b []byte) error {
 			"theme":   themeWhy,
 		})
 	case "overlaytxt":
-		c.overlayText(m, where)
-		c.keys(where+" ", m, []string{"display_mode", "fade_in", "fade_out", "overlays"}, overlayTextLeft())
+		c.overlayText(m, where, overlayText10)
+		c.keys(where+" ", m, overlayText10.read(), overlayTextLeft())
 	case "wincounter":
 		c.WinsOnDeath = flag("decrement_on_death")
 		c.Unused = append(c.Unused, Unused{where, pluginReasons["wincounter"]})

@@ -179,7 +179,7 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 			case "Timer":
 				c.timerStart("Timer.StartTime", m["StartTime"], 60, "minutes")
 			case "Overlaytxt":
-				c.overlayText(map[string]any{"display_mode": m["DisplayMode"], "fade_in": m["FadeIn"], "fade_out": m["FadeOut"], "overlays": m["Overlays"]}, "config.yaml Overlaytxt")
+				c.overlayText(m, "config.yaml Overlaytxt", overlayText0x)
 			}
 			why, ok := sectionReasons[key]
 			if ok {
