@@ -428,7 +428,7 @@ func (m *converter) config() string {
 	if t.RCONPort != 0 {
 		rconFrom = append(rconFrom, "port: "+portKey)
 	}
-	if t.RCONEnabled {
+	if t.RCONEnable != nil && *t.RCONEnable {
 		rconFrom = append(rconFrom, key("RCON.Enable", "rcon.enabled")+": true, as tikcraft sends every command over RCON")
 	}
 	rconSuffix := ""
@@ -446,7 +446,7 @@ func (m *converter) config() string {
 		b.WriteString("  # password: set TIKCRAFT_RCON_PASSWORD to the rcon.password of server.properties\n")
 		m.carried = append(m.carried, fmt.Sprintf("rcon: 127.0.0.1:%d; %s was empty%s", port, pwKey, rconSuffix))
 	}
-	if t.RCONDisabled {
+	if t.RCONEnable != nil && !*t.RCONEnable {
 		m.notes = append(m.notes, key("RCON.Enable", "rcon.enabled")+" was false: tikcraft sends everything over RCON, so server.properties needs enable-rcon=true (tikcraft init --server DIR does it)")
 	}
 

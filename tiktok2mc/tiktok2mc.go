@@ -35,8 +35,7 @@ type Config struct {
 	// not set). Tiktok2Mc always talks to localhost.
 	RCONPort     int
 	RCONPassword string
-	RCONDisabled bool // RCON.Enable: false
-	RCONEnabled  bool // RCON.Enable: true
+	RCONEnable   *bool // RCON.Enable (nil: not set)
 	// ReconnectDelay is TikTok.ReconnectDelaySeconds (0: not set).
 	ReconnectDelay int
 	LikeTriggers   []LikeTrigger // Gifts.like_triggers, like_goal.triggers
@@ -225,7 +224,7 @@ func (c *Config) rcon(name, section string, m map[string]any, port, password, en
 		c.RCONPassword = fmt.Sprint(v)
 	}
 	if v, ok := m[enable].(bool); ok {
-		c.RCONDisabled, c.RCONEnabled = !v, v
+		c.RCONEnable = &v
 	}
 	c.keys(section+".", m, []string{port, password, enable}, nil)
 	return nil

@@ -15,7 +15,7 @@ func TestParseConfigFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.User != "creeper_queen.tv" || c.RCONPort != 25580 || c.RCONPassword != DefaultPassword || c.RCONDisabled || c.ReconnectDelay != 45 {
+	if c.User != "creeper_queen.tv" || c.RCONPort != 25580 || c.RCONPassword != DefaultPassword || c.RCONEnable == nil || !*c.RCONEnable || c.ReconnectDelay != 45 {
 		t.Errorf("got %+v", c)
 	}
 	if len(c.LikeTriggers) != 2 || c.LikeTriggers[1] != (LikeTrigger{ID: "huge", Every: 50000, Function: "like_2", Payload: "Everyone", Enable: false, From: "Gifts.like_triggers"}) {
