@@ -304,11 +304,13 @@ func (m *converter) addStandIns(src string) string {
 	}
 	var lines []string
 	for _, mg := range m.merged {
-		i := slices.IndexFunc(f.RandomPicks(), func(r *actions.Rule) bool { return actions.Normalize(r.Trigger) == actions.Normalize(mg.trigger) })
-		if i < 0 {
+		// mg.trigger is as written ('Go for it!'), which Lookup takes in
+		// tikcraft's form.
+		r := f.Lookup(actions.Normalize(mg.trigger))
+		if r == nil || !slices.Contains(f.RandomPicks(), r) {
 			continue
 		}
-		rule := f.RandomPicks()[i].Trigger
+		rule := r.Trigger
 		name := TriggerName(rule) + "_random"
 		for n := 2; !m.freeName(f, name); n++ {
 			name = fmt.Sprintf("%s_random_%d", TriggerName(rule), n)
@@ -319,8 +321,8 @@ func (m *converter) addStandIns(src string) string {
 		}
 		lines = append(lines, l)
 		m.standIns = append(m.standIns, standIn{rule, name})
-		m.carried = append(m.carried, fmt.Sprintf("%s:%s: what $random picks in place of %s, whose line now also runs what %s added; Tiktok2Mc's $random ran %s's actions.mca commands only",
-			name, clip.Line(mg.commands, shown), rule, strings.Join(mg.from, " and "), rule))
+		m.carried = append(m.carried, fmt.Sprintf("%s:%s: what $random picks in place of %s, whose line now also runs what %s added; Tiktok2Mc's $random ran only its actions.mca commands",
+			name, clip.Line(mg.commands, shown), clip.Line(mg.trigger, shown), strings.Join(mg.from, " and ")))
 	}
 	if len(lines) == 0 {
 		return src
