@@ -42,10 +42,11 @@ func Parse(filename string, src []byte, opts Options) (*File, []Diagnostic) {
 		return p.f, p.diags
 	}
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	// A program, a picture or a zip file saved as actions.mca: one error
-	// that says so, not one for each of its "lines".
+	// A program, a picture or a zip file saved as actions.mca (or UTF-16
+	// without its mark): one error that says so, not one for each of its
+	// "lines".
 	if line, c, ok := userfile.NUL(src); ok {
-		p.diag(line, c, Error, userfile.NotText+": save your rules as a text file (UTF-8), one TRIGGER:COMMAND a line")
+		p.diag(line, c, Error, userfile.NotText+"; an actions file is text, one TRIGGER:COMMAND a line")
 		return p.f, p.diags
 	}
 	for i, raw := range strings.Split(string(src), "\n") {

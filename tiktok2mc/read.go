@@ -51,7 +51,7 @@ func decodeFile(path string, b []byte) (text []byte, wasUTF16 bool, err error) {
 	// YAML parser's error would not say so, and the actions file's lines
 	// came out as comments.
 	if line, col, ok := userfile.NUL(b); ok {
-		return nil, false, fmt.Errorf("%s:%d:%d: %s, so %s", path, line, col, userfile.NotText, notTiktok2Mc)
+		return nil, false, fmt.Errorf("%s:%d:%d: %s; otherwise %s", path, line, col, userfile.NotText, notTiktok2Mc)
 	}
 	// The YAML parser's memory grows with the square of the nesting:
 	// refused before it is parsed, and after decoding (in UTF-16 bytes

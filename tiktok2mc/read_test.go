@@ -62,7 +62,7 @@ func TestConvertRefusesAFileThatIsNotText(t *testing.T) {
 			}
 			writeT(t, filepath.Join(dir, filepath.FromSlash(c.name)), c.content)
 			res, err := Convert(dir)
-			want := filepath.Join(dir, filepath.FromSlash(c.name)) + c.at + "this is not text: it holds NUL bytes, as a program, a picture or a zip file does, so it is not a Tiktok2Mc file; give the folder with Tiktok2Mc's own config.yaml and actions.mca"
+			want := filepath.Join(dir, filepath.FromSlash(c.name)) + c.at + "this is not text: it holds NUL bytes, as a program, a picture or a zip file does; so does a file saved as UTF-16 (\"Unicode\") without its byte order mark, which should be saved as UTF-8; otherwise it is not a Tiktok2Mc file; give the folder with Tiktok2Mc's own config.yaml and actions.mca"
 			if err == nil || err.Error() != want {
 				t.Fatalf("got %v, %v; want the error %q", res, err, want)
 			}

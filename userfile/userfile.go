@@ -301,8 +301,9 @@ func UTF16(b []byte) bool {
 }
 
 // NotText says what is wrong with a file that NUL finds, for a message
-// that names the file (and where).
-const NotText = "this is not text: it holds NUL bytes, as a program, a picture or a zip file does"
+// that names the file (and where). Text saved as UTF-16 without a byte
+// order mark, which UTF16 cannot tell, is full of NUL bytes too.
+const NotText = `this is not text: it holds NUL bytes, as a program, a picture or a zip file does; so does a file saved as UTF-16 ("Unicode") without its byte order mark, which should be saved as UTF-8`
 
 // NUL finds the first NUL byte of b, which no text file holds: its line
 // and column (in characters, from 1); ok is false when b has none. It is

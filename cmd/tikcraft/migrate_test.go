@@ -120,7 +120,7 @@ func TestMigrateAndCheckRefuseAnActionsFileThatIsNotText(t *testing.T) {
 	binary := "rose:/say hi\nPK\x03\x04\x14\x00\x08\x00\x08\x00\xa1\xb2\nmore\x00\x00\n"
 	from := t2mFolder(t, dir, "pw-for-binary", map[string]string{"data/actions.mca": binary})
 	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
-	want := filepath.Join(from, "data", "actions.mca") + ":2:6: this is not text: it holds NUL bytes, as a program, a picture or a zip file does, so it is not a Tiktok2Mc file"
+	want := filepath.Join(from, "data", "actions.mca") + ":2:6: this is not text: it holds NUL bytes, as a program, a picture or a zip file does; so does a file saved as UTF-16 (\"Unicode\") without its byte order mark, which should be saved as UTF-8; otherwise it is not a Tiktok2Mc file"
 	if code != 1 || !strings.Contains(errOut, want) {
 		t.Fatalf("migrate: exit %d, want 1 and %q\n%s%s", code, want, out, errOut)
 	}
