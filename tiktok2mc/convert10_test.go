@@ -342,7 +342,7 @@ func FuzzReadFiles(f *testing.F) {
 	for _, s := range []string{
 		"comment_commands: {enabled: true, groups: [{prefix: '#', commands: [say], commands_config: {say: {cooldown: 3}}}]}",
 		"event_commands: {timer.zero: [{target: win-counter, command: add_win, args: {amount: 2}}]}",
-		"mode: deny-all\ntriggers: [a, 1]", "start_time: 600\nauto_win: true", "triggers: [{id: a, every: 5, function: b}]",
+		"mode: deny-all\ntriggers: [a, 1]", "mode: allow-only\ntriggers: ['🌹Rose 🌹', HeartMe]", "start_time: 600\nauto_win: true", "triggers: [{id: a, every: 5, function: b}]",
 		"event_commands: {x: 3}", "comment_commands: {groups: [1]}", "[", "",
 	} {
 		f.Add(s)
@@ -364,6 +364,7 @@ func FuzzReadFiles(f *testing.F) {
 		}
 		m := &converter{t2m: c, eventsRead: true}
 		m.convertEvents()
+		m.pool = m.newRandomFilter() // as Convert does
 		cfg := m.config()
 		if _, diags, err := config.Load(config.Layer{Name: "tikcraft.yaml", Data: []byte(cfg)}); err != nil {
 			t.Fatalf("%q became\n%s\n%v", s, cfg, diags)
