@@ -202,7 +202,7 @@ func (c *Console) Event(ev tikcraft.Event) {
 }
 
 // Duplicate prints an event the engine drops because TikTok sent its
-// message twice (pipeline.Options.OnDuplicate), marked as such: a second
+// message twice (pipeline.Options.OnEvent, dup), marked as such: a second
 // line for one gift must not read as a second gift. It is not counted.
 func (c *Console) Duplicate(ev tikcraft.Event) {
 	var text string

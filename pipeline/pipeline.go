@@ -63,12 +63,10 @@ type Options struct {
 	StatsEvery time.Duration
 	// logOpts are given to the status lines' summaries (tests: a clock).
 	logOpts []lograte.Option
-	// OnEvent, if set, sees every event before the engine (the console),
-	// but for those OnDuplicate sees.
-	OnEvent func(tikcraft.Event)
-	// OnDuplicate, if set, sees instead of OnEvent each event the engine
-	// drops because TikTok sent its message twice (the console marks it).
-	OnDuplicate func(tikcraft.Event)
+	// OnEvent, if set, sees every event before the engine (the console,
+	// the dashboard, the overlays). dup: the engine drops it because
+	// TikTok sent its message twice (the console marks it as such).
+	OnEvent func(ev tikcraft.Event, dup bool)
 	// OnQueued, if set, sees every batch of actions the engine queued
 	// (the dashboard's queue). It runs on the pipeline's goroutine.
 	OnQueued func([]tikcraft.Action)
@@ -225,11 +223,8 @@ loop:
 			var first time.Time
 			for more := true; more; {
 				res.Events++
-				switch {
-				case o.OnDuplicate != nil && o.Engine.Duplicate(ev):
-					o.OnDuplicate(ev)
-				case o.OnEvent != nil:
-					o.OnEvent(ev)
+				if o.OnEvent != nil {
+					o.OnEvent(ev, o.Engine.Duplicate(ev))
 				}
 				if o.Recorder != nil {
 					o.Recorder.LogEvent(ctx, ev)
