@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -20,6 +22,7 @@ import (
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // ReplayOptions are replay's flags.
@@ -102,19 +105,26 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 
 // sniffEventFile catches the wrong kind of file before anything starts: a
 // capture given as JSONL events, or the other way round. A file that is
-// missing is an error at once.
+// missing, or is not an ordinary file, is an error at once: a folder, a
+// device, a link to nothing, and a pipe (FIFO), whose opening would wait
+// for a writer for ever, before "tikcraft is running".
 func sniffEventFile(path string, frames bool) error {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+	// The file is read as it goes, never whole: no size cap.
+	kind := userfile.Kind{Name: "event file", Max: math.MaxInt64}
+	if frames {
+		kind.Name = "capture file"
+	}
+	if _, err := kind.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s does not exist: give the path of an event file (see docs/EVENTS.md)", path)
 		}
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a folder: give the path of an event file in it (see docs/EVENTS.md)", path)
-	}
 	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	first := ""
