@@ -384,7 +384,7 @@ func (r *reporter) report(ctx context.Context, now time.Time) {
 		due += n
 		if err != nil || n == 0 || now.Sub(since) < r.every {
 			if err == nil {
-				r.lines.quiet(lane)
+				r.lines.quiet(lane, true)
 			}
 			continue
 		}
@@ -437,11 +437,15 @@ func (s *statusLines) say(lane queue.Lane, level slog.Level, msg, why string, at
 	l.Log(attrs...)
 }
 
-// quiet ends lane's lines: it has caught up, so their summaries say what
-// waited in the past.
-func (s *statusLines) quiet(lane queue.Lane) {
+// quiet ends lane's lines, saying what they still hold. over: the lane
+// has caught up, so their summaries say what waited in the past.
+func (s *statusLines) quiet(lane queue.Lane, over bool) {
 	for _, l := range s.lanes[lane] {
-		l.End()
+		if over {
+			l.End()
+		} else {
+			l.Close()
+		}
 	}
 	s.lanes[lane] = nil
 }
@@ -449,10 +453,7 @@ func (s *statusLines) quiet(lane queue.Lane) {
 // close says what the lines still hold, as it stands: tikcraft stops.
 func (s *statusLines) close() {
 	for _, lane := range queue.Lanes() {
-		for _, l := range s.lanes[lane] {
-			l.Close()
-		}
-		s.lanes[lane] = nil
+		s.quiet(lane, false)
 	}
 }
 
@@ -544,15 +545,20 @@ func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time
 
 // ended is lograte.Ended for lane's line s: s is over once lane waits for
 // another reason, or for none (statusLines.quiet ends the line); "connected
-// again since" when the output that was not connected is now.
+// again since" when the output that was not connected is now. A line of
+// an output that was down is over only once it is connected: while it is
+// still down, a problem worded anew ("refused", then "timed out") is
+// the same outage.
 func (r *reporter) ended(lane queue.Lane, s status) func() (string, bool) {
 	why := s.why()
 	return func() (string, bool) {
-		msg := s.ended
-		if st, ok := laneState(r.sink, lane); s.down && ok && st.Connected {
-			msg += "; connected again since"
+		if st, ok := laneState(r.sink, lane); s.down && ok {
+			if !st.Connected {
+				return s.ended, false
+			}
+			return s.ended + "; connected again since", true
 		}
-		return msg, statusLine(lane, r.sink, r.w, time.Now()).why() != why
+		return s.ended, statusLine(lane, r.sink, r.w, time.Now()).why() != why
 	}
 }
 

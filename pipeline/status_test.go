@@ -228,6 +228,44 @@ func TestStatusSummaryAfterReconnectIsInThePast(t *testing.T) {
 	}
 }
 
+// TestStatusSummaryWhileStillDownIsInThePresent: Minecraft's problem
+// worded anew while it stays down ("connection refused", then "timed
+// out") is said at once, and the first wording's count, said when its
+// minute is up, still reads as now: Minecraft is still not answering.
+func TestStatusSummaryWhileStillDownIsInThePresent(t *testing.T) {
+	const down = "actions are waiting for Minecraft, which is not answering"
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)
+	q := queue.NewMemory(queue.WithClock(queuetest.NewClock(start)))
+	mc := &awaySink{st: tikcraft.SinkState{Problem: "Minecraft RCON at 127.0.0.1:25575 is not reachable (connection refused)", Since: start}}
+	sink := deliver.Router{Commands: mc}
+	logs, clk := &logratetest.Records{}, logratetest.NewClock(start)
+	lines := &statusLines{log: slog.New(logs), opts: []lograte.Option{clk.Option()}}
+	r := newReporter(q, sink, &deliver.Worker{Queue: q, Sink: sink}, 5*time.Second, lines, start)
+	q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi"})
+	at := start
+	for range 4 {
+		at = at.Add(5 * time.Second)
+		r.report(ctx, at)
+	}
+	mc.set(tikcraft.SinkState{Problem: "Minecraft RCON at 127.0.0.1:25575 did not answer in time", Since: start})
+	r.report(ctx, at.Add(5*time.Second))
+	clk.Advance(time.Minute)
+	clk.Fire()
+	got := logs.Lines("Minecraft")
+	if len(got) != 3 || got[0].Msg != down || got[1].Msg != down || got[1].Repeated() != 0 || got[2].Msg != down || got[2].Repeated() != 3 {
+		t.Fatalf("got %+v\nwant %q, %q again (new problem), then %q repeated=3", got, down, down, down)
+	}
+	// Stopping while it is down says what is held as it stands, too (the
+	// first report after a quiet minute is said, the second held).
+	r.report(ctx, at.Add(10*time.Second))
+	r.report(ctx, at.Add(15*time.Second))
+	lines.close()
+	if got := logs.Lines("Minecraft"); len(got) != 5 || got[4].Msg != down || got[4].Repeated() != 1 {
+		t.Fatalf("after close: %+v", got)
+	}
+}
+
 // healthySink delivers at once and reports Minecraft connected.
 type healthySink struct{}
 
