@@ -45,6 +45,19 @@ type Meta struct {
 // EventMeta returns m itself; embedding Meta gives every event this method.
 func (m *Meta) EventMeta() *Meta { return m }
 
+// MessageKey tells apart the messages TikTok may send twice: ev's type and
+// msg_id ("gift:7312"), as ids are unique only within a type; "" when ev
+// has no msg_id and cannot be told apart (recent.IDs takes "" as new).
+// The engine, the dashboard and the overlays drop an event whose key they
+// have seen.
+func MessageKey(ev Event) string {
+	id := ev.EventMeta().MsgID
+	if id == "" {
+		return ""
+	}
+	return string(ev.Type()) + ":" + id
+}
+
 // User is a viewer. Any field may be empty: TikTok omits them freely.
 type User struct {
 	ID       string // numeric user id, as a string

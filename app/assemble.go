@@ -256,17 +256,20 @@ func (s *Setup) assemble(ctx context.Context, o Options, p plan) (a *assembly, e
 // hook puts the observers on the pipeline's hooks and the injector's.
 func (a *assembly) hook(con *console.Console, rec pipeline.Recorder) {
 	dash, ov := a.dash, a.overlays
-	a.pipe.OnEvent = func(ev tikcraft.Event) {
-		if con != nil {
+	// The dashboard and the overlays see duplicates too: they drop them
+	// with their own memory of ids, with a console or without.
+	a.pipe.OnEvent = func(ev tikcraft.Event, dup bool) {
+		switch {
+		case con == nil:
+		case dup:
+			con.Duplicate(ev)
+		default:
 			con.Event(ev)
 		}
 		if dash != nil {
 			dash.Event(ev, ev.EventMeta().Test)
 			ov.Event(ev)
 		}
-	}
-	if con != nil {
-		a.pipe.OnDuplicate = con.Duplicate
 	}
 	if con != nil || dash != nil {
 		a.pipe.OnDelivery = func(d deliver.Delivery) {

@@ -111,7 +111,7 @@ func TestBurstLosesNothingAndNeverBlocksReceiving(t *testing.T) {
 	var once sync.Once
 	res, err := pipeline.Run(context.Background(), source.Steps(steps, source.Max), pipeline.Options{
 		Engine: eng, Queue: q, Recorder: rec, Sink: sink, EventClock: true, Finish: true,
-		OnEvent: func(tikcraft.Event) {
+		OnEvent: func(tikcraft.Event, bool) {
 			if received.Add(1) == int64(len(steps)) {
 				// Every message was received while nothing could be
 				// delivered: receiving never waited for Minecraft.

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -20,6 +22,7 @@ import (
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
 	"github.com/tikcraft/tikcraft/tiktok"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // ReplayOptions are replay's flags.
@@ -42,7 +45,7 @@ type ReplayOptions struct {
 // why delivery failed for good.
 func Replay(ctx context.Context, ro ReplayOptions) error {
 	ro.defaults()
-	if err := sniffEventFile(ro.File, ro.Frames); err != nil {
+	if err := sniffEventFile(ro.File, ro.Frames, ""); err != nil {
 		return err
 	}
 	s, err := Load(ro.Options, false)
@@ -101,20 +104,29 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 }
 
 // sniffEventFile catches the wrong kind of file before anything starts: a
-// capture given as JSONL events, or the other way round. A file that is
-// missing is an error at once.
-func sniffEventFile(path string, frames bool) error {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+// capture given as JSONL events, or the other way round. by names the
+// command and flag that took a JSONL file, "" for replay itself, the one
+// command that plays a capture (with --frames). A file that is
+// missing, or is not an ordinary file, is an error at once: a folder, a
+// device, a link to nothing, and a pipe (FIFO), whose opening would wait
+// for a writer for ever, before "tikcraft is running".
+func sniffEventFile(path string, frames bool, by string) error {
+	// The file is read as it goes, never whole: no size cap.
+	kind := userfile.Kind{Name: "event file", Max: math.MaxInt64}
+	if frames {
+		kind.Name = "capture file"
+	}
+	if _, err := kind.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s does not exist: give the path of an event file (see docs/EVENTS.md)", path)
 		}
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return fmt.Errorf("%s is a folder: give the path of an event file in it (see docs/EVENTS.md)", path)
-	}
 	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	first := ""
@@ -127,8 +139,10 @@ func sniffEventFile(path string, frames bool) error {
 	switch {
 	case first == "":
 		return nil
-	case !frames && !strings.HasPrefix(first, "{") && isBase64(first):
+	case !frames && !strings.HasPrefix(first, "{") && isBase64(first) && by == "":
 		return fmt.Errorf("%s: this looks like a capture; use --frames: tikcraft replay --frames %s", path, path)
+	case !frames && !strings.HasPrefix(first, "{") && isBase64(first):
+		return fmt.Errorf("%s: this looks like a capture of WebSocket frames (run --capture), not a JSONL event file: %s plays only event files; a capture plays with another command: tikcraft replay --frames %s", path, by, path)
 	case frames && strings.HasPrefix(first, "{"):
 		return fmt.Errorf("%s: this looks like a JSONL event file, not a capture; leave out --frames: tikcraft replay %s", path, path)
 	}
@@ -176,7 +190,7 @@ type DemoOptions struct {
 func Demo(ctx context.Context, do DemoOptions) error {
 	do.defaults()
 	if do.Events != "" {
-		if err := sniffEventFile(do.Events, false); err != nil {
+		if err := sniffEventFile(do.Events, false, "demo --events"); err != nil {
 			return err
 		}
 	}
@@ -301,7 +315,7 @@ func Run(ctx context.Context, ro RunOptions) error {
 		if file == "" {
 			return errors.New("--source replay: names no file: write --source replay:FILE, e.g. --source replay:events.jsonl (see docs/EVENTS.md)")
 		}
-		if err := sniffEventFile(file, false); err != nil {
+		if err := sniffEventFile(file, false, "run --source replay:"); err != nil {
 			return fmt.Errorf("--source %s: %w", ro.Source, err)
 		}
 	}

@@ -137,10 +137,12 @@ type LikeTrigger struct {
 	// every Every likes of the same viewer this LIVE.
 	PerUser bool `yaml:"per_user"`
 
-	// Where the rule was written, for messages about it; Line is 0 for a
-	// rule of tikcraft's own settings (Layer.Builtin), File names them.
+	// Where the rule was written, for messages about it. Builtin: a rule
+	// of tikcraft's own settings (Layer.Builtin), which File names in
+	// words and no line points at.
 	File      string `yaml:"-"`
 	Line, Col int    `yaml:"-"`
+	Builtin   bool   `yaml:"-"`
 }
 
 // Enabled reports whether the rule is on (the default).
@@ -211,8 +213,8 @@ type Layer struct {
 	Dir string
 	// Builtin: tikcraft's own settings (the demo's), not a file the
 	// streamer can open. What it sets has no line and column (a like
-	// rule's Line is 0), so messages about it name Name in words instead
-	// of pointing at NAME:LINE:COL.
+	// rule is marked Builtin), so messages about it name Name in words
+	// instead of pointing at NAME:LINE:COL.
 	Builtin bool
 }
 
@@ -392,7 +394,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 		} else if !validTrigger(t.Function) {
 			errAt(p+".function", "likes.triggers[%d]: function %q may only contain letters, digits and _", i, t.Function)
 		}
-		layer.Likes.Triggers[i].File = l.Name
+		layer.Likes.Triggers[i].File, layer.Likes.Triggers[i].Builtin = l.Name, l.Builtin
 		if !l.Builtin {
 			layer.Likes.Triggers[i].Line, layer.Likes.Triggers[i].Col = pos(p)
 		}

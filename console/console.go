@@ -179,7 +179,7 @@ func (c *Console) Event(ev tikcraft.Event) {
 	var text string
 	switch e := ev.(type) {
 	case *tikcraft.GiftEvent:
-		text = fmt.Sprintf("gift %s x%d from %s (%s)", strconv.Quote(e.Gift.Name), e.Count(), quoteUser(&e.User), streakState(e))
+		text = giftText(e) + " (" + streakState(e) + ")"
 	case *tikcraft.LikeEvent:
 		text = c.like(e)
 	case *tikcraft.FollowEvent, *tikcraft.ShareEvent, *tikcraft.SubscribeEvent:
@@ -202,24 +202,35 @@ func (c *Console) Event(ev tikcraft.Event) {
 }
 
 // Duplicate prints an event the engine drops because TikTok sent its
-// message twice (pipeline.Options.OnDuplicate), marked as such: a second
+// message twice (pipeline.Options.OnEvent, dup), marked as such: a second
 // line for one gift must not read as a second gift. It is not counted.
+// An event that has no line of its own (a like, a folded join, a chat
+// message) has no duplicate line either.
 func (c *Console) Duplicate(ev tikcraft.Event) {
 	var text string
 	switch e := ev.(type) {
 	case *tikcraft.GiftEvent:
-		text = fmt.Sprintf("gift %s x%d from %s", strconv.Quote(e.Gift.Name), e.Count(), quoteUser(&e.User))
-	case *tikcraft.LikeEvent:
-		text = fmt.Sprintf("%d likes from %s", e.Count, quoteUser(&e.User))
+		text = giftText(e)
 	case *tikcraft.FollowEvent, *tikcraft.ShareEvent, *tikcraft.SubscribeEvent:
 		text = fromUser(ev)
+	case *tikcraft.JoinEvent:
+		if c.foldJoins {
+			return
+		}
+		text = "join " + quoteUser(&e.User)
 	default:
-		return // joins are folded, the others have no line
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.flushJoins()
 	c.line(false, "event", text+": duplicate of a message already handled, ignored")
+}
+
+// giftText words a gift for its line and its duplicate's: "gift "Rose" x5
+// from "anna"".
+func giftText(e *tikcraft.GiftEvent) string {
+	return fmt.Sprintf("gift %s x%d from %s", strconv.Quote(e.Gift.Name), e.Count(), quoteUser(&e.User))
 }
 
 // fromUser words a follow, share or subscription: "follow from "anna"".

@@ -190,3 +190,34 @@ func deliverFailure() deliver.Delivery {
 	return deliver.Delivery{Item: queue.Item{ID: 1, Action: tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi", Trigger: "rose", User: "anna"}},
 		Err: errors.New("connection refused")}
 }
+
+// A message TikTok sent twice gets a marked line only where its first
+// had a line of its own: a gift, a follow, a join that a rule reacts to;
+// not a like (only milestones have lines) nor a folded join.
+func TestDuplicateIsMarkedWhereTheEventHasALine(t *testing.T) {
+	anna := tikcraft.User{UniqueID: "anna"}
+	gift := &tikcraft.GiftEvent{User: anna, Gift: tikcraft.Gift{Name: "Rose"}}
+	for _, tt := range []struct {
+		name     string
+		joinRule bool
+		ev       tikcraft.Event
+		want     string
+	}{
+		{"gift", false, gift, `[event]   gift "Rose" x1 from "anna": duplicate of a message already handled, ignored` + "\n"},
+		{"follow", false, &tikcraft.FollowEvent{User: anna}, `[event]   follow from "anna": duplicate of a message already handled, ignored` + "\n"},
+		{"like", false, &tikcraft.LikeEvent{User: anna, Count: 5, Total: 500}, ""},
+		{"folded join", false, &tikcraft.JoinEvent{User: anna}, ""},
+		{"join with a rule", true, &tikcraft.JoinEvent{User: anna}, `[event]   join "anna": duplicate of a message already handled, ignored` + "\n"},
+		{"chat", false, &tikcraft.ChatEvent{User: anna, Text: "hi"}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			c := New(&b, Options{LikeEvery: 100, JoinRule: tt.joinRule})
+			c.Duplicate(tt.ev)
+			c.Finish()
+			if b.String() != tt.want || c.Stats().Events != 0 {
+				t.Fatalf("got %q (%d events counted), want %q", b.String(), c.Stats().Events, tt.want)
+			}
+		})
+	}
+}

@@ -198,7 +198,7 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 			out = nil
 		}
 	}()
-	if id := ev.EventMeta().MsgID; id != "" && !e.seen.Add(seenKey(ev)) {
+	if !e.seen.Add(tikcraft.MessageKey(ev)) {
 		e.log.Debug("duplicate message dropped", "event", describe(ev))
 		return nil
 	}
@@ -234,16 +234,7 @@ func (e *Engine) Handle(ev tikcraft.Event, now time.Time) (out []tikcraft.Action
 // twice: one of its type with its msg_id was handled already. The
 // pipeline asks before Handle, so that the console marks it.
 func (e *Engine) Duplicate(ev tikcraft.Event) bool {
-	return ev != nil && e.seen.Has(seenKey(ev))
-}
-
-// seenKey is ev's key in seen: its type and msg_id ("" without one).
-func seenKey(ev tikcraft.Event) string {
-	id := ev.EventMeta().MsgID
-	if id == "" {
-		return ""
-	}
-	return string(ev.Type()) + ":" + id
+	return ev != nil && e.seen.Has(tikcraft.MessageKey(ev))
 }
 
 // connect notes the LIVE's room. Another room than the session's means a

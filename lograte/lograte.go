@@ -25,10 +25,7 @@ type Line struct {
 	now   func() time.Time
 	after func(time.Duration, func()) *time.Timer
 	ended func() (string, bool)
-	// who is the attribute Distinct names; whos the values it had among
-	// the held occurrences.
-	who  string
-	whos map[string]struct{}
+	who   string // the attribute Distinct names
 
 	mu     sync.Mutex
 	said   time.Time // when a line was last logged
@@ -36,6 +33,10 @@ type Line struct {
 	args   []any     // the last held occurrence's attributes
 	timer  *time.Timer
 	closed bool
+	// With Distinct: the values who had among the held occurrences, and
+	// the attributes every one of them had alike.
+	whos map[string]struct{}
+	same []any
 }
 
 // Option changes a Line (tests).
@@ -66,8 +67,11 @@ const maxDistinct = 10000
 // Distinct names the attribute that says who an occurrence is about (a
 // viewer): a summary names the one only when every occurrence it counts
 // was about the same; otherwise it says how many different ones there
-// were (key+"s", e.g. users=12) instead of the last one, which would read
-// as if that viewer had done it all.
+// were (key+"s", e.g. users=12; from maxDistinct on, users=10000
+// users_or_more=true) instead of the last one, which would read as if
+// that viewer had done it all. Such a summary keeps only the attributes
+// all its occurrences had alike: the last one's gift or count would read
+// as that viewer's too.
 func Distinct(key string) Option {
 	return func(l *Line) { l.who, l.whos = key, map[string]struct{}{} }
 }
@@ -102,9 +106,16 @@ func (l *Line) Log(args ...any) {
 	}
 	l.held++
 	l.args = args
-	if l.who != "" && len(l.whos) < maxDistinct {
-		if v, ok := attr(args, l.who); ok {
-			l.whos[v] = struct{}{}
+	if l.who != "" {
+		if l.held == 1 {
+			l.same = args
+		} else {
+			l.same = alike(l.same, args)
+		}
+		if len(l.whos) < maxDistinct {
+			if v, ok := attr(args, l.who); ok {
+				l.whos[v] = struct{}{}
+			}
 		}
 	}
 	if l.timer == nil {
@@ -134,15 +145,14 @@ func (l *Line) sayHeld(over bool) {
 	}
 	last := l.args
 	if n := len(l.whos); n > 1 {
-		var many any = n
+		last = append(without(l.same, l.who), l.who+"s", n)
 		if n >= maxDistinct {
-			many = fmt.Sprintf("%d or more", maxDistinct)
+			last = append(last, l.who+"s_or_more", true)
 		}
-		last = append(without(last, l.who), l.who+"s", many)
 	}
 	clear(l.whos)
 	args := append([]any{"repeated", l.held, "in_the_last", l.now().Sub(l.said).Round(time.Second).String()}, last...)
-	l.said, l.held, l.args = l.now(), 0, nil
+	l.said, l.held, l.args, l.same = l.now(), 0, nil, nil
 	l.log.Log(context.Background(), l.level, msg, args...)
 }
 
@@ -184,6 +194,31 @@ func attr(args []any, key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// alike is the attributes of same that args has with the same value.
+func alike(same, args []any) []any {
+	out := make([]any, 0, len(same))
+	keep := func(key string, v any) bool {
+		w, ok := attr(args, key)
+		return ok && w == fmt.Sprint(v)
+	}
+	for i := 0; i < len(same); i++ {
+		switch a := same[i].(type) {
+		case slog.Attr:
+			if keep(a.Key, a.Value) {
+				out = append(out, a)
+			}
+		case string:
+			if i+1 < len(same) {
+				if keep(a, same[i+1]) {
+					out = append(out, a, same[i+1])
+				}
+				i++
+			}
+		}
+	}
+	return out
 }
 
 // without is args without key's attribute.

@@ -121,25 +121,43 @@ func TestSummaryOfAnEndedConditionIsInThePast(t *testing.T) {
 }
 
 // Distinct: a summary names who the occurrences were about only when it
-// was always the same; otherwise how many different ones, with the other
-// attributes of the last occurrence kept.
+// was always the same, with the last occurrence's attributes; otherwise
+// how many different ones, with only the attributes they all had alike
+// (the last one's gift would read as that viewer's).
 func TestSummaryCountsDistinctViewers(t *testing.T) {
 	rec := &logratetest.Records{}
 	clk := logratetest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	l := lograte.New(slog.New(rec), slog.LevelInfo, "follow ignored", clk.Option(), lograte.Distinct("user"))
-	l.Log("user", "anna", "n", 1)
-	l.Log("user", "bob", "n", 2)
-	l.Log(slog.String("user", "cleo"), "n", 3)
-	l.Log("user", "bob", "n", 4)
+	l := lograte.New(slog.New(rec), slog.LevelInfo, "gift count clipped", clk.Option(), lograte.Distinct("user"))
+	l.Log("user", "anna", "gift", "Rose", "max", 1000)
+	l.Log("user", "bob", "gift", "Lion", "max", 1000)
+	l.Log(slog.String("user", "cleo"), "gift", "Rose", slog.Int("max", 1000))
+	l.Log("user", "bob", "gift", "Rose", "max", 1000)
 	clk.Advance(time.Minute)
 	clk.Fire()
-	l.Log("user", "dave", "n", 5)
-	l.Log("user", "dave", "n", 6)
+	l.Log("user", "dave", "gift", "Rose", "max", 1000)
+	l.Log("user", "dave", "gift", "Lion", "max", 1000)
 	l.Close()
 	got := lines(rec)
 	if len(got) != 3 || got[0]["user"] != "anna" ||
-		got[1]["repeated"] != int64(3) || got[1]["user"] != nil || got[1]["users"] != int64(2) || got[1]["n"] != int64(4) ||
-		got[2]["repeated"] != int64(2) || got[2]["user"] != "dave" || got[2]["users"] != nil {
+		got[1]["repeated"] != int64(3) || got[1]["user"] != nil || got[1]["users"] != int64(2) || got[1]["gift"] != nil || got[1]["max"] != int64(1000) ||
+		got[2]["repeated"] != int64(2) || got[2]["user"] != "dave" || got[2]["users"] != nil || got[2]["gift"] != "Lion" {
 		t.Fatalf("got %v", got)
+	}
+}
+
+// Past the number of viewers told apart, the count stays a number, and an
+// attribute of its own says there were more.
+func TestSummaryCountsAtMostSoManyViewers(t *testing.T) {
+	rec := &logratetest.Records{}
+	clk := logratetest.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := lograte.New(slog.New(rec), slog.LevelInfo, "follow ignored", clk.Option(), lograte.Distinct("user"))
+	for i := range 10002 {
+		l.Log("user", fmt.Sprint("v", i))
+	}
+	l.Log("user", "v1", "n", 1)
+	l.Close()
+	got := lines(rec)
+	if len(got) != 2 || got[1]["repeated"] != int64(10002) || got[1]["users"] != int64(10000) || got[1]["users_or_more"] != true || got[1]["n"] != nil {
+		t.Fatalf("got %v", got[1:])
 	}
 }

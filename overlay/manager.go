@@ -573,7 +573,7 @@ func (m *Manager) Event(ev tikcraft.Event) {
 			m.liveEnded, changed = false, true
 			m.newLiveLocked(now)
 		}
-		if id := ev.EventMeta().MsgID; id != "" && !m.seen.Add(string(ev.Type())+":"+id) {
+		if !m.seen.Add(tikcraft.MessageKey(ev)) {
 			return changed, nil
 		}
 		var fire []string

@@ -124,7 +124,7 @@ func TestFullHoldStopsReceiving(t *testing.T) {
 		res, err := Run(context.Background(), follows(n, &emitted), Options{
 			Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: q, Sink: sink,
 			Log: slog.New(logs), EventClock: true, Finish: true, MaxHeld: hold, holdBackoff: time.Millisecond,
-			OnEvent: func(tikcraft.Event) { handled.Add(1) },
+			OnEvent: func(tikcraft.Event, bool) { handled.Add(1) },
 		})
 		done <- runResult{res, err}
 	}()

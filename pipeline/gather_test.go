@@ -124,7 +124,7 @@ func TestFastEventsShareABatch(t *testing.T) {
 	res, err := Run(context.Background(), src, Options{
 		Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: sink,
 		Finish: true, Gather: time.Hour,
-		OnEvent: func(tikcraft.Event) { took <- struct{}{} },
+		OnEvent: func(tikcraft.Event, bool) { took <- struct{}{} },
 		OnQueued: func(acts []tikcraft.Action) {
 			var cmds []string
 			for _, a := range acts {

@@ -63,12 +63,10 @@ type Options struct {
 	StatsEvery time.Duration
 	// logOpts are given to the status lines' summaries (tests: a clock).
 	logOpts []lograte.Option
-	// OnEvent, if set, sees every event before the engine (the console),
-	// but for those OnDuplicate sees.
-	OnEvent func(tikcraft.Event)
-	// OnDuplicate, if set, sees instead of OnEvent each event the engine
-	// drops because TikTok sent its message twice (the console marks it).
-	OnDuplicate func(tikcraft.Event)
+	// OnEvent, if set, sees every event before the engine (the console,
+	// the dashboard, the overlays). dup: the engine drops it because
+	// TikTok sent its message twice (the console marks it as such).
+	OnEvent func(ev tikcraft.Event, dup bool)
 	// OnQueued, if set, sees every batch of actions the engine queued
 	// (the dashboard's queue). It runs on the pipeline's goroutine.
 	OnQueued func([]tikcraft.Action)
@@ -225,11 +223,8 @@ loop:
 			var first time.Time
 			for more := true; more; {
 				res.Events++
-				switch {
-				case o.OnDuplicate != nil && o.Engine.Duplicate(ev):
-					o.OnDuplicate(ev)
-				case o.OnEvent != nil:
-					o.OnEvent(ev)
+				if o.OnEvent != nil {
+					o.OnEvent(ev, o.Engine.Duplicate(ev))
 				}
 				if o.Recorder != nil {
 					o.Recorder.LogEvent(ctx, ev)
@@ -389,7 +384,7 @@ func (r *reporter) report(ctx context.Context, now time.Time) {
 		due += n
 		if err != nil || n == 0 || now.Sub(since) < r.every {
 			if err == nil {
-				r.lines.quiet(lane)
+				r.lines.quiet(lane, true)
 			}
 			continue
 		}
@@ -442,11 +437,15 @@ func (s *statusLines) say(lane queue.Lane, level slog.Level, msg, why string, at
 	l.Log(attrs...)
 }
 
-// quiet ends lane's lines: it has caught up, so their summaries say what
-// waited in the past.
-func (s *statusLines) quiet(lane queue.Lane) {
+// quiet ends lane's lines, saying what they still hold. over: the lane
+// has caught up, so their summaries say what waited in the past.
+func (s *statusLines) quiet(lane queue.Lane, over bool) {
 	for _, l := range s.lanes[lane] {
-		l.End()
+		if over {
+			l.End()
+		} else {
+			l.Close()
+		}
 	}
 	s.lanes[lane] = nil
 }
@@ -454,10 +453,7 @@ func (s *statusLines) quiet(lane queue.Lane) {
 // close says what the lines still hold, as it stands: tikcraft stops.
 func (s *statusLines) close() {
 	for _, lane := range queue.Lanes() {
-		for _, l := range s.lanes[lane] {
-			l.Close()
-		}
-		s.lanes[lane] = nil
+		s.quiet(lane, false)
 	}
 }
 
@@ -549,15 +545,20 @@ func statusLine(lane queue.Lane, sink tikcraft.Sink, w *deliver.Worker, now time
 
 // ended is lograte.Ended for lane's line s: s is over once lane waits for
 // another reason, or for none (statusLines.quiet ends the line); "connected
-// again since" when the output that was not connected is now.
+// again since" when the output that was not connected is now. A line of
+// an output that was down is over only once it is connected: while it is
+// still down, a problem worded anew ("refused", then "timed out") is
+// the same outage.
 func (r *reporter) ended(lane queue.Lane, s status) func() (string, bool) {
 	why := s.why()
 	return func() (string, bool) {
-		msg := s.ended
-		if st, ok := laneState(r.sink, lane); s.down && ok && st.Connected {
-			msg += "; connected again since"
+		if st, ok := laneState(r.sink, lane); s.down && ok {
+			if !st.Connected {
+				return s.ended, false
+			}
+			return s.ended + "; connected again since", true
 		}
-		return msg, statusLine(lane, r.sink, r.w, time.Now()).why() != why
+		return s.ended, statusLine(lane, r.sink, r.w, time.Now()).why() != why
 	}
 }
 

@@ -74,6 +74,31 @@ func TestPermanentFailureEndsReplayWithError(t *testing.T) {
 	}
 }
 
+// OnEvent sees every event, a message TikTok sent twice too (its
+// observers are the dashboard and the overlays as well as the console),
+// marked as the one the engine drops.
+func TestOnEventSeesDuplicatesMarked(t *testing.T) {
+	follow := func(id, user string) source.Step {
+		return source.Step{Event: &tikcraft.FollowEvent{Meta: tikcraft.Meta{MsgID: id}, User: tikcraft.User{UniqueID: user}}}
+	}
+	steps := []source.Step{follow("1", "anna"), follow("1", "anna"), follow("", "bob"), follow("", "bob"), follow("2", "carl")}
+	var seen []string
+	sink := &flakySink{}
+	res, err := Run(context.Background(), source.Steps(steps, source.Max), Options{
+		Engine: engine.New(engine.Config{}, mustRules(t, everyRule), nil), Queue: queue.NewMemory(), Sink: sink, EventClock: true, Finish: true,
+		OnEvent: func(ev tikcraft.Event, dup bool) {
+			seen = append(seen, fmt.Sprintf("%s %v", ev.(*tikcraft.FollowEvent).User.UniqueID, dup))
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"anna false", "anna true", "bob false", "bob false", "carl false"}
+	if fmt.Sprint(seen) != fmt.Sprint(want) || res.Events != 5 {
+		t.Fatalf("OnEvent saw %q (%d events), want %q", seen, res.Events, want)
+	}
+}
+
 type rejectSink struct{ flakySink }
 
 func (s *rejectSink) Deliver(ctx context.Context, a tikcraft.Action) error {

@@ -183,6 +183,40 @@ func TestStatusLineIsSaidOnceWhileNothingChanges(t *testing.T) {
 	}
 }
 
+// downMinecraft is a reporter whose Minecraft has not answered (connection
+// refused) for the four reports it made, at 5-second intervals up to at,
+// with one action waiting.
+type downMinecraft struct {
+	start, at time.Time
+	q         queue.Queue
+	mc        *awaySink
+	logs      *logratetest.Records
+	clk       *logratetest.Clock
+	lines     *statusLines
+	r         *reporter
+}
+
+func minecraftDown(t *testing.T) downMinecraft {
+	t.Helper()
+	ctx := context.Background()
+	d := downMinecraft{start: time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)}
+	d.q = queue.NewMemory(queue.WithClock(queuetest.NewClock(d.start)))
+	d.mc = &awaySink{st: tikcraft.SinkState{Problem: "Minecraft RCON at 127.0.0.1:25575 is not reachable (connection refused)", Since: d.start}}
+	sink := deliver.Router{Commands: d.mc}
+	d.logs, d.clk = &logratetest.Records{}, logratetest.NewClock(d.start)
+	d.lines = &statusLines{log: slog.New(d.logs), opts: []lograte.Option{d.clk.Option()}}
+	d.r = newReporter(d.q, sink, &deliver.Worker{Queue: d.q, Sink: sink}, 5*time.Second, d.lines, d.start)
+	if err := d.q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi"}); err != nil {
+		t.Fatal(err)
+	}
+	d.at = d.start
+	for range 4 {
+		d.at = d.at.Add(5 * time.Second)
+		d.r.report(ctx, d.at)
+	}
+	return d
+}
+
 // TestStatusSummaryAfterReconnectIsInThePast: the count of "Minecraft is
 // not answering" reports that comes after Minecraft answers again, by its
 // timer or because the lane caught up, says so instead of reading as if it
@@ -195,19 +229,8 @@ func TestStatusSummaryAfterReconnectIsInThePast(t *testing.T) {
 	for _, caughtUp := range []bool{false, true} {
 		t.Run(fmt.Sprintf("caught_up=%v", caughtUp), func(t *testing.T) {
 			ctx := context.Background()
-			start := time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)
-			q := queue.NewMemory(queue.WithClock(queuetest.NewClock(start)))
-			mc := &awaySink{st: tikcraft.SinkState{Problem: "Minecraft RCON at 127.0.0.1:25575 is not reachable (connection refused)", Since: start}}
-			sink := deliver.Router{Commands: mc}
-			logs, clk := &logratetest.Records{}, logratetest.NewClock(start)
-			lines := &statusLines{log: slog.New(logs), opts: []lograte.Option{clk.Option()}}
-			r := newReporter(q, sink, &deliver.Worker{Queue: q, Sink: sink}, 5*time.Second, lines, start)
-			q.Push(ctx, tikcraft.Action{Kind: tikcraft.KindCommand, Command: "say hi"})
-			at := start
-			for range 4 {
-				at = at.Add(5 * time.Second)
-				r.report(ctx, at)
-			}
+			d := minecraftDown(t)
+			q, mc, logs, clk, r, at := d.q, d.mc, d.logs, d.clk, d.r, d.at
 			mc.set(tikcraft.SinkState{Connected: true}) // "connected to Minecraft RCON at … again"
 			if caughtUp {
 				it, err := q.Next(ctx, queue.LaneMinecraft)
@@ -225,6 +248,33 @@ func TestStatusSummaryAfterReconnectIsInThePast(t *testing.T) {
 				t.Fatalf("got %+v\nwant %q, then %q repeated=3", got, down, after)
 			}
 		})
+	}
+}
+
+// TestStatusSummaryWhileStillDownIsInThePresent: Minecraft's problem
+// worded anew while it stays down ("connection refused", then "timed
+// out") is said at once, and the first wording's count, said when its
+// minute is up, still reads as now: Minecraft is still not answering.
+func TestStatusSummaryWhileStillDownIsInThePresent(t *testing.T) {
+	const down = "actions are waiting for Minecraft, which is not answering"
+	ctx := context.Background()
+	d := minecraftDown(t)
+	mc, logs, clk, r, at := d.mc, d.logs, d.clk, d.r, d.at
+	mc.set(tikcraft.SinkState{Problem: "Minecraft RCON at 127.0.0.1:25575 did not answer in time", Since: d.start})
+	r.report(ctx, at.Add(5*time.Second))
+	clk.Advance(time.Minute)
+	clk.Fire()
+	got := logs.Lines("Minecraft")
+	if len(got) != 3 || got[0].Msg != down || got[1].Msg != down || got[1].Repeated() != 0 || got[2].Msg != down || got[2].Repeated() != 3 {
+		t.Fatalf("got %+v\nwant %q, %q again (new problem), then %q repeated=3", got, down, down, down)
+	}
+	// Stopping while it is down says what is held as it stands, too (the
+	// first report after a quiet minute is said, the second held).
+	r.report(ctx, at.Add(10*time.Second))
+	r.report(ctx, at.Add(15*time.Second))
+	d.lines.close()
+	if got := logs.Lines("Minecraft"); len(got) != 5 || got[4].Msg != down || got[4].Repeated() != 1 {
+		t.Fatalf("after close: %+v", got)
 	}
 }
 

@@ -248,7 +248,7 @@ func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []action
 	for _, t := range cfg.Likes.Triggers {
 		switch {
 		case !t.Enabled() || f.Lookup(t.Function) != nil:
-		case t.Line == 0:
+		case t.Builtin:
 			// A like rule of tikcraft's own settings (the demo's): the
 			// actions file is where it can be made to work.
 			diags = append(diags, actions.Diagnostic{File: name, Line: 1, Col: 1, Severity: actions.Warning,

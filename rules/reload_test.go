@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tikcraft/tikcraft/config"
 )
 
 // An actions file emptied while tikcraft runs (an editor that truncates
@@ -114,4 +116,34 @@ func TestWatchTakesAChangeMadeBeforeItsFirstLook(t *testing.T) {
 	go func() { defer close(done); r.Watch(ctx, time.Millisecond) }()
 	defer func() { cancel(); <-done }()
 	waitFor(t, r, func(st Status) bool { return st.Rules.Lookup("lion") != nil })
+}
+
+// A like rule whose trigger the actions file lacks is warned about where
+// it was written; one of tikcraft's own settings (the demo's, Builtin) at
+// the actions file, which is where it can be made to work. A streamer's
+// rule with no line (a config made in code) is not taken for a built-in.
+func TestParseWarnsOfLikeRulesWithoutTheirTrigger(t *testing.T) {
+	cfg, _, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Likes.Triggers = []config.LikeTrigger{
+		{ID: "likes_standard", Every: 100, Function: "likes", File: "the demo's built-in settings", Builtin: true},
+		{ID: "likes_1", Every: 100, Function: "hearts", File: "tikcraft.yaml", Line: 3, Col: 7},
+		{ID: "likes_2", Every: 100, Function: "claps", File: "tikcraft.yaml"},
+		{ID: "likes_3", Every: 100, Function: "follow", File: "tikcraft.yaml", Line: 9, Col: 7},
+	}
+	_, diags := Parse(cfg, "actions.mca", []byte("follow:/say hi\n"))
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.String())
+	}
+	want := []string{
+		`actions.mca:1:1: warning: like rule "likes_standard" of the demo's built-in settings runs "likes", which is not a trigger in actions.mca; it will do nothing: add a likes: rule to actions.mca, or set likes: in your config to like rules of your own`,
+		`tikcraft.yaml:3:7: warning: like rule "likes_1" runs "hearts", which is not a trigger in actions.mca; it will do nothing`,
+		`tikcraft.yaml:0:0: warning: like rule "likes_2" runs "claps", which is not a trigger in actions.mca; it will do nothing`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

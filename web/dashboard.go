@@ -335,7 +335,7 @@ func (d *Dashboard) Event(ev tikcraft.Event, test bool) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if id := ev.EventMeta().MsgID; id != "" && !test && !d.seen.Add(string(ev.Type())+":"+id) {
+	if !test && !d.seen.Add(tikcraft.MessageKey(ev)) {
 		return // a duplicate: the engine drops it too
 	}
 	now := d.now()

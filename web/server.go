@@ -136,6 +136,9 @@ type Options struct {
 	// logOpts are given to the lines a page can repeat per request
 	// (tests: a clock for their summaries).
 	logOpts []lograte.Option
+	// listen binds Listen (nil: net.Listen). Tests bind loopback for an
+	// address of every interface, which the server still serves as such.
+	listen func(network, address string) (net.Listener, error)
 }
 
 // Server is the running web server.
@@ -169,7 +172,11 @@ func Listen(o Options) (*Server, error) {
 	if o.Token == "" {
 		return nil, errors.New("the dashboard needs a token")
 	}
-	ln, err := net.Listen("tcp", o.Listen)
+	listen := o.listen
+	if listen == nil {
+		listen = net.Listen
+	}
+	ln, err := listen("tcp", o.Listen)
 	if err != nil {
 		return nil, &ListenError{Addr: o.Listen, Err: plainNetErr(err)}
 	}
@@ -181,12 +188,13 @@ func Listen(o Options) (*Server, error) {
 	s.badSound = lograte.New(s.log, slog.LevelWarn, "cannot read an alert sound", o.logOpts...)
 	host, port, _ := net.SplitHostPort(ln.Addr().String())
 	s.port = port
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+	if unspecified(host) {
 		s.anyIP = true
 	} else {
 		s.hosts[strings.ToLower(host)] = true
 	}
 	if h, _, err := net.SplitHostPort(o.Listen); err == nil && h != "" {
+		s.anyIP = s.anyIP || unspecified(h)
 		s.hosts[strings.ToLower(strings.Trim(h, "[]"))] = true
 	}
 	s.base, s.cancel = context.WithCancel(context.Background())
@@ -327,9 +335,17 @@ func (s *Server) allowedHost(hostport string) bool {
 // server's (a name, another port): which address to open instead.
 func (s *Server) wrongHost() string {
 	if s.anyIP {
-		return fmt.Sprintf("tikcraft answers only at an IP address of this computer with port %s, such as %s: open it by its IP address, not by a name (docs/WEB.md)", s.port, s.URL())
+		// Not 127.0.0.1: that is the other device itself.
+		return fmt.Sprintf("tikcraft answers only at an IP address of this computer, with port %s, not at a name: open http://<this computer's IP address>:%s/ instead (on Windows, ipconfig shows it as IPv4 Address; docs/WEB.md)", s.port, s.port)
 	}
 	return "tikcraft answers only at " + s.URL() + ": open that address instead; to use the dashboard from another device, see web.listen in docs/WEB.md"
+}
+
+// unspecified reports whether host is the address of every interface
+// (0.0.0.0, ::).
+func unspecified(host string) bool {
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsUnspecified()
 }
 
 func (s *Server) allowedOrigin(origin string) bool {

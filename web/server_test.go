@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -199,11 +200,27 @@ func TestWrongHostSaysWhichAddressToOpen(t *testing.T) {
 	if code != http.StatusMisdirectedRequest || got.Error != want {
 		t.Errorf("HTTP %d %q\nwant 421 %q", code, got.Error, want)
 	}
-	// Bound to every interface: any IP address of this computer, never a name.
-	every := &Server{o: ts.o, ln: ts.ln, port: ts.port, anyIP: true}
-	want = "tikcraft answers only at an IP address of this computer with port " + ts.port + ", such as " + ts.URL() + ": open it by its IP address, not by a name (docs/WEB.md)"
-	if got := every.wrongHost(); got != want {
-		t.Errorf("on every interface: %q\nwant %q", got, want)
+}
+
+// A server on every interface (web.listen 0.0.0.0:PORT, for a tablet)
+// answers at any IP address of this computer, and a request for a name is
+// told to use the computer's IP address: not 127.0.0.1, which on the
+// tablet is the tablet. (The test binds loopback only, the server serves
+// it as every interface.)
+func TestWrongHostOnEveryInterfaceSaysByIPAddress(t *testing.T) {
+	ts := start(t, func(o *Options) {
+		o.Listen = "0.0.0.0:0"
+		o.listen = func(network, _ string) (net.Listener, error) { return net.Listen(network, "127.0.0.1:0") }
+	})
+	if code, body := ts.do(t, req{method: "GET", path: "/api/state", host: "192.168.1.20:" + ts.port}); code != http.StatusOK {
+		t.Fatalf("a LAN address: HTTP %d %s", code, body)
+	}
+	code, body := ts.do(t, req{method: "GET", path: "/", host: "my-pc.local:" + ts.port})
+	var got struct{ Error string }
+	json.Unmarshal([]byte(body), &got)
+	want := "tikcraft answers only at an IP address of this computer, with port " + ts.port + ", not at a name: open http://<this computer's IP address>:" + ts.port + "/ instead (on Windows, ipconfig shows it as IPv4 Address; docs/WEB.md)"
+	if code != http.StatusMisdirectedRequest || got.Error != want {
+		t.Errorf("HTTP %d %q\nwant 421 %q", code, got.Error, want)
 	}
 }
 

@@ -484,6 +484,21 @@ func TestReplayRefusesACapture(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "this looks like a capture; use --frames") {
 		t.Fatalf("exit %d %q", code, errOut)
 	}
+	// run and demo play no capture: they say which command does, as such.
+	for _, tt := range []struct {
+		args []string
+		by   string
+	}{
+		{[]string{"run", "--source", "replay:live.capture"}, "run --source replay:"},
+		{[]string{"demo", "--events", "live.capture"}, "demo --events"},
+	} {
+		want := "live.capture: this looks like a capture of WebSocket frames (run --capture), not a JSONL event file: " + tt.by +
+			" plays only event files; a capture plays with another command: tikcraft replay --frames live.capture"
+		out, errOut, code := tikcraft(t, dir, nil, tt.args...)
+		if code != 1 || !strings.Contains(errOut, want) || strings.Contains(out+errOut, "running") {
+			t.Fatalf("%s: exit %d %q\nwant %q", tt.args, code, out+errOut, want)
+		}
+	}
 	writeFile(t, filepath.Join(dir, "events.jsonl"), `{"type":"follow"}`+"\n")
 	_, errOut, code = tikcraft(t, dir, nil, "replay", "--dry-run", "--frames", "events.jsonl")
 	if code == 0 || !strings.Contains(errOut, "leave out --frames") {

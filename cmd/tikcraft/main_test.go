@@ -277,7 +277,7 @@ func TestRunRefusesAMissingReplayFileBeforeRunning(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "events"), 0o700)
 	for _, tt := range []struct{ source, want string }{
 		{"replay:missing.jsonl", "tikcraft: --source replay:missing.jsonl: missing.jsonl does not exist: give the path of an event file (see docs/EVENTS.md)"},
-		{"replay:events", "tikcraft: --source replay:events: events is a folder: give the path of an event file in it"},
+		{"replay:events", "tikcraft: --source replay:events: events is a folder, not a file: tikcraft reads the event file only from an ordinary file"},
 		{"replay:", "tikcraft: --source replay: names no file: write --source replay:FILE"},
 	} {
 		out, errOut, code := tikcraft(t, dir, nil, "run", "--source", tt.source)

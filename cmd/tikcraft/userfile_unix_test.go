@@ -59,3 +59,35 @@ func TestCheckRefusesPipesAndDevices(t *testing.T) {
 		})
 	}
 }
+
+// An event file that is a pipe (FIFO) is refused before anything starts,
+// by every command that takes one: opening it would wait for a writer
+// for ever, before "tikcraft is running" and out of Ctrl-C's reach.
+func TestEventFileCommandsRefuseAPipe(t *testing.T) {
+	t.Parallel()
+	const want = "events.jsonl is a pipe (FIFO), not a file: tikcraft reads the event file only from an ordinary file"
+	for _, args := range [][]string{
+		{"run", "--source", "replay:events.jsonl"},
+		{"replay", "--dry-run", "events.jsonl"},
+		{"demo", "--events", "events.jsonl"},
+		{"replay", "--frames", "events.jsonl"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "tikcraft.yaml"), []byte("tiktok: {user: \"@creeper_queen\"}\nactions: actions.mca\n"), 0o600)
+			os.WriteFile(filepath.Join(dir, "actions.mca"), []byte("follow:/say hi\n"), 0o600)
+			if err := syscall.Mkfifo(filepath.Join(dir, "events.jsonl"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			wants := want
+			if args[1] == "--frames" {
+				wants = strings.Replace(want, "event file", "capture file", 1)
+			}
+			out, errOut, code := tikcraft(t, dir, nil, args...)
+			if code != 1 || !strings.Contains(errOut, wants) || strings.Contains(out+errOut, "running") {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want a failure saying %q before running", code, out, errOut, wants)
+			}
+		})
+	}
+}
