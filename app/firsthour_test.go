@@ -228,7 +228,10 @@ func TestRunShowsAWrongPasswordBeforeTheFirstGift(t *testing.T) {
 	}
 	d := &dashDemo{base: base[1]}
 	d.waitFor(t, "the refused password", func(s web.Snapshot) bool { return s.Minecraft.State == web.MinecraftRefused })
-	if mc.FailedLogins() < 1 || len(mc.Commands()) != 0 {
+	if err := mc.WaitFailedLogins(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if len(mc.Commands()) != 0 {
 		t.Fatalf("%d failed logins, commands %q", mc.FailedLogins(), mc.Commands())
 	}
 }

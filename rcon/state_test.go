@@ -118,6 +118,10 @@ func TestConnectLogsInWithoutACommand(t *testing.T) {
 	if !errors.Is(err, tikcraft.ErrPermanent) || !strings.Contains(err.Error(), "refused the RCON password") {
 		t.Fatalf("wrong password: %v", err)
 	}
+	// The client learns of the refusal just before the server counts it.
+	if err := s.WaitFailedLogins(testContext(t), 1); err != nil {
+		t.Fatal(err)
+	}
 	if st := wrong.SinkState(); st.Connected || !st.Refused || st.Problem == "" || s.FailedLogins() != 1 {
 		t.Fatalf("wrong password: state %+v, %d failed logins", st, s.FailedLogins())
 	}
