@@ -26,6 +26,7 @@ var tikcraftFuncs = map[string]bool{"random": true, "wait": true, "http": true, 
 // as Tiktok2Mc skipped it.
 func (m *converter) convertActions(path, src string) string {
 	if path == "" {
+		m.t2mRules = map[string]bool{}
 		m.left = append(m.left, "actions.mca: the Tiktok2Mc folder has none; the new actions.mca has only a comment")
 		return "# No actions.mca was found in the Tiktok2Mc folder. One rule per line: TRIGGER:COMMAND (docs/ACTIONS.md)\n"
 	}
@@ -34,6 +35,7 @@ func (m *converter) convertActions(path, src string) string {
 		eol = "\r\n"
 	}
 	lines := strings.Split(strings.TrimPrefix(src, "\ufeff"), "\n")
+	m.t2mRules = t2mRules(lines)
 	// Sized for the file at once: grown line by line, they cost five
 	// times their size (a megabyte of blank lines took 120 MB).
 	out := make([]string, 0, len(lines)+8)
@@ -63,13 +65,21 @@ func (m *converter) convertActions(path, src string) string {
 		if cr {
 			suffix = "\r"
 		}
-		if why := strayTrigger(trigger); why != "" {
+		why := strayTrigger(trigger)
+		renamed, changed := false, false
+		if why == "" {
+			var id, note string
+			if id, note, why = m.eventTrigger(trigger); id != "" {
+				m.carried = append(m.carried, fmt.Sprintf("actions.mca line %d: %s", i+1, note))
+				trigger, renamed = id, true
+			}
+		}
+		if why != "" {
 			emit(fmt.Sprintf("# tikcraft migrate: not carried over, %s:%s", why, suffix), i+1)
 			emit("# "+l+suffix, i+1)
 			m.left = append(m.left, fmt.Sprintf("actions.mca line %d (%s): %s; kept as a comment", i+1, clip.Line(l, shown), why))
 			continue
 		}
-		renamed, changed := false, false
 		if fixed := TriggerName(trigger); !strings.HasPrefix(trigger, "'") && fixed != "" && fixed != trigger && !validTrigger(trigger) && !strings.ContainsAny(trigger, "[") {
 			m.notes = append(m.notes, fmt.Sprintf("actions.mca line %d: trigger %q is now %q (tikcraft triggers have no spaces; the gift still matches)", i+1, trigger, fixed))
 			trigger, renamed = fixed, true
@@ -213,4 +223,68 @@ func hasRC(c string) bool {
 	f := strings.Fields(c)
 	n := len(f)
 	return n > 1 && (f[n-1] == "!rc" || n > 2 && f[n-2] == "!rc" && strings.HasPrefix(f[n-1], "x"))
+}
+
+// eventTrigger looks at a trigger that tikcraft fires for an event
+// Tiktok2Mc never fired it for (tikcraftEvent): Tiktok2Mc ran it only for
+// a gift of its exact name (or by a like rule naming it, or $random). When
+// one gift of the gift list has that name and its id has no rule of its
+// own, id is that gift's id, which names it alone in tikcraft, and note
+// says so; otherwise why says why the line is left out. All are "" for any
+// other trigger.
+func (m *converter) eventTrigger(trigger string) (id, note, why string) {
+	what := tikcraftEvent(trigger)
+	if what == "" {
+		return "", "", ""
+	}
+	name, tk := t2mName(trigger), TriggerName(trigger)
+	gifts := "for a gift of that name (TikTok has none)"
+	ids := namedGifts(m.giftList(), trigger)
+	if len(ids) == 1 {
+		g, _ := m.giftList().ByID(ids[0])
+		id = strconv.FormatInt(g.ID, 10)
+		if !m.t2mRules[id] {
+			if m.eventIDs == nil {
+				m.eventIDs = map[string]string{}
+			}
+			m.eventIDs[name] = id
+			return id, fmt.Sprintf("trigger %s is now %s, the id of the gift %s, which Tiktok2Mc ran it for (tikcraft's %s: runs for %s)", trigger, id, g.Name, tk, what), ""
+		}
+		gifts = fmt.Sprintf("for the gift %s (%s), whose id has a rule of its own", g.Name, id)
+	} else if len(ids) > 1 {
+		gifts = fmt.Sprintf("for the gifts %s, which one tikcraft rule cannot name (write a rule for each id)", joinIDs(ids))
+	}
+	return "", "", fmt.Sprintf("Tiktok2Mc ran %s only %s, by a like rule naming it or through $random; tikcraft runs %s: for %s (remove the # if you meant that; if a like rule or $random ran it, give it another name here and there)",
+		name, gifts, tk, what)
+}
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
+}
+
+// t2mRules are the triggers Tiktok2Mc read from the lines of an
+// actions.mca, as it read them (t2mName): a line is cut at its first #,
+// and a trigger counts once a command with one of its signs follows it.
+// Like rules ran only a function among these, spelt exactly so.
+func t2mRules(lines []string) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lines {
+		l, _, _ = strings.Cut(l, "#")
+		trig, cmds, ok := strings.Cut(l, ":")
+		name := t2mName(strings.TrimSpace(trig))
+		if !ok || name == "" {
+			continue
+		}
+		for _, c := range strings.Split(cmds, ";") {
+			if c = strings.TrimSpace(c); c != "" && strings.ContainsAny(c[:1], "/!$>@&") {
+				out[name] = true
+				break
+			}
+		}
+	}
+	return out
 }

@@ -257,6 +257,24 @@ type converter struct {
 	// came from; standIns are the rules $random picks in place of them.
 	merged   []merged
 	standIns []standIn
+
+	// gifts is the gift list Tiktok2Mc's names are looked up in (nil: the
+	// built-in one, Tiktok2Mc's own).
+	gifts *tiktok.GiftList
+	// t2mRules are actions.mca's triggers as Tiktok2Mc read them
+	// (t2mRules); eventIDs maps those that tikcraft would fire for an
+	// event to the id of the gift Tiktok2Mc ran them for, which their
+	// lines are now written as.
+	t2mRules map[string]bool
+	eventIDs map[string]string
+}
+
+// giftList is the gift list names are looked up in.
+func (m *converter) giftList() *tiktok.GiftList {
+	if m.gifts != nil {
+		return m.gifts
+	}
+	return builtinGifts()
 }
 
 type merged struct {
@@ -534,6 +552,14 @@ func (m *converter) newRandomFilter() randomFilter {
 				// Its line of actions.mca is left as a comment, and in
 				// tikcraft's lists the name is another rule's: rose_ is rose.
 				f.left = append(f.left, fmt.Sprintf("%s: %q: %s", p.From, n, why))
+			case tikcraftEvent(n) != "":
+				// Its line is now its gift's id, or a comment: in
+				// tikcraft's lists the name is the event's rule.
+				if id := m.eventIDs[t2mName(n)]; id != "" {
+					out = append(out, id)
+				} else if !never {
+					f.left = append(f.left, fmt.Sprintf("%s: %q: its line of actions.mca is left as a comment, as tikcraft would run %s: for %s", p.From, n, tn, tikcraftEvent(n)))
+				}
 			case never && neverPicked(tn):
 			default:
 				out = append(out, tn)

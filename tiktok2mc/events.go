@@ -60,6 +60,10 @@ func (m *converter) convertEvents() []rule {
 		case ev == "timer.zero":
 			add("timer_end", op)
 			m.carried = append(m.carried, fmt.Sprintf("%s: timer_end:%s", where, op))
+		case ev == "tiktok.subscribe":
+			// Tiktok2Mc's bridge published tiktok.gift, follow, like, join,
+			// comment and share: never a subscription.
+			m.left = append(m.left, where+": Tiktok2Mc published no tiktok.subscribe event, so the mapping never ran; tikcraft would run it for every subscription (write it as a subscribe: rule of actions.mca if you meant that)")
 		case tiktokRule(ev) != "":
 			add(tiktokRule(ev), op)
 			m.carried = append(m.carried, fmt.Sprintf("%s: %s:%s", where, tiktokRule(ev), op))
@@ -76,7 +80,7 @@ func (m *converter) convertEvents() []rule {
 // tikcraft, or "".
 func tiktokRule(ev string) string {
 	switch ev {
-	case "tiktok.follow", "tiktok.share", "tiktok.join", "tiktok.subscribe":
+	case "tiktok.follow", "tiktok.share", "tiktok.join":
 		return strings.TrimPrefix(ev, "tiktok.")
 	case "tiktok.comment":
 		return "comment"

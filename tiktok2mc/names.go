@@ -2,6 +2,7 @@ package tiktok2mc
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -92,4 +93,69 @@ func strayTrigger(trigger string) string {
 	}
 	return fmt.Sprintf("Tiktok2Mc read the trigger as %s, not %s, so it never ran it for %s; tikcraft ignores _ and - in names and would run it for %s (write %s: if you meant that)",
 		name, missed.name, missed.what, missed.every, missed.rule)
+}
+
+// builtinGifts is tikcraft's built-in gift list (Tiktok2Mc's own
+// gifts.json), read once: it is the same for every conversion.
+var builtinGifts = sync.OnceValue(tiktok.BuiltinGifts)
+
+// t2mOwnEvents are the events Tiktok2Mc fired a rule for by its exact
+// (cleaned-up) name. Any other trigger it ran only for a gift of that
+// name, a like rule naming it or $random.
+var t2mOwnEvents = []string{"follow", "join", "share", "comment"}
+
+// tikcraftEvent says what tikcraft fires trigger for when that is an event
+// Tiktok2Mc never fired it for: gift (every gift without a rule of its
+// own), subscribe, first_gift, follow_milestone, viewers_milestone,
+// timer_end, likegoal_reached, goal_ID_reached, compared as tikcraft
+// compares names ("Sub-scribe" is subscribe). "" for any other trigger:
+// Tiktok2Mc's own events, gift names and ids, names only a like rule or
+// $random runs. Tiktok2Mc ran such a rule only for a gift of its exact
+// name, by a like rule naming it or through $random; tikcraft would run it
+// for every such event.
+func tikcraftEvent(trigger string) string {
+	if strings.Contains(trigger, "[") || strings.Trim(trigger, "0123456789") == "" || slices.Contains(t2mOwnEvents, t2mName(trigger)) {
+		return ""
+	}
+	k := actions.Normalize(trigger)
+	switch k {
+	case "gift":
+		return "every gift that has no rule of its own"
+	case "subscribe":
+		return "every subscription"
+	case "firstgift":
+		return "each viewer's first gift of a LIVE"
+	case "followmilestone":
+		return "the follow milestones of follows.milestones"
+	case "viewersmilestone":
+		return "the viewer milestones of viewers.milestones"
+	case "timerend":
+		return "the timer overlay reaching zero"
+	case "likegoalreached":
+		return "the like goal being reached"
+	case "follow", "share", "join":
+		return "every " + k
+	case "comment":
+		return "every chat message"
+	}
+	switch {
+	case actions.IsOverlayTrigger(k):
+		return "a goal of overlays.goals being reached"
+	case k != "" && actions.IsEventTrigger(k):
+		return "that event"
+	}
+	return ""
+}
+
+// namedGifts returns the ids of the gifts of list that Tiktok2Mc ran a
+// rule with trigger for: those whose cleaned-up name is the trigger's.
+func namedGifts(list *tiktok.GiftList, trigger string) []int64 {
+	name := t2mName(trigger)
+	var ids []int64
+	for _, g := range list.Gifts() {
+		if name != "" && t2mName(g.Name) == name {
+			ids = append(ids, g.ID)
+		}
+	}
+	return ids
 }

@@ -50,6 +50,31 @@ func TestMigrateKeepsATriggerTiktok2McRanForNoGiftOff(t *testing.T) {
 	}
 }
 
+// Tiktok2Mc ran a rule named gift, subscribe or first_gift only for a gift
+// of that name (TikTok has none), a like rule or $random. Migrated, a Rose
+// without a rule of its own, a subscription and a viewer's first gift run
+// none of them, as on Tiktok2Mc's stream; the report says why.
+func TestMigrateKeepsTikcraftEventNamesOff(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-event-names", map[string]string{"data/actions.mca": "gift:/say gift\nsubscribe:/say sub\nfirst_gift:/say first\nlion:/say lion\n"})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	_, left, _ := strings.Cut(out, "not carried over:\n")
+	if !strings.Contains(left, "actions.mca line 1 (gift:/say gift): Tiktok2Mc ran gift only for a gift of that name (TikTok has none), by a like rule naming it or through $random; tikcraft runs gift: for every gift that has no rule of its own") ||
+		!strings.Contains(left, "actions.mca line 2 (subscribe:/say sub): ") || !strings.Contains(left, "actions.mca line 3 (first_gift:/say first): ") {
+		t.Fatalf("the report does not list the lines as not carried over:\n%s", out)
+	}
+	srv := rcontest.Start(t, "pw-for-event-names")
+	anna := viewer("anna", false, false)
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(gift(anna, 5655, "Rose"), `{"type":"subscribe","user":`+anna+`}`, gift(anna, 6369, "Lion")))
+	if want := []string{"say lion"}; !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+}
+
 // The same name in $random's list (hooks/random/config.yaml) names that
 // line, not the rose rule: $random, picking only from the lion and it,
 // runs the lion's commands, never the rose's.
