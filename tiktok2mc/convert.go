@@ -122,8 +122,11 @@ func Convert(from string) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		// 0.5's shell_actions.txt has //define lines, 0.x's
+		// http_actions.txt has not.
+		lines := m.convertShellFile(filepath.Base(p), string(b), p == f.shell)
 		added, merged := []string(nil), []mergedLine(nil)
-		converted, added, merged = mergeRules(converted, m.convertShellFile(filepath.Base(p), string(b)), filepath.Base(p))
+		converted, added, merged = m.mergeGiftLines(converted, lines, filepath.Base(p))
 		// Tiktok2Mc ran these by themselves, never through $random.
 		m.notRandom = append(m.notRandom, added...)
 		m.addMerged(merged, filepath.Base(p))

@@ -31,60 +31,165 @@ type rule struct {
 	commands []string
 }
 
-var defineLine = regexp.MustCompile(`^//\s*define\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$`)
+// giftLine is a line of http_actions.txt or shell_actions.txt that
+// Tiktok2Mc ran: the id of the gift it ran it for, and the commands it
+// becomes.
+type giftLine struct {
+	rule
+	where string // the line, for the report
+}
 
-// convertShellFile reads http_actions.txt or shell_actions.txt; name is
-// used in the report.
-func (m *converter) convertShellFile(name, src string) []rule {
-	var rules []rule
-	defines := map[string]string{}
+// convertShellFile reads http_actions.txt (0.x) or shell_actions.txt (0.5,
+// with //define name = value and {name}) as Tiktok2Mc did: each line cut
+// at its first #, GIFT_ID:COMMAND, the last line of an id replacing the
+// ones before it. Tiktok2Mc looked them up by the id of each gift sent
+// (str(gift.id)), never by a name or an event, so a line keyed by anything
+// but a gift id never ran and is left out, with the reason. name is used
+// in the report.
+func (m *converter) convertShellFile(name, src string, defines bool) []giftLine {
+	type line struct {
+		key, cmd, where string
+		n               int
+	}
+	var lines []line
+	at := map[string]int{}
+	var vars [][2]string // in the order they were defined
 	for i, l := range strings.Split(strings.TrimPrefix(src, "\ufeff"), "\n") {
-		l = strings.TrimSpace(strings.TrimSuffix(l, "\r"))
-		if d := defineLine.FindStringSubmatch(l); d != nil {
-			defines[d[1]] = strings.TrimSpace(d[2])
+		l, _, _ = strings.Cut(strings.TrimSuffix(l, "\r"), "#")
+		l = strings.TrimSpace(l)
+		if l == "" {
 			continue
 		}
-		if l == "" || l[0] == '#' {
+		if rest, ok := strings.CutPrefix(l, "//define"); ok && defines {
+			k, v, ok := strings.Cut(rest, "=")
+			if k, v = strings.TrimSpace(k), strings.TrimSpace(v); ok && k != "" && v != "" {
+				vars = append(vars, [2]string{k, v})
+			}
 			continue
-		}
-		for k, v := range defines {
-			l = strings.ReplaceAll(l, "{"+k+"}", v)
 		}
 		// The report quotes the line: an address in it shows no key.
 		where := fmt.Sprintf("%s line %d (%s)", name, i+1, clip.Line(redact.URLs(l), shown))
-		trig, rest, ok := strings.Cut(l, ":")
-		if !ok || strings.Contains(trig, "/") {
-			m.left = append(m.left, where+": not TRIGGER:curl ...; left out")
+		key, cmd, ok := strings.Cut(l, ":")
+		if !ok {
+			m.left = append(m.left, where+": not GIFT_ID:curl ...; Tiktok2Mc skipped it too")
 			continue
 		}
-		trigger := TriggerName(strings.TrimSpace(trig))
-		if trigger == "" {
-			m.left = append(m.left, where+": no trigger before ':'; left out")
+		key, cmd = strings.TrimSpace(key), strings.TrimSpace(cmd)
+		for _, v := range vars {
+			cmd = strings.ReplaceAll(cmd, "{"+v[0]+"}", v[1])
+		}
+		if j, ok := at[key]; ok {
+			// Tiktok2Mc kept them in a dict: the line keeps its place, and
+			// the last one's command.
+			m.left = append(m.left, fmt.Sprintf("%s: replaced by line %d, as Tiktok2Mc kept one line per gift id, the last", lines[j].where, i+1))
+			lines[j].cmd, lines[j].where, lines[j].n = cmd, where, i+1
 			continue
 		}
-		if why := strayTrigger(strings.TrimSpace(trig)); why != "" {
-			m.left = append(m.left, where+": "+why+"; left out")
+		at[key] = len(lines)
+		lines = append(lines, line{key, cmd, where, i + 1})
+	}
+	var out []giftLine
+	for _, l := range lines {
+		if !isGiftID(l.key) {
+			m.left = append(m.left, l.where+": "+m.notGiftID(name, l.key)+"; left out")
 			continue
 		}
-		r := rule{trigger: trigger}
-		for _, call := range strings.Split(rest, ";") {
+		r := giftLine{rule{trigger: l.key}, l.where}
+		for _, call := range strings.Split(l.cmd, ";") {
 			call = strings.TrimSpace(call)
 			if call == "" {
 				continue
 			}
 			cmd, why := m.convertShell(call)
 			if why != "" {
-				m.left = append(m.left, fmt.Sprintf("%s: %s; left out", where, why))
+				m.left = append(m.left, fmt.Sprintf("%s: %s; left out", l.where, why))
 				continue
 			}
 			r.commands = append(r.commands, cmd)
 		}
 		if len(r.commands) > 0 {
-			rules = append(rules, r)
-			m.carried = append(m.carried, fmt.Sprintf("%s: %s:%s", where, trigger, redact.URLs(strings.Join(r.commands, "; "))))
+			out = append(out, r)
 		}
 	}
-	return rules
+	return out
+}
+
+// isGiftID reports whether key is a gift id as Tiktok2Mc wrote one to
+// look it up: a positive number without leading zeros.
+func isGiftID(key string) bool {
+	n, err := strconv.ParseInt(key, 10, 64)
+	return err == nil && n > 0 && strconv.FormatInt(n, 10) == key
+}
+
+// notGiftID says why a line of file keyed by key never ran in Tiktok2Mc,
+// and what to write if the gift of that name was meant.
+func (m *converter) notGiftID(file, key string) string {
+	why := fmt.Sprintf("Tiktok2Mc looked up the lines of %s by the id of each gift sent, so a line keyed %q never ran", file, key)
+	if g, ok := m.giftList().ByName(key); ok && !isGiftID(key) {
+		why += fmt.Sprintf(" (write %d: if you meant the %s)", g.ID, g.Name)
+	}
+	return why
+}
+
+// mergeGiftLines adds the lines of a gift id file to the actions file
+// (mergeRules), where tikcraft runs them exactly when Tiktok2Mc did: for
+// every gift of that id, whichever rule it fires. Tiktok2Mc made the call
+// besides the gift's rule, by name or by id, while tikcraft fires one rule
+// per gift, the name rule before the id rule. So a line goes into the id's
+// rule (made when there is none), and also into the rule named after that
+// gift (the gift list says its name), unless tikcraft runs that rule for
+// other gifts of the same name as well: then that case is left out, with
+// the reason. It returns what mergeRules does.
+func (m *converter) mergeGiftLines(src string, lines []giftLine, file string) (string, []string, []mergedLine) {
+	named := map[string]string{} // tikcraft's form of a name rule's trigger → as written
+	for _, l := range strings.Split(src, "\n") {
+		if t := strings.TrimSpace(l); t == "" || t[0] == '#' {
+			continue
+		}
+		trig, _, ok := strings.Cut(actions.StripComment(strings.TrimSuffix(l, "\r")), ":")
+		trig, _, _ = strings.Cut(trig, "[")
+		trig = strings.TrimSpace(trig)
+		// coins 1-9, command tnt and the events fire for no gift by name.
+		special := strings.ContainsAny(trig, " \t") && !strings.HasPrefix(trig, "'")
+		if k := actions.Normalize(trig); ok && k != "" && !special && !actions.IsEventTrigger(k) {
+			if _, dup := named[k]; !dup {
+				named[k] = trig
+			}
+		}
+	}
+	var rules []rule
+	var ids []string
+	for _, l := range lines {
+		rules = append(rules, l.rule)
+		ids = append(ids, l.trigger)
+		cmds := strings.Join(l.commands, "; ")
+		also := ""
+		id, _ := strconv.ParseInt(l.trigger, 10, 64)
+		if g, ok := m.giftList().ByID(id); ok {
+			k := actions.Normalize(g.Name)
+			if written, ok := named[k]; ok {
+				var others []string
+				for _, o := range m.giftList().Gifts() {
+					if o.ID != id && actions.Normalize(o.Name) == k {
+						others = append(others, strconv.FormatInt(o.ID, 10))
+					}
+				}
+				if len(others) == 0 {
+					rules = append(rules, rule{trigger: written, commands: l.commands})
+					also = fmt.Sprintf(", also added to %s:, the rule a %s (%d) fires", written, g.Name, id)
+				} else {
+					m.left = append(m.left, fmt.Sprintf("%s: not added to %s:, which tikcraft runs for every gift called %s (%d, %s), while Tiktok2Mc made this call for %d alone: a %s (%d) that fires %s: does not make it",
+						l.where, written, g.Name, id, strings.Join(others, ", "), id, g.Name, id, written))
+				}
+			}
+		}
+		m.carried = append(m.carried, fmt.Sprintf("%s: %s:%s%s", l.where, l.trigger, redact.URLs(cmds), also))
+	}
+	if len(lines) > 0 {
+		m.notes = append(m.notes, fmt.Sprintf("%s (gift %s): Tiktok2Mc made these calls once per gift message, so a streak of 5 Roses made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
+			file, strings.Join(ids, ", ")))
+	}
+	return mergeRules(src, rules, file)
 }
 
 // convertShell turns one shell command into an actions-file command, or

@@ -29,7 +29,8 @@ func TestConvertCurl(t *testing.T) {
 
 func FuzzConvertHTTPActions(f *testing.F) {
 	for _, s := range []string{
-		"rose:curl -X POST http://localhost:7777/add?amount=30",
+		"5655:curl -X POST http://localhost:7777/add?amount=30", "rose:curl -X POST http://localhost:7777/add?amount=30",
+		"//define p = 7777\n5655:curl http://localhost:{p}/add # a comment\n5655:curl http://localhost:{p}/reset",
 		"a:curl -d '{\"x\":\"y\"}' http://localhost:8080/h; curl http://localhost:7778/reset",
 		"b:curl \"unterminated", "c:curl -X", ":curl http://x", "d:curl http://[::1]:7777/add?amount=-5",
 	} {
@@ -37,8 +38,11 @@ func FuzzConvertHTTPActions(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		m := &converter{t2m: &Config{OverlayPorts: map[string]int{"Timer": 7777, "WinCounter": 7778}}}
-		rules := m.convertShellFile("http_actions.txt", src)
+		rules := m.convertShellFile("http_actions.txt", src, true)
 		for _, r := range rules {
+			if !isGiftID(r.trigger) {
+				t.Fatalf("%q: a line for %q, which is no gift id", src, r.trigger)
+			}
 			line := r.trigger + ":" + strings.Join(r.commands, "; ") + "\n"
 			if strings.ContainsAny(line[:len(line)-1], "\r\n") {
 				t.Fatalf("a command spans lines: %q", line)
@@ -51,4 +55,42 @@ func FuzzConvertHTTPActions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Tiktok2Mc looked the lines of http_actions.txt up by the id of each gift
+// sent and made the call besides the gift's rule, name rule or not: so a
+// line goes into the id's rule and the rule named after that gift, unless
+// tikcraft runs that rule for other gifts too. A line keyed by a name
+// never ran, nor one keyed "05655"; of two lines of one id, the last ran.
+func TestGiftIDLinesRunForEveryGiftOfTheirID(t *testing.T) {
+	res := convertFolder(t, map[string]string{
+		"config.yaml":      "RCON: {Password: pw-long-enough}\nWinCounter: {Port: 7778}\n",
+		"data/actions.mca": "rose:/say rose\nTikTok Universe:/say universe\nlion:/say lion\n",
+		"data/http_actions.txt": "5655:curl -X POST http://localhost:7778/add # the Rose\nrose:curl -X POST http://localhost:7778/add?amount=5\n" +
+			"9101:curl -X POST http://localhost:7778/remove?amount=1000\n6369:curl -X POST http://localhost:7778/add?amount=2\n6369:curl -X POST http://localhost:7778/add?amount=3\n05655:curl http://localhost:7778/reset\n",
+	})
+	for _, want := range []string{
+		"rose:/say rose; $wins +1\ntiktok_universe:/say universe\nlion:/say lion; $wins +3\n",
+		"\n5655:$wins +1\n9101:$wins -1000\n6369:$wins +3\n",
+	} {
+		if !strings.Contains(res.Actions, want) {
+			t.Errorf("actions.mca lacks %q:\n%s", want, res.Actions)
+		}
+	}
+	if strings.Contains(res.Actions, "$wins +5") || strings.Contains(res.Actions, "reset") {
+		t.Errorf("a line Tiktok2Mc never ran is carried over:\n%s", res.Actions)
+	}
+	report := strings.Join(append(append(res.Carried, res.Left...), res.Notes...), "\n")
+	for _, want := range []string{
+		"http_actions.txt line 1 (5655:curl -X POST http://localhost:7778/add): 5655:$wins +1, also added to rose:, the rule a Rose (5655) fires",
+		`http_actions.txt line 2 (rose:curl -X POST http://localhost:7778/…): Tiktok2Mc looked up the lines of http_actions.txt by the id of each gift sent, so a line keyed "rose" never ran (write 5655: if you meant the Rose); left out`,
+		"http_actions.txt line 3 (9101:curl -X POST http://localhost:7778/…): not added to tiktok_universe:, which tikcraft runs for every gift called TikTok Universe (9101, 7312), while Tiktok2Mc made this call for 9101 alone",
+		"http_actions.txt line 4 (6369:curl -X POST http://localhost:7778/…): replaced by line 5, as Tiktok2Mc kept one line per gift id, the last",
+		`http_actions.txt line 6 (05655:curl http://localhost:7778/reset): Tiktok2Mc looked up the lines of http_actions.txt by the id of each gift sent, so a line keyed "05655" never ran; left out`,
+		"http_actions.txt (gift 5655, 9101, 6369): Tiktok2Mc made these calls once per gift message, so a streak of 5 Roses made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
 }

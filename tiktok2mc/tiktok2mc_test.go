@@ -91,7 +91,7 @@ func TestConvertFixture(t *testing.T) {
 			t.Errorf("config lacks %q:\n%s", want, res.Config)
 		}
 	}
-	for _, want := range []string{"heart_me:/give {user} minecraft:cookie 3", "rose:$timer +30s", "# 6064:$confetti"} {
+	for _, want := range []string{"heart_me:/give {user} minecraft:cookie 3; $timer -10s\n", "\n5655:/execute at @a run summon minecraft:creeper ~ ~ ~2; $timer +30s\n", "\n7934:$random; $timer -10s\n", "\n6369:$wins +1; $timer reset\n", "# 6064:$confetti"} {
 		if !strings.Contains(res.Actions, want) {
 			t.Errorf("actions lack %q:\n%s", want, res.Actions)
 		}

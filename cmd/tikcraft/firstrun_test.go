@@ -586,13 +586,13 @@ func TestMigrateTiktok2McFolder(t *testing.T) {
 		"likes.triggers: small (every 250 likes runs likes), huge (every 50000 likes runs like_2, off)",
 		"not carried over:",
 		"overlays.likegoal: \"Road to 10k\", first goal 10000 likes, multiplier 1 (LikeGoal DisplayText, InitialGoal, GoalMultiplier)",
-		"rose:$timer +30s",
-		"lion:$wins +1; $timer reset",
-		"follow:$timer -10s",
-		`share:$http POST http://localhost:8080/hook {"event":"share"}`,
+		"5655:$timer +30s",
+		"6369:$wins +1; $timer reset",
+		"7934:$timer -10s, also added to heart_me:, the rule a Heart Me (7934) fires",
+		`16071:$http POST http://localhost:8080/hook {"event":"share"}`,
 		"http.allow: localhost:8080",
-		"http_actions.txt line 6 (subscribe:curl -X POST -d 'plain text' h…): its body is not JSON",
-		"http_actions.txt line 7 (wget http://localhost:7777/add): only curl calls can be converted",
+		"http_actions.txt line 6 (11046:curl -X POST -d 'plain text' http:…): its body is not JSON",
+		`http_actions.txt line 8 (rose:curl -X POST http://localhost:7777/…): Tiktok2Mc looked up the lines of http_actions.txt by the id of each gift sent, so a line keyed "rose" never ran (write 5655: if you meant the Rose)`,
 		"Java: tikcraft does not start the Minecraft server",
 		"6064:$confetti",
 		"Tiktok2Mc put @a in its place",
@@ -611,9 +611,10 @@ func TestMigrateTiktok2McFolder(t *testing.T) {
 	if out, _, code := tikcraft(t, dir, []string{"TIKCRAFT_RCON_PASSWORD="}, "check", "-c", filepath.Join("new", "tikcraft.yaml")); code != 0 {
 		t.Fatalf("check on the migrated files: exit %d\n%s", code, out)
 	}
-	// http_actions.txt: merged into the rules of the same trigger, or new ones.
+	// http_actions.txt: merged into the rules of the gift's id and name, or
+	// new ones.
 	migrated, _ := os.ReadFile(filepath.Join(dir, "new", "actions.mca"))
-	for _, want := range []string{"follow:/say x3; $timer -10s #x3 spawns", "rose:$timer +30s", "lion:$wins +1; $timer reset"} {
+	for _, want := range []string{"follow:/say x3 #x3 spawns\n", "heart_me:/give {user} minecraft:cookie 3; $timer -10s\n", "7934:$random; $timer -10s\n", "6369:$wins +1; $timer reset\n"} {
 		if !strings.Contains(string(migrated), want) {
 			t.Errorf("migrated actions.mca lacks %q:\n%s", want, migrated)
 		}

@@ -114,7 +114,7 @@ func TestMigrateMergedShellLineStaysOutOfRandom(t *testing.T) {
 	dir := t.TempDir()
 	from := t2mFolder(t, dir, "pw-for-merged-lines", map[string]string{
 		"data/actions.mca":       "lion:/say lion\nrose:$random\n",
-		"data/shell_actions.txt": "lion:curl -X POST " + web.URL + "/lion\n",
+		"data/shell_actions.txt": "6369:curl -X POST " + web.URL + "/lion\n",
 	})
 	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
 	if code != 0 || !strings.Contains(out, "check: no errors, 0 warnings") {
@@ -133,6 +133,43 @@ func TestMigrateMergedShellLineStaysOutOfRandom(t *testing.T) {
 	}
 	if n := hits.Load(); n != 1 {
 		t.Fatalf("the web address was called %d times, want once (for the Lion alone)", n)
+	}
+}
+
+// Tiktok2Mc made the call of an http_actions.txt line for every gift of
+// its id, besides the gift's rule, and never for a line keyed by a name.
+// Migrated, two Roses (rule rose:) and a Rose TikTok names in another
+// language (no name rule: 5655's) make the Rose's call three times, and the
+// line keyed "rose" none.
+func TestMigrateGiftIDLinesRunForEveryGiftOfTheirID(t *testing.T) {
+	t.Parallel()
+	var rose, never atomic.Int64
+	web := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/rose" {
+			rose.Add(1)
+		} else {
+			never.Add(1)
+		}
+	}))
+	t.Cleanup(web.Close)
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-gift-id-lines", map[string]string{
+		"config/config.yaml":    "RCON: {Password: pw-for-gift-id-lines}\nTikTok: {User: anna}\n",
+		"data/actions.mca":      "rose:/say rose\n",
+		"data/http_actions.txt": "5655:curl -X POST " + web.URL + "/rose\nrose:curl -X POST " + web.URL + "/never\n",
+	})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 || !strings.Contains(out, `a line keyed "rose" never ran (write 5655: if you meant the Rose)`) {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	srv := rcontest.Start(t, "pw-for-gift-id-lines")
+	anna := viewer("anna", false, false)
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(gift(anna, 5655, "Rose"), gift(anna, 5655, "Rose"), gift(anna, 5655, "Rosa")))
+	if want := []string{"say rose", "say rose"}; !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+	if r, n := rose.Load(), never.Load(); r != 3 || n != 0 {
+		t.Fatalf("the Rose's address was called %d times (want 3), the name-keyed line's %d (want 0)", r, n)
 	}
 }
 
