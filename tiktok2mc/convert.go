@@ -1,6 +1,7 @@
 package tiktok2mc
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -376,31 +377,72 @@ func (m *converter) readFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-// likes are the like rules carried over: duplicate ids dropped.
-func (m *converter) likes() []LikeTrigger {
-	var out []LikeTrigger
+// likes are the like rules carried over, and why the others are not:
+// those that Tiktok2Mc ran. It skipped a rule without an id or with one
+// seen before, and ran a rule's function only when it was, exactly, a
+// trigger of actions.mca as it read them (t2mRules): "Likes" never ran the
+// rule likes, nor "likes2" the rule likes_2, which tikcraft would run. A
+// function whose line migrate left out (a name Tiktok2Mc ran for no gift,
+// an event of tikcraft's) has no rule to run either. A function that names
+// no rule at all runs nothing in either, and stays.
+func (m *converter) likes() (out []LikeTrigger, left []string) {
 	seen := map[string]bool{}
 	for i, lt := range m.t2m.LikeTriggers {
-		if lt.ID == "" {
-			lt.ID = fmt.Sprintf("likes_%d", i+1)
+		id := cmp.Or(lt.ID, fmt.Sprintf("likes_%d", i+1))
+		where := lt.From + " " + id
+		fn, tn := lt.Function, TriggerName(lt.Function)
+		why := ""
+		switch {
+		case lt.skipped != "":
+			why = "Tiktok2Mc skipped it, as " + lt.skipped
+		case seen[lt.ID]:
+			why = "a like rule with this id came first, and Tiktok2Mc skipped this one"
+		case tn == "":
+			why = fmt.Sprintf("function %q is not a trigger name", fn)
+		case fn != t2mName(fn):
+			why = fmt.Sprintf("Tiktok2Mc never ran it, because it compared the function with the triggers of actions.mca as it read them (lower case, spaces as _, other signs dropped), and %q is not %q; write function: %s if you meant it", fn, t2mName(fn), tn)
+		case !m.t2mRules[fn] && m.otherRule(fn) != "":
+			why = fmt.Sprintf("Tiktok2Mc never ran it, because actions.mca has no rule %s as Tiktok2Mc read its triggers, and tikcraft would run %s for it; write function: %s if you meant that", fn, m.otherRule(fn), m.otherRule(fn))
+		case strayTrigger(fn) != "" || tikcraftEvent(fn) != "" && m.eventIDs[fn] == "":
+			why = fmt.Sprintf("the line of %s is left out of actions.mca (see below), so it has no rule to run", fn)
 		}
-		if seen[lt.ID] {
-			m.left = append(m.left, fmt.Sprintf("%s %s: a like rule with this id came first", lt.From, lt.ID))
+		if lt.skipped == "" {
+			seen[lt.ID] = true
+		}
+		if why != "" {
+			left = append(left, where+": "+why)
 			continue
 		}
-		if TriggerName(lt.Function) == "" {
-			m.left = append(m.left, fmt.Sprintf("%s %s: function %q is not a trigger name", lt.From, lt.ID, lt.Function))
-			continue
+		lt.ID = id
+		if eid := m.eventIDs[fn]; eid != "" {
+			// Its line is now the id of the gift of that name.
+			lt.Function = eid
 		}
-		seen[lt.ID] = true
 		out = append(out, lt)
 	}
-	return out
+	return out, left
+}
+
+// otherRule is a trigger of actions.mca, as Tiktok2Mc read it, that is
+// not fn and yet tikcraft takes for fn ("likes_2" for "likes2"), or "".
+func (m *converter) otherRule(fn string) string {
+	var out []string
+	for k := range m.t2mRules {
+		if k != fn && actions.Normalize(k) == actions.Normalize(fn) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	if len(out) == 0 {
+		return ""
+	}
+	return out[0]
 }
 
 func (m *converter) likeFunctions() []string {
+	likes, _ := m.likes()
 	var out []string
-	for _, t := range m.t2m.LikeTriggers {
+	for _, t := range likes {
 		out = append(out, TriggerName(t.Function))
 	}
 	return out
@@ -474,7 +516,9 @@ func (m *converter) config() string {
 	}
 
 	m.follows(&b)
-	if likes := m.likes(); len(likes) > 0 {
+	likes, left := m.likes()
+	m.left = append(m.left, left...)
+	if len(likes) > 0 {
 		fmt.Fprintf(&b, "\nlikes:\n  triggers:   # %s\n", likes[0].From)
 		var names []string
 		for _, lt := range likes {

@@ -76,6 +76,9 @@ type LikeTrigger struct {
 	Payload  string
 	Enable   bool
 	From     string // where it was read
+	// skipped says why Tiktok2Mc skipped the rule when reading it ("": it
+	// did not): its id, function or payload was not text.
+	skipped string
 }
 
 // LikeGoal is Tiktok2Mc's like goal overlay.
@@ -306,6 +309,17 @@ func likeTriggers(name, where string, v any) ([]LikeTrigger, error) {
 		t := LikeTrigger{Enable: true, From: where}
 		if v, ok := m["id"]; ok && v != nil {
 			t.ID = fmt.Sprint(v)
+		}
+		// Tiktok2Mc took a rule only with an id that is text and not
+		// blank, and a function and payload that are text.
+		for _, k := range []string{"id", "function", "payload"} {
+			v, ok := m[k]
+			if s, text := v.(string); (k == "id" || ok) && (!text || k == "id" && strings.TrimSpace(s) == "") && t.skipped == "" {
+				t.skipped = fmt.Sprintf("its %s is %v, not text", k, v)
+				if v == nil {
+					t.skipped = "it has no id"
+				}
+			}
 		}
 		every, err := intOf(m["every"])
 		if err != nil || every <= 0 {

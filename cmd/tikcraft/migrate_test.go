@@ -173,6 +173,28 @@ func TestMigrateGiftIDLinesRunForEveryGiftOfTheirID(t *testing.T) {
 	}
 }
 
+// Tiktok2Mc ran a like rule's function only when it was a trigger spelt
+// exactly as it read them: "Likes" never ran likes. Migrated, 300 likes
+// run nothing either, and the report says what to write.
+func TestMigrateKeepsAMisspeltLikeFunctionOff(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := t2mFolder(t, dir, "pw-for-like-spelling", map[string]string{
+		"config/config.yaml": "rcon: {password: pw-for-like-spelling}\ntiktok: {user: anna}\nlike_goal:\n  triggers:\n    - {id: room, every: 100, function: Likes}\n",
+		"data/actions.mca":   "likes:/say likes\nfollow:/say follow\n",
+	})
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 || !strings.Contains(out, `like_goal.triggers room: Tiktok2Mc never ran it`) || !strings.Contains(out, `"Likes" is not "likes"; write function: likes if you meant it`) {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
+	}
+	srv := rcontest.Start(t, "pw-for-like-spelling")
+	anna := viewer("anna", false, false)
+	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(`{"type":"like","user":`+anna+`,"count":300}`, `{"type":"follow","user":`+anna+`}`))
+	if want := []string{"say follow"}; !slices.Equal(got, want) {
+		t.Fatalf("Minecraft got %q, want %q", got, want)
+	}
+}
+
 // A program, a picture or a zip saved as actions.mca is not text: migrate
 // refuses it naming the file and writes nothing (its "lines" came out as
 // comments), and check says so in one error, not one per "line".
