@@ -37,6 +37,9 @@ func (m *converter) chatCommands(b *strings.Builder) {
 	if cc == nil {
 		return
 	}
+	for _, l := range cc.Left {
+		m.left = append(m.left, strings.TrimSuffix(cc.From, cc.oneGroup())+" "+l)
+	}
 	var groups []chatGroup
 	for i, g := range cc.Groups {
 		where := fmt.Sprintf("%s group %d (%s)", cc.From, i+1, g.Prefix)

@@ -116,8 +116,15 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 		if err != nil {
 			return true, err
 		}
-		cc.From = "config.yaml comment_commands"
+		cc.From = "config.yaml comment_commands" + cc.oneGroup()
 		c.Comments = cc
+	case "overlay":
+		// Tiktok2Mc 1.0 made the alerts overlay part of its core, reading
+		// this section (with overlay_text's keys) in place of overlay_text
+		// and the overlaytxt plugin.
+		c.Layout = Layout10
+		c.overlayText(m, overlayCore, overlayText10)
+		c.keys("overlay.", m, overlayText10.read(), overlayTextLeft())
 	case "overlay_text":
 		c.overlayText(m, "config.yaml overlay_text", overlayText10)
 		c.overlayPort("Overlaytxt", m["port"])
@@ -197,6 +204,10 @@ func (c *Config) likeGoal10(m map[string]any, where string) {
 	c.likeGoal(m, likeGoal10, &LikeGoal{Enable: true, DisplayText: "Like Goal", InitialGoal: 100000, GoalMultiplier: 1, From: where})
 }
 
+// overlayCore is where Tiktok2Mc 1.0's core overlay reads the alerts'
+// settings: they supersede the others.
+const overlayCore = "config.yaml overlay"
+
 // overlayTextLeft are the reasons the alerts overlay's other keys are left.
 func overlayTextLeft() map[string]string {
 	retry := "Tiktok2Mc's retries when its overlay program did not answer; tikcraft's overlays are part of tikcraft"
@@ -232,15 +243,22 @@ func (c *Config) overlayText(m map[string]any, where string, k overlayTextKeys) 
 	if o == nil {
 		o = &OverlayText{From: map[string]Source{}}
 	}
-	set := func(setting, key string) {
+	// set reports whether the setting read here is the one to keep: a
+	// later one supersedes an earlier, but nothing supersedes config.yaml's
+	// overlay section, the only one the Tiktok2Mc that has it reads.
+	set := func(setting, key string) bool {
 		if prev, ok := o.From[setting]; ok && prev.Where != where {
+			if prev.Where == overlayCore {
+				c.Unused = append(c.Unused, Unused{where + " " + key, "superseded by " + prev.String()})
+				return false
+			}
 			c.Unused = append(c.Unused, Unused{prev.String(), "superseded by " + where + " " + key})
 		}
 		o.From[setting] = Source{where, key}
+		return true
 	}
-	if v, ok := m[k.mode]; ok && v != nil {
+	if v, ok := m[k.mode]; ok && v != nil && set("display_mode", k.mode) {
 		o.DisplayMode = strings.ToLower(strings.TrimSpace(fmt.Sprint(v)))
-		set("display_mode", k.mode)
 	}
 	for _, f := range []struct {
 		setting, key string
@@ -254,8 +272,9 @@ func (c *Config) overlayText(m map[string]any, where string, k overlayTextKeys) 
 			c.Unused = append(c.Unused, Unused{where + " " + f.key, fmt.Sprintf("%v is not a number of milliseconds", m[f.key])})
 			continue
 		}
-		*f.dst = &n
-		set(f.setting, f.key)
+		if set(f.setting, f.key) {
+			*f.dst = &n
+		}
 	}
 	if list, ok := m[k.overlays].([]any); ok {
 		for _, e := range list {
@@ -351,6 +370,9 @@ type CommentCommands struct {
 	Cooldown, UserCooldown int64 // seconds, across all groups
 	Groups                 []CommentGroup
 	From                   string // where it was read
+	// Left are the keys beside the groups that Tiktok2Mc did not read,
+	// with the reason ("prefix: ...").
+	Left []string
 }
 
 // CommentGroup is one prefix of CommentCommands.
@@ -367,6 +389,7 @@ type CommentGroup struct {
 	PluginName             string
 	Cooldown, UserCooldown int64 // seconds
 	TriggerComment         bool  // trigger_comment_event (default true)
+	single                 bool  // the section itself, which has no groups
 }
 
 // CommandConfig is one entry of a group's commands_config.
@@ -379,6 +402,15 @@ type CommandConfig struct {
 	Conditional            bool
 }
 
+// oneGroup are the keys of 0.4's comment_commands without groups, read
+// as its only group.
+var oneGroup = []string{"prefix", "allowed_roles", "mode", "commands"}
+
+// commentCommands reads a comment_commands section ({enabled, cooldown,
+// user_cooldown, groups}). Without groups (missing or null), Tiktok2Mc 0.4
+// to 1.0 read the section itself as one group: prefix (#), allowed_roles
+// (moderator), mode (deny-all) and commands, its commands sent to
+// Minecraft (oneGroup says so in From).
 func commentCommands(name, where string, m map[string]any) (*CommentCommands, error) {
 	cc := &CommentCommands{}
 	if v, ok := m["enabled"].(bool); ok {
@@ -387,6 +419,30 @@ func commentCommands(name, where string, m map[string]any) (*CommentCommands, er
 	cc.Cooldown, _ = intOf(m["cooldown"])
 	cc.UserCooldown, _ = intOf(m["user_cooldown"])
 	groups, _ := m["groups"].([]any)
+	single := m["groups"] == nil
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	for _, k := range ks {
+		switch {
+		case slices.Contains([]string{"enabled", "cooldown", "user_cooldown", "groups"}, k), single && slices.Contains(oneGroup, k):
+		case slices.Contains(oneGroup, k):
+			cc.Left = append(cc.Left, k+": Tiktok2Mc read it only when there are no groups")
+		default:
+			cc.Left = append(cc.Left, k+": not a Tiktok2Mc setting migrate knows")
+		}
+	}
+	if single {
+		g := map[string]any{}
+		for _, k := range oneGroup {
+			if v, ok := m[k]; ok {
+				g[k] = v
+			}
+		}
+		groups = []any{g}
+	}
 	for i, gv := range groups {
 		g := mapOf(gv)
 		if g == nil {
@@ -422,9 +478,19 @@ func commentCommands(name, where string, m map[string]any) (*CommentCommands, er
 			cg.TriggerComment = v
 		}
 		cg.PerCommand = commandConfigs(g["commands_config"])
+		cg.single = single
 		cc.Groups = append(cc.Groups, cg)
 	}
 	return cc, nil
+}
+
+// oneGroup names the keys the only group was read from, when the section
+// has no groups.
+func (cc *CommentCommands) oneGroup() string {
+	if len(cc.Groups) == 1 && cc.Groups[0].single {
+		return " (one group: " + strings.Join(oneGroup, ", ") + ")"
+	}
+	return ""
 }
 
 // commandConfigs reads commands_config: a mapping of command name to its

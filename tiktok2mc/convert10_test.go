@@ -343,7 +343,7 @@ func FuzzReadFiles(f *testing.F) {
 		"comment_commands: {enabled: true, groups: [{prefix: '#', commands: [say], commands_config: {say: {cooldown: 3}}}]}",
 		"event_commands: {timer.zero: [{target: win-counter, command: add_win, args: {amount: 2}}]}",
 		"mode: deny-all\ntriggers: [a, 1]", "mode: allow-only\ntriggers: ['🌹Rose 🌹', HeartMe]", "start_time: 600\nauto_win: true", "triggers: [{id: a, every: 5, function: b}]",
-		"event_commands: {x: 3}", "comment_commands: {groups: [1]}", "[", "",
+		"event_commands: {x: 3}", "comment_commands: {groups: [1]}", "comment_commands: {enabled: true, prefix: '!', mode: deny-all, commands: [say, 3], url: x}", "[", "",
 	} {
 		f.Add(s)
 	}

@@ -40,7 +40,7 @@ func ReadCommentCommands(name string, b []byte) (*CommentCommands, error) {
 	if err != nil {
 		return nil, err
 	}
-	cc.From = name
+	cc.From = name + cc.oneGroup()
 	return cc, nil
 }
 

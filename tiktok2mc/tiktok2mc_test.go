@@ -59,7 +59,8 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	}
 	for _, s := range []string{"RCON: {Port: 1}", "rcon: {port: 1}\ntiktok: {follow_tracking: {mode: x}}", "like_goal: {triggers: [{id: a, every: '1_000', function: b, enabled: 'no'}]}",
-		"comment_commands: {groups: [{prefix: '#'}]}", "overlay_text: {fade_in: -5, overlays: [{name: a}, 3]}", "random_triggers: {mode: allow-all, triggers: x}", "TikTok: {User: x}\nGifts: {like_triggers: [{every: 1_000, function: likes}]}", "Gifts: {like_triggers: 3}", "LikeGoal: {InitialGoal: x}\nRCON: {}"} {
+		"comment_commands: {groups: [{prefix: '#'}]}", "overlay_text: {fade_in: -5, overlays: [{name: a}, 3]}", "random_triggers: {mode: allow-all, triggers: x}", "TikTok: {User: x}\nGifts: {like_triggers: [{every: 1_000, function: likes}]}", "Gifts: {like_triggers: 3}", "LikeGoal: {InitialGoal: x}\nRCON: {}",
+		"comment_commands: {enabled: true, prefix: '!', allowed_roles: all, commands: [say], handler: http}", "overlay: {display_mode: queue, fade_in: x, overlays: [{name: a}]}\noverlay_text: {fade_in: 1}"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
