@@ -31,15 +31,17 @@ func FuzzConvertHTTPActions(f *testing.F) {
 	for _, s := range []string{
 		"5655:curl -X POST http://localhost:7777/add?amount=30", "rose:curl -X POST http://localhost:7777/add?amount=30",
 		"//define p = 7777\n5655:curl http://localhost:{p}/add # a comment\n5655:curl http://localhost:{p}/reset",
-		"a:curl -d '{\"x\":\"y\"}' http://localhost:8080/h; curl http://localhost:7778/reset",
-		"b:curl \"unterminated", "c:curl -X", ":curl http://x", "d:curl http://[::1]:7777/add?amount=-5",
+		"6369:curl -d '{\"x\":\"y\"}' http://localhost:8080/h; curl http://localhost:7778/reset",
+		"9101:curl \"unterminated", "5655:curl -X", ":curl http://x", "7934:curl http://[::1]:7777/add?amount=-5", "a:curl http://localhost:7777/add",
 	} {
 		f.Add(s)
 	}
+	// Rules of the gifts those ids name, one of a name several gifts share.
+	const rules = "rose:/say rose\nlion:/say lion\n'Heart Me':/say heart\ntiktok_universe[cooldown=5s]:/say universe # ignore-lag\ngift:/say any\n"
 	f.Fuzz(func(t *testing.T, src string) {
 		m := &converter{t2m: &Config{OverlayPorts: map[string]int{"Timer": 7777, "WinCounter": 7778}}}
-		rules := m.convertShellFile("http_actions.txt", src, true)
-		for _, r := range rules {
+		lines := m.convertShellFile("http_actions.txt", src, true)
+		for _, r := range lines {
 			if !isGiftID(r.trigger) {
 				t.Fatalf("%q: a line for %q, which is no gift id", src, r.trigger)
 			}
@@ -52,6 +54,13 @@ func FuzzConvertHTTPActions(f *testing.F) {
 				if d.Severity == actions.Error {
 					t.Fatalf("%q converted to %q: %s", src, line, d)
 				}
+			}
+		}
+		merged, _, _ := m.mergeGiftLines(rules, lines, "http_actions.txt")
+		_, diags := actions.Parse("a.mca", []byte(merged), actions.Options{HTTPAllow: m.httpAllow})
+		for _, d := range diags {
+			if d.Severity == actions.Error {
+				t.Fatalf("%q merged into\n%s\nwith %s", src, merged, d)
 			}
 		}
 	})
