@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/tiktok"
 	"github.com/tikcraft/tikcraft/yamldepth"
 )
 
@@ -317,11 +319,15 @@ func FuzzConvertActions(f *testing.F) {
 	if b, err := os.ReadFile("testdata/t2m10/data/actions.mca"); err == nil {
 		f.Add(string(b))
 	}
-	for _, s := range []string{"r:&curl http://x/a; /say b", "r:$hook; $random", "Heart Me:/x", "'a b':/x !rc; @n>>t", "r:&curl -d '{' http://localhost:1/x", "a:&\nb:$"} {
+	for _, s := range []string{"r:&curl http://x/a; /say b", "r:$hook; $random", "Heart Me:/x", "'a b':/x !rc; @n>>t", "r:&curl -d '{' http://localhost:1/x", "a:&\nb:$",
+		"gift:/say g\n'Sub Scribe':/say s\n902:/say x\ntimer_end:$random # a\nfirst_gift:/say f"} {
 		f.Add(s)
 	}
+	// Gifts named like tikcraft's events, which the built-in list has none
+	// of, so that their lines are written as the gift's id too.
+	gifts := tiktok.NewGiftList([]tiktok.GiftInfo{{ID: 901, Name: "Gift"}, {ID: 902, Name: "Sub scribe"}, {ID: 5655, Name: "Timer End"}}, tiktok.GiftsBuiltIn, time.Time{}, "test").WithFallback(builtinGifts())
 	f.Fuzz(func(t *testing.T, src string) {
-		m := &converter{t2m: &Config{Layout: Layout10, OverlayPorts: map[string]int{"WinCounter": 29191}}}
+		m := &converter{t2m: &Config{Layout: Layout10, OverlayPorts: map[string]int{"WinCounter": 29191}}, gifts: gifts}
 		text, _, err := decodeFile("actions.mca", []byte(src)) // as readFile gives it
 		if err != nil {
 			return // refused, not converted
