@@ -2,6 +2,7 @@ package tiktok2mc
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -280,7 +281,8 @@ func t2mRules(lines []string) map[string]bool {
 			continue
 		}
 		for _, c := range strings.Split(cmds, ";") {
-			if c = strings.TrimSpace(c); c != "" && strings.ContainsAny(c[:1], "/!$>@&") {
+			c = strings.TrimSpace(c)
+			if slices.ContainsFunc([]string{"/", "!", "$", ">>", "&", "@"}, func(p string) bool { return strings.HasPrefix(c, p) }) {
 				out[name] = true
 				break
 			}
