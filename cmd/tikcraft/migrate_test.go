@@ -27,6 +27,17 @@ func t2mFolder(t *testing.T, dir, password string, files map[string]string) stri
 	return from
 }
 
+// migrateNew runs migrate on the Tiktok2Mc folder from into dir/new and
+// returns what it printed; it must succeed and print each of wants.
+func migrateNew(t *testing.T, dir, from string, wants ...string) string {
+	t.Helper()
+	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
+	if code != 0 || slices.ContainsFunc(wants, func(w string) bool { return !strings.Contains(out, w) }) {
+		t.Fatalf("migrate: exit %d, want 0 and %q\n%s%s", code, wants, out, errOut)
+	}
+	return out
+}
+
 // A Tiktok2Mc trigger named with emoji ("🌹Rose 🌹") became "rose_" to
 // Tiktok2Mc, which no gift is: it never ran for a Rose. Migrated, it runs
 // for no Rose either, and the report says why and what to write instead.
@@ -34,10 +45,7 @@ func TestMigrateKeepsATriggerTiktok2McRanForNoGiftOff(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	from := t2mFolder(t, dir, "pw-for-stray-names", map[string]string{"data/actions.mca": "🌹Rose 🌹:/say emoji rose\nlion:/say lion\n"})
-	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
-	if code != 0 {
-		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
-	}
+	out := migrateNew(t, dir, from)
 	_, left, _ := strings.Cut(out, "not carried over:\n")
 	if !strings.Contains(left, "actions.mca line 1 (🌹Rose 🌹:/say emoji rose): Tiktok2Mc read the trigger as rose_, not rose, so it never ran it for the gift Rose") || !strings.Contains(left, "(write rose: if you meant that)") {
 		t.Fatalf("the report does not list the line as not carried over:\n%s", out)
@@ -58,10 +66,7 @@ func TestMigrateKeepsTikcraftEventNamesOff(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	from := t2mFolder(t, dir, "pw-for-event-names", map[string]string{"data/actions.mca": "gift:/say gift\nsubscribe:/say sub\nfirst_gift:/say first\nlion:/say lion\n"})
-	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
-	if code != 0 {
-		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
-	}
+	out := migrateNew(t, dir, from)
 	_, left, _ := strings.Cut(out, "not carried over:\n")
 	if !strings.Contains(left, "actions.mca line 1 (gift:/say gift): Tiktok2Mc ran gift only for a gift of that name (TikTok has none), by a like rule naming it or through $random; tikcraft runs gift: for every gift that has no rule of its own") ||
 		!strings.Contains(left, "actions.mca line 2 (subscribe:/say sub): ") || !strings.Contains(left, "actions.mca line 3 (first_gift:/say first): ") {
@@ -85,10 +90,7 @@ func TestMigrateKeepsAStrayNameOutOfRandom(t *testing.T) {
 		"hooks/random/config.yaml": "mode: allow-only\ntriggers: ['🌹Rose 🌹', lion]\n",
 		"data/actions.mca":         "🌹Rose 🌹:/say emoji\nrose:/say rose\nlion:/say lion\nconfetti:$random\n",
 	})
-	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
-	if code != 0 {
-		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
-	}
+	out := migrateNew(t, dir, from)
 	_, left, _ := strings.Cut(out, "not carried over:\n")
 	if !strings.Contains(left, `config.yaml: "🌹Rose 🌹": Tiktok2Mc read the trigger as rose_, not rose`) {
 		t.Fatalf("the report does not list the name as not carried over:\n%s", out)
@@ -116,10 +118,7 @@ func TestMigrateMergedShellLineStaysOutOfRandom(t *testing.T) {
 		"data/actions.mca":       "lion:/say lion\nrose:$random\n",
 		"data/shell_actions.txt": "6369:curl -X POST " + web.URL + "/lion\n",
 	})
-	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
-	if code != 0 || !strings.Contains(out, "check: no errors, 0 warnings") {
-		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
-	}
+	out := migrateNew(t, dir, from, "check: no errors, 0 warnings")
 	if !strings.Contains(out, "lion_random:/say lion: what $random picks in place of lion") {
 		t.Fatalf("the report does not name lion's stand-in:\n%s", out)
 	}
@@ -158,10 +157,7 @@ func TestMigrateGiftIDLinesRunForEveryGiftOfTheirID(t *testing.T) {
 		"data/actions.mca":      "rose:/say rose\n",
 		"data/http_actions.txt": "5655:curl -X POST " + web.URL + "/rose\nrose:curl -X POST " + web.URL + "/never\n",
 	})
-	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
-	if code != 0 || !strings.Contains(out, `a line keyed "rose" never ran (write 5655: if you meant the Rose)`) {
-		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
-	}
+	migrateNew(t, dir, from, `a line keyed "rose" never ran (write 5655: if you meant the Rose)`)
 	srv := rcontest.Start(t, "pw-for-gift-id-lines")
 	anna := viewer("anna", false, false)
 	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(gift(anna, 5655, "Rose"), gift(anna, 5655, "Rose"), gift(anna, 5655, "Rosa")))
@@ -183,10 +179,7 @@ func TestMigrateKeepsAMisspeltLikeFunctionOff(t *testing.T) {
 		"config/config.yaml": "rcon: {password: pw-for-like-spelling}\ntiktok: {user: anna}\nlike_goal:\n  triggers:\n    - {id: room, every: 100, function: Likes}\n",
 		"data/actions.mca":   "likes:/say likes\nfollow:/say follow\n",
 	})
-	out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", "new")
-	if code != 0 || !strings.Contains(out, `like_goal.triggers room: Tiktok2Mc never ran it`) || !strings.Contains(out, `"Likes" is not "likes"; write function: likes if you meant it`) {
-		t.Fatalf("migrate: exit %d\n%s%s", code, out, errOut)
-	}
+	migrateNew(t, dir, from, `like_goal.triggers room: Tiktok2Mc never ran it`, `"Likes" is not "likes"; write function: likes if you meant it`)
 	srv := rcontest.Start(t, "pw-for-like-spelling")
 	anna := viewer("anna", false, false)
 	got := replayInto(t, dir, filepath.Join("new", "tikcraft.yaml"), srv, events(`{"type":"like","user":`+anna+`,"count":300}`, `{"type":"follow","user":`+anna+`}`))
