@@ -165,7 +165,11 @@ func (m *converter) mergeGiftLines(src string, lines []giftLine, file string) (s
 		cmds := strings.Join(l.commands, "; ")
 		also := ""
 		id, _ := strconv.ParseInt(l.trigger, 10, 64)
-		if g, ok := m.giftList().ByID(id); ok {
+		g, ok := m.giftList().ByID(id)
+		if !ok {
+			m.left = append(m.left, fmt.Sprintf("%s: gift %d is not in tikcraft's gift list, so migrate cannot tell which rule of actions.mca is named after it; if one is, add %s to it too (tikcraft gifts lists TikTok's gifts)", l.where, id, redact.URLs(cmds)))
+		}
+		if ok {
 			k := actions.Normalize(g.Name)
 			if written, ok := named[k]; ok {
 				var others []string
