@@ -118,6 +118,9 @@ func sniffEventFile(path string, frames bool, by string) error {
 	}
 	if _, err := kind.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
+			if txt := userfile.TxtAdded(path); txt != "" {
+				return fmt.Errorf("%s does not exist: %s", path, txt)
+			}
 			return fmt.Errorf("%s does not exist: give the path of an event file (see docs/EVENTS.md)", path)
 		}
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/serverprops"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // InitOptions are init's arguments.
@@ -76,6 +77,16 @@ func Init(in InitOptions) error {
 		in.Now = time.Now
 	}
 	out := in.Stdout
+	// A file Notepad saved with .txt added would be left beside a new
+	// one that tikcraft reads instead, the streamer's edits unseen.
+	for _, name := range []string{DefaultConfigFile, config.DefaultActions} {
+		p := filepath.Join(in.Dir, name)
+		if _, err := os.Lstat(p); err != nil {
+			if txt := userfile.TxtAdded(p); txt != "" {
+				return fmt.Errorf("%s is not there, so init would write a new one, which tikcraft would read instead of yours: %s, then run this again; nothing was changed", p, txt)
+			}
+		}
+	}
 	var rs *serverprops.RCONSetup
 	if in.ServerDir != "" {
 		var err error

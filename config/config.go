@@ -236,6 +236,9 @@ var fileKind = userfile.Kind{Name: "config file", Max: MaxFileSize,
 func File(path string) (Layer, error) {
 	b, err := userfile.Read(path, fileKind)
 	if errors.Is(err, os.ErrNotExist) {
+		if txt := userfile.TxtAdded(path); txt != "" {
+			return Layer{}, fmt.Errorf("config file %s does not exist: %s", path, txt)
+		}
 		return Layer{}, fmt.Errorf("config file %s does not exist: create it (see docs/CONFIG.md) or leave out -c to use the defaults", path)
 	}
 	if err != nil {

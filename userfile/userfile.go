@@ -253,6 +253,9 @@ func (k Kind) fsError(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		why = "there is no such file"
+		if txt := TxtAdded(path); txt != "" {
+			why += "; " + txt
+		}
 	case errors.Is(err, fs.ErrPermission):
 		why = "permission denied: give your user the right to read it"
 	case errors.Is(err, syscall.ENOTDIR):
@@ -367,4 +370,16 @@ func unwrap(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// TxtAdded says what became of a file the streamer named that is not
+// there while NAME.txt is: Notepad adds .txt when a file is saved as a
+// "Text Document", and Explorer hides known extensions, so the file looks
+// right there. "" when there is no such file.
+func TxtAdded(path string) string {
+	txt := path + ".txt"
+	if fi, err := os.Stat(txt); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return fmt.Sprintf("there is %s instead: Notepad added .txt to the name when it saved it; rename it to %s (Windows hides the .txt: in Explorer, View → Show → File name extensions shows it)", txt, filepath.Base(path))
 }

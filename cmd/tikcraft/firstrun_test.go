@@ -376,6 +376,54 @@ func TestRunSaysWhyTheActionsFileIsRefused(t *testing.T) {
 	}
 }
 
+// Notepad saves "tikcraft.yaml" as "tikcraft.yaml.txt" (and Explorer
+// hides the .txt): every command that looks for the file says so and what
+// to rename, instead of running on the defaults, "not found", or init
+// writing a second file that tikcraft would read instead.
+func TestCommandsSayNotepadAddedTxt(t *testing.T) {
+	t.Parallel()
+	const cfg, rules = "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\n", "rose:/say hi\n"
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		args  []string
+		want  string
+	}{
+		{"config, no -c", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"check"},
+			"there is no tikcraft.yaml here, so tikcraft would run without your settings: there is tikcraft.yaml.txt instead: Notepad added .txt to the name when it saved it; rename it to tikcraft.yaml"},
+		{"config, no -c, run", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"run"},
+			"there is tikcraft.yaml.txt instead"},
+		{"config with -c", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"check", "-c", "tikcraft.yaml"},
+			"config file tikcraft.yaml does not exist: there is tikcraft.yaml.txt instead: Notepad added .txt"},
+		{"actions", map[string]string{"tikcraft.yaml": cfg, "actions.mca.txt": rules}, []string{"check"},
+			"error: actions file actions.mca not found: there is actions.mca.txt instead: Notepad added .txt to the name when it saved it; rename it to actions.mca"},
+		{"actions, run", map[string]string{"tikcraft.yaml": cfg, "actions.mca.txt": rules}, []string{"run"},
+			"there is actions.mca.txt instead"},
+		{"init", map[string]string{"tikcraft.yaml.txt": cfg}, []string{"init"},
+			"tikcraft.yaml is not there, so init would write a new one, which tikcraft would read instead of yours: there is tikcraft.yaml.txt instead"},
+		{"init, actions", map[string]string{"actions.mca.txt": rules}, []string{"init"},
+			"actions.mca is not there, so init would write a new one"},
+		{"events", map[string]string{"tikcraft.yaml": cfg, "actions.mca": rules, "events.jsonl.txt": `{"type":"follow"}` + "\n"}, []string{"replay", "--dry-run", "events.jsonl"},
+			"events.jsonl does not exist: there is events.jsonl.txt instead"},
+	} {
+		dir := t.TempDir()
+		for name, text := range tt.files {
+			writeFile(t, filepath.Join(dir, name), text)
+		}
+		out, errOut, code := tikcraft(t, dir, nil, tt.args...)
+		if code == 0 || !strings.Contains(out+errOut, tt.want) {
+			t.Errorf("%s: %v: exit %d, want %q\n%s%s", tt.name, tt.args, code, tt.want, out, errOut)
+		}
+		if tt.args[0] == "init" {
+			for _, name := range []string{"tikcraft.yaml", "actions.mca"} {
+				if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+					t.Errorf("%s: init wrote %s next to the .txt file", tt.name, name)
+				}
+			}
+		}
+	}
+}
+
 // No diagnostic names a file that does not exist.
 func TestCheckNeverPointsAtAMissingFile(t *testing.T) {
 	t.Parallel()
