@@ -93,6 +93,7 @@ type Config struct {
 	configDir  string     // folder of the last config file, for overlays.sounds
 	passwordAt Diagnostic // where rcon.password was last set, for warnings
 	foreign    bool       // a layer is another tool's file: say only that
+	unread     bool       // a layer could not be read: what it sets is unknown
 }
 
 // RCON is how to reach Minecraft.
@@ -266,7 +267,9 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	c.triggerDefaults()
 	c.overlayDefaults()
 	diags = append(diags, c.checkChatURLs()...)
-	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign {
+	// A file that could not be read may well set a password: saying
+	// that none is set would send the streamer looking in the wrong place.
+	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign && !c.unread {
 		// Point at the line that set it; never at a file that does not
 		// exist (no config file, or the password from the environment).
 		d := c.passwordAt
@@ -296,6 +299,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 		c.configDir = l.Dir
 	}
 	if userfile.UTF16(l.Data) {
+		c.unread = true
 		return []Diagnostic{{File: l.Name, Line: 1, Col: 1, Severity: "error", Message: userfile.SavedAsUTF16}}
 	}
 	data := bytes.TrimPrefix(l.Data, []byte("\xef\xbb\xbf"))
@@ -306,10 +310,18 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	// before it is parsed.
 	var deep *yamldepth.TooDeep
 	if errors.As(yamldepth.Check(data), &deep) {
+		c.unread = true
 		return []Diagnostic{{File: l.Name, Line: deep.Line, Col: deep.Col, Severity: "error", Message: deep.Error()}}
 	}
+	// A Windows path in double quotes: the parser's error, or the
+	// garbled value it reads without one, would never say why.
+	paths := quotedWindowsPaths(l.Name, data)
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {
+		c.unread = true
+		if len(paths) > 0 {
+			return paths
+		}
 		return []Diagnostic{decodeError(l.Name, data, err, nil)}
 	}
 	if isTiktok2Mc(file) {
@@ -323,10 +335,14 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	}
 	// Every unknown key, in file order; decoding then ignores them so
 	// that a wrong type is still found.
-	diags := unknownKeys(file, l.Name)
+	diags := append(paths, unknownKeys(file, l.Name)...)
 	var layer Config
 	// Decode into a fresh struct first so we know which keys this layer set.
 	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer) }); err != nil {
+		c.unread = true
+		if len(paths) > 0 {
+			return diags
+		}
 		return append(diags, decodeError(l.Name, data, err, file))
 	}
 	pos := func(path string) (int, int) { return position(file, path) }

@@ -155,7 +155,7 @@ func TestLayersOverrideOnlyWhatTheySet(t *testing.T) {
 }
 
 func FuzzLoad(f *testing.F) {
-	for _, s := range []string{"", "rcon: {address: a:1}", "gifts:\n  mode: live\n", "likes:\n  triggers:\n    - {every: 5, function: x}\n", "a: [", "log_retention: 3d", "\xef\xbb\xbfactions: x"} {
+	for _, s := range []string{"", "rcon: {address: a:1}", "gifts:\n  mode: live\n", "likes:\n  triggers:\n    - {every: 5, function: x}\n", "a: [", "log_retention: 3d", "\xef\xbb\xbfactions: x", `data_dir: "C:\Users\x"`, `- {sounds: "D:\Dok"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
