@@ -18,6 +18,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/console"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
@@ -143,11 +144,11 @@ func sniffEventFile(path string, frames bool, by string) error {
 	case first == "":
 		return nil
 	case !frames && !strings.HasPrefix(first, "{") && isBase64(first) && by == "":
-		return fmt.Errorf("%s: this looks like a capture; use --frames: tikcraft replay --frames %s", path, path)
+		return fmt.Errorf("%s: this looks like a capture; use --frames: tikcraft replay --frames %s", path, cmdline.Arg(path))
 	case !frames && !strings.HasPrefix(first, "{") && isBase64(first):
-		return fmt.Errorf("%s: this looks like a capture of WebSocket frames (run --capture), not a JSONL event file: %s plays only event files; a capture plays with another command: tikcraft replay --frames %s", path, by, path)
+		return fmt.Errorf("%s: this looks like a capture of WebSocket frames (run --capture), not a JSONL event file: %s plays only event files; a capture plays with another command: tikcraft replay --frames %s", path, by, cmdline.Arg(path))
 	case frames && strings.HasPrefix(first, "{"):
-		return fmt.Errorf("%s: this looks like a JSONL event file, not a capture; leave out --frames: tikcraft replay %s", path, path)
+		return fmt.Errorf("%s: this looks like a JSONL event file, not a capture; leave out --frames: tikcraft replay %s", path, cmdline.Arg(path))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/tikcraft/tikcraft/atomicfile"
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon"
@@ -180,9 +181,9 @@ func Init(in InitOptions) error {
 		steps = append(steps, "turn on RCON: tikcraft init --server YOUR_MINECRAFT_SERVER_FOLDER (or see docs/CONFIG.md)")
 	}
 	steps = append(steps,
-		fmt.Sprintf("tikcraft check --connect -c %s     tests the files, Minecraft and TikTok", cfgPath),
-		fmt.Sprintf("tikcraft demo -c %s                sends a simulated stream to your server", cfgPath),
-		fmt.Sprintf("tikcraft run -c %s                 goes live", cfgPath))
+		fmt.Sprintf("tikcraft check --connect -c %s     tests the files, Minecraft and TikTok", cmdline.Arg(cfgPath)),
+		fmt.Sprintf("tikcraft demo -c %s                sends a simulated stream to your server", cmdline.Arg(cfgPath)),
+		fmt.Sprintf("tikcraft run -c %s                 goes live", cmdline.Arg(cfgPath)))
 	fmt.Fprintln(out, "next:")
 	for i, s := range steps {
 		fmt.Fprintf(out, "  %d. %s\n", i+1, s)

@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/userfile"
 	"github.com/tikcraft/tikcraft/yamldepth"
@@ -331,7 +332,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 			dir = filepath.Dir(dir) // Tiktok2Mc keeps it in config/ (or defaults/)
 		}
 		return []Diagnostic{{File: l.Name, Line: 1, Col: 1, Severity: "error", Message: fmt.Sprintf(
-			"this is a Tiktok2Mc config.yaml, not a tikcraft.yaml: convert the Tiktok2Mc folder with `tikcraft migrate %s`, which writes tikcraft.yaml and actions.mca from it", dir)}}
+			"this is a Tiktok2Mc config.yaml, not a tikcraft.yaml: convert the Tiktok2Mc folder with `tikcraft migrate %s`, which writes tikcraft.yaml and actions.mca from it", cmdline.Arg(dir))}}
 	}
 	// Every unknown key, in file order; decoding then ignores them so
 	// that a wrong type is still found.

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/sim"
@@ -276,6 +277,29 @@ func TestInitNumbersItsNextSteps(t *testing.T) {
 				t.Fatalf("%v: step %d is numbered %s:\n%s", args, i+1, m[1], next)
 			}
 		}
+	}
+}
+
+// The commands tikcraft prints to copy name paths with spaces in quotes
+// (C:\Users\Jürgen Müller\Desktop\tik craft): unquoted, the terminal read
+// "tikcraft run -c C:\Users\Jürgen" and two more arguments.
+func TestPrintedCommandsQuotePathsWithSpaces(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out, errOut, code := tikcraft(t, dir, nil, "init", "tik craft")
+	if want := "tikcraft run -c " + cmdline.Arg(filepath.Join("tik craft", "tikcraft.yaml")) + " "; code != 0 || !strings.Contains(out, want) {
+		t.Errorf("init: exit %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	from := filepath.Join(dir, "Tiktok2Mc (1)")
+	writeFile(t, filepath.Join(from, "config", "config.yaml"), "config_version: 0.3\nRCON: {Enable: true, Port: 25575, Password: ABC1234}\nTikTok: {User: anna}\n")
+	writeFile(t, filepath.Join(from, "data", "actions.mca"), "rose:/say rose\n")
+	out, errOut, code = tikcraft(t, dir, nil, "migrate", from, "--out", "new folder")
+	if want := "see them with `tikcraft check -c " + cmdline.Arg(filepath.Join("new folder", "tikcraft.yaml")) + "`"; code != 0 || !strings.Contains(out, want) {
+		t.Errorf("migrate: exit %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	out, errOut, _ = tikcraft(t, dir, nil, "check", "-c", filepath.Join(from, "config", "config.yaml"))
+	if want := "`tikcraft migrate " + cmdline.Arg(from) + "`"; !strings.Contains(out+errOut, want) {
+		t.Errorf("check of a Tiktok2Mc config: want %q\n%s%s", want, out, errOut)
 	}
 }
 
