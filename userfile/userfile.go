@@ -293,7 +293,7 @@ func (k Kind) tooBig(path string, size int64) error {
 
 // SavedAsUTF16 says what is wrong with a text file that UTF16 finds, for
 // a message that names the file.
-const SavedAsUTF16 = `the file is saved as UTF-16 (Notepad calls it "Unicode"); save it as UTF-8`
+const SavedAsUTF16 = `the file is saved as UTF-16 (Notepad calls it "Unicode"); save it as UTF-8: in Notepad, File → Save as…, Encoding: UTF-8`
 
 // UTF16 reports whether b starts with a UTF-16 byte order mark, in either
 // byte order: Notepad's "Unicode". tikcraft's own files are UTF-8 (with a

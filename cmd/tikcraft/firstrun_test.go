@@ -358,8 +358,8 @@ func TestCheckAndRunSayAFileIsUTF16(t *testing.T) {
 	}
 	const cfg, rules = "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\n", "rose:/say hi\n"
 	for _, tt := range []struct{ cfg, rules, want string }{
-		{unicode(cfg), rules, "tikcraft.yaml:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8"},
-		{cfg, unicode(rules), "actions.mca:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8"},
+		{unicode(cfg), rules, "tikcraft.yaml:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8: in Notepad, File → Save as…, Encoding: UTF-8"},
+		{cfg, unicode(rules), "actions.mca:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8: in Notepad, File → Save as…, Encoding: UTF-8"},
 	} {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "tikcraft.yaml"), tt.cfg)
