@@ -16,6 +16,7 @@ import (
 	"github.com/tikcraft/tikcraft/clip"
 	"github.com/tikcraft/tikcraft/datapack"
 	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/store"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
 
@@ -75,8 +76,24 @@ func Check(ctx context.Context, co CheckOptions) int {
 // two files (the gift list, the data pack); migrate's closing count runs
 // it too, so that the two agree.
 func (s *Setup) checkMore() {
-	s.checkGifts()
+	if s.checkDataDir() {
+		s.checkGifts()
+	} else {
+		// The gift list kept there cannot be read either: said once.
+		s.checkGiftNames(tiktok.BuiltinGifts())
+	}
 	s.checkDatapack()
+}
+
+// checkDataDir says what would keep run from making data_dir (a drive
+// that is not connected, a file in the way), without making it; it
+// reports whether data_dir can be used.
+func (s *Setup) checkDataDir() bool {
+	if err := store.CheckDir(s.Config.DataDir); err != nil {
+		s.add("error", "error: "+err.Error())
+		return false
+	}
+	return true
 }
 
 // checkGifts checks the rules' gift names against the gift list kept in

@@ -448,6 +448,22 @@ func TestCommandsSayNotepadAddedTxt(t *testing.T) {
 	}
 }
 
+// check refuses a data_dir that run could not make, as run does, instead
+// of passing a setup that stops at the first run (on Windows, a data_dir
+// on a USB stick that is not connected: .ci/windows).
+func TestCheckSaysDataDirCannotBeMade(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\ndata_dir: notes.txt/tikcraft-data\n")
+	writeFile(t, filepath.Join(dir, "actions.mca"), "rose:/say hi\n")
+	writeFile(t, filepath.Join(dir, "notes.txt"), "a file, not a folder\n")
+	want := "error: cannot create data directory " + filepath.Join("notes.txt", "tikcraft-data") + ": part of the path is a file, not a folder; set data_dir in tikcraft.yaml to a folder"
+	out, errOut, code := tikcraft(t, dir, nil, "check")
+	if code != 1 || !strings.Contains(out, want) || strings.Contains(out, "gift list") {
+		t.Errorf("check: exit %d, want %q alone\n%s%s", code, want, out, errOut)
+	}
+}
+
 // No diagnostic names a file that does not exist.
 func TestCheckNeverPointsAtAMissingFile(t *testing.T) {
 	t.Parallel()
