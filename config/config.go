@@ -698,8 +698,27 @@ func decodeError(name string, src []byte, err error, file *ast.File) Diagnostic 
 		case errors.As(err, &oe):
 			d.Message = fmt.Sprintf("%s: %s is too large a number", key(), oe.SrcNum)
 		}
+		if m := duplicateKey.FindStringSubmatch(d.Message); m != nil {
+			d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; keep the one you want and delete the other", m[1], m[2])
+			if l := lineAt(src, d.Line); !strings.Contains(l, ":") || strings.TrimSpace(l[strings.Index(l, ":")+1:]) == "" {
+				// A section: its keys go together under one.
+				d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; put everything under one %s: and delete the other", m[1], m[2], m[1])
+			}
+		}
 	}
 	return d
+}
+
+// duplicateKey is the YAML library's message for a key given twice.
+var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):\d+\]$`)
+
+// lineAt is line n of src (from 1) without its line end, or "".
+func lineAt(src []byte, n int) string {
+	lines := bytes.Split(src, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimSpace(strings.SplitN(string(bytes.TrimRight(lines[n-1], "\r")), " #", 2)[0])
 }
 
 // keyPath names the key whose value starts at line:col, such as
