@@ -8,12 +8,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/connerr"
 	"github.com/tikcraft/tikcraft/datapack"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/store"
@@ -272,7 +272,7 @@ func rconProblem(addr string, err error) error {
 	switch {
 	case errors.Is(err, tikcraft.ErrPermanent):
 		return fmt.Errorf("Minecraft at %s refused the RCON password: make rcon.password in tikcraft.yaml (or TIKCRAFT_RCON_PASSWORD) exactly the rcon.password in server.properties", addr)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case connerr.Refused(err):
 		return fmt.Errorf("nothing accepts RCON connections at %s (connection refused): start the Minecraft server, and check that server.properties has enable-rcon=true and rcon.port=%s (tikcraft init --server DIR sets both), then restart it", addr, port)
 	case errors.As(err, &dns):
 		return fmt.Errorf("cannot resolve %s, the host in rcon.address: check the spelling (127.0.0.1 when Minecraft runs on this computer)", host)
