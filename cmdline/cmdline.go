@@ -16,6 +16,10 @@ import (
 // it back.
 func Arg(s string) string { return arg(s, runtime.GOOS == "windows") }
 
+// WindowsArg is Arg as it is on Windows, for messages about a Windows
+// command line.
+func WindowsArg(s string) string { return arg(s, true) }
+
 func arg(s string, windows bool) string {
 	plain := s != "" && !strings.ContainsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("_-./:+@", r) && (r != '\\' || !windows)
