@@ -262,6 +262,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	}
 	c.applyEnv()
 	c.obsEnv()
+	diags = append(diags, envPasswordTypos()...)
 	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
@@ -516,6 +517,29 @@ func (c *Config) applyEnv() {
 	if v := os.Getenv(EnvSignAPIKey); v != "" {
 		c.TikTok.SignAPIKey = Secret(v)
 	}
+}
+
+// envPasswordTypos warns of a password variable set with what cmd.exe's
+// set keeps as part of the value: quotes (set X="pw" gives "pw" with its
+// quotes) or spaces around it (set X=pw  with a space before Enter). Its
+// value is never shown.
+func envPasswordTypos() []Diagnostic {
+	var diags []Diagnostic
+	for _, name := range []string{EnvRCONPassword, EnvOBSPassword} {
+		v := os.Getenv(name)
+		var what string
+		switch {
+		case len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\''):
+			what = "is wrapped in quote marks, which are then part of the password"
+		case v != strings.TrimSpace(v):
+			what = "starts or ends with a space, which is then part of the password"
+		default:
+			continue
+		}
+		diags = append(diags, Diagnostic{Severity: "warning", Message: fmt.Sprintf(
+			"%s %s: in cmd, set it without quotes and with nothing after the password (set %s=yourpassword); in PowerShell, $env:%s=\"yourpassword\"", name, what, name, name)})
+	}
+	return diags
 }
 
 func (c *Config) applyDefaults() []Diagnostic {

@@ -72,3 +72,26 @@ func TestUnreadableFileSaysNothingOfThePassword(t *testing.T) {
 		t.Errorf("want the YAML error alone: %v", diags)
 	}
 }
+
+// cmd's set keeps quotes and trailing spaces in the value: the password
+// Minecraft then refuses is not the one the streamer typed.
+func TestEnvPasswordSetWithQuotesOrSpaces(t *testing.T) {
+	for _, tt := range []struct{ value, want string }{
+		{`"hunter2-long-password"`, "TIKCRAFT_RCON_PASSWORD is wrapped in quote marks, which are then part of the password: in cmd, set it without quotes and with nothing after the password (set TIKCRAFT_RCON_PASSWORD=yourpassword)"},
+		{"hunter2-long-password ", "TIKCRAFT_RCON_PASSWORD starts or ends with a space"},
+		{"hunter2-long-password", ""},
+	} {
+		t.Setenv(EnvRCONPassword, tt.value)
+		_, diags, _ := load(t, "tiktok: {user: anna}\n")
+		got := ""
+		for _, d := range diags {
+			got += d.String() + "\n"
+		}
+		if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, "warning: "+tt.want) {
+			t.Errorf("%q: got %q, want %q", tt.value, got, tt.want)
+		}
+		if strings.Contains(got, "hunter2") {
+			t.Errorf("the password is shown: %s", got)
+		}
+	}
+}
