@@ -131,7 +131,15 @@ func sniffEventFile(path string, frames bool, by string) error {
 		return fmt.Errorf("cannot open %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	br := bufio.NewReader(io.LimitReader(f, 1<<20))
+	// Saved by Notepad as "Unicode": every line would be skipped as bad
+	// JSON for its NUL bytes, without a word of why.
+	if head, _ := br.Peek(64); userfile.UTF16(head) {
+		return fmt.Errorf("%s: %s", path, userfile.SavedAsUTF16)
+	} else if _, _, nul := userfile.NUL(head); nul {
+		return fmt.Errorf("%s: %s", path, userfile.NotText)
+	}
+	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	first := ""
 	for sc.Scan() {

@@ -373,6 +373,29 @@ func TestCheckAndRunSayAFileIsUTF16(t *testing.T) {
 	}
 }
 
+// An events file saved by Notepad as "Unicode": replay skipped each line
+// as bad JSON ("invalid character '\x00'") and demo --events played
+// nothing, neither saying why. All three commands that play one say so
+// before anything starts.
+func TestEventFileSavedAsUTF16(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune("{\"type\":\"follow\",\"user\":{\"unique_id\":\"anna\"}}\r\n")) {
+		b = binary.LittleEndian.AppendUint16(b, u)
+	}
+	writeFile(t, filepath.Join(dir, "events.jsonl"), string(b))
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\n")
+	writeFile(t, filepath.Join(dir, "actions.mca"), "follow:/say hi\n")
+	want := `events.jsonl: the file is saved as UTF-16 (Notepad calls it "Unicode"); save it as UTF-8`
+	for _, args := range [][]string{{"replay", "--dry-run", "events.jsonl"}, {"demo", "--events", "events.jsonl"}, {"run", "--source", "replay:events.jsonl"}} {
+		out, errOut, code := tikcraft(t, dir, []string{"TIKCRAFT_WEB_LISTEN=127.0.0.1:0"}, args...)
+		if code == 0 || !strings.Contains(errOut, want) {
+			t.Errorf("%v: exit %d, want %q\n%s%s", args, code, want, out, errOut)
+		}
+	}
+}
+
 // When the actions file itself cannot be read (missing, a folder, over
 // its cap), run and demo -c say why, as check does: the line has no
 // FILE:LINE:COL and was left out, so they said only "the configuration
