@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tikcraft/tikcraft/clip"
 )
@@ -287,16 +289,16 @@ func (p *parser) soundExists(n int, line string, at int, name string) bool {
 var soundExts = []string{".mp3", ".wav", ".ogg"}
 
 // ValidSoundName reports whether name can be an alert's sound: a plain
-// file name (letters, digits, space, _ - .), no folder, no leading dot,
-// ending in .mp3, .wav or .ogg. The overlay serves only such names from
-// the sounds folder, so no path can leave it.
+// file name (letters of any language, as in "Überraschung.mp3", digits,
+// space, _ - .), no folder, no leading dot, ending in .mp3, .wav or .ogg.
+// The overlay serves only such names from the sounds folder, so no path
+// can leave it.
 func ValidSoundName(name string) bool {
-	if name == "" || len(name) > 100 || name[0] == '.' || name[0] == ' ' {
+	if name == "" || len(name) > 100 || name[0] == '.' || name[0] == ' ' || !utf8.ValidString(name) {
 		return false
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == ' ') {
+	for _, c := range name {
+		if !(unicode.IsLetter(c) || unicode.IsMark(c) || unicode.IsDigit(c) || c == '_' || c == '-' || c == '.' || c == ' ') {
 			return false
 		}
 	}

@@ -102,6 +102,9 @@ func TestValidSoundName(t *testing.T) {
 		"a.mp3": true, "Air Horn-2_x.WAV": true, "x.ogg": true,
 		"": false, ".mp3": false, "../a.mp3": false, "a/b.mp3": false, `a\b.mp3`: false, "a..mp3": false,
 		"a.mp3.exe": false, ".hidden.mp3": false, "C:a.mp3": false, "a\x00.mp3": false, " a.mp3": false,
+		// Letters of any language: a German or Brazilian streamer's files.
+		"Lufthupe Ü.mp3": true, "Überraschung.wav": true, "canção.ogg": true, "Lufthupe U\u0308.mp3": true, "シ.mp3": true,
+		"a\u2215b.mp3": false, "a\u3000b.mp3": false, "\xff.mp3": false, "a\u202eb.mp3": false,
 	} {
 		if got := ValidSoundName(name); got != want {
 			t.Errorf("ValidSoundName(%q) = %v, want %v", name, got, want)

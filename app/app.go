@@ -21,6 +21,7 @@ import (
 	"github.com/tikcraft/tikcraft/redact"
 	"github.com/tikcraft/tikcraft/rules"
 	"github.com/tikcraft/tikcraft/tiktok"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // DefaultConfigFile is read when -c is not given and it exists.
@@ -95,6 +96,10 @@ func Load(o Options, demo bool) (*Setup, error) {
 		// than skipped for the defaults.
 		if _, err := os.Lstat(DefaultConfigFile); err == nil {
 			path = DefaultConfigFile
+		} else if txt := userfile.TxtAdded(DefaultConfigFile); txt != "" {
+			// Running on the defaults would ignore every setting the
+			// streamer made (the RCON password first).
+			return nil, fmt.Errorf("there is no %s here, so tikcraft would run without your settings: %s", DefaultConfigFile, txt)
 		}
 	}
 	if path != "" {
@@ -138,6 +143,9 @@ func Load(o Options, demo bool) (*Setup, error) {
 				where := "create it (tikcraft init writes a commented one; see docs/ACTIONS.md)"
 				if path != "" {
 					where += fmt.Sprintf(", or set actions: in %s", path)
+				}
+				if txt := userfile.TxtAdded(actionsPath); txt != "" {
+					where = txt
 				}
 				msg = fmt.Sprintf("error: actions file %s not found: %s", actionsPath, where)
 			}

@@ -8,14 +8,15 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/connerr"
 	"github.com/tikcraft/tikcraft/datapack"
 	"github.com/tikcraft/tikcraft/rcon"
+	"github.com/tikcraft/tikcraft/store"
 	"github.com/tikcraft/tikcraft/tiktok"
 )
 
@@ -75,8 +76,24 @@ func Check(ctx context.Context, co CheckOptions) int {
 // two files (the gift list, the data pack); migrate's closing count runs
 // it too, so that the two agree.
 func (s *Setup) checkMore() {
-	s.checkGifts()
+	if s.checkDataDir() {
+		s.checkGifts()
+	} else {
+		// The gift list kept there cannot be read either: said once.
+		s.checkGiftNames(tiktok.BuiltinGifts())
+	}
 	s.checkDatapack()
+}
+
+// checkDataDir says what would keep run from making data_dir (a drive
+// that is not connected, a file in the way), without making it; it
+// reports whether data_dir can be used.
+func (s *Setup) checkDataDir() bool {
+	if err := store.CheckDir(s.Config.DataDir); err != nil {
+		s.add("error", "error: "+err.Error())
+		return false
+	}
+	return true
 }
 
 // checkGifts checks the rules' gift names against the gift list kept in
@@ -255,7 +272,7 @@ func rconProblem(addr string, err error) error {
 	switch {
 	case errors.Is(err, tikcraft.ErrPermanent):
 		return fmt.Errorf("Minecraft at %s refused the RCON password: make rcon.password in tikcraft.yaml (or TIKCRAFT_RCON_PASSWORD) exactly the rcon.password in server.properties", addr)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case connerr.Refused(err):
 		return fmt.Errorf("nothing accepts RCON connections at %s (connection refused): start the Minecraft server, and check that server.properties has enable-rcon=true and rcon.port=%s (tikcraft init --server DIR sets both), then restart it", addr, port)
 	case errors.As(err, &dns):
 		return fmt.Errorf("cannot resolve %s, the host in rcon.address: check the spelling (127.0.0.1 when Minecraft runs on this computer)", host)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/clip"
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/console"
 	"github.com/tikcraft/tikcraft/queue"
 	"github.com/tikcraft/tikcraft/source"
@@ -118,6 +119,9 @@ func sniffEventFile(path string, frames bool, by string) error {
 	}
 	if _, err := kind.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
+			if txt := userfile.TxtAdded(path); txt != "" {
+				return fmt.Errorf("%s does not exist: %s", path, txt)
+			}
 			return fmt.Errorf("%s does not exist: give the path of an event file (see docs/EVENTS.md)", path)
 		}
 		return err
@@ -127,7 +131,15 @@ func sniffEventFile(path string, frames bool, by string) error {
 		return fmt.Errorf("cannot open %s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	br := bufio.NewReader(io.LimitReader(f, 1<<20))
+	// Saved by Notepad as "Unicode": every line would be skipped as bad
+	// JSON for its NUL bytes, without a word of why.
+	if head, _ := br.Peek(64); userfile.UTF16(head) {
+		return fmt.Errorf("%s: %s", path, userfile.SavedAsUTF16)
+	} else if _, _, nul := userfile.NUL(head); nul {
+		return fmt.Errorf("%s: %s", path, userfile.NotText)
+	}
+	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	first := ""
 	for sc.Scan() {
@@ -140,11 +152,11 @@ func sniffEventFile(path string, frames bool, by string) error {
 	case first == "":
 		return nil
 	case !frames && !strings.HasPrefix(first, "{") && isBase64(first) && by == "":
-		return fmt.Errorf("%s: this looks like a capture; use --frames: tikcraft replay --frames %s", path, path)
+		return fmt.Errorf("%s: this looks like a capture; use --frames: tikcraft replay --frames %s", path, cmdline.Arg(path))
 	case !frames && !strings.HasPrefix(first, "{") && isBase64(first):
-		return fmt.Errorf("%s: this looks like a capture of WebSocket frames (run --capture), not a JSONL event file: %s plays only event files; a capture plays with another command: tikcraft replay --frames %s", path, by, path)
+		return fmt.Errorf("%s: this looks like a capture of WebSocket frames (run --capture), not a JSONL event file: %s plays only event files; a capture plays with another command: tikcraft replay --frames %s", path, by, cmdline.Arg(path))
 	case frames && strings.HasPrefix(first, "{"):
-		return fmt.Errorf("%s: this looks like a JSONL event file, not a capture; leave out --frames: tikcraft replay %s", path, path)
+		return fmt.Errorf("%s: this looks like a JSONL event file, not a capture; leave out --frames: tikcraft replay %s", path, cmdline.Arg(path))
 	}
 	return nil
 }

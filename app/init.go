@@ -11,10 +11,12 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/tikcraft/tikcraft/atomicfile"
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/serverprops"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // InitOptions are init's arguments.
@@ -76,6 +78,16 @@ func Init(in InitOptions) error {
 		in.Now = time.Now
 	}
 	out := in.Stdout
+	// A file Notepad saved with .txt added would be left beside a new
+	// one that tikcraft reads instead, the streamer's edits unseen.
+	for _, name := range []string{DefaultConfigFile, config.DefaultActions} {
+		p := filepath.Join(in.Dir, name)
+		if _, err := os.Lstat(p); err != nil {
+			if txt := userfile.TxtAdded(p); txt != "" {
+				return fmt.Errorf("%s is not there, so init would write a new one, which tikcraft would read instead of yours: %s, then run this again; nothing was changed", p, txt)
+			}
+		}
+	}
 	var rs *serverprops.RCONSetup
 	if in.ServerDir != "" {
 		var err error
@@ -169,9 +181,9 @@ func Init(in InitOptions) error {
 		steps = append(steps, "turn on RCON: tikcraft init --server YOUR_MINECRAFT_SERVER_FOLDER (or see docs/CONFIG.md)")
 	}
 	steps = append(steps,
-		fmt.Sprintf("tikcraft check --connect -c %s     tests the files, Minecraft and TikTok", cfgPath),
-		fmt.Sprintf("tikcraft demo -c %s                sends a simulated stream to your server", cfgPath),
-		fmt.Sprintf("tikcraft run -c %s                 goes live", cfgPath))
+		fmt.Sprintf("tikcraft check --connect -c %s     tests the files, Minecraft and TikTok", cmdline.Arg(cfgPath)),
+		fmt.Sprintf("tikcraft demo -c %s                sends a simulated stream to your server", cmdline.Arg(cfgPath)),
+		fmt.Sprintf("tikcraft run -c %s                 goes live", cmdline.Arg(cfgPath)))
 	fmt.Fprintln(out, "next:")
 	for i, s := range steps {
 		fmt.Fprintf(out, "  %d. %s\n", i+1, s)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/config"
 	"github.com/tikcraft/tikcraft/tiktok2mc"
 	"github.com/tikcraft/tikcraft/userfile"
@@ -63,7 +64,11 @@ func Migrate(mo MigrateOptions) error {
 		return fmt.Errorf("the migrated files still have errors (please report this): %w", err)
 	}
 	s.checkMore() // as check does, so that the counts agree
-	fmt.Fprintf(mo.Stdout, "check: no errors, %d %s: see them with `tikcraft check -c %s`\n", s.Warnings, plural(s.Warnings, "warning"), outCfg)
+	if s.Warnings == 0 {
+		fmt.Fprintln(mo.Stdout, "check: no errors, 0 warnings")
+		return nil
+	}
+	fmt.Fprintf(mo.Stdout, "check: no errors, %d %s: see them with `tikcraft check -c %s`\n", s.Warnings, plural(s.Warnings, "warning"), cmdline.Arg(outCfg))
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Write replaces path with data. An existing file keeps its own permission
@@ -111,11 +112,36 @@ func write(fs fsys, path string, data []byte, perm os.FileMode, exact bool) erro
 			return fmt.Errorf("writing %s: %w", path, plain(err))
 		}
 	}
-	if err := fs.Rename(name, path); err != nil {
-		return fmt.Errorf("cannot replace %s (is another program holding it open?): %w", path, plain(err))
+	if err := renameHeld(fs.Rename, name, path, heldOpen, time.Sleep); err != nil {
+		if heldOpen(err) {
+			return fmt.Errorf("cannot replace %s: Windows refused, as it does while another program has the file open (an editor, a virus scanner, a backup or cloud sync program?) or when it is read-only; close that program or wait a moment, then try again: %w", path, plain(err))
+		}
+		return fmt.Errorf("cannot replace %s: %w", path, plain(err))
 	}
 	done = true
 	return nil
+}
+
+// maxHeld is how long a rename is tried again while another program
+// holds the file: a virus scanner or a sync client looking at a file just
+// written lets go within moments (Go's own tools wait as long on Windows).
+const maxHeld = 2 * time.Second
+
+// renameHeld renames old to new, trying again while held says another
+// program holds the file (Windows refuses to replace a file opened
+// without FILE_SHARE_DELETE), with sleeps of growing length until they
+// add up to maxHeld.
+func renameHeld(rename func(old, new string) error, old, new string, held func(error) bool, sleep func(time.Duration)) error {
+	wait, waited := 10*time.Millisecond, time.Duration(0)
+	for {
+		err := rename(old, new)
+		if err == nil || !held(err) || waited >= maxHeld {
+			return err
+		}
+		sleep(wait)
+		waited += wait
+		wait = min(2*wait, 250*time.Millisecond)
+	}
 }
 
 // syncDir flushes the folder's entry for the renamed file, so the rename
@@ -131,11 +157,17 @@ func syncDir(dir string) {
 	d.Close()
 }
 
-// plain drops a *PathError's operation and path, which the messages say.
+// plain drops a *PathError's or *LinkError's operation and paths, which
+// the messages say in words (the temporary file's name means nothing to
+// the streamer).
 func plain(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }

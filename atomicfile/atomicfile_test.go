@@ -1,11 +1,14 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestWriteReplacesAndKeepsMode(t *testing.T) {
@@ -93,5 +96,58 @@ func TestWriteFailsNamingThePath(t *testing.T) {
 	err := Write(path, []byte("x"), 0o644)
 	if err == nil || !filepath.IsAbs(path) || !strings.Contains(err.Error(), path) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// Windows refuses to replace a file that another program holds open for a
+// moment (a virus scanner or a sync client looking at the file just
+// written): the rename is tried again, with growing sleeps, for up to
+// maxHeld, and not at all for any other error.
+func TestRenameHeldTriesAgainWhileHeld(t *testing.T) {
+	errHeld, errOther := errors.New("held"), errors.New("other")
+	held := func(err error) bool { return errors.Is(err, errHeld) }
+	for _, tt := range []struct {
+		name  string
+		fails []error // what the renames return, in order, before one works
+		want  error
+		tries int
+	}{
+		{"free", nil, nil, 1},
+		{"held a moment", []error{errHeld, errHeld, errHeld}, nil, 4},
+		{"another error", []error{errOther}, errOther, 1},
+		{"held for good", slices.Repeat([]error{errHeld}, 1000), errHeld, 0},
+	} {
+		tries := 0
+		var slept time.Duration
+		rename := func(old, new string) error {
+			tries++
+			if tries <= len(tt.fails) {
+				return &os.LinkError{Op: "rename", Old: old, New: new, Err: tt.fails[tries-1]}
+			}
+			return nil
+		}
+		err := renameHeld(rename, ".a.tmp", "a", held, func(d time.Duration) { slept += d })
+		if !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
+			t.Errorf("%s: got %v, want %v", tt.name, err, tt.want)
+		}
+		if tt.tries > 0 && tries != tt.tries {
+			t.Errorf("%s: %d tries, want %d", tt.name, tries, tt.tries)
+		}
+		if tt.tries == 0 && (slept < maxHeld || slept > maxHeld+time.Second || tries > 20) {
+			t.Errorf("%s: gave up after %d tries and %v of sleep; want about %v", tt.name, tries, slept, maxHeld)
+		}
+	}
+}
+
+// A rename that fails names the file, not the temporary file it came from.
+func TestWriteErrorNamesTheFileOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "actions.mca")
+	if err := os.MkdirAll(filepath.Join(path, "x"), 0o755); err != nil { // a folder in its place: the rename fails
+		t.Fatal(err)
+	}
+	err := Write(path, []byte("rose:/say hi\n"), 0o644)
+	if err == nil || !strings.HasPrefix(err.Error(), "cannot replace "+path+": ") || strings.Contains(err.Error(), ".tmp-") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/rcon"
 	"github.com/tikcraft/tikcraft/userfile"
 	"github.com/tikcraft/tikcraft/yamldepth"
@@ -93,6 +94,7 @@ type Config struct {
 	configDir  string     // folder of the last config file, for overlays.sounds
 	passwordAt Diagnostic // where rcon.password was last set, for warnings
 	foreign    bool       // a layer is another tool's file: say only that
+	unread     bool       // a layer could not be read: what it sets is unknown
 }
 
 // RCON is how to reach Minecraft.
@@ -236,6 +238,9 @@ var fileKind = userfile.Kind{Name: "config file", Max: MaxFileSize,
 func File(path string) (Layer, error) {
 	b, err := userfile.Read(path, fileKind)
 	if errors.Is(err, os.ErrNotExist) {
+		if txt := userfile.TxtAdded(path); txt != "" {
+			return Layer{}, fmt.Errorf("config file %s does not exist: %s", path, txt)
+		}
 		return Layer{}, fmt.Errorf("config file %s does not exist: create it (see docs/CONFIG.md) or leave out -c to use the defaults", path)
 	}
 	if err != nil {
@@ -257,13 +262,16 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	}
 	c.applyEnv()
 	c.obsEnv()
+	diags = append(diags, envPasswordTypos()...)
 	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
 	c.triggerDefaults()
 	c.overlayDefaults()
 	diags = append(diags, c.checkChatURLs()...)
-	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign {
+	// A file that could not be read may well set a password: saying
+	// that none is set would send the streamer looking in the wrong place.
+	if weakPassword(c.RCON.Password.Reveal()) && !c.foreign && !c.unread {
 		// Point at the line that set it; never at a file that does not
 		// exist (no config file, or the password from the environment).
 		d := c.passwordAt
@@ -293,6 +301,7 @@ func (c *Config) apply(l Layer) []Diagnostic {
 		c.configDir = l.Dir
 	}
 	if userfile.UTF16(l.Data) {
+		c.unread = true
 		return []Diagnostic{{File: l.Name, Line: 1, Col: 1, Severity: "error", Message: userfile.SavedAsUTF16}}
 	}
 	data := bytes.TrimPrefix(l.Data, []byte("\xef\xbb\xbf"))
@@ -303,10 +312,18 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	// before it is parsed.
 	var deep *yamldepth.TooDeep
 	if errors.As(yamldepth.Check(data), &deep) {
+		c.unread = true
 		return []Diagnostic{{File: l.Name, Line: deep.Line, Col: deep.Col, Severity: "error", Message: deep.Error()}}
 	}
+	// A Windows path in double quotes: the parser's error, or the
+	// garbled value it reads without one, would never say why.
+	paths := quotedWindowsPaths(l.Name, data)
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {
+		c.unread = true
+		if len(paths) > 0 {
+			return paths
+		}
 		return []Diagnostic{decodeError(l.Name, data, err, nil)}
 	}
 	if isTiktok2Mc(file) {
@@ -316,14 +333,18 @@ func (c *Config) apply(l Layer) []Diagnostic {
 			dir = filepath.Dir(dir) // Tiktok2Mc keeps it in config/ (or defaults/)
 		}
 		return []Diagnostic{{File: l.Name, Line: 1, Col: 1, Severity: "error", Message: fmt.Sprintf(
-			"this is a Tiktok2Mc config.yaml, not a tikcraft.yaml: convert the Tiktok2Mc folder with `tikcraft migrate %s`, which writes tikcraft.yaml and actions.mca from it", dir)}}
+			"this is a Tiktok2Mc config.yaml, not a tikcraft.yaml: convert the Tiktok2Mc folder with `tikcraft migrate %s`, which writes tikcraft.yaml and actions.mca from it", cmdline.Arg(dir))}}
 	}
 	// Every unknown key, in file order; decoding then ignores them so
 	// that a wrong type is still found.
-	diags := unknownKeys(file, l.Name)
+	diags := append(paths, unknownKeys(file, l.Name)...)
 	var layer Config
 	// Decode into a fresh struct first so we know which keys this layer set.
 	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer) }); err != nil {
+		c.unread = true
+		if len(paths) > 0 {
+			return diags
+		}
 		return append(diags, decodeError(l.Name, data, err, file))
 	}
 	pos := func(path string) (int, int) { return position(file, path) }
@@ -496,6 +517,29 @@ func (c *Config) applyEnv() {
 	if v := os.Getenv(EnvSignAPIKey); v != "" {
 		c.TikTok.SignAPIKey = Secret(v)
 	}
+}
+
+// envPasswordTypos warns of a password variable set with what cmd.exe's
+// set keeps as part of the value: quotes (set X="pw" gives "pw" with its
+// quotes) or spaces around it (set X=pw  with a space before Enter). Its
+// value is never shown.
+func envPasswordTypos() []Diagnostic {
+	var diags []Diagnostic
+	for _, name := range []string{EnvRCONPassword, EnvOBSPassword} {
+		v := os.Getenv(name)
+		var what string
+		switch {
+		case len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\''):
+			what = "is wrapped in quote marks, which are then part of the password"
+		case v != strings.TrimSpace(v):
+			what = "starts or ends with a space, which is then part of the password"
+		default:
+			continue
+		}
+		diags = append(diags, Diagnostic{Severity: "warning", Message: fmt.Sprintf(
+			"%s %s: in cmd, set it without quotes and with nothing after the password (set %s=yourpassword); in PowerShell, $env:%s=\"yourpassword\"", name, what, name, name)})
+	}
+	return diags
 }
 
 func (c *Config) applyDefaults() []Diagnostic {
@@ -678,8 +722,27 @@ func decodeError(name string, src []byte, err error, file *ast.File) Diagnostic 
 		case errors.As(err, &oe):
 			d.Message = fmt.Sprintf("%s: %s is too large a number", key(), oe.SrcNum)
 		}
+		if m := duplicateKey.FindStringSubmatch(d.Message); m != nil {
+			d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; keep the one you want and delete the other", m[1], m[2])
+			if l := lineAt(src, d.Line); !strings.Contains(l, ":") || strings.TrimSpace(l[strings.Index(l, ":")+1:]) == "" {
+				// A section: its keys go together under one.
+				d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; put everything under one %s: and delete the other", m[1], m[2], m[1])
+			}
+		}
 	}
 	return d
+}
+
+// duplicateKey is the YAML library's message for a key given twice.
+var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):\d+\]$`)
+
+// lineAt is line n of src (from 1) without its line end, or "".
+func lineAt(src []byte, n int) string {
+	lines := bytes.Split(src, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimSpace(strings.SplitN(string(bytes.TrimRight(lines[n-1], "\r")), " #", 2)[0])
 }
 
 // keyPath names the key whose value starts at line:col, such as

@@ -65,6 +65,9 @@ func TestErrorsHavePositions(t *testing.T) {
 		{"rcon:\n  address: localhost\n", "tikcraft.yaml:2:12: error: rcon.address \"localhost\" needs a port"},
 		{"rcon:\n  password: ${TIKCRAFT_TEST_NOPE}\n", "error: rcon.password refers to environment variable TIKCRAFT_TEST_NOPE"},
 		{"follows:\n  once_per_user: maybe\n", "want true or false"},
+		// A section pasted from the docs under the one init wrote.
+		{"rcon:\n  address: 127.0.0.1:25575\ntiktok: {user: anna}\nrcon:\n  password: pw\n", `tikcraft.yaml:4:1: error: "rcon" is set twice, here and at line 1: a key may appear once in its section; put everything under one rcon: and delete the other`},
+		{"tiktok:\n  user: anna\n  user: bob\n", `tikcraft.yaml:3:3: error: "user" is set twice, here and at line 2: a key may appear once in its section; keep the one you want and delete the other`},
 	}
 	for _, tt := range tests {
 		_, diags, err := load(t, tt.yaml)
@@ -155,7 +158,7 @@ func TestLayersOverrideOnlyWhatTheySet(t *testing.T) {
 }
 
 func FuzzLoad(f *testing.F) {
-	for _, s := range []string{"", "rcon: {address: a:1}", "gifts:\n  mode: live\n", "likes:\n  triggers:\n    - {every: 5, function: x}\n", "a: [", "log_retention: 3d", "\xef\xbb\xbfactions: x"} {
+	for _, s := range []string{"", "rcon: {address: a:1}", "gifts:\n  mode: live\n", "likes:\n  triggers:\n    - {every: 5, function: x}\n", "a: [", "log_retention: 3d", "\xef\xbb\xbfactions: x", `data_dir: "C:\Users\x"`, `- {sounds: "D:\Dok"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

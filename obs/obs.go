@@ -18,7 +18,6 @@ import (
 	"net"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/andreykaipov/goobs"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/tikcraft/tikcraft"
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/connerr"
 	"github.com/tikcraft/tikcraft/lograte"
 	"github.com/tikcraft/tikcraft/redact"
 )
@@ -456,7 +456,7 @@ func Describe(addr string, hasPassword bool, err error) (msg string, refused boo
 			return fmt.Sprintf("OBS at %s asks for a password: set obs.password in tikcraft.yaml (or %s) to the Server Password in OBS under Tools → WebSocket Server Settings → Show Connect Info", addr, "TIKCRAFT_OBS_PASSWORD"), true
 		}
 		return fmt.Sprintf("OBS at %s refused the password: make obs.password in tikcraft.yaml (or %s) the Server Password in OBS under Tools → WebSocket Server Settings → Show Connect Info", addr, "TIKCRAFT_OBS_PASSWORD"), true
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case connerr.Refused(err):
 		return fmt.Sprintf("OBS is not running at %s, or its WebSocket server is off (connection refused): start OBS and tick Enable WebSocket server under Tools → WebSocket Server Settings (Server Port %s)", addr, port), false
 	case errors.As(err, &dns):
 		return fmt.Sprintf("cannot resolve %s, the host in obs.address: check the spelling (127.0.0.1 when OBS runs on this computer)", host), false

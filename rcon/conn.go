@@ -9,10 +9,10 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/tikcraft/tikcraft"
+	"github.com/tikcraft/tikcraft/connerr"
 )
 
 // longAgo is a deadline in the past: setting it makes blocked I/O return.
@@ -248,7 +248,7 @@ func describe(err error, cfg Config) (what, hint string) {
 	switch {
 	case errors.Is(err, tikcraft.ErrPermanent):
 		return err.Error(), ""
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case connerr.Refused(err):
 		// The port too: a server that runs with another rcon.port
 		// refuses the same way.
 		port := strconv.Itoa(DefaultPort)
@@ -258,13 +258,13 @@ func describe(err error, cfg Config) (what, hint string) {
 		return "connection refused", fmt.Sprintf("is the server running with enable-rcon=true and rcon.port=%s in server.properties?", port)
 	case errors.As(err, &dns):
 		return "host name not found", "is rcon.address in tikcraft.yaml spelled right?"
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+	case connerr.Unreachable(err):
 		return "no route to the host", "are rcon.address in tikcraft.yaml and the network right?"
 	case errors.Is(err, errBadLength), errors.Is(err, errProtocol):
 		return "it does not answer like Minecraft RCON", "does rcon.address use rcon.port from server.properties (25575 by default), not the game port?"
 	case isTimeout(err):
 		return "no answer in time", "do rcon.address in tikcraft.yaml and rcon.port in server.properties match, with no firewall in between?"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), connerr.Closed(err):
 		return "the connection was closed", "is the server starting or restarting?"
 	}
 	return err.Error(), "is the server running?"

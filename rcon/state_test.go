@@ -3,7 +3,10 @@ package rcon
 import (
 	"errors"
 	"log/slog"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -134,5 +137,24 @@ func TestConnectLogsInWithoutACommand(t *testing.T) {
 	}
 	if st := down.SinkState(); st.Connected || st.Refused || !strings.Contains(st.Problem, "is not reachable") {
 		t.Fatalf("server down: state %+v", st)
+	}
+}
+
+// On Windows the net package returns Winsock's numbers (10061 for a
+// refused connection): the streamer reads the same cause and fix as on
+// any other system, not "connectex: No connection could be made...".
+func TestDescribeWindowsErrors(t *testing.T) {
+	winsock := func(n syscall.Errno) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connectex", n)}
+	}
+	cfg := Config{Address: "127.0.0.1:25580"}
+	for n, want := range map[syscall.Errno]string{
+		10061: "connection refused: is the server running with enable-rcon=true and rcon.port=25580 in server.properties?",
+		10054: "the connection was closed: is the server starting or restarting?",
+		10065: "no route to the host: are rcon.address in tikcraft.yaml and the network right?",
+	} {
+		if what, hint := describe(winsock(n), cfg); what+": "+hint != want {
+			t.Errorf("%d: got %q: %q, want %q", n, what, hint, want)
+		}
 	}
 }

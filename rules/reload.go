@@ -14,6 +14,7 @@ import (
 
 	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
+	"github.com/tikcraft/tikcraft/userfile"
 )
 
 // Errors of Reload.
@@ -241,6 +242,12 @@ func (r *Reloader) warn(problem string) {
 // a trigger of the file.
 func Parse(cfg *config.Config, name string, src []byte) (*actions.File, []actions.Diagnostic) {
 	f, diags := actions.Parse(name, src, ParseOptions(cfg))
+	if _, _, nul := userfile.NUL(src); nul || userfile.UTF16(src) {
+		// Not readable as text (saved as "Unicode"): what rules it holds
+		// is unknown, so "like rule runs likes, which is not a trigger"
+		// would only send the streamer looking for a rule that is there.
+		return f, diags
+	}
 	if Empty(src) {
 		diags = append(diags, actions.Diagnostic{File: name, Line: 1, Col: 1, Severity: actions.Warning,
 			Message: EmptyWarning})

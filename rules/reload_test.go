@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tikcraft/tikcraft/actions"
 	"github.com/tikcraft/tikcraft/config"
 )
 
@@ -145,5 +146,22 @@ func TestParseWarnsOfLikeRulesWithoutTheirTrigger(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// An actions file saved as "Unicode" gets one error saying so: a warning
+// that the config's like rule "runs likes, which is not a trigger" would
+// send the streamer looking for a rule that is there.
+func TestParseOfAFileNotTextSaysOnlyThat(t *testing.T) {
+	cfg, _, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Likes.Triggers = []config.LikeTrigger{{ID: "likes_1", Every: 100, Function: "likes", File: "tikcraft.yaml", Line: 3, Col: 7}}
+	for _, src := range []string{"\xff\xfel\x00i\x00k\x00e\x00s\x00:\x00/\x00s\x00a\x00y\x00\n\x00", "l\x00i\x00k\x00e\x00s\x00:\x00"} {
+		_, diags := Parse(cfg, "actions.mca", []byte(src))
+		if len(diags) != 1 || diags[0].Severity != actions.Error {
+			t.Errorf("%q: got %v", src, diags)
+		}
 	}
 }

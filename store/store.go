@@ -818,7 +818,43 @@ func (s *Store) commitGroup(g *group) (full bool) {
 	return full
 }
 
+// CheckDir says what would keep Open from making or using the data
+// directory dir, without making anything (tikcraft check): a part of the
+// path that is a file, a '?' in it, or a drive that is not there (a USB
+// stick or a network drive not connected). nil when dir is a folder, or
+// could be made.
+func CheckDir(dir string) error {
+	if strings.ContainsRune(dir, '?') {
+		return fmt.Errorf("cannot use data directory %s: the path contains a '?'; set data_dir in tikcraft.yaml to a folder without one", dir)
+	}
+	for p := filepath.Clean(dir); ; {
+		fi, err := os.Stat(p)
+		switch {
+		case err == nil && fi.IsDir():
+			return nil
+		case err == nil:
+			return dirError(dir, syscall.ENOTDIR)
+		case !errors.Is(err, fs.ErrNotExist):
+			return dirError(dir, err)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return dirError(dir, err) // not even the drive is there
+		}
+		p = parent
+	}
+}
+
 func dirError(dir string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the message names dir
+	}
+	if v := filepath.VolumeName(dir); v != "" {
+		if _, serr := os.Stat(v + string(filepath.Separator)); serr != nil {
+			return fmt.Errorf("cannot create data directory %s: the drive %s is not there (a USB stick or network drive not connected?); connect it, or set data_dir in tikcraft.yaml to a folder on this computer", dir, v)
+		}
+	}
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("cannot open data directory %s: permission denied; set data_dir in tikcraft.yaml to a writable folder", dir)

@@ -121,6 +121,30 @@ func TestOpenCreatesDatabase(t *testing.T) {
 	openT(t, dir, options{})
 }
 
+// check says what would keep run from making data_dir, without making
+// it: the same error Open gives, or nil where Open succeeds.
+func TestCheckDirSaysWhatOpenWould(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	for _, dir := range []string{file, filepath.Join(file, "sub", "deeper"), filepath.Join(t.TempDir(), "a?b")} {
+		_, openErr := Open(ctx, dir, nil)
+		if err := CheckDir(dir); err == nil || openErr == nil || err.Error() != openErr.Error() {
+			t.Errorf("%s: CheckDir says %v; Open says %v", dir, err, openErr)
+		}
+	}
+	fresh := filepath.Join(t.TempDir(), "tik data", "new")
+	if err := CheckDir(fresh); err != nil {
+		t.Errorf("a folder Open can make: %v", err)
+	}
+	if _, err := os.Stat(filepath.Dir(fresh)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("CheckDir made something: %v", err)
+	}
+	if err := CheckDir(t.TempDir()); err != nil {
+		t.Errorf("an existing folder: %v", err)
+	}
+}
+
 func TestOpenErrorsNameThePathAndTheFix(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {

@@ -253,6 +253,9 @@ func (k Kind) fsError(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		why = "there is no such file"
+		if txt := TxtAdded(path); txt != "" {
+			why += "; " + txt
+		}
 	case errors.Is(err, fs.ErrPermission):
 		why = "permission denied: give your user the right to read it"
 	case errors.Is(err, syscall.ENOTDIR):
@@ -290,7 +293,7 @@ func (k Kind) tooBig(path string, size int64) error {
 
 // SavedAsUTF16 says what is wrong with a text file that UTF16 finds, for
 // a message that names the file.
-const SavedAsUTF16 = `the file is saved as UTF-16 (Notepad calls it "Unicode"); save it as UTF-8`
+const SavedAsUTF16 = `the file is saved as UTF-16 (Notepad calls it "Unicode"); save it as UTF-8: in Notepad, File → Save as…, Encoding: UTF-8`
 
 // UTF16 reports whether b starts with a UTF-16 byte order mark, in either
 // byte order: Notepad's "Unicode". tikcraft's own files are UTF-8 (with a
@@ -367,4 +370,16 @@ func unwrap(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// TxtAdded says what became of a file the streamer named that is not
+// there while NAME.txt is: Notepad adds .txt when a file is saved as a
+// "Text Document", and Explorer hides known extensions, so the file looks
+// right there. "" when there is no such file.
+func TxtAdded(path string) string {
+	txt := path + ".txt"
+	if fi, err := os.Stat(txt); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return fmt.Sprintf("there is %s instead: Notepad added .txt to the name when it saved it; rename it to %s (Windows hides the .txt: in Explorer, View → Show → File name extensions shows it)", txt, filepath.Base(path))
 }

@@ -119,3 +119,29 @@ func TestNUL(t *testing.T) {
 		}
 	}
 }
+
+// A file Notepad saved as "actions.mca.txt" looks like actions.mca in
+// Explorer: the error for actions.mca says so, and what to rename.
+func TestTxtAdded(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "actions.mca")
+	if got := TxtAdded(path); got != "" {
+		t.Errorf("with no .txt file: %q", got)
+	}
+	if err := os.Mkdir(path+".txt", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := TxtAdded(path); got != "" {
+		t.Errorf("a folder named actions.mca.txt is no saved file: %q", got)
+	}
+	other := filepath.Join(dir, "tikcraft.yaml")
+	write(t, other+".txt", "tiktok:\n  user: \"@me\"\n")
+	want := "there is " + other + ".txt instead: Notepad added .txt to the name when it saved it; rename it to tikcraft.yaml"
+	if got := TxtAdded(other); !strings.HasPrefix(got, want) {
+		t.Errorf("got %q\nwant it to start with %q", got, want)
+	}
+	_, err := Read(other, testKind)
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "there is no such file; "+want) {
+		t.Errorf("Read: got %v", err)
+	}
+}

@@ -10,8 +10,9 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/tikcraft/tikcraft/connerr"
 )
 
 // EnvToken gives the commands that talk to a running tikcraft the token of
@@ -77,7 +78,7 @@ func (c Client) post(ctx context.Context, path string, body, out any, timeout ti
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		if errors.Is(err, syscall.ECONNREFUSED) {
+		if connerr.Refused(err) {
 			return fmt.Errorf("%w at %s", ErrNotRunning, c.Base)
 		}
 		return fmt.Errorf("could not reach the tikcraft at %s: %w", c.Base, errors.Unwrap(err))

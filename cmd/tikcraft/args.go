@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tikcraft/tikcraft/cmdline"
 )
 
 // The argument checks below say what is missing and how the command is
@@ -54,4 +56,31 @@ func quoteAll(args []string) string {
 		q[i] = strconv.Quote(a)
 	}
 	return strings.Join(q, " ")
+}
+
+// quoteInArgs finds, on Windows, an argument holding a quote mark: no
+// file name has one, so it is a path typed as "C:\mc server\" (or
+// completed so by PowerShell 5), where the program's reading of the
+// command line takes \" for a quote inside the text, and the rest of the
+// line with it. The error says what to type instead; nil when there is
+// none, and always elsewhere, where a quote can be part of a name.
+func quoteInArgs(args []string, windows bool) error {
+	if !windows {
+		return nil
+	}
+	for _, a := range args {
+		before, _, found := strings.Cut(a, `"`)
+		if !found {
+			continue
+		}
+		fixed := strings.TrimRight(before, `\`)
+		if i := strings.LastIndex(fixed, "="); strings.HasPrefix(fixed, "-") && i > 0 {
+			fixed = fixed[i+1:] // --server=C:\...
+		}
+		if strings.HasSuffix(fixed, ":") {
+			fixed += `\` // a drive: C:\ stays
+		}
+		return fmt.Errorf(`the argument %s holds a quote mark: on Windows a backslash right before a closing quote ("C:\mc server\") makes the quote part of the text, and the rest of the line with it; write the path without that last backslash: %s`, a, cmdline.WindowsArg(fixed))
+	}
+	return nil
 }

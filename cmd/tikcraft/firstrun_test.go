@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/examples"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 	"github.com/tikcraft/tikcraft/sim"
@@ -279,6 +280,29 @@ func TestInitNumbersItsNextSteps(t *testing.T) {
 	}
 }
 
+// The commands tikcraft prints to copy name paths with spaces in quotes
+// (C:\Users\Jürgen Müller\Desktop\tik craft): unquoted, the terminal read
+// "tikcraft run -c C:\Users\Jürgen" and two more arguments.
+func TestPrintedCommandsQuotePathsWithSpaces(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out, errOut, code := tikcraft(t, dir, nil, "init", "tik craft")
+	if want := "tikcraft run -c " + cmdline.Arg(filepath.Join("tik craft", "tikcraft.yaml")) + " "; code != 0 || !strings.Contains(out, want) {
+		t.Errorf("init: exit %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	from := filepath.Join(dir, "Tiktok2Mc (1)")
+	writeFile(t, filepath.Join(from, "config", "config.yaml"), "config_version: 0.3\nRCON: {Enable: true, Port: 25575, Password: ABC1234}\nTikTok: {User: anna}\n")
+	writeFile(t, filepath.Join(from, "data", "actions.mca"), "rose:/say rose\n")
+	out, errOut, code = tikcraft(t, dir, nil, "migrate", from, "--out", "new folder")
+	if want := "see them with `tikcraft check -c " + cmdline.Arg(filepath.Join("new folder", "tikcraft.yaml")) + "`"; code != 0 || !strings.Contains(out, want) {
+		t.Errorf("migrate: exit %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	out, errOut, _ = tikcraft(t, dir, nil, "check", "-c", filepath.Join(from, "config", "config.yaml"))
+	if want := "`tikcraft migrate " + cmdline.Arg(from) + "`"; !strings.Contains(out+errOut, want) {
+		t.Errorf("check of a Tiktok2Mc config: want %q\n%s%s", want, out, errOut)
+	}
+}
+
 func TestInitServerRefusesMissingOrBadProperties(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -334,8 +358,8 @@ func TestCheckAndRunSayAFileIsUTF16(t *testing.T) {
 	}
 	const cfg, rules = "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\n", "rose:/say hi\n"
 	for _, tt := range []struct{ cfg, rules, want string }{
-		{unicode(cfg), rules, "tikcraft.yaml:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8"},
-		{cfg, unicode(rules), "actions.mca:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8"},
+		{unicode(cfg), rules, "tikcraft.yaml:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8: in Notepad, File → Save as…, Encoding: UTF-8"},
+		{cfg, unicode(rules), "actions.mca:1:1: error: the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it as UTF-8: in Notepad, File → Save as…, Encoding: UTF-8"},
 	} {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "tikcraft.yaml"), tt.cfg)
@@ -345,6 +369,29 @@ func TestCheckAndRunSayAFileIsUTF16(t *testing.T) {
 			if code == 0 || !strings.Contains(out+errOut, tt.want) {
 				t.Errorf("%s: exit %d, want %q\n%s%s", cmd, code, tt.want, out, errOut)
 			}
+		}
+	}
+}
+
+// An events file saved by Notepad as "Unicode": replay skipped each line
+// as bad JSON ("invalid character '\x00'") and demo --events played
+// nothing, neither saying why. All three commands that play one say so
+// before anything starts.
+func TestEventFileSavedAsUTF16(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune("{\"type\":\"follow\",\"user\":{\"unique_id\":\"anna\"}}\r\n")) {
+		b = binary.LittleEndian.AppendUint16(b, u)
+	}
+	writeFile(t, filepath.Join(dir, "events.jsonl"), string(b))
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\n")
+	writeFile(t, filepath.Join(dir, "actions.mca"), "follow:/say hi\n")
+	want := `events.jsonl: the file is saved as UTF-16 (Notepad calls it "Unicode"); save it as UTF-8`
+	for _, args := range [][]string{{"replay", "--dry-run", "events.jsonl"}, {"demo", "--events", "events.jsonl"}, {"run", "--source", "replay:events.jsonl"}} {
+		out, errOut, code := tikcraft(t, dir, []string{"TIKCRAFT_WEB_LISTEN=127.0.0.1:0"}, args...)
+		if code == 0 || !strings.Contains(errOut, want) {
+			t.Errorf("%v: exit %d, want %q\n%s%s", args, code, want, out, errOut)
 		}
 	}
 }
@@ -373,6 +420,70 @@ func TestRunSaysWhyTheActionsFileIsRefused(t *testing.T) {
 				t.Errorf("%s: %v: exit %d, want %q\n%s%s", tt.name, args, code, tt.want, out, errOut)
 			}
 		}
+	}
+}
+
+// Notepad saves "tikcraft.yaml" as "tikcraft.yaml.txt" (and Explorer
+// hides the .txt): every command that looks for the file says so and what
+// to rename, instead of running on the defaults, "not found", or init
+// writing a second file that tikcraft would read instead.
+func TestCommandsSayNotepadAddedTxt(t *testing.T) {
+	t.Parallel()
+	const cfg, rules = "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\n", "rose:/say hi\n"
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		args  []string
+		want  string
+	}{
+		{"config, no -c", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"check"},
+			"there is no tikcraft.yaml here, so tikcraft would run without your settings: there is tikcraft.yaml.txt instead: Notepad added .txt to the name when it saved it; rename it to tikcraft.yaml"},
+		{"config, no -c, run", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"run"},
+			"there is tikcraft.yaml.txt instead"},
+		{"config with -c", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"check", "-c", "tikcraft.yaml"},
+			"config file tikcraft.yaml does not exist: there is tikcraft.yaml.txt instead: Notepad added .txt"},
+		{"actions", map[string]string{"tikcraft.yaml": cfg, "actions.mca.txt": rules}, []string{"check"},
+			"error: actions file actions.mca not found: there is actions.mca.txt instead: Notepad added .txt to the name when it saved it; rename it to actions.mca"},
+		{"actions, run", map[string]string{"tikcraft.yaml": cfg, "actions.mca.txt": rules}, []string{"run"},
+			"there is actions.mca.txt instead"},
+		{"init", map[string]string{"tikcraft.yaml.txt": cfg}, []string{"init"},
+			"tikcraft.yaml is not there, so init would write a new one, which tikcraft would read instead of yours: there is tikcraft.yaml.txt instead"},
+		{"init, actions", map[string]string{"actions.mca.txt": rules}, []string{"init"},
+			"actions.mca is not there, so init would write a new one"},
+		{"events", map[string]string{"tikcraft.yaml": cfg, "actions.mca": rules, "events.jsonl.txt": `{"type":"follow"}` + "\n"}, []string{"replay", "--dry-run", "events.jsonl"},
+			"events.jsonl does not exist: there is events.jsonl.txt instead"},
+	} {
+		dir := t.TempDir()
+		for name, text := range tt.files {
+			writeFile(t, filepath.Join(dir, name), text)
+		}
+		out, errOut, code := tikcraft(t, dir, nil, tt.args...)
+		if code == 0 || !strings.Contains(out+errOut, tt.want) {
+			t.Errorf("%s: %v: exit %d, want %q\n%s%s", tt.name, tt.args, code, tt.want, out, errOut)
+		}
+		if tt.args[0] == "init" {
+			for _, name := range []string{"tikcraft.yaml", "actions.mca"} {
+				if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+					t.Errorf("%s: init wrote %s next to the .txt file", tt.name, name)
+				}
+			}
+		}
+	}
+}
+
+// check refuses a data_dir that run could not make, as run does, instead
+// of passing a setup that stops at the first run (on Windows, a data_dir
+// on a USB stick that is not connected: .ci/windows).
+func TestCheckSaysDataDirCannotBeMade(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "tiktok: {user: anna}\nrcon: {password: a-long-random-password}\ndata_dir: notes.txt/tikcraft-data\n")
+	writeFile(t, filepath.Join(dir, "actions.mca"), "rose:/say hi\n")
+	writeFile(t, filepath.Join(dir, "notes.txt"), "a file, not a folder\n")
+	want := "error: cannot create data directory " + filepath.Join("notes.txt", "tikcraft-data") + ": part of the path is a file, not a folder; set data_dir in tikcraft.yaml to a folder"
+	out, errOut, code := tikcraft(t, dir, nil, "check")
+	if code != 1 || !strings.Contains(out, want) || strings.Contains(out, "gift list") {
+		t.Errorf("check: exit %d, want %q alone\n%s%s", code, want, out, errOut)
 	}
 }
 

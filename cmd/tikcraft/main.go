@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -58,7 +59,10 @@ func main() {
 	args, pause := doubleClicked(os.Args[1:], startedByExplorer(), fileExists(app.DefaultConfigFile))
 	root := newRoot(secrets)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	err := quoteInArgs(args, runtime.GOOS == "windows")
+	if err == nil {
+		err = root.ExecuteContext(ctx)
+	}
 	code := 0
 	var ee exitError
 	switch {

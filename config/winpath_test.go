@@ -1,0 +1,97 @@
+package config
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A Windows path in double quotes is read by YAML with its backslashes as
+// escapes: "C:\new\tik" became a line break and a tab (and check said
+// nothing), "D:\Dokumente" was "found unknown escape character 'D'", and
+// "C:\Users\..." swallowed the rest of the line as \U and a garbled
+// character. Each is reported at the quote with what to write instead;
+// the same path unquoted, in single quotes, with / or with \\ is read as
+// written.
+func TestWindowsPathsInDoubleQuotes(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "")
+	const hint = `is in double quotes, where a backslash starts an escape (\n is a new line, \t a tab), so it is not the path you wrote: leave the quotes out, or use single quotes`
+	for _, tt := range []struct{ yaml, want string }{
+		{`data_dir: "C:\new\tik"` + "\n", `tikcraft.yaml:1:11: error: data_dir: "C:\new\tik" ` + hint + ` ('C:\new\tik'), or write it with / (C:/new/tik)`},
+		{`data_dir: "D:\Dokumente\tik"` + "\n", `tikcraft.yaml:1:11: error: data_dir: "D:\Dokumente\tik" ` + hint},
+		{"data_dir: \"C:\\Users\\Jürgen Müller\\tik data\"\r\n", `tikcraft.yaml:1:11: error: data_dir: "C:\Users\Jürgen Müller\tik data" ` + hint + ` ('C:\Users\Jürgen Müller\tik data'), or write it with / (C:/Users/Jürgen Müller/tik data)`},
+		{`actions: "..\rules\actions.mca"` + "\n", `tikcraft.yaml:1:10: error: actions: "..\rules\actions.mca" ` + hint},
+		{`actions: "rules\tnt.mca"` + "\n", `tikcraft.yaml:1:10: error: actions: "rules\tnt.mca" ` + hint},
+		{"minecraft:\n  datapack_dir: \"C:\\mc\\world\\datapacks\"\n", `tikcraft.yaml:2:17: error: datapack_dir: "C:\mc\world\datapacks" ` + hint},
+		{`overlays: {sounds: "\\pc\Sounds"}` + "\n", `tikcraft.yaml:1:20: error: sounds: "\\pc\Sounds" ` + hint + ` ('\\pc\Sounds'), or write it with / (//pc/Sounds)`},
+	} {
+		_, diags, err := load(t, tt.yaml+"rcon: {password: a-long-random-password}\n")
+		if err == nil || len(diags) == 0 || diags[0].String() != tt.want && !strings.HasPrefix(diags[0].String(), tt.want) {
+			t.Errorf("%q:\ngot  %v\nwant %s", tt.yaml, diags, tt.want)
+			continue
+		}
+		for _, d := range diags[1:] {
+			// Nothing else: the file said more than could be read.
+			t.Errorf("%q: also %s", tt.yaml, d)
+		}
+	}
+	for _, tt := range []struct{ yaml, want string }{
+		{`data_dir: C:\new\tik`, `C:\new\tik`},
+		{`data_dir: 'C:\new\tik'`, `C:\new\tik`},
+		{`data_dir: "C:\\new\\tik"`, `C:\new\tik`},
+		{`data_dir: "C:/new/tik"`, `C:/new/tik`},
+		{`data_dir: C:\Users\Jürgen Müller\tik data   # "C:\Users"`, `C:\Users\Jürgen Müller\tik data`},
+	} {
+		c, diags, err := load(t, tt.yaml+"\nrcon: {password: a-long-random-password}\n")
+		if err != nil || len(diags) > 0 {
+			t.Errorf("%q: %v %v", tt.yaml, err, diags)
+			continue
+		}
+		// On Linux C:\... is relative: joined to the file's folder.
+		if want := filepath.Join("/cfg", tt.want); c.DataDir != want {
+			t.Errorf("%q: data_dir %q, want %q", tt.yaml, c.DataDir, want)
+		}
+	}
+	// Escapes elsewhere are YAML's to read: a label may hold a tab.
+	if _, diags, err := load(t, "overlays: {likegoal: {label: \"Likes\\tgoal\"}}\nrcon: {password: a-long-random-password}\n"); err != nil || len(diags) > 0 {
+		t.Errorf("label with \\t: %v %v", err, diags)
+	}
+}
+
+// A file that cannot be read as YAML may set a password: "no RCON
+// password is set" sent the streamer looking in the wrong place.
+func TestUnreadableFileSaysNothingOfThePassword(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "")
+	_, diags, _ := load(t, "rcon:\n  password: a-long-random-password\n address: x\n")
+	for _, d := range diags {
+		if strings.Contains(d.Message, "password") {
+			t.Errorf("got %s", d)
+		}
+	}
+	if len(diags) != 1 {
+		t.Errorf("want the YAML error alone: %v", diags)
+	}
+}
+
+// cmd's set keeps quotes and trailing spaces in the value: the password
+// Minecraft then refuses is not the one the streamer typed.
+func TestEnvPasswordSetWithQuotesOrSpaces(t *testing.T) {
+	for _, tt := range []struct{ value, want string }{
+		{`"hunter2-long-password"`, "TIKCRAFT_RCON_PASSWORD is wrapped in quote marks, which are then part of the password: in cmd, set it without quotes and with nothing after the password (set TIKCRAFT_RCON_PASSWORD=yourpassword)"},
+		{"hunter2-long-password ", "TIKCRAFT_RCON_PASSWORD starts or ends with a space"},
+		{"hunter2-long-password", ""},
+	} {
+		t.Setenv(EnvRCONPassword, tt.value)
+		_, diags, _ := load(t, "tiktok: {user: anna}\n")
+		got := ""
+		for _, d := range diags {
+			got += d.String() + "\n"
+		}
+		if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, "warning: "+tt.want) {
+			t.Errorf("%q: got %q, want %q", tt.value, got, tt.want)
+		}
+		if strings.Contains(got, "hunter2") {
+			t.Errorf("the password is shown: %s", got)
+		}
+	}
+}
