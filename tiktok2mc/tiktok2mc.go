@@ -56,6 +56,9 @@ type Config struct {
 	// counter's decrement_on_death.
 	TimerAutoWin, TimerPauseOnDeath, WinsOnDeath *bool
 	timerPlugin                                  string // where the flags were read
+	// overlayCore: config.yaml has 1.0's overlay section, so the Tiktok2Mc
+	// it is for reads neither overlay_text nor the overlaytxt plugin.
+	overlayCore bool
 	// Events are data/event_commands.yaml's mappings, in file order.
 	Events []EventCommand
 	// OverlayPorts are the Port of each overlay section (Timer,
@@ -128,6 +131,7 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 		return nil, yamlError(name, err)
 	}
 	c := &Config{Layout: Layout0x}
+	c.overlayCore = slices.ContainsFunc(doc, func(i yaml.MapItem) bool { return fmt.Sprint(i.Key) == "overlay" })
 	seen := false
 	for _, item := range doc {
 		key := fmt.Sprint(item.Key)
