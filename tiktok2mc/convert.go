@@ -456,7 +456,7 @@ func (m *converter) likes() (out []LikeTrigger, left []string) {
 			why = fmt.Sprintf("Tiktok2Mc never ran it, because it compared the function with the triggers of actions.mca as it read them (lower case, spaces as _, other signs dropped), and %q is not %q; write function: %s if you meant it", fn, t2mName(fn), tn)
 		case !m.t2mRules[fn] && m.otherRule(fn) != "":
 			why = fmt.Sprintf("Tiktok2Mc never ran it, because actions.mca has no rule %s as Tiktok2Mc read its triggers, and tikcraft would run %s for it; write function: %s if you meant that", fn, m.otherRule(fn), m.otherRule(fn))
-		case strayTrigger(fn) != "" || tikcraftEvent(fn) != "" && m.eventIDs[fn] == "":
+		case m.t2mRules[fn] && (strayTrigger(fn) != "" || tikcraftEvent(fn) != "" && m.eventIDs[fn] == ""):
 			why = fmt.Sprintf("the line of %s is left out of actions.mca (see below), so it has no rule to run", fn)
 		case !m.t2mRules[fn] && m.out.Lookup(fn) != nil:
 			made := fmt.Sprintf("the new actions.mca has %s:, which Tiktok2Mc did not read as a rule", fn)

@@ -133,3 +133,19 @@ func TestLikeRuleAndRandomShareAStandIn(t *testing.T) {
 		}
 	}
 }
+
+// A function naming one of tikcraft's events with no line of its own in
+// actions.mca runs nothing in either: it stays, and the report does not
+// speak of a line left out.
+func TestLikeRuleNamingAnEventWithoutALine(t *testing.T) {
+	res := convertFolder(t, map[string]string{
+		"config/config.yaml": "rcon: {password: pw-long-enough}\nlike_goal:\n  triggers:\n    - {id: a, every: 100, function: timer_end}\n",
+		"data/actions.mca":   "lion:/say lion\n",
+	})
+	if report := strings.Join(res.Left, "\n"); strings.Contains(report, "timer_end") {
+		t.Errorf("the report speaks of timer_end:\n%s", report)
+	}
+	if !strings.Contains(res.Config, `function: "timer_end"`) {
+		t.Errorf("the like rule is gone:\n%s", res.Config)
+	}
+}

@@ -125,7 +125,7 @@ func isGiftID(key string) bool {
 // and what to write if the gift of that name was meant.
 func (m *converter) notGiftID(file, key string) string {
 	why := fmt.Sprintf("Tiktok2Mc looked up the lines of %s by the id of each gift sent, so a line keyed %q never ran", file, key)
-	if g, ok := m.giftList().ByName(key); ok && !isGiftID(key) {
+	if g, ok := m.giftList().ByName(key); ok {
 		why += fmt.Sprintf(" (write %d: if you meant the %s)", g.ID, g.Name)
 	}
 	return why
@@ -146,6 +146,7 @@ func (m *converter) mergeGiftLines(src string, lines []giftLine, file string) (s
 	srcLines := strings.Split(src, "\n")
 	var rules []rule
 	var ids []string
+	streak := "" // the name of the first known gift, for the report
 	for _, l := range lines {
 		rules = append(rules, l.rule)
 		ids = append(ids, l.trigger)
@@ -153,6 +154,9 @@ func (m *converter) mergeGiftLines(src string, lines []giftLine, file string) (s
 		also := ""
 		id, _ := strconv.ParseInt(l.trigger, 10, 64)
 		g, ok := m.giftList().ByID(id)
+		if ok && streak == "" {
+			streak = g.Name
+		}
 		if !ok {
 			m.left = append(m.left, fmt.Sprintf("%s: gift %d is not in tikcraft's gift list, so migrate cannot tell which rule of actions.mca is named after it; if one is, add %s to it too (tikcraft gifts lists TikTok's gifts)", l.where, id, redact.URLs(cmds)))
 		}
@@ -180,8 +184,8 @@ func (m *converter) mergeGiftLines(src string, lines []giftLine, file string) (s
 		m.carried = append(m.carried, fmt.Sprintf("%s: %s:%s%s", l.where, l.trigger, redact.URLs(cmds), also))
 	}
 	if len(lines) > 0 {
-		m.notes = append(m.notes, fmt.Sprintf("%s (gift %s): Tiktok2Mc made these calls once per gift message, so a streak of 5 Roses made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
-			file, strings.Join(ids, ", ")))
+		m.notes = append(m.notes, fmt.Sprintf("%s (gift %s): Tiktok2Mc made these calls once per gift message, so a streak of 5 %s made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
+			file, strings.Join(ids, ", "), strings.TrimPrefix(streak+" gifts", " ")))
 	}
 	return mergeRules(src, rules, file)
 }

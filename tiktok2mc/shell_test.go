@@ -102,7 +102,7 @@ func TestGiftIDLinesRunForEveryGiftOfTheirID(t *testing.T) {
 		"http_actions.txt line 4 (6369:curl -X POST http://localhost:7778/…): replaced by line 5, as Tiktok2Mc kept one line per gift id, the last",
 		`http_actions.txt line 6 (05655:curl http://localhost:7778/reset): Tiktok2Mc looked up the lines of http_actions.txt by the id of each gift sent, so a line keyed "05655" never ran; left out`,
 		"http_actions.txt line 7 (999999:curl -X POST http://localhost:777…): gift 999999 is not in tikcraft's gift list, so migrate cannot tell which rule of actions.mca is named after it; if one is, add $wins reset to it too",
-		"http_actions.txt (gift 5655, 9101, 6369, 999999): Tiktok2Mc made these calls once per gift message, so a streak of 5 Roses made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
+		"http_actions.txt (gift 5655, 9101, 6369, 999999): Tiktok2Mc made these calls once per gift message, so a streak of 5 Rose gifts made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
@@ -156,5 +156,8 @@ func TestGiftIDLinesJoinTheRuleTheGiftFires(t *testing.T) {
 			}
 		}
 		checkGiftsRunLines(t, m, f, lines, merged)
+		if notes := strings.Join(m.notes, "\n"); !strings.Contains(notes, "so a streak of 5 Lion gifts made one") {
+			t.Errorf("the notes do not name the Lion:\n%s", notes)
+		}
 	}
 }
