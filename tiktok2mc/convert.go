@@ -1,7 +1,6 @@
 package tiktok2mc
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -440,9 +439,12 @@ func (m *converter) readFile(path string) ([]byte, error) {
 // commands from other files names its stand-in (addStandIns).
 func (m *converter) likes() (out []LikeTrigger, left []string) {
 	seen := map[string]bool{}
-	for i, lt := range m.t2m.LikeTriggers {
-		id := cmp.Or(lt.ID, fmt.Sprintf("likes_%d", i+1))
-		where := lt.From + " " + id
+	for _, lt := range m.t2m.LikeTriggers {
+		where := lt.From + " " + lt.ID
+		if strings.TrimSpace(lt.ID) == "" {
+			// A rule Tiktok2Mc skipped for a missing or blank id.
+			where = fmt.Sprintf("%s[%d]", lt.From, lt.at)
+		}
 		fn, tn := lt.Function, TriggerName(lt.Function)
 		why := ""
 		switch {
@@ -472,7 +474,6 @@ func (m *converter) likes() (out []LikeTrigger, left []string) {
 			left = append(left, where+": "+why)
 			continue
 		}
-		lt.ID = id
 		if eid := m.eventIDs[fn]; eid != "" {
 			// Its line is now the id of the gift of that name.
 			lt.Function = eid
