@@ -121,11 +121,15 @@ func (c *Config) snakeKey(name, key string, v any) (bool, error) {
 	case "overlay":
 		// Tiktok2Mc 1.0 made the alerts overlay part of its core, reading
 		// this section (with overlay_text's keys) in place of overlay_text
-		// and the overlaytxt plugin.
+		// and the overlaytxt plugin (notRead).
 		c.Layout = Layout10
 		c.overlayText(m, overlayCore, overlayText10)
 		c.keys("overlay.", m, overlayText10.read(), overlayTextLeft())
 	case "overlay_text":
+		if c.overlayCore {
+			c.notRead("overlay_text.", m)
+			break
+		}
 		c.overlayText(m, "config.yaml overlay_text", overlayText10)
 		c.overlayPort("Overlaytxt", m["port"])
 		c.keys("overlay_text.", m, overlayText10.read(), overlayTextLeft())
@@ -205,8 +209,27 @@ func (c *Config) likeGoal10(m map[string]any, where string) {
 }
 
 // overlayCore is where Tiktok2Mc 1.0's core overlay reads the alerts'
-// settings: they supersede the others.
+// settings.
 const overlayCore = "config.yaml overlay"
+
+// notRead lists every key of m, an overlay_text section or the overlaytxt
+// plugin's file (prefix names it), as not read: the Tiktok2Mc whose
+// config.yaml has an overlay section reads the alerts' settings there.
+func (c *Config) notRead(prefix string, m map[string]any) {
+	const why = "the Tiktok2Mc that has overlay: does not read it"
+	if len(m) == 0 {
+		c.Unused = append(c.Unused, Unused{strings.TrimRight(prefix, ". "), why})
+		return
+	}
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	for _, k := range ks {
+		c.Unused = append(c.Unused, Unused{prefix + k, why})
+	}
+}
 
 // overlayTextLeft are the reasons the alerts overlay's other keys are left.
 func overlayTextLeft() map[string]string {
@@ -237,21 +260,17 @@ func (k overlayTextKeys) read() []string { return []string{k.mode, k.fadeIn, k.f
 // k its keys) into c.OverlayText: a setting read later (the overlaytxt
 // plugin's) supersedes the same one read earlier (config.yaml's), which is
 // listed as left; the named overlays of both are kept, as tikcraft needs
-// none of them declared.
+// none of them declared. With an overlay section (overlayCore), neither
+// of the others is read.
 func (c *Config) overlayText(m map[string]any, where string, k overlayTextKeys) {
 	o := c.OverlayText
 	if o == nil {
 		o = &OverlayText{From: map[string]Source{}}
 	}
-	// set reports whether the setting read here is the one to keep: a
-	// later one supersedes an earlier, but nothing supersedes config.yaml's
-	// overlay section, the only one the Tiktok2Mc that has it reads.
+	// set notes where the setting is read: a later one supersedes an
+	// earlier.
 	set := func(setting, key string) bool {
 		if prev, ok := o.From[setting]; ok && prev.Where != where {
-			if prev.Where == overlayCore {
-				c.Unused = append(c.Unused, Unused{where + " " + key, "superseded by " + prev.String()})
-				return false
-			}
 			c.Unused = append(c.Unused, Unused{prev.String(), "superseded by " + where + " " + key})
 		}
 		o.From[setting] = Source{where, key}

@@ -48,28 +48,31 @@ func TestCommentCommandsOfOneGroup(t *testing.T) {
 
 // Tiktok2Mc 1.0's core overlay reads config.yaml's overlay section (its
 // overlay_text and overlaytxt plugin no longer exist there): its settings
-// are the alerts', ahead of those.
+// are the alerts', and none of overlay_text's or the plugin's is read.
 func TestOverlaySection(t *testing.T) {
 	res := convertFolder(t, map[string]string{
-		"config/config.yaml":             "rcon: {password: pw-long-enough}\noverlay_text: {display_mode: queue, fade_in: 100}\noverlay:\n  enabled: true\n  display_mode: overwrite\n  fade_out: 250\n  max_fails: 3\n  cooldown: 10\n  overlays:\n    - name: default\n    - name: Side\n  theme: {background: \"#00FF00\"}\n",
-		"plugins/overlaytxt/config.yaml": "display_mode: queue\nfade_out: 900\n",
+		"config/config.yaml":             "rcon: {password: pw-long-enough}\noverlay_text: {display_mode: queue, fade_in: 100, overlays: [{name: Top}], port: 5000}\noverlay:\n  enabled: true\n  display_mode: overwrite\n  fade_out: 250\n  max_fails: 3\n  cooldown: 10\n  overlays:\n    - name: default\n    - name: Side\n  theme: {background: \"#00FF00\"}\n",
+		"plugins/overlaytxt/config.yaml": "display_mode: queue\nfade_out: 900\nfade_in: 5\noverlays: [{name: Corner}]\n",
 	})
-	if want := "  alerts: {display_mode: overwrite, fade_in: 100, fade_out: 250}   # config.yaml overlay display_mode, fade_out; config.yaml overlay_text fade_in (milliseconds)"; !strings.Contains(res.Config, want) {
+	if want := "  alerts: {display_mode: overwrite, fade_out: 250}   # config.yaml overlay display_mode, fade_out (milliseconds)"; !strings.Contains(res.Config, want) {
 		t.Errorf("tikcraft.yaml lacks %q:\n%s", want, res.Config)
 	}
 	report := strings.Join(append(res.Carried, res.Left...), "\n")
+	const notRead = ": the Tiktok2Mc that has overlay: does not read it"
 	for _, w := range []string{
-		"config.yaml overlay_text display_mode: superseded by config.yaml overlay display_mode",
-		"plugins/overlaytxt/config.yaml display_mode: superseded by config.yaml overlay display_mode",
-		"plugins/overlaytxt/config.yaml fade_out: superseded by config.yaml overlay fade_out",
-		"named overlays (config.yaml overlay overlays): @NAME>> alerts show on /overlay/alerts?name=side",
+		"overlay_text.display_mode" + notRead, "overlay_text.fade_in" + notRead, "overlay_text.overlays" + notRead, "overlay_text.port" + notRead,
+		"plugins/overlaytxt/config.yaml display_mode" + notRead, "plugins/overlaytxt/config.yaml fade_in" + notRead,
+		"plugins/overlaytxt/config.yaml fade_out" + notRead, "plugins/overlaytxt/config.yaml overlays" + notRead,
+		"named overlays (config.yaml overlay overlays): @NAME>> alerts show on /overlay/alerts?name=side; >> alerts on /overlay/alerts",
 		"overlay.enabled: tikcraft always serves /overlay/alerts", "overlay.max_fails: ", "overlay.theme: ",
 	} {
 		if !strings.Contains(report, w) {
 			t.Errorf("report lacks %q:\n%s", w, report)
 		}
 	}
-	if strings.Contains(report, "not a Tiktok2Mc setting migrate knows") {
-		t.Errorf("a key of overlay is unknown:\n%s", report)
+	for _, w := range []string{"not a Tiktok2Mc setting migrate knows", "name=top", "name=corner", "superseded"} {
+		if strings.Contains(report, w) {
+			t.Errorf("report holds %q:\n%s", w, report)
+		}
 	}
 }

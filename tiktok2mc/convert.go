@@ -1,7 +1,6 @@
 package tiktok2mc
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -130,10 +129,13 @@ func Convert(from string) (*Result, error) {
 		converted, added, merged = m.mergeGiftLines(converted, lines, filepath.Base(p))
 		// Tiktok2Mc ran these by themselves, never through $random.
 		m.notRandom = append(m.notRandom, added...)
+		m.addMade(added, filepath.Base(p))
 		m.addMerged(merged, filepath.Base(p))
 	}
-	converted, _, merged := mergeRules(converted, m.convertEvents(), "event_commands.yaml")
+	converted, added, merged := mergeRules(converted, m.convertEvents(), "event_commands.yaml")
+	m.addMade(added, "event_commands.yaml")
 	m.addMerged(merged, "event_commands.yaml")
+	m.out, _ = actions.Parse("actions.mca", []byte(converted), actions.Options{HTTPAllow: m.httpAllow})
 	m.pool = m.newRandomFilter()
 	converted = m.addStandIns(converted)
 	// The report starts with the settings, then the files' rules.
@@ -271,6 +273,20 @@ type converter struct {
 	// lines are now written as.
 	t2mRules map[string]bool
 	eventIDs map[string]string
+	// out is the new actions file once every file is merged into it (nil
+	// before), made the rules migrate added (their trigger in tikcraft's
+	// form → the file they come from).
+	out  *actions.File
+	made map[string]string
+}
+
+func (m *converter) addMade(triggers []string, file string) {
+	for _, t := range triggers {
+		if m.made == nil {
+			m.made = map[string]string{}
+		}
+		m.made[actions.Normalize(t)] = file
+	}
 }
 
 // giftList is the gift list names are looked up in.
@@ -286,10 +302,11 @@ type merged struct {
 	from []string
 }
 
-// standIn is a rule $random picks in place of rule: rule's Tiktok2Mc
-// commands without those added from other files.
+// standIn is a rule $random or the like rules run in place of rule:
+// rule's Tiktok2Mc commands without those added from other files.
 type standIn struct {
-	rule, name string
+	rule, name   string
+	like, random bool // which of them runs it
 }
 
 // addMerged notes the lines that commands from file were added to; a
@@ -307,44 +324,73 @@ func (m *converter) addMerged(lines []mergedLine, file string) {
 	}
 }
 
-// addStandIns keeps $random picking what Tiktok2Mc's picked. Tiktok2Mc ran
-// the shell files' commands and the event mappings by themselves, and its
-// $random ran a rule's actions.mca commands only; a rule that got such
-// commands added would run them when $random picks it. So when the file
-// uses $random and it may pick such a rule, a stand-in with the rule's own
-// commands (NAME_random) is added at the end, and randomLists puts the
-// stand-in in the rule's place: never picks the rule, or lists the
-// stand-in in random.only instead.
+// addStandIns keeps $random and the like rules running what Tiktok2Mc's
+// ran. Tiktok2Mc ran the shell files' commands and the event mappings by
+// themselves, while its $random and its like rules ran a rule's
+// actions.mca commands only; a rule that got such commands added would run
+// them when $random picks it or a like rule names it. So for such a rule
+// that a like rule names, or that $random may pick when the file uses it,
+// a stand-in with the rule's own commands (NAME_likes, or NAME_random) is
+// added at the end: the like rules name it in place of the rule (likes),
+// and randomLists puts it in the rule's place (never picks the rule, or
+// lists the stand-in in random.only instead).
 func (m *converter) addStandIns(src string) string {
 	if len(m.merged) == 0 {
 		return src
 	}
-	only, never, _ := m.randomLists()
-	f, _ := actions.Parse("actions.mca", []byte(src), actions.Options{LikeFunctions: m.likeFunctions(), HTTPAllow: m.httpAllow, RandomOnly: only, RandomNever: never})
-	if !slices.ContainsFunc(f.Rules(), (*actions.Rule).UsesRandom) {
-		return src
+	liked := m.likeFunctions()
+	f, _ := actions.Parse("actions.mca", []byte(src), actions.Options{HTTPAllow: m.httpAllow})
+	names := func(r *actions.Rule) bool {
+		return slices.ContainsFunc(liked, func(fn string) bool { return f.Lookup(fn) == r })
 	}
+	// Once the like rules name the stand-ins, the rules themselves are no
+	// like rules' functions to $random.
+	var still []string
+	for _, fn := range liked {
+		if !slices.ContainsFunc(m.merged, func(mg merged) bool {
+			return f.Lookup(fn) != nil && f.Lookup(fn) == f.Lookup(actions.Normalize(mg.trigger))
+		}) {
+			still = append(still, fn)
+		}
+	}
+	only, never, _ := m.randomLists()
+	f, _ = actions.Parse("actions.mca", []byte(src), actions.Options{LikeFunctions: still, HTTPAllow: m.httpAllow, RandomOnly: only, RandomNever: never})
+	random := slices.ContainsFunc(f.Rules(), (*actions.Rule).UsesRandom)
 	var lines []string
 	for _, mg := range m.merged {
 		// mg.trigger is as written ('Go for it!'), which Lookup takes in
 		// tikcraft's form.
 		r := f.Lookup(actions.Normalize(mg.trigger))
-		if r == nil || !slices.Contains(f.RandomPicks(), r) {
+		if r == nil {
 			continue
 		}
-		rule := r.Trigger
-		name := TriggerName(rule) + "_random"
-		for n := 2; !m.freeName(f, name); n++ {
-			name = fmt.Sprintf("%s_random_%d", TriggerName(rule), n)
+		s := standIn{rule: r.Trigger, like: names(r), random: random && slices.Contains(f.RandomPicks(), r)}
+		if !s.like && !s.random {
+			continue
 		}
-		l := name + ":" + mg.commands
+		suffix := "_random"
+		if s.like {
+			suffix = "_likes"
+		}
+		s.name = TriggerName(s.rule) + suffix
+		for n := 2; !m.freeName(f, s.name); n++ {
+			s.name = fmt.Sprintf("%s%s_%d", TriggerName(s.rule), suffix, n)
+		}
+		l := s.name + ":" + mg.commands
 		if mg.comment != "" {
 			l += " " + mg.comment
 		}
 		lines = append(lines, l)
-		m.standIns = append(m.standIns, standIn{rule, name})
-		m.carried = append(m.carried, fmt.Sprintf("%s:%s: what $random picks in place of %s, whose line now also runs what %s added; Tiktok2Mc's $random ran only its actions.mca commands",
-			name, clip.Line(mg.commands, shown), clip.Line(mg.trigger, shown), strings.Join(mg.from, " and ")))
+		m.standIns = append(m.standIns, s)
+		what, whose := "$random picks", "$random"
+		switch {
+		case s.like && s.random:
+			what, whose = "the like rules run and $random picks", "like rules and $random"
+		case s.like:
+			what, whose = "the like rules run", "like rules"
+		}
+		m.carried = append(m.carried, fmt.Sprintf("%s:%s: what %s in place of %s, whose line now also runs what %s added; Tiktok2Mc's %s ran only its actions.mca commands",
+			s.name, clip.Line(mg.commands, shown), what, clip.Line(mg.trigger, shown), strings.Join(mg.from, " and "), whose))
 	}
 	if len(lines) == 0 {
 		return src
@@ -356,12 +402,14 @@ func (m *converter) addStandIns(src string) string {
 	if !strings.HasSuffix(src, "\n") {
 		src += eol
 	}
-	return src + "# what $random picks in place of the rules above that got commands from other files: their own commands (tikcraft migrate)" + eol + strings.Join(lines, eol) + eol
+	return src + "# what $random or a like rule runs in place of the rules above that got commands from other files: their own commands (tikcraft migrate)" + eol + strings.Join(lines, eol) + eol
 }
 
-// freeName reports whether name names no rule of f, no gift and no event.
+// freeName reports whether name names no rule of f, no gift, no event and
+// no like rule's function.
 func (m *converter) freeName(f *actions.File, name string) bool {
-	return f.Lookup(name) == nil && !slices.ContainsFunc(m.standIns, func(s standIn) bool { return actions.Normalize(s.name) == actions.Normalize(name) }) &&
+	liked := slices.ContainsFunc(m.t2m.LikeTriggers, func(lt LikeTrigger) bool { return actions.Normalize(lt.Function) == actions.Normalize(name) })
+	return !liked && f.Lookup(name) == nil && !slices.ContainsFunc(m.standIns, func(s standIn) bool { return actions.Normalize(s.name) == actions.Normalize(name) }) &&
 		matchables()[actions.Normalize(name)] == nil && !actions.IsEventTrigger(name) && !actions.IsOverlayTrigger(name)
 }
 
@@ -383,13 +431,20 @@ func (m *converter) readFile(path string) ([]byte, error) {
 // trigger of actions.mca as it read them (t2mRules): "Likes" never ran the
 // rule likes, nor "likes2" the rule likes_2, which tikcraft would run. A
 // function whose line migrate left out (a name Tiktok2Mc ran for no gift,
-// an event of tikcraft's) has no rule to run either. A function that names
-// no rule at all runs nothing in either, and stays.
+// an event of tikcraft's) has no rule to run either, and one that named no
+// rule in Tiktok2Mc but names one migrate made (6369: from
+// http_actions.txt, follow: from event_commands.yaml) would run what
+// Tiktok2Mc never ran for likes. A function that names no rule in either
+// runs nothing in either, and stays. A function naming a rule that got
+// commands from other files names its stand-in (addStandIns).
 func (m *converter) likes() (out []LikeTrigger, left []string) {
 	seen := map[string]bool{}
-	for i, lt := range m.t2m.LikeTriggers {
-		id := cmp.Or(lt.ID, fmt.Sprintf("likes_%d", i+1))
-		where := lt.From + " " + id
+	for _, lt := range m.t2m.LikeTriggers {
+		where := lt.From + " " + lt.ID
+		if strings.TrimSpace(lt.ID) == "" {
+			// A rule Tiktok2Mc skipped for a missing or blank id.
+			where = fmt.Sprintf("%s[%d]", lt.From, lt.at)
+		}
 		fn, tn := lt.Function, TriggerName(lt.Function)
 		why := ""
 		switch {
@@ -403,8 +458,14 @@ func (m *converter) likes() (out []LikeTrigger, left []string) {
 			why = fmt.Sprintf("Tiktok2Mc never ran it, because it compared the function with the triggers of actions.mca as it read them (lower case, spaces as _, other signs dropped), and %q is not %q; write function: %s if you meant it", fn, t2mName(fn), tn)
 		case !m.t2mRules[fn] && m.otherRule(fn) != "":
 			why = fmt.Sprintf("Tiktok2Mc never ran it, because actions.mca has no rule %s as Tiktok2Mc read its triggers, and tikcraft would run %s for it; write function: %s if you meant that", fn, m.otherRule(fn), m.otherRule(fn))
-		case strayTrigger(fn) != "" || tikcraftEvent(fn) != "" && m.eventIDs[fn] == "":
+		case m.t2mRules[fn] && (strayTrigger(fn) != "" || tikcraftEvent(fn) != "" && m.eventIDs[fn] == ""):
 			why = fmt.Sprintf("the line of %s is left out of actions.mca (see below), so it has no rule to run", fn)
+		case !m.t2mRules[fn] && m.out.Lookup(fn) != nil:
+			made := fmt.Sprintf("the new actions.mca has %s:, which Tiktok2Mc did not read as a rule", fn)
+			if from := m.made[actions.Normalize(fn)]; from != "" {
+				made = fmt.Sprintf("migrate made %s: from %s", fn, from)
+			}
+			why = fmt.Sprintf("actions.mca had no rule %s as Tiktok2Mc read it, so Tiktok2Mc ran nothing for it; %s, which tikcraft would run every %d likes", fn, made, lt.Every)
 		}
 		if lt.skipped == "" {
 			seen[lt.ID] = true
@@ -413,10 +474,14 @@ func (m *converter) likes() (out []LikeTrigger, left []string) {
 			left = append(left, where+": "+why)
 			continue
 		}
-		lt.ID = id
 		if eid := m.eventIDs[fn]; eid != "" {
 			// Its line is now the id of the gift of that name.
 			lt.Function = eid
+		}
+		if i := slices.IndexFunc(m.standIns, func(s standIn) bool {
+			return s.like && actions.Normalize(s.rule) == actions.Normalize(lt.Function)
+		}); i >= 0 {
+			lt.Function = m.standIns[i].name
 		}
 		out = append(out, lt)
 	}
@@ -635,6 +700,9 @@ func (m *converter) newRandomFilter() randomFilter {
 func (m *converter) randomLists() (only, never, swapped []string) {
 	only, never = slices.Clone(m.pool.only), slices.Clone(m.pool.never)
 	for _, s := range m.standIns {
+		if !s.random {
+			continue
+		}
 		i := slices.IndexFunc(only, func(n string) bool { return actions.Normalize(n) == actions.Normalize(s.rule) })
 		switch {
 		case i >= 0:
@@ -667,7 +735,7 @@ func (m *converter) random(b *strings.Builder) {
 		from = append(from, strings.Join(shell, ", ")+" come from a shell file, which Tiktok2Mc never ran through $random")
 	}
 	if len(swapped) > 0 {
-		from = append(from, strings.Join(swapped, ", ")+" got commands from other files, which Tiktok2Mc's $random never ran: it picks their _random stand-ins")
+		from = append(from, strings.Join(swapped, ", ")+" got commands from other files, which Tiktok2Mc's $random never ran: it picks their stand-ins")
 	}
 	why := strings.Join(from, "; ")
 	fmt.Fprintf(b, "\nrandom:   # %s\n", why)

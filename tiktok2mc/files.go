@@ -134,6 +134,10 @@ func (c *Config) ReadPlugin(name, plugin string, b []byte) error {
 			"theme":   themeWhy,
 		})
 	case "overlaytxt":
+		if c.overlayCore {
+			c.notRead(where+" ", m)
+			break
+		}
 		c.overlayText(m, where, overlayText10)
 		c.keys(where+" ", m, overlayText10.read(), overlayTextLeft())
 	case "wincounter":

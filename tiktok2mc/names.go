@@ -2,7 +2,6 @@ package tiktok2mc
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -62,7 +61,7 @@ var matchables = sync.OnceValue(func() map[string][]matchable {
 	for _, e := range t2mEvents {
 		out[actions.Normalize(e.name)] = append(out[actions.Normalize(e.name)], e)
 	}
-	for _, g := range tiktok.BuiltinGifts().Gifts() {
+	for _, g := range builtinGifts().Gifts() {
 		if k := actions.Normalize(g.Name); k != "" {
 			out[k] = append(out[k], matchable{"the gift " + g.Name, "every " + g.Name, t2mName(g.Name), TriggerName(g.Name)})
 		}
@@ -99,22 +98,18 @@ func strayTrigger(trigger string) string {
 // gifts.json), read once: it is the same for every conversion.
 var builtinGifts = sync.OnceValue(tiktok.BuiltinGifts)
 
-// t2mOwnEvents are the events Tiktok2Mc fired a rule for by its exact
-// (cleaned-up) name. Any other trigger it ran only for a gift of that
-// name, a like rule naming it or $random.
-var t2mOwnEvents = []string{"follow", "join", "share", "comment"}
-
 // tikcraftEvent says what tikcraft fires trigger for when that is an event
 // Tiktok2Mc never fired it for: gift (every gift without a rule of its
 // own), subscribe, first_gift, follow_milestone, viewers_milestone,
 // timer_end, likegoal_reached, goal_ID_reached, compared as tikcraft
 // compares names ("Sub-scribe" is subscribe). "" for any other trigger:
-// Tiktok2Mc's own events, gift names and ids, names only a like rule or
-// $random runs. Tiktok2Mc ran such a rule only for a gift of its exact
+// Tiktok2Mc's own events (follow, join, share, comment; one spelt
+// otherwise, "Fol_low", is strayTrigger's, which callers ask first), gift
+// names and ids, names only a like rule or $random runs. Tiktok2Mc ran such a rule only for a gift of its exact
 // name, by a like rule naming it or through $random; tikcraft would run it
 // for every such event.
 func tikcraftEvent(trigger string) string {
-	if strings.Contains(trigger, "[") || strings.Trim(trigger, "0123456789") == "" || slices.Contains(t2mOwnEvents, t2mName(trigger)) {
+	if strings.Contains(trigger, "[") || strings.Trim(trigger, "0123456789") == "" {
 		return ""
 	}
 	k := actions.Normalize(trigger)
@@ -133,16 +128,9 @@ func tikcraftEvent(trigger string) string {
 		return "the timer overlay reaching zero"
 	case "likegoalreached":
 		return "the like goal being reached"
-	case "follow", "share", "join":
-		return "every " + k
-	case "comment":
-		return "every chat message"
 	}
-	switch {
-	case actions.IsOverlayTrigger(k):
+	if actions.IsOverlayTrigger(k) {
 		return "a goal of overlays.goals being reached"
-	case k != "" && actions.IsEventTrigger(k):
-		return "that event"
 	}
 	return ""
 }

@@ -125,7 +125,7 @@ func isGiftID(key string) bool {
 // and what to write if the gift of that name was meant.
 func (m *converter) notGiftID(file, key string) string {
 	why := fmt.Sprintf("Tiktok2Mc looked up the lines of %s by the id of each gift sent, so a line keyed %q never ran", file, key)
-	if g, ok := m.giftList().ByName(key); ok && !isGiftID(key) {
+	if g, ok := m.giftList().ByName(key); ok {
 		why += fmt.Sprintf(" (write %d: if you meant the %s)", g.ID, g.Name)
 	}
 	return why
@@ -141,24 +141,12 @@ func (m *converter) notGiftID(file, key string) string {
 // other gifts of the same name as well: then that case is left out, with
 // the reason. It returns what mergeRules does.
 func (m *converter) mergeGiftLines(src string, lines []giftLine, file string) (string, []string, []mergedLine) {
-	named := map[string]string{} // tikcraft's form of a name rule's trigger → as written
-	for _, l := range strings.Split(src, "\n") {
-		if t := strings.TrimSpace(l); t == "" || t[0] == '#' {
-			continue
-		}
-		trig, _, ok := strings.Cut(actions.StripComment(strings.TrimSuffix(l, "\r")), ":")
-		trig, _, _ = strings.Cut(trig, "[")
-		trig = strings.TrimSpace(trig)
-		// coins 1-9, command tnt and the events fire for no gift by name.
-		special := strings.ContainsAny(trig, " \t") && !strings.HasPrefix(trig, "'")
-		if k := actions.Normalize(trig); ok && k != "" && !special && !actions.IsEventTrigger(k) {
-			if _, dup := named[k]; !dup {
-				named[k] = trig
-			}
-		}
-	}
+	// Which rule a gift fires is the engine's to say.
+	f, _ := actions.Parse(file, []byte(src), actions.Options{HTTPAllow: m.httpAllow})
+	srcLines := strings.Split(src, "\n")
 	var rules []rule
 	var ids []string
+	streak := "" // the name of the first known gift, for the report
 	for _, l := range lines {
 		rules = append(rules, l.rule)
 		ids = append(ids, l.trigger)
@@ -166,32 +154,38 @@ func (m *converter) mergeGiftLines(src string, lines []giftLine, file string) (s
 		also := ""
 		id, _ := strconv.ParseInt(l.trigger, 10, 64)
 		g, ok := m.giftList().ByID(id)
+		if ok && streak == "" {
+			streak = g.Name
+		}
 		if !ok {
 			m.left = append(m.left, fmt.Sprintf("%s: gift %d is not in tikcraft's gift list, so migrate cannot tell which rule of actions.mca is named after it; if one is, add %s to it too (tikcraft gifts lists TikTok's gifts)", l.where, id, redact.URLs(cmds)))
 		}
-		if ok {
-			k := actions.Normalize(g.Name)
-			if written, ok := named[k]; ok {
-				var others []string
-				for _, o := range m.giftList().Gifts() {
-					if o.ID != id && actions.Normalize(o.Name) == k {
-						others = append(others, strconv.FormatInt(o.ID, 10))
-					}
+		// The rule named after the gift: MatchGift without an id finds no
+		// other (a coin range or the gift catch-all is no name rule).
+		if r := f.MatchGift(g.Name, 0, 0); ok && r != nil && r.Kind == actions.Named {
+			var others []string
+			for _, o := range m.giftList().Gifts() {
+				if o.ID != id && f.MatchGift(o.Name, o.ID, 0) == r {
+					others = append(others, strconv.FormatInt(o.ID, 10))
 				}
-				if len(others) == 0 {
-					rules = append(rules, rule{trigger: written, commands: l.commands})
-					also = fmt.Sprintf(", also added to %s:, the rule a %s (%d) fires", written, g.Name, id)
-				} else {
-					m.left = append(m.left, fmt.Sprintf("%s: not added to %s:, which tikcraft runs for every gift called %s (%d, %s), while Tiktok2Mc made this call for %d alone: a %s (%d) that fires %s: does not make it",
-						l.where, written, g.Name, id, strings.Join(others, ", "), id, g.Name, id, written))
-				}
+			}
+			// The report names the rule as its line writes it ('Go for it!').
+			written, _, _ := strings.Cut(srcLines[r.Line-1], ":")
+			written, _, _ = strings.Cut(written, "[")
+			written = strings.TrimSpace(written)
+			if len(others) == 0 {
+				rules = append(rules, rule{trigger: r.Trigger, commands: l.commands})
+				also = fmt.Sprintf(", also added to %s:, the rule a %s (%d) fires", written, g.Name, id)
+			} else {
+				m.left = append(m.left, fmt.Sprintf("%s: not added to %s:, which tikcraft runs for every gift called %s (%d, %s), while Tiktok2Mc made this call for %d alone: a %s (%d) that fires %s: does not make it",
+					l.where, written, g.Name, id, strings.Join(others, ", "), id, g.Name, id, written))
 			}
 		}
 		m.carried = append(m.carried, fmt.Sprintf("%s: %s:%s%s", l.where, l.trigger, redact.URLs(cmds), also))
 	}
 	if len(lines) > 0 {
-		m.notes = append(m.notes, fmt.Sprintf("%s (gift %s): Tiktok2Mc made these calls once per gift message, so a streak of 5 Roses made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
-			file, strings.Join(ids, ", ")))
+		m.notes = append(m.notes, fmt.Sprintf("%s (gift %s): Tiktok2Mc made these calls once per gift message, so a streak of 5 %s made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
+			file, strings.Join(ids, ", "), strings.TrimPrefix(streak+" gifts", " ")))
 	}
 	return mergeRules(src, rules, file)
 }

@@ -1,10 +1,13 @@
 package tiktok2mc
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/tikcraft/tikcraft/actions"
+	"github.com/tikcraft/tikcraft/tiktok"
 )
 
 func TestConvertCurl(t *testing.T) {
@@ -57,12 +60,13 @@ func FuzzConvertHTTPActions(f *testing.F) {
 			}
 		}
 		merged, _, _ := m.mergeGiftLines(rules, lines, "http_actions.txt")
-		_, diags := actions.Parse("a.mca", []byte(merged), actions.Options{HTTPAllow: m.httpAllow})
+		f, diags := actions.Parse("a.mca", []byte(merged), actions.Options{HTTPAllow: m.httpAllow})
 		for _, d := range diags {
 			if d.Severity == actions.Error {
 				t.Fatalf("%q merged into\n%s\nwith %s", src, merged, d)
 			}
 		}
+		checkGiftsRunLines(t, m, f, lines, merged)
 	})
 }
 
@@ -98,10 +102,62 @@ func TestGiftIDLinesRunForEveryGiftOfTheirID(t *testing.T) {
 		"http_actions.txt line 4 (6369:curl -X POST http://localhost:7778/…): replaced by line 5, as Tiktok2Mc kept one line per gift id, the last",
 		`http_actions.txt line 6 (05655:curl http://localhost:7778/reset): Tiktok2Mc looked up the lines of http_actions.txt by the id of each gift sent, so a line keyed "05655" never ran; left out`,
 		"http_actions.txt line 7 (999999:curl -X POST http://localhost:777…): gift 999999 is not in tikcraft's gift list, so migrate cannot tell which rule of actions.mca is named after it; if one is, add $wins reset to it too",
-		"http_actions.txt (gift 5655, 9101, 6369, 999999): Tiktok2Mc made these calls once per gift message, so a streak of 5 Roses made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
+		"http_actions.txt (gift 5655, 9101, 6369, 999999): Tiktok2Mc made these calls once per gift message, so a streak of 5 Rose gifts made one; tikcraft runs them with the gift's rule, once per gift sent (5 times)",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+}
+
+// checkGiftsRunLines checks that a gift of each line's id fires, in the
+// engine, a rule that runs the line's commands, or that the report says
+// why not (a name several gifts share).
+func checkGiftsRunLines(t *testing.T, m *converter, f *actions.File, lines []giftLine, merged string) {
+	t.Helper()
+	for _, l := range lines {
+		id, _ := strconv.ParseInt(l.trigger, 10, 64)
+		g, ok := m.giftList().ByID(id)
+		if !ok {
+			g = tiktok.GiftInfo{ID: id}
+		}
+		r := f.MatchGift(g.Name, g.ID, g.Diamonds)
+		if r == nil {
+			t.Fatalf("gift %d fires no rule in\n%s", id, merged)
+		}
+		got := strings.Split(merged, "\n")[r.Line-1]
+		want := strings.Join(l.commands, "; ")
+		if !strings.Contains(got, want) && !slices.ContainsFunc(m.left, func(s string) bool { return strings.HasPrefix(s, l.where+": not added to") }) {
+			t.Errorf("a %s (%d) fires %s (%s), which does not run %s:\n%s", g.Name, id, r.Trigger, got, want, merged)
+		}
+	}
+}
+
+// A gift id line runs with whichever rule the engine fires for that gift:
+// its name rule (with conditions, quoted, named with _ or -), else its id
+// rule, ahead of a coin range or the gift catch-all.
+func TestGiftIDLinesJoinTheRuleTheGiftFires(t *testing.T) {
+	for _, src := range []string{
+		"lion[cooldown=5s]:/say lion\n",
+		"'Lion':/say lion # ignore-lag\n",
+		"LI_ON:/say lion\n",
+		"coins 1-100000:/say coins\ngift:/say any\n",
+		"6369:/say id\nlion:/say name\n",
+		"command lion:/say chat\nkeyword lion:/say chat\n",
+		"follow:/say follow\nshare:/say share\n",
+	} {
+		m := &converter{t2m: &Config{OverlayPorts: map[string]int{"WinCounter": 7778}}}
+		lines := m.convertShellFile("http_actions.txt", "6369:curl -X POST http://localhost:7778/add?amount=2\n", false)
+		merged, _, _ := m.mergeGiftLines(src, lines, "http_actions.txt")
+		f, diags := actions.Parse("a.mca", []byte(merged), actions.Options{})
+		for _, d := range diags {
+			if d.Severity == actions.Error {
+				t.Fatalf("%q merged into\n%s\nwith %s", src, merged, d)
+			}
+		}
+		checkGiftsRunLines(t, m, f, lines, merged)
+		if notes := strings.Join(m.notes, "\n"); !strings.Contains(notes, "so a streak of 5 Lion gifts made one") {
+			t.Errorf("the notes do not name the Lion:\n%s", notes)
 		}
 	}
 }

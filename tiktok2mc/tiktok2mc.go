@@ -10,6 +10,7 @@
 package tiktok2mc
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -56,6 +57,9 @@ type Config struct {
 	// counter's decrement_on_death.
 	TimerAutoWin, TimerPauseOnDeath, WinsOnDeath *bool
 	timerPlugin                                  string // where the flags were read
+	// overlayCore: config.yaml has 1.0's overlay section, so the Tiktok2Mc
+	// it is for reads neither overlay_text nor the overlaytxt plugin.
+	overlayCore bool
 	// Events are data/event_commands.yaml's mappings, in file order.
 	Events []EventCommand
 	// OverlayPorts are the Port of each overlay section (Timer,
@@ -77,8 +81,12 @@ type LikeTrigger struct {
 	Enable   bool
 	From     string // where it was read
 	// skipped says why Tiktok2Mc skipped the rule when reading it ("": it
-	// did not): its id, function or payload was not text.
+	// did not): its id was missing, blank or not text, or its function or
+	// payload not text.
 	skipped string
+	// at is its position in its list (From), which names it in the report
+	// when its id does not.
+	at int
 }
 
 // LikeGoal is Tiktok2Mc's like goal overlay.
@@ -128,6 +136,7 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 		return nil, yamlError(name, err)
 	}
 	c := &Config{Layout: Layout0x}
+	c.overlayCore = slices.ContainsFunc(doc, func(i yaml.MapItem) bool { return fmt.Sprint(i.Key) == "overlay" })
 	seen := false
 	for _, item := range doc {
 		key := fmt.Sprint(item.Key)
@@ -312,15 +321,26 @@ func likeTriggers(name, where string, v any) ([]LikeTrigger, error) {
 		}
 		// Tiktok2Mc took a rule only with an id that is text and not
 		// blank, and a function and payload that are text.
-		for _, k := range []string{"id", "function", "payload"} {
-			v, ok := m[k]
-			if s, text := v.(string); (k == "id" || ok) && (!text || k == "id" && strings.TrimSpace(s) == "") && t.skipped == "" {
-				t.skipped = fmt.Sprintf("its %s is %v, not text", k, v)
-				if v == nil {
-					t.skipped = "it has no id"
+		id, idText := m["id"].(string)
+		switch {
+		case m["id"] == nil:
+			t.skipped = "it has no id"
+		case !idText:
+			t.skipped = fmt.Sprintf("its id is %v, not text", m["id"])
+		case strings.TrimSpace(id) == "":
+			t.skipped = "its id is blank"
+		}
+		for _, k := range []string{"function", "payload"} {
+			if v, ok := m[k]; ok && t.skipped == "" {
+				if _, text := v.(string); !text {
+					t.skipped = fmt.Sprintf("its %s is %s, not text", k, cmp.Or(fmt.Sprint(v), "empty"))
+					if v == nil {
+						t.skipped = fmt.Sprintf("its %s is empty (null), not text", k)
+					}
 				}
 			}
 		}
+		t.at = i
 		every, err := intOf(m["every"])
 		if err != nil || every <= 0 {
 			return nil, fmt.Errorf("%s: %s[%d].every is %v, not a positive number of likes", name, where, i, m["every"])

@@ -18,7 +18,7 @@ func TestParseConfigFixture(t *testing.T) {
 	if c.User != "creeper_queen.tv" || c.RCONPort != 25580 || c.RCONPassword != DefaultPassword || c.RCONEnable == nil || !*c.RCONEnable || c.ReconnectDelay != 45 {
 		t.Errorf("got %+v", c)
 	}
-	if len(c.LikeTriggers) != 2 || c.LikeTriggers[1] != (LikeTrigger{ID: "huge", Every: 50000, Function: "like_2", Payload: "Everyone", Enable: false, From: "Gifts.like_triggers"}) {
+	if len(c.LikeTriggers) != 2 || c.LikeTriggers[1] != (LikeTrigger{ID: "huge", Every: 50000, Function: "like_2", Payload: "Everyone", Enable: false, From: "Gifts.like_triggers", at: 1}) {
 		t.Errorf("like triggers %+v", c.LikeTriggers)
 	}
 	if g := c.LikeGoal; g == nil || g.InitialGoal != 10000 || g.GoalMultiplier != 1 || g.DisplayText != "Road to 10k" {
