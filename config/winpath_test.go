@@ -95,3 +95,58 @@ func TestEnvPasswordSetWithQuotesOrSpaces(t *testing.T) {
 		}
 	}
 }
+
+// A password is never a path: however it starts, its value is in no
+// error or warning, whatever else is wrong with the file.
+func TestPasswordNeverInDiagnostics(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "")
+	t.Setenv("TIKCRAFT_OBS_PASSWORD", "")
+	for _, secret := range []string{`Z:\9xq!secret`, `.\nsecret`, `..\xsecret`, `\\psecret`, `C:\Users\secret`, `a\tsecret`} {
+		for _, tmpl := range []string{
+			"rcon: {password: \"%s\"}\n",
+			"obs: {password: \"%s\"}\n",
+			"rcon:\n  password: \"%s\"\n",
+			"rcon: {password: \"%s\"}\ndata_dir: \"C:\\new\"\n",
+			"rcon: {password: \"%s\"}\n bad: [\n",
+		} {
+			yaml := strings.Replace(tmpl, "%s", secret, 1)
+			_, diags, _ := load(t, yaml)
+			word := strings.TrimLeft(secret[strings.LastIndex(secret, `\`)+2:], "")
+			for _, d := range diags {
+				if strings.Contains(d.String(), secret) || strings.Contains(d.String(), word) {
+					t.Errorf("%q: the password is shown: %s", yaml, d)
+				}
+			}
+		}
+	}
+}
+
+// Only a Windows path is flagged: a path that holds a YAML escape it
+// means (ü as \u00fc) is valid on every system.
+func TestPathEscapesFlaggedOnlyWhenWindows(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "")
+	for _, tt := range []struct {
+		yaml    string
+		flagged bool
+	}{
+		{`data_dir: "/srv/M\u00fcller"`, false},
+		{`actions: "r\u00e9gles.mca"`, false},
+		{`data_dir: "/srv/tik\x41"`, false},
+		{`data_dir: "/srv/tik\U0001F600"`, false},
+		{`data_dir: "/srv/my\ data"`, false},
+		{`data_dir: "C:\new"`, true},
+		{`data_dir: "C:/mc\new"`, true},
+		{`actions: "rules\tnt.mca"`, true},
+		{`actions: "rules\Dokumente.mca"`, true},
+		{`sounds: "Sounds\Alerts"`, true},
+	} {
+		_, diags, _ := load(t, tt.yaml+"\nrcon: {password: a-long-random-password}\n")
+		got := false
+		for _, d := range diags {
+			got = got || strings.Contains(d.Message, "is in double quotes")
+		}
+		if got != tt.flagged {
+			t.Errorf("%s: flagged %v, want %v: %v", tt.yaml, got, tt.flagged, diags)
+		}
+	}
+}
