@@ -321,10 +321,8 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {
 		c.unread = true
-		if len(paths) > 0 {
-			return paths
-		}
-		return []Diagnostic{decodeError(l.Name, data, err, nil)}
+		// Both: were the path message wrong, the parser's is the real one.
+		return append(paths, decodeError(l.Name, data, err, nil))
 	}
 	if isTiktok2Mc(file) {
 		c.foreign = true
@@ -342,9 +340,6 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	// Decode into a fresh struct first so we know which keys this layer set.
 	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer) }); err != nil {
 		c.unread = true
-		if len(paths) > 0 {
-			return diags
-		}
 		return append(diags, decodeError(l.Name, data, err, file))
 	}
 	pos := func(path string) (int, int) { return position(file, path) }

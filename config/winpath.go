@@ -63,10 +63,15 @@ func quotedWindowsPaths(name string, data []byte) (diags []Diagnostic) {
 // quotedAt returns the text between the last double quote of line at
 // or before column col (counted in characters from 1) and its closing
 // quote, as written, escapes and all, with the quote's column; ok is
-// false when there is no quote there.
+// false when there is no quote there. A quote just after col, past
+// spaces and tabs, counts as at col.
 func quotedAt(line string, col int) (raw string, quoteCol int, ok bool) {
 	r := []rune(line)
 	quoteCol = min(col, len(r))
+	// After a tab the lexer's column may be the tab's: the quote follows.
+	for quoteCol >= 1 && quoteCol < len(r) && (r[quoteCol-1] == ' ' || r[quoteCol-1] == '\t') {
+		quoteCol++
+	}
 	for quoteCol >= 1 && r[quoteCol-1] != '"' {
 		quoteCol--
 	}
@@ -82,7 +87,13 @@ func quotedAt(line string, col int) (raw string, quoteCol int, ok bool) {
 			return s[:i], quoteCol, true
 		}
 	}
-	return s, quoteCol, true // not closed on this line: what there is
+	// Not closed on this line: "C:\mc server\" ends with a backslash
+	// that YAML reads as an escaped quote, but the streamer meant the
+	// quote to close the path.
+	if i := strings.LastIndex(s, `\"`); i >= 0 {
+		return s[:i+1], quoteCol, true
+	}
+	return s, quoteCol, true // what there is
 }
 
 // windowsEscaped reports whether raw, a path in double quotes as

@@ -31,8 +31,10 @@ func TestWindowsPathsInDoubleQuotes(t *testing.T) {
 			continue
 		}
 		for _, d := range diags[1:] {
-			// Nothing else: the file said more than could be read.
-			t.Errorf("%q: also %s", tt.yaml, d)
+			// Nothing else but the parser's own word on the same line.
+			if d.Line != diags[0].Line || !strings.Contains(d.Message, "escape") {
+				t.Errorf("%q: also %s", tt.yaml, d)
+			}
 		}
 	}
 	for _, tt := range []struct{ yaml, want string }{
@@ -148,5 +150,35 @@ func TestPathEscapesFlaggedOnlyWhenWindows(t *testing.T) {
 		if got != tt.flagged {
 			t.Errorf("%s: flagged %v, want %v: %v", tt.yaml, got, tt.flagged, diags)
 		}
+	}
+}
+
+// A final \" closes the path as the streamer meant it; a tab after the
+// colon is still a path in double quotes.
+func TestWindowsPathTrailingBackslashAndTab(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "")
+	for _, tt := range []struct{ yaml, want string }{
+		{`data_dir: "C:\mc server\"` + "\n", `tikcraft.yaml:1:11: error: data_dir: "C:\mc server\" is in double quotes`},
+		{`data_dir: "C:\mc server\"`, `('C:\mc server\'), or write it with / (C:/mc server/)`},
+		{"data_dir:\t\"C:\\new\"\n", `tikcraft.yaml:1:11: error: data_dir: "C:\new" is in double quotes`},
+	} {
+		_, diags, _ := load(t, tt.yaml+"\nrcon: {password: a-long-random-password}\n")
+		if len(diags) == 0 || !strings.Contains(diags[0].String(), tt.want) {
+			t.Errorf("%q:\ngot  %v\nwant %s", tt.yaml, diags, tt.want)
+		}
+	}
+}
+
+// The path message never hides the parser's own: if it is wrong, the
+// real error is still there.
+func TestWindowsPathKeepsParserError(t *testing.T) {
+	t.Setenv(EnvRCONPassword, "")
+	_, diags, err := load(t, "data_dir: \"C:\\new\"\nrcon: {password: a-long-random-password\n")
+	if err == nil || len(diags) != 2 || !strings.Contains(diags[0].Message, "in double quotes") || diags[1].Line < 2 {
+		t.Errorf("want the path and the parser's error: %v", diags)
+	}
+	_, diags, err = load(t, "data_dir: \"C:\\new\"\ngifts: {max_repeat: [1]}\nrcon: {password: a-long-random-password}\n")
+	if err == nil || len(diags) != 2 || !strings.Contains(diags[1].Message, "max_repeat") {
+		t.Errorf("want the path and the decoder's error: %v", diags)
 	}
 }
