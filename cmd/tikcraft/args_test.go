@@ -19,6 +19,11 @@ func TestQuoteInArgs(t *testing.T) {
 		{[]string{"migrate", `C:\Users\Jürgen Müller\Downloads\T2M\" --out new`}, `write the path without that last backslash: "C:\Users\Jürgen Müller\Downloads\T2M"`},
 		{[]string{"check", `--config=D:\tik craft\"`}, `write the path without that last backslash: "D:\tik craft"`},
 		{[]string{"init", `E:\"`}, `write the path without that last backslash: E:\`},
+		// What Windows hands over for "E:\": the backslash is gone.
+		{[]string{"init", `E:"`}, `write the path without that last backslash: E:\`},
+		// A quote that is no path's: not about backslashes.
+		{[]string{"demo", "--events", `say "hi"`}, ""},
+		{[]string{"init", `--user="anna"`}, ""},
 	} {
 		err := quoteInArgs(tt.args, true)
 		switch {
