@@ -437,13 +437,13 @@ func TestCommandsSayNotepadAddedTxt(t *testing.T) {
 		want  string
 	}{
 		{"config, no -c", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"check"},
-			"there is no tikcraft.yaml here, so tikcraft would run without your settings: there is tikcraft.yaml.txt instead: Notepad added .txt to the name when it saved it; rename it to tikcraft.yaml"},
+			"there is no tikcraft.yaml here, so tikcraft would run without your settings: there is tikcraft.yaml.txt instead: the editor that saved it may have added .txt to the name; rename it to tikcraft.yaml"},
 		{"config, no -c, run", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"run"},
 			"there is tikcraft.yaml.txt instead"},
 		{"config with -c", map[string]string{"tikcraft.yaml.txt": cfg, "actions.mca": rules}, []string{"check", "-c", "tikcraft.yaml"},
-			"config file tikcraft.yaml does not exist: there is tikcraft.yaml.txt instead: Notepad added .txt"},
+			"config file tikcraft.yaml does not exist: there is tikcraft.yaml.txt instead: the editor that saved it may have added .txt"},
 		{"actions", map[string]string{"tikcraft.yaml": cfg, "actions.mca.txt": rules}, []string{"check"},
-			"error: actions file actions.mca not found: there is actions.mca.txt instead: Notepad added .txt to the name when it saved it; rename it to actions.mca"},
+			"error: actions file actions.mca not found: there is actions.mca.txt instead: the editor that saved it may have added .txt to the name; rename it to actions.mca"},
 		{"actions, run", map[string]string{"tikcraft.yaml": cfg, "actions.mca.txt": rules}, []string{"run"},
 			"there is actions.mca.txt instead"},
 		{"init", map[string]string{"tikcraft.yaml.txt": cfg}, []string{"init"},
