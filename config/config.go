@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -262,7 +263,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	}
 	c.applyEnv()
 	c.obsEnv()
-	diags = append(diags, envPasswordTypos()...)
+	diags = append(diags, envPasswordTypos(runtime.GOOS)...)
 	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
@@ -516,9 +517,10 @@ func (c *Config) applyEnv() {
 
 // envPasswordTypos warns of a password variable set with what cmd.exe's
 // set keeps as part of the value: quotes (set X="pw" gives "pw" with its
-// quotes) or spaces around it (set X=pw  with a space before Enter). Its
-// value is never shown.
-func envPasswordTypos() []Diagnostic {
+// quotes) or spaces around it (set X=pw  with a space before Enter), or
+// elsewhere Docker's --env-file (X="pw" keeps its quotes). The advice is
+// for goos; the value is never shown.
+func envPasswordTypos(goos string) []Diagnostic {
 	var diags []Diagnostic
 	for _, name := range []string{EnvRCONPassword, EnvOBSPassword} {
 		v := os.Getenv(name)
@@ -531,8 +533,11 @@ func envPasswordTypos() []Diagnostic {
 		default:
 			continue
 		}
-		diags = append(diags, Diagnostic{Severity: "warning", Message: fmt.Sprintf(
-			"%s %s: in cmd, set it without quotes and with nothing after the password (set %s=yourpassword); in PowerShell, $env:%s=\"yourpassword\"", name, what, name, name)})
+		how := fmt.Sprintf("in a Docker --env-file or .env file, write %s=yourpassword without quotes and with nothing after it (Docker keeps them); in a shell, export %s='yourpassword'", name, name)
+		if goos == "windows" {
+			how = fmt.Sprintf("in cmd, set it without quotes and with nothing after the password (set %s=yourpassword); in PowerShell, $env:%s=\"yourpassword\"", name, name)
+		}
+		diags = append(diags, Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s %s: %s", name, what, how)})
 	}
 	return diags
 }

@@ -79,7 +79,7 @@ func TestUnreadableFileSaysNothingOfThePassword(t *testing.T) {
 // Minecraft then refuses is not the one the streamer typed.
 func TestEnvPasswordSetWithQuotesOrSpaces(t *testing.T) {
 	for _, tt := range []struct{ value, want string }{
-		{`"hunter2-long-password"`, "TIKCRAFT_RCON_PASSWORD is wrapped in quote marks, which are then part of the password: in cmd, set it without quotes and with nothing after the password (set TIKCRAFT_RCON_PASSWORD=yourpassword)"},
+		{`"hunter2-long-password"`, "TIKCRAFT_RCON_PASSWORD is wrapped in quote marks, which are then part of the password: "},
 		{"hunter2-long-password ", "TIKCRAFT_RCON_PASSWORD starts or ends with a space"},
 		{"hunter2-long-password", ""},
 	} {
@@ -180,5 +180,22 @@ func TestWindowsPathKeepsParserError(t *testing.T) {
 	_, diags, err = load(t, "data_dir: \"C:\\new\"\ngifts: {max_repeat: [1]}\nrcon: {password: a-long-random-password}\n")
 	if err == nil || len(diags) != 2 || !strings.Contains(diags[1].Message, "max_repeat") {
 		t.Errorf("want the path and the decoder's error: %v", diags)
+	}
+}
+
+// The advice is for the system tikcraft runs on: cmd and PowerShell on
+// Windows, a shell or Docker's --env-file (which keeps quotes) elsewhere.
+func TestEnvPasswordAdvicePerSystem(t *testing.T) {
+	t.Setenv(EnvRCONPassword, `"hunter2-long-password"`)
+	t.Setenv(EnvOBSPassword, "")
+	for _, tt := range []struct{ goos, want, not string }{
+		{"windows", "in cmd, set it without quotes and with nothing after the password (set TIKCRAFT_RCON_PASSWORD=yourpassword); in PowerShell, $env:TIKCRAFT_RCON_PASSWORD=\"yourpassword\"", "env-file"},
+		{"linux", "in a Docker --env-file or .env file, write TIKCRAFT_RCON_PASSWORD=yourpassword without quotes and with nothing after it (Docker keeps them); in a shell, export TIKCRAFT_RCON_PASSWORD='yourpassword'", "cmd"},
+		{"darwin", "export TIKCRAFT_RCON_PASSWORD='yourpassword'", "PowerShell"},
+	} {
+		d := envPasswordTypos(tt.goos)
+		if len(d) != 1 || !strings.Contains(d[0].Message, tt.want) || strings.Contains(d[0].Message, tt.not) {
+			t.Errorf("%s: got %v\nwant %s", tt.goos, d, tt.want)
+		}
 	}
 }
