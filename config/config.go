@@ -724,7 +724,8 @@ func decodeError(name string, src []byte, err error, file *ast.File) Diagnostic 
 		}
 		if m := duplicateKey.FindStringSubmatch(d.Message); m != nil {
 			d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; keep the one you want and delete the other", m[1], m[2])
-			if l := lineAt(src, d.Line); !strings.Contains(l, ":") || strings.TrimSpace(l[strings.Index(l, ":")+1:]) == "" {
+			l, _ := lineAt(src, d.Line)
+			if l = strings.TrimSpace(strings.SplitN(l, " #", 2)[0]); !strings.Contains(l, ":") || strings.TrimSpace(l[strings.Index(l, ":")+1:]) == "" {
 				// A section: its keys go together under one.
 				d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; put everything under one %s: and delete the other", m[1], m[2], m[1])
 			}
@@ -736,13 +737,14 @@ func decodeError(name string, src []byte, err error, file *ast.File) Diagnostic 
 // duplicateKey is the YAML library's message for a key given twice.
 var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):\d+\]$`)
 
-// lineAt is line n of src (from 1) without its line end, or "".
-func lineAt(src []byte, n int) string {
+// lineAt is line n of src (from 1) without its line end; ok is false
+// when src has no such line.
+func lineAt(src []byte, n int) (line string, ok bool) {
 	lines := bytes.Split(src, []byte("\n"))
 	if n < 1 || n > len(lines) {
-		return ""
+		return "", false
 	}
-	return strings.TrimSpace(strings.SplitN(string(bytes.TrimRight(lines[n-1], "\r")), " #", 2)[0])
+	return string(bytes.TrimRight(lines[n-1], "\r")), true
 }
 
 // keyPath names the key whose value starts at line:col, such as
@@ -797,11 +799,11 @@ func nodeKind(t ast.NodeType) string {
 
 // keyAt names the YAML key on a line, for messages.
 func keyAt(src []byte, line int) string {
-	lines := bytes.Split(src, []byte("\n"))
-	if line < 1 || line > len(lines) {
+	l, ok := lineAt(src, line)
+	if !ok {
 		return "this value"
 	}
-	l := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(lines[line-1])), "-"))
+	l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "-"))
 	if i := strings.Index(l, ":"); i > 0 {
 		return strings.TrimSpace(strings.TrimLeft(l[:i], "{ "))
 	}
