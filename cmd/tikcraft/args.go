@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -54,10 +53,12 @@ func noArgs(cmd, hint string) cobra.PositionalArgs {
 // driveOnly is a drive as typed before its backslash: E:
 var driveOnly = regexp.MustCompile(`^[A-Za-z]:$`)
 
+// quoteAll writes args as they are typed back, a Windows path with its
+// single backslashes.
 func quoteAll(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		q[i] = strconv.Quote(a)
+		q[i] = cmdline.Arg(a)
 	}
 	return strings.Join(q, " ")
 }

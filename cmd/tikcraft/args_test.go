@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/tikcraft/tikcraft/cmdline"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,14 @@ func TestQuoteInArgs(t *testing.T) {
 		if err := quoteInArgs(tt.args, false); err != nil {
 			t.Errorf("%q elsewhere: %v", tt.args, err)
 		}
+	}
+}
+
+// Arguments are shown as they are typed back: a Windows path keeps its
+// single backslashes.
+func TestQuoteAll(t *testing.T) {
+	args := []string{`C:\mc server\events.jsonl`, "b.jsonl"}
+	if got, want := quoteAll(args), cmdline.Arg(args[0])+" b.jsonl"; got != want {
+		t.Errorf("got %s, want %s", got, want)
 	}
 }

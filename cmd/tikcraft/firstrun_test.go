@@ -71,7 +71,7 @@ func TestMissingArgumentsSayWhatIsMissing(t *testing.T) {
 		{[]string{"replay"}, "replay: give the events file: tikcraft replay EVENTS.jsonl"},
 		{[]string{"decode"}, "decode: give the capture file: tikcraft decode CAPTURE"},
 		{[]string{"migrate"}, "migrate: give the Tiktok2Mc folder: tikcraft migrate T2M_DIR"},
-		{[]string{"replay", "a.jsonl", "b.jsonl"}, `replay: takes one argument (the events file), not 2 ("a.jsonl" "b.jsonl")`},
+		{[]string{"replay", "a.jsonl", "b.jsonl"}, `replay: takes one argument (the events file), not 2 (a.jsonl b.jsonl)`},
 		{[]string{"check", "a.mca", "b.mca"}, "check: takes at most 1 argument"},
 		{[]string{"demo", "events.jsonl"}, "tikcraft demo --events FILE.jsonl"},
 		{[]string{"run", "tikcraft.yaml"}, "tikcraft run -c tikcraft.yaml"},
