@@ -83,7 +83,7 @@ func outFolder(out string) error {
 		case err == nil && st.IsDir():
 			return nil
 		case err == nil && p == filepath.Clean(out):
-			return fmt.Errorf("--out %s is a file, not a folder: %s. Give a folder instead, such as --out %s, or leave --out out to write into the folder you are in", out, what, newFolderName(filepath.Dir(p)))
+			return fmt.Errorf("--out %s is a file, not a folder: %s. Give a folder instead, such as --out %s, or leave --out out to write into the folder you are in", out, what, cmdline.Arg(newFolderName(filepath.Dir(p))))
 		case err == nil:
 			return fmt.Errorf("--out %s cannot be made: %s is a file, not a folder. %s: give a folder whose path holds no file", out, p, what)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -262,7 +263,7 @@ func Load(layers ...Layer) (*Config, []Diagnostic, error) {
 	}
 	c.applyEnv()
 	c.obsEnv()
-	diags = append(diags, envPasswordTypos()...)
+	diags = append(diags, envPasswordTypos(runtime.GOOS)...)
 	diags = append(diags, c.webEnv()...)
 	diags = append(diags, c.applyDefaults()...)
 	c.webDefaults()
@@ -321,10 +322,8 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	var file *ast.File
 	if err := safeYAML(func() (err error) { file, err = parser.ParseBytes(data, 0); return err }); err != nil {
 		c.unread = true
-		if len(paths) > 0 {
-			return paths
-		}
-		return []Diagnostic{decodeError(l.Name, data, err, nil)}
+		// Both: were the path message wrong, the parser's is the real one.
+		return append(paths, decodeError(l.Name, data, err, nil))
 	}
 	if isTiktok2Mc(file) {
 		c.foreign = true
@@ -342,9 +341,6 @@ func (c *Config) apply(l Layer) []Diagnostic {
 	// Decode into a fresh struct first so we know which keys this layer set.
 	if err := safeYAML(func() error { return yaml.UnmarshalWithOptions(data, &layer) }); err != nil {
 		c.unread = true
-		if len(paths) > 0 {
-			return diags
-		}
 		return append(diags, decodeError(l.Name, data, err, file))
 	}
 	pos := func(path string) (int, int) { return position(file, path) }
@@ -521,9 +517,10 @@ func (c *Config) applyEnv() {
 
 // envPasswordTypos warns of a password variable set with what cmd.exe's
 // set keeps as part of the value: quotes (set X="pw" gives "pw" with its
-// quotes) or spaces around it (set X=pw  with a space before Enter). Its
-// value is never shown.
-func envPasswordTypos() []Diagnostic {
+// quotes) or spaces around it (set X=pw  with a space before Enter), or
+// elsewhere Docker's --env-file (X="pw" keeps its quotes). The advice is
+// for goos; the value is never shown.
+func envPasswordTypos(goos string) []Diagnostic {
 	var diags []Diagnostic
 	for _, name := range []string{EnvRCONPassword, EnvOBSPassword} {
 		v := os.Getenv(name)
@@ -536,8 +533,11 @@ func envPasswordTypos() []Diagnostic {
 		default:
 			continue
 		}
-		diags = append(diags, Diagnostic{Severity: "warning", Message: fmt.Sprintf(
-			"%s %s: in cmd, set it without quotes and with nothing after the password (set %s=yourpassword); in PowerShell, $env:%s=\"yourpassword\"", name, what, name, name)})
+		how := fmt.Sprintf("in a Docker --env-file or .env file, write %s=yourpassword without quotes and with nothing after it (Docker keeps them); in a shell, export %s='yourpassword'", name, name)
+		if goos == "windows" {
+			how = fmt.Sprintf("in cmd, set it without quotes and with nothing after the password (set %s=yourpassword); in PowerShell, $env:%s=\"yourpassword\"", name, name)
+		}
+		diags = append(diags, Diagnostic{Severity: "warning", Message: fmt.Sprintf("%s %s: %s", name, what, how)})
 	}
 	return diags
 }
@@ -724,7 +724,8 @@ func decodeError(name string, src []byte, err error, file *ast.File) Diagnostic 
 		}
 		if m := duplicateKey.FindStringSubmatch(d.Message); m != nil {
 			d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; keep the one you want and delete the other", m[1], m[2])
-			if l := lineAt(src, d.Line); !strings.Contains(l, ":") || strings.TrimSpace(l[strings.Index(l, ":")+1:]) == "" {
+			l, _ := lineAt(src, d.Line)
+			if l = strings.TrimSpace(strings.SplitN(l, " #", 2)[0]); !strings.Contains(l, ":") || strings.TrimSpace(l[strings.Index(l, ":")+1:]) == "" {
 				// A section: its keys go together under one.
 				d.Message = fmt.Sprintf("%q is set twice, here and at line %s: a key may appear once in its section; put everything under one %s: and delete the other", m[1], m[2], m[1])
 			}
@@ -736,13 +737,14 @@ func decodeError(name string, src []byte, err error, file *ast.File) Diagnostic 
 // duplicateKey is the YAML library's message for a key given twice.
 var duplicateKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):\d+\]$`)
 
-// lineAt is line n of src (from 1) without its line end, or "".
-func lineAt(src []byte, n int) string {
+// lineAt is line n of src (from 1) without its line end; ok is false
+// when src has no such line.
+func lineAt(src []byte, n int) (line string, ok bool) {
 	lines := bytes.Split(src, []byte("\n"))
 	if n < 1 || n > len(lines) {
-		return ""
+		return "", false
 	}
-	return strings.TrimSpace(strings.SplitN(string(bytes.TrimRight(lines[n-1], "\r")), " #", 2)[0])
+	return string(bytes.TrimRight(lines[n-1], "\r")), true
 }
 
 // keyPath names the key whose value starts at line:col, such as
@@ -797,11 +799,11 @@ func nodeKind(t ast.NodeType) string {
 
 // keyAt names the YAML key on a line, for messages.
 func keyAt(src []byte, line int) string {
-	lines := bytes.Split(src, []byte("\n"))
-	if line < 1 || line > len(lines) {
+	l, ok := lineAt(src, line)
+	if !ok {
 		return "this value"
 	}
-	l := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(lines[line-1])), "-"))
+	l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "-"))
 	if i := strings.Index(l, ":"); i > 0 {
 		return strings.TrimSpace(strings.TrimLeft(l[:i], "{ "))
 	}

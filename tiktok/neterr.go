@@ -49,12 +49,12 @@ func describeNet(err error, host string) error {
 		kind, text = "dns", fmt.Sprintf("cannot resolve %s — are you online?", host)
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
 		kind, text = "timeout", fmt.Sprintf("%s did not answer in time — is the connection slow or blocked?", host)
-	case connerr.Refused(err) || strings.Contains(msg, "connection refused") || strings.Contains(msg, "actively refused"):
+	case connerr.Refused(err) || strings.Contains(msg, "connection refused"):
 		kind, text = "refused", fmt.Sprintf("%s refused the connection", host)
 	case errors.As(err, &unknownCA) || errors.As(err, &badCert) || errors.As(err, &hostname) || errors.As(err, &verify):
 		kind, text = "tls", fmt.Sprintf("%s's certificate was not accepted — a proxy, firewall or antivirus may be intercepting the connection", host)
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || connerr.Closed(err) ||
-		strings.Contains(msg, "connection reset") || strings.Contains(msg, "forcibly closed"):
+		strings.Contains(msg, "connection reset"):
 		kind, text = "closed", fmt.Sprintf("%s closed the connection", host)
 	default:
 		text = fmt.Sprintf("cannot reach %s: %s", host, serverText(err.Error()))

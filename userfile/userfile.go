@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"unicode/utf16"
@@ -373,13 +374,20 @@ func unwrap(err error) error {
 }
 
 // TxtAdded says what became of a file the streamer named that is not
-// there while NAME.txt is: Notepad adds .txt when a file is saved as a
-// "Text Document", and Explorer hides known extensions, so the file looks
-// right there. "" when there is no such file.
-func TxtAdded(path string) string {
+// there while NAME.txt is: Notepad (or TextEdit) adds .txt when a file is
+// saved as text, and Explorer hides known extensions, so the file looks
+// right there. "" when there is no such file. It counts on every system:
+// running without the streamer's settings is worse than stopping.
+func TxtAdded(path string) string { return txtAdded(path, runtime.GOOS == "windows") }
+
+func txtAdded(path string, windows bool) string {
 	txt := path + ".txt"
 	if fi, err := os.Stat(txt); err != nil || !fi.Mode().IsRegular() {
 		return ""
 	}
-	return fmt.Sprintf("there is %s instead: Notepad added .txt to the name when it saved it; rename it to %s (Windows hides the .txt: in Explorer, View → Show → File name extensions shows it)", txt, filepath.Base(path))
+	msg := fmt.Sprintf("there is %s instead: the editor that saved it may have added .txt to the name; rename it to %s", txt, filepath.Base(path))
+	if windows {
+		msg += " (Windows hides the .txt: in Explorer, View → Show → File name extensions shows it)"
+	}
+	return msg
 }

@@ -136,9 +136,16 @@ func TestTxtAdded(t *testing.T) {
 	}
 	other := filepath.Join(dir, "tikcraft.yaml")
 	write(t, other+".txt", "tiktok:\n  user: \"@me\"\n")
-	want := "there is " + other + ".txt instead: Notepad added .txt to the name when it saved it; rename it to tikcraft.yaml"
+	want := "there is " + other + ".txt instead: the editor that saved it may have added .txt to the name; rename it to tikcraft.yaml"
 	if got := TxtAdded(other); !strings.HasPrefix(got, want) {
 		t.Errorf("got %q\nwant it to start with %q", got, want)
+	}
+	// Explorer is named on Windows only.
+	if got := txtAdded(other, false); strings.Contains(got, "Explorer") || strings.Contains(got, "Notepad") {
+		t.Errorf("elsewhere: %q", got)
+	}
+	if got := txtAdded(other, true); !strings.HasSuffix(got, "(Windows hides the .txt: in Explorer, View → Show → File name extensions shows it)") {
+		t.Errorf("on Windows: %q", got)
 	}
 	_, err := Read(other, testKind)
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "there is no such file; "+want) {

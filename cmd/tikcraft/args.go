@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"strconv"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -50,20 +50,27 @@ func noArgs(cmd, hint string) cobra.PositionalArgs {
 	}
 }
 
+// driveOnly is a drive as typed before its backslash: E:
+var driveOnly = regexp.MustCompile(`^[A-Za-z]:$`)
+
+// quoteAll writes args as they are typed back, a Windows path with its
+// single backslashes.
 func quoteAll(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		q[i] = strconv.Quote(a)
+		q[i] = cmdline.Arg(a)
 	}
 	return strings.Join(q, " ")
 }
 
-// quoteInArgs finds, on Windows, an argument holding a quote mark: no
-// file name has one, so it is a path typed as "C:\mc server\" (or
+// quoteInArgs finds, on Windows, a path typed as "C:\mc server\" (or
 // completed so by PowerShell 5), where the program's reading of the
 // command line takes \" for a quote inside the text, and the rest of the
-// line with it. The error says what to type instead; nil when there is
-// none, and always elsewhere, where a quote can be part of a name.
+// line with it. Such an argument holds \", or, as the backslash is
+// consumed, a quote right after a path (C:\mc server" or E:"); any other
+// quote is the streamer's own. The error says what to type instead; nil
+// when there is none, and always elsewhere, where a quote can be part of
+// a name.
 func quoteInArgs(args []string, windows bool) error {
 	if !windows {
 		return nil
@@ -76,6 +83,9 @@ func quoteInArgs(args []string, windows bool) error {
 		fixed := strings.TrimRight(before, `\`)
 		if i := strings.LastIndex(fixed, "="); strings.HasPrefix(fixed, "-") && i > 0 {
 			fixed = fixed[i+1:] // --server=C:\...
+		}
+		if !strings.Contains(a, `\"`) && !strings.Contains(fixed, `\`) && !driveOnly.MatchString(fixed) {
+			continue
 		}
 		if strings.HasSuffix(fixed, ":") {
 			fixed += `\` // a drive: C:\ stays

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/tikcraft/tikcraft/cmdline"
 	"strings"
 	"testing"
 )
@@ -19,6 +20,11 @@ func TestQuoteInArgs(t *testing.T) {
 		{[]string{"migrate", `C:\Users\Jürgen Müller\Downloads\T2M\" --out new`}, `write the path without that last backslash: "C:\Users\Jürgen Müller\Downloads\T2M"`},
 		{[]string{"check", `--config=D:\tik craft\"`}, `write the path without that last backslash: "D:\tik craft"`},
 		{[]string{"init", `E:\"`}, `write the path without that last backslash: E:\`},
+		// What Windows hands over for "E:\": the backslash is gone.
+		{[]string{"init", `E:"`}, `write the path without that last backslash: E:\`},
+		// A quote that is no path's: not about backslashes.
+		{[]string{"demo", "--events", `say "hi"`}, ""},
+		{[]string{"init", `--user="anna"`}, ""},
 	} {
 		err := quoteInArgs(tt.args, true)
 		switch {
@@ -30,5 +36,14 @@ func TestQuoteInArgs(t *testing.T) {
 		if err := quoteInArgs(tt.args, false); err != nil {
 			t.Errorf("%q elsewhere: %v", tt.args, err)
 		}
+	}
+}
+
+// Arguments are shown as they are typed back: a Windows path keeps its
+// single backslashes.
+func TestQuoteAll(t *testing.T) {
+	args := []string{`C:\mc server\events.jsonl`, "b.jsonl"}
+	if got, want := quoteAll(args), cmdline.Arg(args[0])+" b.jsonl"; got != want {
+		t.Errorf("got %s, want %s", got, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/tikcraft/tikcraft/cmdline"
 	"github.com/tikcraft/tikcraft/rcon/rcontest"
 )
 
@@ -221,9 +222,12 @@ func TestMigrateOutMustBeAFolder(t *testing.T) {
 	dir := t.TempDir()
 	from := t2mFolder(t, dir, "pw-for-out", nil)
 	writeFile(t, filepath.Join(dir, "tikcraft.yaml"), "# mine\n")
+	writeFile(t, filepath.Join(dir, "my stuff", "tikcraft.yaml"), "# mine\n")
 	for _, c := range []struct{ out, want string }{
 		{"tikcraft.yaml", "--out tikcraft.yaml is a file, not a folder: --out names the folder that migrate writes tikcraft.yaml and actions.mca into, and makes it if it does not exist. Give a folder instead, such as --out tikcraft, or leave --out out to write into the folder you are in"},
 		{filepath.Join("tikcraft.yaml", "new"), "--out " + filepath.Join("tikcraft.yaml", "new") + " cannot be made: tikcraft.yaml is a file, not a folder. --out names the folder"},
+		// The folder suggested is written as it is typed back.
+		{filepath.Join("my stuff", "tikcraft.yaml"), "such as --out " + cmdline.Arg(filepath.Join("my stuff", "tikcraft")) + ", or leave"},
 	} {
 		out, errOut, code := tikcraft(t, dir, nil, "migrate", from, "--out", c.out)
 		if code != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "directory") {
