@@ -98,10 +98,20 @@ func Replay(ctx context.Context, ro ReplayOptions) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("replay interrupted: %d of %d actions delivered", st.Delivered, res.Actions)
 	}
-	if res.Events == 0 && skipped() > 0 {
-		return fmt.Errorf("%s: no line of this file is an event (%d bad lines, see the warnings above); the format is in docs/EVENTS.md", ro.File, skipped())
+	if res.Events == 0 {
+		return noEvent(ro.File, skipped())
 	}
 	return nil
+}
+
+// noEvent is the error of an event file played to its end that held bad
+// lines and not one event: a run that did nothing must not look like a
+// quiet success. nil when no line was skipped (an empty file is a choice).
+func noEvent(file string, skipped int) error {
+	if skipped == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: no line of this file is an event (%d bad lines, see the warnings above); the format is in docs/EVENTS.md", file, skipped)
 }
 
 // sniffEventFile catches the wrong kind of file before anything starts: a
@@ -241,8 +251,10 @@ func Demo(ctx context.Context, do DemoOptions) error {
 		a.announce(do.Stdout, fmt.Sprintf("tikcraft demo: sending simulated gifts to YOUR Minecraft server at %s (rcon in %s); %s", s.Config.RCON.Address, do.ConfigPath, do.stopHint()))
 	}
 	var traffic source.Source = &source.Script{Round: func(n int) []source.Step { return source.Demo(do.Seed, n) }, Speed: 1}
+	var file *source.File
 	if finite {
-		traffic = &source.File{Path: do.Events, Speed: do.Speed, Log: do.Log}
+		file = &source.File{Path: do.Events, Speed: do.Speed, Log: do.Log}
+		traffic = file
 	}
 	src := traffic
 	if !do.Direct {
@@ -283,6 +295,9 @@ func Demo(ctx context.Context, do DemoOptions) error {
 			why = err.Error()
 		}
 		return fmt.Errorf("demo: %d of %d actions were not delivered: %s", missing, st.Actions, why)
+	}
+	if ctx.Err() == nil && file.Events == 0 {
+		return noEvent(do.Events, file.Skipped)
 	}
 	return nil
 }
@@ -352,12 +367,14 @@ func Run(ctx context.Context, ro RunOptions) error {
 	defer a.close()
 	a.announce(ro.Stdout, "")
 	var src source.Source
+	var file *source.File
 	switch {
 	case ro.Source == "demo":
 		src = &source.Script{Round: func(n int) []source.Step { return source.Demo(ro.Seed, n) }, Speed: 1}
 		a.pipe.FreshStreaks = true
 	case strings.HasPrefix(ro.Source, "replay:"):
-		src = &source.File{Path: strings.TrimPrefix(ro.Source, "replay:"), Speed: 1, Log: ro.Log}
+		file = &source.File{Path: strings.TrimPrefix(ro.Source, "replay:"), Speed: 1, Log: ro.Log}
+		src = file
 		a.pipe.EventClock, a.pipe.Finish, a.pipe.FreshStreaks = true, true, true
 	default:
 		src = &source.Live{Config: s.tiktokConfig(ro.Log, a.tiktokState(con)), Capture: ro.Capture}
@@ -372,6 +389,9 @@ func Run(ctx context.Context, ro RunOptions) error {
 	}
 	kept := a.sayKept(ctx, ro.Stdout)
 	ro.Log.Info("stopped", "events", res.Events, "actions", st.Actions, "delivered", st.Delivered, "left_from_earlier_run_delivered", st.LeftDelivered, "kept_for_next_start", kept)
+	if err == nil && ctx.Err() == nil && file != nil && file.Events == 0 {
+		return noEvent(file.Path, file.Skipped)
+	}
 	return err
 }
 

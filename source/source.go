@@ -120,8 +120,8 @@ type File struct {
 	Path  string
 	Speed Speed
 	Log   *slog.Logger
-	// Skipped counts bad lines after Run.
-	Skipped int
+	// Skipped counts bad lines after Run, Events the events emitted.
+	Skipped, Events int
 }
 
 // Run reads the file and emits its events.
@@ -157,6 +157,7 @@ func (f *File) read(ctx context.Context, r io.Reader, emit func(tikcraft.Event),
 		if err := p.wait(ctx, ev.EventMeta().Time, func() string { return fmt.Sprintf("%s:%d", f.Path, jr.Line()) }); err != nil {
 			return err
 		}
+		f.Events++
 		emit(ev)
 	}
 }

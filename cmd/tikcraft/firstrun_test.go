@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -614,6 +615,35 @@ func TestReplayRefusesACapture(t *testing.T) {
 	_, errOut, code = tikcraft(t, dir, nil, "replay", "--dry-run", "--frames", "events.jsonl")
 	if code == 0 || !strings.Contains(errOut, "leave out --frames") {
 		t.Fatalf("exit %d %q", code, errOut)
+	}
+}
+
+// An event file played to its end with bad lines and not one event is an
+// error for each command that plays one: "0 actions" and exit 0 read as a
+// quiet success. An empty file is not (nothing was meant to happen).
+func TestAFileWithoutAnEventIsAnError(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "actions.mca"), "follow:/say hi\n")
+	writeFile(t, filepath.Join(dir, "bad.jsonl"), "garbage\n{\"nope\":1}\n")
+	writeFile(t, filepath.Join(dir, "empty.jsonl"), "")
+	want := "bad.jsonl: no line of this file is an event (2 bad lines, see the warnings above); the format is in docs/EVENTS.md"
+	for _, args := range [][]string{
+		{"replay", "--dry-run", "bad.jsonl"},
+		{"run", "--source", "replay:bad.jsonl"},
+		{"demo", "--events", "bad.jsonl", "--speed", "max"},
+	} {
+		out, errOut, code := tikcraft(t, dir, nil, args...)
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d\n%s%s\nwant %q", args, code, out, errOut, want)
+		}
+		empty := slices.Clone(args)
+		for i, a := range empty {
+			empty[i] = strings.ReplaceAll(a, "bad.jsonl", "empty.jsonl")
+		}
+		if out, errOut, code := tikcraft(t, dir, nil, empty...); code != 0 {
+			t.Errorf("%s: exit %d\n%s%s", empty, code, out, errOut)
+		}
 	}
 }
 
